@@ -1,0 +1,1 @@
+"""Hearth: threads, threaded comments and reactions on Firebase."""

@@ -1,0 +1,250 @@
+"""Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from google.cloud import firestore
+
+from . import ranking, render, serialize, store, threads, users, validation
+from .auth import Caller
+from .deps import Config
+from .errors import Forbidden, NotFound
+from .pagination import ASC, DESC, Order, page
+from .ratelimit import reserve
+
+MAX_DEPTH = 3
+# Each root comment remembers its first replies, so a page of roots and their replies costs
+# one query and one batched read, whatever the number of replies.
+PREVIEW_REPLIES = 5
+SORTS: dict[str, list[Order]] = {
+    "top": [("score", DESC), ("createdAt", DESC)],
+    "new": [("createdAt", DESC)],
+    "old": [("createdAt", ASC)],
+}
+REPLY_ORDER: list[Order] = [("createdAt", ASC)]
+CREATE_FIELDS = ("body", "parentId")
+DELETED = "deleted"
+
+
+def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str, Any]:
+    """parentId, rootId and depth of a new comment. A reply below depth 3 joins its parent's level."""
+    if parent_id is None or parent is None:
+        return {"parentId": None, "rootId": None, "depth": 1}
+    depth = int(parent.get("depth", 1))
+    root_id = parent.get("rootId") or parent_id
+    if depth >= MAX_DEPTH:
+        return {"parentId": parent["parentId"], "rootId": root_id, "depth": MAX_DEPTH}
+    return {"parentId": parent_id, "rootId": root_id, "depth": depth + 1}
+
+
+def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
+           config: Config) -> dict[str, Any]:
+    """Post a comment or reply; counters on the thread, parent, root and author move with it."""
+    data = validation.json_object(data)
+    validation.only_fields(data, CREATE_FIELDS)
+    body = validation.body(data.get("body"))
+    parent_id = data.get("parentId")
+    if parent_id is not None:
+        if not isinstance(parent_id, str):
+            raise validation.Invalid("parentId must be a string", field="parentId")
+        validation.doc_id(parent_id, "parent comment")
+    ref = store.comments(db, tid).document()
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        thread = threads.read_visible(tx, db, tid)
+        if thread.get("locked") and not caller.is_moderator:
+            raise Forbidden("this thread is locked")
+        parent = None
+        if parent_id is not None:
+            parent_snap = store.comment(db, tid, parent_id).get(transaction=tx)
+            if not parent_snap.exists:
+                raise NotFound("parent comment not found", field="parentId")
+            parent = parent_snap.to_dict()
+        where = placement(parent_id, parent)
+        # The comment the new one hangs from (for a reply below depth 3, its parent's parent)
+        # and the root of its tree; both are read so their counters move exactly.
+        direct = root = None
+        if where["parentId"] is not None:
+            direct = parent if where["parentId"] == parent_id else _read(tx, db, tid, where["parentId"])
+            root = direct if where["rootId"] == where["parentId"] else _read(tx, db, tid, where["rootId"])
+        profile = users.read_profile(tx, db, caller)
+        rate = reserve(tx, store.rate_state(db, caller.uid), now, config.comment_limit)
+
+        doc = {
+            "threadId": tid,
+            **where,
+            "body": body,
+            "bodyHtml": render.markdown_to_html(body),
+            "author": users.author_snapshot(caller.uid, profile),
+            "createdAt": now,
+            "editedAt": None,
+            "reactionCounts": {},
+            "score": 0,
+            "replyCount": 0,
+            "descendantCount": 0,
+            "replyPreviewIds": [],
+            "status": "visible",
+        }
+        users.write_profile(tx, db, caller, profile, now, commentCount=1)
+        tx.set(store.rate_state(db, caller.uid), rate, merge=True)
+        tx.create(ref, doc)
+        thread_changes = {"commentCount": thread.get("commentCount", 0) + 1, "lastActivityAt": now}
+        tx.update(store.thread(db, tid), {**thread_changes, "score": threads.rescore({**thread, **thread_changes})})
+        # One write per document: the direct parent and the root may be the same comment.
+        updates: dict[str, dict[str, Any]] = {}
+        if direct is not None:
+            replies = direct.get("replyCount", 0) + 1
+            updates[where["parentId"]] = {"replyCount": replies, "score": rescore({**direct, "replyCount": replies})}
+        if root is not None:
+            root_changes = updates.setdefault(where["rootId"], {})
+            root_changes["descendantCount"] = root.get("descendantCount", 0) + 1
+            if len(root.get("replyPreviewIds", [])) < PREVIEW_REPLIES:
+                root_changes["replyPreviewIds"] = firestore.ArrayUnion([ref.id])
+        for cid, changes in updates.items():
+            tx.update(store.comment(db, tid, cid), changes)
+        return doc
+
+    stored = store.run_transaction(db, fn)
+    return {**serialize.comment(ref.id, stored), "myReactions": [], "replies": [], "moreReplies": False}
+
+
+def _read(tx: firestore.Transaction, db: firestore.Client, tid: str, cid: str) -> dict[str, Any]:
+    snap = store.comment(db, tid, cid).get(transaction=tx)
+    if not snap.exists:
+        raise NotFound("comment not found")
+    return snap.to_dict()
+
+
+def rescore(comment: dict[str, Any]) -> int:
+    return ranking.comment_score(comment.get("reactionCounts") or {}, int(comment.get("replyCount", 0)))
+
+
+def shown(data: dict[str, Any]) -> bool:
+    """A deleted comment is kept as a tombstone only while replies hang from it."""
+    return data.get("status") != DELETED or int(data.get("replyCount", 0)) > 0 or int(
+        data.get("descendantCount", 0)) > 0
+
+
+def _batch(db: firestore.Client, refs: list[firestore.DocumentReference]) -> dict[str, firestore.DocumentSnapshot]:
+    return {s.reference.path: s for s in db.get_all(refs)} if refs else {}
+
+
+def _with_reactions(tid: str, items: Iterable[dict[str, Any]], found: dict[str, Any], db: firestore.Client,
+                    caller: Caller | None) -> None:
+    if caller is None:
+        return
+    for item in items:
+        snap = found.get(store.reaction(store.comment(db, tid, item["id"]), caller.uid).path)
+        item["myReactions"] = serialize.my_reactions(snap.to_dict() if snap and snap.exists else None)
+
+
+def nest(root_id: str, replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Arrange a root's replies (oldest first) into a tree by parentId."""
+    by_parent: dict[str, list[dict[str, Any]]] = {}
+    for reply in replies:
+        reply.setdefault("replies", [])
+        by_parent.setdefault(reply["parentId"], []).append(reply)
+    for reply in replies:
+        reply["replies"] = by_parent.get(reply["id"], [])
+    return by_parent.get(root_id, [])
+
+
+def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort: str | None,
+                  limit: str | None, cursor: str | None) -> dict[str, Any]:
+    """A page of root comments, each with its first replies nested: one query and one batched read."""
+    validation.doc_id(tid, "thread")
+    sort = validation.choice(sort, "sort", tuple(SORTS))
+    size = validation.limit(limit)
+    query = store.comments(db, tid).where(filter=firestore.FieldFilter("depth", "==", 1))
+    snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], size, cursor)
+    roots = [(s.id, s.to_dict()) for s in snaps]
+    preview_ids = [rid for _, data in roots for rid in data.get("replyPreviewIds", [])]
+    refs = [store.comment(db, tid, rid) for rid in preview_ids]
+    if not snaps:
+        refs.append(store.thread(db, tid))  # an empty page must still tell a missing thread apart
+    if caller:
+        ids = [cid for cid, _ in roots] + preview_ids
+        refs += [store.reaction(store.comment(db, tid, cid), caller.uid) for cid in ids]
+    found = _batch(db, refs)
+    if not snaps and not found[store.thread(db, tid).path].exists:
+        raise NotFound("thread not found")
+    items = []
+    for cid, data in roots:
+        if not shown(data):
+            continue
+        root = serialize.comment(cid, data)
+        previews = [found.get(store.comment(db, tid, rid).path) for rid in data.get("replyPreviewIds", [])]
+        replies = [serialize.comment(s.id, s.to_dict()) for s in previews if s and s.exists and shown(s.to_dict())]
+        _with_reactions(tid, [root, *replies], found, db, caller)
+        root["replies"] = nest(cid, replies)
+        root["moreReplies"] = root["descendantCount"] > len(data.get("replyPreviewIds", []))
+        items.append(root)
+    return {"items": items, "nextCursor": next_cursor}
+
+
+def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id: str, *,
+                 limit: str | None, cursor: str | None) -> dict[str, Any]:
+    """Every reply under a root comment, oldest first and flat (each names its parentId and depth)."""
+    validation.doc_id(tid, "thread")
+    validation.doc_id(root_id, "comment")
+    size = validation.limit(limit)
+    query = store.comments(db, tid).where(filter=firestore.FieldFilter("rootId", "==", root_id))
+    snaps, next_cursor = page(query, f"replies:{root_id}", REPLY_ORDER, size, cursor)
+    root_ref = store.comment(db, tid, root_id)
+    refs = [root_ref]
+    if caller:
+        refs += [store.reaction(store.comment(db, tid, s.id), caller.uid) for s in snaps]
+    found = _batch(db, refs)
+    root = found[root_ref.path]
+    if not root.exists or root.get("depth") != 1:
+        raise NotFound("root comment not found")
+    items = [serialize.comment(s.id, s.to_dict()) for s in snaps if shown(s.to_dict())]
+    _with_reactions(tid, items, found, db, caller)
+    return {"items": items, "nextCursor": next_cursor}
+
+
+def _read_own(tx: firestore.Transaction, db: firestore.Client, caller: Caller, tid: str,
+              cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(thread, comment) for a change by caller, who must be the author or a moderator."""
+    validation.doc_id(cid, "comment")
+    thread = threads.read_visible(tx, db, tid)
+    snap = store.comment(db, tid, cid).get(transaction=tx)
+    if not snap.exists or snap.get("status") == DELETED:
+        raise NotFound("comment not found")
+    data = snap.to_dict()
+    threads.require_owner(caller, data.get("author"), "comment")
+    return thread, data
+
+
+def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, now: datetime) -> dict[str, Any]:
+    """Edit a comment's body (author or moderator); marks it edited."""
+    data = validation.json_object(data)
+    validation.only_fields(data, ("body",))
+    body = validation.body(data.get("body"))
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        _, current = _read_own(tx, db, caller, tid, cid)
+        changes = {"body": body, "bodyHtml": render.markdown_to_html(body), "editedAt": now}
+        tx.update(store.comment(db, tid, cid), changes)
+        return {**current, **changes}
+
+    return serialize.comment(cid, store.run_transaction(db, fn))
+
+
+def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: datetime) -> None:
+    """Soft delete: the text goes, a tombstone stays so replies keep their place; counts drop."""
+
+    def fn(tx: firestore.Transaction) -> None:
+        thread, current = _read_own(tx, db, caller, tid, cid)
+        tx.update(store.comment(db, tid, cid), {
+            "status": DELETED, "body": "", "bodyHtml": "", "deletedAt": now,
+        })
+        count = max(0, thread.get("commentCount", 0) - 1)
+        tx.update(store.thread(db, tid), {"commentCount": count,
+                                          "score": threads.rescore({**thread, "commentCount": count})})
+        author_uid = (current.get("author") or {}).get("uid")
+        if author_uid:
+            tx.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+
+    store.run_transaction(db, fn)

@@ -1,0 +1,60 @@
+"""What the domain modules need from the outside, built once per process."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from google.cloud import firestore
+
+from .auth import TokenVerifier
+from .ratelimit import Limit
+
+
+@dataclass(frozen=True)
+class Config:
+    comment_limit: Limit = Limit("comment", 5, timedelta(minutes=1))
+    thread_limit: Limit = Limit("thread", 3, timedelta(minutes=10))
+    cache_seconds: int = 10
+
+
+@dataclass(frozen=True)
+class Deps:
+    db: firestore.Client
+    verify_token: TokenVerifier
+    config: Config
+    clock: Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def config_from_params() -> Config:
+    """Read the deploy-time parameters (firebase_functions.params) once."""
+    from . import params
+
+    return Config(
+        comment_limit=Limit("comment", params.COMMENTS_PER_MINUTE.value, timedelta(minutes=1)),
+        thread_limit=Limit("thread", params.THREADS_PER_10_MINUTES.value, timedelta(minutes=10)),
+        cache_seconds=params.CACHE_SECONDS.value,
+    )
+
+
+def project_id() -> str:
+    """The Firebase project: set by Cloud Functions and by the emulators; demo-hearth otherwise."""
+    for name in ("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT"):
+        if os.environ.get(name):
+            return os.environ[name]
+    return "demo-hearth"
+
+
+def production_deps() -> Deps:
+    """Deps for the deployed function (and the Functions emulator)."""
+    from .auth import firebase_verifier
+
+    # google.cloud.firestore.Client, not firebase_admin.firestore.client(): the latter demands
+    # Application Default Credentials even when FIRESTORE_EMULATOR_HOST points at an emulator.
+    db = firestore.Client(project=project_id())
+    return Deps(db=db, verify_token=firebase_verifier(), config=config_from_params(), clock=utc_now)

@@ -1,0 +1,29 @@
+"""Cursor pagination over Firestore queries: one query per page, never an offset."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from google.cloud import firestore
+
+from . import cursors
+
+Order = tuple[str, str]  # (field, firestore.Query.ASCENDING | DESCENDING)
+DESC = firestore.Query.DESCENDING
+ASC = firestore.Query.ASCENDING
+
+
+def page(query: firestore.Query, kind: str, orders: Sequence[Order], limit: int,
+         cursor: str | None, transaction: Any = None) -> tuple[list[firestore.DocumentSnapshot], str | None]:
+    """One page of query in the given order (document id breaks ties) and the cursor of the next page."""
+    for field, direction in orders:
+        query = query.order_by(field, direction=direction)
+    query = query.order_by("__name__", direction=orders[-1][1])
+    after = cursors.decode(kind, cursor, len(orders) + 1)
+    if after is not None:
+        query = query.start_after(after)
+    snaps = list(query.limit(limit + 1).stream(transaction=transaction))
+    if len(snaps) <= limit:
+        return snaps, None
+    snaps = snaps[:limit]
+    last = snaps[-1]
+    return snaps, cursors.encode(kind, [last.get(field) for field, _ in orders] + [last.id])

@@ -1,0 +1,12 @@
+"""Deploy-time configuration (`firebase deploy` asks for, or reads from .env, these values)."""
+from firebase_functions import params
+
+COMMENTS_PER_MINUTE = params.IntParam(
+    "HEARTH_COMMENTS_PER_MINUTE", default=5, description="Comments one user may post per minute"
+)
+THREADS_PER_10_MINUTES = params.IntParam(
+    "HEARTH_THREADS_PER_10_MINUTES", default=3, description="Threads one user may post per 10 minutes"
+)
+CACHE_SECONDS = params.IntParam(
+    "HEARTH_CACHE_SECONDS", default=10, description="Seconds the CDN may keep a public GET answer"
+)

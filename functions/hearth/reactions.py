@@ -1,0 +1,58 @@
+"""Reactions (dev.to's five): one document per (user, target); the target's counts move in the same transaction."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable
+
+from google.cloud import firestore
+
+from . import comments, serialize, store, threads, validation
+from .auth import Caller
+from .errors import NotFound
+
+
+def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentReference,
+           read_target: Callable[[firestore.Transaction], dict[str, Any]],
+           rescore: Callable[[dict[str, Any]], int], kind: str, on: bool, now: datetime) -> dict[str, Any]:
+    """Add (on) or remove a reaction; idempotent: doing it twice changes nothing the second time."""
+    kind = validation.reaction_type(kind)
+    mine_ref = store.reaction(target, caller.uid)
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        current = read_target(tx)
+        mine_snap = mine_ref.get(transaction=tx)
+        mine = list((mine_snap.to_dict() or {}).get("types", [])) if mine_snap.exists else []
+        counts = dict(current.get("reactionCounts") or {})
+        if on == (kind in mine):
+            return {"reactionCounts": serialize.counts(counts), "myReactions": serialize.my_reactions({"types": mine})}
+        counts[kind] = max(0, int(counts.get(kind, 0)) + (1 if on else -1))
+        mine = mine + [kind] if on else [t for t in mine if t != kind]
+        tx.update(target, {"reactionCounts": counts, "score": rescore({**current, "reactionCounts": counts})})
+        if mine:
+            tx.set(mine_ref, {"uid": caller.uid, "types": mine, "updatedAt": now})
+        else:
+            tx.delete(mine_ref)
+        return {"reactionCounts": serialize.counts(counts), "myReactions": serialize.my_reactions({"types": mine})}
+
+    return store.run_transaction(db, fn)
+
+
+def on_thread(db: firestore.Client, caller: Caller, tid: str, kind: str, on: bool, now: datetime) -> dict[str, Any]:
+    validation.doc_id(tid, "thread")
+    return toggle(db, caller, store.thread(db, tid), lambda tx: threads.read_visible(tx, db, tid),
+                  threads.rescore, kind, on, now)
+
+
+def on_comment(db: firestore.Client, caller: Caller, tid: str, cid: str, kind: str, on: bool,
+               now: datetime) -> dict[str, Any]:
+    validation.doc_id(tid, "thread")
+    validation.doc_id(cid, "comment")
+
+    def read(tx: firestore.Transaction) -> dict[str, Any]:
+        threads.read_visible(tx, db, tid)
+        snap = store.comment(db, tid, cid).get(transaction=tx)
+        if not snap.exists or snap.get("status") == comments.DELETED:
+            raise NotFound("comment not found")
+        return snap.to_dict()
+
+    return toggle(db, caller, store.comment(db, tid, cid), read, comments.rescore, kind, on, now)

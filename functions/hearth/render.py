@@ -1,0 +1,45 @@
+"""Markdown to safe HTML: markdown-it-py renders without raw HTML, nh3 sanitises with an allow-list."""
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "img", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "th": {"style"},
+    "td": {"style"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+
+def markdown_to_html(source: str) -> str:
+    """Render markdown and sanitise the result; what comes out is safe to put in a page as HTML."""
+    return sanitize(_md.render(source))
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        filter_style_properties={"text-align"},
+    )
+
+
+def excerpt(source: str, length: int = 200) -> str:
+    """A short plain-text preview of markdown source, for thread lists."""
+    flat = " ".join(source.split())
+    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"

@@ -1,0 +1,91 @@
+"""Firestore documents to the API's JSON (camelCase, RFC 3339 times)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from .validation import REACTION_TYPES
+
+
+def rfc3339(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def counts(raw: Mapping[str, Any] | None) -> dict[str, int]:
+    """Every reaction type with its count, zero when nobody used it."""
+    raw = raw or {}
+    return {t: int(raw.get(t, 0)) for t in REACTION_TYPES}
+
+
+def author(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not raw:
+        return None
+    return {"uid": raw.get("uid"), "handle": raw.get("handle"), "displayName": raw.get("displayName")}
+
+
+def profile(uid: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "uid": uid,
+        "handle": data["handle"],
+        "displayName": data.get("displayName", data["handle"]),
+        "bio": data.get("bio", ""),
+        "createdAt": rfc3339(data.get("createdAt")),
+        "threadCount": int(data.get("threadCount", 0)),
+        "commentCount": int(data.get("commentCount", 0)),
+        "role": data.get("role", "member"),
+    }
+
+
+def thread(tid: str, data: Mapping[str, Any], *, full: bool = True) -> dict[str, Any]:
+    """A thread; list items (full=False) carry an excerpt instead of the body."""
+    deleted = data.get("status") == "deleted"
+    out: dict[str, Any] = {
+        "id": tid,
+        "title": "[deleted]" if deleted else data.get("title", ""),
+        "author": None if deleted else author(data.get("author")),
+        "tags": list(data.get("tags", [])),
+        "createdAt": rfc3339(data.get("createdAt")),
+        "editedAt": rfc3339(data.get("editedAt")),
+        "lastActivityAt": rfc3339(data.get("lastActivityAt")),
+        "commentCount": int(data.get("commentCount", 0)),
+        "reactionCounts": counts(data.get("reactionCounts")),
+        "score": int(data.get("score", 0)),
+        "status": data.get("status", "visible"),
+        "locked": bool(data.get("locked", False)),
+        "pinned": bool(data.get("pinned", False)),
+    }
+    if full:
+        out["body"] = "" if deleted else data.get("body", "")
+        out["bodyHtml"] = "" if deleted else data.get("bodyHtml", "")
+    else:
+        out["excerpt"] = "" if deleted else data.get("excerpt", "")
+    return out
+
+
+def comment(cid: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A comment; a deleted one is a tombstone with neither text nor author."""
+    deleted = data.get("status") == "deleted"
+    return {
+        "id": cid,
+        "threadId": data.get("threadId"),
+        "parentId": data.get("parentId"),
+        "rootId": data.get("rootId"),
+        "depth": int(data.get("depth", 1)),
+        "body": "" if deleted else data.get("body", ""),
+        "bodyHtml": "" if deleted else data.get("bodyHtml", ""),
+        "author": None if deleted else author(data.get("author")),
+        "createdAt": rfc3339(data.get("createdAt")),
+        "editedAt": rfc3339(data.get("editedAt")),
+        "reactionCounts": counts(data.get("reactionCounts")),
+        "replyCount": int(data.get("replyCount", 0)),
+        "descendantCount": int(data.get("descendantCount", 0)),
+        "status": data.get("status", "visible"),
+    }
+
+
+def my_reactions(reaction_doc: Mapping[str, Any] | None) -> list[str]:
+    types = (reaction_doc or {}).get("types", [])
+    return [t for t in REACTION_TYPES if t in types]

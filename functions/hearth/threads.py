@@ -1,0 +1,172 @@
+"""Threads: post, list (new / top / active, by tag or author), read, edit, soft-delete."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from google.cloud import firestore
+
+from . import ranking, render, serialize, store, users, validation
+from .auth import Caller
+from .deps import Config
+from .errors import Forbidden, Invalid, NotFound
+from .pagination import DESC, Order, page
+from .ratelimit import reserve
+
+SORTS: dict[str, list[Order]] = {
+    "new": [("createdAt", DESC)],
+    "top": [("score", DESC), ("createdAt", DESC)],
+    "active": [("lastActivityAt", DESC)],
+}
+CREATE_FIELDS = ("title", "body", "tags")
+VISIBLE = "visible"
+DELETED = "deleted"
+
+
+def content_fields(title: str, body: str) -> dict[str, Any]:
+    return {"title": title, "body": body, "bodyHtml": render.markdown_to_html(body), "excerpt": render.excerpt(body)}
+
+
+def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config) -> dict[str, Any]:
+    data = validation.json_object(data)
+    validation.only_fields(data, CREATE_FIELDS)
+    doc = {
+        **content_fields(validation.title(data.get("title")), validation.body(data.get("body"))),
+        "tags": validation.tags(data.get("tags")),
+        "createdAt": now,
+        "editedAt": None,
+        "lastActivityAt": now,
+        "commentCount": 0,
+        "reactionCounts": {},
+        "score": 0,
+        "status": VISIBLE,
+        "locked": False,
+        "pinned": False,
+    }
+    ref = store.threads(db).document()
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        profile = users.read_profile(tx, db, caller)
+        rate = reserve(tx, store.rate_state(db, caller.uid), now, config.thread_limit)
+        doc["author"] = users.author_snapshot(caller.uid, profile)
+        users.write_profile(tx, db, caller, profile, now, threadCount=1)
+        tx.set(store.rate_state(db, caller.uid), rate, merge=True)
+        tx.create(ref, doc)
+        return doc
+
+    stored = store.run_transaction(db, fn)
+    return {**serialize.thread(ref.id, stored), "myReactions": [], "bookmarked": False}
+
+
+def personal_state(db: firestore.Client, caller: Caller,
+                   tids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """myReactions and bookmarked for each thread, in one batched read."""
+    tids = list(tids)
+    refs = [store.reaction(store.thread(db, t), caller.uid) for t in tids]
+    refs += [store.bookmarks(db, caller.uid).document(t) for t in tids]
+    found = {snap.reference.path: snap for snap in db.get_all(refs)} if refs else {}
+    state = {}
+    for tid in tids:
+        reaction = found.get(store.reaction(store.thread(db, tid), caller.uid).path)
+        bookmark = found.get(store.bookmarks(db, caller.uid).document(tid).path)
+        state[tid] = {
+            "myReactions": serialize.my_reactions(reaction.to_dict() if reaction and reaction.exists else None),
+            "bookmarked": bool(bookmark and bookmark.exists),
+        }
+    return state
+
+
+def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | None, tag: str | None,
+                 author_uid: str | None = None, limit: str | None, cursor: str | None) -> dict[str, Any]:
+    """A page of visible threads: one query, plus one batched read for a signed-in caller."""
+    sort = validation.choice(sort, "sort", tuple(SORTS))
+    tag = validation.tag_filter(tag)
+    size = validation.limit(limit)
+    query = store.threads(db).where(filter=firestore.FieldFilter("status", "==", VISIBLE))
+    if tag:
+        query = query.where(filter=firestore.FieldFilter("tags", "array_contains", tag))
+    if author_uid:
+        query = query.where(filter=firestore.FieldFilter("author.uid", "==", author_uid))
+    kind = f"threads:{sort}:{tag or ''}:{author_uid or ''}"
+    snaps, next_cursor = page(query, kind, SORTS[sort], size, cursor)
+    items = [serialize.thread(s.id, s.to_dict(), full=False) for s in snaps]
+    if caller and items:
+        state = personal_state(db, caller, [i["id"] for i in items])
+        for item in items:
+            item.update(state[item["id"]])
+    return {"items": items, "nextCursor": next_cursor}
+
+
+def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]:
+    """One thread (a deleted one as a tombstone); with the caller's state in the same batched read."""
+    validation.doc_id(tid, "thread")
+    ref = store.thread(db, tid)
+    if caller is None:
+        snap = ref.get()
+        if not snap.exists:
+            raise NotFound("thread not found")
+        return serialize.thread(tid, snap.to_dict())
+    refs = [ref, store.reaction(ref, caller.uid), store.bookmarks(db, caller.uid).document(tid)]
+    found = {s.reference.path: s for s in db.get_all(refs)}
+    snap = found[ref.path]
+    if not snap.exists:
+        raise NotFound("thread not found")
+    reaction = found[refs[1].path]
+    return {
+        **serialize.thread(tid, snap.to_dict()),
+        "myReactions": serialize.my_reactions(reaction.to_dict() if reaction.exists else None),
+        "bookmarked": found[refs[2].path].exists,
+    }
+
+
+def read_visible(tx: firestore.Transaction | None, db: firestore.Client, tid: str) -> dict[str, Any]:
+    """A thread that is not deleted, read in tx; NotFound otherwise."""
+    validation.doc_id(tid, "thread")
+    snap = store.thread(db, tid).get(transaction=tx)
+    if not snap.exists or snap.get("status") == DELETED:
+        raise NotFound("thread not found")
+    return snap.to_dict()
+
+
+def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> None:
+    if not caller.is_moderator and (author or {}).get("uid") != caller.uid:
+        raise Forbidden(f"only the author or a moderator may change this {what}")
+
+
+def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime) -> dict[str, Any]:
+    """Edit title, body or tags (author or moderator); marks the thread edited."""
+    data = validation.json_object(data)
+    validation.only_fields(data, CREATE_FIELDS)
+    if not data:
+        raise Invalid("nothing to change: send title, body or tags")
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        current = read_visible(tx, db, tid)
+        require_owner(caller, current.get("author"), "thread")
+        title = validation.title(data["title"]) if "title" in data else current["title"]
+        body = validation.body(data["body"]) if "body" in data else current["body"]
+        changes: dict[str, Any] = {**content_fields(title, body), "editedAt": now}
+        if "tags" in data:
+            changes["tags"] = validation.tags(data["tags"])
+        tx.update(store.thread(db, tid), changes)
+        return {**current, **changes}
+
+    return serialize.thread(tid, store.run_transaction(db, fn))
+
+
+def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> None:
+    """Soft delete: the thread becomes a tombstone and leaves the lists; its comments stay."""
+
+    def fn(tx: firestore.Transaction) -> None:
+        current = read_visible(tx, db, tid)
+        require_owner(caller, current.get("author"), "thread")
+        author_uid = (current.get("author") or {}).get("uid")
+        tx.update(store.thread(db, tid), {"status": DELETED, "deletedAt": now})
+        if author_uid:
+            tx.update(store.user(db, author_uid), {"threadCount": firestore.Increment(-1)})
+
+    store.run_transaction(db, fn)
+
+
+def rescore(thread: dict[str, Any]) -> int:
+    return ranking.thread_score(thread.get("reactionCounts") or {}, int(thread.get("commentCount", 0)))

@@ -1,0 +1,26 @@
+"""Entry points of Hearth's Cloud Functions. Only wiring lives here; the API is in hearth/."""
+from __future__ import annotations
+
+from firebase_functions import https_fn, options
+
+from hearth.app import create_app
+from hearth.deps import production_deps
+
+_app = None
+
+
+def _get_app():
+    # Built on the first request, not at import: `firebase deploy` imports this module to
+    # discover functions, and must not open Firestore clients or read parameters then.
+    global _app
+    if _app is None:
+        _app = create_app(production_deps())
+    return _app
+
+
+@https_fn.on_request(region="us-central1", memory=options.MemoryOption.MB_512, max_instances=20)
+def api(req: https_fn.Request) -> https_fn.Response:
+    """The JSON API, mounted by Hosting's rewrite of /api/**."""
+    app = _get_app()
+    with app.request_context(req.environ):
+        return app.full_dispatch_request()

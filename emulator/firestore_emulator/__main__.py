@@ -1,0 +1,100 @@
+"""Run the emulator: ``python -m firestore_emulator [--host H] [--port P] ...``."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import tempfile
+
+import grpc
+
+from . import persistence
+from .http import App, FrontProtocol, load_index_config
+from .server import SERVER_OPTIONS, Firestore, generic_handler
+from .store import Store
+
+log = logging.getLogger("firestore_emulator")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="firestore_emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8080),
+                        help="port (default $PORT or 8080; 0 picks a free one)")
+    parser.add_argument("--import", dest="import_dir", metavar="DIR", help="load data exported earlier")
+    parser.add_argument("--export-on-exit", metavar="DIR", help="write all data to DIR on shutdown")
+    parser.add_argument("--enforce-indexes", metavar="FILE",
+                        help="firestore.indexes.json whose composite indexes every database enforces")
+    parser.add_argument("--lock-timeout", type=float, default=20.0,
+                        help="seconds a write waits for another transaction's locks before ABORTED")
+    parser.add_argument("--log-level", default=os.environ.get("FIRESTORE_EMULATOR_LOG", "WARNING"))
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    store = Store()
+    if args.enforce_indexes:
+        with open(args.enforce_indexes, encoding="utf-8") as fh:
+            store.default_index_config = load_index_config(json.load(fh))
+    if args.import_dir:
+        count = persistence.import_store(store, args.import_dir)
+        print(f"Imported {count} documents from {args.import_dir}", flush=True)
+    servicer = Firestore(store, lock_timeout=args.lock_timeout)
+
+    tmpdir = tempfile.mkdtemp(prefix="firestore-emulator-")
+    sock_path = os.path.join(tmpdir, "grpc.sock")
+    server = grpc.aio.server(options=SERVER_OPTIONS)
+    server.add_generic_rpc_handlers((generic_handler(servicer),))
+    server.add_insecure_port(f"unix:{sock_path}")
+    await server.start()
+
+    loop = asyncio.get_running_loop()
+
+    def connect_backend(factory):
+        return loop.create_unix_connection(factory, sock_path)
+
+    app = App(store, connect_backend)
+    front = await loop.create_server(lambda: FrontProtocol(app), args.host, args.port, reuse_address=True)
+    port = front.sockets[0].getsockname()[1]
+
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    async def housekeeping():
+        while True:
+            await asyncio.sleep(1.0)
+            servicer.txns.expire_idle()
+
+    keeper = loop.create_task(housekeeping())
+    print(f"Firestore emulator listening on {args.host}:{port}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        keeper.cancel()
+        front.close()
+        if args.export_on_exit:
+            count = persistence.export_store(store, args.export_on_exit)
+            print(f"Exported {count} documents to {args.export_on_exit}", flush=True)
+        await server.stop(grace=0.5)
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        print("Firestore emulator stopped", flush=True)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(serve(args))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,489 @@
+"""The google.firestore.v1.Firestore gRPC service, on grpc.aio with one event loop.
+
+Every store mutation happens synchronously between awaits, so a commit is atomic with
+respect to every other request. Handlers translate EmulatorError into its gRPC status and any
+other exception into INTERNAL, so a malformed request never takes the server down.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import random
+import string
+from typing import Optional
+
+import grpc
+from google.cloud.firestore_v1 import types
+
+from . import paths, query as query_engine
+from .errors import EmulatorError, InvalidArgument, NotFound, Unimplemented
+from .store import Database, Store, set_timestamp, timestamp_us
+from .transactions import TransactionManager, Txn
+from .transforms import apply_write, apply_writes, project, resolve_names, write_target
+
+log = logging.getLogger("firestore_emulator")
+
+SERVICE = "google.firestore.v1.Firestore"
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+
+Pb = {name: getattr(types, name).pb() for name in [
+    "GetDocumentRequest", "ListDocumentsRequest", "ListDocumentsResponse", "CreateDocumentRequest",
+    "UpdateDocumentRequest", "DeleteDocumentRequest", "BatchGetDocumentsRequest",
+    "BatchGetDocumentsResponse", "BeginTransactionRequest", "BeginTransactionResponse",
+    "CommitRequest", "CommitResponse", "RollbackRequest", "RunQueryRequest", "RunQueryResponse",
+    "RunAggregationQueryRequest", "RunAggregationQueryResponse", "ListCollectionIdsRequest",
+    "ListCollectionIdsResponse", "BatchWriteRequest", "BatchWriteResponse", "WriteRequest",
+    "ListenRequest", "Document", "Write", "Precondition", "PartitionQueryRequest",
+]}
+Document = Pb["Document"]
+from google.protobuf import empty_pb2  # noqa: E402
+
+_AUTO_ID_CHARS = string.ascii_letters + string.digits
+_rand = random.SystemRandom()
+
+
+def auto_id() -> str:
+    return "".join(_rand.choice(_AUTO_ID_CHARS) for _ in range(20))
+
+
+def _page_token(name: str) -> str:
+    return base64.urlsafe_b64encode(name.encode("utf-8")).decode("ascii")
+
+
+def _from_token(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+    except Exception:
+        raise InvalidArgument("Invalid page token.") from None
+
+
+class Firestore:
+    """The servicer: one store, one transaction manager."""
+
+    def __init__(self, store: Optional[Store] = None, lock_timeout: float = 20.0) -> None:
+        self.store = store or Store()
+        self.txns = TransactionManager(lock_timeout)
+
+    # ------------------------------------------------------------------ helpers
+    def _db_of_name(self, name: str) -> Database:
+        project, database = paths.document_name(name)
+        return self.store.database(project, database)
+
+    def _db(self, database: str) -> Database:
+        project, db = paths.parse_database(database)
+        return self.store.database(project, db)
+
+    def _consistency(self, db: Database, request, selector: Optional[str]):
+        """(txn or None, read_time or None, lock?) for a read request's consistency selector."""
+        if selector == "transaction":
+            txn = self.txns.lookup(request.transaction, db.key)
+            if txn.read_only:
+                return txn, txn.read_time, False
+            return txn, None, True
+        if selector == "read_time":
+            rt = timestamp_us(request.read_time)
+            if rt > db.now():
+                raise InvalidArgument("read_time is in the future.")
+            return None, rt, False
+        if selector == "new_transaction":
+            txn = self._begin(db, request.new_transaction)
+            if txn.read_only:
+                return txn, txn.read_time, False
+            return txn, None, True
+        return None, None, False
+
+    def _begin(self, db: Database, options) -> Txn:
+        mode = options.WhichOneof("mode")
+        if mode == "read_only":
+            ro = options.read_only
+            rt = timestamp_us(ro.read_time) if ro.HasField("read_time") else db.now()
+            if rt > db.now():
+                raise InvalidArgument("read_time is in the future.")
+            return self.txns.begin(db.key, True, rt)
+        retry = options.read_write.retry_transaction if mode == "read_write" else b""
+        return self.txns.begin(db.key, False, None, retry or None)
+
+    # ------------------------------------------------------------------ documents
+    async def GetDocument(self, request, context):
+        name = request.name
+        db = self._db_of_name(name)
+        txn, rt, lock = self._consistency(db, request, request.WhichOneof("consistency_selector"))
+        doc = db.get(name, rt)
+        if lock:
+            self.txns.lock_shared(txn, (name,))
+        if doc is None:
+            raise NotFound(f"Document {name} not found.")
+        if request.HasField("mask"):
+            doc = project(doc, request.mask.field_paths)
+        return doc
+
+    async def BatchGetDocuments(self, request, context):
+        db = self._db(request.database)
+        names = list(request.documents)
+        for name in names:
+            paths.document_name(name, db.key)
+        selector = request.WhichOneof("consistency_selector")
+        txn, rt, lock = self._consistency(db, request, selector)
+        read_time = rt if rt is not None else db.now()
+        out = []
+        Resp = Pb["BatchGetDocumentsResponse"]
+        if selector == "new_transaction":
+            out.append(Resp(transaction=txn.id))
+        if lock:
+            self.txns.lock_shared(txn, names)
+        mask = request.mask.field_paths if request.HasField("mask") else None
+        for name in names:
+            doc = db.get(name, rt)
+            resp = Resp()
+            if doc is None:
+                resp.missing = name
+            else:
+                if mask is not None:
+                    doc = project(doc, mask)
+                resp.found.CopyFrom(doc)
+            set_timestamp(resp.read_time, read_time)
+            out.append(resp)
+        return out
+
+    async def ListDocuments(self, request, context):
+        project_, database, parent = paths.parent_name(request.parent)
+        db = self.store.database(project_, database)
+        txn, rt, lock = self._consistency(db, request, request.WhichOneof("consistency_selector"))
+        order = request.order_by.strip()
+        descending = False
+        if order:
+            parts = order.split()
+            if parts[0] != "__name__" or len(parts) > 2 or (len(parts) == 2 and parts[1].lower() not in ("asc", "desc")):
+                raise InvalidArgument(f"Unsupported order_by {order!r} for ListDocuments: only __name__ [asc|desc].")
+            descending = len(parts) == 2 and parts[1].lower() == "desc"
+        if request.collection_id:
+            paths.check_collection_id(request.collection_id)
+            collections = [parent + "/" + request.collection_id]
+        else:
+            collections = [parent + "/" + c for c in db.collection_ids(parent, rt)]
+        names: list[str] = []
+        for coll in collections:
+            names.extend(db.list_names(coll, request.show_missing, rt))
+        names.sort(reverse=descending)
+        if request.page_token:
+            after = _from_token(request.page_token)
+            names = [n for n in names if (n < after if descending else n > after)]
+        if request.page_size < 0:
+            raise InvalidArgument("page_size must not be negative.")
+        size = request.page_size or 300
+        page, more = names[:size], len(names) > size
+        resp = Pb["ListDocumentsResponse"]()
+        mask = request.mask.field_paths if request.HasField("mask") else None
+        read = []
+        for name in page:
+            doc = db.get(name, rt)
+            if doc is None:
+                resp.documents.add(name=name)
+                continue
+            read.append(name)
+            if mask is not None:
+                doc = project(doc, mask)
+            resp.documents.append(doc)
+        if lock:
+            self.txns.lock_shared(txn, read)
+        if more:
+            resp.next_page_token = _page_token(page[-1])
+        return resp
+
+    async def ListCollectionIds(self, request, context):
+        project_, database, parent = paths.parent_name(request.parent)
+        db = self.store.database(project_, database)
+        _, rt, _ = self._consistency(db, request, request.WhichOneof("consistency_selector"))
+        ids = db.collection_ids(parent, rt)
+        if request.page_token:
+            after = _from_token(request.page_token)
+            ids = [i for i in ids if i > after]
+        if request.page_size < 0:
+            raise InvalidArgument("page_size must not be negative.")
+        size = request.page_size or 1000
+        resp = Pb["ListCollectionIdsResponse"]()
+        resp.collection_ids.extend(ids[:size])
+        if len(ids) > size:
+            resp.next_page_token = _page_token(ids[size - 1])
+        return resp
+
+    async def _write_one(self, db: Database, write, mask=None):
+        """Commit a single write outside any transaction; returns the resulting document."""
+        name = write_target(write)
+        paths.document_name(name, db.key)
+        await self.txns.lock_exclusive(None, [name])
+        t = db.next_commit_time()
+        current = db.get(name)
+        new, result, changed = apply_write(write, name, current, t)
+        if changed:
+            db.put(name, new, t)
+        return new
+
+    async def CreateDocument(self, request, context):
+        project_, database, parent = paths.parent_name(request.parent)
+        db = self.store.database(project_, database)
+        paths.check_collection_id(request.collection_id)
+        doc_id = request.document_id or auto_id()
+        paths.check_document_id(doc_id)
+        name = f"{parent}/{request.collection_id}/{doc_id}"
+        write = Pb["Write"]()
+        write.update.CopyFrom(request.document)
+        write.update.name = name
+        write.current_document.exists = False
+        doc = await self._write_one(db, write)
+        if request.HasField("mask"):
+            doc = project(doc, request.mask.field_paths)
+        return doc
+
+    async def UpdateDocument(self, request, context):
+        name = request.document.name
+        db = self._db_of_name(name)
+        write = Pb["Write"]()
+        write.update.CopyFrom(request.document)
+        if request.HasField("update_mask"):
+            write.update_mask.CopyFrom(request.update_mask)
+        if request.HasField("current_document"):
+            write.current_document.CopyFrom(request.current_document)
+        doc = await self._write_one(db, write)
+        if request.HasField("mask"):
+            doc = project(doc, request.mask.field_paths)
+        return doc
+
+    async def DeleteDocument(self, request, context):
+        name = request.name
+        db = self._db_of_name(name)
+        write = Pb["Write"](delete=name)
+        if request.HasField("current_document"):
+            write.current_document.CopyFrom(request.current_document)
+        await self._write_one(db, write)
+        return empty_pb2.Empty()
+
+    # ------------------------------------------------------------------ writes
+    async def Commit(self, request, context):
+        db = self._db(request.database)
+        txn = self.txns.lookup(request.transaction, db.key) if request.transaction else None
+        writes = request.writes
+        try:
+            if writes:
+                if txn is not None and txn.read_only:
+                    raise InvalidArgument("Cannot modify entities in a read-only transaction.")
+                if len(writes) > 1 and request.ByteSize() > MAX_REQUEST_BYTES:
+                    raise InvalidArgument("Request payload size exceeds the limit: 10485760 bytes.")
+                names = resolve_names(writes, db.key)
+                await self.txns.lock_exclusive(txn, names)
+                t = db.next_commit_time()
+                overlay, results = apply_writes(writes, names, db.get, t)
+                for name, doc in overlay.items():
+                    db.put(name, doc, t)
+            else:
+                t = db.next_commit_time()
+                results = []
+        finally:
+            if txn is not None:
+                self.txns.finish(txn)
+        resp = Pb["CommitResponse"]()
+        resp.write_results.extend(results)
+        set_timestamp(resp.commit_time, t)
+        return resp
+
+    async def BatchWrite(self, request, context):
+        db = self._db(request.database)
+        names: list[Optional[str]] = []
+        errors: list[Optional[EmulatorError]] = []
+        for w in request.writes:
+            try:
+                name = write_target(w)
+                paths.document_name(name, db.key)
+                names.append(name)
+                errors.append(None)
+            except EmulatorError as exc:
+                names.append(None)
+                errors.append(exc)
+        await self.txns.lock_exclusive(None, [n for n in names if n is not None])
+        t = db.next_commit_time()
+        resp = Pb["BatchWriteResponse"]()
+        for w, name, err in zip(request.writes, names, errors):
+            result = None
+            if err is None:
+                try:
+                    new, result, changed = apply_write(w, name, db.get(name), t)
+                    if changed:
+                        db.put(name, new, t)
+                except EmulatorError as exc:
+                    err = exc
+            if err is None:
+                resp.write_results.append(result)
+                resp.status.add(code=0)
+            else:
+                resp.write_results.add()
+                resp.status.add(code=err.code.value[0], message=err.message)
+        return resp
+
+    # ------------------------------------------------------------------ transactions
+    async def BeginTransaction(self, request, context):
+        db = self._db(request.database)
+        txn = self._begin(db, request.options)
+        return Pb["BeginTransactionResponse"](transaction=txn.id)
+
+    async def Rollback(self, request, context):
+        db = self._db(request.database)
+        if not request.transaction:
+            raise InvalidArgument("Missing transaction.")
+        self.txns.rollback(request.transaction, db.key)
+        return empty_pb2.Empty()
+
+    # ------------------------------------------------------------------ queries
+    def _query_source(self, request, sq):
+        project_, database, parent = paths.parent_name(request.parent)
+        db = self.store.database(project_, database)
+        if len(sq.from_) != 1:
+            raise InvalidArgument("A query must have exactly one collection selector in 'from'.")
+        sel = sq.from_[0]
+        if sel.collection_id:
+            paths.check_collection_id(sel.collection_id)
+        return db, parent, sel
+
+    def _check_indexes(self, db: Database, parent: str, sq, aggregation=None) -> None:
+        if db.index_config is None:
+            return
+        from . import indexes
+        indexes.check_query(db.index_config, sq, db=db.key, parent=parent, aggregation=aggregation)
+
+    async def RunQuery(self, request, context):
+        if request.WhichOneof("query_type") != "structured_query":
+            raise InvalidArgument("RunQuery needs a structured_query.")
+        sq = request.structured_query
+        db, parent, sel = self._query_source(request, sq)
+        selector = request.WhichOneof("consistency_selector")
+        txn, rt, lock = self._consistency(db, request, selector)
+        read_time = rt if rt is not None else db.now()
+        query_engine.validate_query(sq)
+        self._check_indexes(db, parent, sq)
+        docs = query_engine.run_query(sq, db.candidates(parent, sel.collection_id, sel.all_descendants, rt))
+        if lock:
+            self.txns.lock_shared(txn, [d.name for d in docs])
+        Resp = Pb["RunQueryResponse"]
+        out = []
+        first_txn = txn.id if selector == "new_transaction" else b""
+        for doc in docs:
+            resp = Resp(document=doc)
+            set_timestamp(resp.read_time, read_time)
+            if first_txn:
+                resp.transaction = first_txn
+                first_txn = b""
+            out.append(resp)
+        last = Resp(done=True) if out else Resp()
+        if first_txn:
+            last.transaction = first_txn
+        set_timestamp(last.read_time, read_time)
+        out.append(last)
+        return out
+
+    async def RunAggregationQuery(self, request, context):
+        if request.WhichOneof("query_type") != "structured_aggregation_query":
+            raise InvalidArgument("RunAggregationQuery needs a structured_aggregation_query.")
+        aq = request.structured_aggregation_query
+        sq = aq.structured_query
+        db, parent, sel = self._query_source(request, sq)
+        selector = request.WhichOneof("consistency_selector")
+        txn, rt, lock = self._consistency(db, request, selector)
+        read_time = rt if rt is not None else db.now()
+        query_engine.validate_query(sq)
+        self._check_indexes(db, parent, sq, aggregation=aq)
+        candidates = db.candidates(parent, sel.collection_id, sel.all_descendants, rt)
+        result = query_engine.run_aggregation(aq, candidates)
+        resp = Pb["RunAggregationQueryResponse"]()
+        resp.result.CopyFrom(result)
+        if selector == "new_transaction":
+            resp.transaction = txn.id
+        set_timestamp(resp.read_time, read_time)
+        return [resp]
+
+    async def unimplemented_stream(self, request_iterator, context):
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED,
+                            "This emulator does not implement realtime Listen/Write streams.")
+
+    async def PartitionQuery(self, request, context):
+        raise Unimplemented("PartitionQuery is not implemented by this emulator.")
+
+
+# ---------------------------------------------------------------------------- registration
+UNARY = {
+    "GetDocument": ("GetDocumentRequest", None),
+    "ListDocuments": ("ListDocumentsRequest", None),
+    "CreateDocument": ("CreateDocumentRequest", None),
+    "UpdateDocument": ("UpdateDocumentRequest", None),
+    "DeleteDocument": ("DeleteDocumentRequest", None),
+    "BeginTransaction": ("BeginTransactionRequest", None),
+    "Commit": ("CommitRequest", None),
+    "Rollback": ("RollbackRequest", None),
+    "ListCollectionIds": ("ListCollectionIdsRequest", None),
+    "BatchWrite": ("BatchWriteRequest", None),
+    "PartitionQuery": ("PartitionQueryRequest", None),
+}
+SERVER_STREAMING = {
+    "BatchGetDocuments": "BatchGetDocumentsRequest",
+    "RunQuery": "RunQueryRequest",
+    "RunAggregationQuery": "RunAggregationQueryRequest",
+}
+BIDI = {"Write": "WriteRequest", "Listen": "ListenRequest"}
+
+
+def _serialize(message) -> bytes:
+    return message.SerializeToString()
+
+
+async def _fail(context, exc: BaseException, method: str) -> None:
+    if isinstance(exc, EmulatorError):
+        await context.abort(exc.code, exc.message)
+    log.exception("internal error in %s", method)
+    await context.abort(grpc.StatusCode.INTERNAL, f"Internal emulator error in {method}: {type(exc).__name__}")
+
+
+def _unary(fn, method: str):
+    async def handler(request, context):
+        try:
+            return await fn(request, context)
+        except Exception as exc:  # noqa: BLE001 - translated into a status
+            if isinstance(exc, grpc.aio.AbortError):
+                raise
+            await _fail(context, exc, method)
+    return handler
+
+
+def _streaming(fn, method: str):
+    async def handler(request, context):
+        try:
+            responses = await fn(request, context)
+        except Exception as exc:  # noqa: BLE001
+            if isinstance(exc, grpc.aio.AbortError):
+                raise
+            await _fail(context, exc, method)
+            return
+        for resp in responses:
+            yield resp
+    return handler
+
+
+def generic_handler(servicer: Firestore) -> grpc.GenericRpcHandler:
+    handlers = {}
+    for method, (req, _) in UNARY.items():
+        handlers[method] = grpc.unary_unary_rpc_method_handler(
+            _unary(getattr(servicer, method), method),
+            request_deserializer=Pb[req].FromString, response_serializer=_serialize)
+    for method, req in SERVER_STREAMING.items():
+        handlers[method] = grpc.unary_stream_rpc_method_handler(
+            _streaming(getattr(servicer, method), method),
+            request_deserializer=Pb[req].FromString, response_serializer=_serialize)
+    for method, req in BIDI.items():
+        handlers[method] = grpc.stream_stream_rpc_method_handler(
+            servicer.unimplemented_stream,
+            request_deserializer=Pb[req].FromString, response_serializer=_serialize)
+    return grpc.method_handlers_generic_handler(SERVICE, handlers)
+
+
+SERVER_OPTIONS = [
+    ("grpc.max_receive_message_length", 32 * 1024 * 1024),
+    ("grpc.max_send_message_length", 64 * 1024 * 1024),
+    ("grpc.so_reuseport", 0),
+]

@@ -1,0 +1,63 @@
+"""Demo content for `make dev`, written through the API itself: users, threads, nested comments, reactions."""
+from __future__ import annotations
+
+import requests
+
+from .authemu import User, set_claims, sign_in, sign_up
+
+PASSWORD = "hearth-demo"
+PEOPLE = [
+    ("ada", "Ada Lovelace", "Writes about engines, analytical and otherwise."),
+    ("grace", "Grace Hopper", "Compilers, nanoseconds and debugging moths."),
+    ("linus", "Linus", "Patches welcome."),
+    ("mod", "Hearth Moderator", "Keeps the hearth warm. (moderator)"),
+]
+THREADS = [
+    ("ada", "Welcome to Hearth 👋", "Say hi and tell us what you are building.\n\n"
+     "Markdown works: **bold**, `code`, [links](https://firebase.google.com).", ["meta", "welcome"]),
+    ("grace", "How do you test Cloud Functions locally?",
+     "I run the **Firebase Emulator Suite**. What is your setup?\n\n```python\nprint('hello')\n```", ["firebase", "testing"]),
+    ("linus", "Tabs or spaces in 2026?", "Asking for a friend.", ["discuss"]),
+    ("ada", "Firestore counters under load", "When does a single document stop being enough? Shards?",
+     ["firebase", "firestore"]),
+]
+
+
+def _call(method: str, url: str, user: User, body: dict | None = None) -> dict:
+    response = requests.request(method, url, json=body, headers=user.headers, timeout=60)
+    if response.status_code >= 400:
+        raise RuntimeError(f"{method} {url}: {response.status_code} {response.text}")
+    return response.json() if response.content else {}
+
+
+def seed(api: str, auth_url: str, project: str) -> list[tuple[str, str, str]]:
+    """Create the demo content; returns (handle, email, password) of every demo user."""
+    users: dict[str, User] = {}
+    for handle, name, bio in PEOPLE:
+        email = f"{handle}@example.com"
+        user = sign_up(auth_url, email, PASSWORD, display_name=name)
+        if handle == "mod":
+            set_claims(auth_url, project, user.uid, {"moderator": True})
+            user = sign_in(auth_url, email, PASSWORD)
+        _call("PUT", f"{api}/me", user, {"handle": handle, "displayName": name, "bio": bio})
+        users[handle] = user
+    threads = [_call("POST", f"{api}/threads", users[h], {"title": t, "body": b, "tags": tags})
+               for h, t, b, tags in THREADS]
+    welcome, testing = threads[0]["id"], threads[1]["id"]
+    root = _call("POST", f"{api}/threads/{welcome}/comments", users["grace"],
+                 {"body": "Hi! Building a *compiler* for a forum DSL."})
+    reply = _call("POST", f"{api}/threads/{welcome}/comments", users["ada"],
+                  {"body": "A DSL for forums? Tell me more.", "parentId": root["id"]})
+    deep = _call("POST", f"{api}/threads/{welcome}/comments", users["grace"],
+                 {"body": "Threads all the way down.", "parentId": reply["id"]})
+    _call("POST", f"{api}/threads/{welcome}/comments", users["linus"],
+          {"body": "Depth three is where the nesting stops.", "parentId": deep["id"]})
+    _call("POST", f"{api}/threads/{welcome}/comments", users["linus"], {"body": "Hello from Helsinki."})
+    _call("POST", f"{api}/threads/{testing}/comments", users["ada"],
+          {"body": "`make dev`, then pytest against the emulators."})
+    for handle, kinds in {"ada": ["like", "fire"], "linus": ["like", "unicorn"], "mod": ["raised_hands"]}.items():
+        for kind in kinds:
+            _call("PUT", f"{api}/threads/{welcome}/reactions/{kind}", users[handle])
+    _call("PUT", f"{api}/threads/{welcome}/comments/{root['id']}/reactions/like", users["ada"])
+    _call("PUT", f"{api}/threads/{testing}/bookmark", users["ada"])
+    return [(h, f"{h}@example.com", PASSWORD) for h, _, _ in PEOPLE]

@@ -1,0 +1,33 @@
+from datetime import datetime, timedelta, timezone
+
+from hearth import serialize
+
+
+def test_times_are_rfc3339_utc_with_milliseconds():
+    when = datetime(2026, 3, 4, 5, 6, 7, 891234, tzinfo=timezone(timedelta(hours=2)))
+    assert serialize.rfc3339(when) == "2026-03-04T03:06:07.891Z"
+    assert serialize.rfc3339(None) is None
+
+
+def test_counts_list_every_reaction_type():
+    assert serialize.counts({"fire": 2}) == {"like": 0, "unicorn": 0, "exploding_head": 0, "raised_hands": 0,
+                                             "fire": 2}
+
+
+def test_deleted_comment_is_a_tombstone_without_text_or_author():
+    out = serialize.comment("c", {"status": "deleted", "body": "secret", "bodyHtml": "<p>secret</p>",
+                                  "author": {"uid": "u", "handle": "h", "displayName": "H"}})
+    assert out["body"] == "" and out["bodyHtml"] == "" and out["author"] is None
+    assert out["status"] == "deleted"
+
+
+def test_profile_never_carries_an_email():
+    out = serialize.profile("u", {"handle": "h", "email": "x@example.com", "displayName": "H"})
+    assert "email" not in out and "x@example.com" not in str(out)
+
+
+def test_thread_summaries_carry_an_excerpt_not_the_body():
+    data = {"title": "T", "body": "long body", "bodyHtml": "<p>long body</p>", "excerpt": "long body"}
+    summary = serialize.thread("t", data, full=False)
+    assert "body" not in summary and summary["excerpt"] == "long body"
+    assert serialize.thread("t", data)["bodyHtml"] == "<p>long body</p>"

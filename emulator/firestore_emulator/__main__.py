@@ -8,6 +8,8 @@ import logging
 import os
 import shutil
 import signal
+import socket
+import subprocess
 import sys
 import tempfile
 
@@ -32,8 +34,29 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="firestore.indexes.json whose composite indexes every database enforces")
     parser.add_argument("--lock-timeout", type=float, default=20.0,
                         help="seconds a write waits for another transaction's locks before ABORTED")
+    parser.add_argument("--grpc-only", action="store_true",
+                        help="serve gRPC directly on the port, without the HTTP/1.1 side (no proxy hop)")
+    parser.add_argument("--single-process", action="store_true",
+                        help="route the public port inside the server's event loop instead of a proxy process")
     parser.add_argument("--log-level", default=os.environ.get("FIRESTORE_EMULATOR_LOG", "WARNING"))
     return parser.parse_args(argv)
+
+
+def start_proxy(listener: socket.socket, grpc_path: str, http_path: str) -> subprocess.Popen:
+    """Start the byte-routing process (proxy.py) on the bound public socket; wait until it serves."""
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = package_parent + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    fd = listener.fileno()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "firestore_emulator.proxy", str(fd),
+         grpc_path if isinstance(grpc_path, str) else "%s:%d" % grpc_path, http_path],
+        pass_fds=(fd,), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    line = proc.stdout.readline()
+    if line.strip() != b"ready":
+        proc.kill()
+        raise RuntimeError("the port proxy process did not start")
+    return proc
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -48,19 +71,35 @@ async def serve(args: argparse.Namespace) -> None:
 
     tmpdir = tempfile.mkdtemp(prefix="firestore-emulator-")
     sock_path = os.path.join(tmpdir, "grpc.sock")
+    http_path = os.path.join(tmpdir, "http.sock")
     server = grpc.aio.server(options=SERVER_OPTIONS)
     server.add_generic_rpc_handlers((generic_handler(servicer),))
-    server.add_insecure_port(f"unix:{sock_path}")
+    loop = asyncio.get_running_loop()
+    front = proxy = None
+    if args.grpc_only:
+        port = server.add_insecure_port(f"{args.host}:{args.port}")
+    else:
+        if os.environ.get("FSE_INTERNAL_TCP"):
+            internal_port = server.add_insecure_port("127.0.0.1:0")
+            sock_path = ("127.0.0.1", internal_port)
+        else:
+            server.add_insecure_port(f"unix:{sock_path}")
     await server.start()
 
-    loop = asyncio.get_running_loop()
+    if not args.grpc_only:
+        def connect_backend(factory):
+            return loop.create_unix_connection(factory, sock_path)
 
-    def connect_backend(factory):
-        return loop.create_unix_connection(factory, sock_path)
-
-    app = App(store, connect_backend)
-    front = await loop.create_server(lambda: FrontProtocol(app), args.host, args.port, reuse_address=True)
-    port = front.sockets[0].getsockname()[1]
+        app = App(store, connect_backend)
+        if args.single_process:
+            front = await loop.create_server(lambda: FrontProtocol(app), args.host, args.port, reuse_address=True)
+            port = front.sockets[0].getsockname()[1]
+        else:
+            front = await loop.create_unix_server(lambda: FrontProtocol(app), http_path)
+            listener = socket.create_server((args.host, args.port), backlog=1024)
+            port = listener.getsockname()[1]
+            proxy = start_proxy(listener, sock_path, http_path)
+            listener.close()
 
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -77,11 +116,19 @@ async def serve(args: argparse.Namespace) -> None:
         await stop.wait()
     finally:
         keeper.cancel()
-        front.close()
+        if proxy is not None:
+            proxy.terminate()
+        if front is not None:
+            front.close()
         if args.export_on_exit:
             count = persistence.export_store(store, args.export_on_exit)
             print(f"Exported {count} documents to {args.export_on_exit}", flush=True)
         await server.stop(grace=0.5)
+        if proxy is not None:
+            try:
+                proxy.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proxy.kill()
         shutil.rmtree(tmpdir, ignore_errors=True)
         print("Firestore emulator stopped", flush=True)
 
@@ -89,10 +136,20 @@ async def serve(args: argparse.Namespace) -> None:
 def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    profile = os.environ.get("FIRESTORE_EMULATOR_PROFILE")  # write cProfile stats here on exit
+    profiler = None
+    if profile:
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
     try:
         asyncio.run(serve(args))
     except KeyboardInterrupt:
         pass
+    finally:
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
     return 0
 
 

@@ -35,7 +35,7 @@ _INDEXES = re.compile(r"/emulator/v1/projects/([^/]+)/databases/([^/:]+):indexes
 def load_index_config(spec: dict):
     """Turn a firestore.indexes.json document into what the query engine's checker takes."""
     from . import indexes
-    return indexes.load_config(spec)
+    return indexes.load_indexes(spec)
 
 
 class _Pipe(asyncio.Protocol):

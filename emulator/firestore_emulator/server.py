@@ -15,7 +15,7 @@ from typing import Optional
 import grpc
 from google.cloud.firestore_v1 import types
 
-from . import paths, query as query_engine
+from . import indexes, paths, query as query_engine
 from .errors import EmulatorError, InvalidArgument, NotFound, Unimplemented
 from .store import Database, Store, set_timestamp, timestamp_us
 from .transactions import TransactionManager, Txn
@@ -343,11 +343,15 @@ class Firestore:
             paths.check_collection_id(sel.collection_id)
         return db, parent, sel
 
-    def _check_indexes(self, db: Database, parent: str, sq, aggregation=None) -> None:
+    @staticmethod
+    def _check_indexes(db: Database, sq, all_descendants: bool, aggregation=None) -> None:
         if db.index_config is None:
             return
-        from . import indexes
-        indexes.check_query(db.index_config, sq, db=db.key, parent=parent, aggregation=aggregation)
+        query_engine.validate_query(sq)
+        if aggregation is not None:
+            indexes.check_aggregation(aggregation, all_descendants, db.index_config)
+        else:
+            indexes.check_query(sq, all_descendants, db.index_config)
 
     async def RunQuery(self, request, context):
         if request.WhichOneof("query_type") != "structured_query":
@@ -357,8 +361,7 @@ class Firestore:
         selector = request.WhichOneof("consistency_selector")
         txn, rt, lock = self._consistency(db, request, selector)
         read_time = rt if rt is not None else db.now()
-        query_engine.validate_query(sq)
-        self._check_indexes(db, parent, sq)
+        self._check_indexes(db, sq, sel.all_descendants)
         docs = query_engine.run_query(sq, db.candidates(parent, sel.collection_id, sel.all_descendants, rt))
         if lock:
             self.txns.lock_shared(txn, [d.name for d in docs])
@@ -388,8 +391,7 @@ class Firestore:
         selector = request.WhichOneof("consistency_selector")
         txn, rt, lock = self._consistency(db, request, selector)
         read_time = rt if rt is not None else db.now()
-        query_engine.validate_query(sq)
-        self._check_indexes(db, parent, sq, aggregation=aq)
+        self._check_indexes(db, sq, sel.all_descendants, aggregation=aq)
         candidates = db.candidates(parent, sel.collection_id, sel.all_descendants, rt)
         result = query_engine.run_aggregation(aq, candidates)
         resp = Pb["RunAggregationQueryResponse"]()

@@ -145,7 +145,9 @@ def load_indexes(data: Union[dict, str, bytes]) -> IndexSet:
     if not isinstance(data, dict):
         raise InvalidArgument("firestore.indexes.json must be a JSON object with 'indexes' and 'fieldOverrides'.")
     result = IndexSet()
-    indexes = data.get("indexes") or []
+    indexes = data.get("indexes")
+    if indexes is None:
+        indexes = []
     if not isinstance(indexes, list):
         raise InvalidArgument("firestore.indexes.json: 'indexes' must be a list.")
     for n, entry in enumerate(indexes):
@@ -173,7 +175,9 @@ def load_indexes(data: Union[dict, str, bytes]) -> IndexSet:
             parsed.append((segments, mode))
         if not vector:
             result.indexes.append(Index(group, scope, tuple(parsed)))
-    overrides = data.get("fieldOverrides") or []
+    overrides = data.get("fieldOverrides")
+    if overrides is None:
+        overrides = []
     if not isinstance(overrides, list):
         raise InvalidArgument("firestore.indexes.json: 'fieldOverrides' must be a list.")
     for n, entry in enumerate(overrides):

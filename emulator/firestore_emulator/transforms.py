@@ -208,7 +208,7 @@ def _array_union(current, operand):
     if current is not None and current.WhichOneof("value_type") == "array_value":
         out.array_value.values.extend(current.array_value.values)
     seen = {sort_key(v) for v in out.array_value.values}
-    for v in operand.array_value.values:
+    for v in operand.values:  # an ArrayValue, not a Value
         k = sort_key(v)
         if k not in seen:
             seen.add(k)
@@ -220,7 +220,7 @@ def _array_remove(current, operand):
     out = Value()
     out.array_value.SetInParent()
     if current is not None and current.WhichOneof("value_type") == "array_value":
-        drop = {sort_key(v) for v in operand.array_value.values}
+        drop = {sort_key(v) for v in operand.values}
         out.array_value.values.extend(v for v in current.array_value.values if sort_key(v) not in drop)
     return out
 

@@ -267,6 +267,9 @@ def _validate_leaf(filt) -> None:
     ff = filt.field_filter
     if ff.op not in _OP_NAMES:
         raise InvalidArgument("A field filter must have an operator.")
+    reason = V.invalid_value_reason(ff.value)
+    if reason:
+        raise InvalidArgument(f"Invalid value in a filter on {ff.field.field_path!r}: {reason}.")
     if not ff.HasField("field"):
         raise InvalidArgument("A field filter must name a field.")
     segments = _path(ff.field, "a filter")
@@ -523,6 +526,9 @@ def _cursor_key(cursor, orders, which: str) -> tuple:
         )
     parts = []
     for value, (segments, desc) in zip(vals, orders):
+        reason = V.invalid_value_reason(value)
+        if reason:
+            raise InvalidArgument(f"Invalid value in the {which} cursor: {reason}.")
         if segments is None and value.WhichOneof("value_type") != "reference_value":
             raise InvalidArgument(
                 f"The {which} cursor value for __name__ must be a reference value (a document name); "

@@ -93,6 +93,33 @@ _KEYERS: dict[Optional[str], Callable[[Any], tuple]] = {
 }
 
 
+_STORABLE = frozenset(_KIND_RANK)
+
+
+def invalid_value_reason(value) -> Optional[str]:
+    """Why ``value`` cannot be stored or compared (None when it is fine).
+
+    Rejects unset values and the pipeline-only kinds (field_reference_value,
+    function_value, pipeline_value...), at any depth.
+    """
+    kind = value.WhichOneof("value_type")
+    if kind is None:
+        return "a Value with no type set"
+    if kind not in _STORABLE:
+        return f"a {kind} is not allowed here"
+    if kind == "array_value":
+        for e in value.array_value.values:
+            reason = invalid_value_reason(e)
+            if reason:
+                return reason
+    elif kind == "map_value":
+        for e in value.map_value.fields.values():
+            reason = invalid_value_reason(e)
+            if reason:
+                return reason
+    return None
+
+
 def reference_key(name: str) -> tuple:
     """The ordering key of a document name (a reference): its path segments."""
     return tuple(name.split("/"))

@@ -255,3 +255,18 @@ def test_run_query_stays_fast_on_many_candidates():
     assert len(out) == 50
     assert elapsed < 3.0, f"20k candidates took {elapsed:.2f}s"
     assert [d.fields["s"].string_value for d in out[:1]] == ["s9"]
+
+
+def test_pipeline_only_or_unset_values_in_filters_and_cursors_are_invalid_arguments():
+    q = query(where=ff("a", "==", 1))
+    q.where.field_filter.value.field_reference_value = "b"
+    with pytest.raises(InvalidArgument, match="field_reference_value"):
+        Q.run_query(q, [])
+    q = query(where=ff("a", "in", [1, 2]))
+    q.where.field_filter.value.array_value.values[1].Clear()
+    with pytest.raises(InvalidArgument, match="no type"):
+        Q.run_query(q, [])
+    q = query(order=("a",), start=([1], True))
+    q.start_at.values[0].function_value.name = "add"
+    with pytest.raises(InvalidArgument, match="function_value"):
+        Q.run_query(q, [])

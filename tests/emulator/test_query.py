@@ -381,3 +381,51 @@ def test_queries_production_rejects_fail_with_invalid_argument(nums, build):
 
 def test_in_with_thirty_values_is_allowed(nums):
     assert _ids(nums.where(filter=FieldFilter("n", "in", list(range(30))))) == [f"n{i}" for i in range(10)]
+
+
+def test_start_after_a_snapshot_with_an_inequality_filter(nums):
+    query = nums.where(filter=FieldFilter("n", ">", 2))
+    snapshot = nums.document("n5").get()
+    assert _ids(query.start_after(snapshot)) == ["n6", "n7", "n8", "n9"]
+
+
+def test_collection_group_paging_with_snapshot_cursors_visits_every_document_once(db):
+    for t in range(3):
+        for c in range(4):
+            db.collection("threads").document(f"t{t}").collection("replies").document(f"r{c}").set({"score": c % 2})
+    query = db.collection_group("replies").order_by("score").limit(5)
+    seen, last = [], None
+    while True:
+        page = list((query.start_after(last) if last else query).stream())
+        if not page:
+            break
+        seen.extend(s.reference.path for s in page)
+        last = page[-1]
+    assert len(seen) == 12 and len(set(seen)) == 12
+    assert [s.split("/")[-1] for s in seen[:6]] == ["r0", "r2"] * 3
+
+
+def test_or_filter_with_order_by_descending(nums):
+    query = nums.where(filter=Or([FieldFilter("n", "==", 1), FieldFilter("n", "==", 7), FieldFilter("even", "==", True)]))
+    query = query.order_by("n", direction=firestore.Query.DESCENDING)
+    assert _ids(query) == ["n8", "n7", "n6", "n4", "n2", "n1", "n0"]
+
+
+def test_in_and_array_contains_compare_whole_arrays_and_maps(db):
+    col = db.collection("shapes")
+    _put(col, {"a": {"v": [1, 2], "m": [{"x": 1}]}, "b": {"v": [2, 1], "m": [{"x": 2}]}, "c": {"v": [1], "m": []}})
+    assert _ids(col.where(filter=FieldFilter("v", "in", [[1, 2], [1]]))) == ["a", "c"]
+    assert _ids(col.where(filter=FieldFilter("v", "==", [2, 1]))) == ["b"]
+    assert _ids(col.where(filter=FieldFilter("m", "array_contains", {"x": 2}))) == ["b"]
+
+
+def test_order_by_document_id_descending(nums):
+    from google.cloud.firestore_v1.field_path import FieldPath
+
+    query = nums.order_by(FieldPath.document_id(), direction=firestore.Query.DESCENDING).limit(3)
+    assert _ids(query) == ["n9", "n8", "n7"]
+
+
+def test_limit_to_last_with_a_filter(nums):
+    query = nums.where(filter=FieldFilter("n", "<", 6)).order_by("n").limit_to_last(2)
+    assert [s.id for s in query.get()] == ["n4", "n5"]

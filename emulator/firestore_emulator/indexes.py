@@ -39,10 +39,12 @@ The rule implemented (production's index selection, as documented for native mod
    directions). Usable indexes are merged (zig-zag merge join), so the disjunct is served
    when the usable indexes together cover all of E ∪ {A} — or, when E ∪ {A} is empty, when
    S is empty or some index is exactly S.
+   Exception: the single-field array-contains index is only used when there is no
+   equality filter (production does not merge it with equality indexes).
    Consequences: equality filters alone never need a composite index; one range filter or
-   one order-by field alone uses the single-field index; equality (or array-contains)
-   combined with a range filter or order-by on another field, or order/range on two
-   fields, needs a composite index.
+   one order-by field alone uses the single-field index; equality combined with
+   array-contains, equality or array-contains combined with a range filter or order-by on
+   another field, and order/range on two fields each need a composite index.
 
 Known simplification: production can also scan an index backwards in some cases and may
 pick other plans; this module only accepts exact directions, so it can be stricter than
@@ -275,7 +277,8 @@ def _candidate_indexes(index_set: IndexSet, group: str, scope: str, need: _Need)
             if index_set.single_field(group, seg, mode, scope):
                 out.append(((seg, mode),))
                 break
-    if need.array is not None and index_set.single_field(group, need.array, CONTAINS, scope):
+    # array-contains is not merged with equality filters: with equalities it needs a composite.
+    if need.array is not None and not need.equality and index_set.single_field(group, need.array, CONTAINS, scope):
         out.append(((need.array, CONTAINS),))
     if len(need.sort) == 1 and need.sort[0][0] is not None:
         seg, mode = need.sort[0]

@@ -43,6 +43,8 @@ Semantics (production's):
 """
 from __future__ import annotations
 
+import heapq as _heapq
+from operator import itemgetter as _itemgetter
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from google.cloud.firestore_v1 import types as _types
@@ -485,8 +487,28 @@ def compile_filter(where) -> Optional[Callable[[Any], bool]]:
     if len(parts) == 1:
         return parts[0]
     if comp.op == _COp.OR:
-        return lambda doc: any(p(doc) for p in parts)
-    return lambda doc: all(p(doc) for p in parts)
+        if len(parts) == 2:
+            a, b = parts
+            return lambda doc: a(doc) or b(doc)
+
+        def any_part(doc):
+            for p in parts:
+                if p(doc):
+                    return True
+            return False
+
+        return any_part
+    if len(parts) == 2:
+        a, b = parts
+        return lambda doc: a(doc) and b(doc)
+
+    def all_parts(doc):
+        for p in parts:
+            if not p(doc):
+                return False
+        return True
+
+    return all_parts
 
 
 # --------------------------------------------------------------------------- order & cursors
@@ -608,12 +630,24 @@ def _projector(query) -> Optional[Callable[[Any], Any]]:
 # --------------------------------------------------------------------------- run
 
 
+def _window(query) -> Optional[int]:
+    """How many leading results offset + limit can use (None: all)."""
+    if not query.HasField("limit"):
+        return None
+    return query.offset + query.limit.value
+
+
 def _ordered(query, documents: Iterable) -> list:
-    """Filtered, ordered documents after cursors (no offset/limit/projection)."""
+    """Filtered, ordered documents after cursors, offset and limit (no projection)."""
     validate_query(query)
     predicate = compile_filter(query.where) if query.HasField("where") else None
     orders = normalized_order(query)
     key_getters = [(_key_getter(seg), desc) for seg, desc in orders]
+    bounds = []
+    if query.HasField("start_at") and len(query.start_at.values):
+        bounds.append((_cursor_key(query.start_at, orders, "start_at"), True, query.start_at.before))
+    if query.HasField("end_at") and len(query.end_at.values):
+        bounds.append((_cursor_key(query.end_at, orders, "end_at"), False, query.end_at.before))
 
     rows = []
     for doc in documents:
@@ -626,33 +660,36 @@ def _ordered(query, documents: Iterable) -> list:
                 break
             key.append(_Desc(k) if desc else k)
         else:
-            rows.append((tuple(key), doc))
-    rows.sort(key=lambda r: r[0])
+            key = tuple(key)
+            inside = True
+            for cursor, is_start, before in bounds:
+                head = key[: len(cursor)]
+                if is_start:
+                    inside = head >= cursor if before else head > cursor
+                else:
+                    inside = head < cursor if before else head <= cursor
+                if not inside:
+                    break
+            if inside:
+                rows.append((key, doc))
 
-    if query.HasField("start_at") and len(query.start_at.values):
-        ck = _cursor_key(query.start_at, orders, "start_at")
-        n = len(ck)
-        if query.start_at.before:
-            rows = [r for r in rows if r[0][:n] >= ck]
-        else:
-            rows = [r for r in rows if r[0][:n] > ck]
-    if query.HasField("end_at") and len(query.end_at.values):
-        ck = _cursor_key(query.end_at, orders, "end_at")
-        n = len(ck)
-        if query.end_at.before:
-            rows = [r for r in rows if r[0][:n] < ck]
-        else:
-            rows = [r for r in rows if r[0][:n] <= ck]
-    return [doc for _, doc in rows]
+    first = _itemgetter(0)
+    take = _window(query)
+    if take is not None and take * 4 < len(rows):
+        rows = _heapq.nsmallest(take, rows, key=first)
+    else:
+        rows.sort(key=first)
+    docs = [doc for _, doc in rows]
+    if query.offset:
+        docs = docs[query.offset:]
+    if query.HasField("limit"):
+        docs = docs[: query.limit.value]
+    return docs
 
 
 def run_query(query, documents: Iterable) -> list:
     """Run a StructuredQuery over the candidate documents; see the module docstring."""
     docs = _ordered(query, documents)
-    if query.offset:
-        docs = docs[query.offset:]
-    if query.HasField("limit"):
-        docs = docs[: query.limit.value]
     project = _projector(query)
     if project is not None:
         docs = [project(d) for d in docs]
@@ -733,12 +770,7 @@ def _sum(values_: list) -> Any:
 def run_aggregation(aggregation_query, documents: Iterable):
     """Run a StructuredAggregationQuery; returns an AggregationResult (see module docstring)."""
     validate_aggregation(aggregation_query)
-    query = aggregation_query.structured_query
-    docs = _ordered(query, documents)
-    if query.offset:
-        docs = docs[query.offset:]
-    if query.HasField("limit"):
-        docs = docs[: query.limit.value]
+    docs = _ordered(aggregation_query.structured_query, documents)
 
     result = AggregationResult()
     for alias, agg in zip(aggregation_aliases(aggregation_query), aggregation_query.aggregations):

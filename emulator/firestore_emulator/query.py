@@ -291,8 +291,8 @@ def _validate_leaf(filt) -> None:
         for v in candidates:
             if v.WhichOneof("value_type") != "reference_value":
                 raise InvalidArgument(
-                    "A filter on __name__ must use reference values (document names); "
-                    f"got {v.WhichOneof('value_type') or 'an empty value'}."
+                    "__key__ filter value must be a Key: a filter on __name__ takes reference values "
+                    f"(document references), not a {v.WhichOneof('value_type') or 'empty value'}."
                 )
 
 

@@ -372,6 +372,7 @@ def test_timestamps_keep_microseconds_in_filters_and_order(db):
         ),
         pytest.param(lambda c: c.where(filter=FieldFilter("n", "in", list(range(31)))), id="in-over-30"),
         pytest.param(lambda c: c.where(filter=FieldFilter("n", "not-in", list(range(11)))), id="not-in-over-10"),
+        pytest.param(lambda c: c.where(filter=FieldFilter("__name__", "==", "n1")), id="name-filter-with-a-string"),
     ],
 )
 def test_queries_production_rejects_fail_with_invalid_argument(nums, build):

@@ -51,6 +51,15 @@ class Invalid(ApiError):
     status, code = 422, "invalid_argument"
 
 
+class Busy(ApiError):
+    """Contention that outlasted every retry: the client may simply try again."""
+
+    status, code = 503, "busy"
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}
+
+
 class RateLimited(ApiError):
     status, code = 429, "rate_limited"
 

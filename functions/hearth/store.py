@@ -1,15 +1,22 @@
 """Where things live in Firestore: one function per document or collection, and the transaction runner."""
 from __future__ import annotations
 
+import random
+import time
 from typing import Callable, TypeVar
 
+from google.api_core.exceptions import Aborted
 from google.cloud import firestore
+
+from .errors import Busy
 
 T = TypeVar("T")
 
-# Write transactions on hot documents (a popular thread's counters) conflict; the client
-# retries them, and the emulator and production both serialise them with locks.
-TX_ATTEMPTS = 25
+# Write transactions on a hot document (a popular thread's counters) conflict. The client retries
+# a commit that aborts, but not a read that aborts (a transaction wounded by an older one), so
+# run_transaction retries those too, with jittered backoff.
+COMMIT_ATTEMPTS = 5
+TX_ATTEMPTS = 12
 
 
 def users(db: firestore.Client) -> firestore.CollectionReference:
@@ -55,4 +62,9 @@ def reaction(target: firestore.DocumentReference, uid: str) -> firestore.Documen
 
 def run_transaction(db: firestore.Client, fn: Callable[[firestore.Transaction], T]) -> T:
     """Run fn in a read-write transaction, retried on contention; all of it commits or none."""
-    return firestore.transactional(fn)(db.transaction(max_attempts=TX_ATTEMPTS))
+    for attempt in range(TX_ATTEMPTS):
+        try:
+            return firestore.transactional(fn)(db.transaction(max_attempts=COMMIT_ATTEMPTS))
+        except Aborted:
+            time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))
+    raise Busy("the forum is busy with this item right now; try again in a moment")

@@ -1,0 +1,144 @@
+"""API tests over HTTP: the whole local stack (Firestore, Auth, Functions, Hosting) on free ports."""
+from __future__ import annotations
+
+import itertools
+import uuid
+from typing import Any, Callable, Iterator
+
+import pytest
+import requests
+
+from devstack.authemu import User, set_claims, sign_in, sign_up
+from devstack.stack import Ports, Stack, local_stack
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Stack]:
+    with local_stack(Ports.free(), quiet=False) as running:
+        yield running
+
+
+class Api:
+    """A small client of the Hearth API; `as_user` adds the caller's ID token."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, user: User | None = None, **kwargs: Any) -> requests.Response:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if user is not None:
+            headers.update(user.headers)
+        return self.session.request(method, self.base + path, headers=headers, timeout=60, **kwargs)
+
+    def get(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
+        return self.request("GET", path, user, **kw)
+
+    def post(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
+        return self.request("POST", path, user, **kw)
+
+    def put(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
+        return self.request("PUT", path, user, **kw)
+
+    def patch(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
+        return self.request("PATCH", path, user, **kw)
+
+    def delete(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
+        return self.request("DELETE", path, user, **kw)
+
+
+@pytest.fixture(scope="session")
+def api(stack: Stack) -> Api:
+    """The API through Hosting's /api rewrite, as the browser reaches it."""
+    return Api(f"{stack.hosting_url}/api")
+
+
+@pytest.fixture(scope="session")
+def direct_api(stack: Stack) -> Api:
+    """The API on the Functions emulator, without Hosting in front."""
+    return Api(f"{stack.function_url}/api")
+
+
+_serial = itertools.count()
+
+
+@pytest.fixture
+def make_user(stack: Stack) -> Callable[..., User]:
+    """Factory: a fresh signed-up user (optionally a moderator) with an ID token."""
+
+    def make(moderator: bool = False, name: str | None = None) -> User:
+        email = f"u{next(_serial)}-{uuid.uuid4().hex[:8]}@example.com"
+        user = sign_up(stack.auth_url, email, "password-123", display_name=name)
+        if moderator:
+            set_claims(stack.auth_url, stack.project, user.uid, {"moderator": True})
+            user = sign_in(stack.auth_url, email, "password-123")
+        return user
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user: Callable[..., User]) -> User:
+    return make_user(name="Alice")
+
+
+@pytest.fixture
+def bob(make_user: Callable[..., User]) -> User:
+    return make_user(name="Bob")
+
+
+@pytest.fixture
+def tag() -> str:
+    """A tag no other test uses, so list tests see only their own threads."""
+    return f"t-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def make_thread(api: Api) -> Callable[..., dict]:
+    def make(user: User, **fields: Any) -> dict:
+        body = {"title": "A thread", "body": "Some *markdown*", "tags": [], **fields}
+        response = api.post("/threads", user, json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return make
+
+
+@pytest.fixture
+def thread(make_thread: Callable[..., dict], alice: User) -> dict:
+    return make_thread(alice, title="Hello", body="First **post**", tags=["intro"])
+
+
+@pytest.fixture
+def make_comment(api: Api) -> Callable[..., dict]:
+    def make(user: User, thread_id: str, body: str = "A comment", parent_id: str | None = None) -> dict:
+        payload: dict[str, Any] = {"body": body}
+        if parent_id:
+            payload["parentId"] = parent_id
+        response = api.post(f"/threads/{thread_id}/comments", user, json=payload)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return make
+
+
+def assert_error(response: requests.Response, status: int, code: str | None = None, field: str | None = None) -> dict:
+    """The response is the API's error shape with this status (and code and field, when given)."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert isinstance(error["message"], str) and error["message"]
+    if code:
+        assert error["code"] == code
+    if field:
+        assert error.get("field") == field
+    return error
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failed API test shows the tail of the emulators' log (the function's traceback is there)."""
+    outcome = yield
+    report = outcome.get_result()
+    running = getattr(item, "funcargs", {}).get("stack")
+    if report.failed and isinstance(running, Stack):
+        report.sections.append(("local stack log (tail)", running.logs()[-8000:]))

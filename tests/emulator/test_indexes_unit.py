@@ -196,3 +196,13 @@ def test_load_indexes_reads_a_firebase_cli_file():
 def test_load_indexes_rejects_malformed_files(data):
     with pytest.raises(InvalidArgument):
         I.load_indexes(data)
+
+
+def test_the_projects_own_firestore_indexes_json_loads():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "firestore.indexes.json"
+    loaded = I.load_indexes(path.read_text(encoding="utf-8"))
+    declared = json.loads(path.read_text(encoding="utf-8"))
+    assert len(loaded.indexes) == len([i for i in declared.get("indexes", [])
+                                       if not any("vectorConfig" in f for f in i["fields"])])

@@ -6,13 +6,21 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-emulator test-api firestore-emulator bench clean
+.PHONY: setup dev test test-emulator test-api test-web firestore-emulator bench bench-web chromium clean
 
-setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# The web UI bundle (app + Firebase Auth SDK), built by esbuild; web/README.md explains it.
+web/dist/app.js: $(shell find web/src -name '*.js') package-lock.json node_modules/.installed
+	npm run --silent build:web
+
+# Browser tests use Debian's Chromium (never a downloaded browser).
+chromium:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
 
 # The tools' venv: tests, the Firestore emulator, the launcher, benchmarks.
 $(VENV)/.installed: requirements-dev.txt functions/requirements.txt emulator/requirements.txt constraints.txt
@@ -29,8 +37,11 @@ $(FN_VENV)/.installed: functions/requirements.txt constraints.txt
 dev: setup
 	$(PY) -m devstack.dev
 
-test: setup
+test: setup chromium
 	$(PY) -m pytest
+
+test-web: setup chromium
+	$(PY) -m pytest tests/web
 
 test-emulator: $(VENV)/.installed
 	$(PY) -m pytest tests/emulator
@@ -41,5 +52,8 @@ firestore-emulator: $(VENV)/.installed
 bench: setup
 	$(PY) bench/emulator.py
 
+bench-web: setup chromium
+	$(PY) bench/web.py
+
 clean:
-	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache
+	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist

@@ -24,6 +24,8 @@ REGION = "us-central1"
 FIREBASE = ROOT / "node_modules" / ".bin" / "firebase"
 READY_FIRESTORE = r"Firestore emulator listening on (\S+):(\d+)"
 READY_FIREBASE = r"All emulators ready"
+# The web UI's runtime config: Hosting serves /hearth-config.json from this per-stack file.
+WEB_CONFIG_URL = "/hearth-config.json"
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,15 @@ def firebase_config(ports: Ports, with_firestore: bool) -> dict:
     return config
 
 
+def web_config(stack: "Stack") -> dict:
+    """What the web UI reads at /hearth-config.json: the demo project and this stack's Auth emulator."""
+    return {
+        "firebase": {"projectId": stack.project, "apiKey": "demo-api-key", "authDomain": f"{stack.project}.firebaseapp.com"},
+        "authEmulatorUrl": stack.auth_url,
+        "pollMs": int(os.environ.get("HEARTH_WEB_POLL_MS", "5000")),
+    }
+
+
 def choose_firestore(preference: str) -> str:
     """'google' or 'hearth': HEARTH_FIRESTORE=google|hearth|auto picks; auto prefers Google's."""
     if preference == "google" or (preference == "auto" and google_firestore_available()):
@@ -126,7 +137,13 @@ def local_stack(ports: Ports, *, firestore: str | None = None, quiet: bool = Tru
         "CI": os.environ.get("CI", "true"),
     }
     with ExitStack() as stop:
-        config_path.write_text(json.dumps(firebase_config(ports, use_google), indent=2))
+        config = firebase_config(ports, use_google)
+        # The web UI finds this stack's Auth emulator in a per-stack file (gitignored) behind a rewrite.
+        web_config_path = ROOT / "web" / f"config.local-{ports.hosting}.json"
+        web_config_path.write_text(json.dumps(web_config(stack), indent=2))
+        stop.callback(web_config_path.unlink, missing_ok=True)
+        config["hosting"]["rewrites"].insert(0, {"source": WEB_CONFIG_URL, "destination": f"/{web_config_path.name}"})
+        config_path.write_text(json.dumps(config, indent=2))
         stop.callback(config_path.unlink, missing_ok=True)
         if not use_google:
             server = stop.enter_context(run_server(

@@ -1,0 +1,87 @@
+// The Hearth API client: JSON, Bearer tokens, error objects, conditional GETs.
+import { idToken } from "./auth.js";
+
+export class ApiError extends Error {
+  constructor(status, code, message, { field = null, retryAfter = null } = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+    this.retryAfter = retryAfter;
+  }
+
+  get isNetwork() {
+    return this.code === "network";
+  }
+}
+
+// ETag and body of the last 200 answer per URL (per signed-in state), for If-None-Match.
+const validators = new Map();
+
+async function request(method, path, { body, conditional = false } = {}) {
+  const headers = { Accept: "application/json" };
+  const token = await idToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const key = `${token ? "me" : "anon"} ${path}`;
+  const known = conditional ? validators.get(key) : null;
+  if (known) headers["If-None-Match"] = known.etag;
+  let response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError(0, "network", "Could not reach Hearth. Check your connection and try again.");
+  }
+  if (response.status === 304 && known) return { data: known.data, notModified: true };
+  if (response.status === 204) return { data: null, notModified: false };
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    const retryAfter = Number(response.headers.get("Retry-After")) || null;
+    let message = error.message || `The request failed (${response.status}).`;
+    if (response.status === 429) message = `Slow down: ${error.message || "too many requests"}. Try again in ${retryAfter || "a few"} seconds.`;
+    throw new ApiError(response.status, error.code || "error", message, { field: error.field || null, retryAfter });
+  }
+  if (conditional && response.headers.get("ETag")) validators.set(key, { etag: response.headers.get("ETag"), data });
+  return { data, notModified: false };
+}
+
+const get = async (path) => (await request("GET", path)).data;
+const send = async (method, path, body) => (await request(method, path, { body })).data;
+const query = (params) => {
+  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ""));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+};
+const enc = encodeURIComponent;
+
+export const api = {
+  me: () => get("/me"),
+  updateMe: (changes) => send("PUT", "/me", changes),
+  user: (handle) => get(`/users/${enc(handle)}`),
+  userThreads: (handle, cursor) => get(`/users/${enc(handle)}/threads${query({ cursor })}`),
+  threads: ({ sort, tag, cursor, limit } = {}) => get(`/threads${query({ sort, tag, cursor, limit })}`),
+  thread: (id) => get(`/threads/${enc(id)}`),
+  /** Conditional GET of a thread: {data, notModified}. */
+  threadIfChanged: (id) => request("GET", `/threads/${enc(id)}`, { conditional: true }),
+  createThread: (thread) => send("POST", "/threads", thread),
+  comments: (id, { sort, cursor, limit } = {}) => get(`/threads/${enc(id)}/comments${query({ sort, cursor, limit })}`),
+  replies: (id, rootId, cursor) => get(`/threads/${enc(id)}/comments/${enc(rootId)}/replies${query({ cursor, limit: 50 })}`),
+  createComment: (id, body, parentId) => send("POST", `/threads/${enc(id)}/comments`, parentId ? { body, parentId } : { body }),
+  editComment: (id, cid, body) => send("PATCH", `/threads/${enc(id)}/comments/${enc(cid)}`, { body }),
+  deleteComment: (id, cid) => send("DELETE", `/threads/${enc(id)}/comments/${enc(cid)}`),
+  react: (id, kind, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/reactions/${enc(kind)}`),
+  reactComment: (id, cid, kind, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/comments/${enc(cid)}/reactions/${enc(kind)}`),
+  bookmark: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/bookmark`),
+  bookmarks: (cursor) => get(`/me/bookmarks${query({ cursor })}`),
+};

@@ -1,0 +1,112 @@
+// The app: routing with the History API, the page shell, and which view draws which URL.
+import { h, clear } from "./dom.js";
+import { loadConfig } from "./config.js";
+import { initAuth, signOut } from "./auth.js";
+import { session, onSessionChange, refreshProfile, watchSession } from "./session.js";
+import { announce } from "./ui.js";
+import { threadListView } from "./views/threadList.js";
+import { threadView } from "./views/thread.js";
+import { composeView } from "./views/compose.js";
+import { profileView, settingsView } from "./views/profile.js";
+import { bookmarksView } from "./views/bookmarks.js";
+import { signInView } from "./views/signin.js";
+import { notFoundView } from "./views/notFound.js";
+
+const ROUTES = [
+  [/^\/$/, threadListView],
+  [/^\/t\/([A-Za-z0-9_-]+)$/, threadView],
+  [/^\/new$/, composeView],
+  [/^\/u\/([a-z0-9_]+)$/, profileView],
+  [/^\/settings$/, settingsView],
+  [/^\/bookmarks$/, bookmarksView],
+  [/^\/signin$/, (ctx) => signInView(ctx, "signin")],
+  [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
+];
+
+export const app = { config: null, cleanup: null };
+
+export function navigate(url, { replace = false } = {}) {
+  if (replace) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+  render();
+}
+
+async function render() {
+  if (typeof app.cleanup === "function") app.cleanup();
+  app.cleanup = null;
+  const main = document.getElementById("main");
+  clear(main);
+  const path = location.pathname.replace(/\/+$/, "") || "/";
+  const params = new URLSearchParams(location.search);
+  let view = notFoundView;
+  let match = null;
+  for (const [pattern, fn] of ROUTES) {
+    match = pattern.exec(path);
+    if (match) { view = fn; break; }
+  }
+  const ctx = { main, params, match: match ? match.slice(1) : [], navigate, config: app.config, session };
+  window.scrollTo(0, 0);
+  try {
+    app.cleanup = await view(ctx);
+  } catch (error) {
+    main.append(h("div.error", { role: "alert" }, h("p", `Something went wrong: ${error.message}`)));
+  }
+  const heading = main.querySelector("h1");
+  if (heading) {
+    document.title = `${heading.textContent} · Hearth`;
+    if (render.count++) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
+  }
+  updateNav();
+}
+render.count = 0;
+
+function updateNav() {
+  const nav = document.getElementById("account");
+  clear(nav);
+  const here = location.pathname;
+  const link = (href, text) => h("a", { href, "aria-current": here === href ? "page" : null }, text);
+  if (session.user) {
+    const handle = session.profile?.handle;
+    nav.append(
+      h("a.button.primary", { href: "/new" }, "New thread"),
+      link("/bookmarks", "Bookmarks"),
+      handle ? link(`/u/${handle}`, `@${handle}`) : null,
+      link("/settings", "Settings"),
+      h("button.linklike", { type: "button", onclick: async () => { await signOut(); announce("Signed out."); navigate("/"); } }, "Sign out"),
+    );
+  } else {
+    nav.append(link("/signin", "Sign in"), h("a.button.primary", { href: "/signup" }, "Sign up"));
+  }
+}
+
+function interceptLinks() {
+  document.addEventListener("click", (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const a = event.target.closest("a[href]");
+    if (!a || a.target || a.hasAttribute("download")) return;
+    const url = new URL(a.href, location.href);
+    if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/__/")) return;
+    event.preventDefault();
+    if (url.pathname + url.search === location.pathname + location.search && url.hash) {
+      document.getElementById(url.hash.slice(1))?.scrollIntoView();
+      return;
+    }
+    navigate(url.pathname + url.search + url.hash);
+  });
+  window.addEventListener("popstate", render);
+}
+
+export async function start() {
+  app.config = await loadConfig();
+  try {
+    await initAuth(app.config);
+  } catch (error) {
+    announce(`Sign-in is unavailable: ${error.message}`);
+  }
+  interceptLinks();
+  watchSession();
+  onSessionChange(updateNav);
+  await refreshProfile();
+  await render();
+  document.documentElement.dataset.ready = "true";
+}

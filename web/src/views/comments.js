@@ -1,0 +1,256 @@
+// The comment tree of a thread: pages of root comments with nested replies (to depth 3),
+// inline reply forms, edit and delete of one's own comments, tombstones, "load more".
+import { h, setSanitizedHtml, timeEl, plural } from "../dom.js";
+import { api } from "../api.js";
+import { session } from "../session.js";
+import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock } from "../ui.js";
+import { markdownEditor } from "../markdown.js";
+
+const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
+
+export function commentSection({ thread, onCountChange }) {
+  const tid = thread.id;
+  const nodes = new Map();
+  let sort = "top";
+  let cursor = null;
+  const list = h("ol.comment-list", { "aria-label": "Comments" });
+  const status = h("div.list-status", { "aria-live": "polite" });
+  const more = h("button.button.load-more", { type: "button", hidden: true }, "Load more comments");
+  const heading = h("h2", { id: "comments-heading" });
+  const setHeading = (n) => { heading.textContent = `Comments (${n})`; };
+  setHeading(thread.commentCount);
+
+  const canModerate = (comment) => {
+    const me = session.profile;
+    return !!(me && comment.author && (me.uid === comment.author.uid || me.role === "moderator"));
+  };
+
+  function bodyEl(comment) {
+    if (comment.status === "deleted") return h("p.tombstone", "This comment was deleted.");
+    return setSanitizedHtml(h("div.comment-body.markdown"), comment.bodyHtml);
+  }
+
+  function renderComment(comment) {
+    const li = h("li.comment", { id: `c-${comment.id}`, dataset: { depth: String(comment.depth), id: comment.id } });
+    const children = h("ol.replies", { "aria-label": "Replies" });
+    const node = { comment, li, children };
+    nodes.set(comment.id, node);
+    const article = h("article", { "aria-label": comment.author ? `Comment by ${comment.author.displayName}` : "Deleted comment" });
+    node.article = article;
+    drawArticle(node);
+    li.append(article, children);
+    for (const reply of comment.replies || []) children.append(renderComment(reply));
+    if (comment.depth === 1 && comment.moreReplies) li.append(moreRepliesButton(node));
+    return li;
+  }
+
+  function drawArticle(node) {
+    const { comment, article } = node;
+    const deleted = comment.status === "deleted";
+    const actions = h("div.comment-actions");
+    if (!deleted) {
+      actions.append(reactionBar({
+        compact: true,
+        label: "Reactions to this comment",
+        counts: comment.reactionCounts,
+        mine: comment.myReactions,
+        toggle: (kind, on) => api.reactComment(tid, comment.id, kind, on),
+      }));
+      if (!thread.locked) actions.append(h("button.linklike.reply", { type: "button", "aria-expanded": "false", onclick: (e) => openReply(node, e.currentTarget) }, "Reply"));
+      if (canModerate(comment)) {
+        actions.append(
+          h("button.linklike", { type: "button", onclick: () => openEdit(node) }, "Edit"),
+          h("button.linklike.danger", { type: "button", onclick: (e) => confirmDelete(node, e.currentTarget) }, "Delete"));
+      }
+    }
+    article.replaceChildren(
+      h("header.comment-meta",
+        authorLink(comment.author), " ", h("a.permalink", { href: `#c-${comment.id}` }, timeEl(comment.createdAt)),
+        comment.editedAt && !deleted ? h("span.edited", " · edited") : null),
+      bodyEl(comment),
+      actions);
+  }
+
+  function moreRepliesButton(node) {
+    const shown = () => node.children.querySelectorAll(".comment").length;
+    const total = node.comment.descendantCount;
+    const button = h("button.linklike.more-replies", { type: "button" }, `Show all ${plural(total, "reply", "replies")}`);
+    let repliesCursor = null;
+    let first = true;
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      button.textContent = "Loading replies…";
+      try {
+        const page = await api.replies(tid, node.comment.id, repliesCursor);
+        if (first) {
+          for (const el of node.children.querySelectorAll(".comment")) nodes.delete(el.dataset.id);
+          node.children.replaceChildren();
+          first = false;
+        }
+        for (const reply of page.items) {
+          if (nodes.has(reply.id)) continue;
+          const parent = nodes.get(reply.parentId) || node;
+          parent.children.append(renderComment({ ...reply, replies: [] }));
+        }
+        repliesCursor = page.nextCursor;
+        if (repliesCursor) {
+          button.disabled = false;
+          button.textContent = `Load more replies (${Math.max(0, total - shown())} more)`;
+        } else {
+          button.remove();
+        }
+      } catch (error) {
+        button.disabled = false;
+        button.textContent = "Could not load replies: try again";
+        announce(error.message);
+      }
+    });
+    return button;
+  }
+
+  function commentForm({ parent = null, value = "", submitLabel, onSubmit, onCancel }) {
+    const editor = markdownEditor({ name: "body", label: parent ? `Reply to ${parent.comment.author?.displayName || "comment"}` : (value ? "Edit comment" : "Add to the discussion"), value, rows: parent || value ? 4 : 5 });
+    const form = h("form.comment-form", { novalidate: true }, editor,
+      h("div.form-actions", h("button.button.primary", { type: "submit" }, submitLabel),
+        onCancel ? h("button.button.subtle", { type: "button", onclick: onCancel }, "Cancel") : null));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitting(form, () => onSubmit(editor.textarea.value, form, editor));
+    });
+    editor.textarea.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
+      if (event.key === "Escape" && onCancel) onCancel();
+    });
+    form.editor = editor;
+    return form;
+  }
+
+  function insertNew(comment) {
+    const li = renderComment({ ...comment, replies: [] });
+    const parent = comment.parentId ? nodes.get(comment.parentId) : null;
+    if (parent) parent.children.append(li);
+    else list.prepend(li);
+    status.replaceChildren();
+    li.classList.add("fresh");
+    onCountChange(+1);
+    return li;
+  }
+
+  function openReply(node, button) {
+    if (!requireSignIn("reply")) return;
+    if (node.replyForm) { node.replyForm.editor.textarea.focus(); return; }
+    const close = () => {
+      node.replyForm?.remove();
+      node.replyForm = null;
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    };
+    node.replyForm = commentForm({
+      parent: node,
+      submitLabel: "Reply",
+      onCancel: close,
+      onSubmit: async (body) => {
+        const created = await api.createComment(tid, body, node.comment.id);
+        const li = insertNew(created);
+        close();
+        announce("Your reply is posted.");
+        li.querySelector("article").setAttribute("tabindex", "-1");
+        li.querySelector("article").focus();
+      },
+    });
+    node.article.after(node.replyForm);
+    button.setAttribute("aria-expanded", "true");
+    node.replyForm.editor.textarea.focus();
+  }
+
+  function openEdit(node) {
+    const body = node.article.querySelector(".comment-body");
+    const form = commentForm({
+      value: node.comment.body,
+      submitLabel: "Save",
+      onCancel: () => { form.replaceWith(body); node.article.querySelector(".comment-actions").hidden = false; },
+      onSubmit: async (text) => {
+        const saved = await api.editComment(tid, node.comment.id, text);
+        node.comment = { ...node.comment, ...saved, replies: undefined };
+        drawArticle(node);
+        announce("Comment updated.");
+      },
+    });
+    node.article.querySelector(".comment-actions").hidden = true;
+    body.replaceWith(form);
+    form.editor.textarea.focus();
+  }
+
+  function confirmDelete(node, button) {
+    const yes = h("button.button.danger", { type: "button" }, "Delete");
+    const no = h("button.button.subtle", { type: "button" }, "Keep it");
+    const box = h("div.confirm", { role: "group", "aria-label": "Confirm delete" }, h("span", "Delete this comment? "), yes, no);
+    no.addEventListener("click", () => { box.remove(); button.focus(); });
+    yes.addEventListener("click", async () => {
+      yes.disabled = true;
+      try {
+        await api.deleteComment(tid, node.comment.id);
+        node.comment = { ...node.comment, status: "deleted", body: "", bodyHtml: "", author: null };
+        drawArticle(node);
+        onCountChange(-1);
+        announce("Comment deleted.");
+      } catch (error) {
+        yes.disabled = false;
+        box.append(h("p.form-error", { role: "alert" }, error.message));
+      }
+    });
+    button.closest(".comment-actions").after(box);
+    yes.focus();
+  }
+
+  async function loadPage() {
+    more.hidden = true;
+    status.replaceChildren(h("p.loading", { role: "status" }, h("span.spinner", { "aria-hidden": "true" }), "Loading comments…"));
+    try {
+      const page = await api.comments(tid, { sort, cursor });
+      status.replaceChildren();
+      const frag = document.createDocumentFragment();
+      for (const comment of page.items) if (!nodes.has(comment.id)) frag.append(renderComment(comment));
+      list.append(frag);
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      if (!list.childElementCount) status.replaceChildren(h("p.empty", "No comments yet. Start the conversation!"));
+    } catch (error) {
+      status.replaceChildren(errorBlock(error, loadPage));
+    }
+  }
+
+  async function reload() {
+    nodes.clear();
+    list.replaceChildren();
+    cursor = null;
+    await loadPage();
+  }
+
+  more.addEventListener("click", loadPage);
+  const sortSelect = h("select", { id: "comment-sort", name: "sort" }, SORTS.map(([v, label]) => h("option", { value: v }, label)));
+  sortSelect.addEventListener("change", () => { sort = sortSelect.value; reload(); });
+
+  let top;
+  if (thread.locked) top = h("p.notice", "This thread is locked: no new comments.");
+  else if (!session.user) top = h("p.signin-prompt", h("a", { href: signInHref() }, "Sign in"), " to join the discussion.");
+  else {
+    top = commentForm({
+      submitLabel: "Comment",
+      onSubmit: async (body, form, editor) => {
+        const created = await api.createComment(tid, body);
+        editor.reset();
+        insertNew(created);
+        announce("Your comment is posted.");
+      },
+    });
+  }
+
+  const section = h("section.comments", { id: "comments", "aria-labelledby": "comments-heading" },
+    h("div.section-head", heading, h("div.sort", h("label", { for: "comment-sort" }, "Sort"), sortSelect)),
+    top, list, status, more);
+  section.ready = loadPage();
+  section.reload = reload;
+  section.setHeading = setHeading;
+  return section;
+}

@@ -1,0 +1,35 @@
+import { h } from "../dom.js";
+import { api } from "../api.js";
+import { session } from "../session.js";
+import { field, submitting, signInHref, announce } from "../ui.js";
+import { markdownEditor } from "../markdown.js";
+
+export function parseTags(text) {
+  return text.split(/[\s,]+/).map((t) => t.replace(/^#/, "").toLowerCase()).filter(Boolean);
+}
+
+export function composeView({ main, navigate }) {
+  main.append(h("h1", "Start a discussion"));
+  if (!session.user) {
+    main.append(h("p.signin-prompt", "You need an account to post. ", h("a", { href: signInHref() }, "Sign in or sign up"), " to start a thread."));
+    return;
+  }
+  const title = h("input", { id: "title", name: "title", required: true, maxlength: 150, autocomplete: "off" });
+  const body = markdownEditor({ name: "body", id: "body", label: "Body", rows: 12, placeholder: "What do you want to talk about?" });
+  const tags = h("input", { id: "tags", name: "tags", autocomplete: "off", placeholder: "firebase testing" });
+  const form = h("form.card.compose", { novalidate: true },
+    field("Title", title),
+    body,
+    field("Tags", tags, "Up to 4, separated by spaces: lowercase letters, digits and '-'."),
+    h("div.form-actions", h("button.button.primary", { type: "submit" }, "Publish"), h("a.button.subtle", { href: "/" }, "Cancel")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitting(form, async () => {
+      const thread = await api.createThread({ title: title.value, body: body.textarea.value, tags: parseTags(tags.value) });
+      announce("Your thread is published.");
+      navigate(`/t/${thread.id}`);
+    });
+  });
+  main.append(form);
+  title.focus();
+}

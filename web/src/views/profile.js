@@ -1,0 +1,74 @@
+import { h, timeEl, plural } from "../dom.js";
+import { api } from "../api.js";
+import { session, setProfile } from "../session.js";
+import { field, submitting, signInHref, announce, errorBlock, loading } from "../ui.js";
+import { threadItem, pagedList } from "./threadItem.js";
+
+export async function profileView({ main, match }) {
+  const [handle] = match;
+  const status = loading("Loading profile…");
+  main.append(status);
+  let user;
+  try {
+    user = await api.user(handle);
+  } catch (error) {
+    status.replaceWith(error.status === 404 ? h("div", h("h1", "No such member"), h("p", `Nobody goes by @${handle} here.`)) : errorBlock(error, () => location.reload()));
+    return;
+  }
+  const own = session.profile && session.profile.uid === user.uid;
+  status.replaceWith(h("section.profile.card",
+    h("h1", user.displayName),
+    h("p.handle", `@${user.handle}`, user.role === "moderator" ? h("span.badge", "Moderator") : null),
+    user.bio ? h("p.bio", user.bio) : null,
+    h("p.meta", "Joined ", timeEl(user.createdAt), " · ", plural(user.threadCount, "thread"), " · ", plural(user.commentCount, "comment")),
+    own ? h("a.button", { href: "/settings" }, "Edit profile") : null));
+  main.append(h("h2", "Threads"));
+  const list = pagedList({
+    label: `Threads by @${user.handle}`,
+    emptyMessage: `@${user.handle} has not started a thread yet.`,
+    fetchPage: (cursor) => api.userThreads(user.handle, cursor),
+    renderItem: threadItem,
+  });
+  main.append(list);
+  await list.ready;
+}
+
+export async function settingsView({ main, params, navigate }) {
+  const welcome = params.get("welcome") === "1";
+  main.append(h("h1", welcome ? "Choose your handle" : "Your profile"));
+  if (!session.user) {
+    main.append(h("p", h("a", { href: signInHref() }, "Sign in"), " to edit your profile."));
+    return;
+  }
+  let me = session.profile;
+  if (!me) {
+    try {
+      me = await api.me();
+    } catch (error) {
+      main.append(errorBlock(error, () => navigate(location.pathname + location.search, { replace: true })));
+      return;
+    }
+  }
+  if (welcome) main.append(h("p", "Others will see you by this handle and name. You can change them later."));
+  const handle = h("input", { id: "handle", name: "handle", required: true, value: me.handle, pattern: "[a-z0-9_]{3,30}", autocomplete: "username", spellcheck: "false" });
+  const displayName = h("input", { id: "displayName", name: "displayName", required: true, maxlength: 50, value: me.displayName, autocomplete: "name" });
+  const bio = h("textarea", { id: "bio", name: "bio", rows: 4, maxlength: 500 });
+  bio.value = me.bio || "";
+  const form = h("form.card", { novalidate: true },
+    field("Handle", handle, "3-30 characters: lowercase letters, digits and '_'."),
+    field("Display name", displayName),
+    field("Bio", bio, "Up to 500 characters."),
+    h("div.form-actions", h("button.button.primary", { type: "submit" }, "Save profile")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitting(form, async () => {
+      const saved = await api.updateMe({ handle: handle.value.trim(), displayName: displayName.value, bio: bio.value });
+      setProfile(saved);
+      announce("Profile saved.");
+      const next = params.get("next");
+      navigate(welcome && next && next.startsWith("/") && !next.startsWith("//") ? next : `/u/${saved.handle}`);
+    });
+  });
+  main.append(form);
+  if (welcome) handle.focus();
+}

@@ -1,0 +1,50 @@
+import { h, timeEl, plural } from "../dom.js";
+import { authorLink, tagList } from "../ui.js";
+
+export function reactionTotal(counts) {
+  return Object.values(counts || {}).reduce((a, b) => a + b, 0);
+}
+
+/** One thread in a list: title, author, time, tags, reaction and comment counts. */
+export function threadItem(thread) {
+  const reactions = reactionTotal(thread.reactionCounts);
+  return h("li.thread-item",
+    h("article", { "aria-labelledby": `title-${thread.id}` },
+      h("p.meta", authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.pinned ? h("span.badge", "Pinned") : null),
+      h("h2", { id: `title-${thread.id}` }, h("a", { href: `/t/${thread.id}` }, thread.title)),
+      thread.excerpt ? h("p.excerpt", thread.excerpt) : null,
+      tagList(thread.tags),
+      h("p.counts",
+        h("span", { title: "Reactions" }, h("span", { "aria-hidden": "true" }, "❤️ "), plural(reactions, "reaction")),
+        h("a", { href: `/t/${thread.id}#comments` }, h("span", { "aria-hidden": "true" }, "💬 "), plural(thread.commentCount, "comment")))));
+}
+
+/**
+ * A paged list: loads pages with fetchPage(cursor) → {items, nextCursor}, draws each with
+ * renderItem, and offers "Load more" while there is a next cursor.
+ */
+export function pagedList({ fetchPage, renderItem, emptyMessage, label, listTag = "ul.thread-list" }) {
+  const list = h(listTag, { "aria-label": label });
+  const status = h("div.list-status", { "aria-live": "polite" });
+  const more = h("button.button.load-more", { type: "button", hidden: true }, "Load more");
+  const wrap = h("section.paged", list, status, more);
+  let cursor = null;
+  const load = async () => {
+    more.hidden = true;
+    status.replaceChildren(h("p.loading", { role: "status" }, h("span.spinner", { "aria-hidden": "true" }), "Loading…"));
+    try {
+      const page = await fetchPage(cursor);
+      status.replaceChildren();
+      page.items.forEach((item) => list.append(renderItem(item)));
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      if (!list.childElementCount) status.replaceChildren(h("div.empty", h("p", emptyMessage)));
+    } catch (error) {
+      status.replaceChildren(h("div.error", { role: "alert" }, h("p", error.message),
+        h("button.button", { type: "button", onclick: load }, "Try again")));
+    }
+  };
+  more.addEventListener("click", load);
+  wrap.ready = load();
+  return wrap;
+}

@@ -1,0 +1,35 @@
+import { h } from "../dom.js";
+import { api } from "../api.js";
+import { threadItem, pagedList } from "./threadItem.js";
+
+const SORTS = [["new", "New"], ["top", "Top"], ["active", "Active"]];
+
+export async function threadListView({ main, params, navigate }) {
+  const sort = SORTS.some(([s]) => s === params.get("sort")) ? params.get("sort") : "new";
+  const tag = (params.get("tag") || "").trim().toLowerCase();
+  const href = (s, t) => {
+    const q = new URLSearchParams();
+    if (s !== "new") q.set("sort", s);
+    if (t) q.set("tag", t);
+    const qs = q.toString();
+    return qs ? `/?${qs}` : "/";
+  };
+  const tagInput = h("input", { id: "tag-filter", name: "tag", type: "search", value: tag, placeholder: "e.g. firebase",
+    pattern: "[a-z0-9-]{1,30}", autocomplete: "off" });
+  const filter = h("form.tag-filter", { role: "search", onsubmit: (e) => { e.preventDefault(); navigate(href(sort, tagInput.value.trim().toLowerCase())); } },
+    h("label", { for: "tag-filter" }, "Filter by tag"), tagInput, h("button.button", { type: "submit" }, "Filter"),
+    tag ? h("a.button.subtle", { href: href(sort, "") }, "Clear") : null);
+  main.append(
+    h("div.page-head", h("h1", tag ? `#${tag}` : "Discussions"), filter),
+    h("nav.tabs-nav", { "aria-label": "Sort threads" },
+      h("ul.sort-tabs", SORTS.map(([s, label]) => h("li", h("a", { href: href(s, tag), "aria-current": s === sort ? "page" : null }, label))))),
+  );
+  const list = pagedList({
+    label: "Threads",
+    emptyMessage: tag ? `No threads tagged #${tag} yet.` : "No threads yet. Start the first one!",
+    fetchPage: (cursor) => api.threads({ sort, tag, cursor }),
+    renderItem: threadItem,
+  });
+  main.append(list);
+  await list.ready;
+}

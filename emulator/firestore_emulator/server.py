@@ -108,9 +108,9 @@ class Firestore:
         name = request.name
         db = self._db_of_name(name)
         txn, rt, lock = self._consistency(db, request, request.WhichOneof("consistency_selector"))
-        doc = db.get(name, rt)
         if lock:
-            self.txns.lock_shared(txn, (name,))
+            await self.txns.lock_shared_queued(txn, [name])
+        doc = db.get(name, rt)
         if doc is None:
             raise NotFound(f"Document {name} not found.")
         if request.HasField("mask"):
@@ -124,13 +124,13 @@ class Firestore:
             paths.document_name(name, db.key)
         selector = request.WhichOneof("consistency_selector")
         txn, rt, lock = self._consistency(db, request, selector)
-        read_time = rt if rt is not None else db.now()
         out = []
         Resp = Pb["BatchGetDocumentsResponse"]
         if selector == "new_transaction":
             out.append(Resp(transaction=txn.id))
         if lock:
-            self.txns.lock_shared(txn, names)
+            await self.txns.lock_shared_queued(txn, names)
+        read_time = rt if rt is not None else db.now()
         mask = request.mask.field_paths if request.HasField("mask") else None
         for name in names:
             doc = db.get(name, rt)

@@ -23,6 +23,11 @@ from typing import Iterable, Optional
 from .errors import Aborted, InvalidArgument
 
 IDLE_TIMEOUT = 60.0
+# A read in a read-write transaction queues (at most this long) behind older read-write
+# transactions that hold or await a lock on the same document: an update-intent heuristic.
+# Two transactions that both read then write one document would otherwise both hold shared
+# locks, and the older one's commit would have to abort the younger (upgrade deadlock).
+READ_QUEUE_GRACE = 1.0
 MAX_LIFETIME = 270.0
 CONTENTION_MESSAGE = (
     "Aborted due to cross-transaction contention. This occurs when multiple transactions "
@@ -56,6 +61,8 @@ class TransactionManager:
         self.lock_timeout = lock_timeout
         self.txns: dict[bytes, Txn] = {}
         self.holders: dict[str, set[Txn]] = {}  # document name -> transactions holding a shared lock
+        self.queued: dict[str, set[Txn]] = {}  # document name -> readers queued for it
+        self._wakeups: list[asyncio.Future] = []  # queued readers, woken on any lock change
         self._seq = itertools.count()
         self._prefix = os.urandom(4)
 
@@ -115,6 +122,7 @@ class TransactionManager:
                 if not hs:
                     del holders[name]
         txn.locks = set()
+        self._wake_readers()
         for fut in txn.waiters:
             if not fut.done():
                 fut.set_result(None)
@@ -150,6 +158,61 @@ class TransactionManager:
                     holders[name] = {txn}
                 else:
                     hs.add(txn)
+
+    def _wake_readers(self) -> None:
+        if self._wakeups:
+            for fut in self._wakeups:
+                if not fut.done():
+                    fut.set_result(None)
+            self._wakeups = []
+
+    def _older_reader(self, txn: Txn, names: list[str]) -> bool:
+        age = txn.age
+        for name in names:
+            for group in (self.holders.get(name), self.queued.get(name)):
+                if group:
+                    for h in group:
+                        if h is not txn and h.age < age and name not in txn.locks:
+                            return True
+        return False
+
+    async def lock_shared_queued(self, txn: Txn, names: list[str]) -> None:
+        """Take shared locks for a read, first queueing behind older read-write transactions
+        that hold or await one of the documents (for at most READ_QUEUE_GRACE seconds)."""
+        if txn.state != _ACTIVE:
+            raise Aborted(txn.reason or CONTENTION_MESSAGE)
+        if not self._older_reader(txn, names):
+            self.lock_shared(txn, names)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + READ_QUEUE_GRACE
+        for name in names:
+            self.queued.setdefault(name, set()).add(txn)
+        try:
+            while self._older_reader(txn, names):
+                left = deadline - loop.time()
+                if left <= 0:
+                    break
+                fut = loop.create_future()
+                self._wakeups.append(fut)
+                txn.waiting = fut
+                try:
+                    await asyncio.wait_for(fut, timeout=left)
+                except asyncio.TimeoutError:
+                    pass
+                finally:
+                    txn.waiting = None
+                if txn.state != _ACTIVE:
+                    raise Aborted(txn.reason or CONTENTION_MESSAGE)
+        finally:
+            for name in names:
+                q = self.queued.get(name)
+                if q is not None:
+                    q.discard(txn)
+                    if not q:
+                        del self.queued[name]
+        self.lock_shared(txn, names)
+        self._wake_readers()
 
     def _blockers(self, txn: Optional[Txn], names: Iterable[str]) -> Optional[Txn]:
         """Wound younger conflicting holders; return an older one to wait for, if any."""

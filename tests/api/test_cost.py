@@ -1,0 +1,104 @@
+"""Each endpoint's Firestore work is bounded: round trips and documents read per call, whatever the data.
+
+The app runs in-process here, on a client that counts its calls to the Firestore emulator; the
+budgets below are the ones the README lists.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import timedelta
+from typing import Any, Iterator
+
+import pytest
+
+from hearth.app import create_app
+from hearth.deps import Config, Deps, utc_now
+from hearth.ratelimit import Limit
+from tests.support.counting import CountingClient
+
+# endpoint -> (round trips, documents read) at most, for pages of 20 with 5 reply previews each.
+BUDGETS = {
+    "GET /threads": (1, 21),
+    "GET /threads (signed in)": (2, 21 + 40),
+    "GET /threads/{id}": (1, 1),
+    "GET /threads/{id} (signed in)": (1, 3),
+    "GET /threads/{id}/comments": (2, 21 + 100),
+    "GET /threads/{id}/comments (signed in)": (2, 21 + 100 + 120),
+    "GET /threads/{id}/comments/{cid}/replies": (2, 21 + 1),
+    "GET /users/{handle}": (1, 1),
+    "GET /me/bookmarks": (2, 21 + 20),
+    "POST /threads (first post: makes the profile)": (5, 5),
+    "POST /threads/{id}/comments (reply at depth 3)": (8, 6),
+    "PUT /threads/{id}/reactions/{type}": (4, 2),
+}
+
+
+def fake_verify(token: str, check_revoked: bool) -> dict[str, Any]:
+    return {"uid": token}
+
+
+@pytest.fixture
+def app_and_stats(stack) -> Iterator[tuple[Any, Any]]:
+    os.environ["FIRESTORE_EMULATOR_HOST"] = stack.firestore_host
+    db = CountingClient(project=f"cost-{uuid.uuid4().hex[:8]}")
+    config = Config(comment_limit=Limit("comment", 10_000, timedelta(minutes=1)),
+                    thread_limit=Limit("thread", 10_000, timedelta(minutes=10)))
+    app = create_app(Deps(db=db, verify_token=fake_verify, config=config, clock=utc_now))
+    yield app.test_client(), db.stats
+
+
+def _as(uid: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {uid}"}
+
+
+def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
+    client, stats = app_and_stats
+    threads = [client.post("/api/threads", json={"title": f"t{i}", "body": "b"}, headers=_as(f"u{i % 3}")).get_json()
+               for i in range(25)]
+    tid = threads[0]["id"]
+    roots = [client.post(f"/api/threads/{tid}/comments", json={"body": f"c{i}"}, headers=_as("u1")).get_json()
+             for i in range(25)]
+    parent = roots[0]["id"]
+    for depth in range(2):
+        parent = client.post(f"/api/threads/{tid}/comments", json={"body": "r", "parentId": parent},
+                             headers=_as("u2")).get_json()["id"]
+    for root in roots:
+        for i in range(6):
+            client.post(f"/api/threads/{tid}/comments", json={"body": "r", "parentId": root["id"]},
+                        headers=_as("u0"))
+    for thread in threads[:20]:
+        client.put(f"/api/threads/{thread['id']}/bookmark", headers=_as("u1"))
+    handle = client.get("/api/me", headers=_as("u1")).get_json()["handle"]
+
+    calls = {
+        "GET /threads": lambda: client.get("/api/threads"),
+        "GET /threads (signed in)": lambda: client.get("/api/threads", headers=_as("u1")),
+        "GET /threads/{id}": lambda: client.get(f"/api/threads/{tid}"),
+        "GET /threads/{id} (signed in)": lambda: client.get(f"/api/threads/{tid}", headers=_as("u1")),
+        "GET /threads/{id}/comments": lambda: client.get(f"/api/threads/{tid}/comments"),
+        "GET /threads/{id}/comments (signed in)": lambda: client.get(f"/api/threads/{tid}/comments",
+                                                                     headers=_as("u1")),
+        "GET /threads/{id}/comments/{cid}/replies": lambda: client.get(
+            f"/api/threads/{tid}/comments/{roots[1]['id']}/replies"),
+        "GET /users/{handle}": lambda: client.get(f"/api/users/{handle}"),
+        "GET /me/bookmarks": lambda: client.get("/api/me/bookmarks", headers=_as("u1")),
+        "POST /threads (first post: makes the profile)": lambda: client.post("/api/threads", json={"title": "t", "body": "b"}, headers=_as("u9")),
+        "POST /threads/{id}/comments (reply at depth 3)": lambda: client.post(
+            f"/api/threads/{tid}/comments", json={"body": "deep", "parentId": parent}, headers=_as("u2")),
+        "PUT /threads/{id}/reactions/{type}": lambda: client.put(f"/api/threads/{tid}/reactions/fire",
+                                                                 headers=_as("u1")),
+    }
+    measured = {}
+    for name, call in calls.items():
+        stats.reset()
+        response = call()
+        assert response.status_code in (200, 201), (name, response.get_data(as_text=True))
+        measured[name] = (stats.round_trips, stats.docs, dict(stats.rpcs))
+    over = {name: measured[name] for name, (trips, docs) in BUDGETS.items()
+            if measured[name][0] > trips or measured[name][1] > docs}
+    print("\n".join(f"{name}: {m[0]} round trips, {m[1]} documents {m[2]}" for name, m in measured.items()))
+    assert over == {}
+    # Lists really are one query: never one read per item.
+    assert measured["GET /threads (signed in)"][2] == {"RunQuery": 1, "BatchGetDocuments": 1}
+    assert measured["GET /threads/{id}/comments (signed in)"][2] == {"RunQuery": 1, "BatchGetDocuments": 1}

@@ -1,0 +1,73 @@
+"""A Firestore client that counts its round trips (RPCs) and the documents they read."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterator
+
+import grpc
+from google.cloud import firestore
+
+
+class _CountingStream:
+    """Wraps a server-streaming call, counting the documents that come back."""
+
+    def __init__(self, inner: Any, stats: "Stats") -> None:
+        self._inner = inner
+        self._stats = stats
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        item = next(self._inner)
+        pb = getattr(item, "_pb", item)
+        fields = pb.DESCRIPTOR.fields_by_name
+        if "document" in fields and pb.HasField("document"):  # RunQuery: a document returned
+            self._stats.docs += 1
+        elif "found" in fields and pb.WhichOneof("result"):  # BatchGet: found or missing, both read
+            self._stats.docs += 1
+        return item
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.rpcs: Counter[str] = Counter()
+        self.docs = 0
+
+    @property
+    def round_trips(self) -> int:
+        return sum(self.rpcs.values())
+
+    def reset(self) -> None:
+        self.rpcs.clear()
+        self.docs = 0
+
+
+class _Interceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
+    def __init__(self, stats: Stats) -> None:
+        self.stats = stats
+
+    def _count(self, details: grpc.ClientCallDetails) -> None:
+        self.stats.rpcs[details.method.rsplit("/", 1)[-1]] += 1
+
+    def intercept_unary_unary(self, continuation, client_call_details, request):
+        self._count(client_call_details)
+        return continuation(client_call_details, request)
+
+    def intercept_unary_stream(self, continuation, client_call_details, request):
+        self._count(client_call_details)
+        return _CountingStream(continuation(client_call_details, request), self.stats)
+
+
+class CountingClient(firestore.Client):
+    """firestore.Client for the emulator whose channel counts every call in `self.stats`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stats = Stats()
+
+    def _emulator_channel(self, transport: Any) -> grpc.Channel:
+        return grpc.intercept_channel(super()._emulator_channel(transport), _Interceptor(self.stats))

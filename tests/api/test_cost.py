@@ -5,7 +5,6 @@ budgets below are the ones the README lists.
 """
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import timedelta
 from typing import Any, Iterator
@@ -39,8 +38,8 @@ def fake_verify(token: str, check_revoked: bool) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app_and_stats(stack) -> Iterator[tuple[Any, Any]]:
-    os.environ["FIRESTORE_EMULATOR_HOST"] = stack.firestore_host
+def app_and_stats(stack, monkeypatch) -> Iterator[tuple[Any, Any]]:
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
     db = CountingClient(project=f"cost-{uuid.uuid4().hex[:8]}")
     config = Config(comment_limit=Limit("comment", 10_000, timedelta(minutes=1)),
                     thread_limit=Limit("thread", 10_000, timedelta(minutes=10)))

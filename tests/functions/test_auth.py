@@ -1,0 +1,44 @@
+import pytest
+
+from hearth.auth import Caller, bearer_token, identify
+from hearth.errors import Unauthenticated
+
+
+class RevokedIdTokenError(Exception):
+    """Named like firebase-admin's, which is what identify() looks at."""
+
+
+def test_no_header_is_an_anonymous_caller():
+    assert identify(None, lambda t, r: {}, check_revoked=False) is None
+
+
+@pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer   ", "token"])
+def test_malformed_authorization_header_is_401(header):
+    with pytest.raises(Unauthenticated):
+        bearer_token(header)
+
+
+def test_verified_token_names_the_caller_and_revocation_is_asked_for_on_writes():
+    seen = []
+
+    def verify(token, check_revoked):
+        seen.append((token, check_revoked))
+        return {"uid": "u1", "moderator": True, "name": "Ann"}
+
+    caller = identify("Bearer tok", verify, check_revoked=True)
+    assert caller == Caller(uid="u1", claims={"uid": "u1", "moderator": True, "name": "Ann"})
+    assert caller.is_moderator and caller.name == "Ann"
+    assert seen == [("tok", True)]
+
+
+def test_revoked_token_says_so():
+    def verify(token, check_revoked):
+        raise RevokedIdTokenError("revoked")
+
+    with pytest.raises(Unauthenticated, match="revoked"):
+        identify("Bearer tok", verify, check_revoked=True)
+
+
+def test_only_a_true_moderator_claim_makes_a_moderator():
+    assert not Caller("u", {"moderator": "yes"}).is_moderator
+    assert not Caller("u").is_moderator

@@ -95,8 +95,11 @@ def value_size(value, depth: int, in_array: bool = False) -> int:
         if depth >= MAX_DEPTH:
             raise InvalidArgument(f"Value is nested deeper than {MAX_DEPTH} levels of maps and arrays.")
         size = 0
-        for k, v in value.map_value.fields.items():
-            _check_key(k)
+        fields = value.map_value.fields
+        vector = "__type__" in fields and fields["__type__"].string_value == "__vector__"
+        for k, v in fields.items():
+            if not (vector and k == "__type__"):
+                _check_key(k)
             size += len(k.encode("utf-8")) + 1 + value_size(v, depth + 1)
         return size
     if kind == "array_value":

@@ -9,8 +9,23 @@ _RESERVED = re.compile(r"__.*__\Z", re.S)
 _MAX_NAME_BYTES = 6 * 1024
 
 
+_DB_CACHE: dict[str, tuple[str, str]] = {}
+_DOC_CACHE: dict[str, tuple[str, str]] = {}
+_CACHE_MAX = 200_000
+
+
 def parse_database(name: str) -> tuple[str, str]:
     """`projects/{p}/databases/{d}` -> (p, d)."""
+    hit = _DB_CACHE.get(name)
+    if hit is not None:
+        return hit
+    if len(_DB_CACHE) > 10_000:
+        _DB_CACHE.clear()
+    _DB_CACHE[name] = result = _parse_database(name)
+    return result
+
+
+def _parse_database(name: str) -> tuple[str, str]:
     parts = name.split("/") if name else []
     if len(parts) != 4 or parts[0] != "projects" or parts[2] != "databases" or not parts[1] or not parts[3]:
         raise InvalidArgument(f"Invalid database name {name!r}: expected projects/{{project}}/databases/{{database}}.")
@@ -48,14 +63,24 @@ def split_name(name: str) -> tuple[str, str, list[str]]:
 
 def document_name(name: str, database: tuple[str, str] | None = None) -> tuple[str, str]:
     """Validate a document name; returns (project, database)."""
+    key = _DOC_CACHE.get(name)
+    if key is None:
+        key = _document_name(name)
+        if len(_DOC_CACHE) > _CACHE_MAX:
+            _DOC_CACHE.clear()
+        _DOC_CACHE[name] = key
+    if database is not None and key != database:
+        raise InvalidArgument(
+            f"Document {name!r} is not in database projects/{database[0]}/databases/{database[1]}.")
+    return key
+
+
+def _document_name(name: str) -> tuple[str, str]:
     project, db, rest = split_name(name)
     if not rest or len(rest) % 2:
         raise InvalidArgument(
             f"Invalid document name {name!r}: a document path has an even number of segments "
             f"(collection/document pairs).")
-    if database is not None and (project, db) != database:
-        raise InvalidArgument(
-            f"Document {name!r} is not in database projects/{database[0]}/databases/{database[1]}.")
     return project, db
 
 

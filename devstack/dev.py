@@ -15,7 +15,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     ports = Ports.from_firebase_json()
     print("Starting Firestore, Auth, Functions and Hosting emulators...", flush=True)
-    with local_stack(ports, quiet=False) as stack:
+    with local_stack(ports, quiet=False, echo=True) as stack:
         print(f"Firestore: {stack.firestore_kind} emulator on {stack.firestore_host}", flush=True)
         accounts = seed(f"{stack.hosting_url}/api", stack.auth_url, stack.project)
         print("\nDemo users (email / password):")

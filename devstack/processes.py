@@ -53,8 +53,9 @@ def stop_group(proc: subprocess.Popen, timeout: float = 10) -> None:
 class Server:
     """A started server process: its output lines so far, kept for failure messages."""
 
-    def __init__(self, proc: subprocess.Popen) -> None:
+    def __init__(self, proc: subprocess.Popen, echo: str | None = None) -> None:
         self.proc = proc
+        self.echo = echo
         self.lines: deque[str] = deque(maxlen=500)
         self._cond = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -63,6 +64,8 @@ class Server:
     def _read(self) -> None:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
+            if self.echo is not None:
+                print(f"{self.echo}{line}", end="", flush=True)
             with self._cond:
                 self.lines.append(line.rstrip("\n"))
                 self._cond.notify_all()
@@ -90,8 +93,12 @@ class Server:
 
 
 @contextmanager
-def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> Iterator[Server]:
-    """Run args in a new process group with merged stdout/stderr; stop the group on exit."""
+def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT,
+               echo: str | None = None) -> Iterator[Server]:
+    """Run args in a new process group with merged stdout/stderr; stop the group on exit.
+
+    With echo (a prefix), the output is also printed as it comes.
+    """
     proc = subprocess.Popen(
         args,
         cwd=cwd,
@@ -103,6 +110,6 @@ def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = R
         start_new_session=True,
     )
     try:
-        yield Server(proc)
+        yield Server(proc, echo)
     finally:
         stop_group(proc)

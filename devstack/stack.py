@@ -122,7 +122,8 @@ def choose_firestore(preference: str) -> str:
 
 
 @contextmanager
-def local_stack(ports: Ports, *, firestore: str | None = None, quiet: bool = True) -> Iterator[Stack]:
+def local_stack(ports: Ports, *, firestore: str | None = None, quiet: bool = True,
+                echo: bool = False) -> Iterator[Stack]:
     """Run Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error."""
     stack = Stack(ports=ports, firestore_kind=choose_firestore(firestore or os.environ.get("HEARTH_FIRESTORE", "auto")))
     use_google = stack.firestore_kind == "google"
@@ -149,6 +150,7 @@ def local_stack(ports: Ports, *, firestore: str | None = None, quiet: bool = Tru
             server = stop.enter_context(run_server(
                 [sys.executable, "-m", "firestore_emulator", "--host", "127.0.0.1", "--port", str(ports.firestore)],
                 env={"PYTHONPATH": str(ROOT / "emulator")},
+                echo="[firestore] " if echo else None,
             ))
             stack.servers["firestore"] = server
             server.wait_for_line(READY_FIRESTORE, timeout=60)
@@ -157,6 +159,7 @@ def local_stack(ports: Ports, *, firestore: str | None = None, quiet: bool = Tru
             [str(FIREBASE), "emulators:start", "--only", only, "--project", stack.project,
              "--config", str(config_path)],
             env=env,
+            echo="" if echo else None,
         ))
         stack.servers["firebase"] = firebase
         try:

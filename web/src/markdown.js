@@ -67,7 +67,7 @@ export function renderPreview(source) {
 export function markdownEditor({ name, label, value = "", rows = 8, placeholder = "", id }) {
   const textarea = h("textarea", { name, id, rows, placeholder, required: true });
   textarea.value = value;
-  const preview = h("div.preview", { hidden: true, tabindex: "0", "aria-label": `${label} preview` });
+  const preview = h("div.preview", { hidden: true, tabindex: "0", role: "region", "aria-label": "Preview" });
   const write = h("button.tab", { type: "button", "aria-pressed": "true" }, "Write");
   const show = h("button.tab", { type: "button", "aria-pressed": "false" }, "Preview");
   const set = (previewing, focus = true) => {

@@ -1,0 +1,26 @@
+"""A smaller run of bench/web.py's measurements, so the benchmark's code stays honest."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+from devstack.processes import ROOT
+
+_spec = importlib.util.spec_from_file_location("bench_web", ROOT / "bench" / "web.py")
+bench = importlib.util.module_from_spec(_spec)
+sys.modules["bench_web"] = bench
+_spec.loader.exec_module(bench)
+
+
+def test_thread_page_javascript_and_render_time_are_within_budget(stack, browser):
+    tid = bench.seed_thread(f"{stack.hosting_url}/api", stack.auth_url, 20, workers=2)
+    url = f"{stack.hosting_url}/t/{tid}"
+    bench.measure_render(browser, url, 1)  # warm-up
+    js = bench.measure_js(browser, url)
+    assert any(path.endswith("dist/app.js") for path, *_ in js.files)
+    assert 50_000 < js.raw <= bench.JS_BUDGET_BYTES
+    assert 0 < js.gzip < js.raw
+    render = bench.measure_render(browser, url, 2)
+    assert render.comments_rendered == 20  # 4 roots, each with a chain of 4 replies
+    assert render.median < bench.RENDER_BUDGET_MS, render.samples_ms
+    assert bench.report(js, render, 20) == []

@@ -134,20 +134,29 @@ def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> N
 
 
 def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime) -> dict[str, Any]:
-    """Edit title, body or tags (author or moderator); marks the thread edited."""
+    """Edit title, body or tags (author or moderator; marks the thread edited); lock it (moderator)."""
     data = validation.json_object(data)
-    validation.only_fields(data, CREATE_FIELDS)
+    validation.only_fields(data, (*CREATE_FIELDS, "locked"))
     if not data:
-        raise Invalid("nothing to change: send title, body or tags")
+        raise Invalid("nothing to change: send title, body, tags or locked")
+    if "locked" in data:
+        if not caller.is_moderator:
+            raise Forbidden("only a moderator may lock or unlock a thread")
+        if not isinstance(data["locked"], bool):
+            raise Invalid("locked must be true or false", field="locked")
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         current = read_visible(tx, db, tid)
         require_owner(caller, current.get("author"), "thread")
-        title = validation.title(data["title"]) if "title" in data else current["title"]
-        body = validation.body(data["body"]) if "body" in data else current["body"]
-        changes: dict[str, Any] = {**content_fields(title, body), "editedAt": now}
-        if "tags" in data:
-            changes["tags"] = validation.tags(data["tags"])
+        changes: dict[str, Any] = {}
+        if data.keys() & set(CREATE_FIELDS):
+            title = validation.title(data["title"]) if "title" in data else current["title"]
+            body = validation.body(data["body"]) if "body" in data else current["body"]
+            changes.update(content_fields(title, body), editedAt=now)
+            if "tags" in data:
+                changes["tags"] = validation.tags(data["tags"])
+        if "locked" in data:
+            changes["locked"] = data["locked"]
         tx.update(store.thread(db, tid), changes)
         return {**current, **changes}
 

@@ -135,3 +135,15 @@ def test_hostile_markdown_comes_back_inert(api, alice):
     thread = api.post("/threads", alice, json={"title": "xss", "body": body}).json()
     assert inert_problems(thread["bodyHtml"]) == []
     assert thread["body"] == body  # the source is kept for editing
+
+
+def test_a_moderator_locks_a_thread_and_then_only_moderators_comment(api, alice, bob, make_user, thread):
+    path = f"/threads/{thread['id']}"
+    assert_error(api.patch(path, alice, json={"locked": True}), 403, "forbidden")
+    moderator = make_user(moderator=True)
+    locked = api.patch(path, moderator, json={"locked": True}).json()
+    assert locked["locked"] is True and locked["editedAt"] is None  # locking is not an edit
+    assert_error(api.post(f"{path}/comments", bob, json={"body": "hello?"}), 403, "forbidden")
+    assert api.post(f"{path}/comments", moderator, json={"body": "Locked: off-topic."}).status_code == 201
+    assert api.patch(path, moderator, json={"locked": False}).json()["locked"] is False
+    assert api.post(f"{path}/comments", bob, json={"body": "thanks"}).status_code == 201

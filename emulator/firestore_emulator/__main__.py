@@ -49,8 +49,7 @@ def start_proxy(listener: socket.socket, grpc_path: str, http_path: str) -> subp
     env["PYTHONPATH"] = package_parent + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     fd = listener.fileno()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "firestore_emulator.proxy", str(fd),
-         grpc_path if isinstance(grpc_path, str) else "%s:%d" % grpc_path, http_path],
+        [sys.executable, "-m", "firestore_emulator.proxy", str(fd), grpc_path, http_path],
         pass_fds=(fd,), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     line = proc.stdout.readline()
     if line.strip() != b"ready":
@@ -79,11 +78,7 @@ async def serve(args: argparse.Namespace) -> None:
     if args.grpc_only:
         port = server.add_insecure_port(f"{args.host}:{args.port}")
     else:
-        if os.environ.get("FSE_INTERNAL_TCP"):
-            internal_port = server.add_insecure_port("127.0.0.1:0")
-            sock_path = ("127.0.0.1", internal_port)
-        else:
-            server.add_insecure_port(f"unix:{sock_path}")
+        server.add_insecure_port(f"unix:{sock_path}")
     await server.start()
 
     if not args.grpc_only:

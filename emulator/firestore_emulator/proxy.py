@@ -60,13 +60,8 @@ def _handle(client: socket.socket, grpc_path: str, http_path: str) -> None:
             if n == len(PREFACE):
                 path = grpc_path
                 break
-        if ":" in path:
-            host, port = path.rsplit(":", 1)
-            backend = socket.create_connection((host, int(port)))
-            backend.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        else:
-            backend = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            backend.connect(path)
+        backend = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        backend.connect(path)
         backend.sendall(buf)
         done = threading.Event()
         back = threading.Thread(target=_pump, args=(backend, client, done), daemon=True)

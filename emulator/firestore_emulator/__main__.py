@@ -16,6 +16,7 @@ import tempfile
 import grpc
 
 from . import persistence
+from .errors import EmulatorError
 from .http import App, FrontProtocol, load_index_config
 from .server import SERVER_OPTIONS, Firestore, generic_handler
 from .store import Store
@@ -61,10 +62,19 @@ def start_proxy(listener: socket.socket, grpc_path: str, http_path: str) -> subp
 async def serve(args: argparse.Namespace) -> None:
     store = Store()
     if args.enforce_indexes:
-        with open(args.enforce_indexes, encoding="utf-8") as fh:
-            store.default_index_config = load_index_config(json.load(fh))
+        try:
+            with open(args.enforce_indexes, encoding="utf-8") as fh:
+                store.default_index_config = load_index_config(json.load(fh))
+        except (OSError, ValueError, EmulatorError) as exc:
+            message = exc.message if isinstance(exc, EmulatorError) else exc
+            print(f"firestore_emulator: cannot use {args.enforce_indexes}: {message}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
     if args.import_dir:
-        count = persistence.import_store(store, args.import_dir)
+        try:
+            count = persistence.import_store(store, args.import_dir)
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"firestore_emulator: cannot import {args.import_dir}: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
         print(f"Imported {count} documents from {args.import_dir}", flush=True)
     servicer = Firestore(store, lock_timeout=args.lock_timeout)
 
@@ -85,7 +95,7 @@ async def serve(args: argparse.Namespace) -> None:
         def connect_backend(factory):
             return loop.create_unix_connection(factory, sock_path)
 
-        app = App(store, connect_backend)
+        app = App(store, connect_backend, on_clear=lambda db: servicer.txns.abort_database(db.key))
         if args.single_process:
             front = await loop.create_server(lambda: FrontProtocol(app), args.host, args.port, reuse_address=True)
             port = front.sockets[0].getsockname()[1]

@@ -133,6 +133,12 @@ class TransactionManager:
         if txn.waiting is not None and not txn.waiting.done():
             txn.waiting.set_exception(Aborted(CONTENTION_MESSAGE))
 
+    def abort_database(self, db_key) -> None:
+        """End every active transaction of a database (it was cleared)."""
+        for txn in list(self.txns.values()):
+            if txn.db_key == db_key and txn.state == _ACTIVE:
+                self.wound(txn)
+
     def expire_idle(self) -> None:
         """Expire idle and over-age transactions; forget long-finished ones."""
         now = time.monotonic()

@@ -16,11 +16,13 @@ from typing import Iterable, Optional
 
 from google.cloud.firestore_v1 import types
 
+from .errors import FailedPrecondition
 from .paths import db_prefix
 
 Document = types.Document.pb()
 
 HISTORY_US = 3600 * 1_000_000  # versions older than an hour (and superseded) are pruned
+MAX_VERSIONS = 512  # and a document keeps at most this many versions
 _PRUNE_EVERY = 4096
 
 
@@ -51,6 +53,7 @@ class Database:
         self.collections: dict[str, set[str]] = {}
         # collection id -> names ever written in a collection with that id
         self.groups: dict[str, set[str]] = {}
+        self.trimmed: set[str] = set()  # documents whose history was cut (reads before it fail)
         self.last_time = 0
         self.index_config = None  # enforced composite indexes (indexes.py), or None
         self._writes = 0
@@ -79,6 +82,10 @@ class Database:
         for t, doc in reversed(versions):
             if t <= read_time:
                 return doc
+        if name in self.trimmed:
+            raise FailedPrecondition(
+                f"read_time is older than the history the emulator keeps for {name} "
+                f"(one hour, at most {MAX_VERSIONS} versions).")
         return None
 
     def candidates(self, parent: str, collection_id: str, all_descendants: bool,
@@ -164,6 +171,10 @@ class Database:
                 idx = bisect.bisect_right([v[0] for v in versions], cutoff) - 1
                 if idx > 0:
                     del versions[:idx]
+                    self.trimmed.add(name)
+            if len(versions) > MAX_VERSIONS:
+                del versions[:MAX_VERSIONS // 2]
+                self.trimmed.add(name)
         self._writes += 1
         if self._writes % _PRUNE_EVERY == 0:
             self.prune(t)
@@ -174,6 +185,7 @@ class Database:
         dead = [n for n, v in self.docs.items() if v[-1][1] is None and v[-1][0] < cutoff]
         for name in dead:
             del self.docs[name]
+            self.trimmed.discard(name)
             coll = name.rpartition("/")[0]
             self.collections.get(coll, set()).discard(name)
             self.groups.get(coll.rpartition("/")[2], set()).discard(name)
@@ -181,6 +193,7 @@ class Database:
     def clear(self) -> None:
         """Drop every document (the emulator's DELETE .../documents endpoint)."""
         self.docs.clear()
+        self.trimmed.clear()
         self.collections.clear()
         self.groups.clear()
 

@@ -87,13 +87,18 @@ def test_second_member_sees_the_thread_and_reacts(open_page, forum: Forum):
     comment_bar = comment_item(page, "Alice's own comment").get_by_role("group", name="Reactions to this comment")
     comment_bar.get_by_role("button", name="Like: 0").click()
     expect(comment_bar.get_by_role("button", name="Like: 1")).to_have_attribute("aria-pressed", "true")
+    comment_bar.get_by_role("button", name="More reactions").click()
+    expect(comment_bar.get_by_role("button", name="Unicorn: 0")).to_be_focused()
+    comment_bar.get_by_role("button", name="Raised hands: 0").click()
+    expect(comment_bar.get_by_role("button", name="Raised hands: 1")).to_have_attribute("aria-pressed", "true")
     # Bob may not edit or delete Alice's comment.
     expect(comment_item(page, "Alice's own comment").get_by_role("button", name="Edit")).to_have_count(0)
 
     stored = forum.call("GET", f"/threads/{thread['id']}", alice)
     assert stored["reactionCounts"]["fire"] == 1 and stored["myReactions"] == []
     comments = forum.call("GET", f"/threads/{thread['id']}/comments")
-    assert comments["items"][0]["reactionCounts"]["like"] == 1
+    counts = comments["items"][0]["reactionCounts"]
+    assert counts["like"] == 1 and counts["raised_hands"] == 1
 
     # Alice sees Bob's reactions as counts, not as her own.
     other = open_page()

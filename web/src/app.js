@@ -1,7 +1,7 @@
 // The app: routing with the History API, the page shell, and which view draws which URL.
 import { h, clear } from "./dom.js";
 import { loadConfig } from "./config.js";
-import { initAuth, signOut } from "./auth.js";
+import { startAuth, hasStoredSession, signOut } from "./auth.js";
 import { session, onSessionChange, refreshProfile, watchSession } from "./session.js";
 import { announce } from "./ui.js";
 import { threadListView } from "./views/threadList.js";
@@ -23,7 +23,7 @@ const ROUTES = [
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
 ];
 
-export const app = { config: null, cleanup: null };
+export const app = { configReady: null, cleanup: null };
 
 export function navigate(url, { replace = false } = {}) {
   if (replace) history.replaceState(null, "", url);
@@ -44,7 +44,7 @@ async function render() {
     match = pattern.exec(path);
     if (match) { view = fn; break; }
   }
-  const ctx = { main, params, match: match ? match.slice(1) : [], navigate, config: app.config, session };
+  const ctx = { main, params, match: match ? match.slice(1) : [], navigate, configReady: app.configReady, session };
   window.scrollTo(0, 0);
   try {
     app.cleanup = await view(ctx);
@@ -97,16 +97,20 @@ function interceptLinks() {
 }
 
 export async function start() {
-  app.config = await loadConfig();
-  try {
-    await initAuth(app.config);
-  } catch (error) {
-    announce(`Sign-in is unavailable: ${error.message}`);
-  }
+  app.configReady = loadConfig();
+  const authReady = startAuth(app.configReady).catch((error) => announce(`Sign-in is unavailable: ${error.message}`));
   interceptLinks();
-  watchSession();
   onSessionChange(updateNav);
-  await refreshProfile();
+  if (hasStoredSession()) {
+    // A returning member: wait for Firebase Auth so the first requests carry their token.
+    await authReady;
+    watchSession();
+    await refreshProfile();
+  } else {
+    // A signed-out reader: render now; Firebase Auth loads alongside.
+    watchSession();
+    updateNav();
+  }
   await render();
   document.documentElement.dataset.ready = "true";
 }

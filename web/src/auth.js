@@ -1,32 +1,36 @@
-// Firebase Auth: the one module that knows about the Firebase SDK.
-import { initializeApp } from "firebase/app";
-import {
-  browserLocalPersistence,
-  browserPopupRedirectResolver,
-  connectAuthEmulator,
-  createUserWithEmailAndPassword,
-  GoogleAuthProvider,
-  initializeAuth,
-  onIdTokenChanged,
-  signInWithEmailAndPassword,
-  signInWithPopup,
-  signOut as fbSignOut,
-} from "firebase/auth";
-
-let auth = null;
+// Auth for the rest of the app. The Firebase SDK (firebase-auth.js) is imported on demand: a
+// reader with no stored session gets pages without waiting for it; one with a stored session
+// (Firebase keeps it in localStorage under "firebase:authUser:…") waits, so requests carry a token.
+let sdk = null;
+let ready = null;
 const listeners = new Set();
 
-export async function initAuth(config) {
-  const app = initializeApp(config.firebase);
-  auth = initializeAuth(app, { persistence: browserLocalPersistence, popupRedirectResolver: browserPopupRedirectResolver });
-  if (config.authEmulatorUrl) connectAuthEmulator(auth, config.authEmulatorUrl, { disableWarnings: true });
-  await auth.authStateReady();
-  onIdTokenChanged(auth, (user) => listeners.forEach((fn) => fn(user)));
-  return auth.currentUser;
+export function hasStoredSession() {
+  try {
+    return Object.keys(localStorage).some((key) => key.startsWith("firebase:authUser:"));
+  } catch {
+    return false;
+  }
+}
+
+/** Start loading Firebase Auth with the config; resolves once the signed-in user (if any) is known. */
+export function startAuth(configPromise) {
+  ready = configPromise.then(async (config) => {
+    const module = await import("./firebase-auth.js");
+    await module.init(config, (user) => listeners.forEach((fn) => fn(user)));
+    sdk = module;
+  });
+  return ready;
+}
+
+async function loaded() {
+  await ready;
+  if (!sdk) throw Object.assign(new Error("Sign-in is unavailable right now."), { code: "auth/unavailable" });
+  return sdk;
 }
 
 export function currentUser() {
-  return auth ? auth.currentUser : null;
+  return sdk ? sdk.currentUser() : null;
 }
 
 export function onUserChange(fn) {
@@ -36,14 +40,22 @@ export function onUserChange(fn) {
 
 /** The ID token for API calls, or null when signed out. */
 export async function idToken() {
+  if (!sdk) {
+    if (!hasStoredSession() || !ready) return null;
+    try {
+      await ready;
+    } catch {
+      return null;
+    }
+  }
   const user = currentUser();
   return user ? user.getIdToken() : null;
 }
 
-export const signUp = (email, password) => createUserWithEmailAndPassword(auth, email, password);
-export const signIn = (email, password) => signInWithEmailAndPassword(auth, email, password);
-export const signInWithGoogle = () => signInWithPopup(auth, new GoogleAuthProvider());
-export const signOut = () => fbSignOut(auth);
+export const signUp = async (email, password) => (await loaded()).signUp(email, password);
+export const signIn = async (email, password) => (await loaded()).signIn(email, password);
+export const signInWithGoogle = async () => (await loaded()).signInWithGoogle();
+export const signOut = async () => (await loaded()).signOut();
 
 const AUTH_MESSAGES = {
   "auth/invalid-email": ["email", "That email address does not look right."],
@@ -59,6 +71,7 @@ const AUTH_MESSAGES = {
   "auth/network-request-failed": [null, "Could not reach the sign-in service. Check your connection and try again."],
   "auth/popup-closed-by-user": [null, "The sign-in window was closed before signing in."],
   "auth/popup-blocked": [null, "The browser blocked the sign-in window; allow pop-ups for this site."],
+  "auth/unavailable": [null, "Sign-in is unavailable right now; reload the page to try again."],
 };
 
 /** {field, message} for a Firebase Auth error. */

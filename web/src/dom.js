@@ -56,10 +56,12 @@ export function relativeTime(iso) {
   return "just now";
 }
 
+const EXACT = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
 /** A <time> element with a relative label and the exact time as its title. */
 export function timeEl(iso) {
   if (!iso) return null;
-  return h("time", { datetime: iso, title: new Date(iso).toLocaleString() }, relativeTime(iso));
+  return h("time", { datetime: iso, title: EXACT.format(new Date(iso)) }, relativeTime(iso));
 }
 
 export function plural(n, one, many = one + "s") {

@@ -123,41 +123,47 @@ export function reactionBar({ counts, mine, toggle, label, compact = false }) {
   const render = () => {
     for (const [kind, , name] of REACTIONS) {
       const b = buttons[kind];
+      if (!b) continue;
       const n = state.counts[kind] || 0;
       b.setAttribute("aria-pressed", String(state.mine.has(kind)));
-      b.querySelector(".count").textContent = String(n);
+      b.lastChild.textContent = String(n);
       b.setAttribute("aria-label", `${name}: ${n}`);
-      b.hidden = compact && n === 0 && !state.mine.has(kind) && kind !== "like";
     }
   };
-  for (const [kind, emoji, name] of REACTIONS) {
-    const button = h("button.reaction", { type: "button", dataset: { kind }, title: name },
-      h("span.emoji", { "aria-hidden": "true" }, emoji), h("span.count"));
-    button.addEventListener("click", async () => {
-      if (!requireSignIn("react")) return;
-      const on = !state.mine.has(kind);
-      const before = { counts: { ...state.counts }, mine: new Set(state.mine) };
-      state.counts[kind] = Math.max(0, (state.counts[kind] || 0) + (on ? 1 : -1));
-      on ? state.mine.add(kind) : state.mine.delete(kind);
-      render();
-      try {
-        const result = await toggle(kind, on);
-        state.counts = { ...result.reactionCounts };
-        state.mine = new Set(result.myReactions);
-      } catch (error) {
-        Object.assign(state, before);
-        announce(`Your reaction was not saved: ${error.message}`);
-      }
-      render();
-    });
-    buttons[kind] = button;
-    bar.append(button);
-  }
-  if (compact) {
+  const onClick = async (kind) => {
+    if (!requireSignIn("react")) return;
+    const on = !state.mine.has(kind);
+    const before = { counts: { ...state.counts }, mine: new Set(state.mine) };
+    state.counts[kind] = Math.max(0, (state.counts[kind] || 0) + (on ? 1 : -1));
+    on ? state.mine.add(kind) : state.mine.delete(kind);
+    render();
+    try {
+      const result = await toggle(kind, on);
+      state.counts = { ...result.reactionCounts };
+      state.mine = new Set(result.myReactions);
+    } catch (error) {
+      Object.assign(state, before);
+      announce(`Your reaction was not saved: ${error.message}`);
+    }
+    render();
+  };
+  const button = (kind, emoji, name) => {
+    if (!buttons[kind]) {
+      buttons[kind] = h("button.reaction", { type: "button", dataset: { kind }, title: name, onclick: () => onClick(kind) },
+        h("span.emoji", { "aria-hidden": "true" }, emoji), h("span.count"));
+    }
+    return buttons[kind];
+  };
+  // A compact bar (on comments) shows like and the reactions in use; "+" shows the rest.
+  const shown = ([kind]) => !compact || kind === "like" || state.counts[kind] > 0 || state.mine.has(kind);
+  for (const reaction of REACTIONS) if (shown(reaction)) bar.append(button(...reaction));
+  if (compact && REACTIONS.some((r) => !shown(r))) {
     const more = h("button.reaction.more", { type: "button", "aria-label": "More reactions", title: "More reactions" }, "+");
     more.addEventListener("click", () => {
-      Object.values(buttons).forEach((b) => { b.hidden = false; });
-      more.remove();
+      const focusKind = REACTIONS.find((r) => !buttons[r[0]])?.[0];
+      bar.replaceChildren(...REACTIONS.map((r) => button(...r)));
+      render();
+      buttons[focusKind]?.focus();
     });
     bar.append(more);
   }

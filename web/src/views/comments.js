@@ -8,7 +8,7 @@ import { markdownEditor } from "../markdown.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
 
-export function commentSection({ thread, onCountChange }) {
+export function commentSection({ thread, firstPage = null, onCountChange }) {
   const tid = thread.id;
   const nodes = new Map();
   let sort = "top";
@@ -203,11 +203,11 @@ export function commentSection({ thread, onCountChange }) {
     yes.focus();
   }
 
-  async function loadPage() {
+  async function loadPage(prefetched = null) {
     more.hidden = true;
     status.replaceChildren(h("p.loading", { role: "status" }, h("span.spinner", { "aria-hidden": "true" }), "Loading comments…"));
     try {
-      const page = await api.comments(tid, { sort, cursor });
+      const page = await (prefetched || api.comments(tid, { sort, cursor }));
       status.replaceChildren();
       const frag = document.createDocumentFragment();
       for (const comment of page.items) if (!nodes.has(comment.id)) frag.append(renderComment(comment));
@@ -216,7 +216,7 @@ export function commentSection({ thread, onCountChange }) {
       more.hidden = !cursor;
       if (!list.childElementCount) status.replaceChildren(h("p.empty", "No comments yet. Start the conversation!"));
     } catch (error) {
-      status.replaceChildren(errorBlock(error, loadPage));
+      status.replaceChildren(errorBlock(error, () => loadPage()));
     }
   }
 
@@ -227,7 +227,7 @@ export function commentSection({ thread, onCountChange }) {
     await loadPage();
   }
 
-  more.addEventListener("click", loadPage);
+  more.addEventListener("click", () => loadPage());
   const sortSelect = h("select", { id: "comment-sort", name: "sort" }, SORTS.map(([v, label]) => h("option", { value: v }, label)));
   sortSelect.addEventListener("change", () => { sort = sortSelect.value; reload(); });
 
@@ -249,7 +249,7 @@ export function commentSection({ thread, onCountChange }) {
   const section = h("section.comments", { id: "comments", "aria-labelledby": "comments-heading" },
     h("div.section-head", heading, h("div.sort", h("label", { for: "comment-sort" }, "Sort"), sortSelect)),
     top, list, status, more);
-  section.ready = loadPage();
+  section.ready = loadPage(firstPage);
   section.reload = reload;
   section.setHeading = setHeading;
   return section;

@@ -5,10 +5,13 @@ import { api } from "../api.js";
 import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading } from "../ui.js";
 import { commentSection } from "./comments.js";
 
-export async function threadView({ main, match, config, navigate }) {
+export async function threadView({ main, match, configReady, navigate }) {
   const [tid] = match;
   const status = loading("Loading thread…");
   main.append(status);
+  // The thread and its first page of comments are fetched together.
+  const firstComments = api.comments(tid, { sort: "top" });
+  firstComments.catch(() => {});
   let thread;
   try {
     thread = (await api.threadIfChanged(tid)).data;
@@ -44,6 +47,7 @@ export async function threadView({ main, match, config, navigate }) {
   const notice = h("div.new-comments", { "aria-live": "polite" });
   const comments = commentSection({
     thread,
+    firstPage: firstComments,
     onCountChange: (delta) => {
       known += delta;
       thread.commentCount += delta;
@@ -87,6 +91,7 @@ export async function threadView({ main, match, config, navigate }) {
     notice.replaceChildren(h("p", `${plural(n, "new comment")} since you opened this thread. `, button));
   };
   let timer = null;
+  let stopped = false;
   let busy = false;
   const poll = async () => {
     if (busy || document.visibilityState !== "visible") return;
@@ -101,7 +106,9 @@ export async function threadView({ main, match, config, navigate }) {
     }
   };
   const onVisible = () => { if (document.visibilityState === "visible") poll(); };
-  timer = setInterval(poll, config.pollMs || 15000);
+  configReady.then((config) => {
+    if (!stopped) timer = setInterval(poll, config.pollMs || 15000);
+  });
   document.addEventListener("visibilitychange", onVisible);
   document.getElementById("comments-heading")?.setAttribute("tabindex", "-1");
   if (location.hash.startsWith("#c-") || location.hash === "#comments") {
@@ -109,6 +116,7 @@ export async function threadView({ main, match, config, navigate }) {
   }
   await comments.ready;
   return () => {
+    stopped = true;
     clearInterval(timer);
     document.removeEventListener("visibilitychange", onVisible);
   };

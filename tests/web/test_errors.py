@@ -1,6 +1,8 @@
 """Errors are shown where they happen: the failing field, the rate limit's wait, a network failure."""
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from .conftest import Forum, sign_in
@@ -61,3 +63,21 @@ def test_network_failure_offers_a_retry(page: Page, forum: Forum):
     failing["on"] = False
     alert.get_by_role("button", name="Try again").click()
     expect(page.locator(".comment-body", has_text="Loaded after retry")).to_be_visible()
+
+
+def test_google_sign_in_uses_the_auth_emulators_fake_google_account(page: Page, forum: Forum):
+    email = f"google-{id(page)}@example.com"
+    page.goto("/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Continue with Google (emulator test account)").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    handle = page.get_by_role("link", name="@", exact=False).first
+    expect(handle).to_have_text(re.compile(r"^@user_"))  # a generated handle, never the email
+    first = handle.inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    page.goto("/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Continue with Google (emulator test account)").click()
+    expect(page.get_by_role("link", name=first)).to_be_visible()  # the same account again
+    assert page.watched.errors == [] and page.watched.csp == []

@@ -54,7 +54,7 @@ export async function idToken() {
 
 export const signUp = async (email, password) => (await loaded()).signUp(email, password);
 export const signIn = async (email, password) => (await loaded()).signIn(email, password);
-export const signInWithGoogle = async () => (await loaded()).signInWithGoogle();
+export const signInWithGoogle = async (options) => (await loaded()).signInWithGoogle(options);
 export const signOut = async () => (await loaded()).signOut();
 
 const AUTH_MESSAGES = {

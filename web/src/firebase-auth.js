@@ -3,14 +3,13 @@
 import { initializeApp } from "firebase/app";
 import {
   browserLocalPersistence,
-  browserPopupRedirectResolver,
   connectAuthEmulator,
   createUserWithEmailAndPassword,
   GoogleAuthProvider,
   initializeAuth,
   onIdTokenChanged,
   signInWithEmailAndPassword,
-  signInWithPopup,
+  signInWithCredential,
   signOut as fbSignOut,
 } from "firebase/auth";
 
@@ -18,7 +17,7 @@ let auth = null;
 
 export async function init(config, onChange) {
   const app = initializeApp(config.firebase);
-  auth = initializeAuth(app, { persistence: browserLocalPersistence, popupRedirectResolver: browserPopupRedirectResolver });
+  auth = initializeAuth(app, { persistence: browserLocalPersistence });
   if (config.authEmulatorUrl) connectAuthEmulator(auth, config.authEmulatorUrl, { disableWarnings: true });
   await auth.authStateReady();
   onIdTokenChanged(auth, onChange);
@@ -27,5 +26,15 @@ export async function init(config, onChange) {
 export const currentUser = () => (auth ? auth.currentUser : null);
 export const signUp = (email, password) => createUserWithEmailAndPassword(auth, email, password);
 export const signIn = (email, password) => signInWithEmailAndPassword(auth, email, password);
-export const signInWithGoogle = () => signInWithPopup(auth, new GoogleAuthProvider());
+
+/** Google sign-in: the Auth emulator's fake Google account for `email`, or the real popup flow. */
+export async function signInWithGoogle({ emulatorEmail = null } = {}) {
+  if (emulatorEmail) {
+    // The Auth emulator accepts an unsigned JSON "ID token" for an IdP credential.
+    const claims = { sub: `emu-${emulatorEmail}`, email: emulatorEmail, email_verified: true };
+    return signInWithCredential(auth, GoogleAuthProvider.credential(JSON.stringify(claims)));
+  }
+  const { popup } = await import("./firebase-google.js");
+  return popup(auth);
+}
 export const signOut = () => fbSignOut(auth);

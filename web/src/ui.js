@@ -61,7 +61,9 @@ export function showFormError(form, error) {
     input.focus();
   } else {
     const box = h("p.form-error", { role: "alert" }, error.message);
-    form.querySelector(".form-actions")?.before(box) || form.append(box);
+    const actions = form.querySelector(".form-actions");
+    if (actions) actions.before(box);
+    else form.append(box);
   }
   if (error.retryAfter) cooldown(form, error.retryAfter);
 }

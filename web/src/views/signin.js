@@ -8,7 +8,7 @@ function safeNext(params) {
   return next.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
 
-export function signInView({ main, params, navigate }, mode) {
+export async function signInView({ main, params, navigate, configReady }, mode) {
   const signingUp = mode === "signup";
   const next = safeNext(params);
   const other = signingUp ? "/signin" : "/signup";
@@ -40,10 +40,14 @@ export function signInView({ main, params, navigate }, mode) {
       await done();
     });
   });
-  const google = h("button.button.google", { type: "button" }, "Continue with Google");
+  const config = await configReady;
+  const emulated = !!config.authEmulatorUrl;
+  const google = h("button.button.google", { type: "button" }, emulated ? "Continue with Google (emulator test account)" : "Continue with Google");
   google.addEventListener("click", () => submitting(form, async () => {
     try {
-      await signInWithGoogle();
+      // On the emulator: the fake Google account for the email typed above (or a new one).
+      const emulatorEmail = emulated ? (email.value.trim() || `google-${Date.now().toString(36)}@example.com`) : null;
+      await signInWithGoogle({ emulatorEmail });
     } catch (error) {
       throw authError(error);
     }
@@ -53,7 +57,8 @@ export function signInView({ main, params, navigate }, mode) {
     h("h1", signingUp ? "Create your Hearth account" : "Sign in to Hearth"),
     h("p", signingUp ? "Already have an account? " : "New here? ", h("a", { href: `${other}?next=${encodeURIComponent(next)}` }, signingUp ? "Sign in" : "Create an account")),
     form,
-    h("div.alt-signin", h("p.muted", "or"), google),
+    config.googleSignIn ? h("div.alt-signin", h("p.muted", "or"), google,
+      emulated ? h("p.hint", "Local Auth emulator: signs in a fake Google account for the email above.") : null) : null,
   );
   email.focus();
 }

@@ -12,14 +12,14 @@ export const REACTIONS = [
 
 /** Say something to screen readers and show it in the status bar. */
 export function announce(message, { link = null } = {}) {
+  // The region stays in the page (visually hidden while empty) so screen readers hear each update.
   const region = document.getElementById("announcer");
   if (!region) return;
   clear(region);
   region.append(h("span", message));
   if (link) region.append(" ", h("a", { href: link.href }, link.text));
-  region.hidden = false;
   clearTimeout(announce.timer);
-  announce.timer = setTimeout(() => { region.hidden = true; }, 8000);
+  announce.timer = setTimeout(() => clear(region), link ? 15000 : 8000);
 }
 
 export function signInHref() {

@@ -49,27 +49,34 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
         if not isinstance(parent_id, str):
             raise validation.Invalid("parentId must be a string", field="parentId")
         validation.doc_id(parent_id, "parent comment")
+    validation.doc_id(tid, "thread")
     ref = store.comments(db, tid).document()
+    thread_ref, user_ref, rate_ref = store.thread(db, tid), store.user(db, caller.uid), store.rate_state(db, caller.uid)
+    parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        thread = threads.read_visible(tx, db, tid)
+        got = store.read_all(tx, db, [thread_ref, user_ref, rate_ref, *([parent_ref] if parent_ref else [])])
+        thread = threads.visible(got[thread_ref.path])
         if thread.get("locked") and not caller.is_moderator:
             raise Forbidden("this thread is locked")
         parent = None
-        if parent_id is not None:
-            parent_snap = store.comment(db, tid, parent_id).get(transaction=tx)
-            if not parent_snap.exists:
+        if parent_ref is not None:
+            if not got[parent_ref.path].exists:
                 raise NotFound("parent comment not found", field="parentId")
-            parent = parent_snap.to_dict()
+            parent = got[parent_ref.path].to_dict()
         where = placement(parent_id, parent)
         # The comment the new one hangs from (for a reply below depth 3, its parent's parent)
-        # and the root of its tree; both are read so their counters move exactly.
-        direct = root = None
-        if where["parentId"] is not None:
-            direct = parent if where["parentId"] == parent_id else _read(tx, db, tid, where["parentId"])
-            root = direct if where["rootId"] == where["parentId"] else _read(tx, db, tid, where["rootId"])
-        profile = users.read_profile(tx, db, caller)
-        rate = reserve(tx, store.rate_state(db, caller.uid), now, config.comment_limit)
+        # and the root of its tree: both are read, in one more round trip at most, so their
+        # counters move exactly.
+        known = {parent_id: parent} if parent_id is not None else {}
+        wanted = [c for c in dict.fromkeys((where["parentId"], where["rootId"])) if c is not None and c not in known]
+        for snap in store.read_all(tx, db, [store.comment(db, tid, c) for c in wanted]).values():
+            if not snap.exists:
+                raise NotFound("comment not found")
+            known[snap.id] = snap.to_dict()
+        direct, root = known.get(where["parentId"]), known.get(where["rootId"])
+        profile = users.read_profile(tx, db, caller, got[user_ref.path])
+        rate = reserve(got[rate_ref.path], now, config.comment_limit)
 
         doc = {
             "threadId": tid,
@@ -107,13 +114,6 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
 
     stored = store.run_transaction(db, fn)
     return {**serialize.comment(ref.id, stored), "myReactions": [], "replies": [], "moreReplies": False}
-
-
-def _read(tx: firestore.Transaction, db: firestore.Client, tid: str, cid: str) -> dict[str, Any]:
-    snap = store.comment(db, tid, cid).get(transaction=tx)
-    if not snap.exists:
-        raise NotFound("comment not found")
-    return snap.to_dict()
 
 
 def rescore(comment: dict[str, Any]) -> int:
@@ -204,15 +204,24 @@ def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id:
     return {"items": items, "nextCursor": next_cursor}
 
 
+def read_visible(tx: firestore.Transaction, db: firestore.Client, tid: str,
+                 cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(thread, comment), both visible, read in one round trip; NotFound otherwise."""
+    validation.doc_id(tid, "thread")
+    validation.doc_id(cid, "comment")
+    thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
+    got = store.read_all(tx, db, [thread_ref, comment_ref])
+    thread = threads.visible(got[thread_ref.path])
+    snap = got[comment_ref.path]
+    if not snap.exists or snap.get("status") == DELETED:
+        raise NotFound("comment not found")
+    return thread, snap.to_dict()
+
+
 def _read_own(tx: firestore.Transaction, db: firestore.Client, caller: Caller, tid: str,
               cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(thread, comment) for a change by caller, who must be the author or a moderator."""
-    validation.doc_id(cid, "comment")
-    thread = threads.read_visible(tx, db, tid)
-    snap = store.comment(db, tid, cid).get(transaction=tx)
-    if not snap.exists or snap.get("status") == DELETED:
-        raise NotFound("comment not found")
-    data = snap.to_dict()
+    thread, data = read_visible(tx, db, tid, cid)
     threads.require_owner(caller, data.get("author"), "comment")
     return thread, data
 

@@ -33,11 +33,10 @@ def admit(history: list[datetime], now: datetime, limit: Limit) -> list[datetime
     return recent + [now]
 
 
-def reserve(tx: Any, ref: Any, now: datetime, limit: Limit) -> dict[str, list[datetime]]:
-    """Read the caller's rate state in tx and admit one more action, or raise RateLimited.
+def reserve(snap: Any, now: datetime, limit: Limit) -> dict[str, list[datetime]]:
+    """Admit one more action given the caller's rate state (a snapshot read in the write's transaction).
 
-    Returns the fields to write back (after the transaction's other reads) with tx.set(ref, ..., merge=True).
+    Returns the fields to write back with tx.set(ref, ..., merge=True), or raises RateLimited.
     """
-    snap = ref.get(transaction=tx)
     history = (snap.to_dict() or {}).get(limit.action, []) if snap.exists else []
     return {limit.action: admit(list(history), now, limit)}

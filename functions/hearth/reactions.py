@@ -12,15 +12,21 @@ from .errors import NotFound
 
 
 def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentReference,
-           read_target: Callable[[firestore.Transaction], dict[str, Any]],
+           context: list[firestore.DocumentReference],
+           check: Callable[[dict[str, firestore.DocumentSnapshot]], dict[str, Any]],
            rescore: Callable[[dict[str, Any]], int], kind: str, on: bool, now: datetime) -> dict[str, Any]:
-    """Add (on) or remove a reaction; idempotent: doing it twice changes nothing the second time."""
+    """Add (on) or remove a reaction; idempotent: doing it twice changes nothing the second time.
+
+    context: what must be read besides the caller's reaction document (the target and what it
+    hangs from); check: given those snapshots, the target's data or a NotFound.
+    """
     kind = validation.reaction_type(kind)
     mine_ref = store.reaction(target, caller.uid)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        current = read_target(tx)
-        mine_snap = mine_ref.get(transaction=tx)
+        got = store.read_all(tx, db, [*context, mine_ref])
+        current = check(got)
+        mine_snap = got[mine_ref.path]
         mine = list((mine_snap.to_dict() or {}).get("types", [])) if mine_snap.exists else []
         counts = dict(current.get("reactionCounts") or {})
         if on == (kind in mine):
@@ -39,20 +45,21 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
 
 def on_thread(db: firestore.Client, caller: Caller, tid: str, kind: str, on: bool, now: datetime) -> dict[str, Any]:
     validation.doc_id(tid, "thread")
-    return toggle(db, caller, store.thread(db, tid), lambda tx: threads.read_visible(tx, db, tid),
-                  threads.rescore, kind, on, now)
+    ref = store.thread(db, tid)
+    return toggle(db, caller, ref, [ref], lambda got: threads.visible(got[ref.path]), threads.rescore, kind, on, now)
 
 
 def on_comment(db: firestore.Client, caller: Caller, tid: str, cid: str, kind: str, on: bool,
                now: datetime) -> dict[str, Any]:
     validation.doc_id(tid, "thread")
     validation.doc_id(cid, "comment")
+    thread_ref, ref = store.thread(db, tid), store.comment(db, tid, cid)
 
-    def read(tx: firestore.Transaction) -> dict[str, Any]:
-        threads.read_visible(tx, db, tid)
-        snap = store.comment(db, tid, cid).get(transaction=tx)
+    def check(got: dict[str, firestore.DocumentSnapshot]) -> dict[str, Any]:
+        threads.visible(got[thread_ref.path])
+        snap = got[ref.path]
         if not snap.exists or snap.get("status") == comments.DELETED:
             raise NotFound("comment not found")
         return snap.to_dict()
 
-    return toggle(db, caller, store.comment(db, tid, cid), read, comments.rescore, kind, on, now)
+    return toggle(db, caller, ref, [thread_ref, ref], check, comments.rescore, kind, on, now)

@@ -60,6 +60,12 @@ def reaction(target: firestore.DocumentReference, uid: str) -> firestore.Documen
     return target.collection("reactions").document(uid)
 
 
+def read_all(tx: firestore.Transaction | None, db: firestore.Client,
+             refs: list[firestore.DocumentReference]) -> dict[str, firestore.DocumentSnapshot]:
+    """Snapshots of refs by path, in one batched read (one round trip, however many documents)."""
+    return {snap.reference.path: snap for snap in db.get_all(refs, transaction=tx)} if refs else {}
+
+
 def run_transaction(db: firestore.Client, fn: Callable[[firestore.Transaction], T]) -> T:
     """Run fn in a read-write transaction, retried on contention; all of it commits or none."""
     for attempt in range(TX_ATTEMPTS):

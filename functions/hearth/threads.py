@@ -46,8 +46,10 @@ def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, confi
     ref = store.threads(db).document()
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        profile = users.read_profile(tx, db, caller)
-        rate = reserve(tx, store.rate_state(db, caller.uid), now, config.thread_limit)
+        user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
+        got = store.read_all(tx, db, [user_ref, rate_ref])
+        profile = users.read_profile(tx, db, caller, got[user_ref.path])
+        rate = reserve(got[rate_ref.path], now, config.thread_limit)
         doc["author"] = users.author_snapshot(caller.uid, profile)
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
@@ -122,7 +124,11 @@ def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]
 def read_visible(tx: firestore.Transaction | None, db: firestore.Client, tid: str) -> dict[str, Any]:
     """A thread that is not deleted, read in tx; NotFound otherwise."""
     validation.doc_id(tid, "thread")
-    snap = store.thread(db, tid).get(transaction=tx)
+    return visible(store.thread(db, tid).get(transaction=tx))
+
+
+def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
+    """The data of a thread snapshot, or NotFound if it does not exist or is deleted."""
     if not snap.exists or snap.get("status") == DELETED:
         raise NotFound("thread not found")
     return snap.to_dict()

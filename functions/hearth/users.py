@@ -20,12 +20,15 @@ def generated_handles(uid: str) -> list[str]:
     return [f"user_{base[:n]}"[:30] for n in (8, 12, 25)]
 
 
-def read_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller) -> dict[str, Any]:
-    """Read the caller's profile in tx; a missing one comes back marked `_new` with a free handle.
+def read_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller,
+                 snap: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
+    """The caller's profile (snap, when already read in tx); a missing one comes back marked `_new`.
 
-    Call write_profile(tx, ...) after the transaction's other reads to store it.
+    A new profile gets a free generated handle. Call write_profile(tx, ...) after the
+    transaction's other reads to store it.
     """
-    snap = store.user(db, caller.uid).get(transaction=tx)
+    if snap is None:
+        snap = store.user(db, caller.uid).get(transaction=tx)
     if snap.exists:
         return snap.to_dict()
     candidates = generated_handles(caller.uid)

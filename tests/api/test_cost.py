@@ -27,9 +27,9 @@ BUDGETS = {
     "GET /threads/{id}/comments/{cid}/replies": (2, 21 + 1),
     "GET /users/{handle}": (1, 1),
     "GET /me/bookmarks": (2, 21 + 20),
-    "POST /threads (first post: makes the profile)": (5, 5),
-    "POST /threads/{id}/comments (reply at depth 3)": (8, 6),
-    "PUT /threads/{id}/reactions/{type}": (4, 2),
+    "POST /threads (first post: makes the profile)": (4, 5),
+    "POST /threads/{id}/comments (reply at depth 3)": (4, 6),
+    "PUT /threads/{id}/reactions/{type}": (3, 2),
 }
 
 

@@ -476,6 +476,30 @@ def _serialize(message) -> bytes:
     return message.SerializeToString()
 
 
+class _Malformed:
+    """Stands for a request whose bytes did not parse; handlers answer INVALID_ARGUMENT."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _deserializer(cls):
+    parse = cls.FromString
+
+    def deserialize(data: bytes):
+        try:
+            return parse(data)
+        except Exception as exc:  # noqa: BLE001 - DecodeError, RecursionError...
+            return _Malformed(exc)
+    return deserialize
+
+
+def _malformed_message(method: str, request: _Malformed) -> str:
+    return f"Malformed {method} request: {request.error}"
+
+
 async def _fail(context, exc: BaseException, method: str) -> None:
     if isinstance(exc, EmulatorError):
         await context.abort(exc.code, exc.message)
@@ -485,6 +509,8 @@ async def _fail(context, exc: BaseException, method: str) -> None:
 
 def _unary(fn, method: str):
     async def handler(request, context):
+        if type(request) is _Malformed:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, _malformed_message(method, request))
         try:
             return await fn(request, context)
         except Exception as exc:  # noqa: BLE001 - translated into a status
@@ -496,6 +522,8 @@ def _unary(fn, method: str):
 
 def _streaming(fn, method: str):
     async def handler(request, context):
+        if type(request) is _Malformed:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, _malformed_message(method, request))
         try:
             responses = await fn(request, context)
         except Exception as exc:  # noqa: BLE001
@@ -513,11 +541,11 @@ def generic_handler(servicer: Firestore) -> grpc.GenericRpcHandler:
     for method, (req, _) in UNARY.items():
         handlers[method] = grpc.unary_unary_rpc_method_handler(
             _unary(getattr(servicer, method), method),
-            request_deserializer=Pb[req].FromString, response_serializer=_serialize)
+            request_deserializer=_deserializer(Pb[req]), response_serializer=_serialize)
     for method, req in SERVER_STREAMING.items():
         handlers[method] = grpc.unary_stream_rpc_method_handler(
             _streaming(getattr(servicer, method), method),
-            request_deserializer=Pb[req].FromString, response_serializer=_serialize)
+            request_deserializer=_deserializer(Pb[req]), response_serializer=_serialize)
     for method, req in BIDI.items():
         handlers[method] = grpc.stream_stream_rpc_method_handler(
             servicer.unimplemented_stream,

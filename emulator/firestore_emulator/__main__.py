@@ -59,7 +59,7 @@ def start_proxy(listener: socket.socket, grpc_path: str, http_path: str) -> subp
     return proc
 
 
-async def serve(args: argparse.Namespace) -> None:
+async def serve(args: argparse.Namespace) -> int:
     store = Store()
     if args.enforce_indexes:
         try:
@@ -107,6 +107,7 @@ async def serve(args: argparse.Namespace) -> None:
             listener.close()
 
     stop = asyncio.Event()
+    failed: list[str] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
 
@@ -114,6 +115,10 @@ async def serve(args: argparse.Namespace) -> None:
         while True:
             await asyncio.sleep(1.0)
             servicer.txns.expire_idle()
+            if proxy is not None and proxy.poll() is not None:
+                print("firestore_emulator: the port router process died; stopping", file=sys.stderr, flush=True)
+                failed.append("proxy")
+                stop.set()
 
     keeper = loop.create_task(housekeeping())
     print(f"Firestore emulator listening on {args.host}:{port}", flush=True)
@@ -136,6 +141,7 @@ async def serve(args: argparse.Namespace) -> None:
                 proxy.kill()
         shutil.rmtree(tmpdir, ignore_errors=True)
         print("Firestore emulator stopped", flush=True)
+    return 1 if failed else 0
 
 
 def main(argv=None) -> int:
@@ -147,15 +153,16 @@ def main(argv=None) -> int:
         import cProfile
         profiler = cProfile.Profile()
         profiler.enable()
+    code = 0
     try:
-        asyncio.run(serve(args))
+        code = asyncio.run(serve(args))
     except KeyboardInterrupt:
         pass
     finally:
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(profile)
-    return 0
+    return code
 
 
 if __name__ == "__main__":

@@ -232,3 +232,23 @@ def test_server_timestamp_sentinel_is_commit_time(db):
     ref = db.collection("c").document("ts")
     result = ref.set({"at": firestore.SERVER_TIMESTAMP})
     assert ref.get().get("at") == result.update_time
+
+
+def test_get_all_and_list_documents_at_read_time_see_the_past(db):
+    a, b = db.document("rt/a"), db.document("rt/b")
+    a.set({"v": 1})
+    then = a.get().read_time
+    a.set({"v": 2})
+    b.set({"v": 2})
+    past = {s.id: (s.to_dict() if s.exists else None) for s in db.get_all([a, b], read_time=then)}
+    assert past == {"a": {"v": 1}, "b": None}
+    assert [r.id for r in db.collection("rt").list_documents(read_time=then)] == ["a"]
+
+
+def test_query_at_read_time_sees_the_past(db):
+    db.document("rq/a").set({"n": 1})
+    then = db.document("rq/a").get().read_time
+    db.document("rq/b").set({"n": 2})
+    db.document("rq/a").delete()
+    assert [s.id for s in db.collection("rq").get(read_time=then)] == ["a"]
+    assert [s.id for s in db.collection("rq").get()] == ["b"]

@@ -265,3 +265,25 @@ def test_transaction_commit_is_atomic_across_documents(db):
     with pytest.raises(exceptions.NotFound):
         write_pair(db.transaction())
     assert not a.get().exists and not b.get().exists
+
+
+def test_run_query_with_new_transaction_returns_it_with_the_first_response(db):
+    db.document("rqt/a").set({"n": 1})
+    api = db._firestore_api
+    responses = list(api.run_query(request={
+        "parent": f"{_database(db)}/documents",
+        "structured_query": {"from_": [{"collection_id": "rqt"}]},
+        "new_transaction": {"read_write": {}}}))
+    assert responses[0].transaction
+    assert responses[0].document.name.endswith("rqt/a")
+    api.commit(request={"database": _database(db), "transaction": responses[0].transaction, "writes": []})
+
+
+def test_run_query_with_new_transaction_and_no_results_still_returns_it(db):
+    api = db._firestore_api
+    responses = list(api.run_query(request={
+        "parent": f"{_database(db)}/documents",
+        "structured_query": {"from_": [{"collection_id": "empty"}]},
+        "new_transaction": {"read_only": {}}}))
+    assert responses[0].transaction
+    assert not any(r.document.name for r in responses)

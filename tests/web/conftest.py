@@ -101,10 +101,12 @@ def open_page(browser: Browser, stack: Stack, request):
 
     yield make
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    if failed:  # the emulators' recent output, to tell a UI failure from a server one
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"{safe}-stack.log").write_text(stack.logs()[-30_000:])
     for n, (page, context) in enumerate(pages):
         if failed:
-            RESULTS.mkdir(exist_ok=True)
-            safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
             try:
                 page.screenshot(path=str(RESULTS / f"{safe}-{n}.png"), full_page=True)
             except Exception:  # a crashed page has nothing to show

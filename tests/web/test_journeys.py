@@ -48,9 +48,11 @@ def test_new_member_signs_up_sets_handle_posts_comments_replies_reacts_and_it_pe
     expect(first.locator(".replies .comment-body", has_text="A reply to myself")).to_be_visible()
 
     thread_bar = page.get_by_role("group", name="Reactions to this thread")
-    thread_bar.get_by_role("button", name="Unicorn: 0").click()
+    with page.expect_response(lambda r: r.url.endswith("/reactions/unicorn") and r.ok):
+        thread_bar.get_by_role("button", name="Unicorn: 0").click()
     expect(thread_bar.get_by_role("button", name="Unicorn: 1")).to_have_attribute("aria-pressed", "true")
-    page.get_by_role("button", name="Bookmark").click()
+    with page.expect_response(lambda r: r.url.endswith("/bookmark") and r.ok):
+        page.get_by_role("button", name="Bookmark").click()
     expect(page.get_by_role("button", name="Bookmarked")).to_have_attribute("aria-pressed", "true")
 
     page.reload()
@@ -82,14 +84,17 @@ def test_second_member_sees_the_thread_and_reacts(open_page, forum: Forum):
     expect(page.get_by_role("heading", level=1, name="Alice asks")).to_be_visible()
     expect(comment_item(page, "Alice's own comment")).to_be_visible()
     bar = page.get_by_role("group", name="Reactions to this thread")
-    bar.get_by_role("button", name="Fire: 0").click()
+    with page.expect_response(lambda r: r.url.endswith("/reactions/fire") and r.ok):
+        bar.get_by_role("button", name="Fire: 0").click()
     expect(bar.get_by_role("button", name="Fire: 1")).to_have_attribute("aria-pressed", "true")
     comment_bar = comment_item(page, "Alice's own comment").get_by_role("group", name="Reactions to this comment")
-    comment_bar.get_by_role("button", name="Like: 0").click()
+    with page.expect_response(lambda r: r.url.endswith("/reactions/like") and r.ok):
+        comment_bar.get_by_role("button", name="Like: 0").click()
     expect(comment_bar.get_by_role("button", name="Like: 1")).to_have_attribute("aria-pressed", "true")
     comment_bar.get_by_role("button", name="More reactions").click()
     expect(comment_bar.get_by_role("button", name="Unicorn: 0")).to_be_focused()
-    comment_bar.get_by_role("button", name="Raised hands: 0").click()
+    with page.expect_response(lambda r: r.url.endswith("/reactions/raised_hands") and r.ok):
+        comment_bar.get_by_role("button", name="Raised hands: 0").click()
     expect(comment_bar.get_by_role("button", name="Raised hands: 1")).to_have_attribute("aria-pressed", "true")
     # Bob may not edit or delete Alice's comment.
     expect(comment_item(page, "Alice's own comment").get_by_role("button", name="Edit")).to_have_count(0)
@@ -161,3 +166,32 @@ def test_own_comment_can_be_edited_and_deleted_leaving_a_tombstone_above_replies
     expect(page.locator(".comment-body", has_text="A reply that survives")).to_be_visible()
     expect(page.locator(".comment-body", has_text="Better words")).to_have_count(0)
     assert page.watched.errors == []
+
+
+def test_author_edits_and_deletes_own_thread_others_cannot(open_page, forum: Forum):
+    author, reader = forum.member("author"), forum.member("reader")
+    thread = forum.thread(author, "Draft title", "Draft body", ["drafts"])
+    forum.comment(reader, thread["id"], "A comment that stays")
+
+    other = open_page()
+    sign_in(other, reader, f"/t/{thread['id']}")
+    expect(other.get_by_role("heading", level=1, name="Draft title")).to_be_visible()
+    expect(other.get_by_role("button", name="Edit thread")).to_have_count(0)
+
+    page = open_page()
+    sign_in(page, author, f"/t/{thread['id']}")
+    page.get_by_role("button", name="Edit thread").click()
+    page.get_by_label("Title").fill("Final title")
+    page.get_by_label("Body", exact=True).fill("Final *body*")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("heading", level=1, name="Final title")).to_be_visible()
+    expect(page.locator(".thread-body em")).to_have_text("body")
+    expect(page.locator(".thread .edited")).to_be_visible()
+
+    page.get_by_role("button", name="Delete thread").click()
+    page.get_by_role("group", name="Confirm delete").get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("heading", level=1, name="Discussions")).to_be_visible()
+    expect(page.get_by_role("link", name="Final title")).to_have_count(0)
+    page.goto(f"/t/{thread['id']}")
+    expect(page.locator(".thread .tombstone")).to_have_text("This thread was deleted.")
+    expect(page.locator(".comment-body", has_text="A comment that stays")).to_be_visible()

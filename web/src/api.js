@@ -75,6 +75,8 @@ export const api = {
   /** Conditional GET of a thread: {data, notModified}. */
   threadIfChanged: (id) => request("GET", `/threads/${enc(id)}`, { conditional: true }),
   createThread: (thread) => send("POST", "/threads", thread),
+  editThread: (id, changes) => send("PATCH", `/threads/${enc(id)}`, changes),
+  deleteThread: (id) => send("DELETE", `/threads/${enc(id)}`),
   comments: (id, { sort, cursor, limit } = {}) => get(`/threads/${enc(id)}/comments${query({ sort, cursor, limit })}`),
   replies: (id, rootId, cursor) => get(`/threads/${enc(id)}/comments/${enc(rootId)}/replies${query({ cursor, limit: 50 })}`),
   createComment: (id, body, parentId) => send("POST", `/threads/${enc(id)}/comments`, parentId ? { body, parentId } : { body }),

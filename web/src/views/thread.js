@@ -2,7 +2,10 @@
 // new comments (conditional GETs of the thread; 304 while nothing changed).
 import { h, setSanitizedHtml, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
-import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading } from "../ui.js";
+import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading, field, submitting } from "../ui.js";
+import { markdownEditor } from "../markdown.js";
+import { session } from "../session.js";
+import { parseTags } from "./compose.js";
 import { commentSection } from "./comments.js";
 
 export async function threadView({ main, match, configReady, navigate }) {
@@ -55,8 +58,12 @@ export async function threadView({ main, match, configReady, navigate }) {
     },
   });
 
-  status.replaceWith(
-    h("article.thread.card", { "aria-labelledby": "thread-title" },
+  const me = session.profile;
+  const mayChange = !deleted && me && thread.author && (me.uid === thread.author.uid || me.role === "moderator");
+  const ownActions = mayChange ? h("div.own-actions",
+    h("button.linklike", { type: "button", onclick: () => editThread(article, thread, navigate) }, "Edit thread"),
+    h("button.linklike.danger", { type: "button", onclick: (e) => confirmDeleteThread(e.currentTarget, thread, navigate) }, "Delete thread")) : null;
+  const article = h("article.thread.card", { "aria-labelledby": "thread-title" },
       h("header",
         h("p.meta", authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.editedAt ? h("span.edited", " · edited") : null,
           thread.locked ? h("span.badge", "Locked") : null),
@@ -70,7 +77,9 @@ export async function threadView({ main, match, configReady, navigate }) {
           mine: thread.myReactions,
           toggle: (kind, on) => api.react(tid, kind, on),
         }),
-        bookmark)),
+        h("div.thread-buttons", ownActions, bookmark)));
+  status.replaceWith(
+    article,
     notice,
     comments,
   );
@@ -120,4 +129,45 @@ export async function threadView({ main, match, configReady, navigate }) {
     clearInterval(timer);
     document.removeEventListener("visibilitychange", onVisible);
   };
+}
+
+function editThread(article, thread, navigate) {
+  const title = h("input", { id: "title", name: "title", required: true, maxlength: 150, value: thread.title });
+  const body = markdownEditor({ name: "body", id: "body", label: "Body", rows: 10, value: thread.body });
+  const tags = h("input", { id: "tags", name: "tags", value: thread.tags.join(" "), autocomplete: "off" });
+  const form = h("form.compose", { novalidate: true },
+    h("h1", { id: "thread-title" }, "Edit thread"),
+    field("Title", title), body, field("Tags", tags, "Up to 4, separated by spaces."),
+    h("div.form-actions", h("button.button.primary", { type: "submit" }, "Save changes"),
+      h("button.button.subtle", { type: "button", onclick: () => navigate(location.pathname, { replace: true }) }, "Cancel")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitting(form, async () => {
+      await api.editThread(thread.id, { title: title.value, body: body.textarea.value, tags: parseTags(tags.value) });
+      announce("Thread updated.");
+      navigate(location.pathname, { replace: true });
+    });
+  });
+  article.replaceChildren(form);
+  title.focus();
+}
+
+function confirmDeleteThread(button, thread, navigate) {
+  const yes = h("button.button.danger", { type: "button" }, "Delete");
+  const no = h("button.button.subtle", { type: "button" }, "Keep it");
+  const box = h("div.confirm", { role: "group", "aria-label": "Confirm delete" }, h("span", "Delete this thread? Its comments stay readable. "), yes, no);
+  no.addEventListener("click", () => { box.remove(); button.focus(); });
+  yes.addEventListener("click", async () => {
+    yes.disabled = true;
+    try {
+      await api.deleteThread(thread.id);
+      announce("Thread deleted.");
+      navigate("/", { replace: true });
+    } catch (error) {
+      yes.disabled = false;
+      box.append(h("p.form-error", { role: "alert" }, error.message));
+    }
+  });
+  button.closest("footer").after(box);
+  yes.focus();
 }

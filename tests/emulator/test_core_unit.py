@@ -116,3 +116,22 @@ def test_retry_keeps_the_age_of_the_transaction_it_retries():
     retry = tm.begin(("p", "d"), False, retry=first.id)
     assert retry.age == first.age
     assert retry.id != first.id
+
+
+def test_idle_and_overlong_transactions_expire_and_release_their_locks():
+    from firestore_emulator import transactions as T
+    from firestore_emulator.errors import InvalidArgument
+
+    tm = TransactionManager()
+    idle = tm.begin(("p", "d"), False)
+    old = tm.begin(("p", "d"), False)
+    fresh = tm.begin(("p", "d"), False)
+    tm.lock_shared(idle, [NAME])
+    idle.last_used -= T.IDLE_TIMEOUT + 1
+    old.started -= T.MAX_LIFETIME + 1
+    tm.expire_idle()
+    for txn in (idle, old):
+        with pytest.raises(InvalidArgument, match="expired"):
+            tm.lookup(txn.id, ("p", "d"))
+    assert NAME not in tm.holders
+    assert tm.lookup(fresh.id, ("p", "d")) is fresh

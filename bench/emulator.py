@@ -46,7 +46,7 @@ def _latencies(fn, n: int, warmup: int) -> list[float]:
     return out
 
 
-def _commit_worker(project: str, worker: int, seconds: float, start_at: float, result, kind: str = "document") -> None:
+def _commit_worker(project: str, worker: int, seconds: float, ready, go, result, kind: str = "document") -> None:
     from google.cloud import firestore
 
     client = firestore.Client(project=project)
@@ -64,11 +64,12 @@ def _commit_worker(project: str, worker: int, seconds: float, start_at: float, r
     else:
         def commit(n):
             ref.set({"n": n, "worker": worker})
-    while time.time() < start_at:
-        time.sleep(0.001)
+    commit(0)
+    ready.put(worker) if hasattr(ready, "put") else ready.append(worker)
+    go.wait()
     count = 0
-    end = start_at + seconds
-    while time.time() < end:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
         commit(count)
         count += 1
     result.put(count) if hasattr(result, "put") else result.append(count)
@@ -137,26 +138,35 @@ def run(args, host: str, server_pids: list[int]) -> int:
     get_cpu_us = (cpu1 - cpu0) / (args.requests + 300) * 1e6
     commit_cpu_us = (cpu2 - cpu1) / (args.requests + 300) * 1e6
 
-    start_at = time.time() + 1.5
+    # every client connects and warms up first; then all start together
     if args.threads:
         mode = f"{args.clients} threads"
+        ready: list[int] = []
+        go = threading.Event()
         counts: list[int] = []
-        workers = [threading.Thread(target=_commit_worker, args=(project, i, args.seconds, start_at, counts, args.client))
+        workers = [threading.Thread(target=_commit_worker,
+                                    args=(project, i, args.seconds, ready, go, counts, args.client))
                    for i in range(args.clients)]
         for w in workers:
             w.start()
+        while len(ready) < args.clients:
+            time.sleep(0.01)
+        go.set()
         for w in workers:
             w.join()
     else:
         mode = f"{args.clients} processes"
         ctx = mp.get_context("spawn")
-        queue = ctx.Queue()
-        start_at += 2.0  # spawned interpreters need time to import the client
-        workers = [ctx.Process(target=_commit_worker, args=(project, i, args.seconds, start_at, queue, args.client))
+        ready_q, result_q, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+        workers = [ctx.Process(target=_commit_worker,
+                               args=(project, i, args.seconds, ready_q, go, result_q, args.client))
                    for i in range(args.clients)]
         for w in workers:
             w.start()
-        counts = [queue.get(timeout=args.seconds + 60) for _ in workers]
+        for _ in workers:
+            ready_q.get(timeout=120)
+        go.set()
+        counts = [result_q.get(timeout=args.seconds + 60) for _ in workers]
         for w in workers:
             w.join()
     throughput = sum(counts) / args.seconds

@@ -23,6 +23,8 @@ MAX_DOCUMENT_BYTES = 1_048_576
 MAX_DEPTH = 20
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
+_MIN_SECONDS = -62135596800  # 0001-01-01T00:00:00Z
+_MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z
 
 
 # ---------------------------------------------------------------------------- field paths
@@ -89,7 +91,15 @@ def value_size(value, depth: int, in_array: bool = False) -> int:
     kind = value.WhichOneof("value_type")
     if kind == "string_value":
         return len(value.string_value.encode("utf-8")) + 1
-    if kind in ("integer_value", "double_value", "timestamp_value"):
+    if kind in ("integer_value", "double_value"):
+        return 8
+    if kind == "timestamp_value":
+        ts = value.timestamp_value
+        if not (_MIN_SECONDS <= ts.seconds <= _MAX_SECONDS) or not (0 <= ts.nanos < 1_000_000_000):
+            raise InvalidArgument("Timestamp value out of range: Firestore supports 0001-01-01 to 9999-12-31.")
+        extra = ts.nanos % 1000
+        if extra:  # Firestore keeps microseconds
+            ts.nanos -= extra
         return 8
     if kind == "map_value":
         if depth >= MAX_DEPTH:

@@ -306,3 +306,21 @@ def test_commit_of_more_than_500_writes_succeeds(db):
         batch.set(db.document(f"many/{i}"), {"i": i})
     assert len(batch.commit()) == 600
     assert db.document("many/599").get().get("i") == 599
+
+
+def _raw_timestamp_write(db, ref, seconds, nanos):
+    return _commit_raw(db, [{"update": {"name": ref._document_path, "fields": {
+        "at": {"timestamp_value": {"seconds": seconds, "nanos": nanos}}}}}])
+
+
+def test_timestamps_are_stored_with_microsecond_precision(db):
+    ref = db.document("c/micro")
+    _raw_timestamp_write(db, ref, 1_700_000_000, 123_456_789)
+    doc = db._firestore_api.get_document(request={"name": ref._document_path})
+    stored = doc.fields["at"].timestamp_value
+    assert (stored.timestamp_pb().seconds, stored.timestamp_pb().nanos) == (1_700_000_000, 123_456_000)
+
+
+def test_timestamp_outside_firestore_range_is_invalid_argument(db):
+    with pytest.raises(exceptions.InvalidArgument):
+        _raw_timestamp_write(db, db.document("c/ancient"), -62135596801, 0)

@@ -101,7 +101,14 @@ async def serve(args: argparse.Namespace) -> int:
             port = front.sockets[0].getsockname()[1]
         else:
             front = await loop.create_unix_server(lambda: FrontProtocol(app), http_path)
-            listener = socket.create_server((args.host, args.port), backlog=1024)
+            try:
+                listener = socket.create_server((args.host, args.port), backlog=1024)
+            except OSError as exc:
+                print(f"firestore_emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+                      file=sys.stderr, flush=True)
+                await server.stop(None)
+                shutil.rmtree(tmpdir, ignore_errors=True)
+                return 2
             port = listener.getsockname()[1]
             proxy = start_proxy(listener, sock_path, http_path)
             listener.close()

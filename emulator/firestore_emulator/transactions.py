@@ -184,7 +184,12 @@ class TransactionManager:
 
     async def lock_shared_queued(self, txn: Txn, names: list[str]) -> None:
         """Take shared locks for a read, first queueing behind older read-write transactions
-        that hold or await one of the documents (for at most READ_QUEUE_GRACE seconds)."""
+        that hold or await one of the documents (for at most READ_QUEUE_GRACE seconds).
+
+        If the transaction is aborted (wounded) while it queues, the read still completes,
+        without locks, and the transaction's commit fails with ABORTED, which clients retry:
+        without the queue the read would have completed before the wound, exactly so.
+        """
         if txn.state != _ACTIVE:
             raise Aborted(txn.reason or CONTENTION_MESSAGE)
         if not self._older_reader(txn, names):
@@ -195,7 +200,7 @@ class TransactionManager:
         for name in names:
             self.queued.setdefault(name, set()).add(txn)
         try:
-            while self._older_reader(txn, names):
+            while txn.state == _ACTIVE and self._older_reader(txn, names):
                 left = deadline - loop.time()
                 if left <= 0:
                     break
@@ -204,12 +209,10 @@ class TransactionManager:
                 txn.waiting = fut
                 try:
                     await asyncio.wait_for(fut, timeout=left)
-                except asyncio.TimeoutError:
+                except (asyncio.TimeoutError, Aborted):
                     pass
                 finally:
                     txn.waiting = None
-                if txn.state != _ACTIVE:
-                    raise Aborted(txn.reason or CONTENTION_MESSAGE)
         finally:
             for name in names:
                 q = self.queued.get(name)
@@ -217,7 +220,8 @@ class TransactionManager:
                     q.discard(txn)
                     if not q:
                         del self.queued[name]
-        self.lock_shared(txn, names)
+        if txn.state == _ACTIVE:
+            self.lock_shared(txn, names)
         self._wake_readers()
 
     def _blockers(self, txn: Optional[Txn], names: Iterable[str]) -> Optional[Txn]:

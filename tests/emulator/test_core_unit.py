@@ -135,3 +135,22 @@ def test_idle_and_overlong_transactions_expire_and_release_their_locks():
             tm.lookup(txn.id, ("p", "d"))
     assert NAME not in tm.holders
     assert tm.lookup(fresh.id, ("p", "d")) is fresh
+
+
+def test_a_reader_wounded_while_queued_still_reads_and_fails_at_commit():
+    async def scenario():
+        tm = TransactionManager(lock_timeout=2)
+        other = "projects/p/databases/(default)/documents/c/e"
+        older = tm.begin(("p", "d"), False)
+        younger = tm.begin(("p", "d"), False)
+        tm.lock_shared(older, [NAME])
+        tm.lock_shared(younger, [other])
+        read = asyncio.ensure_future(tm.lock_shared_queued(younger, [NAME]))
+        await asyncio.sleep(0.05)
+        assert not read.done()  # queued behind the older transaction
+        await tm.lock_exclusive(older, [other])  # wounds the younger holder of `other`
+        await asyncio.wait_for(read, 1)  # the read completes
+        with pytest.raises(Aborted):
+            tm.lookup(younger.id, ("p", "d"))
+
+    asyncio.run(scenario())

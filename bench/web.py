@@ -13,8 +13,10 @@ Measures, on a thread page loaded by a signed-out reader in a fresh browser cont
 2. For a thread with --comments comments (seeded through the API by many users, as the rate limit
    allows each at most 5 comments a minute: 40 roots, each with a chain of replies), the time from
    navigation start until the thread and its first page of comments are rendered
-   (performance.now() when the last of them is in the DOM). The budget, under 1 s, is judged on the
-   median of --runs loads, each in a fresh context; the slowest is printed too.
+   (performance.now() noted by a MutationObserver when the last of them is in the DOM). The budget, under 1 s, is judged on the
+   median of --runs loads, each in a fresh context; the slowest is printed too, and so is the
+   browser's own share (from the last API answer to the rendered page), since on a shared machine
+   the API's latency through the emulators varies most.
 
 Prints the figures and exits non-zero when a budget is missed.
 """
@@ -65,6 +67,7 @@ class JsFigures:
 class RenderFigures:
     samples_ms: list[float]
     comments_rendered: int
+    client_ms: list[float]  # the browser's share: from the last API answer to the rendered page
 
     @property
     def median(self) -> float:
@@ -148,23 +151,38 @@ def measure_js(browser, url: str) -> JsFigures:
     return JsFigures(files)
 
 
+# Installed before the page's own scripts: notes performance.now() at the first DOM change after
+# which the thread and its first page of comments are rendered, so the figure does not include
+# Playwright's polling and round trips.
+RENDERED_PROBE = """
+new MutationObserver((changes, observer) => {
+  if (document.querySelector('.thread h1') && document.querySelector('.comment-list > li')
+      && !document.querySelector('.comments .loading')) {
+    window.__hearthRenderedAt = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, { subtree: true, childList: true });
+"""
+
+
 def measure_render(browser, url: str, runs: int) -> RenderFigures:
     """ms from navigation start until the thread and its first page of comments are in the DOM."""
     samples = []
+    client = []
     rendered = 0
     for _ in range(runs):
         context = browser.new_context()
+        context.add_init_script(RENDERED_PROBE)
         page = context.new_page()
         page.goto(url, wait_until="commit")
-        page.wait_for_selector(".thread h1", timeout=30_000)
-        page.wait_for_function(
-            "() => document.querySelector('.comment-list > li') && !document.querySelector('.comments .loading')",
-            timeout=30_000)
-        elapsed = page.evaluate("() => performance.now()")
+        page.wait_for_function("() => window.__hearthRenderedAt !== undefined", timeout=30_000)
+        elapsed, data_at = page.evaluate("""() => [window.__hearthRenderedAt, Math.max(...performance.getEntriesByType('resource')
+            .filter((e) => new URL(e.name).pathname.startsWith('/api/threads/')).map((e) => e.responseEnd))]""")
         rendered = page.locator("li.comment").count()
         samples.append(elapsed)
+        client.append(max(0.0, elapsed - data_at))
         context.close()
-    return RenderFigures(samples, rendered)
+    return RenderFigures(samples, rendered, client)
 
 
 def report(js: JsFigures, render: RenderFigures, comments: int) -> list[str]:
@@ -177,6 +195,8 @@ def report(js: JsFigures, render: RenderFigures, comments: int) -> list[str]:
     print(f"Thread with {comments} comments ({render.comments_rendered} rendered on the first page):")
     print(f"  render time: median {render.median:.0f} ms, slowest {max(render.samples_ms):.0f} ms "
           f"over {len(render.samples_ms)} fresh loads (budget < {RENDER_BUDGET_MS:.0f} ms, judged on the median)")
+    print(f"  of which in the browser after the API answered: median {statistics.median(render.client_ms):.0f} ms, "
+          f"slowest {max(render.client_ms):.0f} ms")
     missed = []
     if js.raw > JS_BUDGET_BYTES:
         missed.append("JavaScript size")

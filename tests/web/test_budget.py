@@ -23,8 +23,11 @@ def test_thread_page_javascript_and_render_time_are_within_budget(stack, browser
     render = bench.measure_render(browser, url, 3)
     assert render.comments_rendered == 20  # 4 roots, each with a chain of 4 replies
     assert all(0 < ms < 30_000 for ms in render.samples_ms)
-    # The machine is shared with other test runs, so this small check judges the fastest of three
-    # loads; bench/web.py judges the median on the full 200-comment thread.
-    assert min(render.samples_ms) < bench.RENDER_BUDGET_MS, render.samples_ms
+    assert all(0 <= ms <= total for ms, total in zip(render.client_ms, render.samples_ms))
+    # The machine is shared with other test runs and the API's latency through the emulators swings
+    # with their load, so this small check judges what the page controls: its share after the API
+    # answered, and the fastest of three loads end to end. bench/web.py judges the median.
+    assert max(render.client_ms) < bench.RENDER_BUDGET_MS / 2, render.client_ms
+    assert min(render.samples_ms) < 2 * bench.RENDER_BUDGET_MS, render.samples_ms
     missed = bench.report(js, render, 20)
     assert "JavaScript size" not in missed

@@ -1,7 +1,7 @@
 // The app: routing with the History API, the page shell, and which view draws which URL.
 import { h, clear } from "./dom.js";
 import { loadConfig } from "./config.js";
-import { startAuth, hasStoredSession, signOut } from "./auth.js";
+import { configureAuth, ensureAuth, hasStoredSession, signOut } from "./auth.js";
 import { session, onSessionChange, refreshProfile, watchSession } from "./session.js";
 import { announce } from "./ui.js";
 import { threadListView } from "./views/threadList.js";
@@ -98,19 +98,22 @@ function interceptLinks() {
 
 export async function start() {
   app.configReady = loadConfig();
-  const authReady = startAuth(app.configReady).catch((error) => announce(`Sign-in is unavailable: ${error.message}`));
+  configureAuth(app.configReady);
+  const unavailable = (error) => announce(`Sign-in is unavailable: ${error.message}`);
   interceptLinks();
   onSessionChange(updateNav);
-  if (hasStoredSession()) {
+  const returning = hasStoredSession();
+  if (returning) {
     // A returning member: wait for Firebase Auth so the first requests carry their token.
-    await authReady;
+    await ensureAuth().catch(unavailable);
     watchSession();
     await refreshProfile();
   } else {
-    // A signed-out reader: render now; Firebase Auth loads alongside.
+    // A signed-out reader: draw the page first; Firebase Auth loads right after.
     watchSession();
     updateNav();
   }
   await render();
   document.documentElement.dataset.ready = "true";
+  if (!returning) setTimeout(() => ensureAuth().catch(unavailable), 0);
 }

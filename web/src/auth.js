@@ -1,8 +1,10 @@
 // Auth for the rest of the app. The Firebase SDK (firebase-auth.js) is imported on demand: a
-// reader with no stored session gets pages without waiting for it; one with a stored session
-// (Firebase keeps it in localStorage under "firebase:authUser:…") waits, so requests carry a token.
+// reader with no stored session gets the first page before it loads (it loads once the page is
+// drawn, or when they sign in); one with a stored session (Firebase keeps it in localStorage
+// under "firebase:authUser:…") waits for it, so that requests carry their token.
 let sdk = null;
 let ready = null;
+let configPromise = null;
 const listeners = new Set();
 
 export function hasStoredSession() {
@@ -13,18 +15,25 @@ export function hasStoredSession() {
   }
 }
 
-/** Start loading Firebase Auth with the config; resolves once the signed-in user (if any) is known. */
-export function startAuth(configPromise) {
-  ready = configPromise.then(async (config) => {
-    const module = await import("./firebase-auth.js");
-    await module.init(config, (user) => listeners.forEach((fn) => fn(user)));
-    sdk = module;
-  });
+/** Say where the config comes from; Firebase Auth loads on the first ensureAuth(). */
+export function configureAuth(config) {
+  configPromise = config;
+}
+
+/** Load Firebase Auth (once); resolves once the signed-in user (if any) is known. */
+export function ensureAuth() {
+  if (!ready) {
+    ready = configPromise.then(async (config) => {
+      const module = await import("./firebase-auth.js");
+      await module.init(config, (user) => listeners.forEach((fn) => fn(user)));
+      sdk = module;
+    });
+  }
   return ready;
 }
 
 async function loaded() {
-  await ready;
+  await ensureAuth();
   if (!sdk) throw Object.assign(new Error("Sign-in is unavailable right now."), { code: "auth/unavailable" });
   return sdk;
 }
@@ -41,9 +50,9 @@ export function onUserChange(fn) {
 /** The ID token for API calls, or null when signed out. */
 export async function idToken() {
   if (!sdk) {
-    if (!hasStoredSession() || !ready) return null;
+    if (!hasStoredSession()) return null;
     try {
-      await ready;
+      await ensureAuth();
     } catch {
       return null;
     }

@@ -57,6 +57,7 @@ class Database:
         self.last_time = 0
         self.index_config = None  # enforced composite indexes (indexes.py), or None
         self._writes = 0
+        self._sorted_cache: dict[tuple, list] = {}
 
     # ------------------------------------------------------------------ time
     def now(self) -> int:
@@ -96,18 +97,27 @@ class Database:
         collection named collection_id at any depth under parent (a collection group).
         """
         if all_descendants:
-            names = self.groups.get(collection_id, ())
+            names = self._sorted(self.groups, collection_id)
             start = parent + "/"
-            names = [n for n in names if n.startswith(start)]
+            if parent != self.prefix:
+                names = [n for n in names if n.startswith(start)]
         else:
-            names = self.collections.get(parent + "/" + collection_id, ())
+            names = self._sorted(self.collections, parent + "/" + collection_id)
         out = []
         get = self.get
-        for name in sorted(names):
+        for name in names:
             doc = get(name, read_time)
             if doc is not None:
                 out.append(doc)
         return out
+
+    def _sorted(self, index: dict, key: str) -> list:
+        """The names of index[key] in order, cached until a name is added or removed."""
+        cache_key = (id(index), key)
+        names = self._sorted_cache.get(cache_key)
+        if names is None:
+            names = self._sorted_cache[cache_key] = sorted(index.get(key, ()))
+        return names
 
     def all_documents(self, read_time: Optional[int] = None) -> list:
         """Every existing document (as of read_time), in name order."""
@@ -162,7 +172,11 @@ class Database:
             self.docs[name] = [(t, doc)]
             coll, _, _ = name.rpartition("/")
             self.collections.setdefault(coll, set()).add(name)
-            self.groups.setdefault(coll.rpartition("/")[2], set()).add(name)
+            group = coll.rpartition("/")[2]
+            self.groups.setdefault(group, set()).add(name)
+            if self._sorted_cache:
+                self._sorted_cache.pop((id(self.collections), coll), None)
+                self._sorted_cache.pop((id(self.groups), group), None)
         else:
             versions.append((t, doc))
             if len(versions) > 2 and versions[1][0] < t - HISTORY_US:
@@ -183,6 +197,8 @@ class Database:
         """Forget deleted documents whose deletion is older than the history window."""
         cutoff = now - HISTORY_US
         dead = [n for n, v in self.docs.items() if v[-1][1] is None and v[-1][0] < cutoff]
+        if dead:
+            self._sorted_cache.clear()
         for name in dead:
             del self.docs[name]
             self.trimmed.discard(name)
@@ -193,6 +209,7 @@ class Database:
     def clear(self) -> None:
         """Drop every document (the emulator's DELETE .../documents endpoint)."""
         self.docs.clear()
+        self._sorted_cache.clear()
         self.trimmed.clear()
         self.collections.clear()
         self.groups.clear()

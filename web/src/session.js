@@ -1,6 +1,6 @@
 // Who is reading: the Firebase user and their Hearth profile (GET /api/me), kept in one place.
 import { api } from "./api.js";
-import { currentUser, onUserChange } from "./auth.js";
+import { currentUser, onUserChange, signOut } from "./auth.js";
 
 export const session = { user: null, profile: null };
 const listeners = new Set();
@@ -15,8 +15,13 @@ export async function refreshProfile() {
   if (session.user) {
     try {
       session.profile = await api.me();
-    } catch {
+    } catch (error) {
       session.profile = null;
+      if (error.status === 401) {
+        // A stored session the server no longer accepts (revoked, or a restarted emulator).
+        session.user = null;
+        signOut().catch(() => {});
+      }
     }
   }
   listeners.forEach((fn) => fn(session));

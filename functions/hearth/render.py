@@ -1,6 +1,8 @@
 """Markdown to safe HTML: markdown-it-py renders without raw HTML, nh3 sanitises with an allow-list."""
 from __future__ import annotations
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -36,7 +38,7 @@ def sanitize(html: str) -> str:
     )
 
 
-def excerpt(source: str, length: int = 200) -> str:
-    """A short plain-text preview of markdown source, for thread lists."""
-    flat = " ".join(source.split())
+def excerpt(body_html: str, length: int = 200) -> str:
+    """A short plain-text preview of rendered HTML (markup and markdown syntax gone), for lists."""
+    flat = " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
     return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"

@@ -24,7 +24,8 @@ DELETED = "deleted"
 
 
 def content_fields(title: str, body: str) -> dict[str, Any]:
-    return {"title": title, "body": body, "bodyHtml": render.markdown_to_html(body), "excerpt": render.excerpt(body)}
+    body_html = render.markdown_to_html(body)
+    return {"title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html)}
 
 
 def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config) -> dict[str, Any]:

@@ -49,7 +49,10 @@ def test_raw_html_is_shown_as_text_not_markup():
     assert "&lt;b&gt;hi&lt;/b&gt;" in html
 
 
-def test_excerpt_flattens_white_space_and_cuts_long_text():
-    assert excerpt("a\n\nb   c") == "a b c"
-    cut = excerpt("word " * 100, length=50)
+def test_excerpt_is_plain_text_without_markdown_or_markup():
+    assert excerpt(markdown_to_html("# Title\n\n**bold** & `code`\n\n- item")) == "Title bold & code item"
+
+
+def test_excerpt_cuts_long_text():
+    cut = excerpt(markdown_to_html("word " * 100), length=50)
     assert len(cut) <= 50 and cut.endswith("…")

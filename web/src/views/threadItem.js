@@ -1,17 +1,6 @@
 import { h, timeEl, plural } from "../dom.js";
 import { authorLink, tagList } from "../ui.js";
 
-/** The API's excerpt is the start of the markdown source: show it as plain text. */
-export function plainExcerpt(text) {
-  return (text || "")
-    .replace(/```[a-z]*\s*/gi, " ")
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/(\*\*|\*|`|~~)(?=\S)([^]*?\S)\1/g, "$2")
-    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+/gm, "")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
 export function reactionTotal(counts) {
   return Object.values(counts || {}).reduce((a, b) => a + b, 0);
 }
@@ -23,7 +12,7 @@ export function threadItem(thread) {
     h("article", { "aria-labelledby": `title-${thread.id}` },
       h("p.meta", authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.pinned ? h("span.badge", "Pinned") : null),
       h("h2", { id: `title-${thread.id}` }, h("a", { href: `/t/${thread.id}` }, thread.title)),
-      thread.excerpt ? h("p.excerpt", plainExcerpt(thread.excerpt)) : null,
+      thread.excerpt ? h("p.excerpt", thread.excerpt) : null,  // plain text from the API
       tagList(thread.tags),
       h("p.counts",
         h("span", { title: "Reactions" }, h("span", { "aria-hidden": "true" }, "❤️ "), plural(reactions, "reaction")),

@@ -10,6 +10,9 @@ one), then measures on loopback:
   process's GIL would limit the client side; --threads uses threads in one process).
 
 Exits non-zero when a target is missed: p50 get < 2 ms, >= 1500 commits/s with 8 clients.
+It also prints the server's own CPU time per request (server process + port router), which
+says what the server can sustain independently of the clients sharing the machine.
+BENCH_SERVER_ARGS adds emulator options (e.g. "--grpc-only" to measure without the port router).
 """
 from __future__ import annotations
 

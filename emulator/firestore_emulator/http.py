@@ -100,7 +100,6 @@ class FrontProtocol(asyncio.Protocol):
             asyncio.get_running_loop().create_task(self._connect())
 
     async def _connect(self) -> None:
-        loop = asyncio.get_running_loop()
         try:
             _, pipe = await self.app.connect_backend(lambda: _Pipe(self))
         except OSError:
@@ -114,7 +113,6 @@ class FrontProtocol(asyncio.Protocol):
         data, self.buffer = self.buffer, b""
         pipe.transport.write(data)
         self.transport.resume_reading()
-        del loop
 
     def connection_lost(self, exc) -> None:
         if self.pipe is not None and self.pipe.transport is not None:

@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from google.protobuf import json_format
 
@@ -81,4 +81,4 @@ def _atomic_write(path: Path, payload) -> None:
     os.replace(tmp, path)
 
 
-__all__ = ["export_store", "import_store", "unquote"]
+__all__ = ["export_store", "import_store"]

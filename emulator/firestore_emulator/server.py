@@ -15,6 +15,7 @@ from typing import Optional
 
 import grpc
 from google.cloud.firestore_v1 import types
+from google.protobuf import empty_pb2
 
 from . import indexes, paths, query as query_engine
 from .errors import EmulatorError, InvalidArgument, NotFound, Unimplemented
@@ -37,7 +38,6 @@ Pb = {name: getattr(types, name).pb() for name in [
     "ListenRequest", "Document", "Write", "Precondition", "PartitionQueryRequest",
 ]}
 Document = Pb["Document"]
-from google.protobuf import empty_pb2  # noqa: E402
 
 _AUTO_ID_CHARS = string.ascii_letters + string.digits
 _rand = random.SystemRandom()

@@ -5,7 +5,6 @@ These start their own emulator processes, so they run only against the project's
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 import time

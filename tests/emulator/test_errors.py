@@ -181,3 +181,27 @@ def test_garbage_bytes_on_the_tcp_port_do_not_kill_the_server(db, emulator_host)
         except OSError:
             pass
     _still_serving(db)
+
+
+def test_garbage_page_token_is_invalid_argument(db):
+    db.document("c/one").set({"v": 1})
+    with pytest.raises(exceptions.InvalidArgument):
+        db._firestore_api.list_documents(request={
+            "parent": _root(db), "collection_id": "c", "page_token": "%%% not a token %%%"})
+
+
+def test_transaction_of_another_database_is_rejected(db, project_id):
+    from google.cloud import firestore
+
+    other = firestore.Client(project=project_id, database="elsewhere")
+    txn = other._firestore_api.begin_transaction(request={
+        "database": f"projects/{project_id}/databases/elsewhere"}).transaction
+    with pytest.raises((exceptions.InvalidArgument, exceptions.Aborted)):
+        db._firestore_api.commit(request={"database": _database(db), "transaction": txn, "writes": []})
+
+
+def test_batch_get_of_many_documents_returns_each_once(db):
+    names = [db.document(f"many/{i}")._document_path for i in range(2000)]
+    responses = list(db._firestore_api.batch_get_documents(request={
+        "database": _database(db), "documents": names}))
+    assert [r.missing for r in responses] == names

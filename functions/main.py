@@ -1,20 +1,27 @@
 """Entry points of Hearth's Cloud Functions. Only wiring lives here; the API is in hearth/."""
 from __future__ import annotations
 
+import threading
+
 from firebase_functions import https_fn, options
 
 from hearth.app import create_app
 from hearth.deps import production_deps
 
 _app = None
+_app_lock = threading.Lock()
 
 
 def _get_app():
     # Built on the first request, not at import: `firebase deploy` imports this module to
     # discover functions, and must not open Firestore clients or read parameters then.
+    # The lock matters: an instance serves concurrent requests on threads, and a second
+    # firebase_admin.initialize_app() would fail.
     global _app
     if _app is None:
-        _app = create_app(production_deps())
+        with _app_lock:
+            if _app is None:
+                _app = create_app(production_deps())
     return _app
 
 

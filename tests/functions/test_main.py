@@ -1,0 +1,35 @@
+import threading
+import time
+
+import main
+from hearth.deps import Config, Deps, utc_now
+
+
+def test_concurrent_first_requests_build_the_app_once(monkeypatch):
+    built = []
+
+    def slow_deps():
+        built.append(1)
+        time.sleep(0.05)  # long enough for every thread to arrive while the first is building
+        return Deps(db=None, verify_token=None, config=Config(), clock=utc_now)
+
+    monkeypatch.setattr(main, "production_deps", slow_deps)
+    monkeypatch.setattr(main, "_app", None)
+    apps = []
+    threads = [threading.Thread(target=lambda: apps.append(main._get_app())) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(built) == 1
+    assert len({id(a) for a in apps}) == 1
+
+
+def test_importing_main_opens_no_clients():
+    # `firebase deploy` imports main.py to discover functions; nothing may be built then.
+    import importlib
+
+    fresh = importlib.reload(main)
+    assert fresh._app is None
+    endpoint = fresh.api.__firebase_endpoint__  # what `firebase deploy` reads
+    assert endpoint.region == ["us-central1"] and endpoint.httpsTrigger == {}

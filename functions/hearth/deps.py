@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Callable, Mapping
 
 from google.cloud import firestore
 
@@ -50,9 +50,22 @@ def project_id() -> str:
     return "demo-hearth"
 
 
+EMULATOR_HOSTS = ("FIREBASE_AUTH_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST")
+
+
+def refuse_emulators_in_production(env: Mapping[str, str]) -> None:
+    """Stop a deployed function that was given an emulator host: the Auth emulator's tokens are unsigned."""
+    deployed = bool(env.get("K_SERVICE")) and env.get("FUNCTIONS_EMULATOR") != "true"
+    leaked = [name for name in EMULATOR_HOSTS if env.get(name)]
+    if deployed and leaked:
+        raise RuntimeError(f"{', '.join(leaked)} must not be set on a deployed function")
+
+
 def production_deps() -> Deps:
     """Deps for the deployed function (and the Functions emulator)."""
     from .auth import firebase_verifier
+
+    refuse_emulators_in_production(os.environ)
 
     # google.cloud.firestore.Client, not firebase_admin.firestore.client(): the latter demands
     # Application Default Credentials even when FIRESTORE_EMULATOR_HOST points at an emulator.

@@ -40,6 +40,9 @@ dev: setup
 test: setup chromium
 	$(PY) -m pytest
 
+test-api: setup
+	$(PY) -m pytest tests/functions tests/api
+
 test-web: setup chromium
 	$(PY) -m pytest tests/web
 

@@ -19,6 +19,7 @@ from typing import Callable, Optional
 from urllib.parse import unquote, urlsplit
 
 from .errors import EmulatorError
+from .grpc_h2 import Dispatcher, GrpcConnection
 from .store import Store
 
 log = logging.getLogger("firestore_emulator")
@@ -70,6 +71,7 @@ class FrontProtocol(asyncio.Protocol):
         self.mode: Optional[str] = None
         self.pipe: Optional[_Pipe] = None
         self.http: Optional[HttpConnection] = None
+        self.h2: Optional[GrpcConnection] = None
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -77,6 +79,9 @@ class FrontProtocol(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         mode = self.mode
+        if mode == "h2":
+            self.h2.feed(data)
+            return
         if mode == "grpc":
             pipe = self.pipe
             if pipe is not None and pipe.transport is not None:
@@ -94,6 +99,11 @@ class FrontProtocol(asyncio.Protocol):
             data, self.buffer = self.buffer, b""
             self.http = HttpConnection(self.app, self.transport)
             self.http.feed(data)
+        elif n == len(PREFACE) and self.app.grpc is not None:
+            self.mode = "h2"
+            data, self.buffer = self.buffer, b""
+            self.h2 = GrpcConnection(self.app.grpc, self.transport)
+            self.h2.feed(data)
         elif n == len(PREFACE):
             self.mode = "grpc"
             self.transport.pause_reading()
@@ -115,6 +125,8 @@ class FrontProtocol(asyncio.Protocol):
         self.transport.resume_reading()
 
     def connection_lost(self, exc) -> None:
+        if self.h2 is not None:
+            self.h2.close()
         if self.pipe is not None and self.pipe.transport is not None:
             self.pipe.transport.close()
 
@@ -202,10 +214,12 @@ def _error(status: int, message: str, code_name: str) -> dict:
 class App:
     """The HTTP side's view of the emulator, and the way to the internal gRPC server."""
 
-    def __init__(self, store: Store, connect_backend: Callable, on_clear: Optional[Callable] = None) -> None:
+    def __init__(self, store: Store, connect_backend: Optional[Callable], on_clear: Optional[Callable] = None,
+                 grpc: Optional[Dispatcher] = None) -> None:
         self.store = store
-        self.connect_backend = connect_backend
+        self.connect_backend = connect_backend  # to an internal grpcio server, when grpc is None
         self.on_clear = on_clear
+        self.grpc = grpc  # gRPC served here, over grpc_h2
 
     def handle_http(self, method: str, target: str, body: bytes):
         path = unquote(urlsplit(target).path)

@@ -553,6 +553,24 @@ def generic_handler(servicer: Firestore) -> grpc.GenericRpcHandler:
     return grpc.method_handlers_generic_handler(SERVICE, handlers)
 
 
+def h2_dispatcher(servicer: Firestore):
+    """The servicer's methods for the HTTP/2 transport (grpc_h2), keyed by their gRPC paths."""
+    from . import grpc_h2
+
+    methods = {}
+    for method, (req, _) in UNARY.items():
+        methods[f"/{SERVICE}/{method}".encode()] = (grpc_h2.UNARY, getattr(servicer, method), _deserializer(Pb[req]))
+    for method, req in SERVER_STREAMING.items():
+        methods[f"/{SERVICE}/{method}".encode()] = (grpc_h2.STREAM, getattr(servicer, method), _deserializer(Pb[req]))
+
+    def malformed(path: bytes, request) -> str | None:
+        if type(request) is _Malformed:
+            return _malformed_message(path.rsplit(b"/", 1)[-1].decode(), request)
+        return None
+
+    return grpc_h2.Dispatcher(methods, malformed)
+
+
 SERVER_OPTIONS = [
     ("grpc.max_receive_message_length", 32 * 1024 * 1024),
     ("grpc.max_send_message_length", 64 * 1024 * 1024),

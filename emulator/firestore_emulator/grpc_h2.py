@@ -19,10 +19,10 @@ from collections import deque
 from typing import Any, Callable, Optional
 
 import grpc
-from hpack import Decoder
 from hpack.exceptions import HPACKError
 
 from .errors import EmulatorError
+from .hpack_decoder import Decoder
 
 log = logging.getLogger("firestore_emulator")
 
@@ -250,7 +250,7 @@ class GrpcConnection:
 
     def _header_block(self, sid: int, flags: int, block: bytes) -> None:
         try:
-            headers = self.decoder.decode(block, raw=True)
+            headers = self.decoder.decode(block)
         except HPACKError as exc:
             return self._fail_connection(COMPRESSION_ERROR, f"bad header block: {exc}")
         if sid == 0 or sid % 2 == 0:
@@ -337,7 +337,14 @@ class GrpcConnection:
         if problem:
             return self._finish(stream, grpc.StatusCode.INVALID_ARGUMENT, problem)
         loop = asyncio.get_running_loop()
-        stream.task = loop.create_task(self._run(stream, kind, fn, request))
+        # Step the call synchronously: most calls never wait, and then need no task at all. One
+        # that suspends (a lock wait) goes on in a task from where it stopped.
+        call = self._run(stream, kind, fn, request)
+        try:
+            first = call.send(None)
+        except StopIteration:
+            return
+        stream.task = loop.create_task(_resume(call, first))
         if stream.timeout is not None:
             stream.timer = loop.call_later(stream.timeout, self._deadline, stream)
 
@@ -352,9 +359,12 @@ class GrpcConnection:
             if stream.encoding != b"gzip":
                 raise _Unimplemented(f"grpc-encoding {stream.encoding.decode(errors='replace')} is not supported")
             try:
-                data = zlib.decompress(data, 16 + zlib.MAX_WBITS)
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                data = inflater.decompress(data, MAX_REQUEST + 1)
             except zlib.error:
                 raise _Internal("the request message is not valid gzip") from None
+            if len(data) > MAX_REQUEST:
+                raise _ResourceExhausted("the decompressed request is larger than the emulator accepts")
         return data
 
     async def _run(self, stream: _Stream, kind: int, fn: Callable, request: Any) -> None:
@@ -368,7 +378,9 @@ class GrpcConnection:
             return self._fail_call(stream, exc)
         if self.streams.get(stream.sid) is not stream:
             return  # reset by the client meanwhile
-        # Headers, messages and trailers go out in one write.
+        # Headers, messages and trailers go out in one write (with the rest of this feed's
+        # output when the call completed synchronously inside feed()).
+        outer = self.batching
         self.batching = True
         try:
             if kind == UNARY:
@@ -380,8 +392,9 @@ class GrpcConnection:
         except Exception as exc:  # noqa: BLE001
             self._fail_call(stream, exc)
         finally:
-            self.batching = False
-            self._flush_out()
+            if not outer:
+                self.batching = False
+                self._flush_out()
 
     def _fail_call(self, stream: _Stream, exc: Exception) -> None:
         if isinstance(exc, EmulatorError):
@@ -457,9 +470,42 @@ class GrpcConnection:
             self._drop(sid)
 
 
+class _Resume:
+    """Awaiting it continues a coroutine that has already run up to its first suspension."""
+
+    __slots__ = ("coro", "first")
+
+    def __init__(self, coro, first) -> None:
+        self.coro, self.first = coro, first
+
+    def __await__(self):
+        coro, yielded = self.coro, self.first
+        while True:
+            try:
+                sent = yield yielded
+            except BaseException as exc:  # noqa: BLE001 - a cancellation goes to the coroutine
+                try:
+                    yielded = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    yielded = coro.send(sent)
+                except StopIteration as stop:
+                    return stop.value
+
+
+async def _resume(coro, first):
+    return await _Resume(coro, first)
+
+
 class _Unimplemented(EmulatorError):
     code = grpc.StatusCode.UNIMPLEMENTED
 
 
 class _Internal(EmulatorError):
     code = grpc.StatusCode.INTERNAL
+
+
+class _ResourceExhausted(EmulatorError):
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED

@@ -108,6 +108,7 @@ async def serve(args: argparse.Namespace) -> int:
     finally:
         keeper.cancel()
         front.close()
+        await app.grpc.shutdown(grace=0.5)
         if args.export_on_exit:
             count = persistence.export_store(store, args.export_on_exit)
             print(f"Exported {count} documents to {args.export_on_exit}", flush=True)

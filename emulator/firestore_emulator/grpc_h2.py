@@ -31,6 +31,7 @@ DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDO
 END_STREAM = ACK = 0x1
 END_HEADERS, PADDED, PRIORITY_FLAG = 0x4, 0x8, 0x20
 PROTOCOL_ERROR, FLOW_CONTROL_ERROR, FRAME_SIZE_ERROR, COMPRESSION_ERROR, CANCEL = 0x1, 0x3, 0x6, 0x9, 0x8
+REFUSED_STREAM = 0x7
 SETTINGS_INITIAL_WINDOW_SIZE, SETTINGS_MAX_FRAME_SIZE = 0x4, 0x5
 
 MAX_FRAME = 1 << 20  # what we accept; we advertise it
@@ -97,6 +98,18 @@ class Dispatcher:
         self.methods = methods
         # (path, request) -> an INVALID_ARGUMENT message, or None when the request parsed.
         self.malformed = malformed
+        self.connections: set["GrpcConnection"] = set()
+
+    async def shutdown(self, grace: float) -> None:
+        """GOAWAY to every connection, let calls in progress finish for up to ``grace`` s, close."""
+        for conn in list(self.connections):
+            conn.goaway()
+        deadline = asyncio.get_running_loop().time() + grace
+        while any(c.streams for c in self.connections) and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.02)
+        for conn in list(self.connections):
+            conn.close()
+            conn.transport.close()
 
 
 class _Stream:
@@ -135,6 +148,9 @@ class GrpcConnection:
         self.out: list[bytes] = []
         self.batching = False
         self.closed = False
+        self.last_sid = 0  # the highest stream the client opened
+        self.going_away = False
+        dispatcher.connections.add(self)
         settings = struct.pack(">HIHIHI", SETTINGS_INITIAL_WINDOW_SIZE, RECV_WINDOW,
                                SETTINGS_MAX_FRAME_SIZE, MAX_FRAME, 0x3, 1000)
         transport.write(frame(SETTINGS, 0, 0, settings)
@@ -260,6 +276,10 @@ class GrpcConnection:
             if flags & END_STREAM:
                 self._request_complete(stream)
             return
+        if self.going_away:  # after our GOAWAY: refused, the client retries elsewhere
+            self._write(frame(RST_STREAM, 0, sid, struct.pack(">I", REFUSED_STREAM)))
+            return
+        self.last_sid = max(self.last_sid, sid)
         stream = self.streams[sid] = _Stream(sid, self.peer_initial_window)
         for name, value in headers:
             if name == b":path":
@@ -463,9 +483,16 @@ class GrpcConnection:
         if stream.task is not None and not stream.task.done():
             stream.task.cancel()
 
+    def goaway(self) -> None:
+        """The server is stopping: no new streams; those already open may finish."""
+        if not self.closed and not self.going_away:
+            self.going_away = True
+            self._write(frame(GOAWAY, 0, 0, struct.pack(">II", self.last_sid, 0)))
+
     def close(self) -> None:
         """The connection is gone: stop every call still running on it."""
         self.closed = True
+        self.dispatcher.connections.discard(self)
         for sid in list(self.streams):
             self._drop(sid)
 

@@ -162,3 +162,18 @@ def test_broken_http2_closes_that_connection_and_the_server_lives_on(db, host, j
             pass
     assert struct.pack(">B", 7) in received[3:]  # a GOAWAY frame was sent before closing
     _still_answers(db)
+
+
+def test_stopping_sends_goaway_to_open_connections_and_exits_cleanly():
+    cmd = [sys.executable, "-m", "firestore_emulator", "--port", "0"]
+    with run_server(cmd, env={"PYTHONPATH": str(ROOT / "emulator")}) as server:
+        match = server.wait_for_line(READY, timeout=30)
+        with socket.create_connection((match.group(1), int(match.group(2))), timeout=10) as sock:
+            sock.sendall(PREFACE + struct.pack(">BHBBI", 0, 0, 4, 0, 0))
+            received = sock.recv(65536)  # our SETTINGS and WINDOW_UPDATE
+            server.proc.terminate()
+            while chunk := sock.recv(65536):
+                received += chunk
+        assert server.proc.wait(timeout=15) == 0
+    # GOAWAY (type 7) on stream 0, last stream 0, NO_ERROR
+    assert struct.pack(">BHBBIII", 0, 8, 7, 0, 0, 0, 0) in received

@@ -10,9 +10,9 @@ one), then measures on loopback:
   process's GIL would limit the client side; --threads uses threads in one process).
 
 Exits non-zero when a target is missed: p50 get < 2 ms, >= 1500 commits/s with 8 clients.
-It also prints the server's own CPU time per request (server process + port router), which
+It also prints the server's own CPU time per request (the server process and any children), which
 says what the server can sustain independently of the clients sharing the machine.
-BENCH_SERVER_ARGS adds emulator options (e.g. "--grpc-only" to measure without the port router).
+BENCH_SERVER_ARGS adds emulator options (e.g. "--transport grpcio" to measure grpcio's server).
 """
 from __future__ import annotations
 
@@ -186,7 +186,7 @@ def run(args, host: str, server_pids: list[int]) -> int:
     print(f"{'commits/s, ' + mode + ', ' + args.client + ' client':<58}{throughput:>10.0f}"
           f"   >= {TARGET_COMMITS_PER_S:.0f}/s  {'OK' if ok_tp else 'MISSED'}")
     if server_pids:
-        print(f"server CPU per request (server + port router): get {get_cpu_us:.0f} us, commit {commit_cpu_us:.0f} us"
+        print(f"server CPU per request: get {get_cpu_us:.0f} us, commit {commit_cpu_us:.0f} us"
               f" -> at most ~{1e6 / commit_cpu_us:.0f} commits/s per fully available core")
     print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at the end (other work skews figures)")
     return 0 if ok_get and ok_tp else 1

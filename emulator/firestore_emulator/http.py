@@ -1,8 +1,8 @@
 """One public port for gRPC and HTTP/1.1.
 
-A front asyncio listener looks at the first bytes of each connection: the HTTP/2 preface
-(``PRI * HTTP/2.0``) means gRPC, and the bytes are piped both ways to the grpc.aio server on
-an internal unix socket; anything else is HTTP/1.1 and is answered here:
+The emulator's one asyncio listener looks at the first bytes of each connection: the HTTP/2
+preface (``PRI * HTTP/2.0``) means gRPC, served in this process by ``grpc_h2``; anything else
+is HTTP/1.1 and is answered here:
 
 - ``GET /``                                                   -> 200 ``Ok``
 - ``DELETE /emulator/v1/projects/{p}/databases/{d}/documents`` -> clears that database
@@ -39,37 +39,14 @@ def load_index_config(spec: dict):
     return indexes.load_indexes(spec)
 
 
-class _Pipe(asyncio.Protocol):
-    """The backend half of a gRPC connection: bytes from the grpc server go to the client."""
-
-    def __init__(self, front: "FrontProtocol") -> None:
-        self.front = front
-        self.transport: Optional[asyncio.Transport] = None
-
-    def connection_made(self, transport) -> None:
-        self.transport = transport
-        transport.set_write_buffer_limits(high=_HIGH_WATER)
-
-    def data_received(self, data: bytes) -> None:
-        self.front.transport.write(data)
-
-    def connection_lost(self, exc) -> None:
-        self.front.transport.close()
-
-    def pause_writing(self) -> None:  # grpc server is slow to read: stop reading the client
-        self.front.transport.pause_reading()
-
-    def resume_writing(self) -> None:
-        self.front.transport.resume_reading()
-
-
 class FrontProtocol(asyncio.Protocol):
+    """One connection on the public port: HTTP/2 (gRPC, grpc_h2) or HTTP/1.1, by its first bytes."""
+
     def __init__(self, app: "App") -> None:
         self.app = app
         self.transport: Optional[asyncio.Transport] = None
         self.buffer = b""
         self.mode: Optional[str] = None
-        self.pipe: Optional[_Pipe] = None
         self.http: Optional[HttpConnection] = None
         self.h2: Optional[GrpcConnection] = None
 
@@ -82,13 +59,6 @@ class FrontProtocol(asyncio.Protocol):
         if mode == "h2":
             self.h2.feed(data)
             return
-        if mode == "grpc":
-            pipe = self.pipe
-            if pipe is not None and pipe.transport is not None:
-                pipe.transport.write(data)
-            else:
-                self.buffer += data
-            return
         if mode == "http":
             self.http.feed(data)
             return
@@ -99,44 +69,15 @@ class FrontProtocol(asyncio.Protocol):
             data, self.buffer = self.buffer, b""
             self.http = HttpConnection(self.app, self.transport)
             self.http.feed(data)
-        elif n == len(PREFACE) and self.app.grpc is not None:
+        elif n == len(PREFACE):
             self.mode = "h2"
             data, self.buffer = self.buffer, b""
             self.h2 = GrpcConnection(self.app.grpc, self.transport)
             self.h2.feed(data)
-        elif n == len(PREFACE):
-            self.mode = "grpc"
-            self.transport.pause_reading()
-            asyncio.get_running_loop().create_task(self._connect())
-
-    async def _connect(self) -> None:
-        try:
-            _, pipe = await self.app.connect_backend(lambda: _Pipe(self))
-        except OSError:
-            log.exception("cannot reach the internal gRPC server")
-            self.transport.close()
-            return
-        self.pipe = pipe
-        if self.transport.is_closing():
-            pipe.transport.close()
-            return
-        data, self.buffer = self.buffer, b""
-        pipe.transport.write(data)
-        self.transport.resume_reading()
 
     def connection_lost(self, exc) -> None:
         if self.h2 is not None:
             self.h2.close()
-        if self.pipe is not None and self.pipe.transport is not None:
-            self.pipe.transport.close()
-
-    def pause_writing(self) -> None:  # the client is slow to read: stop reading the grpc server
-        if self.pipe is not None and self.pipe.transport is not None:
-            self.pipe.transport.pause_reading()
-
-    def resume_writing(self) -> None:
-        if self.pipe is not None and self.pipe.transport is not None:
-            self.pipe.transport.resume_reading()
 
 
 class HttpConnection:
@@ -212,14 +153,12 @@ def _error(status: int, message: str, code_name: str) -> dict:
 
 
 class App:
-    """The HTTP side's view of the emulator, and the way to the internal gRPC server."""
+    """What the public port serves: the HTTP/1.1 endpoints (store) and gRPC (a grpc_h2 Dispatcher)."""
 
-    def __init__(self, store: Store, connect_backend: Optional[Callable], on_clear: Optional[Callable] = None,
-                 grpc: Optional[Dispatcher] = None) -> None:
+    def __init__(self, store: Store, grpc: Dispatcher, on_clear: Optional[Callable] = None) -> None:
         self.store = store
-        self.connect_backend = connect_backend  # to an internal grpcio server, when grpc is None
+        self.grpc = grpc
         self.on_clear = on_clear
-        self.grpc = grpc  # gRPC served here, over grpc_h2
 
     def handle_http(self, method: str, target: str, body: bytes):
         path = unquote(urlsplit(target).path)

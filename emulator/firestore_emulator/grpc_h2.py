@@ -230,14 +230,23 @@ class GrpcConnection:
                 self.header_block = None
                 self._header_block(block_sid, block_flags, bytes(block))
         elif kind == SETTINGS:
-            if not flags & ACK:
+            if sid:
+                return self._fail_connection(PROTOCOL_ERROR, "SETTINGS on a stream")
+            if flags & ACK:
+                if payload:
+                    return self._fail_connection(FRAME_SIZE_ERROR, "SETTINGS ACK with a payload")
+            else:
                 self._settings(payload)
         elif kind == PING:
+            if sid or len(payload) != 8:
+                return self._fail_connection(PROTOCOL_ERROR if sid else FRAME_SIZE_ERROR, "bad PING")
             if not flags & ACK:
                 self._write(frame(PING, ACK, 0, payload))
         elif kind == WINDOW_UPDATE:
             self._window_update(sid, payload)
         elif kind == RST_STREAM:
+            if not sid or len(payload) != 4:
+                return self._fail_connection(PROTOCOL_ERROR if not sid else FRAME_SIZE_ERROR, "bad RST_STREAM")
             self._drop(sid)
         elif kind == GOAWAY:
             pass  # the client stops opening streams; ours finish
@@ -273,9 +282,11 @@ class GrpcConnection:
             return self._fail_connection(PROTOCOL_ERROR, "bad stream id")
         stream = self.streams.get(sid)
         if stream is not None:  # trailers from the client: they end the request
-            if flags & END_STREAM:
+            if flags & END_STREAM and stream.task is None and not stream.headers_sent:
                 self._request_complete(stream)
             return
+        if sid <= self.last_sid:
+            return  # a stream that has ended (we answered or reset it): nothing more to do
         if self.going_away:  # after our GOAWAY: refused, the client retries elsewhere
             self._write(frame(RST_STREAM, 0, sid, struct.pack(">I", REFUSED_STREAM)))
             return
@@ -296,13 +307,15 @@ class GrpcConnection:
             self._request_complete(stream)
 
     def _data(self, flags: int, sid: int, payload: bytes) -> None:
+        if sid == 0 or sid > self.last_sid:
+            return self._fail_connection(PROTOCOL_ERROR, "DATA on an idle stream")
         self.conn_recv_unacked += len(payload)
         if self.conn_recv_unacked > CONN_RECV_WINDOW // 2:
             self._write(frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", self.conn_recv_unacked)))
             self.conn_recv_unacked = 0
         stream = self.streams.get(sid)
         data = self._strip_padding(flags, payload)
-        if stream is None or data is None or stream.task is not None:
+        if stream is None or data is None or stream.task is not None or stream.headers_sent:
             return  # a stream we reset, or one whose request already ended
         stream.body += data
         if len(stream.body) > MAX_REQUEST:
@@ -327,7 +340,9 @@ class GrpcConnection:
                 for stream in self.streams.values():
                     stream.send_window += delta
             elif key == SETTINGS_MAX_FRAME_SIZE:
-                self.peer_max_frame = max(16384, min(value, (1 << 24) - 1))
+                if not 16384 <= value <= (1 << 24) - 1:
+                    return self._fail_connection(PROTOCOL_ERROR, "bad SETTINGS_MAX_FRAME_SIZE")
+                self.peer_max_frame = value
         self._write(frame(SETTINGS, ACK, 0))
         for stream in list(self.streams.values()):
             self._send_pending(stream)
@@ -336,8 +351,14 @@ class GrpcConnection:
         if len(payload) != 4:
             return self._fail_connection(FRAME_SIZE_ERROR, "bad WINDOW_UPDATE length")
         increment = struct.unpack(">I", payload)[0] & 0x7FFFFFFF
+        if increment == 0:
+            if sid == 0:
+                return self._fail_connection(PROTOCOL_ERROR, "WINDOW_UPDATE of 0")
+            return  # a stream error we can ignore: its window stays as it was
         if sid == 0:
             self.conn_send_window += increment
+            if self.conn_send_window > 0x7FFFFFFF:
+                return self._fail_connection(FLOW_CONTROL_ERROR, "connection window above 2^31-1")
             for stream in list(self.streams.values()):
                 self._send_pending(stream)
         elif (stream := self.streams.get(sid)) is not None:
@@ -371,10 +392,10 @@ class GrpcConnection:
     def _message(self, stream: _Stream) -> bytes:
         """The one request message of a unary or server-streaming call, decompressed."""
         body = stream.body
-        if len(body) < 5:
-            return b""
-        compressed, length = body[0], int.from_bytes(body[1:5], "big")
-        data = bytes(body[5:5 + length])
+        if len(body) < 5 or int.from_bytes(body[1:5], "big") != len(body) - 5:
+            raise _Internal("a unary or server-streaming call takes exactly one request message")
+        compressed = body[0]
+        data = bytes(body[5:])
         if compressed:
             if stream.encoding != b"gzip":
                 raise _Unimplemented(f"grpc-encoding {stream.encoding.decode(errors='replace')} is not supported")

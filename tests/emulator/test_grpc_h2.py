@@ -149,6 +149,9 @@ PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
     struct.pack(">BHBBI", 0xFF, 0xFFFF, 0, 0, 1),  # a frame far larger than allowed
     struct.pack(">BHBBI", 0, 3, 1, 0x5, 1) + b"\xff\xff\xff",  # HEADERS with a broken HPACK block
     struct.pack(">BHBBI", 0, 1, 8, 0, 0) + b"\x00",  # WINDOW_UPDATE of the wrong length
+    struct.pack(">BHBBI", 0, 3, 6, 0, 0) + b"abc",  # PING that is not 8 bytes
+    struct.pack(">BHBBI", 0, 5, 0, 1, 7) + b"\x00" * 5,  # DATA on a stream never opened
+    2 * (struct.pack(">BHBBI", 0, 4, 8, 0, 0) + b"\x7f\xff\xff\xff"),  # send window beyond 2^31-1
 ])
 def test_broken_http2_closes_that_connection_and_the_server_lives_on(db, host, junk):
     address, port = host.rsplit(":", 1)

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from typing import Awaitable, Callable
 
 import grpc
 
@@ -68,28 +69,12 @@ async def serve(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
         return 2
     port = front.sockets[0].getsockname()[1]
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
 
-    async def housekeeping():
-        while True:
-            await asyncio.sleep(1.0)
-            servicer.txns.expire_idle()
-
-    keeper = loop.create_task(housekeeping())
-    print(f"Firestore emulator listening on {args.host}:{port}", flush=True)
-    try:
-        await stop.wait()
-    finally:
-        keeper.cancel()
+    async def shutdown() -> None:
         front.close()
         await app.grpc.shutdown(grace=0.5)
-        if args.export_on_exit:
-            count = persistence.export_store(store, args.export_on_exit)
-            print(f"Exported {count} documents to {args.export_on_exit}", flush=True)
-        print("Firestore emulator stopped", flush=True)
-    return 0
+
+    return await run_until_signalled(args, store, servicer, port, shutdown)
 
 
 async def serve_grpcio(args: argparse.Namespace, store: Store, servicer: Firestore) -> int:
@@ -104,6 +89,12 @@ async def serve_grpcio(args: argparse.Namespace, store: Store, servicer: Firesto
         print(f"firestore_emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr, flush=True)
         return 2
     await server.start()
+    return await run_until_signalled(args, store, servicer, port, lambda: server.stop(grace=0.5))
+
+
+async def run_until_signalled(args: argparse.Namespace, store: Store, servicer: Firestore, port: int,
+                              shutdown: Callable[[], Awaitable]) -> int:
+    """Announce the port, expire idle transactions every second, and on SIGINT/SIGTERM shut down and export."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -120,7 +111,7 @@ async def serve_grpcio(args: argparse.Namespace, store: Store, servicer: Firesto
         await stop.wait()
     finally:
         keeper.cancel()
-        await server.stop(grace=0.5)
+        await shutdown()
         if args.export_on_exit:
             count = persistence.export_store(store, args.export_on_exit)
             print(f"Exported {count} documents to {args.export_on_exit}", flush=True)

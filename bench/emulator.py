@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 
 TARGET_GET_P50_MS = 2.0
 TARGET_COMMITS_PER_S = 1500.0
-READY = r"Firestore emulator listening on (\S+):(\d+)"
 
 
 def _percentile(samples: list[float], q: float) -> float:
@@ -91,13 +90,11 @@ def main() -> int:
     host = os.environ.get("FIRESTORE_EMULATOR_HOST")
     if host:
         return run(args, host, [])
-    from tests.support.processes import run_server
+    from devstack import firestore as hearth_firestore
 
-    cmd = [sys.executable, "-m", "firestore_emulator", "--host", "127.0.0.1", "--port", "0",
-           *os.environ.get("BENCH_SERVER_ARGS", "").split()]
-    with run_server(cmd, env={"PYTHONPATH": str(ROOT / "emulator")}) as server:
-        m = server.wait_for_line(READY, timeout=30)
-        host = f"{m.group(1)}:{m.group(2)}"
+    with hearth_firestore.start("--host", "127.0.0.1", "--port", "0",
+                                *os.environ.get("BENCH_SERVER_ARGS", "").split()) as server:
+        host = hearth_firestore.wait_ready(server)
         os.environ["FIRESTORE_EMULATOR_HOST"] = host
         time.sleep(0.5)
         pids = [server.proc.pid] + _children(server.proc.pid)

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from . import firestore as hearth_firestore
 from .processes import ROOT, Server, free_port, run_server, wait_for_port
 
 PROJECT = "demo-hearth"
 REGION = "us-central1"
 FIREBASE = ROOT / "node_modules" / ".bin" / "firebase"
-READY_FIRESTORE = r"Firestore emulator listening on (\S+):(\d+)"
 READY_FIREBASE = r"All emulators ready"
 # The web UI's runtime config: Hosting serves /hearth-config.json from this per-stack file.
 WEB_CONFIG_URL = "/hearth-config.json"
@@ -147,13 +147,10 @@ def local_stack(ports: Ports, *, firestore: str | None = None, quiet: bool = Tru
         config_path.write_text(json.dumps(config, indent=2))
         stop.callback(config_path.unlink, missing_ok=True)
         if not use_google:
-            server = stop.enter_context(run_server(
-                [sys.executable, "-m", "firestore_emulator", "--host", "127.0.0.1", "--port", str(ports.firestore)],
-                env={"PYTHONPATH": str(ROOT / "emulator")},
-                echo="[firestore] " if echo else None,
-            ))
+            server = stop.enter_context(hearth_firestore.start(
+                "--host", "127.0.0.1", "--port", str(ports.firestore), echo="[firestore] " if echo else None))
             stack.servers["firestore"] = server
-            server.wait_for_line(READY_FIRESTORE, timeout=60)
+            hearth_firestore.wait_ready(server, timeout=60)
         only = "auth,functions,hosting" + (",firestore" if use_google else "")
         firebase = stop.enter_context(run_server(
             [str(FIREBASE), "emulators:start", "--only", only, "--project", stack.project,

@@ -7,16 +7,13 @@ starting the project's own.
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from typing import Iterator
 
 import pytest
 from google.cloud import firestore
 
-from tests.support.processes import ROOT, run_server
-
-READY = r"Firestore emulator listening on (\S+):(\d+)"
+from devstack import firestore as hearth_firestore
 
 
 @pytest.fixture(scope="session")
@@ -26,11 +23,7 @@ def emulator_host() -> Iterator[str]:
     if named:
         yield named
         return
-    args = [sys.executable, "-m", "firestore_emulator", "--host", "127.0.0.1", "--port", "0"]
-    env = {"PYTHONPATH": str(ROOT / "emulator")}
-    with run_server(args, env=env) as server:
-        match = server.wait_for_line(READY, timeout=30)
-        host = f"{match.group(1)}:{match.group(2)}"
+    with hearth_firestore.running() as host:
         os.environ["FIRESTORE_EMULATOR_HOST"] = host
         try:
             yield host

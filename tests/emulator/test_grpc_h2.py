@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import socket
 import struct
-import sys
 import threading
 import uuid
 from typing import Iterator
@@ -17,18 +16,15 @@ from google.api_core import exceptions
 from google.cloud import firestore
 from google.cloud.firestore_v1.types import GetDocumentRequest, RunQueryRequest, StructuredQuery
 
-from tests.support.processes import ROOT, run_server
+from devstack import firestore as hearth_firestore
 
-READY = r"Firestore emulator listening on (\S+):(\d+)"
 SERVICE = "/google.firestore.v1.Firestore"
 
 
 @pytest.fixture(scope="module")
 def host() -> Iterator[str]:
-    cmd = [sys.executable, "-m", "firestore_emulator", "--port", "0", "--lock-timeout", "30"]
-    with run_server(cmd, env={"PYTHONPATH": str(ROOT / "emulator")}) as server:
-        match = server.wait_for_line(READY, timeout=30)
-        yield f"{match.group(1)}:{match.group(2)}"
+    with hearth_firestore.running("--lock-timeout", "30") as address:
+        yield address
 
 
 @pytest.fixture
@@ -168,10 +164,9 @@ def test_broken_http2_closes_that_connection_and_the_server_lives_on(db, host, j
 
 
 def test_stopping_sends_goaway_to_open_connections_and_exits_cleanly():
-    cmd = [sys.executable, "-m", "firestore_emulator", "--port", "0"]
-    with run_server(cmd, env={"PYTHONPATH": str(ROOT / "emulator")}) as server:
-        match = server.wait_for_line(READY, timeout=30)
-        with socket.create_connection((match.group(1), int(match.group(2))), timeout=10) as sock:
+    with hearth_firestore.start("--port", "0") as server:
+        address, port = hearth_firestore.wait_ready(server).rsplit(":", 1)
+        with socket.create_connection((address, int(port)), timeout=10) as sock:
             sock.sendall(PREFACE + struct.pack(">BHBBI", 0, 0, 4, 0, 0))
             received = sock.recv(65536)  # our SETTINGS and WINDOW_UPDATE
             server.proc.terminate()

@@ -7,23 +7,20 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 from google.cloud import firestore
 
-from tests.support.processes import ROOT, run_server, stop_group
+from devstack import firestore as hearth_firestore
+from tests.support.processes import stop_group
 
-READY = r"Firestore emulator listening on (\S+):(\d+)"
 
 
 def _start(args):
-    cmd = [sys.executable, "-m", "firestore_emulator", "--host", "127.0.0.1", "--port", "0", *args]
-    return run_server(cmd, env={"PYTHONPATH": str(ROOT / "emulator")})
+    return hearth_firestore.start("--host", "127.0.0.1", "--port", "0", *args)
 
 
 def _client(server, project, database="(default)"):
-    m = server.wait_for_line(READY, timeout=30)
-    os.environ["FIRESTORE_EMULATOR_HOST"] = f"{m.group(1)}:{m.group(2)}"
+    os.environ["FIRESTORE_EMULATOR_HOST"] = hearth_firestore.wait_ready(server)
     return firestore.Client(project=project, database=database)
 
 

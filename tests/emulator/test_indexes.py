@@ -8,7 +8,6 @@ google-cloud-firestore plus the emulator's HTTP endpoint
 from __future__ import annotations
 
 import json
-import sys
 import urllib.request
 import uuid
 from typing import Iterator
@@ -18,9 +17,7 @@ from google.api_core import exceptions
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
-from tests.support.processes import ROOT, run_server
-
-READY = r"Firestore emulator listening on (\S+):(\d+)"
+from devstack import firestore as hearth_firestore
 
 THREADS_BY_STATUS_AND_TIME = {
     "indexes": [
@@ -39,10 +36,8 @@ THREADS_BY_STATUS_AND_TIME = {
 
 @pytest.fixture(scope="module")
 def own_emulator() -> Iterator[str]:
-    args = [sys.executable, "-m", "firestore_emulator", "--host", "127.0.0.1", "--port", "0"]
-    with run_server(args, env={"PYTHONPATH": str(ROOT / "emulator")}) as server:
-        match = server.wait_for_line(READY, timeout=30)
-        yield f"{match.group(1)}:{match.group(2)}"
+    with hearth_firestore.running() as host:
+        yield host
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ These start their own emulator processes, so they run only against the project's
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import time
 import urllib.request
@@ -14,14 +13,12 @@ import pytest
 from google.api_core import exceptions
 from google.cloud import firestore
 
-from tests.support.processes import ROOT, free_port, run_server, stop_group
-
-READY = r"Firestore emulator listening on (\S+):(\d+)"
+from devstack import firestore as hearth_firestore
+from tests.support.processes import free_port, stop_group
 
 
 def _start(args, env=None):
-    cmd = [sys.executable, "-m", "firestore_emulator", *args]
-    return run_server(cmd, env={"PYTHONPATH": str(ROOT / "emulator"), **(env or {})})
+    return hearth_firestore.start(*args, env=env)
 
 
 @pytest.fixture
@@ -30,8 +27,7 @@ def own_host(monkeypatch):
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "unset")
 
     def use(server):
-        m = server.wait_for_line(READY, timeout=30)
-        host = f"{m.group(1)}:{m.group(2)}"
+        host = hearth_firestore.wait_ready(server)
         monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", host)
         return host
 

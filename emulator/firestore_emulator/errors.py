@@ -40,3 +40,11 @@ class DeadlineExceeded(EmulatorError):
 
 class Unimplemented(EmulatorError):
     code = grpc.StatusCode.UNIMPLEMENTED
+
+
+class ResourceExhausted(EmulatorError):
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+class Internal(EmulatorError):
+    code = grpc.StatusCode.INTERNAL

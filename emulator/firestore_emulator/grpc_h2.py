@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional
 import grpc
 from hpack.exceptions import HPACKError
 
-from .errors import EmulatorError
+from .errors import EmulatorError, Internal, ResourceExhausted, Unimplemented
 from .hpack_decoder import Decoder
 
 log = logging.getLogger("firestore_emulator")
@@ -393,19 +393,19 @@ class GrpcConnection:
         """The one request message of a unary or server-streaming call, decompressed."""
         body = stream.body
         if len(body) < 5 or int.from_bytes(body[1:5], "big") != len(body) - 5:
-            raise _Internal("a unary or server-streaming call takes exactly one request message")
+            raise Internal("a unary or server-streaming call takes exactly one request message")
         compressed = body[0]
         data = bytes(body[5:])
         if compressed:
             if stream.encoding != b"gzip":
-                raise _Unimplemented(f"grpc-encoding {stream.encoding.decode(errors='replace')} is not supported")
+                raise Unimplemented(f"grpc-encoding {stream.encoding.decode(errors='replace')} is not supported")
             try:
                 inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
                 data = inflater.decompress(data, MAX_REQUEST + 1)
             except zlib.error:
-                raise _Internal("the request message is not valid gzip") from None
+                raise Internal("the request message is not valid gzip") from None
             if len(data) > MAX_REQUEST:
-                raise _ResourceExhausted("the decompressed request is larger than the emulator accepts")
+                raise ResourceExhausted("the decompressed request is larger than the emulator accepts")
         return data
 
     async def _run(self, stream: _Stream, kind: int, fn: Callable, request: Any) -> None:
@@ -545,15 +545,3 @@ class _Resume:
 
 async def _resume(coro, first):
     return await _Resume(coro, first)
-
-
-class _Unimplemented(EmulatorError):
-    code = grpc.StatusCode.UNIMPLEMENTED
-
-
-class _Internal(EmulatorError):
-    code = grpc.StatusCode.INTERNAL
-
-
-class _ResourceExhausted(EmulatorError):
-    code = grpc.StatusCode.RESOURCE_EXHAUSTED

@@ -1,9 +1,11 @@
 """Bookmarks: a private reading list under users/{uid}/bookmarks, readable only by its owner."""
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
+from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from . import serialize, store, threads, validation
@@ -12,15 +14,18 @@ from .pagination import DESC, page
 
 
 def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
-    """Bookmark a visible thread; bookmarking it again keeps the first time."""
-    ref = store.bookmarks(db, caller.uid).document(tid)
+    """Bookmark a visible thread; bookmarking it again keeps the first time.
 
-    def fn(tx: firestore.Transaction) -> None:
-        threads.read_visible(tx, db, tid)
-        if not ref.get(transaction=tx).exists:
-            tx.create(ref, {"threadId": tid, "createdAt": now})
-
-    store.run_transaction(db, fn)
+    No transaction: it would lock the thread, which everyone writes. The thread and the bookmark
+    are read in one batch, and the bookmark is created only where none exists.
+    """
+    validation.doc_id(tid, "thread")
+    thread_ref, ref = store.thread(db, tid), store.bookmarks(db, caller.uid).document(tid)
+    got = store.read_all(None, db, [thread_ref, ref])
+    threads.visible(got[thread_ref.path])
+    if not got[ref.path].exists:
+        with contextlib.suppress(AlreadyExists):  # a concurrent request of the caller's made it first
+            ref.create({"threadId": tid, "createdAt": now})
     return {"threadId": tid, "bookmarked": True}
 
 

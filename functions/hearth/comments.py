@@ -1,22 +1,28 @@
 """Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
 from __future__ import annotations
 
+import functools
+import re
 from datetime import datetime
 from typing import Any, Iterable
 
+from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from . import ranking, render, serialize, store, threads, users, validation
 from .auth import Caller
 from .deps import Config
-from .errors import Forbidden, NotFound
+from .errors import Busy, Forbidden, NotFound
 from .pagination import ASC, DESC, Order, page
 from .ratelimit import reserve
 
 MAX_DEPTH = 3
-# Each root comment remembers its first replies, so a page of roots and their replies costs
-# one query and one batched read, whatever the number of replies.
+# A page of roots comes with each root's first replies, in one query and one batched read. The
+# first PREVIEW_REPLIES replies under a root (any depth) get predictable ids, "{rootId}-{n}" for
+# the n-th: a reader asks for exactly those documents, and a writer claims a slot without
+# reading the root (see claim_order).
 PREVIEW_REPLIES = 5
+PREVIEW_ID_RE = re.compile(r"(?P<root>[A-Za-z0-9]+)-(?P<slot>[1-9][0-9]*)")
 SORTS: dict[str, list[Order]] = {
     "top": [("score", DESC), ("createdAt", DESC)],
     "new": [("createdAt", DESC)],
@@ -38,9 +44,89 @@ def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str,
     return {"parentId": parent_id, "rootId": root_id, "depth": depth + 1}
 
 
+def preview_id(root_id: str, slot: int) -> str:
+    """The id of the slot-th reply (1-based) under a root, while slot <= PREVIEW_REPLIES."""
+    return f"{root_id}-{slot}"
+
+
+def preview_root(cid: str) -> str | None:
+    """The root a preview reply's id names; None for any other comment id."""
+    match = PREVIEW_ID_RE.fullmatch(cid)
+    return match["root"] if match and int(match["slot"]) <= PREVIEW_REPLIES else None
+
+
+def preview_ids(root_id: str, root: dict[str, Any]) -> list[str]:
+    """The ids of a root's preview replies: they all exist, since the slots fill in order."""
+    return [preview_id(root_id, n) for n in range(1, min(PREVIEW_REPLIES, int(root.get("descendantCount", 0))) + 1)]
+
+
+def claim_order(known_replies: int | None) -> list[int | None]:
+    """The preview slots a new reply tries in turn, then None (an ordinary id).
+
+    known_replies: the root's descendantCount as read before the write (it only grows), or None
+    when the root's slots are known to be full. The reply is created with tx.create in the same
+    commit that increments descendantCount, so slot n exists exactly when descendantCount >= n: a
+    reply that loses a slot to a concurrent one (AlreadyExists) tries the next. Nobody ever
+    reads a slot in a transaction, so claiming never waits on a lock.
+    """
+    if known_replies is None:
+        return [None]
+    return [*range(known_replies + 1, PREVIEW_REPLIES + 1), None]
+
+
+def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The increments a new reply makes, by comment id: its direct parent's and its root's counters.
+
+    One write per document: the direct parent and the root may be the same comment.
+    """
+    changes: dict[str, dict[str, Any]] = {}
+    if where["parentId"] is not None:
+        changes[where["parentId"]] = {
+            "replyCount": firestore.Increment(1),
+            "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY),
+        }
+    if where["rootId"] is not None:
+        changes.setdefault(where["rootId"], {})["descendantCount"] = firestore.Increment(1)
+    return changes
+
+
+def _hangs_from(db: firestore.Client, tid: str, parent_id: str | None) -> tuple[dict[str, Any], dict[str, Any] | None,
+                                                                               int | None]:
+    """(thread, parent, root's descendantCount or None when its preview slots are full), read in one batch.
+
+    Outside the transaction: the thread's visibility and lock, and the parent's place in the tree,
+    may be checked a moment early, and reading them in it would queue this write behind
+    everyone else's on the same thread.
+    """
+    thread_ref = store.thread(db, tid)
+    parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
+    # A reply to a preview reply names its root; read it in the same batch, for its count.
+    root_id = preview_root(parent_id) if parent_id is not None else None
+    root_ref = store.comment(db, tid, root_id) if root_id is not None else None
+    got = store.read_all(None, db, [r for r in (thread_ref, parent_ref, root_ref) if r is not None])
+    thread = threads.visible(got[thread_ref.path])
+    if parent_ref is None:
+        return thread, None, None
+    if not got[parent_ref.path].exists:
+        raise NotFound("parent comment not found", field="parentId")
+    parent = got[parent_ref.path].to_dict()
+    if int(parent.get("depth", 1)) == 1:
+        root: dict[str, Any] | None = parent
+    elif root_ref is not None and parent.get("rootId") == root_id and got[root_ref.path].exists:
+        root = got[root_ref.path].to_dict()
+    else:
+        # Not a preview reply, so it was written after its root's slots had filled: they still are.
+        root = None
+    return thread, parent, int(root.get("descendantCount", 0)) if root is not None else None
+
+
 def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
            config: Config) -> dict[str, Any]:
-    """Post a comment or reply; counters on the thread, parent, root and author move with it."""
+    """Post a comment or reply: counters on the thread, parent, root and author move by increments.
+
+    The transaction reads only the caller's own documents (profile, rate window), so a burst of
+    comments on one thread never queues on a lock.
+    """
     data = validation.json_object(data)
     validation.only_fields(data, CREATE_FIELDS)
     body = validation.body(data.get("body"))
@@ -50,39 +136,22 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             raise validation.Invalid("parentId must be a string", field="parentId")
         validation.doc_id(parent_id, "parent comment")
     validation.doc_id(tid, "thread")
-    ref = store.comments(db, tid).document()
-    thread_ref, user_ref, rate_ref = store.thread(db, tid), store.user(db, caller.uid), store.rate_state(db, caller.uid)
-    parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
+    thread, parent, known_replies = _hangs_from(db, tid, parent_id)
+    if thread.get("locked") and not caller.is_moderator:
+        raise Forbidden("this thread is locked")
+    where = placement(parent_id, parent)
+    body_html = render.markdown_to_html(body)
+    user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
 
-    def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        got = store.read_all(tx, db, [thread_ref, user_ref, rate_ref, *([parent_ref] if parent_ref else [])])
-        thread = threads.visible(got[thread_ref.path])
-        if thread.get("locked") and not caller.is_moderator:
-            raise Forbidden("this thread is locked")
-        parent = None
-        if parent_ref is not None:
-            if not got[parent_ref.path].exists:
-                raise NotFound("parent comment not found", field="parentId")
-            parent = got[parent_ref.path].to_dict()
-        where = placement(parent_id, parent)
-        # The comment the new one hangs from (for a reply below depth 3, its parent's parent)
-        # and the root of its tree: both are read, in one more round trip at most, so their
-        # counters move exactly.
-        known = {parent_id: parent} if parent_id is not None else {}
-        wanted = [c for c in dict.fromkeys((where["parentId"], where["rootId"])) if c is not None and c not in known]
-        for snap in store.read_all(tx, db, [store.comment(db, tid, c) for c in wanted]).values():
-            if not snap.exists:
-                raise NotFound("comment not found")
-            known[snap.id] = snap.to_dict()
-        direct, root = known.get(where["parentId"]), known.get(where["rootId"])
+    def fn(tx: firestore.Transaction, ref: firestore.DocumentReference) -> dict[str, Any]:
+        got = store.read_all(tx, db, [user_ref, rate_ref])
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
         rate = reserve(got[rate_ref.path], now, config.comment_limit)
-
         doc = {
             "threadId": tid,
             **where,
             "body": body,
-            "bodyHtml": render.markdown_to_html(body),
+            "bodyHtml": body_html,
             "author": users.author_snapshot(caller.uid, profile),
             "createdAt": now,
             "editedAt": None,
@@ -90,34 +159,38 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             "score": 0,
             "replyCount": 0,
             "descendantCount": 0,
-            "replyPreviewIds": [],
             "status": "visible",
         }
         users.write_profile(tx, db, caller, profile, now, commentCount=1)
-        tx.set(store.rate_state(db, caller.uid), rate, merge=True)
+        tx.set(rate_ref, rate, merge=True)
         tx.create(ref, doc)
-        thread_changes = {"commentCount": thread.get("commentCount", 0) + 1, "lastActivityAt": now}
-        tx.update(store.thread(db, tid), {**thread_changes, "score": threads.rescore({**thread, **thread_changes})})
-        # One write per document: the direct parent and the root may be the same comment.
-        updates: dict[str, dict[str, Any]] = {}
-        if direct is not None:
-            replies = direct.get("replyCount", 0) + 1
-            updates[where["parentId"]] = {"replyCount": replies, "score": rescore({**direct, "replyCount": replies})}
-        if root is not None:
-            root_changes = updates.setdefault(where["rootId"], {})
-            root_changes["descendantCount"] = root.get("descendantCount", 0) + 1
-            if len(root.get("replyPreviewIds", [])) < PREVIEW_REPLIES:
-                root_changes["replyPreviewIds"] = firestore.ArrayUnion([ref.id])
-        for cid, changes in updates.items():
+        # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
+        # only moves forward, since commits to one document are ordered.
+        tx.update(store.thread(db, tid), {
+            "commentCount": firestore.Increment(1),
+            "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
+            "lastActivityAt": firestore.SERVER_TIMESTAMP,
+        })
+        for cid, changes in counter_changes(where).items():
             tx.update(store.comment(db, tid, cid), changes)
         return doc
 
-    stored = store.run_transaction(db, fn)
+    slots = iter(claim_order(known_replies) if where["rootId"] is not None else [None])
+    slot = next(slots)
+    for _ in range(PREVIEW_REPLIES + 2):
+        ref = (store.comment(db, tid, preview_id(where["rootId"], slot)) if slot is not None
+               else store.comments(db, tid).document())
+        try:
+            stored = store.run_transaction(db, functools.partial(fn, ref=ref))
+            break
+        except AlreadyExists:
+            # A concurrent reply took the slot; or else a concurrent first request of the caller's
+            # made their profile, and the same slot is tried again.
+            if slot is not None and ref.get().exists:
+                slot = next(slots)
+    else:
+        raise Busy("the forum is busy with this comment's thread right now; try again in a moment")
     return {**serialize.comment(ref.id, stored), "myReactions": [], "replies": [], "moreReplies": False}
-
-
-def rescore(comment: dict[str, Any]) -> int:
-    return ranking.comment_score(comment.get("reactionCounts") or {}, int(comment.get("replyCount", 0)))
 
 
 def shown(data: dict[str, Any]) -> bool:
@@ -159,12 +232,13 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("depth", "==", 1))
     snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], size, cursor)
     roots = [(s.id, s.to_dict()) for s in snaps]
-    preview_ids = [rid for _, data in roots for rid in data.get("replyPreviewIds", [])]
-    refs = [store.comment(db, tid, rid) for rid in preview_ids]
+    previews = {cid: preview_ids(cid, data) for cid, data in roots}
+    reply_ids = [rid for ids in previews.values() for rid in ids]
+    refs = [store.comment(db, tid, rid) for rid in reply_ids]
     if not snaps:
         refs.append(store.thread(db, tid))  # an empty page must still tell a missing thread apart
     if caller:
-        ids = [cid for cid, _ in roots] + preview_ids
+        ids = [cid for cid, _ in roots] + reply_ids
         refs += [store.reaction(store.comment(db, tid, cid), caller.uid) for cid in ids]
     found = _batch(db, refs)
     if not snaps and not found[store.thread(db, tid).path].exists:
@@ -174,11 +248,12 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
         if not shown(data):
             continue
         root = serialize.comment(cid, data)
-        previews = [found.get(store.comment(db, tid, rid).path) for rid in data.get("replyPreviewIds", [])]
-        replies = [serialize.comment(s.id, s.to_dict()) for s in previews if s and s.exists and shown(s.to_dict())]
+        snaps_of_replies = [found.get(store.comment(db, tid, rid).path) for rid in previews[cid]]
+        replies = [serialize.comment(s.id, s.to_dict()) for s in snaps_of_replies
+                   if s and s.exists and shown(s.to_dict())]
         _with_reactions(tid, [root, *replies], found, db, caller)
         root["replies"] = nest(cid, replies)
-        root["moreReplies"] = root["descendantCount"] > len(data.get("replyPreviewIds", []))
+        root["moreReplies"] = root["descendantCount"] > len(previews[cid])
         items.append(root)
     return {"items": items, "nextCursor": next_cursor}
 
@@ -204,56 +279,66 @@ def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id:
     return {"items": items, "nextCursor": next_cursor}
 
 
-def read_visible(tx: firestore.Transaction, db: firestore.Client, tid: str,
-                 cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(thread, comment), both visible, read in one round trip; NotFound otherwise."""
+def read_visible(db: firestore.Client, tid: str, cid: str) -> tuple[dict[str, Any], firestore.DocumentSnapshot]:
+    """(thread, comment snapshot), both visible, read in one batch outside any transaction; NotFound otherwise."""
     validation.doc_id(tid, "thread")
     validation.doc_id(cid, "comment")
     thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
-    got = store.read_all(tx, db, [thread_ref, comment_ref])
+    got = store.read_all(None, db, [thread_ref, comment_ref])
     thread = threads.visible(got[thread_ref.path])
-    snap = got[comment_ref.path]
+    visible(got[comment_ref.path])
+    return thread, got[comment_ref.path]
+
+
+def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
+    """The data of a comment snapshot, or NotFound if it does not exist or is deleted."""
     if not snap.exists or snap.get("status") == DELETED:
         raise NotFound("comment not found")
-    return thread, snap.to_dict()
+    return snap.to_dict()
 
 
-def _read_own(tx: firestore.Transaction, db: firestore.Client, caller: Caller, tid: str,
-              cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(thread, comment) for a change by caller, who must be the author or a moderator."""
-    thread, data = read_visible(tx, db, tid, cid)
-    threads.require_owner(caller, data.get("author"), "comment")
-    return thread, data
+def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> firestore.DocumentSnapshot:
+    """The comment, for a change by caller, who must be the author or a moderator (authors never change)."""
+    _, snap = read_visible(db, tid, cid)
+    threads.require_owner(caller, snap.to_dict().get("author"), "comment")
+    return snap
 
 
 def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, now: datetime) -> dict[str, Any]:
-    """Edit a comment's body (author or moderator); marks it edited."""
+    """Edit a comment's body (author or moderator); marks it edited.
+
+    One update of fields that only edits write, after a plain read: no transaction, so no lock
+    that reactions and replies to the comment would wait on.
+    """
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
-
-    def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        _, current = _read_own(tx, db, caller, tid, cid)
-        changes = {"body": body, "bodyHtml": render.markdown_to_html(body), "editedAt": now}
-        tx.update(store.comment(db, tid, cid), changes)
-        return {**current, **changes}
-
-    return serialize.comment(cid, store.run_transaction(db, fn))
+    snap = _read_own(db, caller, tid, cid)
+    changes = {"body": body, "bodyHtml": render.markdown_to_html(body), "editedAt": now}
+    snap.reference.update(changes)
+    return serialize.comment(cid, {**snap.to_dict(), **changes})
 
 
 def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: datetime) -> None:
-    """Soft delete: the text goes, a tombstone stays so replies keep their place; counts drop."""
+    """Soft delete: the text goes, a tombstone stays so replies keep their place; counts drop.
 
-    def fn(tx: firestore.Transaction) -> None:
-        thread, current = _read_own(tx, db, caller, tid, cid)
-        tx.update(store.comment(db, tid, cid), {
-            "status": DELETED, "body": "", "bodyHtml": "", "deletedAt": now,
+    The comment's status decides whether the counts move (deleting twice must not count twice),
+    and others write the comment too (reactions, replies), so the tombstone is written only if
+    the comment is unchanged since it was read; the thread's counters move by increments.
+    """
+
+    def attempt() -> None:
+        snap = _read_own(db, caller, tid, cid)
+        batch = db.batch()
+        batch.update(snap.reference, {"status": DELETED, "body": "", "bodyHtml": "", "deletedAt": now},
+                     option=store.unchanged_since(db, snap))
+        batch.update(store.thread(db, tid), {
+            "commentCount": firestore.Increment(-1),
+            "score": firestore.Increment(-ranking.THREAD_POINTS_PER_COMMENT),
         })
-        count = max(0, thread.get("commentCount", 0) - 1)
-        tx.update(store.thread(db, tid), {"commentCount": count,
-                                          "score": threads.rescore({**thread, "commentCount": count})})
-        author_uid = (current.get("author") or {}).get("uid")
+        author_uid = (snap.to_dict().get("author") or {}).get("uid")
         if author_uid:
-            tx.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+            batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+        batch.commit()
 
-    store.run_transaction(db, fn)
+    store.retry_while_changed(attempt)

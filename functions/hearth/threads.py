@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from google.cloud import firestore
 
-from . import ranking, render, serialize, store, users, validation
+from . import render, serialize, store, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, Invalid, NotFound
@@ -23,16 +23,18 @@ VISIBLE = "visible"
 DELETED = "deleted"
 
 
-def content_fields(title: str, body: str) -> dict[str, Any]:
+def body_fields(body: str) -> dict[str, Any]:
+    """The markdown source and what is rendered from it."""
     body_html = render.markdown_to_html(body)
-    return {"title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html)}
+    return {"body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html)}
 
 
 def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config) -> dict[str, Any]:
     data = validation.json_object(data)
     validation.only_fields(data, CREATE_FIELDS)
     doc = {
-        **content_fields(validation.title(data.get("title")), validation.body(data.get("body"))),
+        "title": validation.title(data.get("title")),
+        **body_fields(validation.body(data.get("body"))),
         "tags": validation.tags(data.get("tags")),
         "createdAt": now,
         "editedAt": None,
@@ -122,10 +124,12 @@ def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]
     }
 
 
-def read_visible(tx: firestore.Transaction | None, db: firestore.Client, tid: str) -> dict[str, Any]:
-    """A thread that is not deleted, read in tx; NotFound otherwise."""
+def read_visible(db: firestore.Client, tid: str) -> firestore.DocumentSnapshot:
+    """A thread that is not deleted, read outside any transaction; NotFound otherwise."""
     validation.doc_id(tid, "thread")
-    return visible(store.thread(db, tid).get(transaction=tx))
+    snap = store.thread(db, tid).get()
+    visible(snap)
+    return snap
 
 
 def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
@@ -151,38 +155,44 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
             raise Forbidden("only a moderator may lock or unlock a thread")
         if not isinstance(data["locked"], bool):
             raise Invalid("locked must be true or false", field="locked")
-
-    def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        current = read_visible(tx, db, tid)
-        require_owner(caller, current.get("author"), "thread")
-        changes: dict[str, Any] = {}
-        if data.keys() & set(CREATE_FIELDS):
-            title = validation.title(data["title"]) if "title" in data else current["title"]
-            body = validation.body(data["body"]) if "body" in data else current["body"]
-            changes.update(content_fields(title, body), editedAt=now)
-            if "tags" in data:
-                changes["tags"] = validation.tags(data["tags"])
-        if "locked" in data:
-            changes["locked"] = data["locked"]
-        tx.update(store.thread(db, tid), changes)
-        return {**current, **changes}
-
-    return serialize.thread(tid, store.run_transaction(db, fn))
+    changes: dict[str, Any] = {}
+    if "title" in data:
+        changes["title"] = validation.title(data["title"])
+    if "body" in data:
+        changes.update(body_fields(validation.body(data["body"])))
+    if "tags" in data:
+        changes["tags"] = validation.tags(data["tags"])
+    if changes:
+        changes["editedAt"] = now
+    if "locked" in data:
+        changes["locked"] = data["locked"]
+    # A thread takes everyone's comments and reactions, so an edit reads it outside any
+    # transaction and writes only the fields it changes, which no other write touches: one
+    # update, that queues nobody's write behind a lock.
+    snap = read_visible(db, tid)
+    current = snap.to_dict()
+    require_owner(caller, current.get("author"), "thread")
+    snap.reference.update(changes)
+    return serialize.thread(tid, {**current, **changes})
 
 
 def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> None:
-    """Soft delete: the thread becomes a tombstone and leaves the lists; its comments stay."""
+    """Soft delete: the thread becomes a tombstone and leaves the lists; its comments stay.
 
-    def fn(tx: firestore.Transaction) -> None:
-        current = read_visible(tx, db, tid)
+    Its status decides whether the author's count drops (deleting twice must not count twice),
+    and everyone writes the thread, so the tombstone is written only if the thread is unchanged
+    since it was read (no lock held that their writes would wait on).
+    """
+
+    def attempt() -> None:
+        snap = read_visible(db, tid)
+        current = snap.to_dict()
         require_owner(caller, current.get("author"), "thread")
+        batch = db.batch()
+        batch.update(snap.reference, {"status": DELETED, "deletedAt": now}, option=store.unchanged_since(db, snap))
         author_uid = (current.get("author") or {}).get("uid")
-        tx.update(store.thread(db, tid), {"status": DELETED, "deletedAt": now})
         if author_uid:
-            tx.update(store.user(db, author_uid), {"threadCount": firestore.Increment(-1)})
+            batch.update(store.user(db, author_uid), {"threadCount": firestore.Increment(-1)})
+        batch.commit()
 
-    store.run_transaction(db, fn)
-
-
-def rescore(thread: dict[str, Any]) -> int:
-    return ranking.thread_score(thread.get("reactionCounts") or {}, int(thread.get("commentCount", 0)))
+    store.retry_while_changed(attempt)

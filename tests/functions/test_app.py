@@ -9,6 +9,7 @@ from flask import Flask
 from hearth.app import create_app
 from hearth.deps import Config, Deps, utc_now
 from hearth.openapi import openapi_document
+from tests.support.wire import ScriptedApi, scripted_client
 
 
 class ExplodingDb:
@@ -90,3 +91,22 @@ def test_oversized_bodies_are_413(app):
                                       headers={"Authorization": "Bearer u1"})
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_contention_that_outlasts_every_retry_is_503_busy_with_retry_after(monkeypatch):
+    """The SDK's own transaction runner gives up (ValueError from Aborted): the answer is 503, never 500."""
+    from google.api_core.exceptions import Aborted
+
+    from hearth import store
+
+    monkeypatch.setattr(store.time, "sleep", lambda seconds: None)
+
+    def aborted(request):
+        raise Aborted("Transaction lock timeout")
+
+    db = scripted_client(ScriptedApi({"threads/t1": {"status": "visible"}}, aborted))
+    client = create_app(Deps(db=db, verify_token=_verify, config=Config(), clock=utc_now)).test_client()
+    response = client.put("/api/threads/t1/reactions/like", headers={"Authorization": "Bearer u1"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "busy"

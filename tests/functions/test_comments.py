@@ -1,4 +1,18 @@
-from hearth.comments import nest, placement, shown
+import pytest
+from google.cloud import firestore
+
+from hearth.comments import (
+    PREVIEW_REPLIES,
+    claim_order,
+    counter_changes,
+    nest,
+    placement,
+    preview_id,
+    preview_ids,
+    preview_root,
+    shown,
+)
+from hearth.reactions import counter_changes as reaction_changes
 
 
 def test_a_comment_without_parent_is_a_root():
@@ -36,3 +50,50 @@ def test_deleted_comments_stay_only_while_replies_hang_from_them():
     assert shown({"status": "deleted", "replyCount": 1})
     assert shown({"status": "deleted", "descendantCount": 2})
     assert not shown({"status": "deleted", "replyCount": 0, "descendantCount": 0})
+
+
+def test_preview_replies_have_ids_that_name_their_root_and_slot():
+    assert preview_id("AbC123xyz", 2) == "AbC123xyz-2"
+    assert preview_root("AbC123xyz-2") == "AbC123xyz"
+
+
+@pytest.mark.parametrize("cid", ["AbC123xyz", f"AbC123xyz-{PREVIEW_REPLIES + 1}", "AbC123xyz-0", "-1", "a-b-1x"])
+def test_other_comment_ids_name_no_root(cid):
+    assert preview_root(cid) is None
+
+
+@pytest.mark.parametrize("descendants, expected", [(0, []), (2, ["r-1", "r-2"]), (40, [f"r-{n}" for n in range(1, 6)])])
+def test_a_root_previews_as_many_replies_as_it_has_up_to_five(descendants, expected):
+    assert preview_ids("r", {"descendantCount": descendants}) == expected
+
+
+def test_a_reply_tries_the_slots_after_the_replies_it_knows_of_then_an_ordinary_id():
+    assert claim_order(0) == [1, 2, 3, 4, 5, None]
+    assert claim_order(3) == [4, 5, None]
+    assert claim_order(PREVIEW_REPLIES) == [None]
+    assert claim_order(None) == [None]
+
+
+def test_a_root_comment_moves_no_comment_counters():
+    assert counter_changes({"parentId": None, "rootId": None, "depth": 1}) == {}
+
+
+def test_a_reply_to_a_root_moves_its_replies_score_and_descendants_in_one_write():
+    assert counter_changes({"parentId": "r", "rootId": "r", "depth": 2}) == {
+        "r": {"replyCount": firestore.Increment(1), "score": firestore.Increment(1),
+              "descendantCount": firestore.Increment(1)},
+    }
+
+
+def test_a_deep_reply_moves_its_parent_and_its_root_apart():
+    assert counter_changes({"parentId": "c2", "rootId": "r", "depth": 3}) == {
+        "c2": {"replyCount": firestore.Increment(1), "score": firestore.Increment(1)},
+        "r": {"descendantCount": firestore.Increment(1)},
+    }
+
+
+@pytest.mark.parametrize("on, step", [(True, 1), (False, -1)])
+def test_a_reaction_moves_its_count_and_the_score_by_one(on, step):
+    assert reaction_changes("fire", on) == {
+        "reactionCounts.fire": firestore.Increment(step), "score": firestore.Increment(step),
+    }

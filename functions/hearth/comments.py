@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import functools
+import random
 import re
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
@@ -18,9 +19,9 @@ from .ratelimit import reserve
 
 MAX_DEPTH = 3
 # A page of roots comes with each root's first replies, in one query and one batched read. The
-# first PREVIEW_REPLIES replies under a root (any depth) get predictable ids, "{rootId}-{n}" for
-# the n-th: a reader asks for exactly those documents, and a writer claims a slot without
-# reading the root (see claim_order).
+# first PREVIEW_REPLIES replies under a root (any depth) take the ids "{rootId}-1".."{rootId}-5"
+# (preview slots): a reader asks for exactly those documents, and a writer claims one without
+# reading the root (see first_slot and free_slot).
 PREVIEW_REPLIES = 5
 PREVIEW_ID_RE = re.compile(r"(?P<root>[A-Za-z0-9]+)-(?P<slot>[1-9][0-9]*)")
 SORTS: dict[str, list[Order]] = {
@@ -56,22 +57,37 @@ def preview_root(cid: str) -> str | None:
 
 
 def preview_ids(root_id: str, root: dict[str, Any]) -> list[str]:
-    """The ids of a root's preview replies: they all exist, since the slots fill in order."""
-    return [preview_id(root_id, n) for n in range(1, min(PREVIEW_REPLIES, int(root.get("descendantCount", 0))) + 1)]
+    """The ids of a root's preview slots, once it has a reply (min(5, descendantCount) of them are taken)."""
+    if int(root.get("descendantCount", 0)) == 0:
+        return []
+    return [preview_id(root_id, n) for n in range(1, PREVIEW_REPLIES + 1)]
 
 
-def claim_order(known_replies: int | None) -> list[int | None]:
-    """The preview slots a new reply tries in turn, then None (an ordinary id).
+def first_slot(known_replies: int | None, choose: Callable[[list[int]], int] = random.choice) -> int | None:
+    """The preview slot a new reply tries first; None (an ordinary id) once the root's slots are full.
 
     known_replies: the root's descendantCount as read before the write (it only grows), or None
-    when the root's slots are known to be full. The reply is created with tx.create in the same
-    commit that increments descendantCount, so slot n exists exactly when descendantCount >= n: a
-    reply that loses a slot to a concurrent one (AlreadyExists) tries the next. Nobody ever
-    reads a slot in a transaction, so claiming never waits on a lock.
+    when its slots are known to be full. A reply is created with tx.create in the same commit that
+    increments descendantCount, and gives up claiming a slot only once all are taken, so a root
+    with n replies has min(n, 5) slots taken: the first n, unless replies raced for them. The
+    first try is at random among those after n, so a burst of replies spreads over the free slots.
     """
-    if known_replies is None:
-        return [None]
-    return [*range(known_replies + 1, PREVIEW_REPLIES + 1), None]
+    if known_replies is None or known_replies >= PREVIEW_REPLIES:
+        return None
+    return free_slot(set(range(1, known_replies + 1)), choose)
+
+
+def free_slot(taken: set[int], choose: Callable[[list[int]], int] = random.choice) -> int | None:
+    """A preview slot not in taken, picked by choose (at random), or None when all are taken."""
+    free = [n for n in range(1, PREVIEW_REPLIES + 1) if n not in taken]
+    return choose(free) if free else None
+
+
+def taken_slots(db: firestore.Client, tid: str, root_id: str) -> set[int]:
+    """The preview slots of a root that replies hold, in one batched read."""
+    refs = {n: store.comment(db, tid, preview_id(root_id, n)) for n in range(1, PREVIEW_REPLIES + 1)}
+    got = store.read_all(None, db, list(refs.values()))
+    return {n for n, ref in refs.items() if got[ref.path].exists}
 
 
 def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -175,8 +191,9 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             tx.update(store.comment(db, tid, cid), changes)
         return doc
 
-    slots = iter(claim_order(known_replies) if where["rootId"] is not None else [None])
-    slot = next(slots)
+    # Nobody reads a slot in a transaction: a reply creates it blind, and a concurrent reply that
+    # took it first makes the commit fail (AlreadyExists), so claiming never waits on a lock.
+    slot = first_slot(known_replies) if where["rootId"] is not None else None
     for _ in range(PREVIEW_REPLIES + 2):
         ref = (store.comment(db, tid, preview_id(where["rootId"], slot)) if slot is not None
                else store.comments(db, tid).document())
@@ -184,10 +201,10 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             stored = store.run_transaction(db, functools.partial(fn, ref=ref))
             break
         except AlreadyExists:
-            # A concurrent reply took the slot; or else a concurrent first request of the caller's
-            # made their profile, and the same slot is tried again.
-            if slot is not None and ref.get().exists:
-                slot = next(slots)
+            # Concurrent replies took the slot (or a concurrent first request of the caller's made
+            # their profile): see which slots are taken now and try a free one.
+            if slot is not None:
+                slot = free_slot(taken_slots(db, tid, where["rootId"]))
     else:
         raise Busy("the forum is busy with this comment's thread right now; try again in a moment")
     return {**serialize.comment(ref.id, stored), "myReactions": [], "replies": [], "moreReplies": False}
@@ -248,12 +265,12 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
         if not shown(data):
             continue
         root = serialize.comment(cid, data)
-        snaps_of_replies = [found.get(store.comment(db, tid, rid).path) for rid in previews[cid]]
-        replies = [serialize.comment(s.id, s.to_dict()) for s in snaps_of_replies
-                   if s and s.exists and shown(s.to_dict())]
+        taken = [s for s in (found.get(store.comment(db, tid, rid).path) for rid in previews[cid]) if s and s.exists]
+        taken.sort(key=lambda s: (s.get("createdAt"), s.id))  # slots are claimed in any order
+        replies = [serialize.comment(s.id, s.to_dict()) for s in taken if shown(s.to_dict())]
         _with_reactions(tid, [root, *replies], found, db, caller)
         root["replies"] = nest(cid, replies)
-        root["moreReplies"] = root["descendantCount"] > len(previews[cid])
+        root["moreReplies"] = root["descendantCount"] > len(taken)
         items.append(root)
     return {"items": items, "nextCursor": next_cursor}
 

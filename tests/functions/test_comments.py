@@ -3,8 +3,9 @@ from google.cloud import firestore
 
 from hearth.comments import (
     PREVIEW_REPLIES,
-    claim_order,
     counter_changes,
+    first_slot,
+    free_slot,
     nest,
     placement,
     preview_id,
@@ -62,16 +63,29 @@ def test_other_comment_ids_name_no_root(cid):
     assert preview_root(cid) is None
 
 
-@pytest.mark.parametrize("descendants, expected", [(0, []), (2, ["r-1", "r-2"]), (40, [f"r-{n}" for n in range(1, 6)])])
-def test_a_root_previews_as_many_replies_as_it_has_up_to_five(descendants, expected):
+@pytest.mark.parametrize("descendants, expected", [(0, []), (2, [f"r-{n}" for n in range(1, 6)]),
+                                                  (40, [f"r-{n}" for n in range(1, 6)])])
+def test_a_root_with_replies_is_read_with_all_five_preview_slots(descendants, expected):
     assert preview_ids("r", {"descendantCount": descendants}) == expected
 
 
-def test_a_reply_tries_the_slots_after_the_replies_it_knows_of_then_an_ordinary_id():
-    assert claim_order(0) == [1, 2, 3, 4, 5, None]
-    assert claim_order(3) == [4, 5, None]
-    assert claim_order(PREVIEW_REPLIES) == [None]
-    assert claim_order(None) == [None]
+def test_a_reply_first_tries_a_slot_after_the_replies_it_knows_of():
+    assert first_slot(0, min) == 1
+    assert first_slot(3, min) == 4 and first_slot(3, max) == 5
+    assert first_slot(PREVIEW_REPLIES, min) is None
+    assert first_slot(40, min) is None
+    assert first_slot(None, min) is None
+
+
+def test_a_reply_that_lost_its_slot_picks_among_the_free_ones_or_takes_an_ordinary_id():
+    seen: list[list[int]] = []
+
+    def choose(free: list[int]) -> int:
+        seen.append(free)
+        return free[-1]
+
+    assert free_slot({1, 2, 4}, choose) == 5 and seen == [[3, 5]]
+    assert free_slot(set(range(1, PREVIEW_REPLIES + 1)), choose) is None
 
 
 def test_a_root_comment_moves_no_comment_counters():

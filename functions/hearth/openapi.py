@@ -64,7 +64,11 @@ def _op(summary: str, responses: dict[str, Any], *, security: list | None = None
 
 REACTION_RESULT = {
     "type": "object",
-    "properties": {"reactionCounts": _ref("ReactionCounts"), "myReactions": {"type": "array", "items": {"type": "string"}}},
+    "properties": {
+        "reactionCounts": {**_ref("ReactionCounts"),
+                           "description": "the target's counts as read just before this change, with it applied"},
+        "myReactions": {"type": "array", "items": {"type": "string"}},
+    },
 }
 BOOKMARK_RESULT = {"type": "object", "properties": {"threadId": {"type": "string"}, "bookmarked": {"type": "boolean"}}}
 

@@ -30,32 +30,37 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
            kind: str, on: bool, now: datetime) -> dict[str, Any]:
     """Add (on) or remove a reaction; idempotent: doing it twice changes nothing the second time.
 
-    context: the target and what it hangs from, read in one batch before the transaction (their
-    visibility may be a moment old); check: given those snapshots, the target's data or a
-    NotFound. The transaction reads only the caller's own reaction document, which decides
-    whether the counts move, so a burst of reactions to one target never queues on a lock. The
-    answer's reactionCounts are the target's as read just before, with this change applied.
+    context: the target and what it hangs from; check: given their snapshots, the target's data
+    or a NotFound. They are read with the caller's reaction document in one batch, outside any
+    transaction. Only the caller's reaction document decides whether the counts move, so the
+    commit is preconditioned on it alone (store.retry_while_changed), and the target's counts move
+    by increments: a burst of reactions to one target never waits on a lock. The answer's
+    reactionCounts are the target's as read just before, with this change applied.
     """
     kind = validation.reaction_type(kind)
     mine_ref = store.reaction(target, caller.uid)
-    current = check(store.read_all(None, db, context))
 
-    def fn(tx: firestore.Transaction) -> tuple[list[str], bool]:
-        mine = types_of(mine_ref.get(transaction=tx))
+    def attempt() -> tuple[dict[str, int], list[str]]:
+        got = store.read_all(None, db, [*context, mine_ref])
+        counts = serialize.counts(check(got).get("reactionCounts"))
+        snap = got[mine_ref.path]
+        mine = types_of(snap)
         if on == (kind in mine):
-            return mine, False
+            return counts, mine
         mine = mine + [kind] if on else [t for t in mine if t != kind]
-        tx.update(target, counter_changes(kind, on))
-        if mine:
-            tx.set(mine_ref, {"uid": caller.uid, "types": mine, "updatedAt": now})
+        batch = db.batch()
+        batch.update(target, counter_changes(kind, on))
+        if not snap.exists:
+            batch.create(mine_ref, {"uid": caller.uid, "types": mine, "updatedAt": now})
+        elif mine:
+            batch.update(mine_ref, {"types": mine, "updatedAt": now}, option=store.unchanged_since(db, snap))
         else:
-            tx.delete(mine_ref)
-        return mine, True
-
-    mine, changed = store.run_transaction(db, fn)
-    counts = serialize.counts(current.get("reactionCounts"))
-    if changed:
+            batch.delete(mine_ref, option=store.unchanged_since(db, snap))
+        batch.commit()
         counts[kind] = max(0, counts[kind] + (1 if on else -1))
+        return counts, mine
+
+    counts, mine = store.retry_while_changed(attempt)
     return {"reactionCounts": counts, "myReactions": serialize.my_reactions({"types": mine})}
 
 

@@ -5,7 +5,7 @@ import random
 import time
 from typing import Any, Callable, Iterator, TypeVar
 
-from google.api_core.exceptions import Aborted, FailedPrecondition, GoogleAPICallError
+from google.api_core.exceptions import Aborted, AlreadyExists, FailedPrecondition, GoogleAPICallError
 from google.cloud import firestore
 
 from .errors import Busy
@@ -110,16 +110,19 @@ def unchanged_since(db: firestore.Client, snap: firestore.DocumentSnapshot) -> A
 
 
 def retry_while_changed(attempt: Callable[[], T]) -> T:
-    """Run attempt (read, decide, commit a batch preconditioned with unchanged_since) until nothing it read
-    changed before its commit; Busy if that never happens.
+    """Run attempt until nothing it read changed before its commit; Busy if that never happens.
 
-    Optimistic concurrency for a write decided by a document others also write (deleting a thread
-    or comment that people react to): unlike a transaction's read, it holds no lock between the
-    read and the commit, so their writes never wait on it.
+    attempt reads (outside any transaction), decides, and commits one batch whose writes to what
+    decided it are preconditioned: an update or delete with unchanged_since, a create where the
+    document was missing. A precondition that fails (FailedPrecondition, AlreadyExists) means a
+    concurrent write got there first, and Aborted that the commit met contention: attempt runs
+    again on fresh reads. Optimistic concurrency:
+    unlike a transaction's read, it holds no lock between the read and the commit, so nobody's
+    write ever waits on it, and it costs two round trips (a batched read and a commit).
     """
     for n in range(UNCHANGED_ATTEMPTS):
         try:
             return attempt()
-        except FailedPrecondition:
+        except (FailedPrecondition, AlreadyExists, Aborted):  # Aborted: contention on a commit
             time.sleep(random.uniform(0, min(0.5, 0.01 * 2**n)))
     raise Busy(BUSY)

@@ -29,7 +29,7 @@ BUDGETS = {
     "GET /me/bookmarks": (2, 21 + 20),
     "POST /threads (first post: makes the profile)": (4, 5),
     "POST /threads/{id}/comments (reply at depth 3)": (4, 6),
-    "PUT /threads/{id}/reactions/{type}": (4, 2),
+    "PUT /threads/{id}/reactions/{type}": (2, 2),
 }
 
 

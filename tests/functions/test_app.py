@@ -93,8 +93,12 @@ def test_oversized_bodies_are_413(app):
     assert response.get_json()["error"]["code"] == "payload_too_large"
 
 
-def test_contention_that_outlasts_every_retry_is_503_busy_with_retry_after(monkeypatch):
-    """The SDK's own transaction runner gives up (ValueError from Aborted): the answer is 503, never 500."""
+@pytest.mark.parametrize("method, path, body", [
+    ("POST", "/api/threads/t1/comments", {"body": "hello"}),  # a transaction: the SDK gives up with a ValueError
+    ("PUT", "/api/threads/t1/reactions/like", None),  # a preconditioned commit
+])
+def test_contention_that_outlasts_every_retry_is_503_busy_with_retry_after(monkeypatch, method, path, body):
+    """Commits that keep aborting answer 503 busy with Retry-After, never 500."""
     from google.api_core.exceptions import Aborted
 
     from hearth import store
@@ -106,7 +110,7 @@ def test_contention_that_outlasts_every_retry_is_503_busy_with_retry_after(monke
 
     db = scripted_client(ScriptedApi({"threads/t1": {"status": "visible"}}, aborted))
     client = create_app(Deps(db=db, verify_token=_verify, config=Config(), clock=utc_now)).test_client()
-    response = client.put("/api/threads/t1/reactions/like", headers={"Authorization": "Bearer u1"})
-    assert response.status_code == 503
+    response = client.open(path, method=method, json=body, headers={"Authorization": "Bearer u1"})
+    assert response.status_code == 503, response.get_data(as_text=True)
     assert response.headers["Retry-After"] == "1"
     assert response.get_json()["error"]["code"] == "busy"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from google.api_core.exceptions import Aborted, FailedPrecondition, InvalidArgument, NotFound
+from google.api_core.exceptions import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from google.cloud import firestore
 
 from hearth import store
@@ -96,9 +96,14 @@ def test_a_write_whose_reads_changed_is_tried_again():
     assert store.retry_while_changed(attempt) == "written" and len(attempts) == 3
 
 
-def test_a_write_whose_reads_never_stop_changing_ends_in_busy():
+@pytest.mark.parametrize("exc", [
+    FailedPrecondition("the stored version does not match the required base version"),
+    AlreadyExists("entity already exists"),
+    Aborted("too much contention on these documents"),
+])
+def test_a_write_whose_reads_never_stop_changing_ends_in_busy(exc):
     def attempt():
-        raise FailedPrecondition("the stored version does not match the required base version")
+        raise exc
 
     with pytest.raises(Busy):
         store.retry_while_changed(attempt)

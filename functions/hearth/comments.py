@@ -1,19 +1,18 @@
 """Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
 from __future__ import annotations
 
-import functools
 import random
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterable
 
-from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from . import ranking, render, serialize, store, threads, users, validation
 from .auth import Caller
 from .deps import Config
-from .errors import Busy, Forbidden, NotFound
+from .errors import Forbidden, NotFound
 from .pagination import ASC, DESC, Order, page
 from .ratelimit import reserve
 
@@ -106,23 +105,28 @@ def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return changes
 
 
-def _hangs_from(db: firestore.Client, tid: str, parent_id: str | None) -> tuple[dict[str, Any], dict[str, Any] | None,
-                                                                               int | None]:
-    """(thread, parent, root's descendantCount or None when its preview slots are full), read in one batch.
+@dataclass(frozen=True)
+class Context:
+    """What a new comment is decided by, read in one batch outside any transaction."""
 
-    Outside the transaction: the thread's visibility and lock, and the parent's place in the tree,
-    may be checked a moment early, and reading them in it would queue this write behind
-    everyone else's on the same thread.
-    """
+    thread: dict[str, Any]
+    parent: dict[str, Any] | None
+    known_replies: int | None  # the root's descendantCount; None when its preview slots are full (or no root)
+    got: dict[str, firestore.DocumentSnapshot]  # every snapshot read, by path
+
+
+def read_context(db: firestore.Client, tid: str, parent_id: str | None,
+                 also: list[firestore.DocumentReference]) -> Context:
+    """The thread, the parent, the root's reply count and the `also` documents, in one batched read."""
     thread_ref = store.thread(db, tid)
     parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
     # A reply to a preview reply names its root; read it in the same batch, for its count.
     root_id = preview_root(parent_id) if parent_id is not None else None
     root_ref = store.comment(db, tid, root_id) if root_id is not None else None
-    got = store.read_all(None, db, [r for r in (thread_ref, parent_ref, root_ref) if r is not None])
+    got = store.read_all(None, db, [r for r in (thread_ref, parent_ref, root_ref) if r is not None] + also)
     thread = threads.visible(got[thread_ref.path])
     if parent_ref is None:
-        return thread, None, None
+        return Context(thread, None, None, got)
     if not got[parent_ref.path].exists:
         raise NotFound("parent comment not found", field="parentId")
     parent = got[parent_ref.path].to_dict()
@@ -133,15 +137,16 @@ def _hangs_from(db: firestore.Client, tid: str, parent_id: str | None) -> tuple[
     else:
         # Not a preview reply, so it was written after its root's slots had filled: they still are.
         root = None
-    return thread, parent, int(root.get("descendantCount", 0)) if root is not None else None
+    return Context(thread, parent, int(root.get("descendantCount", 0)) if root is not None else None, got)
 
 
 def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
            config: Config) -> dict[str, Any]:
     """Post a comment or reply: counters on the thread, parent, root and author move by increments.
 
-    The transaction reads only the caller's own documents (profile, rate window), so a burst of
-    comments on one thread never queues on a lock.
+    No transaction: one batched read (the thread, the parent and root, the caller's profile and
+    rate window), then one commit preconditioned on what decides it, the caller's own documents
+    (store.retry_while_changed). A burst of comments on one thread never waits on a lock.
     """
     data = validation.json_object(data)
     validation.only_fields(data, CREATE_FIELDS)
@@ -152,17 +157,29 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             raise validation.Invalid("parentId must be a string", field="parentId")
         validation.doc_id(parent_id, "parent comment")
     validation.doc_id(tid, "thread")
-    thread, parent, known_replies = _hangs_from(db, tid, parent_id)
-    if thread.get("locked") and not caller.is_moderator:
-        raise Forbidden("this thread is locked")
-    where = placement(parent_id, parent)
     body_html = render.markdown_to_html(body)
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
+    claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
-    def fn(tx: firestore.Transaction, ref: firestore.DocumentReference) -> dict[str, Any]:
-        got = store.read_all(tx, db, [user_ref, rate_ref])
-        profile = users.read_profile(tx, db, caller, got[user_ref.path])
-        rate = reserve(got[rate_ref.path], now, config.comment_limit)
+    def attempt() -> tuple[str, dict[str, Any]]:
+        context = read_context(db, tid, parent_id, [user_ref, rate_ref])
+        if context.thread.get("locked") and not caller.is_moderator:
+            raise Forbidden("this thread is locked")
+        where = placement(parent_id, context.parent)
+        profile = users.read_profile(None, db, caller, context.got[user_ref.path])
+        rate_snap = context.got[rate_ref.path]
+        rate = reserve(rate_snap, now, config.comment_limit)
+        # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
+        # reply creates it blind, and one that a concurrent reply beat fails with AlreadyExists and
+        # runs again, then looking at which slots are taken (after a race they need not be the first n).
+        slot = None
+        replies = context.known_replies if where["rootId"] is not None else None
+        if replies is not None and replies < PREVIEW_REPLIES:
+            slot = free_slot(taken_slots(db, tid, where["rootId"])) if claimed else first_slot(replies)
+        if slot is not None:
+            claimed.append(slot)
+        ref = (store.comment(db, tid, preview_id(where["rootId"], slot)) if slot is not None
+               else store.comments(db, tid).document())
         doc = {
             "threadId": tid,
             **where,
@@ -177,37 +194,27 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             "descendantCount": 0,
             "status": "visible",
         }
-        users.write_profile(tx, db, caller, profile, now, commentCount=1)
-        tx.set(rate_ref, rate, merge=True)
-        tx.create(ref, doc)
+        batch = db.batch()
+        users.write_profile(batch, db, caller, profile, now, commentCount=1)
+        if rate_snap.exists:  # the rate window decides: two requests of the caller's must not both pass
+            batch.update(rate_ref, rate, option=store.unchanged_since(db, rate_snap))
+        else:
+            batch.create(rate_ref, rate)
+        batch.create(ref, doc)
         # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
         # only moves forward, since commits to one document are ordered.
-        tx.update(store.thread(db, tid), {
+        batch.update(store.thread(db, tid), {
             "commentCount": firestore.Increment(1),
             "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
             "lastActivityAt": firestore.SERVER_TIMESTAMP,
         })
         for cid, changes in counter_changes(where).items():
-            tx.update(store.comment(db, tid, cid), changes)
-        return doc
+            batch.update(store.comment(db, tid, cid), changes)
+        batch.commit()
+        return ref.id, doc
 
-    # Nobody reads a slot in a transaction: a reply creates it blind, and a concurrent reply that
-    # took it first makes the commit fail (AlreadyExists), so claiming never waits on a lock.
-    slot = first_slot(known_replies) if where["rootId"] is not None else None
-    for _ in range(PREVIEW_REPLIES + 2):
-        ref = (store.comment(db, tid, preview_id(where["rootId"], slot)) if slot is not None
-               else store.comments(db, tid).document())
-        try:
-            stored = store.run_transaction(db, functools.partial(fn, ref=ref))
-            break
-        except AlreadyExists:
-            # Concurrent replies took the slot (or a concurrent first request of the caller's made
-            # their profile): see which slots are taken now and try a free one.
-            if slot is not None:
-                slot = free_slot(taken_slots(db, tid, where["rootId"]))
-    else:
-        raise Busy("the forum is busy with this comment's thread right now; try again in a moment")
-    return {**serialize.comment(ref.id, stored), "myReactions": [], "replies": [], "moreReplies": False}
+    cid, stored = store.retry_while_changed(attempt)
+    return {**serialize.comment(cid, stored), "myReactions": [], "replies": [], "moreReplies": False}
 
 
 def shown(data: dict[str, Any]) -> bool:

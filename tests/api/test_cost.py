@@ -28,7 +28,7 @@ BUDGETS = {
     "GET /users/{handle}": (1, 1),
     "GET /me/bookmarks": (2, 21 + 20),
     "POST /threads (first post: makes the profile)": (4, 5),
-    "POST /threads/{id}/comments (reply at depth 3)": (4, 6),
+    "POST /threads/{id}/comments (reply at depth 3)": (2, 5),
     "PUT /threads/{id}/reactions/{type}": (2, 2),
 }
 

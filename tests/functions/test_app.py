@@ -94,8 +94,9 @@ def test_oversized_bodies_are_413(app):
 
 
 @pytest.mark.parametrize("method, path, body", [
-    ("POST", "/api/threads/t1/comments", {"body": "hello"}),  # a transaction: the SDK gives up with a ValueError
-    ("PUT", "/api/threads/t1/reactions/like", None),  # a preconditioned commit
+    ("POST", "/api/threads", {"title": "t", "body": "b"}),  # a transaction: the SDK gives up with a ValueError
+    ("POST", "/api/threads/t1/comments", {"body": "hello"}),  # preconditioned commits
+    ("PUT", "/api/threads/t1/reactions/like", None),
 ])
 def test_contention_that_outlasts_every_retry_is_503_busy_with_retry_after(monkeypatch, method, path, body):
     """Commits that keep aborting answer 503 busy with Retry-After, never 500."""

@@ -124,6 +124,12 @@ class Client:
             step += 1
 
 
+def ensure_ok(response: requests.Response) -> requests.Response:
+    if not response.ok:
+        raise RuntimeError(f"{response.request.method} {response.url}: {response.status_code} {response.text[:300]}")
+    return response
+
+
 def make_users(auth_url: str, count: int) -> list[User]:
     stamp = int(time.time())
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -177,7 +183,7 @@ def main() -> int:
         print(f"Signing up {args.users} users on the Auth emulator...", flush=True)
         author, *users = make_users(stack.auth_url, args.users + 1)  # the author's comments count against their limit
         with ThreadPoolExecutor(max_workers=8) as pool:  # profiles exist before the window, as for regulars
-            list(pool.map(lambda u: requests.get(f"{api}/me", headers=u.headers, timeout=60).raise_for_status(), users))
+            list(pool.map(lambda u: ensure_ok(requests.get(f"{api}/me", headers=u.headers, timeout=60)), users))
         tid = requests.post(f"{api}/threads", headers=author.headers, timeout=60,
                             json={"title": "A hot thread", "body": "Everyone is here."}).json()["id"]
         root_id = requests.post(f"{api}/threads/{tid}/comments", headers=author.headers, timeout=60,

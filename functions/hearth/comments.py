@@ -66,8 +66,9 @@ def first_slot(known_replies: int | None, choose: Callable[[list[int]], int] = r
     """The preview slot a new reply tries first; None (an ordinary id) once the root's slots are full.
 
     known_replies: the root's descendantCount as read before the write (it only grows), or None
-    when its slots are known to be full. A reply is created with tx.create in the same commit that
-    increments descendantCount, and gives up claiming a slot only once all are taken, so a root
+    when its slots are known to be full. A reply is created (a create, failing if the document
+    exists) in the same commit that increments descendantCount, and gives up claiming a slot only
+    once it has read that all are taken (or knows it from the count), so a root
     with n replies has min(n, 5) slots taken: the first n, unless replies raced for them. The
     first try is at random among those after n, so a burst of replies spreads over the free slots.
     """

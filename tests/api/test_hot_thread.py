@@ -167,3 +167,24 @@ def test_reactions_and_replies_to_one_comment_at_once_keep_its_counters_and_scor
     assert stored(f"threads/{thread['id']}/comments/{root['id']}")["score"] == 15 + 15
     after = api.get(f"/threads/{thread['id']}").json()
     assert (after["commentCount"], after["score"]) == (16, 32)
+
+
+@pytest.mark.timeout(900)
+def test_deleting_a_comment_twice_at_once_drops_the_counts_once(api, people, thread, make_comment, stored):
+    author, *fans = people(11)
+    comment = make_comment(author, thread["id"], "soon gone")
+    warm_function_workers(api, 12)
+    base = f"/threads/{thread['id']}/comments/{comment['id']}"
+
+    def act(pair: tuple[int, object]) -> requests.Response:
+        i, user = pair
+        return api.delete(base, user) if i < 2 else api.put(f"{base}/reactions/like", user)
+
+    responses, _ = at_once(list(enumerate([author, author, *fans])), act)
+    deletes, reactions = responses[:2], responses[2:]
+    assert sorted(r.status_code for r in deletes) == [204, 404]
+    # A reaction lands before the delete or finds the tombstone.
+    assert all(r.status_code in (200, 404) for r in reactions), [r.text for r in reactions]
+    assert api.get(f"/threads/{thread['id']}").json()["commentCount"] == 0
+    assert api.get("/me", author).json()["commentCount"] == 0
+    assert stored(f"threads/{thread['id']}/comments/{comment['id']}")["status"] == "deleted"

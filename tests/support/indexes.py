@@ -278,9 +278,12 @@ def _need(term: list[Any], orders: list[tuple[Field, bool]]) -> _Need:
     return _Need(tuple(equality), array, tuple(sort))
 
 
-def _candidates(index_set: IndexSet, group: str, scope: str, need: _Need) -> list[tuple[tuple[IndexField, ...], Optional[Index]]]:
-    """(fields, the declared index or None for a single-field one) of every index that may serve the need."""
-    out: list[tuple[tuple[IndexField, ...], Optional[Index]]] = [
+Candidate = tuple[tuple[IndexField, ...], Optional[Index]]  # (fields, the declared index or None for a single-field one)
+
+
+def _candidates(index_set: IndexSet, group: str, scope: str, need: _Need) -> list[Candidate]:
+    """Every index of the group and scope that may serve the need."""
+    out: list[Candidate] = [
         (i.fields, i) for i in index_set.indexes if i.collection_group == group and i.query_scope == scope]
     for field in need.equality:
         mode = next((m for m in (ASC, DESC) if index_set.has_single_field(group, field, m, scope)), None)
@@ -296,7 +299,7 @@ def _candidates(index_set: IndexSet, group: str, scope: str, need: _Need) -> lis
     return out
 
 
-def _served_by(need: _Need, candidates: list[tuple[tuple[IndexField, ...], Optional[Index]]]) -> Optional[set[Optional[Index]]]:
+def _served_by(need: _Need, candidates: list[Candidate]) -> Optional[set[Optional[Index]]]:
     """The indexes that serve the need together (None stands for single-field ones); None when unserved."""
     prefix: set[IndexField] = {(f, "=") for f in need.equality}
     if need.array is not None:

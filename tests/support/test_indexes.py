@@ -31,6 +31,19 @@ def query(where: Any = None, order: tuple[str, ...] = (), group: bool = False) -
     return q._to_protobuf()._pb
 
 
+def query_id(value: Any) -> str | None:
+    """A readable test id for a StructuredQuery: "a EQUAL, b GREATER_THAN / -c"."""
+    if not isinstance(value, I.StructuredQuery):
+        return None
+    leaves = [leaf.field_filter if leaf.WhichOneof("filter_type") == "field_filter" else leaf.unary_filter
+              for leaf in I._leaves(value.where)]
+    either = value.where.composite_filter.op == I.StructuredQuery.CompositeFilter.Operator.OR
+    where = (" OR " if either else ", ").join(f"{leaf.field.field_path} {type(leaf).Operator.Name(leaf.op)}" for leaf in leaves)
+    order = ", ".join(("-" if o.direction == I.StructuredQuery.Direction.DESCENDING else "") + o.field.field_path
+                      for o in value.order_by)
+    return f"{where or 'all'} / {order or 'no order'}"
+
+
 def composite(*fields: str, scope: str = "COLLECTION", group: str = "c") -> dict:
     """An "indexes" entry: "a" (ascending), "a DESCENDING", "t CONTAINS"."""
     out = []
@@ -73,6 +86,7 @@ def missing(q: Any, declared: I.IndexSet | None = None) -> list[list[str]]:
         query(where=ff("tags", "array_contains_any", ["x", "y"])),
         query(where=ff("__name__", "==", ref("c/x")), order=("a",)),
     ],
+    ids=query_id,
 )
 def test_queries_served_by_single_field_indexes_need_nothing(q):
     assert missing(q) == []
@@ -105,6 +119,7 @@ def test_queries_served_by_single_field_indexes_need_nothing(q):
             [["status ASCENDING", "tags CONTAINS", "createdAt DESCENDING"]],
         ),
     ],
+    ids=query_id,
 )
 def test_queries_needing_a_composite_index_name_its_fields(q, needed):
     assert missing(q) == needed

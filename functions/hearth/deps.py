@@ -63,7 +63,7 @@ def refuse_emulators_in_production(env: Mapping[str, str]) -> None:
 
 
 def firestore_client(env: Mapping[str, str]) -> firestore.Client:
-    """The Firestore client; on the emulators, one that logs its queries when HEARTH_QUERY_LOG asks (hearth.querylog)."""
+    """The Firestore client; on the emulators, one that logs its queries when HEARTH_QUERY_LOG asks (querylog.py)."""
     # google.cloud.firestore.Client, not firebase_admin.firestore.client(): the latter demands
     # Application Default Credentials even when FIRESTORE_EMULATOR_HOST points at an emulator.
     log = querylog.log_path(env)
@@ -77,4 +77,5 @@ def production_deps() -> Deps:
     from .auth import firebase_verifier
 
     refuse_emulators_in_production(os.environ)
-    return Deps(db=firestore_client(os.environ), verify_token=firebase_verifier(), config=config_from_params(), clock=utc_now)
+    return Deps(db=firestore_client(os.environ), verify_token=firebase_verifier(), config=config_from_params(),
+                clock=utc_now)

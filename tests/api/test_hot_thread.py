@@ -42,6 +42,11 @@ def at_once(items: Sequence[T], send: Callable[[T], requests.Response]) -> tuple
     return [r for r, _ in results], [s for _, s in results]
 
 
+def unexpected(responses: list[requests.Response], *ok: int) -> list[tuple[int, str]]:
+    """The answers whose status is not one of ok, with the start of their bodies."""
+    return [(r.status_code, r.text[:200]) for r in responses if r.status_code not in ok]
+
+
 def report(name: str, seconds: list[float]) -> str:
     line = (f"{name}: n={len(seconds)} p50={percentile(seconds, 50) * 1000:.0f} ms "
             f"p90={percentile(seconds, 90) * 1000:.0f} ms p99={percentile(seconds, 99) * 1000:.0f} ms "
@@ -96,7 +101,7 @@ def test_fifty_users_reacting_at_once_to_one_thread_all_succeed_with_exact_count
     path = f"/threads/{thread['id']}/reactions/like"
     responses, seconds = at_once(users, lambda u: api.put(path, u))
     report("50 reactions at once to one thread", seconds)
-    assert [r.status_code for r in responses] == [200] * 50, [r.text for r in responses if r.status_code != 200]
+    assert not unexpected(responses, 200)
     assert all(r.json()["myReactions"] == ["like"] for r in responses)
     after = api.get(f"/threads/{thread['id']}").json()
     assert after["reactionCounts"]["like"] == 50
@@ -110,7 +115,7 @@ def test_fifty_users_commenting_at_once_on_one_thread_all_succeed_with_exact_cou
     path = f"/threads/{thread['id']}/comments"
     responses, seconds = at_once(users, lambda u: api.post(path, u, json={"body": f"first from {u.uid}"}))
     report("50 comments at once on one thread", seconds)
-    assert [r.status_code for r in responses] == [201] * 50, [r.text for r in responses if r.status_code != 201]
+    assert not unexpected(responses, 201)
     after = api.get(f"/threads/{thread['id']}").json()
     assert after["commentCount"] == 50
     assert after["score"] == 2 * 50
@@ -130,7 +135,7 @@ def test_thirty_users_replying_at_once_to_one_root_all_succeed_with_exact_counts
     path = f"/threads/{thread['id']}/comments"
     responses, seconds = at_once(users, lambda u: api.post(path, u, json={"body": "me too", "parentId": root["id"]}))
     report("30 replies at once to one root comment", seconds)
-    assert [r.status_code for r in responses] == [201] * 30, [r.text for r in responses if r.status_code != 201]
+    assert not unexpected(responses, 201)
     reply_ids = {r.json()["id"] for r in responses}
     assert api.get(f"/threads/{thread['id']}").json()["commentCount"] == 31
     listed = api.get(f"{path}?sort=old&limit=1").json()["items"][0]
@@ -160,7 +165,7 @@ def test_reactions_and_replies_to_one_comment_at_once_keep_its_counters_and_scor
 
     responses, seconds = at_once(list(enumerate(users)), act)
     report("15 reactions and 15 replies at once to one comment", seconds)
-    assert all(200 <= r.status_code < 300 for r in responses), [r.text for r in responses if r.status_code >= 300]
+    assert not unexpected(responses, 200, 201)
     listed = api.get(f"{path}?sort=old&limit=1").json()["items"][0]
     assert listed["reactionCounts"]["fire"] == 15
     assert (listed["replyCount"], listed["descendantCount"]) == (15, 15)
@@ -173,7 +178,7 @@ def test_reactions_and_replies_to_one_comment_at_once_keep_its_counters_and_scor
 def test_deleting_a_comment_twice_at_once_drops_the_counts_once(api, people, thread, make_comment, stored):
     author, *fans = people(11)
     comment = make_comment(author, thread["id"], "soon gone")
-    warm_function_workers(api, 12)
+    warm_function_workers(api, 2 + len(fans))
     base = f"/threads/{thread['id']}/comments/{comment['id']}"
 
     def act(pair: tuple[int, object]) -> requests.Response:
@@ -184,7 +189,7 @@ def test_deleting_a_comment_twice_at_once_drops_the_counts_once(api, people, thr
     deletes, reactions = responses[:2], responses[2:]
     assert sorted(r.status_code for r in deletes) == [204, 404]
     # A reaction lands before the delete or finds the tombstone.
-    assert all(r.status_code in (200, 404) for r in reactions), [r.text for r in reactions]
+    assert not unexpected(reactions, 200, 404)
     assert api.get(f"/threads/{thread['id']}").json()["commentCount"] == 0
     assert api.get("/me", author).json()["commentCount"] == 0
     assert stored(f"threads/{thread['id']}/comments/{comment['id']}")["status"] == "deleted"

@@ -1,4 +1,5 @@
-"""Where things live in Firestore: one function per document or collection, and the transaction runner."""
+"""Where things live in Firestore (one function per document or collection), and the two ways Hearth writes:
+a transaction runner, and a runner of writes preconditioned on what they read."""
 from __future__ import annotations
 
 import random
@@ -12,10 +13,10 @@ from .errors import Busy
 
 T = TypeVar("T")
 
-# Hearth's transactions read only the caller's own documents and move shared counters with
-# increment transforms, so they rarely conflict. When they do, the client retries a commit that
-# aborts (COMMIT_ATTEMPTS times), but not a read that aborts (a transaction wounded by an older
-# one), so run_transaction retries the whole transaction too, with jittered backoff.
+# Hearth's transactions read only the caller's own documents (posting a thread, editing a
+# profile), so they rarely conflict. When they do, the client retries a commit that aborts
+# (COMMIT_ATTEMPTS times), but not a read that aborts (a transaction wounded by an older one), so
+# run_transaction retries the whole transaction too, with jittered backoff.
 COMMIT_ATTEMPTS = 5
 TX_ATTEMPTS = 6
 # Attempts of a write preconditioned on what it read (retry_while_changed).

@@ -332,16 +332,21 @@ def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> fires
 def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, now: datetime) -> dict[str, Any]:
     """Edit a comment's body (author or moderator); marks it edited.
 
-    One update of fields that only edits write, after a plain read: no transaction, so no lock
-    that reactions and replies to the comment would wait on.
+    No transaction, so no lock that reactions and replies to the comment would wait on: a plain
+    read, then an update preconditioned on the comment being unchanged since, so an edit racing
+    a delete cannot put the deleted text back.
     """
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
-    snap = _read_own(db, caller, tid, cid)
     changes = {"body": body, "bodyHtml": render.markdown_to_html(body), "editedAt": now}
-    snap.reference.update(changes)
-    return serialize.comment(cid, {**snap.to_dict(), **changes})
+
+    def attempt() -> dict[str, Any]:
+        snap = _read_own(db, caller, tid, cid)
+        snap.reference.update(changes, option=store.unchanged_since(db, snap))
+        return {**snap.to_dict(), **changes}
+
+    return serialize.comment(cid, store.retry_while_changed(attempt))
 
 
 def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: datetime) -> None:

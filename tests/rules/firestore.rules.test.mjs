@@ -112,8 +112,11 @@ function eachPersonaLists(label, allowed, makeQuery, expected) {
 describe('list queries', () => {
   const visible = (ref) => query(ref, where('status', '==', 'visible'));
 
-  eachPersonaLists('users', everyone, (db) => collection(db, 'users'), ['alice', 'bob', 'mod']);
-  eachPersonaLists('handles', everyone, (db) => collection(db, 'handles'), ['alice', 'bob']);
+  // Profiles are public one by one; a list would name every account (the API has no directory).
+  eachPersonaLists('users', nobody, (db) => collection(db, 'users'), []);
+  eachPersonaLists('users where role == "moderator"', nobody,
+    (db) => query(collection(db, 'users'), where('role', '==', 'moderator')), []);
+  eachPersonaLists('handles', nobody, (db) => collection(db, 'handles'), []);
   eachPersonaLists("a user's private documents", ownerOnly,
     (db) => collection(db, 'users/alice/private'), ['rate']);
   eachPersonaLists("a user's bookmarks", ownerOnly,
@@ -127,6 +130,8 @@ describe('list queries', () => {
     (db) => query(visible(collection(db, 'threads')), orderBy('createdAt', 'desc'), limit(20)), ['visible']);
   eachPersonaLists('threads where status == "deleted"', nobody,
     (db) => query(collection(db, 'threads'), where('status', '==', 'deleted')), []);
+  eachPersonaLists('threads where status in ["visible", "deleted"]', nobody,
+    (db) => query(collection(db, 'threads'), where('status', 'in', ['visible', 'deleted'])), []);
   eachPersonaLists('threads where status != "deleted"', nobody,
     (db) => query(collection(db, 'threads'), where('status', '!=', 'deleted')), []);
   eachPersonaLists("a thread's reactions", nobody, (db) => collection(db, 'threads/visible/reactions'), []);

@@ -49,6 +49,7 @@ export function personas(env) {
 }
 
 export const PERSONAS = ['anonymous', 'owner', 'other', 'moderator'];
+export const UID = { anonymous: null, owner: OWNER, other: OTHER, moderator: MODERATOR };
 
 const at = new Date('2026-01-02T03:04:05.000Z');
 const author = { uid: OWNER, handle: 'alice', displayName: 'Alice' };

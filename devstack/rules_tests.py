@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 from . import toolchain
 from .processes import ROOT
@@ -37,7 +38,9 @@ def main() -> int:
     args = [str(FIREBASE), "emulators:exec", "--only", "firestore", "--project", PROJECT,
             "--config", str(config_path), TESTS]
     try:
-        code = subprocess.run(args, cwd=ROOT, env=env, check=False).returncode
+        # firebase-tools keeps a per-project hub locator in the temp folder: one of its own per run.
+        with tempfile.TemporaryDirectory(prefix="hearth-rules-") as tmp:
+            code = subprocess.run(args, cwd=ROOT, env={**env, "TMPDIR": tmp}, check=False).returncode
     finally:
         config_path.unlink(missing_ok=True)
     summary = ROOT / REPORT

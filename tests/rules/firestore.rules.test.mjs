@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import { assertFails, assertSucceeds } from '@firebase/rules-unit-testing';
 import {
-  addDoc, collection, collectionGroup, deleteDoc, doc, getDoc, getDocs, limit, orderBy, query,
+  addDoc, collection, collectionGroup, deleteDoc, doc, getDoc, getDocs, limit, onSnapshot, orderBy, query,
   runTransaction, setDoc, updateDoc, where, writeBatch,
 } from 'firebase/firestore';
 
@@ -150,6 +150,34 @@ describe('list queries', () => {
   eachPersonaLists("a comment's reactions", nobody,
     (db) => collection(db, 'threads/visible/comments/c-visible/reactions'), []);
   eachPersonaLists('a collection the rules do not name', nobody, (db) => collection(db, 'reports'), []);
+});
+
+/**
+ * The first snapshot from the server a realtime listener on `ref` receives (a refused listener rejects).
+ * Snapshots from the client's cache come first and prove nothing: they hold what earlier tests read.
+ */
+function firstSnapshot(ref) {
+  return new Promise((resolve, reject) => {
+    const stop = onSnapshot(ref, { includeMetadataChanges: true }, (snap) => {
+      if (snap.metadata.fromCache) return;
+      stop();
+      resolve(snap);
+    }, reject);
+  });
+}
+
+describe('realtime listeners', () => {
+  // Listeners go through the same rules as get and list; a refused one ends with an error.
+  eachPersona('listen to visible threads', everyone, async (db) => {
+    const snap = await firstSnapshot(query(collection(db, 'threads'), where('status', '==', 'visible')));
+    assert.deepEqual(ids(snap), ['visible']);
+    return snap;
+  });
+  eachPersona('listen to every thread', nobody, (db) => firstSnapshot(collection(db, 'threads')));
+  eachPersona('listen to a visible comment', everyone,
+    (db) => firstSnapshot(doc(db, 'threads/visible/comments/c-visible')));
+  eachPersona("listen to a user's notifications", ownerOnly,
+    (db) => firstSnapshot(collection(db, 'users/alice/notifications')));
 });
 
 describe('collection-group queries', () => {

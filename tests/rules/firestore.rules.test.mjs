@@ -1,7 +1,7 @@
 // firestore.rules, tried as every caller against Google's Firestore emulator.
 //
 // Run with `make test-rules` (the emulator started by firebase-tools), or by hand with
-// FIRESTORE_EMULATOR_HOST=host:port node --test tests/rules/. Every test starts from the same
+// FIRESTORE_EMULATOR_HOST=host:port node --test tests/rules/*.test.mjs. Every test starts from the same
 // small forum (support.mjs WORLD); the last test checks the emulator's coverage report, so the
 // tests of this file run in order, in one process.
 import assert from 'node:assert/strict';

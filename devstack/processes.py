@@ -113,7 +113,8 @@ class Server:
                         return match
                 seen = len(self.lines)
                 left = deadline - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None:
+                # A process that exited may still have lines in the pipe: give up once all are read.
+                if left <= 0 or (self.proc.poll() is not None and not self._reader.is_alive()):
                     output = "\n".join(self.lines)
                     raise RuntimeError(f"server never printed /{pattern}/; output:\n{output}")
                 self._cond.wait(min(left, 0.2))

@@ -1,6 +1,6 @@
 """Benchmark writes to one hot thread through Hosting, against the whole local stack.
 
-    .venv/bin/python bench/hot_thread.py [--clients 8] [--seconds 30] [--users 320] [--min-rate 80]
+    .venv/bin/python bench/hot_thread.py [--clients 8] [--seconds 30] [--users 480] [--min-rate 80]
 
 --clients threads post, as fast as each gets its answers, for --seconds to ONE thread through
 Hosting's /api rewrite (as the browser does): comments on the thread, replies to one root comment,
@@ -10,8 +10,9 @@ given profiles before the timed window. A client never lets one of its users go 
 comment rate limit (it tracks each user's comments of the last minute and reacts instead when none
 of its users may comment), so a 429 is an error like any other.
 
-Prints writes/s (2xx answers per second of the window), p50/p90/p99/max latency overall and per
-kind of write, and the histogram of status codes; then checks that every counter on the thread and
+Prints writes/s (2xx answers per second of the window), the CPU time the stack and the client
+spent per write (read from /proc, so a run on a busy machine can be told from a slow one),
+p50/p90/p99/max latency overall and per kind of write, and the histogram of status codes; then checks that every counter on the thread and
 on the root comment is exactly what the 2xx answers imply. Exits non-zero when a check fails, any
 answer is not 2xx, or writes/s is under --min-rate.
 """
@@ -130,6 +131,25 @@ def ensure_ok(response: requests.Response) -> requests.Response:
     return response
 
 
+def stack_cpu_seconds() -> float:
+    """CPU time (user + system) used so far by this checkout's processes (the emulators, the function's
+    workers, this benchmark), read from /proc: what a write costs here, whatever else loads the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if str(ROOT) not in cmdline and entry.name != str(os.getpid()):
+                continue
+            fields = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def make_users(auth_url: str, count: int) -> list[User]:
     stamp = int(time.time())
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -172,7 +192,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--users", type=int, default=320, help="users in all, shared out among the clients")
+    parser.add_argument("--users", type=int, default=480, help="users in all, shared out among the clients")
     parser.add_argument("--min-rate", type=float, default=80.0, help="writes/s below which the run fails")
     args = parser.parse_args()
 
@@ -191,14 +211,19 @@ def main() -> int:
         tally = Tally()
         clients = [Client(api, users[i::args.clients], tid, root_id, tally) for i in range(args.clients)]
         print(f"{args.clients} clients writing to one thread through Hosting for {args.seconds:.0f} s...", flush=True)
+        cpu_before = stack_cpu_seconds()
         start = time.monotonic()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             list(pool.map(lambda c: c.run(start + args.seconds), clients))
         elapsed = time.monotonic() - start
+        cpu = stack_cpu_seconds() - cpu_before
+        load = os.getloadavg()[0]
 
         every = [s for kind in KINDS for s in tally.latencies[kind]]
         rate = tally.ok / elapsed
         print(f"\nwrites/s: {rate:.1f}  ({tally.ok} answered 2xx in {elapsed:.1f} s; budget >= {args.min_rate:.0f})")
+        print(f"CPU: {1000 * cpu / max(1, tally.ok):.1f} ms per write across the stack and this client "
+              f"({cpu / elapsed:.2f} of {os.cpu_count()} cores; machine load average {load:.1f})")
         print("latency ms        count    p50    p90    p99    max")
         for kind, values in [("all", every), *((k, tally.latencies[k]) for k in KINDS)]:
             if values:

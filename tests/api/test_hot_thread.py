@@ -142,8 +142,11 @@ def test_thirty_users_replying_at_once_to_one_root_all_succeed_with_exact_counts
     assert listed["id"] == root["id"]
     assert (listed["replyCount"], listed["descendantCount"]) == (30, 30)
     assert stored(f"threads/{thread['id']}/comments/{root['id']}")["score"] == 30
-    # The first five replies are previewed with the root, the rest are a click away.
-    assert len(listed["replies"]) == 5 and {r["id"] for r in listed["replies"]} <= reply_ids
+    # Five replies, in the root's five preview slots however they raced for them, come with the
+    # root (oldest first); the rest are a click away.
+    previewed = listed["replies"]
+    assert {r["id"] for r in previewed} == {f"{root['id']}-{n}" for n in range(1, 6)} and len(previewed) == 5
+    assert [r["createdAt"] for r in previewed] == sorted(r["createdAt"] for r in previewed)
     assert listed["moreReplies"] is True
     everything = api.get(f"{path}/{root['id']}/replies?limit=50").json()["items"]
     assert sorted(r["id"] for r in everything) == sorted(reply_ids)

@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterator
 
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore
-from google.cloud.firestore_v1 import types
+from google.cloud.firestore_v1 import _helpers, types
 from google.protobuf import timestamp_pb2
 
 PROJECT = "demo-wire"
@@ -18,9 +18,10 @@ def _now() -> timestamp_pb2.Timestamp:
 
 
 class ScriptedApi:
-    """Stands in for the Firestore GAPIC client: stored documents by path; commit does what `commit_effect` says."""
+    """Stands in for the Firestore GAPIC client: stored documents by path (never changed by a commit);
+    commit does what `commit_effect` says with the request."""
 
-    def __init__(self, documents: dict[str, dict[str, str]], commit_effect: Callable[[Any], Any]) -> None:
+    def __init__(self, documents: dict[str, dict[str, Any]], commit_effect: Callable[[Any], Any]) -> None:
         self.documents = documents
         self.commit_effect = commit_effect
         self.calls: list[str] = []
@@ -33,7 +34,7 @@ class ScriptedApi:
         for name in request["documents"]:
             path = name.split("/documents/", 1)[1]
             if path in self.documents:
-                fields = {k: types.Value(string_value=v) for k, v in self.documents[path].items()}
+                fields = _helpers.encode_dict(self.documents[path])
                 found = types.Document(name=name, fields=fields, create_time=_now(), update_time=_now())
                 yield types.BatchGetDocumentsResponse(found=found, read_time=_now())
             else:

@@ -196,3 +196,25 @@ def test_deleting_a_comment_twice_at_once_drops_the_counts_once(api, people, thr
     assert api.get(f"/threads/{thread['id']}").json()["commentCount"] == 0
     assert api.get("/me", author).json()["commentCount"] == 0
     assert stored(f"threads/{thread['id']}/comments/{comment['id']}")["status"] == "deleted"
+
+
+@pytest.mark.timeout(900)
+def test_a_moderator_deletes_a_thread_in_the_middle_of_a_burst_of_comments(api, people, make_user, thread,
+                                                                            stored):
+    users = people(30)
+    moderator = make_user(moderator=True)
+    warm_function_workers(api, len(users) + 1)
+    path = f"/threads/{thread['id']}/comments"
+
+    def act(who: object) -> requests.Response:
+        if who is moderator:
+            return api.delete(f"/threads/{thread['id']}", moderator)
+        return api.post(path, who, json={"body": "flame"})
+
+    responses, seconds = at_once([*users[:15], moderator, *users[15:]], act)
+    report("a thread deleted amid 30 comments", seconds)
+    deleted, posted = responses[15], responses[:15] + responses[16:]
+    assert deleted.status_code == 204, deleted.text
+    assert not unexpected(posted, 201, 404)  # before the delete, or after it: not found
+    assert stored(f"threads/{thread['id']}")["status"] == "deleted"
+    assert stored(f"threads/{thread['id']}")["commentCount"] == sum(r.status_code == 201 for r in posted)

@@ -61,13 +61,17 @@ def refuse_emulators_in_production(env: Mapping[str, str]) -> None:
         raise RuntimeError(f"{', '.join(leaked)} must not be set on a deployed function")
 
 
+def firestore_client() -> firestore.Client:
+    """The Firestore client of a deployed function (or of one in the Functions emulator)."""
+    refuse_emulators_in_production(os.environ)
+    # google.cloud.firestore.Client, not firebase_admin.firestore.client(): the latter demands
+    # Application Default Credentials even when FIRESTORE_EMULATOR_HOST points at an emulator.
+    return firestore.Client(project=project_id())
+
+
 def production_deps() -> Deps:
     """Deps for the deployed function (and the Functions emulator)."""
     from .auth import firebase_verifier
 
-    refuse_emulators_in_production(os.environ)
-
-    # google.cloud.firestore.Client, not firebase_admin.firestore.client(): the latter demands
-    # Application Default Credentials even when FIRESTORE_EMULATOR_HOST points at an emulator.
-    db = firestore.Client(project=project_id())
+    db = firestore_client()
     return Deps(db=db, verify_token=firebase_verifier(), config=config_from_params(), clock=utc_now)

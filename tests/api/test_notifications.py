@@ -28,7 +28,6 @@ def wait_for_inbox(api: Api, user: User, count: int, deadline: float = DEADLINE)
             return page
         if time.monotonic() > end:
             pytest.fail(f"expected {count} notification(s) within {deadline}s, found {page['items']}")
-            # (the conftest's report hook adds the tail of the emulators' log)
         time.sleep(0.1)
 
 

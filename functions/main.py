@@ -8,7 +8,7 @@ from google.cloud import firestore
 
 from hearth import notifications
 from hearth.app import create_app
-from hearth.deps import firestore_client, production_deps
+from hearth.deps import production_deps, trigger_client
 
 REGION = "us-central1"
 
@@ -36,7 +36,7 @@ def _get_db() -> firestore.Client:
     if _db is None:
         with _lock:
             if _db is None:
-                _db = firestore_client()
+                _db = trigger_client()
     return _db
 
 

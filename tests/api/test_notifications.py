@@ -190,6 +190,15 @@ def test_marking_read_moves_the_unread_count(api, alice, bob, thread, make_comme
     assert page["unread"] == 1 and [i["read"] for i in page["items"]] == [False, True, True, True]
 
 
+def test_nobody_can_mark_someone_elses_notifications(api, alice, bob, thread, make_comment):
+    make_comment(bob, thread["id"], "for Alice")
+    [item] = wait_for_inbox(api, alice, 1)["items"]
+    assert api.post("/me/notifications/read", bob, json={"ids": [item["id"]]}).json() == {"unread": 0}
+    assert api.post("/me/notifications/read", bob, json={}).json() == {"unread": 0}
+    after = inbox(api, alice)
+    assert after["unread"] == 1 and after["items"][0]["read"] is False
+
+
 def test_notifications_page_with_a_cursor(api, alice, bob, thread, make_comment):
     for n in range(3):
         make_comment(bob, thread["id"], f"comment {n}")

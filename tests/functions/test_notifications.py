@@ -99,3 +99,83 @@ def test_mark_read_takes_ids_or_nothing():
 def test_mark_read_refuses_anything_else(body):
     with pytest.raises(Invalid):
         inbox.mark_ids(body)
+
+
+class _Missing:
+    """A snapshot of a document that does not exist (nobody muted anything)."""
+
+    def __init__(self, ref):
+        self.reference, self.exists = ref, False
+
+
+@pytest.fixture
+def offline_db(monkeypatch):
+    """A real client for building references; its reads and commits are replaced per test."""
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:1")  # never dialled: every RPC is replaced
+    db = firestore.Client(project="demo-unit")
+    monkeypatch.setattr(db, "get_all", lambda refs, transaction=None: [_Missing(r) for r in refs])
+    return db
+
+
+def _batches(db, monkeypatch, outcome):
+    """Replace db.batch(): each commit calls outcome(path of the notification it creates)."""
+    committed = []
+
+    class Batch:
+        def create(self, ref, doc):
+            self.path = ref.path
+
+        def set(self, ref, doc, merge=False):
+            assert ref.path.endswith("/private/inbox") and merge
+
+        def commit(self):
+            outcome(self.path)
+            committed.append(self.path.split("/")[1])
+
+    monkeypatch.setattr(db, "batch", Batch)
+    return committed
+
+
+SUBJECT = Subject(path="threads/t/comments/c", thread_id="t", thread_title="T", comment_id="c", root_id="c",
+                  actor={"uid": "bob", "handle": "bob", "displayName": "Bob"}, excerpt="hi")
+
+
+def test_a_failed_write_is_logged_and_raised_after_the_others_are_written(offline_db, monkeypatch, caplog):
+    from google.api_core.exceptions import ServiceUnavailable
+
+    from hearth.notifications import DeliveryFailed, deliver
+
+    def outcome(path):
+        if path.startswith("users/cy/"):
+            raise ServiceUnavailable("Firestore is down")
+
+    committed = _batches(offline_db, monkeypatch, outcome)
+    with pytest.raises(DeliveryFailed, match="1 of 3"):
+        deliver(offline_db, SUBJECT, {"ada": REPLY, "cy": COMMENT, "dan": MENTION})
+    assert committed == ["ada", "dan"]
+    assert "could not notify cy about threads/t/comments/c" in caplog.text
+
+
+def test_a_notification_that_exists_already_is_skipped_quietly(offline_db, monkeypatch):
+    from google.api_core.exceptions import AlreadyExists
+
+    from hearth.notifications import deliver
+
+    def outcome(path):
+        if path.startswith("users/ada/"):
+            raise AlreadyExists("written by an earlier delivery")
+
+    committed = _batches(offline_db, monkeypatch, outcome)
+    written = deliver(offline_db, SUBJECT, {"ada": REPLY, "dan": MENTION})
+    assert committed == ["dan"] and written == [notification_id(SUBJECT.path, "dan")]
+
+
+def test_a_trigger_failure_is_logged_with_its_event_and_raised(caplog):
+    from hearth.notifications import run
+
+    def work():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        run("event-1", "threads/t/comments/c", work)
+    assert "notifications for threads/t/comments/c (event event-1) failed" in caplog.text

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
 
-from . import ranking, render, serialize, store, threads, users, validation
+from . import mentions, ranking, render, serialize, store, threads, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, NotFound
@@ -158,7 +158,9 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             raise validation.Invalid("parentId must be a string", field="parentId")
         validation.doc_id(parent_id, "parent comment")
     validation.doc_id(tid, "thread")
-    body_html = render.markdown_to_html(body)
+    # Mentions are resolved before the write (one batched read, only when the body names someone).
+    mentioned = mentions.resolve(db, body)
+    body_html = render.markdown_to_html(body, mentioned)
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
     claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
@@ -186,6 +188,10 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             **where,
             "body": body,
             "bodyHtml": body_html,
+            "mentions": mentions.mentioned_uids(mentioned),
+            # The comment the author answered: its parent, except below depth 3 where a reply
+            # joins its parent's level (the notification still goes to the one answered).
+            "repliedToId": parent_id,
             "author": users.author_snapshot(caller.uid, profile),
             "createdAt": now,
             "editedAt": None,
@@ -339,7 +345,9 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, n
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
-    changes = {"body": body, "bodyHtml": render.markdown_to_html(body), "editedAt": now}
+    mentioned = mentions.resolve(db, body)
+    changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
+               "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
 
     def attempt() -> dict[str, Any]:
         snap = _read_own(db, caller, tid, cid)

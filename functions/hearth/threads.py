@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from google.cloud import firestore
 
-from . import render, serialize, store, users, validation
+from . import mentions, render, serialize, store, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, Invalid, NotFound
@@ -23,18 +23,20 @@ VISIBLE = "visible"
 DELETED = "deleted"
 
 
-def body_fields(body: str) -> dict[str, Any]:
-    """The markdown source and what is rendered from it."""
-    body_html = render.markdown_to_html(body)
-    return {"body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html)}
+def body_fields(body: str, known: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The markdown source and what is rendered from it; known (mentions.resolve) are the @handles to link and notify."""
+    body_html = render.markdown_to_html(body, known)
+    return {"body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html),
+            "mentions": mentions.mentioned_uids(known or {})}
 
 
 def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config) -> dict[str, Any]:
     data = validation.json_object(data)
     validation.only_fields(data, CREATE_FIELDS)
+    title, body = validation.title(data.get("title")), validation.body(data.get("body"))
     doc = {
-        "title": validation.title(data.get("title")),
-        **body_fields(validation.body(data.get("body"))),
+        "title": title,
+        **body_fields(body, mentions.resolve(db, body)),
         "tags": validation.tags(data.get("tags")),
         "createdAt": now,
         "editedAt": None,
@@ -111,7 +113,8 @@ def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]
         if not snap.exists:
             raise NotFound("thread not found")
         return serialize.thread(tid, snap.to_dict())
-    refs = [ref, store.reaction(ref, caller.uid), store.bookmarks(db, caller.uid).document(tid)]
+    refs = [ref, store.reaction(ref, caller.uid), store.bookmarks(db, caller.uid).document(tid),
+            store.mute(db, caller.uid, tid)]
     found = {s.reference.path: s for s in db.get_all(refs)}
     snap = found[ref.path]
     if not snap.exists:
@@ -121,6 +124,7 @@ def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]
         **serialize.thread(tid, snap.to_dict()),
         "myReactions": serialize.my_reactions(reaction.to_dict() if reaction.exists else None),
         "bookmarked": found[refs[2].path].exists,
+        "muted": found[refs[3].path].exists,
     }
 
 
@@ -159,7 +163,9 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
     if "title" in data:
         changes["title"] = validation.title(data["title"])
     if "body" in data:
-        changes.update(body_fields(validation.body(data["body"])))
+        # Mentions are resolved first (one batched read, only when the body names someone).
+        body = validation.body(data["body"])
+        changes.update(body_fields(body, mentions.resolve(db, body)))
     if "tags" in data:
         changes["tags"] = validation.tags(data["tags"])
     if changes:

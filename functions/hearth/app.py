@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 
-from . import bookmarks, comments, http, reactions, threads, users
+from . import bookmarks, comments, http, moderation, reactions, reports, threads, users
 from .deps import Deps
 from .http import caller, deps, json_body
 from .openapi import openapi_document
@@ -14,6 +14,7 @@ threads_bp = Blueprint("threads", __name__)
 comments_bp = Blueprint("comments", __name__)
 reactions_bp = Blueprint("reactions", __name__)
 bookmarks_bp = Blueprint("bookmarks", __name__)
+moderation_bp = Blueprint("moderation", __name__)
 meta_bp = Blueprint("meta", __name__)
 
 
@@ -143,6 +144,34 @@ def list_bookmarks():
                                        cursor=args.get("cursor")))
 
 
+# --- moderation -----------------------------------------------------------------------------
+
+@moderation_bp.route("/threads/<tid>/hidden", methods=["PUT", "DELETE"])
+def hide_thread(tid: str):
+    who, target = caller(required=True), moderation.Target.of(tid)
+    reason = moderation.hide_reason(json_body()) if request.method == "PUT" else None
+    return jsonify(moderation.set_hidden(deps().db, who, target, reason, _now()))
+
+
+@moderation_bp.route("/threads/<tid>/comments/<cid>/hidden", methods=["PUT", "DELETE"])
+def hide_comment(tid: str, cid: str):
+    who, target = caller(required=True), moderation.Target.of(tid, cid)
+    reason = moderation.hide_reason(json_body()) if request.method == "PUT" else None
+    return jsonify(moderation.set_hidden(deps().db, who, target, reason, _now()))
+
+
+@moderation_bp.post("/threads/<tid>/report")
+def report_thread(tid: str):
+    d, who = deps(), caller(required=True)
+    return jsonify(reports.report(d.db, who, moderation.Target.of(tid), json_body(), _now(), d.config)), 202
+
+
+@moderation_bp.post("/threads/<tid>/comments/<cid>/report")
+def report_comment(tid: str, cid: str):
+    d, who = deps(), caller(required=True)
+    return jsonify(reports.report(d.db, who, moderation.Target.of(tid, cid), json_body(), _now(), d.config)), 202
+
+
 # --- meta -----------------------------------------------------------------------------------
 
 @meta_bp.get("/openapi.json")
@@ -150,7 +179,7 @@ def openapi():
     return jsonify(openapi_document())
 
 
-BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, meta_bp)
+BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, moderation_bp, meta_bp)
 
 
 def create_app(dependencies: Deps) -> Flask:

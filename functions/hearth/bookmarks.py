@@ -9,6 +9,7 @@ from google.cloud import firestore
 from . import serialize, store, threads, validation
 from .auth import Caller
 from .pagination import DESC, page
+from .visibility import readable, reveal
 
 
 def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
@@ -39,9 +40,9 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: str | None, cursor
     items = []
     for snap in snaps:
         thread = found.get(snap.id)
-        if thread is None or not thread.exists:
-            continue
-        item = serialize.thread(snap.id, thread.to_dict(), full=False)
+        if thread is None or not thread.exists or not readable(caller, thread.to_dict()):
+            continue  # a hidden thread leaves every list but its author's and moderators'
+        item = serialize.thread(snap.id, thread.to_dict(), full=False, reveal=reveal(caller, thread.to_dict()))
         item["bookmarked"] = True
         item["bookmarkedAt"] = serialize.rfc3339(snap.get("createdAt"))
         items.append(item)

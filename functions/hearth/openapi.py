@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .moderation import FLAGGED, HIDE_REASONS
+from .reports import NOTE_MAX, REPORT_REASONS
 from .validation import BODY_MAX, LIMIT_MAX, REACTION_TYPES, TAGS_MAX, TITLE_MAX
 
 
@@ -141,6 +143,32 @@ def _paths() -> dict[str, Any]:
             "put": _op("Bookmark a thread", _ok(BOOKMARK_RESULT), security=AUTH, errors=(401, 404)),
             "delete": _op("Remove a bookmark", _ok(BOOKMARK_RESULT), security=AUTH, errors=(401, 404)),
         },
+        "/api/threads/{tid}/hidden": {
+            "parameters": [TID],
+            "put": _op("Hide a thread with a reason (moderators)", _ok(_ref("Thread")), security=AUTH,
+                       body=_ref("HideInput"), errors=(400, 401, 403, 404, 413, 422)),
+            "delete": _op("Restore a hidden thread (moderators)", _ok(_ref("Thread")), security=AUTH,
+                          errors=(401, 403, 404)),
+        },
+        "/api/threads/{tid}/comments/{cid}/hidden": {
+            "parameters": [TID, CID],
+            "put": _op("Hide a comment with a reason (moderators, or the thread's author)", _ok(_ref("Comment")),
+                       security=AUTH, body=_ref("HideInput"), errors=(400, 401, 403, 404, 413, 422)),
+            "delete": _op("Restore a hidden comment (moderators; the thread's author for their own hides)",
+                          _ok(_ref("Comment")), security=AUTH, errors=(401, 403, 404)),
+        },
+        "/api/threads/{tid}/report": {
+            "parameters": [TID],
+            "post": _op("Report a thread (once per user; a repeat answers the first report)",
+                        _ok(_ref("Report"), "Accepted", "202"), security=AUTH, body=_ref("ReportInput"),
+                        errors=(400, 401, 403, 404, 413, 422, 429)),
+        },
+        "/api/threads/{tid}/comments/{cid}/report": {
+            "parameters": [TID, CID],
+            "post": _op("Report a comment (once per user; a repeat answers the first report)",
+                        _ok(_ref("Report"), "Accepted", "202"), security=AUTH, body=_ref("ReportInput"),
+                        errors=(400, 401, 403, 404, 413, 422, 429)),
+        },
         "/api/openapi.json": {"get": _op("This document", _ok({"type": "object"}))},
     }
 
@@ -151,10 +179,12 @@ def _schemas() -> dict[str, Any]:
     nullable_time = {"type": ["string", "null"], "format": "date-time"}
     tags = {"type": "array", "maxItems": TAGS_MAX, "items": {"type": "string", "pattern": "^[a-z0-9-]{1,30}$"}}
     author = {"type": ["object", "null"], "properties": {"uid": string, "handle": string, "displayName": string}}
+    status = {"type": "string", "enum": ["visible", "hidden", "deleted"]}
+    hidden = {"anyOf": [{"type": "null"}, _ref("Hidden")]}
     thread_common = {
         "id": string, "title": string, "author": author, "tags": tags, "createdAt": time, "editedAt": nullable_time,
         "lastActivityAt": time, "commentCount": integer, "reactionCounts": _ref("ReactionCounts"), "score": integer,
-        "status": {"type": "string", "enum": ["visible", "deleted"]}, "locked": boolean, "pinned": boolean,
+        "status": status, "hidden": hidden, "locked": boolean, "pinned": boolean,
         "myReactions": {"type": "array", "items": string}, "bookmarked": boolean,
     }
     return {
@@ -184,9 +214,24 @@ def _schemas() -> dict[str, Any]:
             "id": string, "threadId": string, "parentId": {"type": ["string", "null"]}, "rootId": {"type": ["string", "null"]},
             "depth": {"type": "integer", "minimum": 1, "maximum": 3}, "body": string, "bodyHtml": string, "author": author,
             "createdAt": time, "editedAt": nullable_time, "reactionCounts": _ref("ReactionCounts"),
-            "replyCount": integer, "descendantCount": integer, "status": {"type": "string", "enum": ["visible", "deleted"]},
+            "replyCount": integer, "descendantCount": integer, "status": status, "hidden": hidden,
             "myReactions": {"type": "array", "items": string},
             "replies": {"type": "array", "items": _ref("Comment")}, "moreReplies": boolean}},
+        "Hidden": {"type": "object", "description": "why a hidden item is hidden; its text only for its author and moderators",
+                   "properties": {"reason": {"type": "string", "enum": [*HIDE_REASONS, FLAGGED]},
+                                  "by": {"type": "string", "enum": ["moderators", "thread_author", "reports"]},
+                                  "at": time}},
+        "HideInput": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
+            "reason": {"type": "string", "enum": list(HIDE_REASONS)}}},
+        "Target": {"type": "object", "properties": {
+            "kind": {"type": "string", "enum": ["thread", "comment"]}, "threadId": string,
+            "commentId": {"type": ["string", "null"]}}},
+        "ReportInput": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
+            "reason": {"type": "string", "enum": list(REPORT_REASONS)},
+            "note": {"type": "string", "maxLength": NOTE_MAX}}},
+        "Report": {"type": "object", "properties": {
+            "target": _ref("Target"), "reason": {"type": "string", "enum": list(REPORT_REASONS)}, "note": string,
+            "createdAt": time}},
         "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
             "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX}, "parentId": string}},
         "CommentPatch": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {

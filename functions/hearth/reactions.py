@@ -9,6 +9,7 @@ from google.cloud import firestore
 from . import comments, serialize, store, threads, validation
 from .auth import Caller
 from .errors import NotFound
+from .visibility import VISIBLE
 
 
 def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentReference,
@@ -58,7 +59,7 @@ def on_comment(db: firestore.Client, caller: Caller, tid: str, cid: str, kind: s
     def check(got: dict[str, firestore.DocumentSnapshot]) -> dict[str, Any]:
         threads.visible(got[thread_ref.path])
         snap = got[ref.path]
-        if not snap.exists or snap.get("status") == comments.DELETED:
+        if not snap.exists or snap.get("status") != VISIBLE:
             raise NotFound("comment not found")
         return snap.to_dict()
 

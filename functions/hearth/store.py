@@ -55,6 +55,21 @@ def comment(db: firestore.Client, tid: str, cid: str) -> firestore.DocumentRefer
     return comments(db, tid).document(cid)
 
 
+def reports(db: firestore.Client) -> firestore.CollectionReference:
+    """reports/{queueKey}~{uid}: one per (item, reporter), made with a create precondition."""
+    return db.collection("reports")
+
+
+def mod_queue(db: firestore.Client) -> firestore.CollectionReference:
+    """modQueue/{queueKey}: one per reported item, its counters moved by increments."""
+    return db.collection("modQueue")
+
+
+def mod_log(db: firestore.Client) -> firestore.CollectionReference:
+    """modLog/{id}: every moderation action, append-only (only ever created), moderators read it."""
+    return db.collection("modLog")
+
+
 def reaction(target: firestore.DocumentReference, uid: str) -> firestore.DocumentReference:
     """One document per (user, target): the reaction types that user gave that thread or comment."""
     return target.collection("reactions").document(uid)

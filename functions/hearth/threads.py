@@ -8,6 +8,7 @@ from google.cloud import firestore
 
 from . import ranking, render, serialize, store, users, validation
 from .auth import Caller
+from .visibility import DELETED, VISIBLE, readable, reveal
 from .deps import Config
 from .errors import Forbidden, Invalid, NotFound
 from .pagination import DESC, Order, page
@@ -19,8 +20,6 @@ SORTS: dict[str, list[Order]] = {
     "active": [("lastActivityAt", DESC)],
 }
 CREATE_FIELDS = ("title", "body", "tags")
-VISIBLE = "visible"
-DELETED = "deleted"
 
 
 def content_fields(title: str, body: str) -> dict[str, Any]:
@@ -92,6 +91,7 @@ def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | Non
         query = query.where(filter=firestore.FieldFilter("author.uid", "==", author_uid))
     kind = f"threads:{sort}:{tag or ''}:{author_uid or ''}"
     snaps, next_cursor = page(query, kind, SORTS[sort], size, cursor)
+    # The query keeps to visible threads (as firestore.rules require), so nothing here is hidden.
     items = [serialize.thread(s.id, s.to_dict(), full=False) for s in snaps]
     if caller and items:
         state = personal_state(db, caller, [i["id"] for i in items])
@@ -101,36 +101,37 @@ def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | Non
 
 
 def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]:
-    """One thread (a deleted one as a tombstone); with the caller's state in the same batched read."""
+    """One thread (a deleted one as a tombstone; a hidden one only for its author and moderators);
+    with the caller's state in the same batched read."""
     validation.doc_id(tid, "thread")
     ref = store.thread(db, tid)
     if caller is None:
         snap = ref.get()
-        if not snap.exists:
+        if not snap.exists or not readable(None, snap.to_dict()):
             raise NotFound("thread not found")
         return serialize.thread(tid, snap.to_dict())
     refs = [ref, store.reaction(ref, caller.uid), store.bookmarks(db, caller.uid).document(tid)]
     found = {s.reference.path: s for s in db.get_all(refs)}
     snap = found[ref.path]
-    if not snap.exists:
+    if not snap.exists or not readable(caller, snap.to_dict()):
         raise NotFound("thread not found")
     reaction = found[refs[1].path]
     return {
-        **serialize.thread(tid, snap.to_dict()),
+        **serialize.thread(tid, snap.to_dict(), reveal=reveal(caller, snap.to_dict())),
         "myReactions": serialize.my_reactions(reaction.to_dict() if reaction.exists else None),
         "bookmarked": found[refs[2].path].exists,
     }
 
 
 def read_visible(tx: firestore.Transaction | None, db: firestore.Client, tid: str) -> dict[str, Any]:
-    """A thread that is not deleted, read in tx; NotFound otherwise."""
+    """A visible thread (neither hidden nor deleted), read in tx; NotFound otherwise."""
     validation.doc_id(tid, "thread")
     return visible(store.thread(db, tid).get(transaction=tx))
 
 
 def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
-    """The data of a thread snapshot, or NotFound if it does not exist or is deleted."""
-    if not snap.exists or snap.get("status") == DELETED:
+    """The data of a thread snapshot, or NotFound unless it exists and is visible (not hidden, not deleted)."""
+    if not snap.exists or snap.get("status") != VISIBLE:
         raise NotFound("thread not found")
     return snap.to_dict()
 

@@ -17,14 +17,15 @@ from hearth.ratelimit import Limit
 from tests.support.counting import CountingClient
 
 # endpoint -> (round trips, documents read) at most, for pages of 20 with 5 reply previews each.
+# Comment lists also read their thread (a hidden thread hides its comments) in the same batched read.
 BUDGETS = {
     "GET /threads": (1, 21),
     "GET /threads (signed in)": (2, 21 + 40),
     "GET /threads/{id}": (1, 1),
     "GET /threads/{id} (signed in)": (1, 3),
-    "GET /threads/{id}/comments": (2, 21 + 100),
-    "GET /threads/{id}/comments (signed in)": (2, 21 + 100 + 120),
-    "GET /threads/{id}/comments/{cid}/replies": (2, 21 + 1),
+    "GET /threads/{id}/comments": (2, 1 + 21 + 100),
+    "GET /threads/{id}/comments (signed in)": (2, 1 + 21 + 100 + 120),
+    "GET /threads/{id}/comments/{cid}/replies": (2, 21 + 2),
     "GET /users/{handle}": (1, 1),
     "GET /me/bookmarks": (2, 21 + 20),
     "POST /threads (first post: makes the profile)": (4, 5),

@@ -15,6 +15,7 @@ def test_concurrent_first_requests_build_the_app_once(monkeypatch):
 
     monkeypatch.setattr(main, "production_deps", slow_deps)
     monkeypatch.setattr(main, "_app", None)
+    monkeypatch.setattr(main, "_deps", None)
     apps = []
     threads = [threading.Thread(target=lambda: apps.append(main._get_app())) for _ in range(8)]
     for t in threads:
@@ -30,6 +31,6 @@ def test_importing_main_opens_no_clients():
     import importlib
 
     fresh = importlib.reload(main)
-    assert fresh._app is None
+    assert fresh._app is None and fresh._deps is None
     endpoint = fresh.api.__firebase_endpoint__  # what `firebase deploy` reads
     assert endpoint.region == ["us-central1"] and endpoint.httpsTrigger == {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,9 @@ class Ports:
     hosting: int
     hub: int
     logging: int
+    # The Functions emulator starts these two as well; parallel stacks each need their own.
+    eventarc: int
+    tasks: int
 
     @classmethod
     def from_firebase_json(cls) -> "Ports":
@@ -51,6 +55,7 @@ class Stack:
     ports: Ports
     project: str = PROJECT
     firestore_jar: str = ""  # where the Firestore emulator's jar came from (toolchain.Toolchain.jar_source)
+    query_log: Path | None = None  # where the function logs its Firestore queries (local_stack's query_log)
     servers: dict[str, Server] = field(default_factory=dict)
 
     @property
@@ -101,13 +106,14 @@ def web_config(stack: "Stack") -> dict:
 
 @contextmanager
 def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
-                data_dir: Path | None = None) -> Iterator[Stack]:
+                data_dir: Path | None = None, query_log: Path | None = None) -> Iterator[Stack]:
     """Run the Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error.
 
     data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
+    query_log: the function appends every Firestore query it runs to this file (functions/hearth/querylog.py).
     """
     tools = toolchain.resolve()
-    stack = Stack(ports=ports, firestore_jar=tools.jar_source)
+    stack = Stack(ports=ports, firestore_jar=tools.jar_source, query_log=query_log)
     # The config must sit in the project folder: firebase-tools resolves `functions` and `hosting`
     # paths relative to it. Each stack gets its own, so tests and `make dev` can run side by side.
     config_path = ROOT / f".firebase.local-{os.getpid()}-{ports.hosting}.json"
@@ -118,6 +124,9 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         "FIREBASE_CLI_EXPERIMENTS": "",
         "CI": os.environ.get("CI", "true"),
     }
+    if query_log is not None:
+        # The Functions emulator hands its own environment on to the Python runtime it spawns.
+        env["HEARTH_QUERY_LOG"] = str(query_log)
     args = [str(FIREBASE), "emulators:start", "--only", EMULATORS, "--project", stack.project,
             "--config", str(config_path)]
     if data_dir is not None:
@@ -125,6 +134,9 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
             args += ["--import", str(data_dir)]
         args += ["--export-on-exit", str(data_dir)]
     with ExitStack() as stop:
+        # firebase-tools keeps a per-project hub locator in the temp folder; a folder of its own
+        # keeps stacks of the same demo project that run side by side from seeing each other.
+        env["TMPDIR"] = stop.enter_context(tempfile.TemporaryDirectory(prefix="hearth-stack-"))
         config = firebase_config(ports, ui=toolchain.ui_cached())
         # The web UI finds this stack's Auth emulator in a per-stack file (gitignored) behind a rewrite.
         web_config_path = ROOT / "web" / f"config.local-{ports.hosting}.json"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 
-from . import bookmarks, comments, http, moderation, reactions, reports, threads, users
+from . import bookmarks, comments, http, moderation, reactions, reports, suspensions, threads, users
 from .deps import Deps
 from .http import caller, deps, json_body
 from .openapi import openapi_document
@@ -36,7 +36,7 @@ def put_me():
 
 @users_bp.get("/users/<handle>")
 def get_user(handle: str):
-    return jsonify(users.get_user(deps().db, handle))
+    return jsonify(users.get_user(deps().db, handle, _now()))
 
 
 @users_bp.get("/users/<handle>/threads")
@@ -45,6 +45,13 @@ def get_user_threads(handle: str):
     args = request.args
     return jsonify(threads.list_threads(deps().db, caller(required=False), sort=args.get("sort"), tag=None,
                                         author_uid=uid, limit=args.get("limit"), cursor=args.get("cursor")))
+
+
+@users_bp.route("/users/<handle>/suspension", methods=["PUT", "DELETE"])
+def suspension(handle: str):
+    who = caller(required=True)
+    data = json_body() if request.method == "PUT" else None
+    return jsonify(suspensions.set_suspension(deps().db, who, handle, data, _now()))
 
 
 # --- threads --------------------------------------------------------------------------------
@@ -134,7 +141,7 @@ def put_bookmark(tid: str):
 
 @bookmarks_bp.delete("/threads/<tid>/bookmark")
 def delete_bookmark(tid: str):
-    return jsonify(bookmarks.delete(deps().db, caller(required=True), tid))
+    return jsonify(bookmarks.delete(deps().db, caller(required=True), tid, _now()))
 
 
 @bookmarks_bp.get("/me/bookmarks")

@@ -6,7 +6,7 @@ from typing import Any
 
 from google.cloud import firestore
 
-from . import serialize, store, threads, validation
+from . import guard, serialize, store, threads, validation
 from .auth import Caller
 from .pagination import DESC, page
 from .visibility import readable, reveal
@@ -14,6 +14,7 @@ from .visibility import readable, reveal
 
 def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
     """Bookmark a visible thread; bookmarking it again keeps the first time."""
+    guard.check(db, caller, now)
     ref = store.bookmarks(db, caller.uid).document(tid)
 
     def fn(tx: firestore.Transaction) -> None:
@@ -25,8 +26,9 @@ def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[s
     return {"threadId": tid, "bookmarked": True}
 
 
-def delete(db: firestore.Client, caller: Caller, tid: str) -> dict[str, Any]:
+def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
     validation.doc_id(tid, "thread")
+    guard.check(db, caller, now)
     store.bookmarks(db, caller.uid).document(tid).delete()
     return {"threadId": tid, "bookmarked": False}
 

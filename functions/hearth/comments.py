@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from google.cloud import firestore
 
-from . import ranking, render, serialize, store, threads, users, validation
+from . import guard, ranking, render, serialize, store, threads, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, NotFound
@@ -76,6 +76,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             known[snap.id] = snap.to_dict()
         direct, root = known.get(where["parentId"]), known.get(where["rootId"])
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.comment_limit)
 
         doc = {
@@ -247,6 +248,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, n
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
+    guard.check(db, caller, now)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         _, current = _read_own(tx, db, caller, tid, cid)
@@ -259,6 +261,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, n
 
 def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: datetime) -> None:
     """Soft delete: the text goes, a tombstone stays so replies keep their place; counts drop."""
+    guard.check(db, caller, now)
 
     def fn(tx: firestore.Transaction) -> None:
         thread, current = _read_own(tx, db, caller, tid, cid)

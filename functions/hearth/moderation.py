@@ -14,7 +14,7 @@ from typing import Any
 
 from google.cloud import firestore
 
-from . import ranking, serialize, store, validation
+from . import guard, ranking, serialize, store, validation
 from .auth import Caller
 from .errors import Forbidden, Invalid, NotFound
 from .visibility import DELETED, HIDDEN, VISIBLE, is_author, reveal
@@ -71,13 +71,13 @@ def hide_reason(data: Any) -> str:
     return data["reason"]
 
 
-def log_entry(actor: Caller | None, actor_handle: str | None, action: str, target: Target | None,
+def log_entry(actor: Caller | None, actor_handle: str | None, action: str, target: Target | dict[str, Any],
               reason: str | None, now: datetime, **extra: Any) -> dict[str, Any]:
     """One line of the moderation log; actor None means the forum itself (auto-hide)."""
     return {
         "actor": {"uid": actor.uid, "handle": actor_handle} if actor else None,
         "action": action,
-        "target": target.as_dict() if target else None,
+        "target": target.as_dict() if isinstance(target, Target) else target,
         "reason": reason,
         "at": now,
         **extra,
@@ -140,6 +140,7 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
     """Hide target with reason (None: restore it). Idempotent; each change is logged with it."""
     thread = _thread_for(db, caller, target)
     role = _role(caller, thread, target)
+    guard.check(db, caller, now)
     ref, actor_ref = target.ref(db), store.user(db, caller.uid)
     queue_ref = store.mod_queue(db).document(target.key)
 

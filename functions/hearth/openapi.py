@@ -79,7 +79,7 @@ def _paths() -> dict[str, Any]:
         "/api/me": {
             "get": _op("The caller's profile (made on first use)", _ok(_ref("Profile")), security=AUTH, errors=(401,)),
             "put": _op("Create or update the caller's profile", _ok(_ref("Profile")), security=AUTH,
-                       body=_ref("ProfileInput"), errors=(400, 401, 409, 413, 422)),
+                       body=_ref("ProfileInput"), errors=(400, 401, 403, 409, 413, 422)),
         },
         "/api/me/bookmarks": {
             "get": _op("The caller's bookmarked threads", _ok(_page_of("ThreadSummary")), security=AUTH,
@@ -88,6 +88,13 @@ def _paths() -> dict[str, Any]:
         "/api/users/{handle}": {
             "get": _op("A public profile", _ok(_ref("Profile")), params=[_path_param("handle", "user handle")],
                        errors=(404,)),
+        },
+        "/api/users/{handle}/suspension": {
+            "parameters": [_path_param("handle", "user handle")],
+            "put": _op("Suspend a user until a time, with a reason (moderators)", _ok(_ref("Profile")), security=AUTH,
+                       body=_ref("SuspensionInput"), errors=(400, 401, 403, 404, 413, 422)),
+            "delete": _op("Lift a user's suspension (moderators)", _ok(_ref("Profile")), security=AUTH,
+                          errors=(401, 403, 404)),
         },
         "/api/users/{handle}/threads": {
             "get": _op("A user's threads", _ok(_page_of("ThreadSummary")), security=OPTIONAL_AUTH,
@@ -98,7 +105,7 @@ def _paths() -> dict[str, Any]:
                        params=[sort_threads, _query("tag", {"type": "string"}, "only threads with this tag"), *PAGING],
                        errors=(401, 422)),
             "post": _op("Post a thread", _ok(_ref("Thread"), "Created", "201"), security=AUTH,
-                        body=_ref("ThreadInput"), errors=(400, 401, 413, 422, 429)),
+                        body=_ref("ThreadInput"), errors=(400, 401, 403, 413, 422, 429)),
         },
         "/api/threads/{tid}": {
             "parameters": [TID],
@@ -128,20 +135,22 @@ def _paths() -> dict[str, Any]:
         },
         "/api/threads/{tid}/reactions/{kind}": {
             "parameters": [TID, KIND],
-            "put": _op("React to a thread (idempotent)", _ok(REACTION_RESULT), security=AUTH, errors=(401, 404, 422)),
+            "put": _op("React to a thread (idempotent)", _ok(REACTION_RESULT), security=AUTH,
+                       errors=(401, 403, 404, 422)),
             "delete": _op("Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                          errors=(401, 404, 422)),
+                          errors=(401, 403, 404, 422)),
         },
         "/api/threads/{tid}/comments/{cid}/reactions/{kind}": {
             "parameters": [TID, CID, KIND],
-            "put": _op("React to a comment (idempotent)", _ok(REACTION_RESULT), security=AUTH, errors=(401, 404, 422)),
+            "put": _op("React to a comment (idempotent)", _ok(REACTION_RESULT), security=AUTH,
+                       errors=(401, 403, 404, 422)),
             "delete": _op("Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                          errors=(401, 404, 422)),
+                          errors=(401, 403, 404, 422)),
         },
         "/api/threads/{tid}/bookmark": {
             "parameters": [TID],
-            "put": _op("Bookmark a thread", _ok(BOOKMARK_RESULT), security=AUTH, errors=(401, 404)),
-            "delete": _op("Remove a bookmark", _ok(BOOKMARK_RESULT), security=AUTH, errors=(401, 404)),
+            "put": _op("Bookmark a thread", _ok(BOOKMARK_RESULT), security=AUTH, errors=(401, 403, 404)),
+            "delete": _op("Remove a bookmark", _ok(BOOKMARK_RESULT), security=AUTH, errors=(401, 403, 404)),
         },
         "/api/threads/{tid}/hidden": {
             "parameters": [TID],
@@ -191,12 +200,20 @@ def _schemas() -> dict[str, Any]:
         "Error": {
             "type": "object", "required": ["error"],
             "properties": {"error": {"type": "object", "required": ["code", "message"],
-                                     "properties": {"code": string, "message": string, "field": string}}},
+                                     "properties": {"code": string, "message": string, "field": string,
+                                                    "reason": {"type": "string", "description": "code suspended"},
+                                                    "until": {"type": "string", "format": "date-time",
+                                                              "description": "code suspended"}}}},
         },
         "ReactionCounts": {"type": "object", "properties": {t: integer for t in REACTION_TYPES}},
         "Profile": {"type": "object", "properties": {
             "uid": string, "handle": string, "displayName": string, "bio": string, "createdAt": time,
-            "threadCount": integer, "commentCount": integer, "role": string}},
+            "threadCount": integer, "commentCount": integer, "role": string,
+            "suspension": {"anyOf": [{"type": "null"}, {"type": "object", "properties": {
+                "reason": string, "until": time}}], "description": "while it lasts; null otherwise"}}},
+        "SuspensionInput": {"type": "object", "required": ["reason", "until"], "additionalProperties": False,
+                            "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500},
+                                           "until": {"type": "string", "format": "date-time"}}},
         "ProfileInput": {"type": "object", "additionalProperties": False, "properties": {
             "handle": {"type": "string", "pattern": "^[a-z0-9_]{3,30}$"},
             "displayName": {"type": "string", "minLength": 1, "maxLength": 50},
@@ -239,7 +256,7 @@ def _schemas() -> dict[str, Any]:
     }
 
 
-ERROR_TEXT = {400: "Malformed request", 401: "Not signed in, or a bad token", 403: "Not allowed",
+ERROR_TEXT = {400: "Malformed request", 401: "Not signed in, or a bad token", 403: "Not allowed (code suspended, with reason and until, for a suspended user's write)",
               404: "Not found", 409: "Conflict", 413: "Body over 64 KiB", 422: "Invalid field",
               429: "Rate limited (see Retry-After)"}
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from google.cloud import firestore
 
-from . import render, serialize, store, users, validation
+from . import guard, render, serialize, store, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, Invalid, NotFound
@@ -82,6 +82,7 @@ def report(db: firestore.Client, caller: Caller, target: Target, data: Any, now:
         if got[mine.path].exists:  # a concurrent repeat got there first
             return got[mine.path].to_dict()
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.report_limit)
         doc = {"key": target.key, "target": target.as_dict(),
                "reporter": {"uid": caller.uid, "handle": profile["handle"]},

@@ -26,7 +26,16 @@ def author(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {"uid": raw.get("uid"), "handle": raw.get("handle"), "displayName": raw.get("displayName")}
 
 
-def profile(uid: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def suspension(data: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
+    """A user's suspension while it lasts ({reason, until}); None before and after."""
+    raw = data.get("suspension")
+    if not raw or raw.get("until") is None or raw["until"] <= now:
+        return None
+    return {"reason": raw.get("reason", ""), "until": rfc3339(raw["until"])}
+
+
+def profile(uid: str, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """A public profile; a suspension shows to everyone while it lasts."""
     return {
         "uid": uid,
         "handle": data["handle"],
@@ -36,6 +45,7 @@ def profile(uid: str, data: Mapping[str, Any]) -> dict[str, Any]:
         "threadCount": int(data.get("threadCount", 0)),
         "commentCount": int(data.get("commentCount", 0)),
         "role": data.get("role", "member"),
+        "suspension": suspension(data, now),
     }
 
 

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from google.cloud import firestore
 
-from . import ranking, render, serialize, store, users, validation
+from . import guard, ranking, render, serialize, store, users, validation
 from .auth import Caller
 from .visibility import DELETED, VISIBLE, readable, reveal
 from .deps import Config
@@ -49,6 +49,7 @@ def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, confi
         user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
         got = store.read_all(tx, db, [user_ref, rate_ref])
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.thread_limit)
         doc["author"] = users.author_snapshot(caller.uid, profile)
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
@@ -152,6 +153,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
             raise Forbidden("only a moderator may lock or unlock a thread")
         if not isinstance(data["locked"], bool):
             raise Invalid("locked must be true or false", field="locked")
+    guard.check(db, caller, now)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         current = read_visible(tx, db, tid)
@@ -173,6 +175,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
 
 def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> None:
     """Soft delete: the thread becomes a tombstone and leaves the lists; its comments stay."""
+    guard.check(db, caller, now)
 
     def fn(tx: firestore.Transaction) -> None:
         current = read_visible(tx, db, tid)

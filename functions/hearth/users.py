@@ -7,7 +7,7 @@ from typing import Any
 
 from google.cloud import firestore
 
-from . import serialize, store, validation
+from . import guard, serialize, store, validation
 from .auth import Caller
 from .errors import Conflict, NotFound
 
@@ -79,7 +79,7 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
 
     snap = store.user(db, caller.uid).get()
     profile = snap.to_dict() if snap.exists else store.run_transaction(db, fn)
-    return serialize.profile(caller.uid, profile)
+    return serialize.profile(caller.uid, profile, now)
 
 
 def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> dict[str, Any]:
@@ -96,6 +96,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         profile = read_profile(tx, db, caller)
+        guard.refuse_if_suspended(profile, now)
         new_handle = changes.get("handle", profile["handle"])
         if new_handle != profile["handle"] or profile.get("_new"):
             holder = store.handle(db, new_handle).get(transaction=tx)
@@ -114,7 +115,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
         tx.set(store.handle(db, new_handle), {"uid": caller.uid})
         return profile
 
-    return serialize.profile(caller.uid, store.run_transaction(db, fn))
+    return serialize.profile(caller.uid, store.run_transaction(db, fn), now)
 
 
 def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, Any]]:
@@ -126,6 +127,6 @@ def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, An
     raise NotFound("user not found")
 
 
-def get_user(db: firestore.Client, handle: str) -> dict[str, Any]:
+def get_user(db: firestore.Client, handle: str, now: datetime) -> dict[str, Any]:
     uid, profile = uid_for_handle(db, handle)
-    return serialize.profile(uid, profile)
+    return serialize.profile(uid, profile, now)

@@ -31,7 +31,7 @@ BUDGETS = {
     "GET /me/bookmarks": (2, 21 + 20),
     "POST /threads (first post: makes the profile)": (4, 5),
     "POST /threads/{id}/comments (reply at depth 3)": (4, 6),
-    "PUT /threads/{id}/reactions/{type}": (3, 2),
+    "PUT /threads/{id}/reactions/{type}": (3, 3),  # with the caller's profile (suspended?)
 }
 
 

@@ -22,7 +22,7 @@ def test_deleted_comment_is_a_tombstone_without_text_or_author():
 
 
 def test_profile_never_carries_an_email():
-    out = serialize.profile("u", {"handle": "h", "email": "x@example.com", "displayName": "H"})
+    out = serialize.profile("u", {"handle": "h", "email": "x@example.com", "displayName": "H"}, datetime.now(timezone.utc))
     assert "email" not in out and "x@example.com" not in str(out)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 
-from . import bookmarks, comments, http, moderation, reactions, reports, suspensions, threads, users
+from . import bookmarks, comments, http, moderation, modqueue, reactions, reports, suspensions, threads, users
 from .deps import Deps
 from .http import caller, deps, json_body
 from .openapi import openapi_document
@@ -177,6 +177,26 @@ def report_thread(tid: str):
 def report_comment(tid: str, cid: str):
     d, who = deps(), caller(required=True)
     return jsonify(reports.report(d.db, who, moderation.Target.of(tid, cid), json_body(), _now(), d.config)), 202
+
+
+@moderation_bp.get("/mod/queue")
+def mod_queue():
+    args = request.args
+    return jsonify(modqueue.list_queue(deps().db, caller(required=True), state=args.get("state"),
+                                       limit=args.get("limit"), cursor=args.get("cursor")))
+
+
+@moderation_bp.post("/mod/queue/<key>")
+def mod_queue_action(key: str):
+    who = caller(required=True)
+    return jsonify(modqueue.act(deps().db, who, key, json_body(), _now()))
+
+
+@moderation_bp.get("/mod/log")
+def mod_log():
+    args = request.args
+    return jsonify(modqueue.list_log(deps().db, caller(required=True), limit=args.get("limit"),
+                                     cursor=args.get("cursor")))
 
 
 # --- meta -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from google.cloud import firestore
 
-from . import guard, ranking, serialize, store, validation
+from . import guard, ranking, serialize, store, users, validation
 from .auth import Caller
 from .errors import Forbidden, Invalid, NotFound
 from .visibility import DELETED, HIDDEN, VISIBLE, is_author, reveal
@@ -120,8 +120,15 @@ def comment_count_moves(db: firestore.Client, tx: firestore.Transaction, target:
             "commentCount": firestore.Increment(by), "score": firestore.Increment(ranking.COMMENT_WEIGHT * by)})
 
 
-def _actor_handle(snap: firestore.DocumentSnapshot) -> str | None:
-    return snap.get("handle") if snap.exists else None
+def actor_handle(tx: firestore.Transaction, db: firestore.Client, caller: Caller,
+                 snap: firestore.DocumentSnapshot, now: datetime) -> str:
+    """The acting moderator's handle for the log, their profile made on first use (as posting does).
+
+    Call it after the transaction's other reads and before its other writes.
+    """
+    profile = users.read_profile(tx, db, caller, snap)
+    users.write_profile(tx, db, caller, profile, now)
+    return profile["handle"]
 
 
 def resolve_queue(tx: firestore.Transaction, queue: firestore.DocumentSnapshot, action: str, actor: Caller,
@@ -146,6 +153,7 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         got = store.read_all(tx, db, [ref, actor_ref, queue_ref])
+        handle = actor_handle(tx, db, caller, got[actor_ref.path], now)
         snap = got[ref.path]
         if not snap.exists or snap.get("status") == DELETED:
             raise NotFound(f"{target.kind} not found")
@@ -166,7 +174,7 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
         tx.update(ref, changes)
         if status != after["status"]:
             comment_count_moves(db, tx, target, -1 if reason else 1)
-        action, handle = "hide" if reason else "restore", _actor_handle(got[actor_ref.path])
+        action = "hide" if reason else "restore"
         if role == BY_MODERATORS:
             resolve_queue(tx, got[queue_ref.path], action, caller, handle, now)
         write_log(tx, db, log_entry(caller, handle, action, target, reason, now, role=role))

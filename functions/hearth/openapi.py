@@ -178,6 +178,23 @@ def _paths() -> dict[str, Any]:
                         _ok(_ref("Report"), "Accepted", "202"), security=AUTH, body=_ref("ReportInput"),
                         errors=(400, 401, 403, 404, 413, 422, 429)),
         },
+        "/api/mod/queue": {
+            "get": _op("Moderators: reported and auto-hidden items, most recently active first, with their reports",
+                       _ok(_page_of("QueueItem")), security=AUTH,
+                       params=[_query("state", {"type": "string", "enum": ["open", "resolved"], "default": "open"},
+                                      "open (waiting for a decision) or resolved"), *PAGING],
+                       errors=(401, 403, 422)),
+        },
+        "/api/mod/queue/{key}": {
+            "parameters": [_path_param("key", "queue item id: thread~{tid} or comment~{tid}~{cid}")],
+            "post": _op("Moderators: resolve a queue item (dismiss its reports, hide or restore the item)",
+                        _ok(_ref("QueueItem")), security=AUTH, body=_ref("QueueAction"),
+                        errors=(400, 401, 403, 404, 413, 422)),
+        },
+        "/api/mod/log": {
+            "get": _op("Moderators: every moderation action, newest first (append-only)", _ok(_page_of("LogEntry")),
+                       security=AUTH, params=PAGING, errors=(401, 403, 422)),
+        },
         "/api/openapi.json": {"get": _op("This document", _ok({"type": "object"}))},
     }
 
@@ -249,6 +266,29 @@ def _schemas() -> dict[str, Any]:
         "Report": {"type": "object", "properties": {
             "target": _ref("Target"), "reason": {"type": "string", "enum": list(REPORT_REASONS)}, "note": string,
             "createdAt": time}},
+        "QueueAction": {"type": "object", "required": ["action"], "additionalProperties": False, "properties": {
+            "action": {"type": "string", "enum": ["dismiss", "hide", "restore"]},
+            "reason": {"type": "string", "enum": list(HIDE_REASONS), "description": "needed to hide, only then"}}},
+        "QueueItem": {"type": "object", "properties": {
+            "id": string, "target": _ref("Target"),
+            "item": {"type": ["object", "null"], "description": "the item as it was when first reported",
+                     "properties": {"title": {"type": ["string", "null"]}, "excerpt": string, "author": author}},
+            "itemStatus": {"type": "string", "enum": ["visible", "hidden", "deleted", "missing"]},
+            "hidden": hidden, "state": {"type": "string", "enum": ["open", "resolved"]},
+            "openReports": integer, "reportCount": integer, "reasonCounts": {"type": "object"},
+            "autoHidden": boolean, "lastReportedAt": time, "updatedAt": time,
+            "resolution": {"type": ["object", "null"], "properties": {
+                "action": string, "by": {"type": ["string", "null"]}, "at": time}},
+            "reports": {"type": "array", "description": "the newest 10", "items": {"type": "object", "properties": {
+                "reason": string, "note": string, "reporter": {"type": "object", "properties": {"handle": string}},
+                "createdAt": time}}}}},
+        "LogEntry": {"type": "object", "properties": {
+            "id": string, "actor": {"type": ["object", "null"], "properties": {"uid": string, "handle": {
+                "type": ["string", "null"]}}, "description": "null for the forum itself (auto-hide)"},
+            "action": {"type": "string", "enum": ["hide", "restore", "auto_hide", "dismiss", "suspend", "unsuspend",
+                                                  "lock", "unlock", "pin", "unpin"]},
+            "target": {"type": "object"}, "reason": {"type": ["string", "null"]}, "at": time,
+            "until": time}},
         "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
             "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX}, "parentId": string}},
         "CommentPatch": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {

@@ -13,7 +13,7 @@ from google.cloud import firestore
 from . import guard, serialize, store, users, validation
 from .auth import Caller
 from .errors import Forbidden, Invalid, NotFound
-from .moderation import log_entry, write_log
+from .moderation import actor_handle, log_entry, write_log
 
 REASON_MAX = 500
 
@@ -59,19 +59,18 @@ def set_suspension(db: firestore.Client, caller: Caller, handle: str, data: Any 
         if not got[ref.path].exists:
             raise NotFound("user not found")
         profile = got[ref.path].to_dict()
-        actor = got[actor_ref.path]
-        actor_handle = actor.get("handle") if actor.exists else None
+        mod_handle = actor_handle(tx, db, caller, got[actor_ref.path], now)
         target = {"kind": "user", "uid": uid, "handle": profile.get("handle")}
         if parsed is None:
             if not serialize.suspension(profile, now) and "suspension" not in profile:
                 return profile  # nothing to lift
             tx.update(ref, {"suspension": firestore.DELETE_FIELD})
-            write_log(tx, db, log_entry(caller, actor_handle, "unsuspend", target, None, now))
+            write_log(tx, db, log_entry(caller, mod_handle, "unsuspend", target, None, now))
             return {k: v for k, v in profile.items() if k != "suspension"}
         reason, until = parsed
-        suspension = {"reason": reason, "until": until, "at": now, "by": {"uid": caller.uid, "handle": actor_handle}}
+        suspension = {"reason": reason, "until": until, "at": now, "by": {"uid": caller.uid, "handle": mod_handle}}
         tx.update(ref, {"suspension": suspension})
-        write_log(tx, db, log_entry(caller, actor_handle, "suspend", target, reason, now, until=until))
+        write_log(tx, db, log_entry(caller, mod_handle, "suspend", target, reason, now, until=until))
         return {**profile, "suspension": suspension}
 
     return serialize.profile(uid, store.run_transaction(db, fn), now)

@@ -243,7 +243,8 @@ def _schemas() -> dict[str, Any]:
         "ThreadPatch": {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
             "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX}, "tags": tags,
-            "locked": {"type": "boolean", "description": "moderators only"}}},
+            "locked": {"type": "boolean", "description": "moderators only"},
+            "pinned": {"type": "boolean", "description": "moderators only; pinned threads lead the front page"}}},
         "Comment": {"type": "object", "properties": {
             "id": string, "threadId": string, "parentId": {"type": ["string", "null"]}, "rootId": {"type": ["string", "null"]},
             "depth": {"type": "integer", "minimum": 1, "maximum": 3}, "body": string, "bodyHtml": string, "author": author,

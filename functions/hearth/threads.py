@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from google.cloud import firestore
 
-from . import guard, ranking, render, serialize, store, users, validation
+from . import guard, moderation, ranking, render, serialize, store, users, validation
 from .auth import Caller
 from .visibility import DELETED, VISIBLE, readable, reveal
 from .deps import Config
@@ -19,6 +19,9 @@ SORTS: dict[str, list[Order]] = {
     "top": [("score", DESC), ("createdAt", DESC)],
     "active": [("lastActivityAt", DESC)],
 }
+# The front page (the default sort, no tag, no author) shows pinned threads first.
+FRONT_PAGE: list[Order] = [("pinned", DESC), ("createdAt", DESC)]
+MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
 CREATE_FIELDS = ("title", "body", "tags")
 
 
@@ -91,7 +94,8 @@ def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | Non
     if author_uid:
         query = query.where(filter=firestore.FieldFilter("author.uid", "==", author_uid))
     kind = f"threads:{sort}:{tag or ''}:{author_uid or ''}"
-    snaps, next_cursor = page(query, kind, SORTS[sort], size, cursor)
+    front_page = sort == "new" and not tag and not author_uid
+    snaps, next_cursor = page(query, kind, FRONT_PAGE if front_page else SORTS[sort], size, cursor)
     # The query keeps to visible threads (as firestore.rules require), so nothing here is hidden.
     items = [serialize.thread(s.id, s.to_dict(), full=False) for s in snaps]
     if caller and items:
@@ -143,21 +147,26 @@ def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> N
 
 
 def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime) -> dict[str, Any]:
-    """Edit title, body or tags (author or moderator; marks the thread edited); lock it (moderator)."""
+    """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator)."""
     data = validation.json_object(data)
-    validation.only_fields(data, (*CREATE_FIELDS, "locked"))
+    validation.only_fields(data, (*CREATE_FIELDS, *MODERATOR_FLAGS))
     if not data:
-        raise Invalid("nothing to change: send title, body, tags or locked")
-    if "locked" in data:
-        if not caller.is_moderator:
-            raise Forbidden("only a moderator may lock or unlock a thread")
-        if not isinstance(data["locked"], bool):
-            raise Invalid("locked must be true or false", field="locked")
+        raise Invalid("nothing to change: send title, body, tags, locked or pinned")
+    for flag in MODERATOR_FLAGS:
+        if flag in data:
+            if not caller.is_moderator:
+                raise Forbidden(f"only a moderator may change {flag}")
+            if not isinstance(data[flag], bool):
+                raise Invalid(f"{flag} must be true or false", field=flag)
     guard.check(db, caller, now)
+    flags = [f for f in MODERATOR_FLAGS if f in data]
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         current = read_visible(tx, db, tid)
         require_owner(caller, current.get("author"), "thread")
+        actor = None
+        if flags:  # locking and pinning are logged: the moderator's handle, read before any write
+            actor = moderation.actor_handle(tx, db, caller, store.user(db, caller.uid).get(transaction=tx), now)
         changes: dict[str, Any] = {}
         if data.keys() & set(CREATE_FIELDS):
             title = validation.title(data["title"]) if "title" in data else current["title"]
@@ -165,8 +174,12 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
             changes.update(content_fields(title, body), editedAt=now)
             if "tags" in data:
                 changes["tags"] = validation.tags(data["tags"])
-        if "locked" in data:
-            changes["locked"] = data["locked"]
+        for flag in flags:
+            changes[flag] = data[flag]
+            if bool(current.get(flag, False)) != data[flag]:
+                action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if data[flag] else 1]
+                moderation.write_log(tx, db, moderation.log_entry(caller, actor, action, moderation.Target(tid),
+                                                                  None, now))
         tx.update(store.thread(db, tid), changes)
         return {**current, **changes}
 

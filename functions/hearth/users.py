@@ -79,7 +79,9 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
 
     snap = store.user(db, caller.uid).get()
     profile = snap.to_dict() if snap.exists else store.run_transaction(db, fn)
-    return serialize.profile(caller.uid, profile, now)
+    # The caller's own role follows their token's claim (the stored badge is set when the profile
+    # is made), so the web UI offers moderator tools to a member made moderator later.
+    return {**serialize.profile(caller.uid, profile, now), "role": "moderator" if caller.is_moderator else "member"}
 
 
 def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import { profileView, settingsView } from "./views/profile.js";
 import { bookmarksView } from "./views/bookmarks.js";
 import { signInView } from "./views/signin.js";
 import { notFoundView } from "./views/notFound.js";
+import { queueView, logView, isModerator } from "./views/moderation.js";
 
 const ROUTES = [
   [/^\/$/, threadListView],
@@ -19,6 +20,8 @@ const ROUTES = [
   [/^\/u\/([a-z0-9_]+)$/, profileView],
   [/^\/settings$/, settingsView],
   [/^\/bookmarks$/, bookmarksView],
+  [/^\/mod\/queue$/, queueView],
+  [/^\/mod\/log$/, logView],
   [/^\/signin$/, (ctx) => signInView(ctx, "signin")],
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
 ];
@@ -70,6 +73,7 @@ function updateNav() {
     nav.append(
       h("a.button.primary", { href: "/new" }, "New thread"),
       link("/bookmarks", "Bookmarks"),
+      isModerator() ? link("/mod/queue", "Moderation") : null,
       handle ? link(`/u/${handle}`, `@${handle}`) : null,
       link("/settings", "Settings"),
       h("button.linklike", { type: "button", onclick: async () => { await signOut(); announce("Signed out."); navigate("/"); } }, "Sign out"),

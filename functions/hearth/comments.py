@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from google.cloud import firestore
 
-from . import guard, ranking, render, serialize, store, threads, users, validation
+from . import guard, moderation, ranking, render, serialize, store, threads, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, NotFound
@@ -94,11 +94,16 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             "replyPreviewIds": [],
             "status": VISIBLE,
         }
+        held = moderation.needs_approval(config.first_post_approval, caller, profile)
         users.write_profile(tx, db, caller, profile, now, commentCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
+        if held:  # counted, like a restored comment, only once approved
+            moderation.hold_for_approval(tx, db, moderation.Target(tid, ref.id), doc,
+                                         render.excerpt(doc["bodyHtml"]), now)
         tx.create(ref, doc)
-        thread_changes = {"commentCount": thread.get("commentCount", 0) + 1, "lastActivityAt": now}
-        tx.update(store.thread(db, tid), {**thread_changes, "score": threads.rescore({**thread, **thread_changes})})
+        if not held:
+            thread_changes = {"commentCount": thread.get("commentCount", 0) + 1, "lastActivityAt": now}
+            tx.update(store.thread(db, tid), {**thread_changes, "score": threads.rescore({**thread, **thread_changes})})
         # One write per document: the direct parent and the root may be the same comment.
         updates: dict[str, dict[str, Any]] = {}
         if direct is not None:
@@ -114,7 +119,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
         return doc
 
     stored = store.run_transaction(db, fn)
-    return {**serialize.comment(ref.id, stored), "myReactions": [], "replies": [], "moreReplies": False}
+    return {**serialize.comment(ref.id, stored, reveal=True), "myReactions": [], "replies": [], "moreReplies": False}
 
 
 def rescore(comment: dict[str, Any]) -> int:

@@ -20,6 +20,7 @@ class Config:
     report_limit: Limit = Limit("report", 10, timedelta(minutes=10))
     cache_seconds: int = 10
     auto_hide_reports: int = 3  # distinct reporters that hide an item until a moderator decides
+    first_post_approval: bool = False  # hold a new member's comments until a moderator approves one
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def config_from_params() -> Config:
         report_limit=Limit("report", params.REPORTS_PER_10_MINUTES.value, timedelta(minutes=10)),
         cache_seconds=params.CACHE_SECONDS.value,
         auto_hide_reports=params.AUTO_HIDE_REPORTS.value,
+        first_post_approval=params.FIRST_POST_APPROVAL.value,
     )
 
 

@@ -27,6 +27,25 @@ FLAGGED = "flagged"
 BY_MODERATORS, BY_THREAD_AUTHOR, BY_REPORTS = "moderators", "thread_author", "reports"
 # A queue entry (modQueue/{key}) is open while reports wait for a moderator's decision.
 OPEN, RESOLVED = "open", "resolved"
+# First-post approval: a new member's comment is held (hidden, so it is theirs and moderators'
+# alone) until a moderator approves it; then the member is trusted.
+AWAITING_APPROVAL, BY_APPROVAL = "awaiting_approval", "approval"
+
+
+def needs_approval(enabled: bool, caller: Caller, profile: dict[str, Any]) -> bool:
+    """Whether a comment by caller (with this profile) waits for approval."""
+    return enabled and not caller.is_moderator and not profile.get("approved")
+
+
+def hold_for_approval(tx: firestore.Transaction, db: firestore.Client, target: Target, doc: dict[str, Any],
+                      excerpt: str, now: datetime) -> None:
+    """Make doc (a new comment, written in tx) wait in the queue, hidden, for a moderator's approval."""
+    doc.update(status=HIDDEN, hidden={"reason": AWAITING_APPROVAL, "by": BY_APPROVAL, "uid": None, "at": now})
+    tx.set(store.mod_queue(db).document(target.key), {
+        "key": target.key, "target": target.as_dict(), "state": OPEN, "approval": True,
+        "item": {"title": None, "excerpt": excerpt, "author": serialize.author(doc.get("author"))},
+        "openReports": 0, "reportCount": 0, "reasonCounts": {}, "lastReportedAt": now, "updatedAt": now,
+    })
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .moderation import (HIDE_REASONS, OPEN, RESOLVED, Target, actor_handle, log
 from .pagination import DESC, page
 
 STATES = (OPEN, RESOLVED)
-ACTIONS = ("dismiss", "hide", "restore")
+ACTIONS = ("dismiss", "hide", "restore", "approve")
 REPORTS_PER_ITEM = 10  # the newest reports shown with each queue item; reportCount says how many in all
 KEY_RE = re.compile(r"thread~([A-Za-z0-9_-]{1,64})|comment~([A-Za-z0-9_-]{1,64})~([A-Za-z0-9_-]{1,64})")
 
@@ -54,6 +54,7 @@ def queue_item(key: str, data: dict[str, Any], item: firestore.DocumentSnapshot 
         "reportCount": int(data.get("reportCount") or 0),
         "reasonCounts": {k: int(v) for k, v in (data.get("reasonCounts") or {}).items()},
         "autoHidden": bool(data.get("autoHidden")),
+        "approval": bool(data.get("approval")),
         "lastReportedAt": serialize.rfc3339(data.get("lastReportedAt")),
         "updatedAt": serialize.rfc3339(data.get("updatedAt")),
         "resolution": None if not resolution else {
@@ -91,7 +92,7 @@ def list_queue(db: firestore.Client, caller: Caller, *, state: str | None, limit
 
 
 def action_input(data: Any) -> tuple[str, str | None]:
-    """(action, reason) from {"action": dismiss|hide|restore, "reason"?} (a reason is needed to hide)."""
+    """(action, reason) from {"action": dismiss|hide|restore|approve, "reason"?} (a reason is needed to hide)."""
     data = validation.json_object(data)
     validation.only_fields(data, ("action", "reason"))
     action = data.get("action")
@@ -106,31 +107,42 @@ def action_input(data: Any) -> tuple[str, str | None]:
 
 
 def act(db: firestore.Client, caller: Caller, key: str, data: Any, now: datetime) -> dict[str, Any]:
-    """Resolve a queue entry: dismiss its reports (the item stays as it is), hide the item, or restore it.
+    """Resolve a queue entry: dismiss its reports (the item stays as it is), hide the item, restore it,
+    or approve a comment held for first-post approval (restore it and trust its author from then on).
 
     Hide and restore are the same as PUT/DELETE .../hidden (logged there); the entry is then resolved,
-    and a dismissal is logged. Doing it again changes nothing.
+    and a dismissal or an approval is logged. Doing it again changes nothing.
     """
     require_moderator(caller)
     target = target_of(key)
     action, reason = action_input(data)
     queue_ref, actor_ref = store.mod_queue(db).document(key), store.user(db, caller.uid)
-    if not queue_ref.get().exists:
+    queue_snap = queue_ref.get()
+    if not queue_snap.exists:
         raise NotFound("no such queue item")
+    if action == "approve" and not queue_snap.to_dict().get("approval"):
+        raise Invalid("only a comment held for approval can be approved", field="action")
     guard.check(db, caller, now)
     if action != "dismiss":
         set_hidden(db, caller, target, reason if action == "hide" else None, now)
 
     def fn(tx: firestore.Transaction) -> None:
-        got = store.read_all(tx, db, [queue_ref, actor_ref])
-        queue = got[queue_ref.path]
-        if queue.get("state") != OPEN:
+        got = store.read_all(tx, db, [queue_ref, actor_ref, target.ref(db)])
+        queue, item = got[queue_ref.path], got[target.ref(db).path]
+        author_uid = ((item.to_dict() or {}).get("author") or {}).get("uid") if item.exists else None
+        author_ref = store.user(db, author_uid) if action == "approve" and author_uid else None
+        author = author_ref.get(transaction=tx) if author_ref else None
+        to_approve = author is not None and author.exists and not author.to_dict().get("approved")
+        if queue.get("state") != OPEN and not to_approve:
             return
         handle = actor_handle(tx, db, caller, got[actor_ref.path], now)
         resolve_queue(tx, queue, action, caller, handle, now)
-        if action == "dismiss":
+        if action == "dismiss" and queue.get("state") == OPEN:
             write_log(tx, db, log_entry(caller, handle, "dismiss", target, None, now,
                                         reports=int(queue.get("openReports") or 0)))
+        if to_approve:
+            tx.update(author_ref, {"approved": True})
+            write_log(tx, db, log_entry(caller, handle, "approve", target, None, now))
 
     store.run_transaction(db, fn)
     found = store.read_all(None, db, [queue_ref, target.ref(db)])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .moderation import FLAGGED, HIDE_REASONS
+from .moderation import AWAITING_APPROVAL, BY_APPROVAL, FLAGGED, HIDE_REASONS
 from .reports import NOTE_MAX, REPORT_REASONS
 from .validation import BODY_MAX, LIMIT_MAX, REACTION_TYPES, TAGS_MAX, TITLE_MAX
 
@@ -187,7 +187,7 @@ def _paths() -> dict[str, Any]:
         },
         "/api/mod/queue/{key}": {
             "parameters": [_path_param("key", "queue item id: thread~{tid} or comment~{tid}~{cid}")],
-            "post": _op("Moderators: resolve a queue item (dismiss its reports, hide or restore the item)",
+            "post": _op("Moderators: resolve a queue item (dismiss its reports, hide, restore or approve the item)",
                         _ok(_ref("QueueItem")), security=AUTH, body=_ref("QueueAction"),
                         errors=(400, 401, 403, 404, 413, 422)),
         },
@@ -253,8 +253,9 @@ def _schemas() -> dict[str, Any]:
             "myReactions": {"type": "array", "items": string},
             "replies": {"type": "array", "items": _ref("Comment")}, "moreReplies": boolean}},
         "Hidden": {"type": "object", "description": "why a hidden item is hidden; its text only for its author and moderators",
-                   "properties": {"reason": {"type": "string", "enum": [*HIDE_REASONS, FLAGGED]},
-                                  "by": {"type": "string", "enum": ["moderators", "thread_author", "reports"]},
+                   "properties": {"reason": {"type": "string", "enum": [*HIDE_REASONS, FLAGGED, AWAITING_APPROVAL]},
+                                  "by": {"type": "string",
+                                         "enum": ["moderators", "thread_author", "reports", BY_APPROVAL]},
                                   "at": time}},
         "HideInput": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
             "reason": {"type": "string", "enum": list(HIDE_REASONS)}}},
@@ -268,7 +269,7 @@ def _schemas() -> dict[str, Any]:
             "target": _ref("Target"), "reason": {"type": "string", "enum": list(REPORT_REASONS)}, "note": string,
             "createdAt": time}},
         "QueueAction": {"type": "object", "required": ["action"], "additionalProperties": False, "properties": {
-            "action": {"type": "string", "enum": ["dismiss", "hide", "restore"]},
+            "action": {"type": "string", "enum": ["dismiss", "hide", "restore", "approve"]},
             "reason": {"type": "string", "enum": list(HIDE_REASONS), "description": "needed to hide, only then"}}},
         "QueueItem": {"type": "object", "properties": {
             "id": string, "target": _ref("Target"),
@@ -277,7 +278,7 @@ def _schemas() -> dict[str, Any]:
             "itemStatus": {"type": "string", "enum": ["visible", "hidden", "deleted", "missing"]},
             "hidden": hidden, "state": {"type": "string", "enum": ["open", "resolved"]},
             "openReports": integer, "reportCount": integer, "reasonCounts": {"type": "object"},
-            "autoHidden": boolean, "lastReportedAt": time, "updatedAt": time,
+            "autoHidden": boolean, "approval": boolean, "lastReportedAt": time, "updatedAt": time,
             "resolution": {"type": ["object", "null"], "properties": {
                 "action": string, "by": {"type": ["string", "null"]}, "at": time}},
             "reports": {"type": "array", "description": "the newest 10", "items": {"type": "object", "properties": {
@@ -286,8 +287,8 @@ def _schemas() -> dict[str, Any]:
         "LogEntry": {"type": "object", "properties": {
             "id": string, "actor": {"type": ["object", "null"], "properties": {"uid": string, "handle": {
                 "type": ["string", "null"]}}, "description": "null for the forum itself (auto-hide)"},
-            "action": {"type": "string", "enum": ["hide", "restore", "auto_hide", "dismiss", "suspend", "unsuspend",
-                                                  "lock", "unlock", "pin", "unpin"]},
+            "action": {"type": "string", "enum": ["hide", "restore", "auto_hide", "dismiss", "approve", "suspend",
+                                                  "unsuspend", "lock", "unlock", "pin", "unpin"]},
             "target": {"type": "object"}, "reason": {"type": ["string", "null"]}, "at": time,
             "until": time}},
         "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {

@@ -18,3 +18,7 @@ AUTO_HIDE_REPORTS = params.IntParam(
     "HEARTH_AUTO_HIDE_REPORTS", default=3,
     description="Distinct reporters that hide an item (reason 'flagged') until a moderator decides",
 )
+FIRST_POST_APPROVAL = params.BoolParam(
+    "HEARTH_FIRST_POST_APPROVAL", default=False,
+    description="Hold a new member's comments in the moderation queue until a moderator approves the first one",
+)

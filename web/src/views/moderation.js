@@ -14,6 +14,7 @@ export const isModerator = () => session.profile?.role === "moderator";
 
 /** "hidden by moderators: spam": why a hidden item is hidden (never who, by name). */
 export function hiddenText(hidden) {
+  if (hidden?.by === "approval") return "waiting for a moderator's approval (a new member's first comment)";
   return `hidden by ${BY_TEXT[hidden?.by] || "moderators"}: ${REASON_TEXT[hidden?.reason] || hidden?.reason || "no reason given"}`;
 }
 
@@ -24,6 +25,9 @@ export function hiddenPlaceholder(hidden) {
 
 /** For the author and moderators, who still see a hidden item: whose eyes it is for, and why. */
 export function hiddenBanner(hidden) {
+  if (hidden?.by === "approval") {
+    return h("p.notice.hidden-banner", { role: "note" }, "Only its author and moderators see this until a moderator approves it: new members' comments wait for approval.");
+  }
   return h("p.notice.hidden-banner", { role: "note" }, `Only its author and moderators see this: it was ${hiddenText(hidden)}.`);
 }
 
@@ -145,7 +149,8 @@ function queueEntry(entry, redraw) {
     actions.querySelectorAll("button").forEach((b) => { b.disabled = true; });
     try {
       const updated = await api.modAction(entry.id, action, reason);
-      announce(action === "dismiss" ? "Reports dismissed." : action === "hide" ? `The ${what} is hidden.` : `The ${what} is visible again.`);
+      announce({ dismiss: "Reports dismissed.", hide: `The ${what} is hidden.`, approve: `The ${what} is approved.` }[action]
+        || `The ${what} is visible again.`);
       redraw(updated);
     } catch (error) {
       actions.querySelectorAll("button").forEach((b) => { b.disabled = false; });
@@ -158,14 +163,18 @@ function queueEntry(entry, redraw) {
       anchor: actions, legend: `Why hide this ${what}?`, reasons: HIDE_REASONS, withNote: false, submitLabel: "Hide",
       onSubmit: (reason) => act("hide", reason),
     }));
-    actions.append(
-      h("button.button", { type: "button", onclick: () => act("dismiss") }, "Dismiss reports"),
-      entry.itemStatus === "hidden" ? h("button.button", { type: "button", onclick: () => act("restore") }, "Restore") : hide);
+    if (entry.approval && entry.itemStatus === "hidden") {
+      actions.append(h("button.button.primary", { type: "button", onclick: () => act("approve") }, "Approve"), hide);
+    } else {
+      actions.append(
+        h("button.button", { type: "button", onclick: () => act("dismiss") }, "Dismiss reports"),
+        entry.itemStatus === "hidden" ? h("button.button", { type: "button", onclick: () => act("restore") }, "Restore") : hide);
+    }
   }
   return h("li.queue-item.card", { dataset: { key: entry.id } },
     h("p.meta", h("span.badge", what), " ", entry.item?.author ? `by @${entry.item.author.handle} · ` : "",
       plural(entry.reportCount, "report"), " · last ", timeEl(entry.lastReportedAt),
-      entry.autoHidden ? h("span.badge", "Auto-hidden") : null),
+      entry.autoHidden ? h("span.badge", "Auto-hidden") : null, entry.approval ? h("span.badge", "First post") : null),
     h("h2", h("a", { href: itemHref(target) }, entry.item?.title || entry.item?.excerpt || "(no text)")),
     entry.item?.title && entry.item?.excerpt ? h("p.excerpt", entry.item.excerpt) : null,
     h("p.item-status", `Now: ${status}`),
@@ -211,7 +220,7 @@ export async function queueView({ main, params }) {
   await load();
 }
 
-const ACTION_TEXT = { hide: "hid", restore: "restored", auto_hide: "auto-hid", dismiss: "dismissed reports on", suspend: "suspended",
+const ACTION_TEXT = { approve: "approved", hide: "hid", restore: "restored", auto_hide: "auto-hid", dismiss: "dismissed reports on", suspend: "suspended",
   unsuspend: "lifted the suspension of", lock: "locked", unlock: "unlocked", pin: "pinned", unpin: "unpinned" };
 
 function logTarget(target) {

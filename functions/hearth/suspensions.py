@@ -68,7 +68,8 @@ def set_suspension(db: firestore.Client, caller: Caller, handle: str, data: Any 
             write_log(tx, db, log_entry(caller, mod_handle, "unsuspend", target, None, now))
             return {k: v for k, v in profile.items() if k != "suspension"}
         reason, until = parsed
-        suspension = {"reason": reason, "until": until, "at": now, "by": {"uid": caller.uid, "handle": mod_handle}}
+        # Who suspended them is in the log (moderators only), never on the public profile.
+        suspension = {"reason": reason, "until": until, "at": now}
         tx.update(ref, {"suspension": suspension})
         write_log(tx, db, log_entry(caller, mod_handle, "suspend", target, reason, now, until=until))
         return {**profile, "suspension": suspension}

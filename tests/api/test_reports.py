@@ -1,8 +1,12 @@
 """Reports and auto-hide: one report per user per item; enough distinct reporters hide the item, exactly once."""
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 
 import pytest
 from google.cloud import firestore
+
+from hearth.moderation import Target
+from hearth.reports import auto_hide
 
 from tests.api.conftest import assert_error, wait_for
 
@@ -94,6 +98,13 @@ def test_three_users_reporting_a_comment_at_once_hide_it_exactly_once(api, db, m
     assert_error(_report(api, make_user(), path), 404)
     assert db.collection("modQueue").document(key).get().get("reportCount") == 3
     assert len(_log_of(db, thread["id"], "auto_hide")) == 1
+
+    # A repeated delivery of a report's event (at least once) hides nothing more and moves no count.
+    repeated = auto_hide(db, Target(thread["id"], comment["id"]), f"{key}~{reporters[0].uid}", THRESHOLD,
+                         datetime.now(timezone.utc), "a-repeated-event")
+    assert repeated is False
+    assert len(_log_of(db, thread["id"], "auto_hide")) == 1
+    assert api.get(f"/threads/{thread['id']}").json()["commentCount"] == 1
 
 
 def test_two_reports_do_not_hide_and_a_moderators_restore_needs_new_reports_to_hide_again(

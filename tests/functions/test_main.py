@@ -34,3 +34,12 @@ def test_importing_main_opens_no_clients():
     assert fresh._app is None and fresh._deps is None
     endpoint = fresh.api.__firebase_endpoint__  # what `firebase deploy` reads
     assert endpoint.region == ["us-central1"] and endpoint.httpsTrigger == {}
+
+
+def test_auto_hide_runs_on_each_new_report_document():
+    # What `firebase deploy` reads: a Firestore trigger on report creation (never retried, so idempotent).
+    trigger = main.on_report_created.__firebase_endpoint__
+    assert trigger.region == ["us-central1"]
+    assert trigger.eventTrigger["eventType"] == "google.cloud.firestore.document.v1.created"
+    assert trigger.eventTrigger["eventFilterPathPatterns"] == {"document": "reports/{reportId}"}
+    assert trigger.eventTrigger["retry"] is False

@@ -15,6 +15,7 @@ from typing import Any
 from google.cloud import firestore
 
 from . import guard, ranking, serialize, store, users, validation
+from .notifications import notification_id
 from .auth import Caller
 from .errors import Forbidden, Invalid, NotFound
 from .visibility import DELETED, HIDDEN, VISIBLE, is_author, reveal
@@ -30,6 +31,43 @@ OPEN, RESOLVED = "open", "resolved"
 # First-post approval: a new member's comment is held (hidden, so it is theirs and moderators'
 # alone) until a moderator approves it; then the member is trusted.
 AWAITING_APPROVAL, BY_APPROVAL = "awaiting_approval", "approval"
+
+
+# How a moderation notice names who acted (a role, never a moderator's name).
+NOTICE_ACTORS = {BY_MODERATORS: "Moderators", BY_THREAD_AUTHOR: "The thread's author", BY_REPORTS: "Hearth"}
+REASON_WORDS = {"off_topic": "off topic", FLAGGED: "reported by several readers; a moderator will review it"}
+
+
+def notice(tx: firestore.Transaction, db: firestore.Client, uid: str, subject: str, *, by: str, text: str,
+           thread_id: str | None = None, thread_title: str = "", comment_id: str | None = None,
+           root_id: str | None = None) -> None:
+    """Tell uid about a moderation action (a `moderation` notification), in the action's own transaction.
+
+    As the notification triggers do: the notification is created (its id a function of the action's
+    subject and the recipient) together with +1 on the recipient's unread counter, so it is written
+    exactly once, with the action, or not at all.
+    """
+    doc = {
+        "kind": "moderation", "threadId": thread_id, "threadTitle": thread_title, "commentId": comment_id,
+        "rootId": root_id, "actor": {"uid": None, "handle": None, "displayName": NOTICE_ACTORS.get(by, "Moderators")},
+        "excerpt": text, "subject": subject, "createdAt": firestore.SERVER_TIMESTAMP, "read": False,
+    }
+    tx.create(store.notifications(db, uid).document(notification_id(subject, uid)), doc)
+    tx.set(store.inbox(db, uid), {"unread": firestore.Increment(1)}, merge=True)
+
+
+def notice_of_hiding(tx: firestore.Transaction, db: firestore.Client, target: Target, item: dict[str, Any],
+                     thread_title: str, by: str, reason: str, now: datetime, actor_uid: str | None) -> None:
+    """Tell an item's author it was hidden, and why (not when they hid it themselves)."""
+    author_uid = (item.get("author") or {}).get("uid")
+    if not author_uid or author_uid == actor_uid:
+        return
+    why = REASON_WORDS.get(reason, reason)
+    text = f"hid your {target.kind} in “{thread_title}”: {why}" if target.comment_id else \
+        f"hid your thread “{thread_title}”: {why}"
+    notice(tx, db, author_uid, f"moderation/{target.key}/{now.isoformat()}", by=by, text=text,
+           thread_id=target.thread_id, thread_title=thread_title, comment_id=target.comment_id,
+           root_id=item.get("rootId") or target.comment_id)
 
 
 def needs_approval(enabled: bool, caller: Caller, profile: dict[str, Any]) -> bool:
@@ -197,6 +235,9 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
         if role == BY_MODERATORS:
             resolve_queue(tx, got[queue_ref.path], action, caller, handle, now)
         write_log(tx, db, log_entry(caller, handle, action, target, reason, now, role=role))
+        if reason is not None and status != HIDDEN:
+            notice_of_hiding(tx, db, target, current, (current if not target.comment_id else thread).get("title", ""),
+                             role, reason, now, caller.uid)
         return after
 
     after = store.run_transaction(db, fn)

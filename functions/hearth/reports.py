@@ -16,7 +16,7 @@ from . import guard, render, serialize, store, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, Invalid, NotFound
-from .moderation import BY_REPORTS, FLAGGED, OPEN, Target, comment_count_moves, log_entry, write_log
+from .moderation import BY_REPORTS, FLAGGED, OPEN, Target, comment_count_moves, log_entry, notice_of_hiding, write_log
 from .ratelimit import reserve
 from .visibility import HIDDEN, VISIBLE, is_author
 
@@ -110,12 +110,12 @@ def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: i
     report, so a run that failed is made good by the next report. The report is stamped
     `checkedAt`, so one can tell which reports the trigger has seen.
     """
-    queue_ref, ref = store.mod_queue(db).document(target.key), target.ref(db)
+    queue_ref, ref, thread_ref = store.mod_queue(db).document(target.key), target.ref(db), store.thread(db, target.thread_id)
     report = store.reports(db).document(report_id)
 
     def fn(tx: firestore.Transaction) -> bool:
-        got = store.read_all(tx, db, [queue_ref, ref])
-        queue, item = got[queue_ref.path], got[ref.path]
+        got = store.read_all(tx, db, list({r.path: r for r in (queue_ref, ref, thread_ref)}.values()))
+        queue, item, thread = got[queue_ref.path], got[ref.path], got[thread_ref.path]
         tx.update(report, {"checkedAt": now})
         if not queue.exists or queue.get("state") != OPEN or int(queue.get("openReports") or 0) < threshold:
             return False
@@ -126,6 +126,8 @@ def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: i
         tx.update(queue_ref, {"autoHidden": True, "updatedAt": now})
         write_log(tx, db, log_entry(None, None, "auto_hide", target, FLAGGED, now,
                                     reports=int(queue.get("openReports"))), entry_id=f"auto-hide-{event_id}")
+        title = (thread.to_dict() or {}).get("title", "") if thread.exists else ""
+        notice_of_hiding(tx, db, target, item.to_dict(), title, BY_REPORTS, FLAGGED, now, None)
         return True
 
     return store.run_transaction(db, fn)

@@ -13,7 +13,7 @@ from google.cloud import firestore
 from . import guard, serialize, store, users, validation
 from .auth import Caller
 from .errors import Forbidden, Invalid, NotFound
-from .moderation import actor_handle, log_entry, write_log
+from .moderation import BY_MODERATORS, actor_handle, log_entry, notice, write_log
 
 REASON_MAX = 500
 
@@ -72,6 +72,8 @@ def set_suspension(db: firestore.Client, caller: Caller, handle: str, data: Any 
         suspension = {"reason": reason, "until": until, "at": now}
         tx.update(ref, {"suspension": suspension})
         write_log(tx, db, log_entry(caller, mod_handle, "suspend", target, reason, now, until=until))
+        notice(tx, db, uid, f"moderation/suspension/{uid}/{now.isoformat()}", by=BY_MODERATORS,
+               text=f"suspended your account until {serialize.rfc3339(until)}: {reason}")
         return {**profile, "suspension": suspension}
 
     return serialize.profile(uid, store.run_transaction(db, fn), now)

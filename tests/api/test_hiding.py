@@ -26,6 +26,22 @@ def test_moderator_hides_a_thread_it_leaves_lists_and_anonymous_reads(api, alice
     assert api.get(path, moderator).json()["body"] == thread["body"]
 
 
+def test_the_author_of_a_hidden_item_gets_a_moderation_notification_with_the_reason(api, alice, bob, moderator,
+                                                                                    thread, make_comment):
+    comment = make_comment(bob, thread["id"], "rude")
+    _hide(api, moderator, f"/threads/{thread['id']}/comments/{comment['id']}", "abuse")
+    _hide(api, moderator, f"/threads/{thread['id']}/comments/{comment['id']}", "spam")  # a new reason: no new notice
+    notices = [n for n in api.get("/me/notifications", bob).json()["items"] if n["kind"] == "moderation"]
+    assert len(notices) == 1
+    assert notices[0]["actor"]["displayName"] == "Moderators" and notices[0]["actor"]["handle"] is None
+    assert notices[0]["excerpt"] == "hid your comment in “Hello”: abuse"
+    assert (notices[0]["threadId"], notices[0]["commentId"]) == (thread["id"], comment["id"])
+    assert api.get("/me", bob).json()["unreadNotifications"] >= 1
+    _hide(api, moderator, f"/threads/{thread['id']}", "spam")
+    thread_notices = [n for n in api.get("/me/notifications", alice).json()["items"] if n["kind"] == "moderation"]
+    assert [n["excerpt"] for n in thread_notices] == ["hid your thread “Hello”: spam"]
+
+
 def test_restoring_a_thread_brings_it_back_everywhere(api, alice, moderator, make_thread, tag):
     thread = make_thread(alice, tags=[tag])
     path = f"/threads/{thread['id']}"

@@ -91,6 +91,9 @@ def test_three_users_reporting_a_comment_at_once_hide_it_exactly_once(api, db, m
     assert [c["body"] for c in api.get(f"/threads/{thread['id']}/comments").json()["items"]] == ["a fine comment"]
     queue = db.collection("modQueue").document(key).get()
     assert queue.get("autoHidden") is True and queue.get("openReports") == 3
+    notices = [n for n in api.get("/me/notifications", bob).json()["items"] if n["kind"] == "moderation"]
+    assert [(n["actor"]["displayName"], n["excerpt"]) for n in notices] == [
+        ("Hearth", "hid your comment in “Hello”: reported by several readers; a moderator will review it")]
 
     # A fourth report changes nothing: a repeat answers the same; a newcomer no longer sees the item.
     repeat = _report(api, reporters[0], path, "abuse")

@@ -26,6 +26,12 @@ def suspended(api, bob, moderator):
     return {"user": bob, "handle": handle, "until": until}
 
 
+def test_a_suspended_user_gets_a_moderation_notification_with_the_reason(api, suspended):
+    notices = [n for n in api.get("/me/notifications", suspended["user"]).json()["items"] if n["kind"] == "moderation"]
+    assert [n["excerpt"] for n in notices] == [f"suspended your account until {suspended['until']}: flame wars"]
+    assert notices[0]["threadId"] is None
+
+
 def test_suspension_shows_on_the_profile_to_everyone(api, suspended):
     profile = api.get(f"/users/{suspended['handle']}").json()
     assert profile["suspension"] == {"reason": "flame wars", "until": suspended["until"]}
@@ -47,6 +53,7 @@ def test_every_write_of_a_suspended_user_is_403_suspended_and_stores_nothing(api
         "unbookmark": lambda: api.delete(f"/threads/{tid}/bookmark", bob),
         "profile": lambda: api.put("/me", bob, json={"displayName": "Renamed", "bio": "new"}),
         "report": lambda: api.post(f"/threads/{tid}/report", bob, json={"reason": "spam"}),
+        "mute": lambda: api.put(f"/threads/{tid}/mute", bob),
     }
     for name, write in writes.items():
         error = assert_error(write(), 403, "suspended")
@@ -61,6 +68,7 @@ def test_every_write_of_a_suspended_user_is_403_suspended_and_stores_nothing(api
     assert api.get("/me/bookmarks", bob).json()["items"] == []
     assert api.get("/threads", params={"tag": tag}).json()["items"] == []
     assert not db.collection("reports").document(f"thread~{tid}~{bob.uid}").get().exists
+    assert api.get(f"/threads/{tid}", bob).json()["muted"] is False
 
 
 def test_a_suspended_authors_own_edits_and_deletes_are_refused_too(api, make_thread, make_comment, bob, moderator):

@@ -15,7 +15,6 @@ def test_concurrent_first_requests_build_the_app_once(monkeypatch):
 
     monkeypatch.setattr(main, "production_deps", slow_deps)
     monkeypatch.setattr(main, "_app", None)
-    monkeypatch.setattr(main, "_deps", None)
     apps = []
     threads = [threading.Thread(target=lambda: apps.append(main._get_app())) for _ in range(8)]
     for t in threads:
@@ -31,7 +30,7 @@ def test_importing_main_opens_no_clients():
     import importlib
 
     fresh = importlib.reload(main)
-    assert fresh._app is None and fresh._deps is None
+    assert fresh._app is None and fresh._db is None and fresh._config is None
     endpoint = fresh.api.__firebase_endpoint__  # what `firebase deploy` reads
     assert endpoint.region == ["us-central1"] and endpoint.httpsTrigger == {}
 
@@ -43,3 +42,13 @@ def test_auto_hide_runs_on_each_new_report_document():
     assert trigger.eventTrigger["eventType"] == "google.cloud.firestore.document.v1.created"
     assert trigger.eventTrigger["eventFilterPathPatterns"] == {"document": "reports/{reportId}"}
     assert trigger.eventTrigger["retry"] is False
+
+
+def test_the_notification_triggers_watch_comments_and_threads():
+    # What `firebase deploy` (and the Functions emulator) reads to subscribe them to Firestore.
+    expected = {"notify_on_comment": "threads/{threadId}/comments/{commentId}", "notify_on_thread": "threads/{threadId}"}
+    for name, document in expected.items():
+        trigger = getattr(main, name).__firebase_endpoint__.eventTrigger
+        assert trigger["eventType"] == "google.cloud.firestore.document.v1.written"
+        assert trigger["eventFilterPathPatterns"] == {"document": document}
+        assert trigger["retry"] is False  # Python triggers are never retried: the fan-out is idempotent instead

@@ -98,6 +98,10 @@ export const api = {
   modLog: (cursor) => get(`/mod/log${query({ cursor })}`),
   suspend: (handle, reason, until) => send("PUT", `/users/${enc(handle)}/suspension`, { reason, until }),
   unsuspend: (handle) => send("DELETE", `/users/${enc(handle)}/suspension`),
+  notifications: (cursor) => get(`/me/notifications${query({ cursor })}`),
+  /** Mark these notification ids read, or all of them without ids; answers {unread}. */
+  markNotificationsRead: (ids) => send("POST", "/me/notifications/read", ids ? { ids } : {}),
+  mute: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/mute`),
 };
 
 function itemPath({ tid, cid = null }) {

@@ -12,6 +12,10 @@ import { bookmarksView } from "./views/bookmarks.js";
 import { signInView } from "./views/signin.js";
 import { notFoundView } from "./views/notFound.js";
 import { queueView, logView, isModerator } from "./views/moderation.js";
+import { bellLink, refreshUnread, startBell } from "./bell.js";
+
+// Views few visits need are their own chunks, loaded on first use (off the first-load budget).
+const lazy = (load, name) => async (ctx) => (await load())[name](ctx);
 
 const ROUTES = [
   [/^\/$/, threadListView],
@@ -22,6 +26,7 @@ const ROUTES = [
   [/^\/bookmarks$/, bookmarksView],
   [/^\/mod\/queue$/, queueView],
   [/^\/mod\/log$/, logView],
+  [/^\/notifications$/, lazy(() => import("./views/notifications.js"), "notificationsView")],
   [/^\/signin$/, (ctx) => signInView(ctx, "signin")],
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
 ];
@@ -60,6 +65,7 @@ async function render() {
     if (render.count++) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
   }
   updateNav();
+  refreshUnread();
 }
 render.count = 0;
 
@@ -72,6 +78,7 @@ function updateNav() {
     const handle = session.profile?.handle;
     nav.append(
       h("a.button.primary", { href: "/new" }, "New thread"),
+      bellLink(here),
       link("/bookmarks", "Bookmarks"),
       isModerator() ? link("/mod/queue", "Moderation") : null,
       handle ? link(`/u/${handle}`, `@${handle}`) : null,
@@ -106,6 +113,7 @@ export async function start() {
   const unavailable = (error) => announce(`Sign-in is unavailable: ${error.message}`);
   interceptLinks();
   onSessionChange(updateNav);
+  startBell();
   const returning = hasStoredSession();
   if (returning) {
     // A returning member: wait for Firebase Auth so the first requests carry their token.

@@ -122,3 +122,5 @@ def test_suspended_member_sees_the_notice_instead_of_the_compose_box_and_on_thei
     expect(page.get_by_label("Add to the discussion")).to_have_count(0)
     page.goto(f"/u/{member.handle}")
     expect(page.locator("p.suspension")).to_contain_text("Suspended until")
+    page.goto("/notifications")
+    expect(page.get_by_role("link", name="Moderators suspended your account until")).to_be_visible()

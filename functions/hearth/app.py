@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 
-from . import bookmarks, comments, http, reactions, threads, users
+from . import bookmarks, comments, http, preview, reactions, threads, users
 from .deps import Deps
+from .errors import Unauthenticated
 from .http import caller, deps, json_body
 from .openapi import openapi_document
 
@@ -14,6 +15,7 @@ threads_bp = Blueprint("threads", __name__)
 comments_bp = Blueprint("comments", __name__)
 reactions_bp = Blueprint("reactions", __name__)
 bookmarks_bp = Blueprint("bookmarks", __name__)
+preview_bp = Blueprint("preview", __name__)
 meta_bp = Blueprint("meta", __name__)
 
 
@@ -44,6 +46,13 @@ def get_user_threads(handle: str):
     args = request.args
     return jsonify(threads.list_threads(deps().db, caller(required=False), sort=args.get("sort"), tag=None,
                                         author_uid=uid, limit=args.get("limit"), cursor=args.get("cursor")))
+
+
+@users_bp.get("/users/<handle>/comments")
+def get_user_comments(handle: str):
+    uid, _ = users.uid_for_handle(deps().db, handle)
+    args = request.args
+    return jsonify(comments.list_by_author(deps().db, uid, limit=args.get("limit"), cursor=args.get("cursor")))
 
 
 # --- threads --------------------------------------------------------------------------------
@@ -143,6 +152,18 @@ def list_bookmarks():
                                        cursor=args.get("cursor")))
 
 
+# --- previews ------------------------------------------------------------------------------
+
+@preview_bp.post("/render")
+def post_render():
+    # Signed in, but no revocation check: a preview stores nothing, and that check costs a call to Auth.
+    who = caller(required=False)
+    if who is None:
+        raise Unauthenticated("sign in first: send 'Authorization: Bearer <Firebase ID token>'")
+    d = deps()
+    return jsonify(preview.render_preview(who, json_body(), _now(), d.instance_windows, d.config.preview_limit))
+
+
 # --- meta -----------------------------------------------------------------------------------
 
 @meta_bp.get("/openapi.json")
@@ -150,7 +171,7 @@ def openapi():
     return jsonify(openapi_document())
 
 
-BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, meta_bp)
+BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, preview_bp, meta_bp)
 
 
 def create_app(dependencies: Deps) -> Flask:

@@ -1,6 +1,7 @@
 """Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -36,6 +37,15 @@ def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str,
     if depth >= MAX_DEPTH:
         return {"parentId": parent["parentId"], "rootId": root_id, "depth": MAX_DEPTH}
     return {"parentId": parent_id, "rootId": root_id, "depth": depth + 1}
+
+
+def reply_target(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The comment a reply answers, with its author's handle: below depth 3 it is not the parent
+    the reply hangs from, so readers need it named ("replying to @x")."""
+    if parent_id is None or parent is None:
+        return None
+    author = parent.get("author") if parent.get("status") != DELETED else None
+    return {"id": parent_id, "handle": (author or {}).get("handle")}
 
 
 def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
@@ -81,6 +91,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
         doc = {
             "threadId": tid,
             **where,
+            "replyTo": reply_target(parent_id, parent),
             "body": body,
             "bodyHtml": render.markdown_to_html(body),
             "author": users.author_snapshot(caller.uid, profile),
@@ -257,3 +268,33 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
             tx.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
 
     store.run_transaction(db, fn)
+
+
+BY_AUTHOR_ORDER: list[Order] = [("createdAt", DESC)]
+_COMMENT_PATH = re.compile(r"threads/[A-Za-z0-9_-]{1,64}/comments/[A-Za-z0-9_-]{1,64}")
+
+
+def list_by_author(db: firestore.Client, uid: str, *, limit: str | None,
+                   cursor: str | None) -> dict[str, Any]:
+    """A user's visible comments, newest first, each with its thread's title: one collection-group
+    query and one batched read of the threads."""
+    size = validation.limit(limit)
+    query = (db.collection_group("comments")
+             .where(filter=firestore.FieldFilter("author.uid", "==", uid))
+             .where(filter=firestore.FieldFilter("status", "==", "visible")))
+
+    def ref_for_path(path: str) -> firestore.DocumentReference:
+        if not _COMMENT_PATH.fullmatch(path):
+            raise validation.Invalid("cursor is not valid", field="cursor")
+        return db.document(path)
+
+    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, size, cursor,
+                              ref_for_path=ref_for_path)
+    thread_refs = list({s.reference.parent.parent.path: s.reference.parent.parent for s in snaps}.values())
+    found = _batch(db, thread_refs)
+    items = []
+    for snap in snaps:
+        thread = found.get(snap.reference.parent.parent.path)
+        items.append(serialize.comment_summary(snap.id, snap.to_dict(), thread.to_dict() if thread and thread.exists else None,
+                                               render.excerpt(snap.get("bodyHtml") or "")))
+    return {"items": items, "nextCursor": next_cursor}

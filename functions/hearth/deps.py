@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
 from google.cloud import firestore
 
 from .auth import TokenVerifier
-from .ratelimit import Limit
+from .ratelimit import InstanceWindows, Limit
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class Config:
     comment_limit: Limit = Limit("comment", 5, timedelta(minutes=1))
     thread_limit: Limit = Limit("thread", 3, timedelta(minutes=10))
     cache_seconds: int = 10
+    # Previews are rendered on a pause in typing (the web UI waits 400 ms): 60 a minute is a
+    # busy writer's pace, and bounds what one account can make an instance render.
+    preview_limit: Limit = Limit("preview", 60, timedelta(minutes=1))
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class Deps:
     verify_token: TokenVerifier
     config: Config
     clock: Callable[[], datetime]
+    # Per-instance windows for limits that protect the instance (previews), not Firestore.
+    instance_windows: InstanceWindows = field(default_factory=InstanceWindows)
 
 
 def utc_now() -> datetime:

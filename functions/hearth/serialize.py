@@ -77,12 +77,37 @@ def comment(cid: str, data: Mapping[str, Any]) -> dict[str, Any]:
         "body": "" if deleted else data.get("body", ""),
         "bodyHtml": "" if deleted else data.get("bodyHtml", ""),
         "author": None if deleted else author(data.get("author")),
+        "replyTo": None if deleted else reply_to(data.get("replyTo")),
         "createdAt": rfc3339(data.get("createdAt")),
         "editedAt": rfc3339(data.get("editedAt")),
         "reactionCounts": counts(data.get("reactionCounts")),
         "replyCount": int(data.get("replyCount", 0)),
         "descendantCount": int(data.get("descendantCount", 0)),
         "status": data.get("status", "visible"),
+    }
+
+
+def reply_to(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not raw or not raw.get("id"):
+        return None
+    return {"id": raw["id"], "handle": raw.get("handle")}
+
+
+def comment_summary(cid: str, data: Mapping[str, Any], thread_data: Mapping[str, Any] | None,
+                    excerpt: str) -> dict[str, Any]:
+    """A comment in a list of someone's comments: an excerpt and where it was posted, no body."""
+    thread_visible = bool(thread_data) and thread_data.get("status", "visible") == "visible"
+    return {
+        "id": cid,
+        "threadId": data.get("threadId"),
+        "thread": {"id": data.get("threadId"), "title": thread_data.get("title", "") if thread_visible else None},
+        "parentId": data.get("parentId"),
+        "depth": int(data.get("depth", 1)),
+        "excerpt": excerpt,
+        "createdAt": rfc3339(data.get("createdAt")),
+        "editedAt": rfc3339(data.get("editedAt")),
+        "reactionCounts": counts(data.get("reactionCounts")),
+        "replyCount": int(data.get("replyCount", 0)),
     }
 
 

@@ -24,9 +24,16 @@ def test_replies_nest_to_depth_three_then_stay_there(api, alice, bob, thread, ma
     # A reply to a depth-3 comment joins its level, as dev.to does.
     assert (d4["depth"], d4["parentId"], d4["rootId"]) == (3, d2["id"], root["id"])
 
+    # Each reply names the comment it answers; only d4's is not the parent it hangs from.
+    alice_handle = api.get("/me", alice).json()["handle"]
+    assert d2["replyTo"] == {"id": root["id"], "handle": alice_handle}
+    assert d4["replyTo"] == {"id": d3["id"], "handle": alice_handle} and d4["parentId"] != d3["id"]
+    assert root["replyTo"] is None
+
     items = api.get(f"/threads/{thread['id']}/comments").json()["items"]
     assert len(items) == 1
     top = items[0]
+    assert top["replies"][0]["replies"][1]["replyTo"] == d4["replyTo"]
     assert top["replyCount"] == 1 and top["descendantCount"] == 3
     assert [r["id"] for r in top["replies"]] == [d2["id"]]
     assert [r["id"] for r in top["replies"][0]["replies"]] == [d3["id"], d4["id"]]

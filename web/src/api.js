@@ -1,13 +1,16 @@
 // The Hearth API client: JSON, Bearer tokens, error objects, conditional GETs.
 import { idToken } from "./auth.js";
+import { sentenceFor } from "./messages.js";
 
+/** An API failure: `message` is a sentence for people; `apiMessage` is what the API said. */
 export class ApiError extends Error {
-  constructor(status, code, message, { field = null, retryAfter = null } = {}) {
+  constructor(status, code, message, { field = null, retryAfter = null, apiMessage = null } = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
     this.retryAfter = retryAfter;
+    this.apiMessage = apiMessage;
   }
 
   get isNetwork() {
@@ -35,7 +38,7 @@ async function request(method, path, { body, conditional = false } = {}) {
       cache: "no-store",
     });
   } catch {
-    throw new ApiError(0, "network", "Could not reach Hearth. Check your connection and try again.");
+    throw new ApiError(0, "network", sentenceFor(0, "network"));
   }
   if (response.status === 304 && known) return { data: known.data, notModified: true };
   if (response.status === 204) return { data: null, notModified: false };
@@ -48,9 +51,9 @@ async function request(method, path, { body, conditional = false } = {}) {
   if (!response.ok) {
     const error = (data && data.error) || {};
     const retryAfter = Number(response.headers.get("Retry-After")) || null;
-    let message = error.message || `The request failed (${response.status}).`;
-    if (response.status === 429) message = `Slow down: ${error.message || "too many requests"}. Try again in ${retryAfter || "a few"} seconds.`;
-    throw new ApiError(response.status, error.code || "error", message, { field: error.field || null, retryAfter });
+    const code = error.code || "error";
+    throw new ApiError(response.status, code, sentenceFor(response.status, code, error.message, retryAfter),
+      { field: error.field || null, retryAfter, apiMessage: error.message || null });
   }
   if (conditional && response.headers.get("ETag")) validators.set(key, { etag: response.headers.get("ETag"), data });
   return { data, notModified: false };
@@ -70,6 +73,9 @@ export const api = {
   updateMe: (changes) => send("PUT", "/me", changes),
   user: (handle) => get(`/users/${enc(handle)}`),
   userThreads: (handle, cursor) => get(`/users/${enc(handle)}/threads${query({ cursor })}`),
+  userComments: (handle, cursor) => get(`/users/${enc(handle)}/comments${query({ cursor })}`),
+  /** The server's own rendering of a draft (the post will look exactly like this). */
+  render: (body) => send("POST", "/render", { body }),
   threads: ({ sort, tag, cursor, limit } = {}) => get(`/threads${query({ sort, tag, cursor, limit })}`),
   thread: (id) => get(`/threads/${enc(id)}`),
   /** Conditional GET of a thread: {data, notModified}. */

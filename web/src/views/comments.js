@@ -1,9 +1,9 @@
 // The comment tree of a thread: pages of root comments with nested replies (to depth 3),
 // inline reply forms, edit and delete of one's own comments, tombstones, "load more".
-import { h, setSanitizedHtml, timeEl, plural } from "../dom.js";
+import { h, append, setSanitizedHtml, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
 import { session } from "../session.js";
-import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock } from "../ui.js";
+import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock, icon } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
@@ -63,12 +63,36 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
           h("button.linklike.danger", { type: "button", onclick: (e) => confirmDelete(node, e.currentTarget) }, "Delete"));
       }
     }
-    article.replaceChildren(
+    if (!deleted) {
+      actions.append(h("button.linklike.copy-link", { type: "button", "aria-label": "Copy link to this comment", onclick: () => copyLink(comment) },
+        icon("link"), h("span", "Link")));
+    }
+    article.replaceChildren();
+    append(article, [
       h("header.comment-meta",
         authorLink(comment.author), " ", h("a.permalink", { href: `#c-${comment.id}` }, timeEl(comment.createdAt)),
         comment.editedAt && !deleted ? h("span.edited", " · edited") : null),
+      replyingTo(comment),
       bodyEl(comment),
-      actions);
+      actions]);
+  }
+
+  // A reply below depth 3 sits under its parent's parent: say whom it answers.
+  function replyingTo(comment) {
+    const to = comment.replyTo;
+    if (!to || to.id === comment.parentId || comment.status === "deleted") return null;
+    return h("p.replying-to", h("a", { href: `#c-${to.id}` }, to.handle ? `Replying to @${to.handle}` : "Replying to a deleted comment"));
+  }
+
+  async function copyLink(comment) {
+    const url = `${location.origin}/t/${encodeURIComponent(tid)}#c-${comment.id}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      announce("Link to the comment copied.");
+    } catch {
+      history.replaceState(null, "", `#c-${comment.id}`);
+      announce("Copy the address from the address bar to share this comment.");
+    }
   }
 
   function moreRepliesButton(node) {
@@ -115,7 +139,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
         onCancel ? h("button.button.subtle", { type: "button", onclick: onCancel }, "Cancel") : null));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      submitting(form, () => onSubmit(editor.textarea.value, form, editor));
+      submitting(form, () => onSubmit(editor.textarea.value, form, editor), { fields: { body: editor.textarea }, context: "comment" });
     });
     editor.textarea.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();

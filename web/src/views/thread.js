@@ -5,7 +5,7 @@ import { api } from "../api.js";
 import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading, field, submitting } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 import { session } from "../session.js";
-import { parseTags } from "./compose.js";
+import { parseTags } from "../messages.js";
 import { commentSection } from "./comments.js";
 
 export async function threadView({ main, match, configReady, navigate }) {
@@ -120,14 +120,32 @@ export async function threadView({ main, match, configReady, navigate }) {
   });
   document.addEventListener("visibilitychange", onVisible);
   document.getElementById("comments-heading")?.setAttribute("tabindex", "-1");
-  if (location.hash.startsWith("#c-") || location.hash === "#comments") {
-    comments.ready.then(() => document.getElementById(location.hash.slice(1))?.scrollIntoView());
-  }
+  // A link to a comment (#c-…) brings it into view highlighted, on arrival and on in-page links.
+  const onHash = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    for (const n of document.querySelectorAll(".comment.linked")) n.classList.remove("linked");
+    if (id === "comments") { document.getElementById(id)?.scrollIntoView(); return; }
+    if (!id.startsWith("c-")) return;
+    const target = document.getElementById(id);
+    if (!target) {
+      announce("That comment is not shown yet: it may be further down (load more comments), or deleted.");
+      return;
+    }
+    target.classList.add("linked");
+    const article = target.querySelector(":scope > article");
+    article.setAttribute("tabindex", "-1");
+    article.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+  };
+  // After the page shell has focused the heading, so the linked comment keeps the focus.
+  if (location.hash) comments.ready.then(() => setTimeout(onHash, 0));
+  window.addEventListener("hashchange", onHash);
   await comments.ready;
   return () => {
     stopped = true;
     clearInterval(timer);
     document.removeEventListener("visibilitychange", onVisible);
+    window.removeEventListener("hashchange", onHash);
   };
 }
 
@@ -144,9 +162,9 @@ function editThread(article, thread, navigate) {
     event.preventDefault();
     submitting(form, async () => {
       await api.editThread(thread.id, { title: title.value, body: body.textarea.value, tags: parseTags(tags.value) });
-      announce("Thread updated.");
       navigate(location.pathname, { replace: true });
-    });
+      announce("Thread updated.");
+    }, { fields: { title, body: body.textarea, tags } });
   });
   article.replaceChildren(form);
   title.focus();
@@ -161,8 +179,8 @@ function confirmDeleteThread(button, thread, navigate) {
     yes.disabled = true;
     try {
       await api.deleteThread(thread.id);
-      announce("Thread deleted.");
       navigate("/", { replace: true });
+      announce("Thread deleted.");
     } catch (error) {
       yes.disabled = false;
       box.append(h("p.form-error", { role: "alert" }, error.message));

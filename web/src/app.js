@@ -77,12 +77,7 @@ function updateNav() {
       h("li", link("/settings", "Settings")),
       h("li", h("button.linklike", { type: "button", onclick: async () => { await signOut(); navigate("/"); announce("Signed out."); } }, "Sign out")));
     const toggle = h("button.menu-button", { type: "button", "aria-expanded": "false", "aria-controls": "account-menu", "aria-label": "Menu" }, icon("menu"));
-    const setOpen = (open) => {
-      toggle.setAttribute("aria-expanded", String(open));
-      nav.classList.toggle("open", open);
-    };
-    toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
-    nav.addEventListener("keydown", (event) => { if (event.key === "Escape" && nav.classList.contains("open")) { setOpen(false); toggle.focus(); } });
+    toggle.addEventListener("click", () => setMenuOpen(!nav.classList.contains("open")));
     nav.append(h("a.button.primary", { href: "/new" }, "New thread"), toggle, menu);
   } else {
     nav.append(h("a.nav-link", { href: signInHref("/signin"), "aria-current": here === "/signin" ? "page" : null }, "Sign in"),
@@ -90,12 +85,22 @@ function updateNav() {
   }
 }
 
-// A click anywhere outside the open menu closes it.
+function setMenuOpen(open) {
+  const nav = document.getElementById("account");
+  nav?.classList.toggle("open", open);
+  nav?.querySelector(".menu-button")?.setAttribute("aria-expanded", String(open));
+}
+
+// The menu closes on a click outside it, on Escape (focus back on its button) and on navigation.
 document.addEventListener("click", (event) => {
   const nav = document.getElementById("account");
-  if (nav?.classList.contains("open") && !nav.contains(event.target)) {
-    nav.classList.remove("open");
-    nav.querySelector(".menu-button")?.setAttribute("aria-expanded", "false");
+  if (nav?.classList.contains("open") && !nav.contains(event.target)) setMenuOpen(false);
+});
+document.addEventListener("keydown", (event) => {
+  const nav = document.getElementById("account");
+  if (event.key === "Escape" && nav?.classList.contains("open")) {
+    setMenuOpen(false);
+    nav.querySelector(".menu-button")?.focus();
   }
 });
 
@@ -107,7 +112,7 @@ function interceptLinks() {
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/__/")) return;
     event.preventDefault();
-    document.getElementById("account")?.classList.remove("open");
+    setMenuOpen(false);
     if (url.pathname + url.search === location.pathname + location.search && url.hash) {
       // An in-page link: the view decides what arriving there means (a comment is highlighted).
       if (url.hash !== location.hash) history.pushState(null, "", url.hash);

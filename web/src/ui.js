@@ -231,8 +231,9 @@ export function reactionBar({ counts, mine, toggle, label, compact = false }) {
   };
   const button = (kind, emoji, name) => {
     if (!buttons[kind]) {
-      buttons[kind] = h("button.reaction", { type: "button", dataset: { kind }, title: name, onclick: () => onClick(kind) },
-        h("span.emoji", { "aria-hidden": "true" }, emoji), h("span.count"));
+      // The emoji is decoration: the name is the button's label, and shows on hover and focus.
+      buttons[kind] = h("button.reaction", { type: "button", dataset: { kind }, onclick: () => onClick(kind) },
+        h("span.emoji", { "aria-hidden": "true" }, emoji), h("span.reaction-name", { "aria-hidden": "true" }, name), h("span.count"));
     }
     return buttons[kind];
   };

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,9 @@ class Ports:
     hosting: int
     hub: int
     logging: int
+    # The Functions emulator starts these two as well; parallel stacks each need their own.
+    eventarc: int
+    tasks: int
 
     @classmethod
     def from_firebase_json(cls) -> "Ports":
@@ -125,6 +129,9 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
             args += ["--import", str(data_dir)]
         args += ["--export-on-exit", str(data_dir)]
     with ExitStack() as stop:
+        # firebase-tools keeps a per-project hub locator in the temp folder; a folder of its own
+        # keeps stacks of the same demo project that run side by side from seeing each other.
+        env["TMPDIR"] = stop.enter_context(tempfile.TemporaryDirectory(prefix="hearth-stack-"))
         config = firebase_config(ports, ui=toolchain.ui_cached())
         # The web UI finds this stack's Auth emulator in a per-stack file (gitignored) behind a rewrite.
         web_config_path = ROOT / "web" / f"config.local-{ports.hosting}.json"

@@ -85,15 +85,19 @@ def cached_firestore_jar() -> Path | None:
     return jar if jar.is_file() else None
 
 
-def gcloud_firestore_jar() -> Path | None:
-    """The gcloud component's jar, when Google Cloud CLI and its Firestore emulator are installed."""
-    roots = list(GCLOUD_ROOTS)
-    if not any((root / GCLOUD_JAR).is_file() for root in roots) and shutil.which("gcloud"):
+def sdk_roots() -> list[Path]:
+    """Where Google Cloud CLI may be installed: Debian's places, else what `gcloud info` says."""
+    roots = [root for root in GCLOUD_ROOTS if root.is_dir()]
+    if not roots and shutil.which("gcloud"):
         out = subprocess.run(["gcloud", "info", "--format=value(installation.sdk_root)"],
                              capture_output=True, text=True, timeout=60).stdout.strip()
-        if out:
-            roots.append(Path(out))
-    return next((root / GCLOUD_JAR for root in roots if (root / GCLOUD_JAR).is_file()), None)
+        roots = [Path(out)] if out else []
+    return roots
+
+
+def gcloud_firestore_jar() -> Path | None:
+    """The gcloud component's jar, when Google Cloud CLI and its Firestore emulator are installed."""
+    return next((root / GCLOUD_JAR for root in sdk_roots() if (root / GCLOUD_JAR).is_file()), None)
 
 
 def manifest(class_path: Path) -> bytes:
@@ -107,8 +111,9 @@ def manifest(class_path: Path) -> bytes:
     return b"\r\n".join(folded) + b"\r\n\r\n"
 
 
-def write_wrapper(target: Path, wrapper: Path = WRAPPER) -> Path:
-    """A manifest-only jar that firebase-tools can `java -jar`; rewritten only when it changes."""
+def write_wrapper(target: Path, wrapper: Path | None = None) -> Path:
+    """A manifest-only jar (at WRAPPER by default) that firebase-tools can `java -jar`; rewritten only when it changes."""
+    wrapper = wrapper or WRAPPER
     content = manifest(target)
     if wrapper.is_file():
         with zipfile.ZipFile(wrapper) as jar:

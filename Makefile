@@ -45,8 +45,9 @@ emulator-env: $(VENV)/.installed node_modules/.installed
 	@$(PY) -m devstack.toolchain
 
 # KEEP=1 keeps the emulators' data in .data/emulators between runs; by default each run starts fresh.
+# VERBOSE=1 prints the emulators' own output too (it always goes to .data/logs/emulators.log).
 dev: setup
-	KEEP=$(KEEP) $(PY) -m devstack.dev
+	@KEEP=$(KEEP) VERBOSE=$(VERBOSE) $(PY) -m devstack.dev
 
 test: setup chromium
 	$(PY) -m pytest

@@ -36,7 +36,7 @@ def _call(method: str, url: str, user: User, body: dict | None = None) -> dict:
 
 def accounts() -> list[tuple[str, str, str]]:
     """(handle, email, password) of every demo user."""
-    return accounts()
+    return [(handle, f"{handle}@example.com", PASSWORD) for handle, _, _ in PEOPLE]
 
 
 def seeded(auth_url: str) -> bool:

@@ -279,7 +279,8 @@ export function initials(name) {
 export function avatar(author, size = "small") {
   const name = author ? author.displayName || author.handle : "?";
   const colour = author ? hash(author.uid || author.handle || "") % AVATAR_COLOURS : "none";
-  return h(`span.avatar.${size}.av-${colour}`, { "aria-hidden": "true" }, initials(name));
+  // The initials are drawn by CSS (::before): decoration, so not part of the link's text or a copy.
+  return h(`span.avatar.${size}.av-${colour}`, { "aria-hidden": "true", dataset: { initials: initials(name) } });
 }
 
 export function authorLink(author) {

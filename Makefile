@@ -53,7 +53,7 @@ test: setup chromium
 	$(PY) -m pytest
 
 test-api: setup
-	$(PY) -m pytest tests/functions tests/api
+	$(PY) -m pytest tests/functions tests/support tests/api
 
 test-web: setup chromium
 	$(PY) -m pytest tests/web

@@ -55,6 +55,7 @@ class Stack:
     ports: Ports
     project: str = PROJECT
     firestore_jar: str = ""  # where the Firestore emulator's jar came from (toolchain.Toolchain.jar_source)
+    query_log: Path | None = None  # where the function logs its Firestore queries (local_stack's query_log)
     servers: dict[str, Server] = field(default_factory=dict)
 
     @property
@@ -105,15 +106,17 @@ def web_config(stack: "Stack") -> dict:
 
 @contextmanager
 def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
-                data_dir: Path | None = None, log: Path | None = None) -> Iterator[Stack]:
+                data_dir: Path | None = None, query_log: Path | None = None,
+                log: Path | None = None) -> Iterator[Stack]:
     """Run the Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error.
 
     data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
+    query_log: the function appends every Firestore query it runs to this file (functions/hearth/querylog.py).
     log: append the emulators' output to this file. Nothing started here outlives the calling
     process, even if it is killed with SIGKILL (see processes.run_server).
     """
     tools = toolchain.resolve()
-    stack = Stack(ports=ports, firestore_jar=tools.jar_source)
+    stack = Stack(ports=ports, firestore_jar=tools.jar_source, query_log=query_log)
     # The config must sit in the project folder: firebase-tools resolves `functions` and `hosting`
     # paths relative to it. Each stack gets its own, so tests and `make dev` can run side by side.
     config_path = ROOT / f".firebase.local-{os.getpid()}-{ports.hosting}.json"
@@ -124,6 +127,9 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         "FIREBASE_CLI_EXPERIMENTS": "",
         "CI": os.environ.get("CI", "true"),
     }
+    if query_log is not None:
+        # The Functions emulator hands its own environment on to the Python runtime it spawns.
+        env["HEARTH_QUERY_LOG"] = str(query_log)
     args = [str(FIREBASE), "emulators:start", "--only", EMULATORS, "--project", stack.project,
             "--config", str(config_path)]
     if data_dir is not None:

@@ -11,7 +11,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The web UI bundle (app + Firebase Auth SDK), built by esbuild; web/README.md explains it.

@@ -57,7 +57,7 @@ def test_hosting_sends_csp_and_security_headers_on_pages_and_deep_links(stack, p
     assert page.watched.csp == [] and page.watched.errors == []
 
 
-def test_preview_renders_markdown_as_text_nodes_only(page: Page, forum: Forum):
+def test_preview_of_hostile_markdown_is_rendered_inert_by_the_server(page: Page, forum: Forum):
     from .conftest import sign_in
 
     member = forum.member("previewer")

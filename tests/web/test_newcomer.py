@@ -357,9 +357,12 @@ def test_phone_header_is_one_row_with_a_menu_and_content_starts_high(browser: Br
 def test_every_tap_target_on_a_phone_is_at_least_44_by_44(browser: Browser, stack, deep_thread):
     context, page = _phone(browser, stack)
     try:
+        page.goto(f"/t/{deep_thread['thread']['id']}")  # signed out first
+        expect(comment_li(page, deep_thread["d4"])).to_be_visible()
+        small = {"thread page, signed out": small_targets(page, 30)}
         sign_in(page, deep_thread["a"], f"/t/{deep_thread['thread']['id']}")
         expect(comment_li(page, deep_thread["d4"])).to_be_visible()
-        small = {"thread page": small_targets(page, 40)}
+        small["thread page"] = small_targets(page, 40)
         page.get_by_role("button", name="Menu").click()
         small["open menu"] = small_targets(page, 44)
         for path, controls in (("/", 10), (f"/u/{deep_thread['a'].handle}", 8), ("/new", 8), ("/settings", 6)):

@@ -225,7 +225,7 @@ def test_profile_comments_tab_lists_a_members_comments_with_their_threads(page: 
     expect(page).to_have_url(re.compile(r"\?tab=comments$"))
     items = page.locator(".comment-item")
     expect(items).to_have_count(2)
-    expect(items.first).to_contain_text("On Second topic")
+    expect(items.first.get_by_role("heading", level=2)).to_have_text("Second topic")
     expect(items.nth(1).locator(".excerpt")).to_have_text("An early remark")
     items.nth(1).get_by_role("link", name="First topic").click()
     expect(page.get_by_role("heading", level=1, name="First topic")).to_be_visible()

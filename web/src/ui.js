@@ -89,7 +89,7 @@ export function setFieldError(input, message) {
   const note = h("p.field-error", { id }, message);
   input.setAttribute("aria-invalid", "true");
   describedBy(input, id);
-  (input.closest(".field, .editor") || input.parentElement).append(note);
+  input.insertAdjacentElement("afterend", note);
   if (!input.dataset.clearsError) {
     input.dataset.clearsError = "1";
     input.addEventListener("input", () => clearFieldError(input));

@@ -55,8 +55,9 @@ function commentItem(comment) {
   const title = comment.thread.title ?? "a thread that was removed";
   return h("li.thread-item.comment-item",
     h("article", { "aria-label": `Comment on ${title}` },
-      h("p.meta", "On ", h("a.thread-link", { href: `/t/${comment.threadId}#c-${comment.id}` }, title), " · ", timeEl(comment.createdAt),
-        comment.editedAt ? h("span.edited", " · edited") : null),
+      h("p.meta", comment.depth > 1 ? "Replied " : "Commented ", timeEl(comment.createdAt),
+        comment.editedAt ? h("span.edited", " · edited") : null, " on"),
+      h("h2", h("a.thread-link", { href: `/t/${comment.threadId}#c-${comment.id}` }, title)),
       comment.excerpt ? h("p.excerpt", comment.excerpt) : null));
 }
 

@@ -46,9 +46,17 @@ def _alignment_as_class(state) -> None:
                 token.attrSet("class", "align-" + style.split(":", 1)[1])
 
 
-_md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False,
-                                "highlight": highlight_code})
-_md.core.ruler.push("alignment_as_class", _alignment_as_class)
+def _renderer(highlight) -> MarkdownIt:
+    md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False, "highlight": highlight})
+    md.core.ruler.push("alignment_as_class", _alignment_as_class)
+    return md
+
+
+_md, _md_plain = _renderer(highlight_code), _renderer(None)
+# Highlighting wraps tokens as short as one character in a span (up to ~28 times the source), and
+# every list of comments carries their HTML: a body whose highlighted HTML would pass this size
+# is rendered with its code plain instead (at most ~5 times the source, for escaped "&").
+HIGHLIGHTED_HTML_MAX = 128 * 1024
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -71,7 +79,10 @@ LINK_REL = "nofollow ugc noopener"
 
 def markdown_to_html(source: str) -> str:
     """Render markdown and sanitise the result; what comes out is safe to put in a page as HTML."""
-    return sanitize(_md.render(source))
+    html = _md.render(source)
+    if len(html) > HIGHLIGHTED_HTML_MAX:
+        html = _md_plain.render(source)
+    return sanitize(html)
 
 
 def sanitize(html: str) -> str:

@@ -2,7 +2,7 @@ import pytest
 
 from pathlib import Path
 
-from hearth.render import cut_at_word, excerpt, highlight_css, markdown_to_html, sanitize
+from hearth.render import HIGHLIGHTED_HTML_MAX, cut_at_word, excerpt, highlight_css, markdown_to_html, sanitize
 from tests.support.html import inert_problems
 
 HOSTILE = [
@@ -118,3 +118,11 @@ def test_stylesheet_carries_the_generated_highlight_styles():
     css = (Path(__file__).resolve().parents[2] / "web" / "styles.css").read_text()
     block = css.split("/* highlight:begin */\n", 1)[1].split("/* highlight:end */", 1)[0]
     assert block == highlight_css()
+
+
+@pytest.mark.parametrize("code", ["a+" * 9_990, "1," * 9_990, "x.y(" * 4_990])
+def test_code_that_highlighting_would_bloat_is_rendered_plain_and_stays_small(code):
+    """One-character tokens would each get a span (~28x the source); lists of comments carry this HTML."""
+    html = markdown_to_html(f"```python\n{code}\n```")
+    assert len(html) <= HIGHLIGHTED_HTML_MAX
+    assert "<span" not in html and '<code class="language-python">' in html

@@ -1,4 +1,5 @@
-// Widgets shared by the views: notices, errors, loading and empty states, reactions, sign-in prompts.
+// Widgets shared by the views: toasts, forms (checks and field errors), loading/empty/error states,
+// reactions, avatars, icons and sign-in links.
 import { h, clear } from "./dom.js";
 import { currentUser } from "./auth.js";
 import { checkField, fieldSentence } from "./messages.js";

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-api test-web emulator-env bench bench-web chromium clean
+.PHONY: setup dev test test-api test-web test-rules emulator-env bench bench-web chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -49,7 +49,9 @@ emulator-env: $(VENV)/.installed node_modules/.installed
 dev: setup
 	@KEEP=$(KEEP) VERBOSE=$(VERBOSE) $(PY) -m devstack.dev
 
+# The rules tests first: they take well under a minute and need nothing but the Firestore emulator.
 test: setup chromium
+	$(PY) -m devstack.rules_tests
 	$(PY) -m pytest
 
 test-api: setup
@@ -57,6 +59,11 @@ test-api: setup
 
 test-web: setup chromium
 	$(PY) -m pytest tests/web
+
+# firestore.rules against Google's emulator (firebase-tools' emulators:exec, free ports);
+# the rule-coverage report lands in test-results/rules-coverage.html.
+test-rules: setup
+	$(PY) -m devstack.rules_tests
 
 bench: setup
 	$(PY) bench/hot_thread.py

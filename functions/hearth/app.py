@@ -108,6 +108,11 @@ def list_replies(tid: str, cid: str):
                                          limit=args.get("limit"), cursor=args.get("cursor")))
 
 
+@comments_bp.get("/threads/<tid>/comments/<cid>")
+def get_comment(tid: str, cid: str):
+    return jsonify(comments.get_one(deps().db, caller(required=False), tid, cid))
+
+
 @comments_bp.patch("/threads/<tid>/comments/<cid>")
 def patch_comment(tid: str, cid: str):
     return jsonify(comments.patch(deps().db, caller(required=True), tid, cid, json_body(), _now()))

@@ -215,6 +215,24 @@ def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id:
     return {"items": items, "nextCursor": next_cursor}
 
 
+def get_one(db: firestore.Client, caller: Caller | None, tid: str, cid: str) -> dict[str, Any]:
+    """One comment (a tombstone while replies hang from it), with the caller's reactions, in one read.
+
+    For a link to a comment that is not on the first page: its rootId says which replies to load.
+    """
+    validation.doc_id(tid, "thread")
+    validation.doc_id(cid, "comment")
+    ref = store.comment(db, tid, cid)
+    refs = [ref, *([store.reaction(ref, caller.uid)] if caller else [])]
+    found = _batch(db, refs)
+    snap = found[ref.path]
+    if not snap.exists or not shown(snap.to_dict()):
+        raise NotFound("comment not found")
+    item = {**serialize.comment(cid, snap.to_dict()), "replies": [], "moreReplies": False}
+    _with_reactions(tid, [item], found, db, caller)
+    return item
+
+
 def read_visible(tx: firestore.Transaction, db: firestore.Client, tid: str,
                  cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(thread, comment), both visible, read in one round trip; NotFound otherwise."""

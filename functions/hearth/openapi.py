@@ -124,6 +124,8 @@ def _paths() -> dict[str, Any]:
         },
         "/api/threads/{tid}/comments/{cid}": {
             "parameters": [TID, CID],
+            "get": _op("One comment (a tombstone while replies hang from it); rootId says where it sits",
+                       _ok(_ref("Comment")), security=OPTIONAL_AUTH, errors=(401, 404)),
             "patch": _op("Edit a comment (author or moderator)", _ok(_ref("Comment")), security=AUTH,
                          body=_ref("CommentPatch"), errors=WRITE_ERRORS),
             "delete": _op("Delete a comment (a tombstone stays while it has replies)", no_content, security=AUTH,

@@ -136,3 +136,26 @@ def test_hostile_comment_comes_back_inert(api, bob, thread, make_comment):
     assert inert_problems(comment["bodyHtml"]) == []
     listed = api.get(f"/threads/{thread['id']}/comments").json()["items"][0]
     assert inert_problems(listed["bodyHtml"]) == []
+
+
+def test_one_comment_can_be_read_alone_with_where_it_sits(api, alice, bob, thread, make_comment):
+    root = make_comment(alice, thread["id"], "root")
+    reply = make_comment(bob, thread["id"], "reply", root["id"])
+    api.put(f"/threads/{thread['id']}/comments/{reply['id']}/reactions/fire", alice)
+    got = api.get(f"/threads/{thread['id']}/comments/{reply['id']}", alice).json()
+    assert (got["id"], got["rootId"], got["parentId"], got["body"]) == (reply["id"], root["id"], root["id"], "reply")
+    assert got["myReactions"] == ["fire"] and got["reactionCounts"]["fire"] == 1
+    assert api.get(f"/threads/{thread['id']}/comments/{root['id']}").json()["rootId"] is None
+
+
+def test_a_deleted_comment_reads_as_a_tombstone_while_replied_to_and_404_otherwise(api, alice, bob, thread,
+                                                                                 make_comment):
+    root = make_comment(alice, thread["id"], "root")
+    make_comment(bob, thread["id"], "reply", root["id"])
+    lone = make_comment(alice, thread["id"], "lone")
+    for c in (root, lone):
+        assert api.delete(f"/threads/{thread['id']}/comments/{c['id']}", alice).status_code == 204
+    tomb = api.get(f"/threads/{thread['id']}/comments/{root['id']}").json()
+    assert tomb["status"] == "deleted" and tomb["body"] == "" and tomb["author"] is None
+    assert_error(api.get(f"/threads/{thread['id']}/comments/{lone['id']}"), 404, "not_found")
+    assert_error(api.get(f"/threads/{thread['id']}/comments/no-such-comment"), 404, "not_found")

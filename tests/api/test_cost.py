@@ -26,6 +26,7 @@ BUDGETS = {
     "GET /threads/{id}/comments": (2, 21 + 100),
     "GET /threads/{id}/comments (signed in)": (2, 21 + 100 + 120),
     "GET /threads/{id}/comments/{cid}/replies": (2, 21 + 1),
+    "GET /threads/{id}/comments/{cid} (signed in)": (1, 2),
     "GET /users/{handle}": (1, 1),
     # the handle's query, the comments' collection-group query, one batched read of their threads
     "GET /users/{handle}/comments": (3, 1 + 21 + 1),
@@ -84,6 +85,8 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
                                                                      headers=_as("u1")),
         "GET /threads/{id}/comments/{cid}/replies": lambda: client.get(
             f"/api/threads/{tid}/comments/{roots[1]['id']}/replies"),
+        "GET /threads/{id}/comments/{cid} (signed in)": lambda: client.get(
+            f"/api/threads/{tid}/comments/{parent}", headers=_as("u1")),
         "GET /users/{handle}": lambda: client.get(f"/api/users/{handle}"),
         "GET /users/{handle}/comments": lambda: client.get(f"/api/users/{handle}/comments"),
         "GET /me/bookmarks": lambda: client.get("/api/me/bookmarks", headers=_as("u1")),

@@ -182,6 +182,29 @@ def test_a_linked_comment_is_highlighted_and_focused_on_arrival(page: Page, deep
     expect(page.locator(".comment.linked")).to_have_count(1)
 
 
+def test_a_link_to_a_reply_past_the_previews_loads_and_highlights_it(page: Page, forum: Forum):
+    a, b = forum.member("poster"), forum.member("replier")
+    thread = forum.thread(a, "Long replies")
+    root = forum.comment(a, thread["id"], "A root with many replies")
+    replies = [forum.comment(b if n % 2 else a, thread["id"], f"Reply {n}", root["id"]) for n in range(7)]
+    last = replies[-1]  # the API previews a root's first 5 replies only
+    page.goto(f"/t/{thread['id']}#c-{last['id']}")
+    li = comment_li(page, last)
+    expect(li).to_have_class(re.compile(r"\blinked\b"))
+    expect(li).to_be_in_viewport()
+    expect(page.locator(f"#c-{root['id']} .replies li.comment")).to_have_count(7)
+    expect(page.get_by_role("button", name=re.compile("^Show all"))).to_have_count(0)  # all loaded
+
+    page.goto(f"/t/{thread['id']}")  # and the button still does it by hand
+    expect(page.locator(f"#c-{root['id']} .replies li.comment")).to_have_count(5)
+    page.get_by_role("button", name="Show all 7 replies").click()
+    expect(page.locator(f"#c-{root['id']} .replies li.comment")).to_have_count(7)
+    expect(page.get_by_role("button", name=re.compile("^Show all|^Load more replies"))).to_have_count(0)
+
+    page.goto(f"/t/{thread['id']}#c-NoSuchComment")
+    expect(page.locator("#announcer")).to_have_text("That comment is no longer here: it may have been deleted.")
+
+
 def test_the_link_control_copies_the_comments_address(page: Page, deep_thread):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(f"/t/{deep_thread['thread']['id']}")

@@ -84,6 +84,7 @@ export const api = {
   editThread: (id, changes) => send("PATCH", `/threads/${enc(id)}`, changes),
   deleteThread: (id) => send("DELETE", `/threads/${enc(id)}`),
   comments: (id, { sort, cursor, limit } = {}) => get(`/threads/${enc(id)}/comments${query({ sort, cursor, limit })}`),
+  comment: (id, cid) => get(`/threads/${enc(id)}/comments/${enc(cid)}`),
   replies: (id, rootId, cursor) => get(`/threads/${enc(id)}/comments/${enc(rootId)}/replies${query({ cursor, limit: 50 })}`),
   createComment: (id, body, parentId) => send("POST", `/threads/${enc(id)}/comments`, parentId ? { body, parentId } : { body }),
   editComment: (id, cid, body) => send("PATCH", `/threads/${enc(id)}/comments/${enc(cid)}`, { body }),

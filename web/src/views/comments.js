@@ -33,7 +33,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   function renderComment(comment) {
     const li = h("li.comment", { id: `c-${comment.id}`, dataset: { depth: String(comment.depth), id: comment.id } });
     const children = h("ol.replies", { "aria-label": "Replies" });
-    const node = { comment, li, children };
+    const node = { comment, li, children, loader: null, moreButton: null };
     nodes.set(comment.id, node);
     const article = h("article", { "aria-label": comment.author ? `Comment by ${comment.author.displayName}` : "Deleted comment" });
     node.article = article;
@@ -95,34 +95,43 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
     }
   }
 
+  // A root's whole subtree, page by page (GET …/replies), in place of its reply previews.
+  function repliesLoader(node) {
+    let cursor = null;
+    let first = true;
+    const loader = { done: false };
+    loader.next = async () => {
+      const page = await api.replies(tid, node.comment.id, cursor);
+      if (first) {
+        for (const el of node.children.querySelectorAll(".comment")) nodes.delete(el.dataset.id);
+        node.children.replaceChildren();
+        first = false;
+      }
+      for (const reply of page.items) {
+        if (nodes.has(reply.id)) continue;
+        const parent = nodes.get(reply.parentId) || node;
+        parent.children.append(renderComment({ ...reply, replies: [] }));
+      }
+      cursor = page.nextCursor;
+      loader.done = !cursor;
+      if (loader.done) node.moreButton?.remove();
+    };
+    return loader;
+  }
+
   function moreRepliesButton(node) {
     const shown = () => node.children.querySelectorAll(".comment").length;
     const total = node.comment.descendantCount;
     const button = h("button.linklike.more-replies", { type: "button" }, `Show all ${plural(total, "reply", "replies")}`);
-    let repliesCursor = null;
-    let first = true;
+    node.moreButton = button;
     button.addEventListener("click", async () => {
       button.disabled = true;
       button.textContent = "Loading replies…";
+      node.loader ||= repliesLoader(node);
       try {
-        const page = await api.replies(tid, node.comment.id, repliesCursor);
-        if (first) {
-          for (const el of node.children.querySelectorAll(".comment")) nodes.delete(el.dataset.id);
-          node.children.replaceChildren();
-          first = false;
-        }
-        for (const reply of page.items) {
-          if (nodes.has(reply.id)) continue;
-          const parent = nodes.get(reply.parentId) || node;
-          parent.children.append(renderComment({ ...reply, replies: [] }));
-        }
-        repliesCursor = page.nextCursor;
-        if (repliesCursor) {
-          button.disabled = false;
-          button.textContent = `Load more replies (${Math.max(0, total - shown())} more)`;
-        } else {
-          button.remove();
-        }
+        await node.loader.next();
+        button.disabled = false;
+        button.textContent = `Load more replies (${Math.max(0, total - shown())} more)`;
       } catch (error) {
         button.disabled = false;
         button.textContent = "Could not load replies: try again";
@@ -130,6 +139,32 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
       }
     });
     return button;
+  }
+
+  /**
+   * The element of comment cid, loading what it takes when a link points at a comment that is not
+   * shown (a reply past its root's previews, a root on a later page): the comment says its root,
+   * the root is shown first if needed, and the root's replies are loaded. null if it is gone.
+   */
+  async function reveal(cid) {
+    await section.ready;
+    if (nodes.has(cid)) return nodes.get(cid).li;
+    try {
+      const linked = await api.comment(tid, cid);
+      const rootId = linked.rootId || linked.id;
+      if (!nodes.has(rootId)) {
+        const root = rootId === linked.id ? linked : await api.comment(tid, rootId);
+        // Out of the list's order, at its top: it is what the reader came for.
+        list.prepend(renderComment({ ...root, replies: [], moreReplies: false }));
+        status.replaceChildren();
+      }
+      const root = nodes.get(rootId);
+      root.loader ||= repliesLoader(root);
+      for (let pages = 0; !nodes.has(cid) && !root.loader.done && pages < 20; pages++) await root.loader.next();
+    } catch {
+      return null;
+    }
+    return nodes.get(cid)?.li ?? null;
   }
 
   function commentForm({ parent = null, value = "", submitLabel, onSubmit, onCancel }) {
@@ -274,6 +309,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
     h("div.section-head", heading, h("div.sort", h("label", { for: "comment-sort" }, "Sort"), sortSelect)),
     top, list, status, more);
   section.ready = loadPage(firstPage);
+  section.reveal = reveal;
   section.reload = reload;
   section.setHeading = setHeading;
   return section;

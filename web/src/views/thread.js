@@ -121,14 +121,14 @@ export async function threadView({ main, match, configReady, navigate }) {
   document.addEventListener("visibilitychange", onVisible);
   document.getElementById("comments-heading")?.setAttribute("tabindex", "-1");
   // A link to a comment (#c-…) brings it into view highlighted, on arrival and on in-page links.
-  const onHash = () => {
+  const onHash = async () => {
     const id = decodeURIComponent(location.hash.slice(1));
     for (const n of document.querySelectorAll(".comment.linked")) n.classList.remove("linked");
     if (id === "comments") { document.getElementById(id)?.scrollIntoView(); return; }
-    if (!id.startsWith("c-")) return;
-    const target = document.getElementById(id);
-    if (!target) {
-      announce("That comment is not shown yet: it may be further down (load more comments), or deleted.");
+    if (!/^c-[A-Za-z0-9_-]{1,64}$/.test(id)) return;
+    const target = document.getElementById(id) || await comments.reveal(id.slice(2));
+    if (!target || `#${id}` !== decodeURIComponent(location.hash)) {
+      if (!target) announce("That comment is no longer here: it may have been deleted.");
       return;
     }
     target.classList.add("linked");

@@ -205,6 +205,20 @@ def test_a_link_to_a_reply_past_the_previews_loads_and_highlights_it(page: Page,
     expect(page.locator("#announcer")).to_have_text("That comment is no longer here: it may have been deleted.")
 
 
+def test_a_link_to_a_root_on_a_later_page_shows_it_first_once(page: Page, forum: Forum):
+    people = [forum.member(f"talker{n}") for n in range(5)]  # at most 5 comments a minute each
+    thread = forum.thread(people[0], "Many roots")
+    roots = [forum.comment(people[n // 5], thread["id"], f"Root number {n}") for n in range(21)]
+    oldest = roots[0]  # newest first: the oldest root is on the second page
+    page.goto(f"/t/{thread['id']}#c-{oldest['id']}")
+    li = comment_li(page, oldest)
+    expect(li).to_have_class(re.compile(r"\blinked\b"))
+    expect(page.locator(".comment-list > li.comment").first).to_have_id(f"c-{oldest['id']}")
+    page.get_by_role("button", name="Load more comments").click()
+    expect(page.get_by_role("button", name="Load more comments")).to_be_hidden()
+    expect(page.locator(".comment-list > li.comment")).to_have_count(21)  # not twice
+
+
 def test_the_link_control_copies_the_comments_address(page: Page, deep_thread):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(f"/t/{deep_thread['thread']['id']}")

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from google.cloud import firestore
 
-from . import ranking, render, serialize, store, threads, users, validation
+from . import mentions, ranking, render, serialize, store, threads, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, NotFound
@@ -39,13 +39,12 @@ def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str,
     return {"parentId": parent_id, "rootId": root_id, "depth": depth + 1}
 
 
-def reply_target(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The comment a reply answers, with its author's handle: below depth 3 it is not the parent
-    the reply hangs from, so readers need it named ("replying to @x")."""
-    if parent_id is None or parent is None:
+def answered_handle(parent: dict[str, Any] | None) -> str | None:
+    """The handle of the author a reply answers (None for a tombstone): below depth 3 a reply does
+    not hang from the comment it answers, so readers need it named ("Replying to @x")."""
+    if parent is None or parent.get("status") == DELETED:
         return None
-    author = parent.get("author") if parent.get("status") != DELETED else None
-    return {"id": parent_id, "handle": (author or {}).get("handle")}
+    return (parent.get("author") or {}).get("handle")
 
 
 def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
@@ -60,6 +59,8 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             raise validation.Invalid("parentId must be a string", field="parentId")
         validation.doc_id(parent_id, "parent comment")
     validation.doc_id(tid, "thread")
+    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
+    mentioned = mentions.resolve(db, body)
     ref = store.comments(db, tid).document()
     thread_ref, user_ref, rate_ref = store.thread(db, tid), store.user(db, caller.uid), store.rate_state(db, caller.uid)
     parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
@@ -91,9 +92,13 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
         doc = {
             "threadId": tid,
             **where,
-            "replyTo": reply_target(parent_id, parent),
             "body": body,
-            "bodyHtml": render.markdown_to_html(body),
+            "bodyHtml": render.markdown_to_html(body, mentioned),
+            "mentions": mentions.mentioned_uids(mentioned),
+            # The comment the author answered: its parent, except below depth 3 where a reply
+            # joins its parent's level (the notification still goes to the one answered).
+            "repliedToId": parent_id,
+            "repliedToHandle": answered_handle(parent),
             "author": users.author_snapshot(caller.uid, profile),
             "createdAt": now,
             "editedAt": None,
@@ -260,10 +265,12 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, n
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
+    mentioned = mentions.resolve(db, body)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         _, current = _read_own(tx, db, caller, tid, cid)
-        changes = {"body": body, "bodyHtml": render.markdown_to_html(body), "editedAt": now}
+        changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
+                   "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
         tx.update(store.comment(db, tid, cid), changes)
         return {**current, **changes}
 

@@ -68,6 +68,9 @@ REACTION_RESULT = {
 }
 RENDER_RESULT = {"type": "object", "required": ["bodyHtml"], "properties": {"bodyHtml": {"type": "string"}}}
 BOOKMARK_RESULT = {"type": "object", "properties": {"threadId": {"type": "string"}, "bookmarked": {"type": "boolean"}}}
+MUTE_RESULT = {"type": "object", "required": ["threadId", "muted"],
+               "properties": {"threadId": {"type": "string"}, "muted": {"type": "boolean"}}}
+UNREAD_RESULT = {"type": "object", "required": ["unread"], "properties": {"unread": {"type": "integer", "minimum": 0}}}
 
 
 def _paths() -> dict[str, Any]:
@@ -76,13 +79,22 @@ def _paths() -> dict[str, Any]:
     no_content = {"204": {"description": "Done"}}
     return {
         "/api/me": {
-            "get": _op("The caller's profile (made on first use)", _ok(_ref("Profile")), security=AUTH, errors=(401,)),
+            "get": _op("The caller's profile (made on first use) and unread notification count", _ok(_ref("Me")),
+                       security=AUTH, errors=(401,)),
             "put": _op("Create or update the caller's profile", _ok(_ref("Profile")), security=AUTH,
                        body=_ref("ProfileInput"), errors=(400, 401, 409, 413, 422)),
         },
         "/api/me/bookmarks": {
             "get": _op("The caller's bookmarked threads", _ok(_page_of("ThreadSummary")), security=AUTH,
                        params=PAGING, errors=(401, 422)),
+        },
+        "/api/me/notifications": {
+            "get": _op("The caller's notifications, newest first, and the unread count",
+                       _ok(_ref("NotificationPage")), security=AUTH, params=PAGING, errors=(401, 422)),
+        },
+        "/api/me/notifications/read": {
+            "post": _op("Mark the named notifications read, or all of them with {}", _ok(UNREAD_RESULT),
+                        security=AUTH, body=_ref("MarkRead"), errors=(400, 401, 413, 422)),
         },
         "/api/users/{handle}": {
             "get": _op("A public profile", _ok(_ref("Profile")), params=[_path_param("handle", "user handle")],
@@ -153,6 +165,12 @@ def _paths() -> dict[str, Any]:
             "put": _op("Bookmark a thread", _ok(BOOKMARK_RESULT), security=AUTH, errors=(401, 404)),
             "delete": _op("Remove a bookmark", _ok(BOOKMARK_RESULT), security=AUTH, errors=(401, 404)),
         },
+        "/api/threads/{tid}/mute": {
+            "parameters": [TID],
+            "put": _op("Mute a thread: no more notifications from it (idempotent)", _ok(MUTE_RESULT), security=AUTH,
+                       errors=(401, 404)),
+            "delete": _op("Unmute a thread (idempotent)", _ok(MUTE_RESULT), security=AUTH, errors=(401, 404)),
+        },
         "/api/openapi.json": {"get": _op("This document", _ok({"type": "object"}))},
     }
 
@@ -169,6 +187,8 @@ def _schemas() -> dict[str, Any]:
         "status": {"type": "string", "enum": ["visible", "deleted"]}, "locked": boolean, "pinned": boolean,
         "myReactions": {"type": "array", "items": string}, "bookmarked": boolean,
     }
+    profile = {"uid": string, "handle": string, "displayName": string, "bio": string, "createdAt": time,
+               "threadCount": integer, "commentCount": integer, "role": string}
     return {
         "Error": {
             "type": "object", "required": ["error"],
@@ -176,14 +196,27 @@ def _schemas() -> dict[str, Any]:
                                      "properties": {"code": string, "message": string, "field": string}}},
         },
         "ReactionCounts": {"type": "object", "properties": {t: integer for t in REACTION_TYPES}},
-        "Profile": {"type": "object", "properties": {
-            "uid": string, "handle": string, "displayName": string, "bio": string, "createdAt": time,
-            "threadCount": integer, "commentCount": integer, "role": string}},
+        "Profile": {"type": "object", "properties": profile},
+        "Me": {"type": "object", "required": ["uid", "handle", "unreadNotifications"], "properties": {
+            **profile, "unreadNotifications": {"type": "integer", "minimum": 0}}},
+        "Notification": {"type": "object", "required": ["id", "kind", "threadId", "createdAt", "read"], "properties": {
+            "id": string, "kind": {"type": "string", "enum": ["reply", "comment", "mention", "moderation"]},
+            "threadId": string, "threadTitle": string, "commentId": {"type": ["string", "null"]},
+            "rootId": {"type": ["string", "null"], "description": "the root of the comment's tree"},
+            "actor": {"type": "object", "properties": {"handle": string, "displayName": string}},
+            "excerpt": {"type": "string", "description": "plain text"}, "createdAt": time, "read": boolean}},
+        "NotificationPage": {"type": "object", "required": ["items", "nextCursor", "unread"], "properties": {
+            "items": {"type": "array", "items": _ref("Notification")}, "nextCursor": {"type": ["string", "null"]},
+            "unread": {"type": "integer", "minimum": 0}}},
+        "MarkRead": {"type": "object", "additionalProperties": False, "properties": {
+            "ids": {"type": "array", "minItems": 1, "maxItems": 50, "items": string,
+                    "description": "leave out to mark every notification read"}}},
         "ProfileInput": {"type": "object", "additionalProperties": False, "properties": {
             "handle": {"type": "string", "pattern": "^[a-z0-9_]{3,30}$"},
             "displayName": {"type": "string", "minLength": 1, "maxLength": 50},
             "bio": {"type": "string", "maxLength": 500}}},
-        "Thread": {"type": "object", "properties": {**thread_common, "body": string, "bodyHtml": string}},
+        "Thread": {"type": "object", "properties": {**thread_common, "body": string, "bodyHtml": string,
+                                                    "muted": {"type": "boolean", "description": "signed in only"}}},
         "ThreadSummary": {"type": "object", "properties": {**thread_common, "excerpt": string}},
         "ThreadInput": {"type": "object", "required": ["title", "body"], "additionalProperties": False, "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},

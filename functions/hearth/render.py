@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Mapping
 
 import nh3
 from markdown_it import MarkdownIt
@@ -12,6 +13,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
+
+from . import mentions
 
 # Highlighted code is a run of <span class="tok-…">; the prefix keeps Pygments' one- and
 # two-letter class names ("k", "s", "err") apart from the stylesheet's own classes.
@@ -49,7 +52,7 @@ def _alignment_as_class(state) -> None:
 def _renderer(highlight) -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False, "highlight": highlight})
     md.core.ruler.push("alignment_as_class", _alignment_as_class)
-    return md
+    return md.use(mentions.plugin)
 
 
 _md, _md_plain = _renderer(highlight_code), _renderer(None)
@@ -69,19 +72,23 @@ ALLOWED_ATTRIBUTES = {
     "code": {"class"},
     "ol": {"start"},
 }
-# Only Pygments' token classes survive on spans, and alignments on table cells; nothing else
-# can style or hide text.
+# Only Pygments' token classes survive on spans, alignments on table cells and the mention
+# links' class (nh3 wants "class" out of `attributes` for these); nothing else can style or hide text.
 ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
-ALLOWED_CLASSES = {"span": TOKEN_CLASSES, "th": ALIGN_CLASSES, "td": ALIGN_CLASSES}
+ALLOWED_CLASSES = {"span": TOKEN_CLASSES, "th": ALIGN_CLASSES, "td": ALIGN_CLASSES, "a": {"mention"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
 
-def markdown_to_html(source: str) -> str:
-    """Render markdown and sanitise the result; what comes out is safe to put in a page as HTML."""
-    html = _md.render(source)
+def markdown_to_html(source: str, mentions: Mapping[str, str] | None = None) -> str:
+    """Render markdown and sanitise the result; what comes out is safe to put in a page as HTML.
+
+    mentions (handle -> uid, from mentions.resolve) are the @handles to link to their profiles.
+    """
+    env = {"mentions": dict(mentions or {})}
+    html = _md.render(source, env)
     if len(html) > HIGHLIGHTED_HTML_MAX:
-        html = _md_plain.render(source)
+        html = _md_plain.render(source, env)
     return sanitize(html)
 
 

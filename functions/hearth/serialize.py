@@ -77,7 +77,7 @@ def comment(cid: str, data: Mapping[str, Any]) -> dict[str, Any]:
         "body": "" if deleted else data.get("body", ""),
         "bodyHtml": "" if deleted else data.get("bodyHtml", ""),
         "author": None if deleted else author(data.get("author")),
-        "replyTo": None if deleted else reply_to(data.get("replyTo")),
+        "replyTo": None if deleted else reply_to(data),
         "createdAt": rfc3339(data.get("createdAt")),
         "editedAt": rfc3339(data.get("editedAt")),
         "reactionCounts": counts(data.get("reactionCounts")),
@@ -87,10 +87,11 @@ def comment(cid: str, data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def reply_to(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if not raw or not raw.get("id"):
+def reply_to(comment: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The comment a reply answers (repliedToId) and its author's handle, or None for a root."""
+    if not comment.get("repliedToId"):
         return None
-    return {"id": raw["id"], "handle": raw.get("handle")}
+    return {"id": comment["repliedToId"], "handle": comment.get("repliedToHandle")}
 
 
 def comment_summary(cid: str, data: Mapping[str, Any], thread_data: Mapping[str, Any] | None,
@@ -114,3 +115,20 @@ def comment_summary(cid: str, data: Mapping[str, Any], thread_data: Mapping[str,
 def my_reactions(reaction_doc: Mapping[str, Any] | None) -> list[str]:
     types = (reaction_doc or {}).get("types", [])
     return [t for t in REACTION_TYPES if t in types]
+
+
+def notification(nid: str, data: Mapping[str, Any], read: bool) -> dict[str, Any]:
+    """An item of GET /me/notifications (`read` worked out by inbox.is_read)."""
+    actor = data.get("actor") or {}
+    return {
+        "id": nid,
+        "kind": data.get("kind"),
+        "threadId": data.get("threadId"),
+        "threadTitle": data.get("threadTitle", ""),
+        "commentId": data.get("commentId"),
+        "rootId": data.get("rootId"),
+        "actor": {"handle": actor.get("handle"), "displayName": actor.get("displayName")},
+        "excerpt": data.get("excerpt", ""),
+        "createdAt": rfc3339(data.get("createdAt")),
+        "read": read,
+    }

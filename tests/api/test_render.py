@@ -24,14 +24,16 @@ def greet(name):
 """
 
 
-def test_preview_is_exactly_what_the_posted_thread_and_comment_render(api, alice, make_thread, make_comment):
-    preview = api.post("/render", alice, json={"body": MARKDOWN})
+def test_preview_is_exactly_what_the_posted_thread_and_comment_render(api, alice, bob, make_thread, make_comment):
+    source = MARKDOWN + f"\nThanks @{api.get('/me', bob).json()['handle']} and @nobody_by_that_name.\n"
+    preview = api.post("/render", alice, json={"body": source})
     assert preview.status_code == 200, preview.text
     html = preview.json()["bodyHtml"]
     assert "<table>" in html and '<span class="tok-k">def</span>' in html
-    thread = make_thread(alice, body=MARKDOWN)
+    assert 'class="mention"' in html  # mentions are resolved as a post's are
+    thread = make_thread(alice, body=source)
     assert api.get(f"/threads/{thread['id']}").json()["bodyHtml"] == html
-    assert make_comment(alice, thread["id"], MARKDOWN)["bodyHtml"] == html
+    assert make_comment(alice, thread["id"], source)["bodyHtml"] == html
 
 
 def test_preview_stores_nothing(api, alice):

@@ -166,7 +166,7 @@ def test_a_reply_that_sits_under_another_comment_says_whom_it_answers(page: Page
         expect(comment_li(page, deep_thread[key]).locator(":scope > article .replying-to")).to_have_count(0)
     label.get_by_role("link").click()
     d3 = comment_li(page, deep_thread["d3"])
-    expect(d3).to_have_class(re.compile(r"\blinked\b"))
+    expect(d3).to_have_class(re.compile(r"\bhighlight\b"))
     expect(d3).to_be_in_viewport()
     expect(page).to_have_url(re.compile(f"#c-{deep_thread['d3']['id']}$"))
 
@@ -176,10 +176,10 @@ def test_a_linked_comment_is_highlighted_and_focused_on_arrival(page: Page, deep
     page.set_viewport_size({"width": 1100, "height": 500})
     page.goto(f"/t/{deep_thread['thread']['id']}#c-{target['id']}")
     li = comment_li(page, target)
-    expect(li).to_have_class(re.compile(r"\blinked\b"))
+    expect(li).to_have_class(re.compile(r"\bhighlight\b"))
     expect(li).to_be_in_viewport()
     expect(li.locator(":scope > article")).to_be_focused()
-    expect(page.locator(".comment.linked")).to_have_count(1)
+    expect(page.locator(".comment.highlight")).to_have_count(1)
 
 
 def test_a_link_to_a_reply_past_the_previews_loads_and_highlights_it(page: Page, forum: Forum):
@@ -190,7 +190,7 @@ def test_a_link_to_a_reply_past_the_previews_loads_and_highlights_it(page: Page,
     last = replies[-1]  # the API previews a root's first 5 replies only
     page.goto(f"/t/{thread['id']}#c-{last['id']}")
     li = comment_li(page, last)
-    expect(li).to_have_class(re.compile(r"\blinked\b"))
+    expect(li).to_have_class(re.compile(r"\bhighlight\b"))
     expect(li).to_be_in_viewport()
     expect(page.locator(f"#c-{root['id']} .replies li.comment")).to_have_count(7)
     expect(page.get_by_role("button", name=re.compile("^Show all"))).to_have_count(0)  # all loaded
@@ -212,7 +212,7 @@ def test_a_link_to_a_root_on_a_later_page_shows_it_first_once(page: Page, forum:
     oldest = roots[0]  # newest first: the oldest root is on the second page
     page.goto(f"/t/{thread['id']}#c-{oldest['id']}")
     li = comment_li(page, oldest)
-    expect(li).to_have_class(re.compile(r"\blinked\b"))
+    expect(li).to_have_class(re.compile(r"\bhighlight\b"))
     expect(page.locator(".comment-list > li.comment").first).to_have_id(f"c-{oldest['id']}")
     page.get_by_role("button", name="Load more comments").click()
     expect(page.get_by_role("button", name="Load more comments")).to_be_hidden()
@@ -266,7 +266,7 @@ def test_profile_comments_tab_lists_a_members_comments_with_their_threads(page: 
     expect(items.nth(1).locator(".excerpt")).to_have_text("An early remark")
     items.nth(1).get_by_role("link", name="First topic").click()
     expect(page.get_by_role("heading", level=1, name="First topic")).to_be_visible()
-    expect(page.locator(f"#c-{c1['id']}")).to_have_class(re.compile(r"\blinked\b"))
+    expect(page.locator(f"#c-{c1['id']}")).to_have_class(re.compile(r"\bhighlight\b"))
 
 
 # --- 7. sign-in returns to where it started ---------------------------------------------------

@@ -11,6 +11,10 @@ import { profileView, settingsView } from "./views/profile.js";
 import { bookmarksView } from "./views/bookmarks.js";
 import { signInView } from "./views/signin.js";
 import { notFoundView } from "./views/notFound.js";
+import { bellLink, refreshUnread, startBell } from "./bell.js";
+
+// Views few visits need are their own chunks, loaded on first use (off the first-load budget).
+const lazy = (load, name) => async (ctx) => (await load())[name](ctx);
 
 const ROUTES = [
   [/^\/$/, threadListView],
@@ -19,6 +23,7 @@ const ROUTES = [
   [/^\/u\/([a-z0-9_]+)$/, profileView],
   [/^\/settings$/, settingsView],
   [/^\/bookmarks$/, bookmarksView],
+  [/^\/notifications$/, lazy(() => import("./views/notifications.js"), "notificationsView")],
   [/^\/signin$/, (ctx) => signInView(ctx, "signin")],
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
 ];
@@ -59,6 +64,7 @@ async function render() {
     if (render.count++) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
   }
   updateNav();
+  refreshUnread();
 }
 render.count = 0;
 
@@ -78,7 +84,8 @@ function updateNav() {
       h("li", h("button.linklike", { type: "button", onclick: async () => { await signOut(); navigate("/"); announce("Signed out."); } }, "Sign out")));
     const toggle = h("button.menu-button", { type: "button", "aria-expanded": "false", "aria-controls": "account-menu", "aria-label": "Menu" }, icon("menu"));
     toggle.addEventListener("click", () => setMenuOpen(!nav.classList.contains("open")));
-    nav.append(h("a.button.primary", { href: "/new" }, "New thread"), toggle, menu);
+    // On a phone "thread" is hidden visually (not from screen readers) so that the row holds.
+    nav.append(h("a.button.primary.new-thread", { href: "/new" }, "New", h("span.long", " thread")), bellLink(here), toggle, menu);
   } else {
     nav.append(h("a.nav-link", { href: signInHref("/signin"), "aria-current": here === "/signin" ? "page" : null }, "Sign in"),
       h("a.button.primary", { href: signInHref("/signup") }, "Sign up"));
@@ -133,6 +140,7 @@ export async function start() {
   const unavailable = (error) => announce(`Sign-in is unavailable: ${error.message}`);
   interceptLinks();
   onSessionChange(updateNav);
+  startBell();
   const returning = hasStoredSession();
   if (returning) {
     // A returning member: wait for Firebase Auth so the first requests carry their token.

@@ -7,6 +7,7 @@ import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHre
 import { markdownEditor } from "../markdown.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
+const REVEAL_PAGES = 20;  // pages of a root's replies loaded, at most, to bring a linked reply into view
 
 export function commentSection({ thread, firstPage = null, onCountChange }) {
   const tid = thread.id;
@@ -143,24 +144,25 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
 
   /**
    * The element of comment cid, loading what it takes when a link points at a comment that is not
-   * shown (a reply past its root's previews, a root on a later page): the comment says its root,
-   * the root is shown first if needed, and the root's replies are loaded. null if it is gone.
+   * shown (a reply past its root's previews, a root on a later page): its root (rootHint, from a
+   * notification's link, or what GET …/comments/{cid} says) is shown first if it is not on the
+   * page, and the root's replies are loaded. null if the comment is gone.
    */
-  async function reveal(cid) {
+  async function reveal(cid, rootHint = null) {
     await section.ready;
     if (nodes.has(cid)) return nodes.get(cid).li;
     try {
-      const linked = await api.comment(tid, cid);
-      const rootId = linked.rootId || linked.id;
+      const linked = rootHint ? null : await api.comment(tid, cid);
+      const rootId = rootHint || linked.rootId || linked.id;
       if (!nodes.has(rootId)) {
-        const root = rootId === linked.id ? linked : await api.comment(tid, rootId);
+        const root = linked && rootId === linked.id ? linked : await api.comment(tid, rootId);
         // Out of the list's order, at its top: it is what the reader came for.
         list.prepend(renderComment({ ...root, replies: [], moreReplies: false }));
         status.replaceChildren();
       }
       const root = nodes.get(rootId);
       root.loader ||= repliesLoader(root);
-      for (let pages = 0; !nodes.has(cid) && !root.loader.done && pages < 20; pages++) await root.loader.next();
+      for (let pages = 0; !nodes.has(cid) && !root.loader.done && pages < REVEAL_PAGES; pages++) await root.loader.next();
     } catch {
       return null;
     }
@@ -309,8 +311,8 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
     h("div.section-head", heading, h("div.sort", h("label", { for: "comment-sort" }, "Sort"), sortSelect)),
     top, list, status, more);
   section.ready = loadPage(firstPage);
-  section.reveal = reveal;
   section.reload = reload;
+  section.reveal = reveal;
   section.setHeading = setHeading;
   return section;
 }

@@ -8,7 +8,7 @@ import { session } from "../session.js";
 import { parseTags } from "../messages.js";
 import { commentSection } from "./comments.js";
 
-export async function threadView({ main, match, configReady, navigate }) {
+export async function threadView({ main, match, params, configReady, navigate }) {
   const [tid] = match;
   const status = loading("Loading thread…");
   main.append(status);
@@ -46,6 +46,27 @@ export async function threadView({ main, match, configReady, navigate }) {
     }
   });
 
+  // Muting stops notifications from this thread (replies, comments, mentions) until unmuted.
+  const mute = h("button.button.mute", { type: "button", "aria-pressed": String(!!thread.muted) });
+  const drawMute = (on) => {
+    mute.setAttribute("aria-pressed", String(on));
+    mute.textContent = on ? "Muted" : "Mute";
+    mute.title = on ? "You get no notifications from this thread. Select to unmute." : "Stop notifications from this thread";
+  };
+  drawMute(!!thread.muted);
+  mute.addEventListener("click", async () => {
+    if (!requireSignIn("mute threads")) return;
+    const on = mute.getAttribute("aria-pressed") !== "true";
+    drawMute(on);
+    try {
+      await api.mute(tid, on);
+      announce(on ? "Muted: no more notifications from this thread." : "Unmuted: you will hear about this thread again.");
+    } catch (error) {
+      drawMute(!on);
+      announce(`Not changed: ${error.message}`);
+    }
+  });
+
   const body = setSanitizedHtml(h("div.thread-body.markdown"), thread.bodyHtml);
   const notice = h("div.new-comments", { "aria-live": "polite" });
   const comments = commentSection({
@@ -77,7 +98,7 @@ export async function threadView({ main, match, configReady, navigate }) {
           mine: thread.myReactions,
           toggle: (kind, on) => api.react(tid, kind, on),
         }),
-        h("div.thread-buttons", ownActions, bookmark)));
+        h("div.thread-buttons", ownActions, session.user ? mute : null, bookmark)));
   status.replaceWith(
     article,
     notice,
@@ -123,15 +144,16 @@ export async function threadView({ main, match, configReady, navigate }) {
   // A link to a comment (#c-…) brings it into view highlighted, on arrival and on in-page links.
   const onHash = async () => {
     const id = decodeURIComponent(location.hash.slice(1));
-    for (const n of document.querySelectorAll(".comment.linked")) n.classList.remove("linked");
+    for (const n of document.querySelectorAll(".comment.highlight")) n.classList.remove("highlight");
     if (id === "comments") { document.getElementById(id)?.scrollIntoView(); return; }
     if (!/^c-[A-Za-z0-9_-]{1,64}$/.test(id)) return;
-    const target = document.getElementById(id) || await comments.reveal(id.slice(2));
+    // A notification's link names the comment's root (?root=), which saves a request.
+    const target = document.getElementById(id) || await comments.reveal(id.slice(2), params.get("root"));
     if (!target || `#${id}` !== decodeURIComponent(location.hash)) {
       if (!target) announce("That comment is no longer here: it may have been deleted.");
       return;
     }
-    target.classList.add("linked");
+    target.classList.add("highlight");
     const article = target.querySelector(":scope > article");
     article.setAttribute("tabindex", "-1");
     article.focus({ preventScroll: true });

@@ -13,7 +13,7 @@ import uuid
 from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,7 +141,7 @@ class Server:
         return "\n".join(self.lines)
 
 
-def start_reaper(server: subprocess.Popen, tag: str, leftovers: list[Path]) -> subprocess.Popen:
+def start_reaper(server: subprocess.Popen, tag: str, leftovers: Sequence[Path]) -> subprocess.Popen:
     """A watchdog (devstack/reaper.py) that stops the server, and removes leftovers, if this process dies.
 
     It learns of our death through PR_SET_PDEATHSIG, which the kernel ties to the thread that
@@ -156,7 +156,7 @@ def start_reaper(server: subprocess.Popen, tag: str, leftovers: list[Path]) -> s
 @contextmanager
 def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT,
                echo: str | None = None, log: Path | None = None,
-               leftovers: list[Path] = ()) -> Iterator[Server]:
+               leftovers: Sequence[Path] = ()) -> Iterator[Server]:
     """Run args in a new process group with merged stdout/stderr; stop the group on exit.
 
     With echo (a prefix), the output is also printed as it comes; with log, it is appended to
@@ -175,7 +175,7 @@ def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = R
         start_new_session=True,
     )
     server = Server(proc, echo, log)
-    reaper = start_reaper(proc, tag, list(leftovers))
+    reaper = start_reaper(proc, tag, leftovers)
     try:
         yield server
     finally:

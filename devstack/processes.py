@@ -179,5 +179,6 @@ def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = R
     try:
         yield server
     finally:
-        stop_group(proc, tag=tag)  # the reaper carries the tag: it goes too
+        reaper.kill()  # we stop the server ourselves: the watchdog has nothing left to do
         reaper.wait(timeout=10)
+        stop_group(proc, tag=tag)

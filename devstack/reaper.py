@@ -8,7 +8,7 @@ launcher is killed with SIGKILL or its terminal closes. Then it does what the la
 done on its way out: SIGINT to the server's process group, SIGKILL after a grace period, SIGKILL to
 every process carrying the server's tag (firebase-tools starts the Firestore JVM in a process group
 of its own), and removes the launcher's temporary files. When the launcher stops the server
-itself, it kills the reaper too (the reaper carries the tag).
+itself, it kills the reaper first.
 """
 from __future__ import annotations
 

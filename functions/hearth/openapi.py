@@ -68,6 +68,7 @@ REACTION_RESULT = {
     "type": "object",
     "properties": {"reactionCounts": _ref("ReactionCounts"), "myReactions": {"type": "array", "items": {"type": "string"}}},
 }
+RENDER_RESULT = {"type": "object", "required": ["bodyHtml"], "properties": {"bodyHtml": {"type": "string"}}}
 BOOKMARK_RESULT = {"type": "object", "properties": {"threadId": {"type": "string"}, "bookmarked": {"type": "boolean"}}}
 MUTE_RESULT = {"type": "object", "required": ["threadId", "muted"],
                "properties": {"threadId": {"type": "string"}, "muted": {"type": "boolean"}}}
@@ -112,6 +113,15 @@ def _paths() -> dict[str, Any]:
             "get": _op("A user's threads", _ok(_page_of("ThreadSummary")), security=OPTIONAL_AUTH,
                        params=[_path_param("handle", "user handle"), sort_threads, *PAGING], errors=(404, 422)),
         },
+        "/api/users/{handle}/comments": {
+            "get": _op("A user's visible comments, newest first, with their threads' titles",
+                       _ok(_page_of("UserComment")), params=[_path_param("handle", "user handle"), *PAGING],
+                       errors=(404, 422)),
+        },
+        "/api/render": {
+            "post": _op("Render a draft body exactly as a post would be (a preview; nothing is stored)",
+                        _ok(RENDER_RESULT), security=AUTH, body=_ref("RenderInput"), errors=(400, 401, 413, 422, 429)),
+        },
         "/api/threads": {
             "get": _op("A page of threads", _ok(_page_of("ThreadSummary")), security=OPTIONAL_AUTH,
                        params=[sort_threads, _query("tag", {"type": "string"}, "only threads with this tag"), *PAGING],
@@ -135,6 +145,8 @@ def _paths() -> dict[str, Any]:
         },
         "/api/threads/{tid}/comments/{cid}": {
             "parameters": [TID, CID],
+            "get": _op("One comment (a tombstone while replies hang from it); rootId says where it sits",
+                       _ok(_ref("Comment")), security=OPTIONAL_AUTH, errors=(401, 404)),
             "patch": _op("Edit a comment (author or moderator)", _ok(_ref("Comment")), security=AUTH,
                          body=_ref("CommentPatch"), errors=WRITE_ERRORS),
             "delete": _op("Delete a comment (a tombstone stays while it has replies)", no_content, security=AUTH,
@@ -282,6 +294,8 @@ def _schemas() -> dict[str, Any]:
         "Comment": {"type": "object", "properties": {
             "id": string, "threadId": string, "parentId": {"type": ["string", "null"]}, "rootId": {"type": ["string", "null"]},
             "depth": {"type": "integer", "minimum": 1, "maximum": 3}, "body": string, "bodyHtml": string, "author": author,
+            "replyTo": {"type": ["object", "null"], "description": "the comment this one answers (below depth 3, not its parent)",
+                        "properties": {"id": string, "handle": {"type": ["string", "null"]}}},
             "createdAt": time, "editedAt": nullable_time, "reactionCounts": _ref("ReactionCounts"),
             "replyCount": integer, "descendantCount": integer, "status": status, "hidden": hidden,
             "myReactions": {"type": "array", "items": string},
@@ -325,6 +339,14 @@ def _schemas() -> dict[str, Any]:
                                                   "unsuspend", "lock", "unlock", "pin", "unpin"]},
             "target": {"type": "object"}, "reason": {"type": ["string", "null"]}, "at": time,
             "until": time}},
+        "UserComment": {"type": "object", "properties": {
+            "id": string, "threadId": string,
+            "thread": {"type": "object", "properties": {"id": string, "title": {"type": ["string", "null"]}}},
+            "parentId": {"type": ["string", "null"]}, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
+            "excerpt": string, "createdAt": time, "editedAt": nullable_time, "reactionCounts": _ref("ReactionCounts"),
+            "replyCount": integer}},
+        "RenderInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
+            "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX}}},
         "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
             "body": {"type": "string", "minLength": 1, "maxLength": BODY_MAX}, "parentId": string}},
         "CommentPatch": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {

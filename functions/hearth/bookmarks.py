@@ -8,9 +8,10 @@ from typing import Any
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
-from . import serialize, store, threads, validation
+from . import guard, serialize, store, threads, validation
 from .auth import Caller
 from .pagination import DESC, page
+from .visibility import readable, reveal
 
 
 def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
@@ -20,6 +21,7 @@ def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[s
     are read in one batch, and the bookmark is created only where none exists.
     """
     validation.doc_id(tid, "thread")
+    guard.check(db, caller, now)
     thread_ref, ref = store.thread(db, tid), store.bookmarks(db, caller.uid).document(tid)
     got = store.read_all(None, db, [thread_ref, ref])
     threads.visible(got[thread_ref.path])
@@ -29,8 +31,9 @@ def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[s
     return {"threadId": tid, "bookmarked": True}
 
 
-def delete(db: firestore.Client, caller: Caller, tid: str) -> dict[str, Any]:
+def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
     validation.doc_id(tid, "thread")
+    guard.check(db, caller, now)
     store.bookmarks(db, caller.uid).document(tid).delete()
     return {"threadId": tid, "bookmarked": False}
 
@@ -44,9 +47,9 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: str | None, cursor
     items = []
     for snap in snaps:
         thread = found.get(snap.id)
-        if thread is None or not thread.exists:
-            continue
-        item = serialize.thread(snap.id, thread.to_dict(), full=False)
+        if thread is None or not thread.exists or not readable(caller, thread.to_dict()):
+            continue  # a hidden thread leaves every list but its author's and moderators'
+        item = serialize.thread(snap.id, thread.to_dict(), full=False, reveal=reveal(caller, thread.to_dict()))
         item["bookmarked"] = True
         item["bookmarkedAt"] = serialize.rfc3339(snap.get("createdAt"))
         items.append(item)

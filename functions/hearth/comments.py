@@ -9,12 +9,13 @@ from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
 
-from . import mentions, ranking, render, serialize, store, threads, users, validation
+from . import guard, mentions, moderation, ranking, render, serialize, store, threads, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, NotFound
 from .pagination import ASC, DESC, Order, page
 from .ratelimit import reserve
+from .visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 
 MAX_DEPTH = 3
 # A page of roots comes with each root's first replies, in one query and one batched read. The
@@ -30,7 +31,6 @@ SORTS: dict[str, list[Order]] = {
 }
 REPLY_ORDER: list[Order] = [("createdAt", ASC)]
 CREATE_FIELDS = ("body", "parentId")
-DELETED = "deleted"
 
 
 def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str, Any]:
@@ -42,6 +42,14 @@ def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str,
     if depth >= MAX_DEPTH:
         return {"parentId": parent["parentId"], "rootId": root_id, "depth": MAX_DEPTH}
     return {"parentId": parent_id, "rootId": root_id, "depth": depth + 1}
+
+
+def answered_handle(parent: dict[str, Any] | None) -> str | None:
+    """The handle of the author a reply answers (None for a tombstone): below depth 3 a reply does
+    not hang from the comment it answers, so readers need it named ("Replying to @x")."""
+    if parent is None or parent.get("status") == DELETED:
+        return None
+    return (parent.get("author") or {}).get("handle")
 
 
 def preview_id(root_id: str, slot: int) -> str:
@@ -128,7 +136,7 @@ def read_context(db: firestore.Client, tid: str, parent_id: str | None,
     thread = threads.visible(got[thread_ref.path])
     if parent_ref is None:
         return Context(thread, None, None, got)
-    if not got[parent_ref.path].exists:
+    if not got[parent_ref.path].exists or got[parent_ref.path].get("status") == HIDDEN:
         raise NotFound("parent comment not found", field="parentId")
     parent = got[parent_ref.path].to_dict()
     if int(parent.get("depth", 1)) == 1:
@@ -170,6 +178,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             raise Forbidden("this thread is locked")
         where = placement(parent_id, context.parent)
         profile = users.read_profile(None, db, caller, context.got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)  # the profile is in the batch: no extra read
         rate_snap = context.got[rate_ref.path]
         rate = reserve(rate_snap, now, config.comment_limit)
         # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
@@ -192,6 +201,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             # The comment the author answered: its parent, except below depth 3 where a reply
             # joins its parent's level (the notification still goes to the one answered).
             "repliedToId": parent_id,
+            "repliedToHandle": answered_handle(context.parent),
             "author": users.author_snapshot(caller.uid, profile),
             "createdAt": now,
             "editedAt": None,
@@ -199,35 +209,56 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             "score": 0,
             "replyCount": 0,
             "descendantCount": 0,
-            "status": "visible",
+            "status": VISIBLE,
         }
+        held = moderation.needs_approval(config.first_post_approval, caller, profile)
         batch = db.batch()
         users.write_profile(batch, db, caller, profile, now, commentCount=1)
         if rate_snap.exists:  # the rate window decides: two requests of the caller's must not both pass
             batch.update(rate_ref, rate, option=store.unchanged_since(db, rate_snap))
         else:
             batch.create(rate_ref, rate)
+        if held:  # counted on the thread, like a restored comment, only once approved
+            moderation.hold_for_approval(batch, db, moderation.Target(tid, ref.id), doc,
+                                         render.excerpt(doc["bodyHtml"]), now)
         batch.create(ref, doc)
-        # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
-        # only moves forward, since commits to one document are ordered.
-        batch.update(store.thread(db, tid), {
-            "commentCount": firestore.Increment(1),
-            "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
-            "lastActivityAt": firestore.SERVER_TIMESTAMP,
-        })
+        if not held:
+            # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
+            # only moves forward, since commits to one document are ordered.
+            batch.update(store.thread(db, tid), {
+                "commentCount": firestore.Increment(1),
+                "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
+                "lastActivityAt": firestore.SERVER_TIMESTAMP,
+            })
         for cid, changes in counter_changes(where).items():
             batch.update(store.comment(db, tid, cid), changes)
         batch.commit()
         return ref.id, doc
 
     cid, stored = store.retry_while_changed(attempt)
-    return {**serialize.comment(cid, stored), "myReactions": [], "replies": [], "moreReplies": False}
+    return {**serialize.comment(cid, stored, reveal=True), "myReactions": [], "replies": [], "moreReplies": False}
 
 
-def shown(data: dict[str, Any]) -> bool:
-    """A deleted comment is kept as a tombstone only while replies hang from it."""
-    return data.get("status") != DELETED or int(data.get("replyCount", 0)) > 0 or int(
-        data.get("descendantCount", 0)) > 0
+def shown(data: dict[str, Any], caller: Caller | None) -> bool:
+    """A deleted comment is kept as a tombstone only while replies hang from it, and so is a hidden
+    one (as a placeholder that says why), except for its author and moderators, who see it whole."""
+    status = data.get("status")
+    if status == VISIBLE or (status == HIDDEN and reveal(caller, data)):
+        return True
+    return int(data.get("replyCount", 0)) > 0 or int(data.get("descendantCount", 0)) > 0
+
+
+def view(cid: str, data: dict[str, Any], caller: Caller | None) -> dict[str, Any]:
+    """A comment as this caller may see it."""
+    return serialize.comment(cid, data, reveal=reveal(caller, data))
+
+
+def _thread_readable(found: dict[str, firestore.DocumentSnapshot], db: firestore.Client, tid: str,
+                     caller: Caller | None) -> None:
+    """NotFound unless the thread exists and the caller may read it (a hidden thread hides its comments)."""
+    snap = found[store.thread(db, tid).path]
+    if not snap.exists or not readable(caller, snap.to_dict()):
+        raise NotFound("thread not found")
 
 
 def _batch(db: firestore.Client, refs: list[firestore.DocumentReference]) -> dict[str, firestore.DocumentSnapshot]:
@@ -265,23 +296,21 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
     roots = [(s.id, s.to_dict()) for s in snaps]
     previews = {cid: preview_ids(cid, data) for cid, data in roots}
     reply_ids = [rid for ids in previews.values() for rid in ids]
-    refs = [store.comment(db, tid, rid) for rid in reply_ids]
-    if not snaps:
-        refs.append(store.thread(db, tid))  # an empty page must still tell a missing thread apart
+    # The thread joins the batched read: a missing or hidden thread has no comments to show.
+    refs = [store.thread(db, tid), *(store.comment(db, tid, rid) for rid in reply_ids)]
     if caller:
         ids = [cid for cid, _ in roots] + reply_ids
         refs += [store.reaction(store.comment(db, tid, cid), caller.uid) for cid in ids]
     found = _batch(db, refs)
-    if not snaps and not found[store.thread(db, tid).path].exists:
-        raise NotFound("thread not found")
+    _thread_readable(found, db, tid, caller)
     items = []
     for cid, data in roots:
-        if not shown(data):
+        if not shown(data, caller):
             continue
-        root = serialize.comment(cid, data)
+        root = view(cid, data, caller)
         taken = [s for s in (found.get(store.comment(db, tid, rid).path) for rid in previews[cid]) if s and s.exists]
         taken.sort(key=lambda s: (s.get("createdAt"), s.id))  # slots are claimed in any order
-        replies = [serialize.comment(s.id, s.to_dict()) for s in taken if shown(s.to_dict())]
+        replies = [view(s.id, s.to_dict(), caller) for s in taken if shown(s.to_dict(), caller)]
         _with_reactions(tid, [root, *replies], found, db, caller)
         root["replies"] = nest(cid, replies)
         root["moreReplies"] = root["descendantCount"] > len(taken)
@@ -298,16 +327,37 @@ def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id:
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("rootId", "==", root_id))
     snaps, next_cursor = page(query, f"replies:{root_id}", REPLY_ORDER, size, cursor)
     root_ref = store.comment(db, tid, root_id)
-    refs = [root_ref]
+    refs = [root_ref, store.thread(db, tid)]
     if caller:
         refs += [store.reaction(store.comment(db, tid, s.id), caller.uid) for s in snaps]
     found = _batch(db, refs)
+    _thread_readable(found, db, tid, caller)
     root = found[root_ref.path]
     if not root.exists or root.get("depth") != 1:
         raise NotFound("root comment not found")
-    items = [serialize.comment(s.id, s.to_dict()) for s in snaps if shown(s.to_dict())]
+    items = [view(s.id, s.to_dict(), caller) for s in snaps if shown(s.to_dict(), caller)]
     _with_reactions(tid, items, found, db, caller)
     return {"items": items, "nextCursor": next_cursor}
+
+
+def get_one(db: firestore.Client, caller: Caller | None, tid: str, cid: str) -> dict[str, Any]:
+    """One comment (a tombstone while replies hang from it), with the caller's reactions, in one read.
+
+    For a link to a comment that is not on the first page: its rootId says which replies to load.
+    """
+    validation.doc_id(tid, "thread")
+    validation.doc_id(cid, "comment")
+    ref = store.comment(db, tid, cid)
+    # The thread joins the read: a hidden thread hides its comments.
+    refs = [ref, store.thread(db, tid), *([store.reaction(ref, caller.uid)] if caller else [])]
+    found = _batch(db, refs)
+    _thread_readable(found, db, tid, caller)
+    snap = found[ref.path]
+    if not snap.exists or not shown(snap.to_dict(), caller):
+        raise NotFound("comment not found")
+    item = {**view(cid, snap.to_dict(), caller), "replies": [], "moreReplies": False}
+    _with_reactions(tid, [item], found, db, caller)
+    return item
 
 
 def read_visible(db: firestore.Client, tid: str, cid: str) -> tuple[dict[str, Any], firestore.DocumentSnapshot]:
@@ -322,8 +372,8 @@ def read_visible(db: firestore.Client, tid: str, cid: str) -> tuple[dict[str, An
 
 
 def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
-    """The data of a comment snapshot, or NotFound if it does not exist or is deleted."""
-    if not snap.exists or snap.get("status") == DELETED:
+    """The data of a comment snapshot, or NotFound unless it exists and is visible (not hidden, not deleted)."""
+    if not snap.exists or snap.get("status") != VISIBLE:
         raise NotFound("comment not found")
     return snap.to_dict()
 
@@ -345,6 +395,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, n
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
+    guard.check(db, caller, now)
     mentioned = mentions.resolve(db, body)
     changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
                "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
@@ -364,6 +415,7 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
     and others write the comment too (reactions, replies), so the tombstone is written only if
     the comment is unchanged since it was read; the thread's counters move by increments.
     """
+    guard.check(db, caller, now)
 
     def attempt() -> None:
         snap = _read_own(db, caller, tid, cid)
@@ -380,3 +432,35 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
         batch.commit()
 
     store.retry_while_changed(attempt)
+
+
+BY_AUTHOR_ORDER: list[Order] = [("createdAt", DESC)]
+_COMMENT_PATH = re.compile(r"threads/[A-Za-z0-9_-]{1,64}/comments/[A-Za-z0-9_-]{1,64}")
+
+
+def list_by_author(db: firestore.Client, uid: str, *, limit: str | None,
+                   cursor: str | None) -> dict[str, Any]:
+    """A user's visible comments, newest first, each with its thread's title: one collection-group
+    query and one batched read of the threads."""
+    size = validation.limit(limit)
+    query = (db.collection_group("comments")
+             .where(filter=firestore.FieldFilter("author.uid", "==", uid))
+             .where(filter=firestore.FieldFilter("status", "==", "visible")))
+
+    def ref_for_path(path: str) -> firestore.DocumentReference:
+        if not _COMMENT_PATH.fullmatch(path):
+            raise validation.Invalid("cursor is not valid", field="cursor")
+        return db.document(path)
+
+    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, size, cursor,
+                              ref_for_path=ref_for_path)
+    thread_refs = list({s.reference.parent.parent.path: s.reference.parent.parent for s in snaps}.values())
+    found = _batch(db, thread_refs)
+    items = []
+    for snap in snaps:
+        thread = found.get(snap.reference.parent.parent.path)
+        if not thread or not thread.exists or thread.get("status") != VISIBLE:
+            continue  # a hidden or deleted thread takes its comments out of every list
+        items.append(serialize.comment_summary(snap.id, snap.to_dict(), thread.to_dict() if thread and thread.exists else None,
+                                               render.excerpt(snap.get("bodyHtml") or "")))
+    return {"items": items, "nextCursor": next_cursor}

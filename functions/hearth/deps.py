@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
@@ -10,14 +10,20 @@ from google.cloud import firestore
 
 from . import querylog
 from .auth import TokenVerifier
-from .ratelimit import Limit
+from .ratelimit import InstanceWindows, Limit
 
 
 @dataclass(frozen=True)
 class Config:
     comment_limit: Limit = Limit("comment", 5, timedelta(minutes=1))
     thread_limit: Limit = Limit("thread", 3, timedelta(minutes=10))
+    report_limit: Limit = Limit("report", 10, timedelta(minutes=10))
     cache_seconds: int = 10
+    auto_hide_reports: int = 3  # distinct reporters that hide an item until a moderator decides
+    first_post_approval: bool = False  # hold a new member's comments until a moderator approves one
+    # Previews are rendered on a pause in typing (the web UI waits 400 ms): 60 a minute is a
+    # busy writer's pace, and bounds what one account can make an instance render.
+    preview_limit: Limit = Limit("preview", 60, timedelta(minutes=1))
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,8 @@ class Deps:
     verify_token: TokenVerifier
     config: Config
     clock: Callable[[], datetime]
+    # Per-instance windows for limits that protect the instance (previews), not Firestore.
+    instance_windows: InstanceWindows = field(default_factory=InstanceWindows)
 
 
 def utc_now() -> datetime:
@@ -39,7 +47,10 @@ def config_from_params() -> Config:
     return Config(
         comment_limit=Limit("comment", params.COMMENTS_PER_MINUTE.value, timedelta(minutes=1)),
         thread_limit=Limit("thread", params.THREADS_PER_10_MINUTES.value, timedelta(minutes=10)),
+        report_limit=Limit("report", params.REPORTS_PER_10_MINUTES.value, timedelta(minutes=10)),
         cache_seconds=params.CACHE_SECONDS.value,
+        auto_hide_reports=params.AUTO_HIDE_REPORTS.value,
+        first_post_approval=params.FIRST_POST_APPROVAL.value,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Mapping
 REACTION_POINTS = 1
 THREAD_POINTS_PER_COMMENT = 2  # a discussion is worth more than a tap
 COMMENT_POINTS_PER_REPLY = 1
+COMMENT_WEIGHT = THREAD_POINTS_PER_COMMENT  # the name moderation.py uses
 
 
 def reaction_total(counts: Mapping[str, int]) -> int:

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from google.cloud import firestore
 
-from . import comments, ranking, serialize, store, threads, validation
+from . import comments, guard, ranking, serialize, store, threads, validation
 from .auth import Caller
 
 
@@ -38,10 +38,12 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
     reactionCounts are the target's as read just before, with this change applied.
     """
     kind = validation.reaction_type(kind)
-    mine_ref = store.reaction(target, caller.uid)
+    mine_ref, user_ref = store.reaction(target, caller.uid), store.user(db, caller.uid)
 
     def attempt() -> tuple[dict[str, int], list[str]]:
-        got = store.read_all(None, db, [*context, mine_ref])
+        # The caller's profile joins the batched read: a suspended user may not react (no extra round trip).
+        got = store.read_all(None, db, [*context, mine_ref, user_ref])
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
         counts = serialize.counts(check(got).get("reactionCounts"))
         snap = got[mine_ref.path]
         mine = types_of(snap)

@@ -7,7 +7,7 @@ from typing import Any
 
 from google.cloud import firestore
 
-from . import inbox, serialize, store, validation
+from . import guard, inbox, serialize, store, validation
 from .auth import Caller
 from .errors import Conflict, NotFound
 
@@ -87,7 +87,10 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
     got = store.read_all(None, db, [user_ref, inbox_ref])  # the profile and the unread count, one round trip
     snap = got[user_ref.path]
     profile = snap.to_dict() if snap.exists else store.run_transaction(db, fn)
-    return {**serialize.profile(caller.uid, profile), "unreadNotifications": inbox.unread(got[inbox_ref.path])}
+    # The caller's own role follows their token's claim (the stored badge is set when the profile
+    # is made), so the web UI offers moderator tools to a member made moderator later.
+    return {**serialize.profile(caller.uid, profile, now), "role": "moderator" if caller.is_moderator else "member",
+            "unreadNotifications": inbox.unread(got[inbox_ref.path])}
 
 
 def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> dict[str, Any]:
@@ -104,6 +107,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         profile = read_profile(tx, db, caller)
+        guard.refuse_if_suspended(profile, now)
         new_handle = changes.get("handle", profile["handle"])
         if new_handle != profile["handle"] or profile.get("_new"):
             holder = store.handle(db, new_handle).get(transaction=tx)
@@ -123,7 +127,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
         tx.set(store.handle(db, new_handle), {"uid": caller.uid})
         return profile
 
-    return serialize.profile(caller.uid, store.run_transaction(db, fn))
+    return serialize.profile(caller.uid, store.run_transaction(db, fn), now)
 
 
 def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, Any]]:
@@ -135,6 +139,6 @@ def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, An
     raise NotFound("user not found")
 
 
-def get_user(db: firestore.Client, handle: str) -> dict[str, Any]:
+def get_user(db: firestore.Client, handle: str, now: datetime) -> dict[str, Any]:
     uid, profile = uid_for_handle(db, handle)
-    return serialize.profile(uid, profile)
+    return serialize.profile(uid, profile, now)

@@ -1,13 +1,18 @@
 // The Hearth API client: JSON, Bearer tokens, error objects, conditional GETs.
 import { idToken } from "./auth.js";
+import { sentenceFor } from "./messages.js";
 
+/** An API failure: `message` is a sentence for people; `apiMessage` is what the API said. */
 export class ApiError extends Error {
-  constructor(status, code, message, { field = null, retryAfter = null } = {}) {
+  constructor(status, code, message, { field = null, retryAfter = null, apiMessage = null, details = {} } = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
     this.retryAfter = retryAfter;
+    // A suspended user's write (code "suspended") says why and until when.
+    this.details = details;
+    this.apiMessage = apiMessage;
   }
 
   get isNetwork() {
@@ -35,7 +40,7 @@ async function request(method, path, { body, conditional = false } = {}) {
       cache: "no-store",
     });
   } catch {
-    throw new ApiError(0, "network", "Could not reach Hearth. Check your connection and try again.");
+    throw new ApiError(0, "network", sentenceFor(0, "network"));
   }
   if (response.status === 304 && known) return { data: known.data, notModified: true };
   if (response.status === 204) return { data: null, notModified: false };
@@ -48,9 +53,11 @@ async function request(method, path, { body, conditional = false } = {}) {
   if (!response.ok) {
     const error = (data && data.error) || {};
     const retryAfter = Number(response.headers.get("Retry-After")) || null;
-    let message = error.message || `The request failed (${response.status}).`;
-    if (response.status === 429) message = `Slow down: ${error.message || "too many requests"}. Try again in ${retryAfter || "a few"} seconds.`;
-    throw new ApiError(response.status, error.code || "error", message, { field: error.field || null, retryAfter });
+    const code = error.code || "error";
+    // A suspended user's write (code "suspended") says why and until when.
+    const details = code === "suspended" ? { reason: error.reason, until: error.until } : {};
+    throw new ApiError(response.status, code, sentenceFor(response.status, code, error.message, retryAfter),
+      { field: error.field || null, retryAfter, apiMessage: error.message || null, details });
   }
   if (conditional && response.headers.get("ETag")) validators.set(key, { etag: response.headers.get("ETag"), data });
   return { data, notModified: false };
@@ -70,6 +77,9 @@ export const api = {
   updateMe: (changes) => send("PUT", "/me", changes),
   user: (handle) => get(`/users/${enc(handle)}`),
   userThreads: (handle, cursor) => get(`/users/${enc(handle)}/threads${query({ cursor })}`),
+  userComments: (handle, cursor) => get(`/users/${enc(handle)}/comments${query({ cursor })}`),
+  /** The server's own rendering of a draft (the post will look exactly like this). */
+  render: (body) => send("POST", "/render", { body }),
   threads: ({ sort, tag, cursor, limit } = {}) => get(`/threads${query({ sort, tag, cursor, limit })}`),
   thread: (id) => get(`/threads/${enc(id)}`),
   /** Conditional GET of a thread: {data, notModified}. */
@@ -78,6 +88,7 @@ export const api = {
   editThread: (id, changes) => send("PATCH", `/threads/${enc(id)}`, changes),
   deleteThread: (id) => send("DELETE", `/threads/${enc(id)}`),
   comments: (id, { sort, cursor, limit } = {}) => get(`/threads/${enc(id)}/comments${query({ sort, cursor, limit })}`),
+  comment: (id, cid) => get(`/threads/${enc(id)}/comments/${enc(cid)}`),
   replies: (id, rootId, cursor) => get(`/threads/${enc(id)}/comments/${enc(rootId)}/replies${query({ cursor, limit: 50 })}`),
   createComment: (id, body, parentId) => send("POST", `/threads/${enc(id)}/comments`, parentId ? { body, parentId } : { body }),
   editComment: (id, cid, body) => send("PATCH", `/threads/${enc(id)}/comments/${enc(cid)}`, { body }),
@@ -86,8 +97,21 @@ export const api = {
   reactComment: (id, cid, kind, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/comments/${enc(cid)}/reactions/${enc(kind)}`),
   bookmark: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/bookmark`),
   bookmarks: (cursor) => get(`/me/bookmarks${query({ cursor })}`),
+  // Moderation. `item` is {tid, cid?}: a thread, or a comment of it.
+  report: (item, reason, note) => send("POST", `${itemPath(item)}/report`, note ? { reason, note } : { reason }),
+  hide: (item, reason) => send("PUT", `${itemPath(item)}/hidden`, { reason }),
+  restore: (item) => send("DELETE", `${itemPath(item)}/hidden`),
+  modQueue: ({ state, cursor } = {}) => get(`/mod/queue${query({ state, cursor })}`),
+  modAction: (key, action, reason) => send("POST", `/mod/queue/${enc(key)}`, reason ? { action, reason } : { action }),
+  modLog: (cursor) => get(`/mod/log${query({ cursor })}`),
+  suspend: (handle, reason, until) => send("PUT", `/users/${enc(handle)}/suspension`, { reason, until }),
+  unsuspend: (handle) => send("DELETE", `/users/${enc(handle)}/suspension`),
   notifications: (cursor) => get(`/me/notifications${query({ cursor })}`),
   /** Mark these notification ids read, or all of them without ids; answers {unread}. */
   markNotificationsRead: (ids) => send("POST", "/me/notifications/read", ids ? { ids } : {}),
   mute: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/mute`),
 };
+
+function itemPath({ tid, cid = null }) {
+  return cid ? `/threads/${enc(tid)}/comments/${enc(cid)}` : `/threads/${enc(tid)}`;
+}

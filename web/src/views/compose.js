@@ -3,15 +3,17 @@ import { api } from "../api.js";
 import { session } from "../session.js";
 import { field, submitting, signInHref, announce } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
-
-export function parseTags(text) {
-  return text.split(/[\s,]+/).map((t) => t.replace(/^#/, "").toLowerCase()).filter(Boolean);
-}
+import { suspensionNotice } from "./moderation.js";
+import { parseTags } from "../messages.js";
 
 export function composeView({ main, navigate }) {
   main.append(h("h1", "Start a discussion"));
   if (!session.user) {
     main.append(h("p.signin-prompt", "You need an account to post. ", h("a", { href: signInHref() }, "Sign in or sign up"), " to start a thread."));
+    return;
+  }
+  if (session.profile?.suspension) {
+    main.append(suspensionNotice(session.profile.suspension, { own: true }));
     return;
   }
   const title = h("input", { id: "title", name: "title", required: true, maxlength: 150, autocomplete: "off" });
@@ -26,9 +28,9 @@ export function composeView({ main, navigate }) {
     event.preventDefault();
     submitting(form, async () => {
       const thread = await api.createThread({ title: title.value, body: body.textarea.value, tags: parseTags(tags.value) });
-      announce("Your thread is published.");
       navigate(`/t/${thread.id}`);
-    });
+      announce("Your thread is published.");
+    }, { fields: { title, body: body.textarea, tags } });
   });
   main.append(form);
   title.focus();

@@ -283,11 +283,17 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
     yes.focus();
   }
 
+  // A reload (a new sort, new comments) starts a new generation; a page that arrives for an older
+  // one is dropped, or a slow first page would land on top of the newly sorted list.
+  let generation = 0;
+
   async function loadPage(prefetched = null) {
+    const mine = generation;
     more.hidden = true;
     status.replaceChildren(h("p.loading", { role: "status" }, h("span.spinner", { "aria-hidden": "true" }), "Loading comments…"));
     try {
       const page = await (prefetched || api.comments(tid, { sort, cursor }));
+      if (mine !== generation) return;
       status.replaceChildren();
       const frag = document.createDocumentFragment();
       for (const comment of page.items) if (!nodes.has(comment.id)) frag.append(renderComment(comment));
@@ -296,11 +302,12 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
       more.hidden = !cursor;
       if (!list.childElementCount) status.replaceChildren(h("p.empty", "No comments yet. Start the conversation!"));
     } catch (error) {
-      status.replaceChildren(errorBlock(error, () => loadPage()));
+      if (mine === generation) status.replaceChildren(errorBlock(error, () => loadPage()));
     }
   }
 
   async function reload() {
+    generation += 1;
     nodes.clear();
     list.replaceChildren();
     cursor = null;

@@ -3,10 +3,20 @@ from __future__ import annotations
 
 import threading
 
+import functions_framework
 from firebase_functions import https_fn, options
+from werkzeug.exceptions import HTTPException
 
 from hearth.app import create_app
 from hearth.deps import production_deps
+from hearth.http import http_error_response, install_server_errors
+
+# functions-framework serves `api` through a Flask app of its own, which answers what it cannot
+# route (a path with a newline in it, say) before `api` runs, in HTML. Its errorhandler hook,
+# set while it imports this module, makes those answers the API's JSON error shape too. Outside
+# functions-framework (`firebase deploy` discovering functions, tests) it is a no-op.
+functions_framework.errorhandler(HTTPException)(http_error_response)
+install_server_errors()
 
 _app = None
 _app_lock = threading.Lock()

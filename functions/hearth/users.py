@@ -9,15 +9,68 @@ from google.cloud import firestore
 
 from . import serialize, store, validation
 from .auth import Caller
-from .errors import Conflict, NotFound
+from .errors import Conflict, Invalid, NotFound
 
 PROFILE_FIELDS = ("handle", "displayName", "bio")
+MEMBER, MODERATOR = "member", "moderator"
+ROLE_MEMO_MAX = 10_000
+
+
+def role_of(caller: Caller) -> str:
+    """The public role badge: it follows the moderator custom claim."""
+    return MODERATOR if caller.is_moderator else MEMBER
+
+
+class RoleMemo:
+    """The role this instance last saw stored in each user's profile, so that sync_role reads a
+    profile once per user and instance rather than on every request. Bounded: forgets all when full."""
+
+    def __init__(self, capacity: int = ROLE_MEMO_MAX) -> None:
+        self.capacity = capacity
+        self._roles: dict[str, str] = {}
+
+    def get(self, uid: str) -> str | None:
+        return self._roles.get(uid)
+
+    def put(self, uid: str, role: str) -> None:
+        if len(self._roles) >= self.capacity and uid not in self._roles:
+            self._roles.clear()
+        self._roles[uid] = role
+
+
+def sync_role(db: firestore.Client, caller: Caller, memo: RoleMemo) -> None:
+    """Make the caller's public `role` follow their moderator claim (a promotion or demotion shows
+    on their next signed-in request).
+
+    Costs nothing when this instance already saw the stored role match; otherwise one read of
+    the profile, and a write only when the role changed. A profile not made yet gets the right
+    role when it is made (read_profile).
+    """
+    want = role_of(caller)
+    if memo.get(caller.uid) == want:
+        return
+    ref = store.user(db, caller.uid)
+    snap = ref.get(field_paths=["role"])
+    if not snap.exists:
+        return
+    if (snap.to_dict() or {}).get("role") != want:
+        ref.update({"role": want})
+    memo.put(caller.uid, want)
 
 
 def generated_handles(uid: str) -> list[str]:
     """Handle candidates for a new user, shortest first; derived from the uid, never from the email."""
     base = re.sub(r"[^a-z0-9]", "", uid.lower()) or "member"
     return [f"user_{base[:n]}"[:30] for n in (8, 12, 25)]
+
+
+def initial_display_name(caller: Caller, handle: str) -> str:
+    """A new profile's display name: the account's name (cut to length) if it passes the display-name
+    rules (anyone can set their Auth profile's name to anything), else the handle."""
+    try:
+        return validation.display_name((caller.name or "")[: validation.DISPLAY_NAME_MAX])
+    except Invalid:
+        return handle
 
 
 def read_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller,
@@ -41,11 +94,11 @@ def read_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller
     return {
         "_new": True,
         "handle": chosen,
-        "displayName": (caller.name or chosen)[: validation.DISPLAY_NAME_MAX],
+        "displayName": initial_display_name(caller, chosen),
         "bio": "",
         "threadCount": 0,
         "commentCount": 0,
-        "role": "moderator" if caller.is_moderator else "member",
+        "role": role_of(caller),
     }
 
 
@@ -79,7 +132,8 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
 
     snap = store.user(db, caller.uid).get()
     profile = snap.to_dict() if snap.exists else store.run_transaction(db, fn)
-    return serialize.profile(caller.uid, profile)
+    # The stored role catches up after this request (http.sync_caller_role); answer the claim's now.
+    return serialize.profile(caller.uid, {**profile, "role": role_of(caller)})
 
 
 def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> dict[str, Any]:
@@ -119,7 +173,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
 
 def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, Any]]:
     """(uid, profile) of the user with this handle, in one query; NotFound if none."""
-    if not validation.HANDLE_RE.fullmatch(handle):
+    if not validation.is_handle(handle):
         raise NotFound("user not found")
     for snap in store.users(db).where(filter=firestore.FieldFilter("handle", "==", handle)).limit(1).stream():
         return snap.id, snap.to_dict()

@@ -103,14 +103,14 @@ def caller(*, required: bool) -> Caller | None:
 
 
 def sync_caller_role(response: Response) -> Response:
-    """After any request by a signed-in caller: their public role follows their moderator claim.
+    """After a successful request by a signed-in caller: their public role follows their moderator claim.
 
     Free once this instance has seen the stored role match (users.sync_role), a write only when it
-    changed. It runs after the request's own work, so validation still comes before any Firestore
-    call, and a failure here is logged, never the request's answer.
+    changed. It runs after the request's own work and only when that succeeded, so a refused
+    request still costs no Firestore call, and a failure here is logged, never the answer.
     """
     who = g.pop("hearth_caller", None)
-    if who is not None:
+    if who is not None and response.status_code < 400:
         try:
             users.sync_role(deps().db, who, current_app.extensions["hearth.roles"])
         except Exception:  # the request's answer stands; the next request tries again

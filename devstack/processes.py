@@ -8,6 +8,7 @@ import socket
 import subprocess
 import threading
 import time
+import uuid
 from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,8 +36,32 @@ def wait_for_port(host: str, port: int, timeout: float) -> None:
     raise TimeoutError(f"nothing listens on {host}:{port} after {timeout}s")
 
 
-def stop_group(proc: subprocess.Popen, timeout: float = 10) -> None:
-    """Stop a process started with start_new_session=True, and its children, by process group."""
+# Every process a server starts inherits this variable with a value of its own (see run_server),
+# so what it started in other process groups can be found and stopped by pid after it is gone.
+TAG_VARIABLE = "HEARTH_PROCESS_TAG"
+
+
+def tagged(tag: str) -> list[int]:
+    """Pids of the live processes whose environment carries this server's tag."""
+    needle = f"{TAG_VARIABLE}={tag}".encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                pids.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return pids
+
+
+def stop_group(proc: subprocess.Popen, timeout: float = 10, tag: str | None = None) -> None:
+    """Stop a process started with start_new_session=True, and its children, by process group.
+
+    With tag, also stop what it started in process groups of their own (firebase-tools runs
+    the Firestore emulator's JVM detached) and what a crash of it left behind.
+    """
     if proc.poll() is None:
         try:
             os.killpg(proc.pid, signal.SIGINT)
@@ -48,6 +73,11 @@ def stop_group(proc: subprocess.Popen, timeout: float = 10) -> None:
     except ProcessLookupError:
         pass
     proc.wait(timeout=timeout)
+    for pid in tagged(tag) if tag else []:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 class Server:
@@ -99,10 +129,11 @@ def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = R
 
     With echo (a prefix), the output is also printed as it comes.
     """
+    tag = uuid.uuid4().hex
     proc = subprocess.Popen(
         args,
         cwd=cwd,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **(env or {}), TAG_VARIABLE: tag},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -112,4 +143,4 @@ def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = R
     try:
         yield Server(proc, echo)
     finally:
-        stop_group(proc)
+        stop_group(proc, tag=tag)

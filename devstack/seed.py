@@ -30,8 +30,25 @@ def _call(method: str, url: str, user: User, body: dict | None = None) -> dict:
     return response.json() if response.content else {}
 
 
+def accounts() -> list[tuple[str, str, str]]:
+    """(handle, email, password) of every demo user."""
+    return accounts()
+
+
+def seeded(auth_url: str) -> bool:
+    """Whether the demo users exist already (kept data from an earlier `make dev KEEP=1`)."""
+    _, email, password = accounts()[0]
+    try:
+        sign_in(auth_url, email, password)
+    except RuntimeError:
+        return False
+    return True
+
+
 def seed(api: str, auth_url: str, project: str) -> list[tuple[str, str, str]]:
-    """Create the demo content; returns (handle, email, password) of every demo user."""
+    """Create the demo content unless it is there already; returns the demo users' sign-ins."""
+    if seeded(auth_url):
+        return accounts()
     users: dict[str, User] = {}
     for handle, name, bio in PEOPLE:
         email = f"{handle}@example.com"
@@ -60,4 +77,4 @@ def seed(api: str, auth_url: str, project: str) -> list[tuple[str, str, str]]:
             _call("PUT", f"{api}/threads/{welcome}/reactions/{kind}", users[handle])
     _call("PUT", f"{api}/threads/{welcome}/comments/{root['id']}/reactions/like", users["ada"])
     _call("PUT", f"{api}/threads/{testing}/bookmark", users["ada"])
-    return [(h, f"{h}@example.com", PASSWORD) for h, _, _ in PEOPLE]
+    return accounts()

@@ -1,29 +1,29 @@
 """Start the whole forum locally, on any ports, and stop all of it afterwards.
 
 `make dev` uses it on firebase.json's ports; the API and browser tests use it on free ports.
-Firestore is Google's emulator when it can start here (Java 21 or newer and its JAR already
-cached, since the JAR cannot be downloaded), otherwise the project's own (emulator/).
+firebase-tools runs every emulator, Firestore included: Google's own Firestore emulator, which
+enforces firestore.rules and fires Firestore triggers into the Functions emulator. How it finds
+Java 21+ and the emulator's jar is devstack/toolchain.py's business.
 """
 from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
-import subprocess
 import sys
+import tempfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import firestore as hearth_firestore
+from . import toolchain
 from .processes import ROOT, Server, free_port, run_server, wait_for_port
 
 PROJECT = "demo-hearth"
 REGION = "us-central1"
 FIREBASE = ROOT / "node_modules" / ".bin" / "firebase"
 READY_FIREBASE = r"All emulators ready"
+EMULATORS = "auth,firestore,functions,hosting"
 # The web UI's runtime config: Hosting serves /hearth-config.json from this per-stack file.
 WEB_CONFIG_URL = "/hearth-config.json"
 
@@ -36,6 +36,9 @@ class Ports:
     hosting: int
     hub: int
     logging: int
+    # The Functions emulator starts these two as well; parallel stacks each need their own.
+    eventarc: int
+    tasks: int
 
     @classmethod
     def from_firebase_json(cls) -> "Ports":
@@ -51,7 +54,8 @@ class Ports:
 class Stack:
     ports: Ports
     project: str = PROJECT
-    firestore_kind: str = "hearth"
+    firestore_jar: str = ""  # where the Firestore emulator's jar came from (toolchain.Toolchain.jar_source)
+    query_log: Path | None = None  # where the function logs its Firestore queries (local_stack's query_log)
     servers: dict[str, Server] = field(default_factory=dict)
 
     @property
@@ -79,29 +83,15 @@ class Stack:
         return "\n\n".join(f"== {name} ==\n{server.output()}" for name, server in self.servers.items())
 
 
-def java_major() -> int:
-    """The major version of the `java` on PATH, 0 when there is none."""
-    if not shutil.which("java"):
-        return 0
-    out = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
-    match = re.search(r'version "(\d+)', out)
-    return int(match.group(1)) if match else 0
-
-
-def google_firestore_available() -> bool:
-    """Google's emulator can start offline: Java 21+ and its JAR already in firebase-tools' cache."""
-    cache = Path(os.environ.get("FIREBASE_EMULATORS_PATH", Path.home() / ".cache" / "firebase" / "emulators"))
-    return java_major() >= 21 and any(cache.glob("cloud-firestore-emulator-*.jar"))
-
-
-def firebase_config(ports: Ports, with_firestore: bool) -> dict:
-    """firebase.json with the emulators on these ports."""
+def firebase_config(ports: Ports, *, ui: bool) -> dict:
+    """firebase.json with the emulators on these ports (the Emulator UI on a free port when ui)."""
     config = json.loads((ROOT / "firebase.json").read_text())
     emulators = config["emulators"]
     for name in Ports.__dataclass_fields__:
         emulators[name] = {"host": "127.0.0.1", "port": getattr(ports, name)}
-    if not with_firestore:
-        emulators.pop("firestore")
+    # Firestore's websocket (the UI's realtime feed) defaults to a fixed port: give each stack its own.
+    emulators["firestore"]["websocketPort"] = free_port()
+    emulators["ui"] = {"enabled": ui, **({"host": "127.0.0.1", "port": free_port()} if ui else {})}
     return config
 
 
@@ -114,31 +104,40 @@ def web_config(stack: "Stack") -> dict:
     }
 
 
-def choose_firestore(preference: str) -> str:
-    """'google' or 'hearth': HEARTH_FIRESTORE=google|hearth|auto picks; auto prefers Google's."""
-    if preference == "google" or (preference == "auto" and google_firestore_available()):
-        return "google"
-    return "hearth"
-
-
 @contextmanager
-def local_stack(ports: Ports, *, firestore: str | None = None, quiet: bool = True,
-                echo: bool = False) -> Iterator[Stack]:
-    """Run Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error."""
-    stack = Stack(ports=ports, firestore_kind=choose_firestore(firestore or os.environ.get("HEARTH_FIRESTORE", "auto")))
-    use_google = stack.firestore_kind == "google"
+def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
+                data_dir: Path | None = None, query_log: Path | None = None) -> Iterator[Stack]:
+    """Run the Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error.
+
+    data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
+    query_log: the function appends every Firestore query it runs to this file (functions/hearth/querylog.py).
+    """
+    tools = toolchain.resolve()
+    stack = Stack(ports=ports, firestore_jar=tools.jar_source, query_log=query_log)
     # The config must sit in the project folder: firebase-tools resolves `functions` and `hosting`
     # paths relative to it. Each stack gets its own, so tests and `make dev` can run side by side.
     config_path = ROOT / f".firebase.local-{os.getpid()}-{ports.hosting}.json"
     env = {
-        "FIRESTORE_EMULATOR_HOST": stack.firestore_host,
+        **tools.env(),
         "GCLOUD_PROJECT": stack.project,
         "NO_UPDATE_NOTIFIER": "1",
         "FIREBASE_CLI_EXPERIMENTS": "",
         "CI": os.environ.get("CI", "true"),
     }
+    if query_log is not None:
+        # The Functions emulator hands its own environment on to the Python runtime it spawns.
+        env["HEARTH_QUERY_LOG"] = str(query_log)
+    args = [str(FIREBASE), "emulators:start", "--only", EMULATORS, "--project", stack.project,
+            "--config", str(config_path)]
+    if data_dir is not None:
+        if (data_dir / "firebase-export-metadata.json").is_file():
+            args += ["--import", str(data_dir)]
+        args += ["--export-on-exit", str(data_dir)]
     with ExitStack() as stop:
-        config = firebase_config(ports, use_google)
+        # firebase-tools keeps a per-project hub locator in the temp folder; a folder of its own
+        # keeps stacks of the same demo project that run side by side from seeing each other.
+        env["TMPDIR"] = stop.enter_context(tempfile.TemporaryDirectory(prefix="hearth-stack-"))
+        config = firebase_config(ports, ui=toolchain.ui_cached())
         # The web UI finds this stack's Auth emulator in a per-stack file (gitignored) behind a rewrite.
         web_config_path = ROOT / "web" / f"config.local-{ports.hosting}.json"
         web_config_path.write_text(json.dumps(web_config(stack), indent=2))
@@ -146,24 +145,15 @@ def local_stack(ports: Ports, *, firestore: str | None = None, quiet: bool = Tru
         config["hosting"]["rewrites"].insert(0, {"source": WEB_CONFIG_URL, "destination": f"/{web_config_path.name}"})
         config_path.write_text(json.dumps(config, indent=2))
         stop.callback(config_path.unlink, missing_ok=True)
-        if not use_google:
-            server = stop.enter_context(hearth_firestore.start(
-                "--host", "127.0.0.1", "--port", str(ports.firestore), echo="[firestore] " if echo else None))
-            stack.servers["firestore"] = server
-            hearth_firestore.wait_ready(server, timeout=60)
-        only = "auth,functions,hosting" + (",firestore" if use_google else "")
-        firebase = stop.enter_context(run_server(
-            [str(FIREBASE), "emulators:start", "--only", only, "--project", stack.project,
-             "--config", str(config_path)],
-            env=env,
-            echo="" if echo else None,
-        ))
+        firebase = stop.enter_context(run_server(args, env=env, echo="" if echo else None))
         stack.servers["firebase"] = firebase
         try:
             firebase.wait_for_line(READY_FIREBASE, timeout=180)
             wait_for_port("127.0.0.1", ports.hosting, timeout=30)
-        except Exception:
+        except Exception as exc:
             if not quiet:
                 print(stack.logs(), file=sys.stderr)
+            if tools.jar_source == toolchain.DOWNLOAD:
+                raise toolchain.ToolchainError(toolchain.INSTALL_HINT) from exc
             raise
         yield stack

@@ -8,6 +8,7 @@ from typing import Callable, Mapping
 
 from google.cloud import firestore
 
+from . import querylog
 from .auth import TokenVerifier
 from .ratelimit import Limit
 
@@ -61,13 +62,20 @@ def refuse_emulators_in_production(env: Mapping[str, str]) -> None:
         raise RuntimeError(f"{', '.join(leaked)} must not be set on a deployed function")
 
 
+def firestore_client(env: Mapping[str, str]) -> firestore.Client:
+    """The Firestore client; on the emulators, one that logs its queries when HEARTH_QUERY_LOG asks (querylog.py)."""
+    # google.cloud.firestore.Client, not firebase_admin.firestore.client(): the latter demands
+    # Application Default Credentials even when FIRESTORE_EMULATOR_HOST points at an emulator.
+    log = querylog.log_path(env)
+    if log is None:
+        return firestore.Client(project=project_id())
+    return querylog.InterceptedClient(project=project_id(), interceptors=[querylog.QueryLog(log)])
+
+
 def production_deps() -> Deps:
     """Deps for the deployed function (and the Functions emulator)."""
     from .auth import firebase_verifier
 
     refuse_emulators_in_production(os.environ)
-
-    # google.cloud.firestore.Client, not firebase_admin.firestore.client(): the latter demands
-    # Application Default Credentials even when FIRESTORE_EMULATOR_HOST points at an emulator.
-    db = firestore.Client(project=project_id())
-    return Deps(db=db, verify_token=firebase_verifier(), config=config_from_params(), clock=utc_now)
+    return Deps(db=firestore_client(os.environ), verify_token=firebase_verifier(), config=config_from_params(),
+                clock=utc_now)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -12,9 +13,27 @@ from devstack.authemu import User, set_claims, sign_in, sign_up
 from devstack.stack import Ports, Stack, local_stack
 
 
+API_TESTS = Path(__file__).parent
+AFTER_API_TESTS = "after_api_tests"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{AFTER_API_TESTS}: runs after every other selected test of tests/api")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Move the tests marked after_api_tests behind the last other API test, whatever order or subset was asked for."""
+    last = [item for item in items if item.get_closest_marker(AFTER_API_TESTS)]
+    rest = [item for item in items if not item.get_closest_marker(AFTER_API_TESTS)]
+    end = max((n + 1 for n, item in enumerate(rest) if item.path.is_relative_to(API_TESTS)), default=0)
+    items[:] = rest[:end] + last + rest[end:]
+
+
 @pytest.fixture(scope="session")
-def stack() -> Iterator[Stack]:
-    with local_stack(Ports.free(), quiet=False) as running:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The stack; its function logs every Firestore query it runs to stack.query_log (see test_indexes.py)."""
+    query_log = tmp_path_factory.mktemp("firestore") / "queries.jsonl"
+    with local_stack(Ports.free(), quiet=False, query_log=query_log) as running:
         yield running
 
 

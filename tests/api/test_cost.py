@@ -13,6 +13,7 @@ import pytest
 
 from hearth.app import create_app
 from hearth.deps import Config, Deps, utc_now
+from hearth.querylog import QueryLog
 from hearth.ratelimit import Limit
 from tests.support.counting import CountingClient
 
@@ -40,7 +41,8 @@ def fake_verify(token: str, check_revoked: bool) -> dict[str, Any]:
 @pytest.fixture
 def app_and_stats(stack, monkeypatch) -> Iterator[tuple[Any, Any]]:
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
-    db = CountingClient(project=f"cost-{uuid.uuid4().hex[:8]}")
+    # The in-process app's queries join the function's in the query log the index check reads.
+    db = CountingClient(project=f"cost-{uuid.uuid4().hex[:8]}", interceptors=[QueryLog(stack.query_log)])
     config = Config(comment_limit=Limit("comment", 10_000, timedelta(minutes=1)),
                     thread_limit=Limit("thread", 10_000, timedelta(minutes=10)))
     app = create_app(Deps(db=db, verify_token=fake_verify, config=config, clock=utc_now))

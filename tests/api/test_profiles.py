@@ -1,5 +1,7 @@
 import uuid
 
+import pytest
+
 from tests.api.conftest import assert_error
 
 
@@ -68,3 +70,15 @@ def test_user_threads_lists_only_that_users_threads(api, alice, bob, make_thread
     make_thread(bob, title="not mine")
     items = api.get(f"/users/{handle}/threads").json()["items"]
     assert [t["id"] for t in items] == [mine["id"]]
+
+
+@pytest.mark.parametrize("sort, order", [("new", ["newer", "older"]), ("top", ["older", "newer"]),
+                                         ("active", ["older", "newer"])])
+def test_user_threads_follow_every_sort(api, alice, bob, make_thread, make_comment, sort, order):
+    handle = _handle()
+    api.put("/me", alice, json={"handle": handle})
+    older = make_thread(alice, title="older")
+    make_thread(alice, title="newer")
+    make_comment(bob, older["id"])  # the older thread gets the newest activity and the higher score
+    items = api.get(f"/users/{handle}/threads?sort={sort}").json()["items"]
+    assert [t["title"] for t in items] == order

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import grpc
-from google.cloud import firestore
+
+from hearth.querylog import InterceptedClient
 
 
 class _CountingStream:
@@ -62,12 +63,9 @@ class _Interceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInter
         return _CountingStream(continuation(client_call_details, request), self.stats)
 
 
-class CountingClient(firestore.Client):
-    """firestore.Client for the emulator whose channel counts every call in `self.stats`."""
+class CountingClient(InterceptedClient):
+    """firestore.Client for the emulator that counts every call in `self.stats` (before any other interceptors)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, interceptors: Sequence[Any] = (), **kwargs: Any) -> None:
         self.stats = Stats()
-
-    def _emulator_channel(self, transport: Any) -> grpc.Channel:
-        return grpc.intercept_channel(super()._emulator_channel(transport), _Interceptor(self.stats))
+        super().__init__(*args, interceptors=(_Interceptor(self.stats), *interceptors), **kwargs)

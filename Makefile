@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-api test-web emulator-env bench bench-web chromium clean
+.PHONY: setup dev test test-api test-web fuzz emulator-env bench bench-web chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -56,6 +56,12 @@ test-api: setup
 
 test-web: setup chromium
 	$(PY) -m pytest tests/web
+
+# A longer schemathesis run of tests/api/test_schema.py than `make test` does (5 examples per operation
+# and pass); it prints the operations and generated requests it sent.
+FUZZ_EXAMPLES ?= 200
+fuzz: setup
+	HEARTH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/api/test_schema.py --timeout=7200
 
 bench: setup
 	$(PY) bench/hot_thread.py

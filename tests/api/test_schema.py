@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Callable
+from collections import Counter
+from typing import Callable, Iterator
 
 import pytest
 import requests
@@ -89,6 +90,30 @@ def seeded_schema(stack: Stack, owner: User) -> schemathesis.schemas.BaseSchema:
     return schemathesis.openapi.from_url(_document_url(stack), config=fuzz_config(parameters))
 
 
+SENT: Counter[tuple[str, str]] = Counter()  # (pass, operation) -> generated requests sent
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fuzz_report(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Print what was fuzzed (make fuzz reports these figures): operations and generated requests."""
+    yield
+    if SENT:
+        operations = {operation for _, operation in SENT}
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        line = (f"schemathesis: {len(operations)} operations, {sum(SENT.values())} generated requests "
+                f"({', '.join(f'{name} {n}' for name, n in sorted(_per_pass().items()))}), "
+                f"{MAX_EXAMPLES} examples per operation and pass")
+        if reporter is not None:
+            reporter.write_line(line)
+
+
+def _per_pass() -> Counter[str]:
+    totals: Counter[str] = Counter()
+    for (name, _), n in SENT.items():
+        totals[name] += n
+    return totals
+
+
 def without_made_up_cursor(case: schemathesis.Case) -> None:
     """A cursor is valid only as the server made it (any other is a documented 422), so a case meant
     to be valid must not invent one; invalid cases keep theirs."""
@@ -110,6 +135,7 @@ seeded_operation = schemathesis.pytest.from_fixture("seeded_schema")
 @any_operation.parametrize()
 def test_anonymous_requests_conform_to_the_document(case: schemathesis.Case) -> None:
     without_made_up_cursor(case)
+    SENT["anonymous", case.operation.label] += 1
     case.call_and_validate()
 
 
@@ -117,6 +143,7 @@ def test_anonymous_requests_conform_to_the_document(case: schemathesis.Case) -> 
 def test_signed_in_requests_conform_to_the_document(case: schemathesis.Case, owner: User,
                                                     new_user: Callable[[], User]) -> None:
     without_made_up_cursor(case)
+    SENT["signed in", case.operation.label] += 1
     case.call_and_validate(headers=caller_for(case, owner, new_user).headers)
 
 
@@ -124,4 +151,5 @@ def test_signed_in_requests_conform_to_the_document(case: schemathesis.Case, own
 def test_requests_on_existing_items_conform_to_the_document(case: schemathesis.Case, owner: User,
                                                             new_user: Callable[[], User]) -> None:
     without_made_up_cursor(case)
+    SENT["existing items", case.operation.label] += 1
     case.call_and_validate(headers=caller_for(case, owner, new_user).headers)

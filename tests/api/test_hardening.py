@@ -179,12 +179,21 @@ def either(request, api, direct_api) -> Api:
 
 @pytest.mark.parametrize("path,status", [
     ("/threads/abc%0A", 404), ("/threads/abc%0Adef", 404), ("/threads/%0A/comments", 404),
-    ("/nothing/here", 404), ("/", 404), ("/threads/abc/nope", 404),
+    ("/nothing/here", 404), ("/", 404), ("/threads/abc/nope", 404), ("/threads/.cache", 404),
+    ("/threads/.x/comments", 404), ("/.well-known/x", 404), ("/threads/./comments", 404),
 ])
 def test_odd_paths_answer_the_json_error_shape(either, path, status):
     response = either.get(path)
     assert response.headers["Content-Type"].startswith("application/json")
     assert_error(response, status)
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT"])
+def test_writes_to_dot_segment_paths_reach_the_api(either, alice, method):
+    # Hosting's rewrite is a regex: a glob (/api/**) skips path segments that start with a dot.
+    response = either.request(method, "/threads/.cache/bookmark", alice)
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert_error(response, 404, "not_found")
 
 
 def test_a_method_not_allowed_is_405_json_with_allow(either):

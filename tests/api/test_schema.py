@@ -99,12 +99,14 @@ def fuzz_report(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if SENT:
         operations = {operation for _, operation in SENT}
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        plugins = request.config.pluginmanager
+        reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
         line = (f"schemathesis: {len(operations)} operations, {sum(SENT.values())} generated requests "
                 f"({', '.join(f'{name} {n}' for name, n in sorted(_per_pass().items()))}), "
                 f"{MAX_EXAMPLES} examples per operation and pass")
-        if reporter is not None:
-            reporter.write_line(line)
+        if reporter is not None and capture is not None:
+            with capture.global_and_fixture_disabled():  # the terminal, not the captured output
+                reporter.write_line(line)
 
 
 def _per_pass() -> Counter[str]:

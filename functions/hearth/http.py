@@ -82,11 +82,8 @@ def parse_json(raw: bytes) -> Any:
 
 
 def json_body() -> Any:
-    """The request's JSON body, read at most once, capped at 64 KiB."""
-    if "hearth.body" not in request.environ:
-        raw = read_capped(request.stream, request.content_length)
-        request.environ["hearth.body"] = parse_json(raw)
-    return request.environ["hearth.body"]
+    """The request's JSON body, capped at 64 KiB (read it once: it comes off the stream)."""
+    return parse_json(read_capped(request.stream, request.content_length))
 
 
 def caller(*, required: bool) -> Caller | None:
@@ -194,10 +191,6 @@ def install_server_errors() -> None:
     util.write_error = write_error
 
 
-def handle_http_exception(exc: HTTPException) -> Response:
-    return http_error_response(exc)
-
-
 def handle_transient(exc: Exception) -> Response:
     log.warning("Firestore is unavailable or busy on %s %s: %r", request.method, request.path, exc)
     busy = Busy("the forum is busy right now; try again in a moment")
@@ -241,7 +234,7 @@ def install(app: Flask) -> None:
     app.json.sort_keys = False  # keep fields in the order the serializers build them
     app.extensions["hearth.roles"] = users.RoleMemo()
     app.register_error_handler(ApiError, handle_api_error)
-    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(HTTPException, http_error_response)
     for exc_type in TRANSIENT_ERRORS:
         app.register_error_handler(exc_type, handle_transient)
     app.register_error_handler(Exception, handle_unexpected)

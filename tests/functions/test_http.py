@@ -144,3 +144,18 @@ def test_the_function_answers_odd_paths_in_the_error_shape(function_app, path):
     assert response.status_code == 404
     assert response.content_type == "application/json"
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("error", ["ServiceUnavailable", "DeadlineExceeded", "ResourceExhausted", "Aborted"])
+def test_firestore_failures_that_pass_are_503_busy_with_retry_after(error):
+    from google.api_core import exceptions as google_errors
+
+    class FailingDb:
+        def __getattr__(self, name):
+            raise getattr(google_errors, error)("secret internal detail")
+
+    app = create_app(Deps(db=FailingDb(), verify_token=_verify, config=Config(), clock=utc_now))
+    response = app.test_client().get("/api/threads")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "busy"
+    assert "secret" not in response.get_data(as_text=True)

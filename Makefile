@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-api test-web fuzz emulator-env bench bench-web chromium clean
+.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -48,7 +48,9 @@ emulator-env: $(VENV)/.installed node_modules/.installed
 dev: setup
 	KEEP=$(KEEP) $(PY) -m devstack.dev
 
+# The rules tests first: they take well under a minute and need nothing but the Firestore emulator.
 test: setup chromium
+	$(PY) -m devstack.rules_tests
 	$(PY) -m pytest
 
 test-api: setup
@@ -56,6 +58,11 @@ test-api: setup
 
 test-web: setup chromium
 	$(PY) -m pytest tests/web
+
+# firestore.rules against Google's emulator (firebase-tools' emulators:exec, free ports);
+# the rule-coverage report lands in test-results/rules-coverage.html.
+test-rules: setup
+	$(PY) -m devstack.rules_tests
 
 # A longer schemathesis run of tests/api/test_schema.py than `make test` does (5 examples per operation
 # and pass); it prints the operations and generated requests it sent.

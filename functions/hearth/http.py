@@ -102,14 +102,14 @@ def caller(*, required: bool) -> Caller | None:
 def sync_caller_role(response: Response) -> Response:
     """After a successful request by a signed-in caller: their public role follows their moderator claim.
 
-    Free once this instance has seen the stored role match (users.sync_role), a write only when it
-    changed. It runs after the request's own work and only when that succeeded, so a refused
+    Free when this process has seen the stored role match (users.sync_role; every write and
+    GET /me read the profile anyway), a write only when it changed. It runs after the request's own work and only when that succeeded, so a refused
     request still costs no Firestore call, and a failure here is logged, never the answer.
     """
     who = g.pop("hearth_caller", None)
     if who is not None and response.status_code < 400:
         try:
-            users.sync_role(deps().db, who, current_app.extensions["hearth.roles"])
+            users.sync_role(deps().db, who)
         except Exception:  # the request's answer stands; the next request tries again
             log.warning("could not sync the role of %s", who.uid, exc_info=True)
     return response
@@ -232,7 +232,6 @@ def install(app: Flask) -> None:
     # No MAX_CONTENT_LENGTH: werkzeug would cut a chunked body at the limit and hand back the
     # prefix; read_capped() refuses it instead.
     app.json.sort_keys = False  # keep fields in the order the serializers build them
-    app.extensions["hearth.roles"] = users.RoleMemo()
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, http_error_response)
     for exc_type in TRANSIENT_ERRORS:

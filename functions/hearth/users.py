@@ -5,6 +5,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from google.api_core.exceptions import NotFound as NotFoundError
 from google.cloud import firestore
 
 from . import serialize, store, validation
@@ -22,40 +23,61 @@ def role_of(caller: Caller) -> str:
 
 
 class RoleMemo:
-    """The role this instance last saw stored in each user's profile, so that sync_role reads a
-    profile once per user and instance rather than on every request. Bounded: forgets all when full."""
+    """The role this process last saw stored in each user's profile (None: the field is missing),
+    keyed by (project, uid). Bounded: it forgets everything when full."""
 
     def __init__(self, capacity: int = ROLE_MEMO_MAX) -> None:
         self.capacity = capacity
-        self._roles: dict[str, str] = {}
+        self._roles: dict[tuple[str | None, str], str | None] = {}
 
-    def get(self, uid: str) -> str | None:
-        return self._roles.get(uid)
+    def knows(self, key: tuple[str | None, str]) -> bool:
+        return key in self._roles
 
-    def put(self, uid: str, role: str) -> None:
-        if len(self._roles) >= self.capacity and uid not in self._roles:
+    def get(self, key: tuple[str | None, str]) -> str | None:
+        return self._roles.get(key)
+
+    def put(self, key: tuple[str | None, str], role: str | None) -> None:
+        if len(self._roles) >= self.capacity and key not in self._roles:
             self._roles.clear()
-        self._roles[uid] = role
+        self._roles[key] = role
+
+    def forget(self, key: tuple[str | None, str]) -> None:
+        self._roles.pop(key, None)
 
 
-def sync_role(db: firestore.Client, caller: Caller, memo: RoleMemo) -> None:
+# Filled wherever a profile is read anyway (read_profile, get_me), so that sync_role rarely reads.
+ROLES = RoleMemo()
+
+
+def _memo_key(db: firestore.Client, uid: str) -> tuple[str | None, str]:
+    return getattr(db, "project", None), uid
+
+
+def sync_role(db: firestore.Client, caller: Caller, memo: RoleMemo = ROLES) -> None:
     """Make the caller's public `role` follow their moderator claim (a promotion or demotion shows
     on their next signed-in request).
 
-    Costs nothing when this instance already saw the stored role match; otherwise one read of
-    the profile, and a write only when the role changed. A profile not made yet gets the right
-    role when it is made (read_profile).
+    Costs nothing when the stored role this process last saw matches the claim, one write when it
+    does not, and one read of the profile when this process has not seen it (then a write only if
+    the role changed). A profile not made yet gets the right role when it is made (read_profile).
     """
-    want = role_of(caller)
-    if memo.get(caller.uid) == want:
-        return
-    ref = store.user(db, caller.uid)
-    snap = ref.get(field_paths=["role"])
-    if not snap.exists:
-        return
-    if (snap.to_dict() or {}).get("role") != want:
+    want, key, ref = role_of(caller), _memo_key(db, caller.uid), store.user(db, caller.uid)
+    if memo.knows(key):
+        if memo.get(key) == want:
+            return
+    else:
+        snap = ref.get(field_paths=["role"])
+        if not snap.exists:
+            return
+        if (snap.to_dict() or {}).get("role") == want:
+            memo.put(key, want)
+            return
+    try:
         ref.update({"role": want})
-    memo.put(caller.uid, want)
+    except NotFoundError:  # the profile the memo remembered is gone: nothing to correct
+        memo.forget(key)
+        return
+    memo.put(key, want)
 
 
 def generated_handles(uid: str) -> list[str]:
@@ -83,7 +105,9 @@ def read_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller
     if snap is None:
         snap = store.user(db, caller.uid).get(transaction=tx)
     if snap.exists:
-        return snap.to_dict()
+        profile = snap.to_dict()
+        ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
+        return profile
     candidates = generated_handles(caller.uid)
     taken = {
         s.id: s.to_dict().get("uid")
@@ -91,6 +115,7 @@ def read_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller
         if s.exists
     }
     chosen = next(h for h in candidates if taken.get(h) in (None, caller.uid))
+    ROLES.put(_memo_key(db, caller.uid), role_of(caller))  # what the new profile will hold
     return {
         "_new": True,
         "handle": chosen,
@@ -131,7 +156,11 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
         return profile
 
     snap = store.user(db, caller.uid).get()
-    profile = snap.to_dict() if snap.exists else store.run_transaction(db, fn)
+    if snap.exists:
+        profile = snap.to_dict()
+        ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
+    else:
+        profile = store.run_transaction(db, fn)
     # The stored role catches up after this request (http.sync_caller_role); answer the claim's now.
     return serialize.profile(caller.uid, {**profile, "role": role_of(caller)})
 

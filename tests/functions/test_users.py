@@ -68,6 +68,15 @@ def test_role_sync_reads_once_and_never_writes_when_the_role_is_unchanged():
     assert db.reads == 1 and db.writes == []
 
 
+def test_role_sync_needs_no_read_when_the_stored_role_was_seen_already():
+    db, memo = ProfileStore(u1={"role": "member"}), RoleMemo()
+    memo.put((None, "u1"), "member")  # as read_profile notes it while serving a write
+    sync_role(db, Caller("u1", {}), memo)
+    assert db.reads == 0 and db.writes == []
+    sync_role(db, Caller("u1", {"moderator": True}), memo)
+    assert db.reads == 0 and db.writes == [("u1", {"role": "moderator"})]
+
+
 def test_role_sync_follows_a_demotion():
     db, memo = ProfileStore(u1={"role": "member"}), RoleMemo()
     sync_role(db, Caller("u1", {"moderator": True}), memo)
@@ -84,10 +93,10 @@ def test_role_sync_leaves_a_missing_profile_to_be_made_with_the_right_role():
 
 def test_the_role_memo_forgets_everything_when_full():
     memo = RoleMemo(capacity=2)
-    memo.put("a", "member")
-    memo.put("b", "member")
-    memo.put("c", "moderator")
-    assert memo.get("a") is None and memo.get("c") == "moderator"
+    memo.put(("p", "a"), "member")
+    memo.put(("p", "b"), "member")
+    memo.put(("p", "c"), "moderator")
+    assert not memo.knows(("p", "a")) and memo.get(("p", "c")) == "moderator"
 
 
 @pytest.mark.parametrize("name,expected", [("Ada", "Ada"), ("  Ada  ", "Ada"), ("\u200b", "user_x"),

@@ -197,6 +197,14 @@ def handle_transient(exc: Exception) -> Response:
     return error_response(busy.status, busy.code, busy.message, headers=busy.headers())
 
 
+def handle_value_error(exc: ValueError) -> Response:
+    """google-cloud-firestore wraps a commit that kept aborting (contention) in a ValueError from the
+    Aborted: that is busy (503), any other ValueError unexpected (500)."""
+    if isinstance(exc.__cause__, TRANSIENT_ERRORS):
+        return handle_transient(exc)
+    return handle_unexpected(exc)
+
+
 def handle_unexpected(exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500, "internal", HTTP_MESSAGES[500])
@@ -236,6 +244,7 @@ def install(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error_response)
     for exc_type in TRANSIENT_ERRORS:
         app.register_error_handler(exc_type, handle_transient)
+    app.register_error_handler(ValueError, handle_value_error)
     app.register_error_handler(Exception, handle_unexpected)
     app.after_request(add_caching)
     app.after_request(sync_caller_role)

@@ -159,3 +159,27 @@ def test_firestore_failures_that_pass_are_503_busy_with_retry_after(error):
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert response.get_json()["error"]["code"] == "busy"
     assert "secret" not in response.get_data(as_text=True)
+
+
+def _app_whose_db_raises(exc: Exception) -> Flask:
+    class FailingDb:
+        def __getattr__(self, name):
+            raise exc
+
+    return create_app(Deps(db=FailingDb(), verify_token=_verify, config=Config(), clock=utc_now))
+
+
+def test_a_commit_that_kept_aborting_is_503_busy():
+    from google.api_core import exceptions as google_errors
+
+    try:
+        raise ValueError("Failed to commit transaction in 5 attempts.") from google_errors.Aborted("contention")
+    except ValueError as exc:
+        wrapped = exc
+    response = _app_whose_db_raises(wrapped).test_client().get("/api/threads")
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "busy"
+
+
+def test_any_other_value_error_is_a_500_without_internals():
+    response = _app_whose_db_raises(ValueError("secret internal detail")).test_client().get("/api/threads")
+    assert response.status_code == 500 and "secret" not in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web chromium clean
+.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-notifications chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -75,6 +75,9 @@ bench: setup
 
 bench-web: setup chromium
 	$(PY) bench/web.py
+
+bench-notifications: setup
+	$(PY) bench/notifications.py
 
 clean:
 	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist .emulators

@@ -88,6 +88,7 @@ class Server:
         self.echo = echo
         self.lines: deque[str] = deque(maxlen=500)
         self._cond = threading.Condition()
+        self._eof = False
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -99,24 +100,30 @@ class Server:
             with self._cond:
                 self.lines.append(line.rstrip("\n"))
                 self._cond.notify_all()
+        with self._cond:
+            self._eof = True
+            self._cond.notify_all()
 
     def wait_for_line(self, pattern: str, timeout: float) -> re.Match:
         """Wait for an output line matching pattern; raise with the output so far if it never comes."""
         regex = re.compile(pattern)
         deadline = time.monotonic() + timeout
-        seen = 0
+        exited_at = None
         with self._cond:
             while True:
-                for line in list(self.lines)[seen:]:
+                for line in self.lines:
                     match = regex.search(line)
                     if match:
                         return match
-                seen = len(self.lines)
-                left = deadline - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None:
+                now = time.monotonic()
+                if exited_at is None and self.proc.poll() is not None:
+                    exited_at = now
+                # After an exit, its last lines may still be on their way through the reader (a child
+                # that outlives it can keep the pipe open, so EOF alone is not waited for).
+                if now >= deadline or self._eof or (exited_at is not None and now - exited_at > 1.0):
                     output = "\n".join(self.lines)
                     raise RuntimeError(f"server never printed /{pattern}/; output:\n{output}")
-                self._cond.wait(min(left, 0.2))
+                self._cond.wait(min(deadline - now, 0.2))
 
     def output(self) -> str:
         return "\n".join(self.lines)

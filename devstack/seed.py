@@ -32,7 +32,7 @@ def _call(method: str, url: str, user: User, body: dict | None = None) -> dict:
 
 def accounts() -> list[tuple[str, str, str]]:
     """(handle, email, password) of every demo user."""
-    return accounts()
+    return [(h, f"{h}@example.com", PASSWORD) for h, _, _ in PEOPLE]
 
 
 def seeded(auth_url: str) -> bool:
@@ -69,7 +69,7 @@ def seed(api: str, auth_url: str, project: str) -> list[tuple[str, str, str]]:
                  {"body": "Threads all the way down.", "parentId": reply["id"]})
     _call("POST", f"{api}/threads/{welcome}/comments", users["linus"],
           {"body": "Depth three is where the nesting stops.", "parentId": deep["id"]})
-    _call("POST", f"{api}/threads/{welcome}/comments", users["linus"], {"body": "Hello from Helsinki."})
+    _call("POST", f"{api}/threads/{welcome}/comments", users["linus"], {"body": "Hello from Helsinki. @grace, is the DSL public?"})
     _call("POST", f"{api}/threads/{testing}/comments", users["ada"],
           {"body": "`make dev`, then pytest against the emulators."})
     for handle, kinds in {"ada": ["like", "fire"], "linus": ["like", "unicorn"], "mod": ["raised_hands"]}.items():

@@ -1,15 +1,19 @@
-"""Entry points of Hearth's Cloud Functions. Only wiring lives here; the API is in hearth/."""
+"""Entry points of Hearth's Cloud Functions. Only wiring lives here; the logic is in hearth/."""
 from __future__ import annotations
 
 import threading
 
 import functions_framework
-from firebase_functions import https_fn, options
+from firebase_functions import firestore_fn, https_fn, options
+from google.cloud import firestore
 from werkzeug.exceptions import HTTPException
 
+from hearth import notifications
 from hearth.app import create_app
-from hearth.deps import production_deps
+from hearth.deps import production_deps, trigger_client
 from hearth.http import http_error_response, install_server_errors
+
+REGION = "us-central1"
 
 # functions-framework serves `api` through a Flask app of its own, which answers what it cannot
 # route (a path with a newline in it, say) before `api` runs, in HTML. Its errorhandler hook,
@@ -19,7 +23,8 @@ functions_framework.errorhandler(HTTPException)(http_error_response)
 install_server_errors()
 
 _app = None
-_app_lock = threading.Lock()
+_db: firestore.Client | None = None
+_lock = threading.Lock()
 
 
 def _get_app():
@@ -29,15 +34,43 @@ def _get_app():
     # firebase_admin.initialize_app() would fail.
     global _app
     if _app is None:
-        with _app_lock:
+        with _lock:
             if _app is None:
                 _app = create_app(production_deps())
     return _app
 
 
-@https_fn.on_request(region="us-central1", memory=options.MemoryOption.MB_512, max_instances=20)
+def _get_db() -> firestore.Client:
+    """The triggers' Firestore client, made on the first event (each function is its own service)."""
+    global _db
+    if _db is None:
+        with _lock:
+            if _db is None:
+                _db = trigger_client()
+    return _db
+
+
+@https_fn.on_request(region=REGION, memory=options.MemoryOption.MB_512, max_instances=20)
 def api(req: https_fn.Request) -> https_fn.Response:
     """The JSON API, mounted by Hosting's rewrite of /api/**."""
     app = _get_app()
     with app.request_context(req.environ):
         return app.full_dispatch_request()
+
+
+# Written, not created + updated: one function per collection sees both a new post and an edit
+# (the mentions an edit adds). Updates that only move counters return before any read.
+@firestore_fn.on_document_written(document="threads/{threadId}/comments/{commentId}", region=REGION, max_instances=20)
+def notify_on_comment(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+    """Replies, comments on one's thread and @mentions, from a new or edited comment."""
+    before, after = notifications.data_of(event.data.before), notifications.data_of(event.data.after)
+    notifications.run(event.id, event.document, lambda: notifications.on_comment_written(
+        _get_db(), event.params["threadId"], event.params["commentId"], before, after))
+
+
+@firestore_fn.on_document_written(document="threads/{threadId}", region=REGION, max_instances=20)
+def notify_on_thread(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+    """@mentions in a new or edited thread."""
+    before, after = notifications.data_of(event.data.before), notifications.data_of(event.data.after)
+    notifications.run(event.id, event.document, lambda: notifications.on_thread_written(
+        _get_db(), event.params["threadId"], before, after))

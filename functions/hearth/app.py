@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 
-from . import bookmarks, comments, http, reactions, threads, users
+from . import bookmarks, comments, http, inbox, mutes, reactions, threads, users
 from .deps import Deps
 from .http import caller, deps, json_body
 from .openapi import openapi_document
@@ -14,6 +14,7 @@ threads_bp = Blueprint("threads", __name__)
 comments_bp = Blueprint("comments", __name__)
 reactions_bp = Blueprint("reactions", __name__)
 bookmarks_bp = Blueprint("bookmarks", __name__)
+notifications_bp = Blueprint("notifications", __name__)
 meta_bp = Blueprint("meta", __name__)
 
 
@@ -143,6 +144,30 @@ def list_bookmarks():
                                        cursor=args.get("cursor")))
 
 
+# --- notifications and muting ----------------------------------------------------------------
+
+@notifications_bp.get("/me/notifications")
+def list_notifications():
+    args = request.args
+    return jsonify(inbox.list_mine(deps().db, caller(required=True), limit=args.get("limit"),
+                                   cursor=args.get("cursor")))
+
+
+@notifications_bp.post("/me/notifications/read")
+def mark_notifications_read():
+    return jsonify(inbox.mark_read(deps().db, caller(required=True), json_body()))
+
+
+@notifications_bp.put("/threads/<tid>/mute")
+def put_mute(tid: str):
+    return jsonify(mutes.put(deps().db, caller(required=True), tid, _now()))
+
+
+@notifications_bp.delete("/threads/<tid>/mute")
+def delete_mute(tid: str):
+    return jsonify(mutes.delete(deps().db, caller(required=True), tid))
+
+
 # --- meta -----------------------------------------------------------------------------------
 
 @meta_bp.get("/openapi.json")
@@ -150,7 +175,7 @@ def openapi():
     return jsonify(openapi_document())
 
 
-BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, meta_bp)
+BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, notifications_bp, meta_bp)
 
 
 def create_app(dependencies: Deps) -> Flask:

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from google.cloud import firestore
 
-from . import ranking, render, serialize, store, threads, users, validation
+from . import mentions, ranking, render, serialize, store, threads, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, NotFound
@@ -48,6 +48,8 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
     if parent_id is not None:
         parent_id = validation.id_field(parent_id, "parentId")
     validation.doc_id(tid, "thread")
+    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
+    mentioned = mentions.resolve(db, body)
     ref = store.comments(db, tid).document()
     thread_ref, user_ref, rate_ref = store.thread(db, tid), store.user(db, caller.uid), store.rate_state(db, caller.uid)
     parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
@@ -80,7 +82,11 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             "threadId": tid,
             **where,
             "body": body,
-            "bodyHtml": render.markdown_to_html(body),
+            "bodyHtml": render.markdown_to_html(body, mentioned),
+            "mentions": mentions.mentioned_uids(mentioned),
+            # The comment the author answered: its parent, except below depth 3 where a reply
+            # joins its parent's level (the notification still goes to the one answered).
+            "repliedToId": parent_id,
             "author": users.author_snapshot(caller.uid, profile),
             "createdAt": now,
             "editedAt": None,
@@ -229,10 +235,12 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, n
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
+    mentioned = mentions.resolve(db, body)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         _, current = _read_own(tx, db, caller, tid, cid)
-        changes = {"body": body, "bodyHtml": render.markdown_to_html(body), "editedAt": now}
+        changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
+                   "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
         tx.update(store.comment(db, tid, cid), changes)
         return {**current, **changes}
 

@@ -72,6 +72,12 @@ def firestore_client(env: Mapping[str, str]) -> firestore.Client:
     return querylog.InterceptedClient(project=project_id(), interceptors=[querylog.QueryLog(log)])
 
 
+def trigger_client() -> firestore.Client:
+    """The Firestore client of the Firestore-triggered functions (they need nothing else)."""
+    refuse_emulators_in_production(os.environ)
+    return firestore_client(os.environ)
+
+
 def production_deps() -> Deps:
     """Deps for the deployed function (and the Functions emulator)."""
     from .auth import firebase_verifier

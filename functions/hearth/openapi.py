@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .cursors import CURSOR_PATTERN, MAX_CURSOR_CHARS
+from .inbox import MARK_MAX
 from .http import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from .validation import (BIO_MAX, BODY_MAX, DISPLAY_NAME_MAX, HANDLE_PATTERN, ID_PATTERN, LIMIT_DEFAULT, LIMIT_MAX,
                          REACTION_TYPES, TAGS_MAX, TITLE_MAX, text_pattern)
@@ -118,6 +119,10 @@ REACTION_RESULT = {
 }
 BOOKMARK_RESULT = {"type": "object", "required": ["threadId", "bookmarked"], "additionalProperties": False,
                    "properties": {"threadId": {"type": "string"}, "bookmarked": {"type": "boolean"}}}
+MUTE_RESULT = {"type": "object", "required": ["threadId", "muted"], "additionalProperties": False,
+               "properties": {"threadId": {"type": "string"}, "muted": {"type": "boolean"}}}
+UNREAD_RESULT = {"type": "object", "required": ["unread"], "additionalProperties": False,
+                 "properties": {"unread": {"type": "integer", "minimum": 0}}}
 
 
 def _paths() -> dict[str, Any]:
@@ -128,14 +133,22 @@ def _paths() -> dict[str, Any]:
     no_content = {"204": {"description": "Done"}}
     return {
         "/api/me": {
-            "get": _get("The caller's profile (made on first use)", _ref("Profile"), security=AUTH,
-                        errors=SIGNED_IN_READ),
+            "get": _get("The caller's profile (made on first use) and unread notification count", _ref("Me"),
+                        security=AUTH, errors=SIGNED_IN_READ),
             "put": _op("Create or update the caller's profile", _ok(_ref("Profile")), security=AUTH,
                        body=_ref("ProfileInput"), errors=(*WRITE, *JSON_BODY, 409)),
         },
         "/api/me/bookmarks": {
             "get": _get("The caller's bookmarked threads, newest bookmark first", _page_of("BookmarkedThread"),
                         security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE)),
+        },
+        "/api/me/notifications": {
+            "get": _get("The caller's notifications, newest first, and the unread count", _ref("NotificationPage"),
+                        security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE)),
+        },
+        "/api/me/notifications/read": {
+            "post": _op("Mark the named notifications read, or all of them with {}", _ok(UNREAD_RESULT),
+                        security=AUTH, body=_ref("MarkRead"), errors=(*WRITE, *JSON_BODY)),
         },
         "/api/users/{handle}": {
             "get": _get("A public profile", _ref("Profile"), params=[handle], errors=(*READ, 404)),
@@ -198,6 +211,12 @@ def _paths() -> dict[str, Any]:
             "put": _op("Bookmark a thread", _ok(BOOKMARK_RESULT), security=AUTH, errors=(*WRITE, 404)),
             "delete": _op("Remove a bookmark", _ok(BOOKMARK_RESULT), security=AUTH, errors=(*WRITE, 404)),
         },
+        "/api/threads/{tid}/mute": {
+            "parameters": [TID],
+            "put": _op("Mute a thread: no more notifications from it (idempotent)", _ok(MUTE_RESULT), security=AUTH,
+                       errors=(*WRITE, 404)),
+            "delete": _op("Unmute a thread (idempotent)", _ok(MUTE_RESULT), security=AUTH, errors=(*WRITE, 404)),
+        },
         "/api/openapi.json": {"get": _get("This document", {"type": "object"})},
     }
 
@@ -228,6 +247,18 @@ def _schemas() -> dict[str, Any]:
         "reactionCounts": _ref("ReactionCounts"), "replyCount": integer, "descendantCount": integer,
         "status": status,
     }
+    profile = {"uid": string, "handle": string, "displayName": string, "bio": string, "createdAt": time,
+               "threadCount": integer, "commentCount": integer,
+               "role": {"type": "string", "enum": ["member", "moderator"], "description": "follows the moderator claim"}}
+    nullable_string = {"type": ["string", "null"]}
+    notification = {
+        "id": string, "kind": {"type": "string", "enum": ["reply", "comment", "mention", "moderation"]},
+        "threadId": string, "threadTitle": string, "commentId": nullable_string,
+        "rootId": {**nullable_string, "description": "the root of the comment's tree"},
+        "actor": {"type": "object", "required": ["handle", "displayName"], "additionalProperties": False,
+                  "properties": {"handle": nullable_string, "displayName": nullable_string}},
+        "excerpt": {"type": "string", "description": "plain text"}, "createdAt": time, "read": boolean,
+    }
     return {
         "Error": {
             "type": "object", "required": ["error"], "additionalProperties": False,
@@ -239,17 +270,24 @@ def _schemas() -> dict[str, Any]:
         "ReactionCounts": {"type": "object", "required": list(REACTION_TYPES), "additionalProperties": False,
                            "properties": {t: {"type": "integer", "minimum": 0} for t in REACTION_TYPES}},
         "MyReactions": {"type": "array", "items": {"type": "string", "enum": list(REACTION_TYPES)}},
-        "Profile": _object(["uid", "handle", "displayName", "bio", "createdAt", "threadCount", "commentCount", "role"],
-                           {}, uid=string, handle=string, displayName=string, bio=string, createdAt=nullable_time,
-                           threadCount=integer, commentCount=integer,
-                           role={"type": "string", "enum": ["member", "moderator"],
-                                 "description": "follows the moderator claim"}),
+        "Profile": _object(list(profile), {}, **profile),
+        "Me": _object([*profile, "unreadNotifications"], {}, **profile,
+                      unreadNotifications={"type": "integer", "minimum": 0}),
+        "Notification": _object(list(notification), {}, **notification),
+        "NotificationPage": {"type": "object", "required": ["items", "nextCursor", "unread"],
+                             "additionalProperties": False, "properties": {
+                                 "items": {"type": "array", "items": _ref("Notification")},
+                                 "nextCursor": {"type": ["string", "null"]},
+                                 "unread": {"type": "integer", "minimum": 0}}},
+        "MarkRead": {"type": "object", "additionalProperties": False, "properties": {
+            "ids": {"type": "array", "minItems": 1, "maxItems": MARK_MAX, "items": ID,
+                    "description": "leave out to mark every notification read"}}},
         "ProfileInput": {"type": "object", "additionalProperties": False, "properties": {
             "handle": {"type": "string", "pattern": HANDLE_PATTERN,
                        "description": "3-30 of a-z, 0-9 and _, not both starting and ending with __"},
             "displayName": DISPLAY_NAME, "bio": {**BIO, "type": ["string", "null"]}}},
-        "Thread": _object([*thread_fields, "body", "bodyHtml"], signed_in, **thread_fields, body=string,
-                          bodyHtml=string),
+        "Thread": _object([*thread_fields, "body", "bodyHtml"], {**signed_in, "muted": boolean}, **thread_fields,
+                          body=string, bodyHtml=string),
         "ThreadSummary": _object([*thread_fields, "excerpt"], signed_in, **thread_fields, excerpt=string),
         "BookmarkedThread": _object([*thread_fields, "excerpt", "bookmarked", "bookmarkedAt"], {},
                                     **thread_fields, excerpt=string, bookmarked={"const": True}, bookmarkedAt=time),

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import html
+from typing import Mapping
 
 import nh3
 from markdown_it import MarkdownIt
 
-_md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+from . import mentions
+
+_md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False}).use(mentions.plugin)
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -19,13 +22,18 @@ ALLOWED_ATTRIBUTES = {
     "code": {"class"},
     "ol": {"start"},
 }
+# Only the class the mention links carry (nh3 wants "class" out of `attributes` for this).
+ALLOWED_CLASSES = {"a": {"mention"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
 
-def markdown_to_html(source: str) -> str:
-    """Render markdown and sanitise the result; what comes out is safe to put in a page as HTML."""
-    return sanitize(_md.render(source))
+def markdown_to_html(source: str, mentions: Mapping[str, str] | None = None) -> str:
+    """Render markdown and sanitise the result; what comes out is safe to put in a page as HTML.
+
+    mentions (handle -> uid, from mentions.resolve) are the @handles to link to their profiles.
+    """
+    return sanitize(_md.render(source, {"mentions": dict(mentions or {})}))
 
 
 def sanitize(html: str) -> str:
@@ -33,6 +41,7 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
     )

@@ -89,3 +89,20 @@ def comment(cid: str, data: Mapping[str, Any]) -> dict[str, Any]:
 def my_reactions(reaction_doc: Mapping[str, Any] | None) -> list[str]:
     types = (reaction_doc or {}).get("types", [])
     return [t for t in REACTION_TYPES if t in types]
+
+
+def notification(nid: str, data: Mapping[str, Any], read: bool) -> dict[str, Any]:
+    """An item of GET /me/notifications (`read` worked out by inbox.is_read)."""
+    actor = data.get("actor") or {}
+    return {
+        "id": nid,
+        "kind": data.get("kind"),
+        "threadId": data.get("threadId"),
+        "threadTitle": data.get("threadTitle", ""),
+        "commentId": data.get("commentId"),
+        "rootId": data.get("rootId"),
+        "actor": {"handle": actor.get("handle"), "displayName": actor.get("displayName")},
+        "excerpt": data.get("excerpt", ""),
+        "createdAt": rfc3339(data.get("createdAt")),
+        "read": read,
+    }

@@ -39,6 +39,21 @@ def bookmarks(db: firestore.Client, uid: str) -> firestore.CollectionReference:
     return user(db, uid).collection("bookmarks")
 
 
+def notifications(db: firestore.Client, uid: str) -> firestore.CollectionReference:
+    """users/{uid}/notifications/{id}: written only by the notification triggers."""
+    return user(db, uid).collection("notifications")
+
+
+def inbox(db: firestore.Client, uid: str) -> firestore.DocumentReference:
+    """users/{uid}/private/inbox: {unread, readAllAt}, the unread count without a scan."""
+    return user(db, uid).collection("private").document("inbox")
+
+
+def mute(db: firestore.Client, uid: str, tid: str) -> firestore.DocumentReference:
+    """users/{uid}/mutes/{threadId}: present while the user hears nothing from that thread."""
+    return user(db, uid).collection("mutes").document(tid)
+
+
 def threads(db: firestore.Client) -> firestore.CollectionReference:
     return db.collection("threads")
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from google.cloud import firestore
 
-from . import ranking, render, serialize, store, users, validation
+from . import mentions, ranking, render, serialize, store, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, Invalid, NotFound
@@ -23,16 +23,19 @@ VISIBLE = "visible"
 DELETED = "deleted"
 
 
-def content_fields(title: str, body: str) -> dict[str, Any]:
-    body_html = render.markdown_to_html(body)
-    return {"title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html)}
+def content_fields(title: str, body: str, known: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Title and body with its rendering; known (mentions.resolve) are the @handles to link and notify."""
+    body_html = render.markdown_to_html(body, known)
+    return {"title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html),
+            "mentions": mentions.mentioned_uids(known or {})}
 
 
 def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config) -> dict[str, Any]:
     data = validation.json_object(data)
     validation.only_fields(data, CREATE_FIELDS)
+    title, body = validation.title(data.get("title")), validation.body(data.get("body"))
     doc = {
-        **content_fields(validation.title(data.get("title")), validation.body(data.get("body"))),
+        **content_fields(title, body, mentions.resolve(db, body)),
         "tags": validation.tags(data.get("tags")),
         "createdAt": now,
         "editedAt": None,
@@ -109,7 +112,8 @@ def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]
         if not snap.exists:
             raise NotFound("thread not found")
         return serialize.thread(tid, snap.to_dict())
-    refs = [ref, store.reaction(ref, caller.uid), store.bookmarks(db, caller.uid).document(tid)]
+    refs = [ref, store.reaction(ref, caller.uid), store.bookmarks(db, caller.uid).document(tid),
+            store.mute(db, caller.uid, tid)]
     found = {s.reference.path: s for s in db.get_all(refs)}
     snap = found[ref.path]
     if not snap.exists:
@@ -119,6 +123,7 @@ def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]
         **serialize.thread(tid, snap.to_dict()),
         "myReactions": serialize.my_reactions(reaction.to_dict() if reaction.exists else None),
         "bookmarked": found[refs[2].path].exists,
+        "muted": found[refs[3].path].exists,
     }
 
 
@@ -151,6 +156,9 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
             raise Forbidden("only a moderator may lock or unlock a thread")
         if not isinstance(data["locked"], bool):
             raise Invalid("locked must be true or false", field="locked")
+    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
+    body = validation.body(data["body"]) if "body" in data else None
+    known = mentions.resolve(db, body) if body is not None else {}
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         current = read_visible(tx, db, tid)
@@ -158,8 +166,11 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
         changes: dict[str, Any] = {}
         if data.keys() & set(CREATE_FIELDS):
             title = validation.title(data["title"]) if "title" in data else current["title"]
-            body = validation.body(data["body"]) if "body" in data else current["body"]
-            changes.update(content_fields(title, body), editedAt=now)
+            if body is not None:
+                changes.update(content_fields(title, body, known))
+            else:
+                changes["title"] = title  # the body, its rendering and its mentions stay as they are
+            changes["editedAt"] = now
             if "tags" in data:
                 changes["tags"] = validation.tags(data["tags"])
         if "locked" in data:

@@ -8,7 +8,7 @@ from typing import Any
 from google.api_core.exceptions import NotFound as NotFoundError
 from google.cloud import firestore
 
-from . import serialize, store, validation
+from . import inbox, serialize, store, validation
 from .auth import Caller
 from .errors import Conflict, Invalid, NotFound
 
@@ -148,21 +148,24 @@ def author_snapshot(uid: str, profile: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any]:
-    """The caller's profile, made on first use."""
+    """The caller's profile (made on first use) and their unread notification count."""
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         profile = read_profile(tx, db, caller)
         write_profile(tx, db, caller, profile, now)
         return profile
 
-    snap = store.user(db, caller.uid).get()
+    user_ref, inbox_ref = store.user(db, caller.uid), store.inbox(db, caller.uid)
+    got = store.read_all(None, db, [user_ref, inbox_ref])  # the profile and the unread count, one round trip
+    snap = got[user_ref.path]
     if snap.exists:
         profile = snap.to_dict()
         ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
     else:
         profile = store.run_transaction(db, fn)
     # The stored role catches up after this request (http.sync_caller_role); answer the claim's now.
-    return serialize.profile(caller.uid, {**profile, "role": role_of(caller)})
+    return {**serialize.profile(caller.uid, {**profile, "role": role_of(caller)}),
+            "unreadNotifications": inbox.unread(got[inbox_ref.path])}
 
 
 def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> dict[str, Any]:

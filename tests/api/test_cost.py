@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from hearth import notifications
 from hearth.app import create_app
 from hearth.deps import Config, Deps, utc_now
 from hearth.querylog import QueryLog
@@ -22,7 +23,7 @@ BUDGETS = {
     "GET /threads": (1, 21),
     "GET /threads (signed in)": (2, 21 + 40),
     "GET /threads/{id}": (1, 1),
-    "GET /threads/{id} (signed in)": (1, 3),
+    "GET /threads/{id} (signed in)": (1, 4),
     "GET /threads/{id}/comments": (2, 21 + 100),
     "GET /threads/{id}/comments (signed in)": (2, 21 + 100 + 120),
     "GET /threads/{id}/comments/{cid}/replies": (2, 21 + 1),
@@ -31,6 +32,13 @@ BUDGETS = {
     "POST /threads (first post: makes the profile)": (4, 5),
     "POST /threads/{id}/comments (reply at depth 3)": (4, 6),
     "PUT /threads/{id}/reactions/{type}": (3, 2),
+    "GET /me": (1, 2),
+    "GET /me/notifications": (2, 21 + 1),
+    "POST /me/notifications/read (20 ids)": (3, 21),
+    "POST /me/notifications/read (all)": (1, 0),
+    "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": (5, 6 + 2),
+    # reads the thread and the comment answered, then the 3 recipients' mutes; one commit per recipient
+    "trigger: a reply mentioning 2 users": (2 + 3, 2 + 3),
 }
 
 
@@ -47,6 +55,18 @@ def app_and_stats(stack, monkeypatch) -> Iterator[tuple[Any, Any]]:
                     thread_limit=Limit("thread", 10_000, timedelta(minutes=10)))
     app = create_app(Deps(db=db, verify_token=fake_verify, config=config, clock=utc_now))
     yield app.test_client(), db.stats
+
+
+class _Ok:
+    """A stand-in response for a call that is not an HTTP request (the trigger's fan-out)."""
+
+    status_code = 200
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+    def get_data(self, as_text: bool = False) -> str:
+        return repr(self.result)
 
 
 def _as(uid: str) -> dict[str, str]:
@@ -71,6 +91,17 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     for thread in threads[:20]:
         client.put(f"/api/threads/{thread['id']}/bookmark", headers=_as("u1"))
     handle = client.get("/api/me", headers=_as("u1")).get_json()["handle"]
+    mentioned = [client.get("/api/me", headers=_as(u)).get_json()["handle"] for u in ("u0", "u2")]
+    db = client.application.config["HEARTH_DEPS"].db
+    for i in range(25):  # what the triggers would have written (they fire only for the stack's own project)
+        notifications.deliver(db, notifications.Subject(
+            path=f"threads/{tid}/comments/n{i}", thread_id=tid, thread_title="t0", comment_id=f"n{i}", root_id=None,
+            actor={"uid": "u0", "handle": "x", "displayName": "X"}, excerpt="e"), {"u1": notifications.COMMENT})
+    unread_ids = [i["id"] for i in client.get("/api/me/notifications", headers=_as("u1")).get_json()["items"]]
+    mentioning = {"body": f"@{mentioned[0]} and @{mentioned[1]}", "parentId": parent}
+    reply = db.document(f"threads/{tid}/comments/{roots[2]['id']}").get().to_dict()
+    reply = {**reply, "mentions": ["u0", "u2"], "author": {"uid": "u9", "handle": "u9", "displayName": "U"},
+             "repliedToId": roots[2]["id"], "parentId": roots[2]["id"], "rootId": roots[2]["id"], "depth": 2}
 
     calls = {
         "GET /threads": lambda: client.get("/api/threads"),
@@ -89,6 +120,16 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
             f"/api/threads/{tid}/comments", json={"body": "deep", "parentId": parent}, headers=_as("u2")),
         "PUT /threads/{id}/reactions/{type}": lambda: client.put(f"/api/threads/{tid}/reactions/fire",
                                                                  headers=_as("u1")),
+        "GET /me": lambda: client.get("/api/me", headers=_as("u1")),
+        "GET /me/notifications": lambda: client.get("/api/me/notifications", headers=_as("u1")),
+        "POST /me/notifications/read (20 ids)": lambda: client.post(
+            "/api/me/notifications/read", json={"ids": unread_ids}, headers=_as("u1")),
+        "POST /me/notifications/read (all)": lambda: client.post("/api/me/notifications/read", json={},
+                                                                 headers=_as("u1")),
+        "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": lambda: client.post(
+            f"/api/threads/{tid}/comments", json=mentioning, headers=_as("u1")),
+        "trigger: a reply mentioning 2 users": lambda: _Ok(
+            notifications.on_comment_written(db, tid, "fresh-reply", None, reply)),
     }
     measured = {}
     for name, call in calls.items():

@@ -61,6 +61,17 @@ def test_a_null_parent_id_posts_a_root_comment(api, bob, thread):
     assert response.json()["depth"] == 1 and response.json()["parentId"] is None
 
 
+def test_a_mention_of_a_reserved_name_stays_plain_text(api, bob, thread):
+    response = api.post(f"/threads/{thread['id']}/comments", bob, json={"body": "hi @__abc__ and @__main__"})
+    assert response.status_code == 201, response.text
+    assert "mention" not in response.json()["bodyHtml"]
+
+
+@pytest.mark.parametrize("ids", [["__x__"], ["a/b"], ["ok", "__main__"], [""]])
+def test_marking_impossible_notification_ids_read_is_422_on_ids(api, alice, ids):
+    assert_error(api.post("/me/notifications/read", alice, json={"ids": ids}), 422, "invalid_argument", "ids")
+
+
 def test_a_handle_firestore_reserves_is_422_and_looking_it_up_is_404(api, alice):
     assert_error(api.put("/me", alice, json={"handle": "__abc__"}), 422, "invalid_argument", "handle")
     assert_error(api.get("/users/__abc__"), 404, "not_found")

@@ -33,3 +33,13 @@ def test_importing_main_opens_no_clients():
     assert fresh._app is None
     endpoint = fresh.api.__firebase_endpoint__  # what `firebase deploy` reads
     assert endpoint.region == ["us-central1"] and endpoint.httpsTrigger == {}
+
+
+def test_the_notification_triggers_watch_comments_and_threads():
+    # What `firebase deploy` (and the Functions emulator) reads to subscribe them to Firestore.
+    expected = {"notify_on_comment": "threads/{threadId}/comments/{commentId}", "notify_on_thread": "threads/{threadId}"}
+    for name, document in expected.items():
+        trigger = getattr(main, name).__firebase_endpoint__.eventTrigger
+        assert trigger["eventType"] == "google.cloud.firestore.document.v1.written"
+        assert trigger["eventFilterPathPatterns"] == {"document": document}
+        assert trigger["retry"] is False  # Python triggers are never retried: the fan-out is idempotent instead

@@ -64,6 +64,8 @@ describe('get one document', () => {
     ['users/alice/private/rate', ownerOnly],
     ['users/alice/bookmarks/visible', ownerOnly],
     ['users/alice/notifications/n1', ownerOnly],
+    ['users/alice/private/inbox', ownerOnly],
+    ['users/alice/mutes/visible', ownerOnly],
     ['users/alice/unnamed/x', nobody],
     // Threads while visible; a deleted, hidden or missing thread looks the same: refused.
     ['threads/visible', everyone],
@@ -119,11 +121,12 @@ describe('list queries', () => {
     (db) => query(collection(db, 'users'), where('role', '==', 'moderator')), []);
   eachPersonaLists('handles', nobody, (db) => collection(db, 'handles'), []);
   eachPersonaLists("a user's private documents", ownerOnly,
-    (db) => collection(db, 'users/alice/private'), ['rate']);
+    (db) => collection(db, 'users/alice/private'), ['inbox', 'rate']);
   eachPersonaLists("a user's bookmarks", ownerOnly,
     (db) => query(collection(db, 'users/alice/bookmarks'), orderBy('createdAt', 'desc')), ['visible']);
   eachPersonaLists("a user's notifications", ownerOnly,
     (db) => collection(db, 'users/alice/notifications'), ['n1']);
+  eachPersonaLists("a user's muted threads", ownerOnly, (db) => collection(db, 'users/alice/mutes'), ['visible']);
 
   // Rules are not filters: a query is allowed only if the rule holds for every document it could return.
   eachPersonaLists('threads without a status filter', nobody, (db) => collection(db, 'threads'), []);

@@ -93,6 +93,8 @@ export const WORLD = {
   'users/alice/private/rate': { thread: [at], comment: [at] },
   'users/alice/bookmarks/visible': { threadId: 'visible', createdAt: at },
   'users/alice/notifications/n1': { type: 'reply', threadId: 'visible', commentId: 'c-visible', createdAt: at, read: false },
+  'users/alice/private/inbox': { unread: 1, readAllAt: at },
+  'users/alice/mutes/visible': { threadId: 'visible', createdAt: at },
   'users/alice/unnamed/x': { note: 'a subcollection the rules do not name' },
   'threads/visible': thread('visible'),
   'threads/deleted': { ...thread('deleted'), deletedAt: at },

@@ -86,4 +86,8 @@ export const api = {
   reactComment: (id, cid, kind, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/comments/${enc(cid)}/reactions/${enc(kind)}`),
   bookmark: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/bookmark`),
   bookmarks: (cursor) => get(`/me/bookmarks${query({ cursor })}`),
+  notifications: (cursor) => get(`/me/notifications${query({ cursor })}`),
+  /** Mark these notification ids read, or all of them without ids; answers {unread}. */
+  markNotificationsRead: (ids) => send("POST", "/me/notifications/read", ids ? { ids } : {}),
+  mute: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/mute`),
 };

@@ -11,6 +11,10 @@ import { profileView, settingsView } from "./views/profile.js";
 import { bookmarksView } from "./views/bookmarks.js";
 import { signInView } from "./views/signin.js";
 import { notFoundView } from "./views/notFound.js";
+import { bellLink, refreshUnread, startBell } from "./bell.js";
+
+// Views few visits need are their own chunks, loaded on first use (off the first-load budget).
+const lazy = (load, name) => async (ctx) => (await load())[name](ctx);
 
 const ROUTES = [
   [/^\/$/, threadListView],
@@ -19,6 +23,7 @@ const ROUTES = [
   [/^\/u\/([a-z0-9_]+)$/, profileView],
   [/^\/settings$/, settingsView],
   [/^\/bookmarks$/, bookmarksView],
+  [/^\/notifications$/, lazy(() => import("./views/notifications.js"), "notificationsView")],
   [/^\/signin$/, (ctx) => signInView(ctx, "signin")],
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
 ];
@@ -57,6 +62,7 @@ async function render() {
     if (render.count++) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
   }
   updateNav();
+  refreshUnread();
 }
 render.count = 0;
 
@@ -69,6 +75,7 @@ function updateNav() {
     const handle = session.profile?.handle;
     nav.append(
       h("a.button.primary", { href: "/new" }, "New thread"),
+      bellLink(here),
       link("/bookmarks", "Bookmarks"),
       handle ? link(`/u/${handle}`, `@${handle}`) : null,
       link("/settings", "Settings"),
@@ -102,6 +109,7 @@ export async function start() {
   const unavailable = (error) => announce(`Sign-in is unavailable: ${error.message}`);
   interceptLinks();
   onSessionChange(updateNav);
+  startBell();
   const returning = hasStoredSession();
   if (returning) {
     // A returning member: wait for Firebase Auth so the first requests carry their token.

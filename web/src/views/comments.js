@@ -7,6 +7,7 @@ import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHre
 import { markdownEditor } from "../markdown.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
+const REVEAL_PAGES = 10;
 
 export function commentSection({ thread, firstPage = null, onCountChange }) {
   const tid = thread.id;
@@ -77,7 +78,8 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
     const button = h("button.linklike.more-replies", { type: "button" }, `Show all ${plural(total, "reply", "replies")}`);
     let repliesCursor = null;
     let first = true;
-    button.addEventListener("click", async () => {
+    // load() is the click's work, awaitable so that reveal() can page through the replies too.
+    button.load = async () => {
       button.disabled = true;
       button.textContent = "Loading replies…";
       try {
@@ -104,7 +106,8 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
         button.textContent = "Could not load replies: try again";
         announce(error.message);
       }
-    });
+    };
+    button.addEventListener("click", () => button.load());
     return button;
   }
 
@@ -249,8 +252,31 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   const section = h("section.comments", { id: "comments", "aria-labelledby": "comments-heading" },
     h("div.section-head", heading, h("div.sort", h("label", { for: "comment-sort" }, "Sort"), sortSelect)),
     top, list, status, more);
+  /**
+   * Bring comment cid into view and highlight it (a link from a notification): page through root
+   * comments until its root (rootId, when it is a reply) is there, then through that root's replies.
+   * Bounded: at most REVEAL_PAGES pages of each.
+   */
+  async function reveal(cid, rootId = null) {
+    const find = () => document.getElementById(`c-${cid}`);
+    for (let n = 0; !find() && n < REVEAL_PAGES; n += 1) {
+      const root = rootId ? nodes.get(rootId) : null;
+      const moreReplies = root?.li.querySelector(":scope > .more-replies");
+      if (moreReplies && !moreReplies.disabled) await moreReplies.load();
+      else if (cursor && !root) await loadPage();
+      else break;
+    }
+    const target = find();
+    if (target) {
+      target.classList.add("highlight");
+      target.scrollIntoView({ block: "center" });
+    }
+    return target;
+  }
+
   section.ready = loadPage(firstPage);
   section.reload = reload;
+  section.reveal = reveal;
   section.setHeading = setHeading;
   return section;
 }

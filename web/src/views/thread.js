@@ -8,7 +8,7 @@ import { session } from "../session.js";
 import { parseTags } from "./compose.js";
 import { commentSection } from "./comments.js";
 
-export async function threadView({ main, match, configReady, navigate }) {
+export async function threadView({ main, match, params, configReady, navigate }) {
   const [tid] = match;
   const status = loading("Loading thread…");
   main.append(status);
@@ -46,6 +46,27 @@ export async function threadView({ main, match, configReady, navigate }) {
     }
   });
 
+  // Muting stops notifications from this thread (replies, comments, mentions) until unmuted.
+  const mute = h("button.button.mute", { type: "button", "aria-pressed": String(!!thread.muted) });
+  const drawMute = (on) => {
+    mute.setAttribute("aria-pressed", String(on));
+    mute.textContent = on ? "Muted" : "Mute";
+    mute.title = on ? "You get no notifications from this thread. Select to unmute." : "Stop notifications from this thread";
+  };
+  drawMute(!!thread.muted);
+  mute.addEventListener("click", async () => {
+    if (!requireSignIn("mute threads")) return;
+    const on = mute.getAttribute("aria-pressed") !== "true";
+    drawMute(on);
+    try {
+      await api.mute(tid, on);
+      announce(on ? "Muted: no more notifications from this thread." : "Unmuted: you will hear about this thread again.");
+    } catch (error) {
+      drawMute(!on);
+      announce(`Not changed: ${error.message}`);
+    }
+  });
+
   const body = setSanitizedHtml(h("div.thread-body.markdown"), thread.bodyHtml);
   const notice = h("div.new-comments", { "aria-live": "polite" });
   const comments = commentSection({
@@ -77,7 +98,7 @@ export async function threadView({ main, match, configReady, navigate }) {
           mine: thread.myReactions,
           toggle: (kind, on) => api.react(tid, kind, on),
         }),
-        h("div.thread-buttons", ownActions, bookmark)));
+        h("div.thread-buttons", ownActions, session.user ? mute : null, bookmark)));
   status.replaceWith(
     article,
     notice,
@@ -120,8 +141,11 @@ export async function threadView({ main, match, configReady, navigate }) {
   });
   document.addEventListener("visibilitychange", onVisible);
   document.getElementById("comments-heading")?.setAttribute("tabindex", "-1");
-  if (location.hash.startsWith("#c-") || location.hash === "#comments") {
-    comments.ready.then(() => document.getElementById(location.hash.slice(1))?.scrollIntoView());
+  if (location.hash.startsWith("#c-")) {
+    const cid = decodeURIComponent(location.hash.slice(3));
+    comments.ready.then(() => comments.reveal(cid, params.get("root")));
+  } else if (location.hash === "#comments") {
+    comments.ready.then(() => document.getElementById("comments")?.scrollIntoView());
   }
   await comments.ready;
   return () => {

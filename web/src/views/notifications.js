@@ -1,0 +1,77 @@
+// The notifications page: replies, comments on one's threads and @mentions, newest first, each a
+// link to the thread at the comment; opening one marks it read, and so does "Mark all as read".
+import { h, timeEl } from "../dom.js";
+import { api } from "../api.js";
+import { session } from "../session.js";
+import { signInHref, announce } from "../ui.js";
+import { setUnread } from "../bell.js";
+import { pagedList } from "./threadItem.js";
+
+const WHAT = {
+  reply: "replied to your comment on",
+  comment: "commented on your thread",
+  mention: "mentioned you in",
+};
+
+/** Where a notification leads: the thread, at the comment (highlighted there), with its root to find it. */
+export function notificationHref(item) {
+  const base = `/t/${encodeURIComponent(item.threadId)}`;
+  if (!item.commentId) return base;
+  const root = item.rootId && item.rootId !== item.commentId ? `?root=${encodeURIComponent(item.rootId)}` : "";
+  return `${base}${root}#c-${encodeURIComponent(item.commentId)}`;
+}
+
+function notificationItem(item) {
+  const actor = item.actor?.displayName || item.actor?.handle || "Someone";
+  const li = h(`li.notification${item.read ? "" : ".unread"}`, { dataset: { id: item.id } });
+  const link = h("a.notification-link", { href: notificationHref(item) },
+    h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread"));
+  link.addEventListener("click", () => {
+    if (li.classList.contains("unread")) {
+      li.classList.remove("unread");
+      // Fire and forget: the thread opens at once; the count follows from the answer.
+      api.markNotificationsRead([item.id]).then(({ unread }) => setUnread(unread)).catch(() => {});
+    }
+  });
+  li.append(
+    h("p.notification-head", item.read ? null : h("span.new-badge", "New"), link),
+    item.excerpt ? h("p.excerpt", item.excerpt) : null,  // plain text from the API
+    h("p.meta", timeEl(item.createdAt)));
+  return li;
+}
+
+export async function notificationsView({ main }) {
+  main.append(h("h1", "Notifications"));
+  if (!session.user) {
+    main.append(h("p", h("a", { href: signInHref() }, "Sign in"), " to see replies and mentions."));
+    return;
+  }
+  const markAll = h("button.button", { type: "button" }, "Mark all as read");
+  const list = pagedList({
+    label: "Notifications",
+    listTag: "ul.notification-list",
+    emptyMessage: "Nothing yet. Replies to you, comments on your threads and @mentions show up here.",
+    fetchPage: async (cursor) => {
+      const page = await api.notifications(cursor);
+      setUnread(page.unread);
+      markAll.disabled = page.unread === 0;
+      return page;
+    },
+    renderItem: notificationItem,
+  });
+  markAll.addEventListener("click", async () => {
+    markAll.disabled = true;
+    try {
+      const { unread } = await api.markNotificationsRead();
+      setUnread(unread);
+      list.querySelectorAll(".notification.unread").forEach((li) => li.classList.remove("unread"));
+      list.querySelectorAll(".new-badge").forEach((badge) => badge.remove());
+      announce("All notifications marked as read.");
+    } catch (error) {
+      markAll.disabled = false;
+      announce(`Could not mark them read: ${error.message}`);
+    }
+  });
+  main.append(h("div.page-actions", markAll), list);
+  await list.ready;
+}

@@ -8,9 +8,9 @@ from firebase_functions import firestore_fn, https_fn, options
 from google.cloud import firestore
 from werkzeug.exceptions import HTTPException
 
-from hearth import notifications
+from hearth import notifications, reports
 from hearth.app import create_app
-from hearth.deps import production_deps, trigger_client
+from hearth.deps import Config, config_from_params, production_deps, trigger_client, utc_now
 from hearth.http import http_error_response, install_server_errors
 
 REGION = "us-central1"
@@ -24,6 +24,7 @@ install_server_errors()
 
 _app = None
 _db: firestore.Client | None = None
+_config: Config | None = None
 _lock = threading.Lock()
 
 
@@ -50,6 +51,16 @@ def _get_db() -> firestore.Client:
     return _db
 
 
+def _get_config() -> Config:
+    """The parameters a trigger needs (the auto-hide threshold), read on its first event."""
+    global _config
+    if _config is None:
+        with _lock:
+            if _config is None:
+                _config = config_from_params()
+    return _config
+
+
 @https_fn.on_request(region=REGION, memory=options.MemoryOption.MB_512, max_instances=20)
 def api(req: https_fn.Request) -> https_fn.Response:
     """The JSON API, mounted by Hosting's rewrite of /api/**."""
@@ -74,3 +85,16 @@ def notify_on_thread(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.
     before, after = notifications.data_of(event.data.before), notifications.data_of(event.data.after)
     notifications.run(event.id, event.document, lambda: notifications.on_thread_written(
         _get_db(), event.params["threadId"], before, after))
+
+
+@firestore_fn.on_document_created(document="reports/{reportId}", region=REGION, max_instances=20)
+def on_report_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -> None:
+    """Auto-hide: a new report may bring its item to the threshold.
+
+    Safe to run twice (delivery is at least once). Python triggers are never retried: a run that
+    fails is logged by the framework, and the item's next report checks the count again.
+    """
+    if event.data is None:
+        return
+    reports.on_report_created(_get_db(), event.params["reportId"], event.data.to_dict() or {}, event.id, utc_now(),
+                              _get_config())

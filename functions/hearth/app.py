@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 
-from . import bookmarks, comments, http, inbox, mutes, reactions, threads, users
+from . import bookmarks, comments, http, inbox, moderation, modqueue, mutes, reactions, reports, suspensions, threads, users
 from .deps import Deps
 from .http import caller, deps, json_body
 from .openapi import openapi_document
@@ -14,6 +14,7 @@ threads_bp = Blueprint("threads", __name__)
 comments_bp = Blueprint("comments", __name__)
 reactions_bp = Blueprint("reactions", __name__)
 bookmarks_bp = Blueprint("bookmarks", __name__)
+moderation_bp = Blueprint("moderation", __name__)
 notifications_bp = Blueprint("notifications", __name__)
 meta_bp = Blueprint("meta", __name__)
 
@@ -36,7 +37,7 @@ def put_me():
 
 @users_bp.get("/users/<handle>")
 def get_user(handle: str):
-    return jsonify(users.get_user(deps().db, handle))
+    return jsonify(users.get_user(deps().db, handle, _now()))
 
 
 @users_bp.get("/users/<handle>/threads")
@@ -45,6 +46,13 @@ def get_user_threads(handle: str):
     args = request.args
     return jsonify(threads.list_threads(deps().db, caller(required=False), sort=args.get("sort"), tag=None,
                                         author_uid=uid, limit=args.get("limit"), cursor=args.get("cursor")))
+
+
+@users_bp.route("/users/<handle>/suspension", methods=["PUT", "DELETE"])
+def suspension(handle: str):
+    who = caller(required=True)
+    data = json_body() if request.method == "PUT" else None
+    return jsonify(suspensions.set_suspension(deps().db, who, handle, data, _now()))
 
 
 # --- threads --------------------------------------------------------------------------------
@@ -134,7 +142,7 @@ def put_bookmark(tid: str):
 
 @bookmarks_bp.delete("/threads/<tid>/bookmark")
 def delete_bookmark(tid: str):
-    return jsonify(bookmarks.delete(deps().db, caller(required=True), tid))
+    return jsonify(bookmarks.delete(deps().db, caller(required=True), tid, _now()))
 
 
 @bookmarks_bp.get("/me/bookmarks")
@@ -144,6 +152,52 @@ def list_bookmarks():
                                        cursor=args.get("cursor")))
 
 
+# --- moderation -----------------------------------------------------------------------------
+
+@moderation_bp.route("/threads/<tid>/hidden", methods=["PUT", "DELETE"])
+def hide_thread(tid: str):
+    who, target = caller(required=True), moderation.Target.of(tid)
+    reason = moderation.hide_reason(json_body()) if request.method == "PUT" else None
+    return jsonify(moderation.set_hidden(deps().db, who, target, reason, _now()))
+
+
+@moderation_bp.route("/threads/<tid>/comments/<cid>/hidden", methods=["PUT", "DELETE"])
+def hide_comment(tid: str, cid: str):
+    who, target = caller(required=True), moderation.Target.of(tid, cid)
+    reason = moderation.hide_reason(json_body()) if request.method == "PUT" else None
+    return jsonify(moderation.set_hidden(deps().db, who, target, reason, _now()))
+
+
+@moderation_bp.post("/threads/<tid>/report")
+def report_thread(tid: str):
+    d, who = deps(), caller(required=True)
+    return jsonify(reports.report(d.db, who, moderation.Target.of(tid), json_body(), _now(), d.config)), 202
+
+
+@moderation_bp.post("/threads/<tid>/comments/<cid>/report")
+def report_comment(tid: str, cid: str):
+    d, who = deps(), caller(required=True)
+    return jsonify(reports.report(d.db, who, moderation.Target.of(tid, cid), json_body(), _now(), d.config)), 202
+
+
+@moderation_bp.get("/mod/queue")
+def mod_queue():
+    args = request.args
+    return jsonify(modqueue.list_queue(deps().db, caller(required=True), state=args.get("state"),
+                                       limit=args.get("limit"), cursor=args.get("cursor")))
+
+
+@moderation_bp.post("/mod/queue/<key>")
+def mod_queue_action(key: str):
+    who = caller(required=True)
+    return jsonify(modqueue.act(deps().db, who, key, json_body(), _now()))
+
+
+@moderation_bp.get("/mod/log")
+def mod_log():
+    args = request.args
+    return jsonify(modqueue.list_log(deps().db, caller(required=True), limit=args.get("limit"),
+                                     cursor=args.get("cursor")))
 # --- notifications and muting ----------------------------------------------------------------
 
 @notifications_bp.get("/me/notifications")
@@ -165,7 +219,7 @@ def put_mute(tid: str):
 
 @notifications_bp.delete("/threads/<tid>/mute")
 def delete_mute(tid: str):
-    return jsonify(mutes.delete(deps().db, caller(required=True), tid))
+    return jsonify(mutes.delete(deps().db, caller(required=True), tid, _now()))
 
 
 # --- meta -----------------------------------------------------------------------------------
@@ -175,7 +229,8 @@ def openapi():
     return jsonify(openapi_document())
 
 
-BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, notifications_bp, meta_bp)
+BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, moderation_bp, notifications_bp,
+              meta_bp)
 
 
 def create_app(dependencies: Deps) -> Flask:

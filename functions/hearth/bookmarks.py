@@ -6,13 +6,15 @@ from typing import Any
 
 from google.cloud import firestore
 
-from . import serialize, store, threads, validation
+from . import guard, serialize, store, threads, validation
 from .auth import Caller
 from .pagination import DESC, page
+from .visibility import readable, reveal
 
 
 def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
     """Bookmark a visible thread; bookmarking it again keeps the first time."""
+    guard.check(db, caller, now)
     ref = store.bookmarks(db, caller.uid).document(tid)
 
     def fn(tx: firestore.Transaction) -> None:
@@ -24,8 +26,9 @@ def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[s
     return {"threadId": tid, "bookmarked": True}
 
 
-def delete(db: firestore.Client, caller: Caller, tid: str) -> dict[str, Any]:
+def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
     validation.doc_id(tid, "thread")
+    guard.check(db, caller, now)
     store.bookmarks(db, caller.uid).document(tid).delete()
     return {"threadId": tid, "bookmarked": False}
 
@@ -39,9 +42,9 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: str | None, cursor
     items = []
     for snap in snaps:
         thread = found.get(snap.id)
-        if thread is None or not thread.exists:
-            continue
-        item = serialize.thread(snap.id, thread.to_dict(), full=False)
+        if thread is None or not thread.exists or not readable(caller, thread.to_dict()):
+            continue  # a hidden thread leaves every list but its author's and moderators'
+        item = serialize.thread(snap.id, thread.to_dict(), full=False, reveal=reveal(caller, thread.to_dict()))
         item["bookmarked"] = True
         item["bookmarkedAt"] = serialize.rfc3339(snap.get("createdAt"))
         items.append(item)

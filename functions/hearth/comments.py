@@ -6,12 +6,13 @@ from typing import Any, Iterable
 
 from google.cloud import firestore
 
-from . import mentions, ranking, render, serialize, store, threads, users, validation
+from . import guard, mentions, moderation, ranking, render, serialize, store, threads, users, validation
 from .auth import Caller
 from .deps import Config
 from .errors import Forbidden, NotFound
 from .pagination import ASC, DESC, Order, page
 from .ratelimit import reserve
+from .visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 
 MAX_DEPTH = 3
 # Each root comment remembers its first replies, so a page of roots and their replies costs
@@ -24,7 +25,6 @@ SORTS: dict[str, list[Order]] = {
 }
 REPLY_ORDER: list[Order] = [("createdAt", ASC)]
 CREATE_FIELDS = ("body", "parentId")
-DELETED = "deleted"
 
 
 def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             raise Forbidden("this thread is locked")
         parent = None
         if parent_ref is not None:
-            if not got[parent_ref.path].exists:
+            if not got[parent_ref.path].exists or got[parent_ref.path].get("status") == HIDDEN:
                 raise NotFound("parent comment not found", field="parentId")
             parent = got[parent_ref.path].to_dict()
         where = placement(parent_id, parent)
@@ -76,6 +76,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             known[snap.id] = snap.to_dict()
         direct, root = known.get(where["parentId"]), known.get(where["rootId"])
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.comment_limit)
 
         doc = {
@@ -95,13 +96,18 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             "replyCount": 0,
             "descendantCount": 0,
             "replyPreviewIds": [],
-            "status": "visible",
+            "status": VISIBLE,
         }
+        held = moderation.needs_approval(config.first_post_approval, caller, profile)
         users.write_profile(tx, db, caller, profile, now, commentCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
+        if held:  # counted, like a restored comment, only once approved
+            moderation.hold_for_approval(tx, db, moderation.Target(tid, ref.id), doc,
+                                         render.excerpt(doc["bodyHtml"]), now)
         tx.create(ref, doc)
-        thread_changes = {"commentCount": thread.get("commentCount", 0) + 1, "lastActivityAt": now}
-        tx.update(store.thread(db, tid), {**thread_changes, "score": threads.rescore({**thread, **thread_changes})})
+        if not held:
+            thread_changes = {"commentCount": thread.get("commentCount", 0) + 1, "lastActivityAt": now}
+            tx.update(store.thread(db, tid), {**thread_changes, "score": threads.rescore({**thread, **thread_changes})})
         # One write per document: the direct parent and the root may be the same comment.
         updates: dict[str, dict[str, Any]] = {}
         if direct is not None:
@@ -117,17 +123,33 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
         return doc
 
     stored = store.run_transaction(db, fn)
-    return {**serialize.comment(ref.id, stored), "myReactions": [], "replies": [], "moreReplies": False}
+    return {**serialize.comment(ref.id, stored, reveal=True), "myReactions": [], "replies": [], "moreReplies": False}
 
 
 def rescore(comment: dict[str, Any]) -> int:
     return ranking.comment_score(comment.get("reactionCounts") or {}, int(comment.get("replyCount", 0)))
 
 
-def shown(data: dict[str, Any]) -> bool:
-    """A deleted comment is kept as a tombstone only while replies hang from it."""
-    return data.get("status") != DELETED or int(data.get("replyCount", 0)) > 0 or int(
-        data.get("descendantCount", 0)) > 0
+def shown(data: dict[str, Any], caller: Caller | None) -> bool:
+    """A deleted comment is kept as a tombstone only while replies hang from it, and so is a hidden
+    one (as a placeholder that says why), except for its author and moderators, who see it whole."""
+    status = data.get("status")
+    if status == VISIBLE or (status == HIDDEN and reveal(caller, data)):
+        return True
+    return int(data.get("replyCount", 0)) > 0 or int(data.get("descendantCount", 0)) > 0
+
+
+def view(cid: str, data: dict[str, Any], caller: Caller | None) -> dict[str, Any]:
+    """A comment as this caller may see it."""
+    return serialize.comment(cid, data, reveal=reveal(caller, data))
+
+
+def _thread_readable(found: dict[str, firestore.DocumentSnapshot], db: firestore.Client, tid: str,
+                     caller: Caller | None) -> None:
+    """NotFound unless the thread exists and the caller may read it (a hidden thread hides its comments)."""
+    snap = found[store.thread(db, tid).path]
+    if not snap.exists or not readable(caller, snap.to_dict()):
+        raise NotFound("thread not found")
 
 
 def _batch(db: firestore.Client, refs: list[firestore.DocumentReference]) -> dict[str, firestore.DocumentSnapshot]:
@@ -164,22 +186,21 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
     snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], size, cursor)
     roots = [(s.id, s.to_dict()) for s in snaps]
     preview_ids = [rid for _, data in roots for rid in data.get("replyPreviewIds", [])]
-    refs = [store.comment(db, tid, rid) for rid in preview_ids]
-    if not snaps:
-        refs.append(store.thread(db, tid))  # an empty page must still tell a missing thread apart
+    # The thread joins the batched read: a missing or hidden thread has no comments to show.
+    refs = [store.thread(db, tid), *(store.comment(db, tid, rid) for rid in preview_ids)]
     if caller:
         ids = [cid for cid, _ in roots] + preview_ids
         refs += [store.reaction(store.comment(db, tid, cid), caller.uid) for cid in ids]
     found = _batch(db, refs)
-    if not snaps and not found[store.thread(db, tid).path].exists:
-        raise NotFound("thread not found")
+    _thread_readable(found, db, tid, caller)
     items = []
     for cid, data in roots:
-        if not shown(data):
+        if not shown(data, caller):
             continue
-        root = serialize.comment(cid, data)
+        root = view(cid, data, caller)
         previews = [found.get(store.comment(db, tid, rid).path) for rid in data.get("replyPreviewIds", [])]
-        replies = [serialize.comment(s.id, s.to_dict()) for s in previews if s and s.exists and shown(s.to_dict())]
+        replies = [view(s.id, s.to_dict(), caller) for s in previews
+                   if s and s.exists and shown(s.to_dict(), caller)]
         _with_reactions(tid, [root, *replies], found, db, caller)
         root["replies"] = nest(cid, replies)
         root["moreReplies"] = root["descendantCount"] > len(data.get("replyPreviewIds", []))
@@ -196,28 +217,29 @@ def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id:
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("rootId", "==", root_id))
     snaps, next_cursor = page(query, f"replies:{root_id}", REPLY_ORDER, size, cursor)
     root_ref = store.comment(db, tid, root_id)
-    refs = [root_ref]
+    refs = [root_ref, store.thread(db, tid)]
     if caller:
         refs += [store.reaction(store.comment(db, tid, s.id), caller.uid) for s in snaps]
     found = _batch(db, refs)
+    _thread_readable(found, db, tid, caller)
     root = found[root_ref.path]
     if not root.exists or root.get("depth") != 1:
         raise NotFound("root comment not found")
-    items = [serialize.comment(s.id, s.to_dict()) for s in snaps if shown(s.to_dict())]
+    items = [view(s.id, s.to_dict(), caller) for s in snaps if shown(s.to_dict(), caller)]
     _with_reactions(tid, items, found, db, caller)
     return {"items": items, "nextCursor": next_cursor}
 
 
 def read_visible(tx: firestore.Transaction, db: firestore.Client, tid: str,
                  cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(thread, comment), both visible, read in one round trip; NotFound otherwise."""
+    """(thread, comment), both visible (neither hidden nor deleted), read in one round trip; NotFound otherwise."""
     validation.doc_id(tid, "thread")
     validation.doc_id(cid, "comment")
     thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
     got = store.read_all(tx, db, [thread_ref, comment_ref])
     thread = threads.visible(got[thread_ref.path])
     snap = got[comment_ref.path]
-    if not snap.exists or snap.get("status") == DELETED:
+    if not snap.exists or snap.get("status") != VISIBLE:
         raise NotFound("comment not found")
     return thread, snap.to_dict()
 
@@ -235,6 +257,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, n
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
+    guard.check(db, caller, now)
     mentioned = mentions.resolve(db, body)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
@@ -249,6 +272,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, n
 
 def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: datetime) -> None:
     """Soft delete: the text goes, a tombstone stays so replies keep their place; counts drop."""
+    guard.check(db, caller, now)
 
     def fn(tx: firestore.Transaction) -> None:
         thread, current = _read_own(tx, db, caller, tid, cid)

@@ -17,7 +17,7 @@ from . import validation
 from .errors import Invalid
 
 # What a sort value is, as the query that orders by it expects.
-ValueKind = Literal["time", "int"]
+ValueKind = Literal["time", "int", "bool"]
 
 MAX_CURSOR_CHARS = 1024  # a real cursor is ~100 characters; anything much longer is made up
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"  # base64url without padding, for the OpenAPI document
@@ -66,7 +66,13 @@ def _int(value: Any) -> int:
     return value
 
 
-_CHECKS = {"time": _time, "int": _int}
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise _bad()
+    return value
+
+
+_CHECKS = {"time": _time, "int": _int, "bool": _bool}
 
 
 def decode(kind: str, cursor: str | None, value_kinds: Sequence[ValueKind]) -> list[Any] | None:

@@ -17,7 +17,10 @@ from .ratelimit import Limit
 class Config:
     comment_limit: Limit = Limit("comment", 5, timedelta(minutes=1))
     thread_limit: Limit = Limit("thread", 3, timedelta(minutes=10))
+    report_limit: Limit = Limit("report", 10, timedelta(minutes=10))
     cache_seconds: int = 10
+    auto_hide_reports: int = 3  # distinct reporters that hide an item until a moderator decides
+    first_post_approval: bool = False  # hold a new member's comments until a moderator approves one
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,10 @@ def config_from_params() -> Config:
     return Config(
         comment_limit=Limit("comment", params.COMMENTS_PER_MINUTE.value, timedelta(minutes=1)),
         thread_limit=Limit("thread", params.THREADS_PER_10_MINUTES.value, timedelta(minutes=10)),
+        report_limit=Limit("report", params.REPORTS_PER_10_MINUTES.value, timedelta(minutes=10)),
         cache_seconds=params.CACHE_SECONDS.value,
+        auto_hide_reports=params.AUTO_HIDE_REPORTS.value,
+        first_post_approval=params.FIRST_POST_APPROVAL.value,
     )
 
 

@@ -16,6 +16,10 @@ class ApiError(Exception):
     def headers(self) -> dict[str, str]:
         return {}
 
+    def details(self) -> dict[str, object]:
+        """Fields the error carries besides code, message and field."""
+        return {}
+
 
 class BadRequest(ApiError):
     status, code = 400, "bad_request"
@@ -27,6 +31,19 @@ class Unauthenticated(ApiError):
 
 class Forbidden(ApiError):
     status, code = 403, "forbidden"
+
+
+class Suspended(Forbidden):
+    """The caller is suspended: every write is refused until `until`, and the error says why."""
+
+    code = "suspended"
+
+    def __init__(self, reason: str, until: str) -> None:
+        super().__init__(f"your account is suspended until {until}: {reason}")
+        self.reason, self.until = reason, until
+
+    def details(self) -> dict[str, object]:
+        return {"reason": self.reason, "until": self.until}
 
 
 class NotFound(ApiError):

@@ -116,10 +116,11 @@ def sync_caller_role(response: Response) -> Response:
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+                   headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> Response:
     error: dict[str, Any] = {"code": code, "message": message}
     if field:
         error["field"] = field
+    error.update(details or {})
     response = current_app.response_class(
         json.dumps({"error": error}), status=status, mimetype="application/json", headers=headers or {}
     )
@@ -128,7 +129,7 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 
 def handle_api_error(exc: ApiError) -> Response:
-    return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers())
+    return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers(), exc.details())
 
 
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",

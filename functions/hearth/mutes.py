@@ -7,13 +7,14 @@ from typing import Any
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
-from . import store, threads, validation
+from . import guard, store, threads, validation
 from .auth import Caller
 
 
 def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
     """Mute a visible thread; muting it again keeps the first time."""
     threads.read_visible(None, db, tid)
+    guard.check(db, caller, now)
     try:
         store.mute(db, caller.uid, tid).create({"threadId": tid, "createdAt": now})
     except AlreadyExists:
@@ -21,8 +22,9 @@ def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[s
     return {"threadId": tid, "muted": True}
 
 
-def delete(db: firestore.Client, caller: Caller, tid: str) -> dict[str, Any]:
+def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
     """Unmute (idempotent; a thread deleted since can still be unmuted)."""
     validation.doc_id(tid, "thread")
+    guard.check(db, caller, now)
     store.mute(db, caller.uid, tid).delete()
     return {"threadId": tid, "muted": False}

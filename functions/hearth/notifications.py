@@ -128,13 +128,21 @@ def _excerpt(post: Mapping[str, Any]) -> str:
     return render.excerpt(post.get("bodyHtml") or "", EXCERPT_LENGTH)
 
 
+def first_shown(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> bool:
+    """A comment readers see for the first time: new, or a new member's comment just approved
+    (first-post approval holds it hidden until then). Restoring a comment moderators hid is not."""
+    if not visible(after):
+        return False
+    return before is None or (before.get("hidden") or {}).get("by") == "approval"
+
+
 def on_comment_written(db: firestore.Client, tid: str, cid: str, before: Mapping[str, Any] | None,
                        after: Mapping[str, Any] | None) -> list[str]:
     """A comment was created or changed: notify as the module says; the ids newly written."""
     if not visible(after):
         return []
-    created = before is None
-    mentioned = added_mentions(before, after)
+    created = first_shown(before, after)
+    mentioned = added_mentions(None if created else before, after)
     if not created and not mentioned:
         return []  # a counter moved, or an edit that mentions nobody new: nothing to read
     actor = after["author"]

@@ -12,6 +12,9 @@ from typing import Any
 
 from .cursors import CURSOR_PATTERN, MAX_CURSOR_CHARS
 from .inbox import MARK_MAX
+from .moderation import AWAITING_APPROVAL, BY_APPROVAL, FLAGGED, HIDE_REASONS
+from .reports import NOTE_MAX, REPORT_REASONS
+from .suspensions import REASON_MAX
 from .http import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from .validation import (BIO_MAX, BODY_MAX, DISPLAY_NAME_MAX, HANDLE_PATTERN, ID_PATTERN, LIMIT_DEFAULT, LIMIT_MAX,
                          REACTION_TYPES, TAGS_MAX, TITLE_MAX, text_pattern)
@@ -84,7 +87,7 @@ READ = (503,)
 SIGNED_IN_READ = (401, 503)  # a GET with an optional token: a bad token is a 401
 PAGE = (422,)  # limit, sort, cursor, tag
 JSON_BODY = (400, 413, 422)  # malformed or too deep JSON, over 64 KiB, a field breaking a rule
-WRITE = (401, 503)
+WRITE = (401, 403, 503)  # 403: not allowed, or a suspended user (error.code "suspended")
 
 
 def _page_of(item: str) -> dict[str, Any]:
@@ -153,6 +156,13 @@ def _paths() -> dict[str, Any]:
         "/api/users/{handle}": {
             "get": _get("A public profile", _ref("Profile"), params=[handle], errors=(*READ, 404)),
         },
+        "/api/users/{handle}/suspension": {
+            "parameters": [handle],
+            "put": _op("Suspend a user until a time, with a reason (moderators)", _ok(_ref("Profile")), security=AUTH,
+                       body=_ref("SuspensionInput"), errors=(*WRITE, *JSON_BODY, 404)),
+            "delete": _op("Lift a user's suspension (moderators)", _ok(_ref("Profile")), security=AUTH,
+                          errors=(*WRITE, 404)),
+        },
         "/api/users/{handle}/threads": {
             "get": _get("A user's threads", _page_of("ThreadSummary"), security=OPTIONAL_AUTH,
                         params=[handle, sort_threads, *PAGING], errors=(*SIGNED_IN_READ, *PAGE, 404)),
@@ -211,6 +221,49 @@ def _paths() -> dict[str, Any]:
             "put": _op("Bookmark a thread", _ok(BOOKMARK_RESULT), security=AUTH, errors=(*WRITE, 404)),
             "delete": _op("Remove a bookmark", _ok(BOOKMARK_RESULT), security=AUTH, errors=(*WRITE, 404)),
         },
+        "/api/threads/{tid}/hidden": {
+            "parameters": [TID],
+            "put": _op("Hide a thread with a reason (moderators)", _ok(_ref("Thread")), security=AUTH,
+                       body=_ref("HideInput"), errors=(*WRITE, *JSON_BODY, 404)),
+            "delete": _op("Restore a hidden thread (moderators)", _ok(_ref("Thread")), security=AUTH,
+                          errors=(*WRITE, 404)),
+        },
+        "/api/threads/{tid}/comments/{cid}/hidden": {
+            "parameters": [TID, CID],
+            "put": _op("Hide a comment with a reason (moderators, or the thread's author)", _ok(_ref("Comment")),
+                       security=AUTH, body=_ref("HideInput"), errors=(*WRITE, *JSON_BODY, 404)),
+            "delete": _op("Restore a hidden comment (moderators; the thread's author for their own hides)",
+                          _ok(_ref("Comment")), security=AUTH, errors=(*WRITE, 404)),
+        },
+        "/api/threads/{tid}/report": {
+            "parameters": [TID],
+            "post": _op("Report a thread (once per user; a repeat answers the first report)",
+                        _ok(_ref("Report"), "Accepted", "202"), security=AUTH, body=_ref("ReportInput"),
+                        errors=(*WRITE, *JSON_BODY, 404, 429)),
+        },
+        "/api/threads/{tid}/comments/{cid}/report": {
+            "parameters": [TID, CID],
+            "post": _op("Report a comment (once per user; a repeat answers the first report)",
+                        _ok(_ref("Report"), "Accepted", "202"), security=AUTH, body=_ref("ReportInput"),
+                        errors=(*WRITE, *JSON_BODY, 404, 429)),
+        },
+        "/api/mod/queue": {
+            "get": _get("Moderators: reported and auto-hidden items, most recently active first, with their reports",
+                        _page_of("QueueItem"), security=AUTH,
+                        params=[_query("state", {"type": "string", "enum": ["open", "resolved"], "default": "open"},
+                                       "open (waiting for a decision) or resolved"), *PAGING],
+                        errors=(*SIGNED_IN_READ, *PAGE, 403)),
+        },
+        "/api/mod/queue/{key}": {
+            "parameters": [_path_param("key", "queue item id: thread~{tid} or comment~{tid}~{cid}")],
+            "post": _op("Moderators: resolve a queue item (dismiss its reports, hide, restore or approve the item)",
+                        _ok(_ref("QueueItem")), security=AUTH, body=_ref("QueueAction"),
+                        errors=(*WRITE, *JSON_BODY, 404)),
+        },
+        "/api/mod/log": {
+            "get": _get("Moderators: every moderation action, newest first (append-only)", _page_of("LogEntry"),
+                        security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE, 403)),
+        },
         "/api/threads/{tid}/mute": {
             "parameters": [TID],
             "put": _op("Mute a thread: no more notifications from it (idempotent)", _ok(MUTE_RESULT), security=AUTH,
@@ -230,13 +283,14 @@ def _schemas() -> dict[str, Any]:
     string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
     time = {"type": "string", "format": "date-time"}
     nullable_time = {"type": ["string", "null"], "format": "date-time"}
-    status = {"type": "string", "enum": ["visible", "deleted"]}
+    status = {"type": "string", "enum": ["visible", "hidden", "deleted"]}
+    hidden = {"anyOf": [{"type": "null"}, _ref("Hidden")]}
     author = {"type": ["object", "null"], "required": ["uid", "handle", "displayName"], "additionalProperties": False,
               "properties": {"uid": string, "handle": string, "displayName": string}}
     thread_fields = {
         "id": string, "title": string, "author": author, "tags": {"type": "array", "items": string},
         "createdAt": time, "editedAt": nullable_time, "lastActivityAt": time, "commentCount": integer,
-        "reactionCounts": _ref("ReactionCounts"), "score": integer, "status": status, "locked": boolean,
+        "reactionCounts": _ref("ReactionCounts"), "score": integer, "status": status, "hidden": hidden, "locked": boolean,
         "pinned": boolean,
     }
     signed_in = {"myReactions": _ref("MyReactions"), "bookmarked": boolean}  # only for a signed-in caller
@@ -245,15 +299,19 @@ def _schemas() -> dict[str, Any]:
         "rootId": {"type": ["string", "null"]}, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
         "body": string, "bodyHtml": string, "author": author, "createdAt": time, "editedAt": nullable_time,
         "reactionCounts": _ref("ReactionCounts"), "replyCount": integer, "descendantCount": integer,
-        "status": status,
+        "status": status, "hidden": hidden,
     }
     profile = {"uid": string, "handle": string, "displayName": string, "bio": string, "createdAt": time,
                "threadCount": integer, "commentCount": integer,
                "role": {"type": "string", "enum": ["member", "moderator"], "description": "follows the moderator claim"}}
+    profile["suspension"] = {"anyOf": [{"type": "null"}, {
+        "type": "object", "required": ["reason", "until"], "additionalProperties": False,
+        "properties": {"reason": string, "until": time}}], "description": "while it lasts; null otherwise"}
     nullable_string = {"type": ["string", "null"]}
     notification = {
         "id": string, "kind": {"type": "string", "enum": ["reply", "comment", "mention", "moderation"]},
-        "threadId": string, "threadTitle": string, "commentId": nullable_string,
+        "threadId": {**nullable_string, "description": "null for a moderation notice about one's account"},
+        "threadTitle": string, "commentId": nullable_string,
         "rootId": {**nullable_string, "description": "the root of the comment's tree"},
         "actor": {"type": "object", "required": ["handle", "displayName"], "additionalProperties": False,
                   "properties": {"handle": nullable_string, "displayName": nullable_string}},
@@ -265,7 +323,10 @@ def _schemas() -> dict[str, Any]:
             "properties": {"error": {
                 "type": "object", "required": ["code", "message"], "additionalProperties": False,
                 "properties": {"code": string, "message": string,
-                               "field": {"type": "string", "description": "the field or parameter at fault"}}}},
+                               "field": {"type": "string", "description": "the field or parameter at fault"},
+                               "reason": {"type": "string", "description": "code suspended"},
+                               "until": {"type": "string", "format": "date-time",
+                                         "description": "code suspended"}}}},
         },
         "ReactionCounts": {"type": "object", "required": list(REACTION_TYPES), "additionalProperties": False,
                            "properties": {t: {"type": "integer", "minimum": 0} for t in REACTION_TYPES}},
@@ -295,12 +356,56 @@ def _schemas() -> dict[str, Any]:
             "title": TITLE, "body": BODY, "tags": NULLABLE_TAGS}},
         "ThreadPatch": {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
             "title": TITLE, "body": BODY, "tags": NULLABLE_TAGS,
-            "locked": {"type": "boolean", "description": "moderators only"}}},
+            "locked": {"type": "boolean", "description": "moderators only"},
+            "pinned": {"type": "boolean", "description": "moderators only; pinned threads lead the front page"}}},
         "Comment": _object(list(comment_fields), {
             "myReactions": _ref("MyReactions"),  # for a signed-in caller
             "replies": {"type": "array", "items": _ref("Comment")},  # on root comments in a page of them
             "moreReplies": boolean,
         }, **comment_fields),
+        "SuspensionInput": {"type": "object", "required": ["reason", "until"], "additionalProperties": False,
+                            "properties": {"reason": _text(REASON_MAX, description=TEXT_RULES),
+                                           "until": {"type": "string", "format": "date-time",
+                                                     "description": "RFC 3339 with a time zone, in the future"}}},
+        "Hidden": {"type": "object", "description": "why a hidden item is hidden; its text only for its author and moderators",
+                   "properties": {"reason": {"type": "string", "enum": [*HIDE_REASONS, FLAGGED, AWAITING_APPROVAL]},
+                                  "by": {"type": "string",
+                                         "enum": ["moderators", "thread_author", "reports", BY_APPROVAL]},
+                                  "at": time}},
+        "HideInput": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
+            "reason": {"type": "string", "enum": list(HIDE_REASONS)}}},
+        "Target": {"type": "object", "properties": {
+            "kind": {"type": "string", "enum": ["thread", "comment"]}, "threadId": string,
+            "commentId": {"type": ["string", "null"]}}},
+        "ReportInput": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
+            "reason": {"type": "string", "enum": list(REPORT_REASONS)},
+            "note": {**_text(NOTE_MAX, required=False, description=TEXT_RULES), "type": ["string", "null"]}}},
+        "Report": {"type": "object", "properties": {
+            "target": _ref("Target"), "reason": {"type": "string", "enum": list(REPORT_REASONS)}, "note": string,
+            "createdAt": time}},
+        "QueueAction": {"type": "object", "required": ["action"], "additionalProperties": False, "properties": {
+            "action": {"type": "string", "enum": ["dismiss", "hide", "restore", "approve"]},
+            "reason": {"type": "string", "enum": list(HIDE_REASONS), "description": "needed to hide, only then"}}},
+        "QueueItem": {"type": "object", "properties": {
+            "id": string, "target": _ref("Target"),
+            "item": {"type": ["object", "null"], "description": "the item as it was when first reported",
+                     "properties": {"title": {"type": ["string", "null"]}, "excerpt": string, "author": author}},
+            "itemStatus": {"type": "string", "enum": ["visible", "hidden", "deleted", "missing"]},
+            "hidden": hidden, "state": {"type": "string", "enum": ["open", "resolved"]},
+            "openReports": integer, "reportCount": integer, "reasonCounts": {"type": "object"},
+            "autoHidden": boolean, "approval": boolean, "lastReportedAt": time, "updatedAt": time,
+            "resolution": {"type": ["object", "null"], "properties": {
+                "action": string, "by": {"type": ["string", "null"]}, "at": time}},
+            "reports": {"type": "array", "description": "the newest 10", "items": {"type": "object", "properties": {
+                "reason": string, "note": string, "reporter": {"type": "object", "properties": {"handle": string}},
+                "createdAt": time}}}}},
+        "LogEntry": {"type": "object", "properties": {
+            "id": string, "actor": {"type": ["object", "null"], "properties": {"uid": string, "handle": {
+                "type": ["string", "null"]}}, "description": "null for the forum itself (auto-hide)"},
+            "action": {"type": "string", "enum": ["hide", "restore", "auto_hide", "dismiss", "approve", "suspend",
+                                                  "unsuspend", "lock", "unlock", "pin", "unpin"]},
+            "target": {"type": "object"}, "reason": {"type": ["string", "null"]}, "at": time,
+            "until": time}},
         "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
             "body": BODY, "parentId": {**ID, "type": ["string", "null"],
                                        "description": "the comment replied to; null or absent for a root"}}},
@@ -320,7 +425,7 @@ def _error_response(description: str, retry_after: bool = False) -> dict[str, An
 ERROR_TEXT = {
     400: f"Malformed request: the body is not a JSON object, or nests deeper than {MAX_JSON_DEPTH} levels",
     401: "Not signed in, or a bad, expired or revoked token",
-    403: "Not allowed",
+    403: "Not allowed (code suspended, with reason and until, for a suspended user's write)",
     404: "Not found",
     409: "Conflict",
     413: f"Body over {MAX_BODY_BYTES // 1024} KiB",

@@ -16,6 +16,9 @@ FIELD_KINDS: dict[str, cursors.ValueKind] = {
     "createdAt": "time",
     "lastActivityAt": "time",
     "score": "int",
+    "pinned": "bool",
+    "updatedAt": "time",
+    "at": "time",
 }
 
 

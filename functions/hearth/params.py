@@ -10,3 +10,15 @@ THREADS_PER_10_MINUTES = params.IntParam(
 CACHE_SECONDS = params.IntParam(
     "HEARTH_CACHE_SECONDS", default=10, description="Seconds the CDN may keep a public GET answer"
 )
+
+REPORTS_PER_10_MINUTES = params.IntParam(
+    "HEARTH_REPORTS_PER_10_MINUTES", default=10, description="Reports one user may file per 10 minutes"
+)
+AUTO_HIDE_REPORTS = params.IntParam(
+    "HEARTH_AUTO_HIDE_REPORTS", default=3,
+    description="Distinct reporters that hide an item (reason 'flagged') until a moderator decides",
+)
+FIRST_POST_APPROVAL = params.BoolParam(
+    "HEARTH_FIRST_POST_APPROVAL", default=False,
+    description="Hold a new member's comments in the moderation queue until a moderator approves the first one",
+)

@@ -6,9 +6,10 @@ from typing import Any, Callable
 
 from google.cloud import firestore
 
-from . import comments, serialize, store, threads, validation
+from . import comments, guard, serialize, store, threads, validation
 from .auth import Caller
 from .errors import NotFound
+from .visibility import VISIBLE
 
 
 def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentReference,
@@ -21,10 +22,12 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
     hangs from); check: given those snapshots, the target's data or a NotFound.
     """
     kind = validation.reaction_type(kind)
-    mine_ref = store.reaction(target, caller.uid)
+    mine_ref, user_ref = store.reaction(target, caller.uid), store.user(db, caller.uid)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        got = store.read_all(tx, db, [*context, mine_ref])
+        # The caller's profile joins the batched read: a suspended user may not react (no extra round trip).
+        got = store.read_all(tx, db, [*context, mine_ref, user_ref])
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
         current = check(got)
         mine_snap = got[mine_ref.path]
         mine = list((mine_snap.to_dict() or {}).get("types", [])) if mine_snap.exists else []
@@ -58,7 +61,7 @@ def on_comment(db: firestore.Client, caller: Caller, tid: str, cid: str, kind: s
     def check(got: dict[str, firestore.DocumentSnapshot]) -> dict[str, Any]:
         threads.visible(got[thread_ref.path])
         snap = got[ref.path]
-        if not snap.exists or snap.get("status") == comments.DELETED:
+        if not snap.exists or snap.get("status") != VISIBLE:
             raise NotFound("comment not found")
         return snap.to_dict()
 

@@ -26,7 +26,16 @@ def author(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {"uid": raw.get("uid"), "handle": raw.get("handle"), "displayName": raw.get("displayName")}
 
 
-def profile(uid: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def suspension(data: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
+    """A user's suspension while it lasts ({reason, until}); None before and after."""
+    raw = data.get("suspension")
+    if not raw or raw.get("until") is None or raw["until"] <= now:
+        return None
+    return {"reason": raw.get("reason", ""), "until": rfc3339(raw["until"])}
+
+
+def profile(uid: str, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """A public profile; a suspension shows to everyone while it lasts."""
     return {
         "uid": uid,
         "handle": data["handle"],
@@ -36,16 +45,34 @@ def profile(uid: str, data: Mapping[str, Any]) -> dict[str, Any]:
         "threadCount": int(data.get("threadCount", 0)),
         "commentCount": int(data.get("commentCount", 0)),
         "role": data.get("role", "member"),
+        "suspension": suspension(data, now),
     }
 
 
-def thread(tid: str, data: Mapping[str, Any], *, full: bool = True) -> dict[str, Any]:
-    """A thread; list items (full=False) carry an excerpt instead of the body."""
-    deleted = data.get("status") == "deleted"
+def hidden(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Why and by whom (a role, never a moderator's name) a hidden item was hidden; None when it is not."""
+    if data.get("status") != "hidden":
+        return None
+    raw = data.get("hidden") or {}
+    return {"reason": raw.get("reason"), "by": raw.get("by"), "at": rfc3339(raw.get("at"))}
+
+
+def _masked(data: Mapping[str, Any], reveal: bool) -> bool:
+    """A deleted item shows no text; a hidden one shows none unless the viewer may see it (reveal)."""
+    status = data.get("status")
+    return status == "deleted" or (status == "hidden" and not reveal)
+
+
+def thread(tid: str, data: Mapping[str, Any], *, full: bool = True, reveal: bool = False) -> dict[str, Any]:
+    """A thread; list items (full=False) carry an excerpt instead of the body.
+
+    reveal: the viewer may read a hidden thread (its author or a moderator).
+    """
+    masked = _masked(data, reveal)
     out: dict[str, Any] = {
         "id": tid,
-        "title": "[deleted]" if deleted else data.get("title", ""),
-        "author": None if deleted else author(data.get("author")),
+        "title": ("[deleted]" if data.get("status") == "deleted" else "[hidden]") if masked else data.get("title", ""),
+        "author": None if masked else author(data.get("author")),
         "tags": list(data.get("tags", [])),
         "createdAt": rfc3339(data.get("createdAt")),
         "editedAt": rfc3339(data.get("editedAt")),
@@ -56,33 +83,36 @@ def thread(tid: str, data: Mapping[str, Any], *, full: bool = True) -> dict[str,
         "status": data.get("status", "visible"),
         "locked": bool(data.get("locked", False)),
         "pinned": bool(data.get("pinned", False)),
+        "hidden": hidden(data),
     }
     if full:
-        out["body"] = "" if deleted else data.get("body", "")
-        out["bodyHtml"] = "" if deleted else data.get("bodyHtml", "")
+        out["body"] = "" if masked else data.get("body", "")
+        out["bodyHtml"] = "" if masked else data.get("bodyHtml", "")
     else:
-        out["excerpt"] = "" if deleted else data.get("excerpt", "")
+        out["excerpt"] = "" if masked else data.get("excerpt", "")
     return out
 
 
-def comment(cid: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """A comment; a deleted one is a tombstone with neither text nor author."""
-    deleted = data.get("status") == "deleted"
+def comment(cid: str, data: Mapping[str, Any], *, reveal: bool = False) -> dict[str, Any]:
+    """A comment; a deleted one is a tombstone with neither text nor author, and so is a hidden one
+    (a placeholder that says why) unless the viewer may see it (reveal: its author or a moderator)."""
+    masked = _masked(data, reveal)
     return {
         "id": cid,
         "threadId": data.get("threadId"),
         "parentId": data.get("parentId"),
         "rootId": data.get("rootId"),
         "depth": int(data.get("depth", 1)),
-        "body": "" if deleted else data.get("body", ""),
-        "bodyHtml": "" if deleted else data.get("bodyHtml", ""),
-        "author": None if deleted else author(data.get("author")),
+        "body": "" if masked else data.get("body", ""),
+        "bodyHtml": "" if masked else data.get("bodyHtml", ""),
+        "author": None if masked else author(data.get("author")),
         "createdAt": rfc3339(data.get("createdAt")),
         "editedAt": rfc3339(data.get("editedAt")),
         "reactionCounts": counts(data.get("reactionCounts")),
         "replyCount": int(data.get("replyCount", 0)),
         "descendantCount": int(data.get("descendantCount", 0)),
         "status": data.get("status", "visible"),
+        "hidden": hidden(data),
     }
 
 

@@ -40,7 +40,7 @@ def bookmarks(db: firestore.Client, uid: str) -> firestore.CollectionReference:
 
 
 def notifications(db: firestore.Client, uid: str) -> firestore.CollectionReference:
-    """users/{uid}/notifications/{id}: written only by the notification triggers."""
+    """users/{uid}/notifications/{id}: written by the notification triggers, and moderation notices by the action."""
     return user(db, uid).collection("notifications")
 
 
@@ -68,6 +68,21 @@ def comments(db: firestore.Client, tid: str) -> firestore.CollectionReference:
 
 def comment(db: firestore.Client, tid: str, cid: str) -> firestore.DocumentReference:
     return comments(db, tid).document(cid)
+
+
+def reports(db: firestore.Client) -> firestore.CollectionReference:
+    """reports/{queueKey}~{uid}: one per (item, reporter), made with a create precondition."""
+    return db.collection("reports")
+
+
+def mod_queue(db: firestore.Client) -> firestore.CollectionReference:
+    """modQueue/{queueKey}: one per reported item, its counters moved by increments."""
+    return db.collection("modQueue")
+
+
+def mod_log(db: firestore.Client) -> firestore.CollectionReference:
+    """modLog/{id}: every moderation action, append-only (only ever created), moderators read it."""
+    return db.collection("modLog")
 
 
 def reaction(target: firestore.DocumentReference, uid: str) -> firestore.DocumentReference:

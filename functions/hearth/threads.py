@@ -6,8 +6,9 @@ from typing import Any, Iterable, Mapping
 
 from google.cloud import firestore
 
-from . import mentions, ranking, render, serialize, store, users, validation
+from . import guard, mentions, moderation, ranking, render, serialize, store, users, validation
 from .auth import Caller
+from .visibility import DELETED, VISIBLE, readable, reveal
 from .deps import Config
 from .errors import Forbidden, Invalid, NotFound
 from .pagination import DESC, Order, page
@@ -18,9 +19,10 @@ SORTS: dict[str, list[Order]] = {
     "top": [("score", DESC), ("createdAt", DESC)],
     "active": [("lastActivityAt", DESC)],
 }
+# The front page (the default sort, no tag, no author) shows pinned threads first.
+FRONT_PAGE: list[Order] = [("pinned", DESC), ("createdAt", DESC)]
+MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
 CREATE_FIELDS = ("title", "body", "tags")
-VISIBLE = "visible"
-DELETED = "deleted"
 
 
 def content_fields(title: str, body: str, known: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -53,6 +55,7 @@ def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, confi
         user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
         got = store.read_all(tx, db, [user_ref, rate_ref])
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.thread_limit)
         doc["author"] = users.author_snapshot(caller.uid, profile)
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
@@ -94,7 +97,9 @@ def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | Non
     if author_uid:
         query = query.where(filter=firestore.FieldFilter("author.uid", "==", author_uid))
     kind = f"threads:{sort}:{tag or ''}:{author_uid or ''}"
-    snaps, next_cursor = page(query, kind, SORTS[sort], size, cursor)
+    front_page = sort == "new" and not tag and not author_uid
+    snaps, next_cursor = page(query, kind, FRONT_PAGE if front_page else SORTS[sort], size, cursor)
+    # The query keeps to visible threads (as firestore.rules require), so nothing here is hidden.
     items = [serialize.thread(s.id, s.to_dict(), full=False) for s in snaps]
     if caller and items:
         state = personal_state(db, caller, [i["id"] for i in items])
@@ -104,23 +109,24 @@ def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | Non
 
 
 def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]:
-    """One thread (a deleted one as a tombstone); with the caller's state in the same batched read."""
+    """One thread (a deleted one as a tombstone; a hidden one only for its author and moderators);
+    with the caller's state in the same batched read."""
     validation.doc_id(tid, "thread")
     ref = store.thread(db, tid)
     if caller is None:
         snap = ref.get()
-        if not snap.exists:
+        if not snap.exists or not readable(None, snap.to_dict()):
             raise NotFound("thread not found")
         return serialize.thread(tid, snap.to_dict())
     refs = [ref, store.reaction(ref, caller.uid), store.bookmarks(db, caller.uid).document(tid),
             store.mute(db, caller.uid, tid)]
     found = {s.reference.path: s for s in db.get_all(refs)}
     snap = found[ref.path]
-    if not snap.exists:
+    if not snap.exists or not readable(caller, snap.to_dict()):
         raise NotFound("thread not found")
     reaction = found[refs[1].path]
     return {
-        **serialize.thread(tid, snap.to_dict()),
+        **serialize.thread(tid, snap.to_dict(), reveal=reveal(caller, snap.to_dict())),
         "myReactions": serialize.my_reactions(reaction.to_dict() if reaction.exists else None),
         "bookmarked": found[refs[2].path].exists,
         "muted": found[refs[3].path].exists,
@@ -128,14 +134,14 @@ def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]
 
 
 def read_visible(tx: firestore.Transaction | None, db: firestore.Client, tid: str) -> dict[str, Any]:
-    """A thread that is not deleted, read in tx; NotFound otherwise."""
+    """A visible thread (neither hidden nor deleted), read in tx; NotFound otherwise."""
     validation.doc_id(tid, "thread")
     return visible(store.thread(db, tid).get(transaction=tx))
 
 
 def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
-    """The data of a thread snapshot, or NotFound if it does not exist or is deleted."""
-    if not snap.exists or snap.get("status") == DELETED:
+    """The data of a thread snapshot, or NotFound unless it exists and is visible (not hidden, not deleted)."""
+    if not snap.exists or snap.get("status") != VISIBLE:
         raise NotFound("thread not found")
     return snap.to_dict()
 
@@ -146,23 +152,29 @@ def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> N
 
 
 def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime) -> dict[str, Any]:
-    """Edit title, body or tags (author or moderator; marks the thread edited); lock it (moderator)."""
+    """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator)."""
     data = validation.json_object(data)
-    validation.only_fields(data, (*CREATE_FIELDS, "locked"))
+    validation.only_fields(data, (*CREATE_FIELDS, *MODERATOR_FLAGS))
     if not data:
-        raise Invalid("nothing to change: send title, body, tags or locked")
-    if "locked" in data:
-        if not caller.is_moderator:
-            raise Forbidden("only a moderator may lock or unlock a thread")
-        if not isinstance(data["locked"], bool):
-            raise Invalid("locked must be true or false", field="locked")
+        raise Invalid("nothing to change: send title, body, tags, locked or pinned")
+    for flag in MODERATOR_FLAGS:
+        if flag in data:
+            if not caller.is_moderator:
+                raise Forbidden(f"only a moderator may change {flag}")
+            if not isinstance(data[flag], bool):
+                raise Invalid(f"{flag} must be true or false", field=flag)
     # Mentions are resolved before the transaction (one batched read, only when the body names someone).
     body = validation.body(data["body"]) if "body" in data else None
+    guard.check(db, caller, now)
     known = mentions.resolve(db, body) if body is not None else {}
+    flags = [f for f in MODERATOR_FLAGS if f in data]
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         current = read_visible(tx, db, tid)
         require_owner(caller, current.get("author"), "thread")
+        actor = None
+        if flags:  # locking and pinning are logged: the moderator's handle, read before any write
+            actor = moderation.actor_handle(tx, db, caller, store.user(db, caller.uid).get(transaction=tx), now)
         changes: dict[str, Any] = {}
         if data.keys() & set(CREATE_FIELDS):
             title = validation.title(data["title"]) if "title" in data else current["title"]
@@ -173,8 +185,12 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
             changes["editedAt"] = now
             if "tags" in data:
                 changes["tags"] = validation.tags(data["tags"])
-        if "locked" in data:
-            changes["locked"] = data["locked"]
+        for flag in flags:
+            changes[flag] = data[flag]
+            if bool(current.get(flag, False)) != data[flag]:
+                action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if data[flag] else 1]
+                moderation.write_log(tx, db, moderation.log_entry(caller, actor, action, moderation.Target(tid),
+                                                                  None, now))
         tx.update(store.thread(db, tid), changes)
         return {**current, **changes}
 
@@ -183,6 +199,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
 
 def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> None:
     """Soft delete: the thread becomes a tombstone and leaves the lists; its comments stay."""
+    guard.check(db, caller, now)
 
     def fn(tx: firestore.Transaction) -> None:
         current = read_visible(tx, db, tid)

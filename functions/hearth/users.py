@@ -8,7 +8,7 @@ from typing import Any
 from google.api_core.exceptions import NotFound as NotFoundError
 from google.cloud import firestore
 
-from . import inbox, serialize, store, validation
+from . import guard, inbox, serialize, store, validation
 from .auth import Caller
 from .errors import Conflict, Invalid, NotFound
 
@@ -163,8 +163,9 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
         ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
     else:
         profile = store.run_transaction(db, fn)
-    # The stored role catches up after this request (http.sync_caller_role); answer the claim's now.
-    return {**serialize.profile(caller.uid, {**profile, "role": role_of(caller)}),
+    # The caller's own role follows their token's claim now; the stored badge catches up once this
+    # request is answered (http.sync_caller_role), so the web UI offers moderator tools at once.
+    return {**serialize.profile(caller.uid, profile, now), "role": role_of(caller),
             "unreadNotifications": inbox.unread(got[inbox_ref.path])}
 
 
@@ -182,6 +183,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         profile = read_profile(tx, db, caller)
+        guard.refuse_if_suspended(profile, now)
         new_handle = changes.get("handle", profile["handle"])
         if new_handle != profile["handle"] or profile.get("_new"):
             holder = store.handle(db, new_handle).get(transaction=tx)
@@ -200,7 +202,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
         tx.set(store.handle(db, new_handle), {"uid": caller.uid})
         return profile
 
-    return serialize.profile(caller.uid, store.run_transaction(db, fn))
+    return serialize.profile(caller.uid, store.run_transaction(db, fn), now)
 
 
 def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, Any]]:
@@ -212,6 +214,6 @@ def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, An
     raise NotFound("user not found")
 
 
-def get_user(db: firestore.Client, handle: str) -> dict[str, Any]:
+def get_user(db: firestore.Client, handle: str, now: datetime) -> dict[str, Any]:
     uid, profile = uid_for_handle(db, handle)
-    return serialize.profile(uid, profile)
+    return serialize.profile(uid, profile, now)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 import requests
+from google.cloud import firestore
 
 from devstack.authemu import User, set_claims, sign_in, sign_up
 from devstack.stack import Ports, Stack, local_stack
@@ -104,6 +106,32 @@ def alice(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def bob(make_user: Callable[..., User]) -> User:
     return make_user(name="Bob")
+
+
+@pytest.fixture
+def db(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> firestore.Client:
+    """Firestore as the Admin SDK sees it (no rules): for checking what was stored, never for setting up."""
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
+    return firestore.Client(project=stack.project)
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:
+    """Poll check() until it returns something truthy, with a deadline (for what triggers do)."""
+    deadline = time.monotonic() + timeout
+    delay = 0.1
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(delay)
+        delay = min(1.0, delay * 1.5)
+
+
+@pytest.fixture
+def moderator(make_user: Callable[..., User]) -> User:
+    return make_user(moderator=True, name="Mod")
 
 
 @pytest.fixture

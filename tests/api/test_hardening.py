@@ -142,7 +142,7 @@ def lists(api, alice, thread, make_comment) -> dict[str, tuple[str, str, list[st
     handle = api.get("/me", alice).json()["handle"]
     api.put(f"/threads/{thread['id']}/bookmark", alice)
     return {
-        "threads": ("/threads", "threads:new::", ["time"]),
+        "threads": ("/threads", "threads:new::", ["bool", "time"]),  # the front page: pinned first
         "threads by tag": ("/threads?tag=intro&sort=top", "threads:top:intro:", ["int", "time"]),
         "user threads": (f"/users/{handle}/threads", f"threads:new::{alice.uid}", ["time"]),
         "comments": (f"/threads/{thread['id']}/comments", "comments:top", ["int", "time"]),
@@ -151,7 +151,7 @@ def lists(api, alice, thread, make_comment) -> dict[str, tuple[str, str, list[st
     }
 
 
-GOOD = {"time": {"t": "2026-01-02T03:04:05+00:00"}, "int": 1}
+GOOD = {"time": {"t": "2026-01-02T03:04:05+00:00"}, "int": 1, "bool": True}
 HOSTILE_CURSORS: dict[str, Callable[[str, list[str]], str]] = {
     "a last id with a slash": lambda kind, kinds: forge([kind, [GOOD[k] for k in kinds] + ["a/b"]]),
     "a reserved last id": lambda kind, kinds: forge([kind, [GOOD[k] for k in kinds] + ["__x__"]]),

@@ -1,3 +1,4 @@
+from hearth.auth import Caller
 from hearth.comments import nest, placement, shown
 
 
@@ -32,7 +33,16 @@ def test_nest_builds_the_tree_from_a_flat_oldest_first_list():
 
 
 def test_deleted_comments_stay_only_while_replies_hang_from_them():
-    assert shown({"status": "visible"})
-    assert shown({"status": "deleted", "replyCount": 1})
-    assert shown({"status": "deleted", "descendantCount": 2})
-    assert not shown({"status": "deleted", "replyCount": 0, "descendantCount": 0})
+    assert shown({"status": "visible"}, None)
+    assert shown({"status": "deleted", "replyCount": 1}, None)
+    assert shown({"status": "deleted", "descendantCount": 2}, None)
+    assert not shown({"status": "deleted", "replyCount": 0, "descendantCount": 0}, None)
+
+
+def test_hidden_comments_are_placeholders_while_replies_hang_from_them_and_whole_for_author_and_moderators():
+    lonely = {"status": "hidden", "author": {"uid": "a"}, "replyCount": 0, "descendantCount": 0}
+    assert not shown(lonely, None)
+    assert not shown(lonely, Caller("someone"))
+    assert shown({**lonely, "replyCount": 1}, None)
+    assert shown(lonely, Caller("a"))
+    assert shown(lonely, Caller("m", {"moderator": True}))

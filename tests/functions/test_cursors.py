@@ -81,6 +81,14 @@ def test_a_time_value_must_be_a_time_firestore_can_hold(value):
     assert err.value.field == "cursor"
 
 
+@pytest.mark.parametrize("value", [0, 1, "true", None])
+def test_a_flag_value_must_be_true_or_false(value):
+    with pytest.raises(Invalid) as err:
+        cursors.decode("k", _forge(["k", [value, "abc"]]), ["bool"])
+    assert err.value.field == "cursor"
+    assert cursors.decode("k", _forge(["k", [True, "abc"]]), ["bool"]) == [True, "abc"]
+
+
 @pytest.mark.parametrize("value", [2**63, -(2**63) - 1, 1.5, True, "7", None, {"t": "2026-01-02T03:04:05+00:00"}])
 def test_a_number_value_must_be_a_64_bit_integer(value):
     with pytest.raises(Invalid) as err:

@@ -30,9 +30,18 @@ def test_importing_main_opens_no_clients():
     import importlib
 
     fresh = importlib.reload(main)
-    assert fresh._app is None
+    assert fresh._app is None and fresh._db is None and fresh._config is None
     endpoint = fresh.api.__firebase_endpoint__  # what `firebase deploy` reads
     assert endpoint.region == ["us-central1"] and endpoint.httpsTrigger == {}
+
+
+def test_auto_hide_runs_on_each_new_report_document():
+    # What `firebase deploy` reads: a Firestore trigger on report creation (never retried, so idempotent).
+    trigger = main.on_report_created.__firebase_endpoint__
+    assert trigger.region == ["us-central1"]
+    assert trigger.eventTrigger["eventType"] == "google.cloud.firestore.document.v1.created"
+    assert trigger.eventTrigger["eventFilterPathPatterns"] == {"document": "reports/{reportId}"}
+    assert trigger.eventTrigger["retry"] is False
 
 
 def test_the_notification_triggers_watch_comments_and_threads():

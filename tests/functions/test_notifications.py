@@ -6,8 +6,8 @@ from google.cloud import firestore
 
 from hearth import inbox, serialize
 from hearth.errors import Invalid
-from hearth.notifications import (COMMENT, MENTION, REPLY, Subject, added_mentions, document, notification_id,
-                                  on_comment_written, on_thread_written, recipients)
+from hearth.notifications import (COMMENT, MENTION, REPLY, Subject, added_mentions, document, first_shown,
+                                  notification_id, on_comment_written, on_thread_written, recipients)
 
 
 class ExplodingDb:
@@ -56,10 +56,18 @@ def test_an_edit_adds_only_the_users_it_newly_mentions():
     (None, post(status="deleted")),
     (post(), post(status="deleted", mentions=["ada"])),
     (None, post(author=None)),
+    (post(status="hidden", hidden={"by": "moderators"}), post()),  # a restore: notified when it was new
 ])
 def test_events_that_notify_nobody_touch_no_document(before, after):
     assert on_comment_written(ExplodingDb(), "t", "c", before, after) == []
     assert on_thread_written(ExplodingDb(), "t", before, after) == []
+
+
+def test_an_approved_first_comment_counts_as_new_and_a_restored_one_does_not():
+    held = post(status="hidden", hidden={"reason": "awaiting_approval", "by": "approval"})
+    assert first_shown(None, post()) and first_shown(held, post())
+    assert not first_shown(post(status="hidden", hidden={"by": "moderators"}), post())
+    assert not first_shown(None, held) and not first_shown(post(), {**post(), "score": 2})
 
 
 def test_a_new_thread_without_mentions_touches_no_document():

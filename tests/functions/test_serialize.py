@@ -22,7 +22,7 @@ def test_deleted_comment_is_a_tombstone_without_text_or_author():
 
 
 def test_profile_never_carries_an_email():
-    out = serialize.profile("u", {"handle": "h", "email": "x@example.com", "displayName": "H"})
+    out = serialize.profile("u", {"handle": "h", "email": "x@example.com", "displayName": "H"}, datetime.now(timezone.utc))
     assert "email" not in out and "x@example.com" not in str(out)
 
 
@@ -31,3 +31,21 @@ def test_thread_summaries_carry_an_excerpt_not_the_body():
     summary = serialize.thread("t", data, full=False)
     assert "body" not in summary and summary["excerpt"] == "long body"
     assert serialize.thread("t", data)["bodyHtml"] == "<p>long body</p>"
+
+
+def test_hidden_comment_is_a_placeholder_with_its_reason_unless_revealed():
+    data = {"status": "hidden", "body": "spammy", "bodyHtml": "<p>spammy</p>", "author": {"uid": "u", "handle": "h"},
+            "hidden": {"reason": "spam", "by": "moderators", "uid": "m", "at": None}}
+    out = serialize.comment("c", data)
+    assert (out["body"], out["bodyHtml"], out["author"]) == ("", "", None)
+    assert out["hidden"] == {"reason": "spam", "by": "moderators", "at": None}  # never the moderator's uid
+    revealed = serialize.comment("c", data, reveal=True)
+    assert revealed["body"] == "spammy" and revealed["hidden"]["reason"] == "spam"
+
+
+def test_hidden_thread_shows_no_title_or_text_unless_revealed():
+    data = {"status": "hidden", "title": "Buy now", "excerpt": "cheap", "hidden": {"reason": "spam", "by": "reports"}}
+    summary = serialize.thread("t", data, full=False)
+    assert summary["title"] == "[hidden]" and summary["excerpt"] == "" and summary["author"] is None
+    assert serialize.thread("t", data, full=False, reveal=True)["title"] == "Buy now"
+    assert serialize.thread("t", {"status": "visible", "title": "x"})["hidden"] is None

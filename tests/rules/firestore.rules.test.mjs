@@ -38,6 +38,7 @@ after(async () => {
 
 const everyone = PERSONAS;
 const ownerOnly = ['owner'];
+const moderatorOnly = ['moderator'];
 const nobody = [];
 
 /** One test per persona: `allowed` personas succeed at `attempt(db)`, the others are refused. */
@@ -82,8 +83,13 @@ describe('get one document', () => {
     ['threads/hidden/comments/c-orphan', nobody],
     ['threads/missing/comments/c-visible', nobody],
     ['threads/visible/comments/c-visible/reactions/alice', ownerOnly],
+    // Moderation: reports, the queue and the log are for moderators only (the reporter included).
+    ['reports/thread~visible~bob', moderatorOnly],
+    ['modQueue/thread~visible', moderatorOnly],
+    ['modLog/l1', moderatorOnly],
+    ['modLog/missing', moderatorOnly],
     // Anything the rules do not name.
-    ['reports/r1', nobody],
+    ['unnamed/x', nobody],
   ];
   for (const [path, allowed] of cases) {
     eachPersona(`get ${path}`, allowed, async (db) => {
@@ -152,7 +158,13 @@ describe('list queries', () => {
     (db) => visible(collection(db, 'threads/hidden/comments')), []);
   eachPersonaLists("a comment's reactions", nobody,
     (db) => collection(db, 'threads/visible/comments/c-visible/reactions'), []);
-  eachPersonaLists('a collection the rules do not name', nobody, (db) => collection(db, 'reports'), []);
+  eachPersonaLists('reports', moderatorOnly, (db) => collection(db, 'reports'), ['thread~visible~bob']);
+  eachPersonaLists('the moderation queue, open, newest first', moderatorOnly,
+    (db) => query(collection(db, 'modQueue'), where('state', '==', 'open'), orderBy('updatedAt', 'desc')),
+    ['thread~visible']);
+  eachPersonaLists('the moderation log, newest first', moderatorOnly,
+    (db) => query(collection(db, 'modLog'), orderBy('at', 'desc')), ['l1']);
+  eachPersonaLists('a collection the rules do not name', nobody, (db) => collection(db, 'unnamed'), []);
 });
 
 /**

@@ -109,7 +109,20 @@ export const WORLD = {
   'threads/hidden/comments/c-orphan': comment('hidden', 'visible'),
   'threads/visible/comments/c-visible/reactions/alice': reaction(OWNER),
   'threads/visible/comments/c-visible/reactions/bob': reaction(OTHER),
-  'reports/r1': { threadId: 'visible', reporter: OTHER, reason: 'spam' },
+  // Moderation (the API writes them): a report, the reported item's queue entry, a log line.
+  'reports/thread~visible~bob': {
+    key: 'thread~visible', target: { kind: 'thread', threadId: 'visible', commentId: null },
+    reporter: { uid: OTHER, handle: 'bob' }, reason: 'spam', note: '', createdAt: at,
+  },
+  'modQueue/thread~visible': {
+    key: 'thread~visible', target: { kind: 'thread', threadId: 'visible', commentId: null }, state: 'open',
+    openReports: 1, reportCount: 1, reasonCounts: { spam: 1 }, lastReportedAt: at, updatedAt: at,
+  },
+  'modLog/l1': {
+    actor: { uid: MODERATOR, handle: 'mod' }, action: 'hide', reason: 'spam', at,
+    target: { kind: 'thread', threadId: 'hidden', commentId: null },
+  },
+  'unnamed/x': { note: 'a top-level collection the rules do not name' },
 };
 
 /** Writes WORLD with the rules off, as the API's Admin SDK would. */

@@ -2,12 +2,14 @@
 import { idToken } from "./auth.js";
 
 export class ApiError extends Error {
-  constructor(status, code, message, { field = null, retryAfter = null } = {}) {
+  constructor(status, code, message, { field = null, retryAfter = null, details = {} } = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
     this.retryAfter = retryAfter;
+    // A suspended user's write (code "suspended") says why and until when.
+    this.details = details;
   }
 
   get isNetwork() {
@@ -50,7 +52,8 @@ async function request(method, path, { body, conditional = false } = {}) {
     const retryAfter = Number(response.headers.get("Retry-After")) || null;
     let message = error.message || `The request failed (${response.status}).`;
     if (response.status === 429) message = `Slow down: ${error.message || "too many requests"}. Try again in ${retryAfter || "a few"} seconds.`;
-    throw new ApiError(response.status, error.code || "error", message, { field: error.field || null, retryAfter });
+    const details = error.code === "suspended" ? { reason: error.reason, until: error.until } : {};
+    throw new ApiError(response.status, error.code || "error", message, { field: error.field || null, retryAfter, details });
   }
   if (conditional && response.headers.get("ETag")) validators.set(key, { etag: response.headers.get("ETag"), data });
   return { data, notModified: false };
@@ -86,8 +89,21 @@ export const api = {
   reactComment: (id, cid, kind, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/comments/${enc(cid)}/reactions/${enc(kind)}`),
   bookmark: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/bookmark`),
   bookmarks: (cursor) => get(`/me/bookmarks${query({ cursor })}`),
+  // Moderation. `item` is {tid, cid?}: a thread, or a comment of it.
+  report: (item, reason, note) => send("POST", `${itemPath(item)}/report`, note ? { reason, note } : { reason }),
+  hide: (item, reason) => send("PUT", `${itemPath(item)}/hidden`, { reason }),
+  restore: (item) => send("DELETE", `${itemPath(item)}/hidden`),
+  modQueue: ({ state, cursor } = {}) => get(`/mod/queue${query({ state, cursor })}`),
+  modAction: (key, action, reason) => send("POST", `/mod/queue/${enc(key)}`, reason ? { action, reason } : { action }),
+  modLog: (cursor) => get(`/mod/log${query({ cursor })}`),
+  suspend: (handle, reason, until) => send("PUT", `/users/${enc(handle)}/suspension`, { reason, until }),
+  unsuspend: (handle) => send("DELETE", `/users/${enc(handle)}/suspension`),
   notifications: (cursor) => get(`/me/notifications${query({ cursor })}`),
   /** Mark these notification ids read, or all of them without ids; answers {unread}. */
   markNotificationsRead: (ids) => send("POST", "/me/notifications/read", ids ? { ids } : {}),
   mute: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/mute`),
 };
+
+function itemPath({ tid, cid = null }) {
+  return cid ? `/threads/${enc(tid)}/comments/${enc(cid)}` : `/threads/${enc(tid)}`;
+}

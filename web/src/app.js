@@ -11,6 +11,7 @@ import { profileView, settingsView } from "./views/profile.js";
 import { bookmarksView } from "./views/bookmarks.js";
 import { signInView } from "./views/signin.js";
 import { notFoundView } from "./views/notFound.js";
+import { queueView, logView, isModerator } from "./views/moderation.js";
 import { bellLink, refreshUnread, startBell } from "./bell.js";
 
 // Views few visits need are their own chunks, loaded on first use (off the first-load budget).
@@ -23,6 +24,8 @@ const ROUTES = [
   [/^\/u\/([a-z0-9_]+)$/, profileView],
   [/^\/settings$/, settingsView],
   [/^\/bookmarks$/, bookmarksView],
+  [/^\/mod\/queue$/, queueView],
+  [/^\/mod\/log$/, logView],
   [/^\/notifications$/, lazy(() => import("./views/notifications.js"), "notificationsView")],
   [/^\/signin$/, (ctx) => signInView(ctx, "signin")],
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
@@ -77,6 +80,7 @@ function updateNav() {
       h("a.button.primary", { href: "/new" }, "New thread"),
       bellLink(here),
       link("/bookmarks", "Bookmarks"),
+      isModerator() ? link("/mod/queue", "Moderation") : null,
       handle ? link(`/u/${handle}`, `@${handle}`) : null,
       link("/settings", "Settings"),
       h("button.linklike", { type: "button", onclick: async () => { await signOut(); announce("Signed out."); navigate("/"); } }, "Sign out"),

@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { session } from "../session.js";
 import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
+import { hiddenPlaceholder, hiddenBanner, hideButton, isModerator, reportButton, restoreButton, suspensionNotice } from "./moderation.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
 const REVEAL_PAGES = 10;
@@ -26,9 +27,21 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
     return !!(me && comment.author && (me.uid === comment.author.uid || me.role === "moderator"));
   };
 
+  // A thread's author may hide comments on it (and restore their own hides); moderators any.
+  const ownThread = () => !!(session.profile && thread.author && session.profile.uid === thread.author.uid);
+  const mayHide = () => isModerator() || ownThread();
+  const mayRestore = (comment) => isModerator() || (ownThread() && comment.hidden?.by === "thread_author");
+
   function bodyEl(comment) {
     if (comment.status === "deleted") return h("p.tombstone", "This comment was deleted.");
-    return setSanitizedHtml(h("div.comment-body.markdown"), comment.bodyHtml);
+    if (comment.status === "hidden" && !comment.bodyHtml) return hiddenPlaceholder(comment.hidden);
+    const body = setSanitizedHtml(h("div.comment-body.markdown"), comment.bodyHtml);
+    return comment.status === "hidden" ? h("div", hiddenBanner(comment.hidden), body) : body;
+  }
+
+  function redraw(node, updated) {
+    node.comment = { ...node.comment, ...updated, replies: undefined };
+    drawArticle(node);
   }
 
   function renderComment(comment) {
@@ -36,7 +49,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
     const children = h("ol.replies", { "aria-label": "Replies" });
     const node = { comment, li, children };
     nodes.set(comment.id, node);
-    const article = h("article", { "aria-label": comment.author ? `Comment by ${comment.author.displayName}` : "Deleted comment" });
+    const article = h("article", { "aria-label": comment.author ? `Comment by ${comment.author.displayName}` : comment.status === "hidden" ? "Hidden comment" : "Deleted comment" });
     node.article = article;
     drawArticle(node);
     li.append(article, children);
@@ -48,8 +61,11 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   function drawArticle(node) {
     const { comment, article } = node;
     const deleted = comment.status === "deleted";
+    const hidden = comment.status === "hidden";
     const actions = h("div.comment-actions");
-    if (!deleted) {
+    const item = { tid, cid: comment.id };
+    if (hidden && mayRestore(comment)) actions.append(restoreButton(item, "comment", (u) => { redraw(node, u); onCountChange(+1); }));
+    if (!deleted && !hidden) {
       actions.append(reactionBar({
         compact: true,
         label: "Reactions to this comment",
@@ -63,11 +79,14 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
           h("button.linklike", { type: "button", onclick: () => openEdit(node) }, "Edit"),
           h("button.linklike.danger", { type: "button", onclick: (e) => confirmDelete(node, e.currentTarget) }, "Delete"));
       }
+      if (mayHide()) actions.append(hideButton(item, "comment", (u) => { redraw(node, u); onCountChange(-1); }));
+      const mine = session.profile && comment.author && session.profile.uid === comment.author.uid;
+      if (session.user && !mine) actions.append(reportButton(item, "comment"));
     }
     article.replaceChildren(
       h("header.comment-meta",
-        authorLink(comment.author), " ", h("a.permalink", { href: `#c-${comment.id}` }, timeEl(comment.createdAt)),
-        comment.editedAt && !deleted ? h("span.edited", " · edited") : null),
+        hidden && !comment.author ? h("span.author.deleted", "[hidden]") : authorLink(comment.author), " ", h("a.permalink", { href: `#c-${comment.id}` }, timeEl(comment.createdAt)),
+        comment.editedAt && !deleted && !hidden ? h("span.edited", " · edited") : null),
       bodyEl(comment),
       actions);
   }
@@ -237,6 +256,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   let top;
   if (thread.locked) top = h("p.notice", "This thread is locked: no new comments.");
   else if (!session.user) top = h("p.signin-prompt", h("a", { href: signInHref() }, "Sign in"), " to join the discussion.");
+  else if (session.profile?.suspension) top = suspensionNotice(session.profile.suspension, { own: true });
   else {
     top = commentForm({
       submitLabel: "Comment",

@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { session } from "../session.js";
 import { field, submitting, signInHref, announce } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
+import { suspensionNotice } from "./moderation.js";
 
 export function parseTags(text) {
   return text.split(/[\s,]+/).map((t) => t.replace(/^#/, "").toLowerCase()).filter(Boolean);
@@ -12,6 +13,10 @@ export function composeView({ main, navigate }) {
   main.append(h("h1", "Start a discussion"));
   if (!session.user) {
     main.append(h("p.signin-prompt", "You need an account to post. ", h("a", { href: signInHref() }, "Sign in or sign up"), " to start a thread."));
+    return;
+  }
+  if (session.profile?.suspension) {
+    main.append(suspensionNotice(session.profile.suspension, { own: true }));
     return;
   }
   const title = h("input", { id: "title", name: "title", required: true, maxlength: 150, autocomplete: "off" });

@@ -24,8 +24,13 @@ export function notificationHref(item) {
 function notificationItem(item) {
   const actor = item.actor?.displayName || item.actor?.handle || "Someone";
   const li = h(`li.notification${item.read ? "" : ".unread"}`, { dataset: { id: item.id } });
-  const link = h("a.notification-link", { href: notificationHref(item) },
-    h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread"));
+  // A moderation notice says what happened in its own words ("Moderators hid your comment in …: spam").
+  const moderation = item.kind === "moderation";
+  const href = moderation && !item.threadId ? `/u/${encodeURIComponent(session.profile?.handle || "")}` : notificationHref(item);
+  const link = moderation
+    ? h("a.notification-link", { href }, h("strong", actor), ` ${item.excerpt}`)
+    : h("a.notification-link", { href },
+      h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread"));
   link.addEventListener("click", () => {
     if (li.classList.contains("unread")) {
       li.classList.remove("unread");
@@ -35,7 +40,7 @@ function notificationItem(item) {
   });
   li.append(
     h("p.notification-head", item.read ? null : h("span.new-badge", "New"), link),
-    item.excerpt ? h("p.excerpt", item.excerpt) : null,  // plain text from the API
+    item.excerpt && !moderation ? h("p.excerpt", item.excerpt) : null,  // plain text from the API
     h("p.meta", timeEl(item.createdAt)));
   return li;
 }

@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { session, setProfile } from "../session.js";
 import { field, submitting, signInHref, announce, errorBlock, loading } from "../ui.js";
 import { threadItem, pagedList } from "./threadItem.js";
+import { isModerator, suspensionNotice } from "./moderation.js";
 
 export async function profileView({ main, match }) {
   const [handle] = match;
@@ -19,9 +20,11 @@ export async function profileView({ main, match }) {
   status.replaceWith(h("section.profile.card",
     h("h1", user.displayName),
     h("p.handle", `@${user.handle}`, user.role === "moderator" ? h("span.badge", "Moderator") : null),
+    user.suspension ? suspensionNotice(user.suspension) : null,
     user.bio ? h("p.bio", user.bio) : null,
     h("p.meta", "Joined ", timeEl(user.createdAt), " · ", plural(user.threadCount, "thread"), " · ", plural(user.commentCount, "comment")),
-    own ? h("a.button", { href: "/settings" }, "Edit profile") : null));
+    own ? h("a.button", { href: "/settings" }, "Edit profile") : null,
+    isModerator() && !own ? suspendControls(user) : null));
   main.append(h("h2", "Threads"));
   const list = pagedList({
     label: `Threads by @${user.handle}`,
@@ -71,4 +74,41 @@ export async function settingsView({ main, params, navigate }) {
   });
   main.append(form);
   if (welcome) handle.focus();
+}
+
+/** Moderators suspend a member until a date, with a reason, or lift a suspension. */
+function suspendControls(user) {
+  const box = h("div.suspend-controls");
+  if (user.suspension) {
+    const lift = h("button.button", { type: "button" }, "Lift suspension");
+    lift.addEventListener("click", async () => {
+      lift.disabled = true;
+      try {
+        await api.unsuspend(user.handle);
+        announce(`@${user.handle} may post again.`);
+        location.reload();
+      } catch (error) {
+        lift.disabled = false;
+        announce(error.message);
+      }
+    });
+    box.append(lift);
+    return box;
+  }
+  const reason = h("input", { id: "suspend-reason", name: "reason", required: true, maxlength: 500 });
+  const days = h("input", { id: "suspend-days", name: "until", type: "number", min: 1, max: 3650, value: 7 });
+  const form = h("form.suspend", { novalidate: true, "aria-label": "Suspend this member" },
+    field("Reason for the suspension", reason), field("Days", days),
+    h("div.form-actions", h("button.button.danger", { type: "submit" }, "Suspend")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitting(form, async () => {
+      const until = new Date(Date.now() + Number(days.value || 0) * 86_400_000).toISOString();
+      await api.suspend(user.handle, reason.value, until);
+      announce(`@${user.handle} is suspended.`);
+      location.reload();
+    });
+  });
+  box.append(h("details", h("summary", "Suspend…"), form));
+  return box;
 }

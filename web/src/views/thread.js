@@ -7,6 +7,7 @@ import { markdownEditor } from "../markdown.js";
 import { session } from "../session.js";
 import { parseTags } from "./compose.js";
 import { commentSection } from "./comments.js";
+import { hiddenBanner, hideButton, isModerator, reportButton, restoreButton } from "./moderation.js";
 
 export async function threadView({ main, match, params, configReady, navigate }) {
   const [tid] = match;
@@ -25,6 +26,7 @@ export async function threadView({ main, match, params, configReady, navigate })
     return;
   }
   const deleted = thread.status === "deleted";
+  const hidden = thread.status === "hidden";
   let known = thread.commentCount;
 
   const bookmark = h("button.button.bookmark", { type: "button", "aria-pressed": String(!!thread.bookmarked) });
@@ -80,25 +82,26 @@ export async function threadView({ main, match, params, configReady, navigate })
   });
 
   const me = session.profile;
-  const mayChange = !deleted && me && thread.author && (me.uid === thread.author.uid || me.role === "moderator");
+  const mayChange = !deleted && !hidden && me && thread.author && (me.uid === thread.author.uid || me.role === "moderator");
   const ownActions = mayChange ? h("div.own-actions",
     h("button.linklike", { type: "button", onclick: () => editThread(article, thread, navigate) }, "Edit thread"),
     h("button.linklike.danger", { type: "button", onclick: (e) => confirmDeleteThread(e.currentTarget, thread, navigate) }, "Delete thread")) : null;
   const article = h("article.thread.card", { "aria-labelledby": "thread-title" },
       h("header",
         h("p.meta", authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.editedAt ? h("span.edited", " · edited") : null,
-          thread.locked ? h("span.badge", "Locked") : null),
+          thread.locked ? h("span.badge", "Locked") : null, thread.pinned ? h("span.badge", "Pinned") : null),
         h("h1", { id: "thread-title" }, thread.title),
         tagList(thread.tags)),
-      deleted ? h("p.tombstone", "This thread was deleted.") : body,
-      deleted ? null : h("footer.thread-actions",
+      deleted ? h("p.tombstone", "This thread was deleted.") : hidden ? h("div", hiddenBanner(thread.hidden), body) : body,
+      deleted ? null : hidden ? h("footer.thread-actions", moderatorTools(thread, navigate)) : h("footer.thread-actions",
         reactionBar({
           label: "Reactions to this thread",
           counts: thread.reactionCounts,
           mine: thread.myReactions,
           toggle: (kind, on) => api.react(tid, kind, on),
         }),
-        h("div.thread-buttons", ownActions, session.user ? mute : null, bookmark)));
+        h("div.thread-buttons", ownActions, session.user ? mute : null, bookmark),
+        moderatorTools(thread, navigate)));
   status.replaceWith(
     article,
     notice,
@@ -194,4 +197,39 @@ function confirmDeleteThread(button, thread, navigate) {
   });
   button.closest("footer").after(box);
   yes.focus();
+}
+
+/** Report for readers; lock, pin, hide and restore for moderators. Each reloads the page when done. */
+function moderatorTools(thread, navigate) {
+  const me = session.profile;
+  const item = { tid: thread.id };
+  const reload = () => navigate(location.pathname, { replace: true });
+  const tools = h("div.mod-tools");
+  if (thread.status === "visible" && session.user && !(me && thread.author && me.uid === thread.author.uid)) {
+    tools.append(reportButton(item, "thread"));
+  }
+  if (!isModerator()) return tools;
+  const flag = (name, on, label, done) => h("button.linklike", {
+    type: "button",
+    onclick: async (event) => {
+      event.currentTarget.disabled = true;
+      try {
+        await api.editThread(thread.id, { [name]: on });
+        announce(`Thread ${done}.`);
+        reload();
+      } catch (error) {
+        event.currentTarget.disabled = false;
+        announce(error.message);
+      }
+    },
+  }, label);
+  if (thread.status === "hidden") {
+    tools.append(restoreButton(item, "thread", reload));
+    return tools;
+  }
+  tools.append(
+    thread.locked ? flag("locked", false, "Unlock", "unlocked") : flag("locked", true, "Lock", "locked"),
+    thread.pinned ? flag("pinned", false, "Unpin", "unpinned") : flag("pinned", true, "Pin", "pinned"),
+    hideButton(item, "thread", reload));
+  return tools;
 }

@@ -1,0 +1,80 @@
+"""First-post approval (HEARTH_FIRST_POST_APPROVAL, off by default): a new member's comments wait for a moderator.
+
+The deployed parameter is read once per instance, so these tests run the app in-process on the stack's
+Firestore with the parameter on; every other API test runs with it off (the default).
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Iterator
+
+import pytest
+
+from hearth.app import create_app
+from hearth.deps import Config, Deps, utc_now
+
+
+def _verify(token: str, check_revoked: bool) -> dict[str, Any]:
+    uid, _, role = token.partition(":")
+    return {"uid": uid, **({"moderator": True} if role == "mod" else {})}
+
+
+def _as(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def client(stack, monkeypatch) -> Iterator[Any]:
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
+    from google.cloud import firestore
+
+    db = firestore.Client(project=f"approval-{uuid.uuid4().hex[:8]}")
+    app = create_app(Deps(db=db, verify_token=_verify, config=Config(first_post_approval=True), clock=utc_now))
+    yield app.test_client()
+
+
+def test_a_new_members_comment_waits_for_approval_then_they_are_trusted(client):
+    author, newbie, mod = _as("author"), _as("newbie"), _as("mod1:mod")
+    tid = client.post("/api/threads", headers=author, json={"title": "t", "body": "b"}).get_json()["id"]
+    # The thread's author is new too: threads are not held, comments are.
+    held = client.post(f"/api/threads/{tid}/comments", headers=newbie, json={"body": "my first words"})
+    assert held.status_code == 201
+    comment = held.get_json()
+    assert comment["status"] == "hidden" and comment["body"] == "my first words"
+    assert comment["hidden"]["reason"] == "awaiting_approval" and comment["hidden"]["by"] == "approval"
+
+    assert client.get(f"/api/threads/{tid}/comments").get_json()["items"] == []
+    assert client.get(f"/api/threads/{tid}").get_json()["commentCount"] == 0
+    mine = client.get(f"/api/threads/{tid}/comments", headers=newbie).get_json()["items"]
+    assert [c["body"] for c in mine] == ["my first words"]
+
+    key = f"comment~{tid}~{comment['id']}"
+    queue = client.get("/api/mod/queue", headers=mod).get_json()["items"]
+    entry = next(i for i in queue if i["id"] == key)
+    assert entry["approval"] is True and entry["item"]["excerpt"] == "my first words"
+
+    approved = client.post(f"/api/mod/queue/{key}", headers=mod, json={"action": "approve"})
+    assert approved.status_code == 200, approved.get_data(as_text=True)
+    assert approved.get_json()["itemStatus"] == "visible" and approved.get_json()["state"] == "resolved"
+    assert [c["body"] for c in client.get(f"/api/threads/{tid}/comments").get_json()["items"]] == ["my first words"]
+    assert client.get(f"/api/threads/{tid}").get_json()["commentCount"] == 1
+    log = client.get("/api/mod/log", headers=mod, query_string={"limit": 2}).get_json()["items"]
+    assert {e["action"] for e in log} == {"approve", "restore"}  # one request, one time: no order between them
+
+    # Approved once, trusted from then on.
+    second = client.post(f"/api/threads/{tid}/comments", headers=newbie, json={"body": "and more"}).get_json()
+    assert second["status"] == "visible"
+    assert client.get(f"/api/threads/{tid}").get_json()["commentCount"] == 2
+
+
+def test_moderators_comments_never_wait_and_only_held_comments_can_be_approved(client):
+    author, mod, reporter = _as("author2"), _as("mod2:mod"), _as("reporter2")
+    tid = client.post("/api/threads", headers=author, json={"title": "t", "body": "b"}).get_json()["id"]
+    assert client.post(f"/api/threads/{tid}/comments", headers=mod, json={"body": "hi"}).get_json()["status"] == "visible"
+    client.post(f"/api/threads/{tid}/report", headers=reporter, json={"reason": "spam"})
+    refused = client.post(f"/api/mod/queue/thread~{tid}", headers=mod, json={"action": "approve"})
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "action"
+
+
+def test_approval_is_off_by_default():
+    assert Config().first_post_approval is False

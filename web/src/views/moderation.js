@@ -1,0 +1,262 @@
+// Moderation in the UI: reporting with a reason, hiding and restoring with a reason, the placeholder
+// of a hidden item, the suspension notice, and the moderators' queue and log pages.
+import { h, timeEl, plural } from "../dom.js";
+import { api } from "../api.js";
+import { session } from "../session.js";
+import { announce, requireSignIn, errorBlock, loading, empty, signInHref } from "../ui.js";
+
+export const REPORT_REASONS = [["spam", "Spam"], ["abuse", "Abuse or harassment"], ["off_topic", "Off topic"], ["other", "Something else"]];
+export const HIDE_REASONS = [["spam", "Spam"], ["abuse", "Abuse"], ["off_topic", "Off topic"], ["outdated", "Outdated"], ["other", "Other"]];
+const REASON_TEXT = { spam: "spam", abuse: "abuse", off_topic: "off topic", outdated: "outdated", other: "other", flagged: "flagged by readers" };
+const BY_TEXT = { moderators: "moderators", thread_author: "the thread's author", reports: "readers' reports" };
+
+export const isModerator = () => session.profile?.role === "moderator";
+
+/** "hidden by moderators: spam": why a hidden item is hidden (never who, by name). */
+export function hiddenText(hidden) {
+  if (hidden?.by === "approval") return "waiting for a moderator's approval (a new member's first comment)";
+  return `hidden by ${BY_TEXT[hidden?.by] || "moderators"}: ${REASON_TEXT[hidden?.reason] || hidden?.reason || "no reason given"}`;
+}
+
+/** The placeholder of a hidden comment or thread, for readers who may not see its text. */
+export function hiddenPlaceholder(hidden) {
+  return h("p.tombstone.hidden-placeholder", `This was ${hiddenText(hidden)}.`);
+}
+
+/** For the author and moderators, who still see a hidden item: whose eyes it is for, and why. */
+export function hiddenBanner(hidden) {
+  if (hidden?.by === "approval") {
+    return h("p.notice.hidden-banner", { role: "note" }, "Only its author and moderators see this until a moderator approves it: new members' comments wait for approval.");
+  }
+  return h("p.notice.hidden-banner", { role: "note" }, `Only its author and moderators see this: it was ${hiddenText(hidden)}.`);
+}
+
+/** The suspension notice (a profile, and the compose box of a suspended member). */
+export function suspensionNotice(suspension, { own = false } = {}) {
+  return h("p.notice.suspension", { role: "note" },
+    own ? "Your account is suspended until " : "Suspended until ", timeEl(suspension.until),
+    `: ${suspension.reason}`, own ? ". You can read, but not post, comment, react or report." : "");
+}
+
+/** A small form with a reason picker under `anchor`; resolves with {reason, note} or null on cancel. */
+function reasonForm({ anchor, legend, reasons, withNote, submitLabel, onSubmit }) {
+  if (anchor.nextElementSibling?.classList.contains("reason-form")) {
+    anchor.nextElementSibling.querySelector("select").focus();
+    return;
+  }
+  const id = `reason-${Math.random().toString(36).slice(2, 8)}`;
+  const select = h("select", { id, name: "reason", required: true },
+    h("option", { value: "" }, "Choose a reason…"), reasons.map(([v, label]) => h("option", { value: v }, label)));
+  const note = withNote ? h("textarea", { id: `${id}-note`, name: "note", rows: 2, maxlength: 500 }) : null;
+  const error = h("p.form-error", { role: "alert", hidden: true });
+  const submit = h("button.button.primary", { type: "submit" }, submitLabel);
+  const form = h("form.reason-form", { novalidate: true },
+    h("label", { for: id }, legend), select,
+    note ? h("label", { for: `${id}-note` }, "Anything moderators should know? (optional)") : null, note,
+    error,
+    h("div.form-actions", submit, h("button.button.subtle", { type: "button", onclick: () => { form.remove(); anchor.focus(); } }, "Cancel")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!select.value) {
+      error.hidden = false;
+      error.textContent = "Choose a reason.";
+      select.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await onSubmit(select.value, note ? note.value.trim() : "");
+      form.remove();
+    } catch (err) {
+      submit.disabled = false;
+      error.hidden = false;
+      error.textContent = err.message;
+    }
+  });
+  anchor.after(form);
+  select.focus();
+}
+
+/** "Report" for a signed-in reader, with the reason picker. */
+export function reportButton(item, what) {
+  const button = h("button.linklike.report", { type: "button" }, "Report");
+  button.addEventListener("click", () => {
+    if (!requireSignIn(`report this ${what}`)) return;
+    reasonForm({
+      anchor: button, legend: `Why are you reporting this ${what}?`, reasons: REPORT_REASONS, withNote: true,
+      submitLabel: "Send report",
+      onSubmit: async (reason, note) => {
+        await api.report(item, reason, note);
+        button.textContent = "Reported";
+        button.disabled = true;
+        announce("Thanks: moderators will look at your report.");
+      },
+    });
+  });
+  return button;
+}
+
+/** "Hide" with a reason picker, for moderators (and a thread's author, on its comments). */
+export function hideButton(item, what, onChange) {
+  const button = h("button.linklike.danger.hide", { type: "button" }, "Hide");
+  button.addEventListener("click", () => reasonForm({
+    anchor: button, legend: `Why hide this ${what}?`, reasons: HIDE_REASONS, withNote: false, submitLabel: "Hide",
+    onSubmit: async (reason) => {
+      const updated = await api.hide(item, reason);
+      announce(`The ${what} is hidden.`);
+      onChange(updated);
+    },
+  }));
+  return button;
+}
+
+export function restoreButton(item, what, onChange) {
+  const button = h("button.linklike.restore", { type: "button" }, "Restore");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const updated = await api.restore(item);
+      announce(`The ${what} is visible again.`);
+      onChange(updated);
+    } catch (error) {
+      button.disabled = false;
+      announce(error.message);
+    }
+  });
+  return button;
+}
+
+function guard(main) {
+  if (!session.user) {
+    main.append(h("p", h("a", { href: signInHref() }, "Sign in"), " as a moderator to see this page."));
+    return false;
+  }
+  if (!isModerator()) {
+    main.append(h("p", "Only moderators can see this page."));
+    return false;
+  }
+  return true;
+}
+
+const itemHref = (target) => target.commentId ? `/t/${target.threadId}#c-${target.commentId}` : `/t/${target.threadId}`;
+
+function queueEntry(entry, redraw) {
+  const target = entry.target;
+  const what = target.kind === "comment" ? "comment" : "thread";
+  const status = entry.itemStatus === "hidden" ? hiddenText(entry.hidden) : entry.itemStatus;
+  const actions = h("div.queue-actions");
+  const act = async (action, reason) => {
+    actions.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+    try {
+      const updated = await api.modAction(entry.id, action, reason);
+      announce({ dismiss: "Reports dismissed.", hide: `The ${what} is hidden.`, approve: `The ${what} is approved.` }[action]
+        || `The ${what} is visible again.`);
+      redraw(updated);
+    } catch (error) {
+      actions.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+      announce(error.message);
+    }
+  };
+  if (entry.state === "open") {
+    const hide = h("button.button.danger", { type: "button" }, "Hide");
+    hide.addEventListener("click", () => reasonForm({
+      anchor: actions, legend: `Why hide this ${what}?`, reasons: HIDE_REASONS, withNote: false, submitLabel: "Hide",
+      onSubmit: (reason) => act("hide", reason),
+    }));
+    if (entry.approval && entry.itemStatus === "hidden") {
+      actions.append(h("button.button.primary", { type: "button", onclick: () => act("approve") }, "Approve"), hide);
+    } else {
+      actions.append(
+        h("button.button", { type: "button", onclick: () => act("dismiss") }, "Dismiss reports"),
+        entry.itemStatus === "hidden" ? h("button.button", { type: "button", onclick: () => act("restore") }, "Restore") : hide);
+    }
+  }
+  return h("li.queue-item.card", { dataset: { key: entry.id } },
+    h("p.meta", h("span.badge", what), " ", entry.item?.author ? `by @${entry.item.author.handle} · ` : "",
+      plural(entry.reportCount, "report"), " · last ", timeEl(entry.lastReportedAt),
+      entry.autoHidden ? h("span.badge", "Auto-hidden") : null, entry.approval ? h("span.badge", "First post") : null),
+    h("h2", h("a", { href: itemHref(target) }, entry.item?.title || entry.item?.excerpt || "(no text)")),
+    entry.item?.title && entry.item?.excerpt ? h("p.excerpt", entry.item.excerpt) : null,
+    h("p.item-status", `Now: ${status}`),
+    h("ul.reports", { "aria-label": "Reports" }, (entry.reports || []).map((r) => h("li",
+      h("strong", REASON_TEXT[r.reason] || r.reason), ` from @${r.reporter?.handle || "someone"} `, timeEl(r.createdAt),
+      r.note ? h("q", r.note) : null))),
+    entry.resolution ? h("p.meta", `Resolved: ${entry.resolution.action} by @${entry.resolution.by || "a moderator"} `, timeEl(entry.resolution.at)) : null,
+    actions);
+}
+
+/** /mod/queue: reported and auto-hidden items, newest first, with their reports and the actions. */
+export async function queueView({ main, params }) {
+  const state = params.get("state") === "resolved" ? "resolved" : "open";
+  main.append(h("h1", "Moderation queue"));
+  if (!guard(main)) return;
+  main.append(h("nav.subnav", { "aria-label": "Queue" },
+    h("a", { href: "/mod/queue", "aria-current": state === "open" ? "page" : null }, "Waiting"),
+    h("a", { href: "/mod/queue?state=resolved", "aria-current": state === "resolved" ? "page" : null }, "Resolved"),
+    h("a", { href: "/mod/log" }, "Log")));
+  const list = h("ol.queue", { "aria-label": "Queue items" });
+  const status = h("div.list-status", { "aria-live": "polite" });
+  const more = h("button.button.load-more", { type: "button", hidden: true }, "Load more");
+  main.append(list, status, more);
+  let cursor = null;
+  const load = async () => {
+    more.hidden = true;
+    status.replaceChildren(loading("Loading the queue…"));
+    try {
+      const page = await api.modQueue({ state, cursor });
+      status.replaceChildren();
+      for (const entry of page.items) {
+        const li = queueEntry(entry, (updated) => li.replaceWith(queueEntry({ ...updated, reports: entry.reports }, () => {})));
+        list.append(li);
+      }
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      if (!list.childElementCount) status.replaceChildren(empty(state === "open" ? "Nothing waits for a decision." : "Nothing resolved yet."));
+    } catch (error) {
+      status.replaceChildren(errorBlock(error, load));
+    }
+  };
+  more.addEventListener("click", load);
+  await load();
+}
+
+const ACTION_TEXT = { approve: "approved", hide: "hid", restore: "restored", auto_hide: "auto-hid", dismiss: "dismissed reports on", suspend: "suspended",
+  unsuspend: "lifted the suspension of", lock: "locked", unlock: "unlocked", pin: "pinned", unpin: "unpinned" };
+
+function logTarget(target) {
+  if (!target) return "";
+  if (target.kind === "user") return h("a", { href: `/u/${target.handle}` }, `@${target.handle}`);
+  return h("a", { href: itemHref(target) }, target.kind === "comment" ? "a comment" : "a thread");
+}
+
+/** /mod/log: every moderation action, newest first. */
+export async function logView({ main }) {
+  main.append(h("h1", "Moderation log"));
+  if (!guard(main)) return;
+  main.append(h("nav.subnav", { "aria-label": "Queue" }, h("a", { href: "/mod/queue" }, "Queue"),
+    h("a", { href: "/mod/log", "aria-current": "page" }, "Log")));
+  const list = h("ol.mod-log", { "aria-label": "Moderation actions" });
+  const status = h("div.list-status", { "aria-live": "polite" });
+  const more = h("button.button.load-more", { type: "button", hidden: true }, "Load more");
+  main.append(list, status, more);
+  let cursor = null;
+  const load = async () => {
+    more.hidden = true;
+    try {
+      const page = await api.modLog(cursor);
+      for (const e of page.items) {
+        list.append(h("li.log-entry", timeEl(e.at), " ",
+          h("strong", e.actor ? `@${e.actor.handle || "a moderator"}` : "Hearth"), ` ${ACTION_TEXT[e.action] || e.action} `,
+          logTarget(e.target), e.reason ? `: ${REASON_TEXT[e.reason] || e.reason}` : "",
+          e.until ? h("span", " until ", timeEl(e.until)) : null));
+      }
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      if (!list.childElementCount) status.replaceChildren(empty("No moderation yet."));
+    } catch (error) {
+      status.replaceChildren(errorBlock(error, load));
+    }
+  };
+  more.addEventListener("click", load);
+  await load();
+}

@@ -95,6 +95,7 @@ def decode(kind: str, cursor: str | None, value_kinds: Sequence[ValueKind]) -> l
     if found_kind != kind or len(values) != len(value_kinds) + 1:
         raise _bad("cursor does not belong to this list")
     last_id = values[-1]
-    if not validation.is_id(last_id):
+    # Any id Firestore accepts: lists are of Hearth's ids and of keys like "thread~{tid}".
+    if not validation.is_firestore_id(last_id):
         raise _bad()
     return [_CHECKS[k](v) for k, v in zip(value_kinds, values)] + [last_id]

@@ -11,7 +11,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The web UI bundle (app + Firebase Auth SDK), built by esbuild; web/README.md explains it.
@@ -45,8 +45,9 @@ emulator-env: $(VENV)/.installed node_modules/.installed
 	@$(PY) -m devstack.toolchain
 
 # KEEP=1 keeps the emulators' data in .data/emulators between runs; by default each run starts fresh.
+# VERBOSE=1 prints the emulators' own output too (it always goes to .data/logs/emulators.log).
 dev: setup
-	KEEP=$(KEEP) $(PY) -m devstack.dev
+	@KEEP=$(KEEP) VERBOSE=$(VERBOSE) $(PY) -m devstack.dev
 
 # The rules tests first: they take well under a minute and need nothing but the Firestore emulator.
 test: setup chromium

@@ -1,40 +1,93 @@
-"""`make dev`: the whole forum on firebase.json's ports, seeded with demo content, until Ctrl-C."""
+"""`make dev`: the whole forum on firebase.json's ports, seeded with demo content, until Ctrl-C.
+
+It prints what a person needs (progress, the demo users, the URL, and errors in full); the
+emulators' own output goes to a log file whose path it prints. `VERBOSE=1` prints that output
+too. `HEARTH_DEV_PORTS=free` runs on free ports instead of firebase.json's and `HEARTH_DEV_LOG`
+names another log file (the launcher's tests use both). Nothing it starts outlives it, even killed with SIGKILL (devstack/reaper.py).
+"""
 from __future__ import annotations
 
 import os
 import signal
 import sys
 import threading
+import time
+import traceback
+from pathlib import Path
 
 from .processes import ROOT
 from .seed import seed
-from .stack import Ports, local_stack
+from .stack import Ports, Stack, local_stack
 
 # `make dev KEEP=1` keeps the emulators' data here between runs (gitignored); the default starts fresh.
 DATA_DIR = ROOT / ".data" / "emulators"
+LOG_DIR = ROOT / ".data" / "logs"
+LOG_TAIL_LINES = 60
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log written)"
+
+
+def fail(what: str, log: Path, exc: BaseException | None = None) -> int:
+    """Say in full what went wrong: the error, the end of the emulators' log, and where the rest is."""
+    print(f"\n{what}", file=sys.stderr)
+    if exc is not None:
+        print("".join(traceback.format_exception(exc)).rstrip(), file=sys.stderr)
+    print(f"\nLast lines of the emulators' log ({log}):\n{log_tail(log)}", file=sys.stderr)
+    return 1
+
+
+def describe(stack: Stack) -> str:
+    p = stack.ports
+    return (f"Firestore 127.0.0.1:{p.firestore}, Auth 127.0.0.1:{p.auth}, Functions 127.0.0.1:{p.functions}, "
+            f"Hosting 127.0.0.1:{p.hosting} (hub {p.hub}, logging {p.logging}, eventarc {p.eventarc}, tasks {p.tasks})")
 
 
 def main() -> int:
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    ports = Ports.from_firebase_json()
+    signal.signal(signal.SIGHUP, lambda *_: stop.set())  # a closed terminal stops it cleanly too
+    ports = Ports.free() if os.environ.get("HEARTH_DEV_PORTS") == "free" else Ports.from_firebase_json()
     keep = os.environ.get("KEEP") == "1"
-    print("Starting Firestore, Auth, Functions and Hosting emulators...", flush=True)
-    with local_stack(ports, quiet=False, echo=True, data_dir=DATA_DIR if keep else None) as stack:
-        print(f"Firestore: Google's emulator on {stack.firestore_host} (jar: {stack.firestore_jar})", flush=True)
-        accounts = seed(f"{stack.hosting_url}/api", stack.auth_url, stack.project)
-        print("\nDemo users (email / password):")
-        for handle, email, password in accounts:
-            print(f"  @{handle:<6} {email} / {password}")
-        print(f"\nHearth is running at {stack.hosting_url}  (API: {stack.hosting_url}/api/threads)")
-        print("Press Ctrl-C to stop everything.", flush=True)
-        while not stop.wait(1):
-            for name, server in stack.servers.items():
-                if server.proc.poll() is not None:
-                    print(f"{name} exited unexpectedly:\n{server.output()[-4000:]}", file=sys.stderr)
-                    return 1
-    print("Stopped.")
+    verbose = os.environ.get("VERBOSE") == "1"
+    log = Path(os.environ.get("HEARTH_DEV_LOG") or LOG_DIR / "emulators.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("")  # this run's output only
+
+    say("Starting the Firebase emulators (Firestore, Auth, Functions, Hosting); this takes a minute…")
+    say(f"  their output goes to {log}" + ("" if verbose else "  (VERBOSE=1 prints it here too)"))
+    started = time.monotonic()
+    try:
+        with local_stack(ports, quiet=True, echo=verbose, data_dir=DATA_DIR if keep else None, log=log) as stack:
+            say(f"Emulators ready in {time.monotonic() - started:.0f} s: {describe(stack)}")
+            say(f"  Firestore is Google's emulator (jar: {stack.firestore_jar})")
+            say("Seeding demo content through the API…")
+            try:
+                accounts = seed(f"{stack.hosting_url}/api", stack.auth_url, stack.project)
+            except Exception as exc:  # noqa: BLE001 - said in full, then everything stops
+                return fail("Seeding the demo content failed:", log, exc)
+            say("\nDemo users (email / password):")
+            for handle, email, password in accounts:
+                say(f"  @{handle:<6} {email} / {password}")
+            say(f"\nHearth is running at {stack.hosting_url}  (API: {stack.hosting_url}/api/threads)")
+            say("Press Ctrl-C to stop everything.")
+            while not stop.wait(1):
+                for name, server in stack.servers.items():
+                    if server.proc.poll() is not None:
+                        return fail(f"The {name} process exited unexpectedly (code {server.proc.returncode}).", log)
+            say("\nStopping…")
+    except Exception as exc:  # noqa: BLE001 - the stack never came up: say why, in full
+        return fail("The emulators did not start.", log, exc)
+    say("Stopped.")
     return 0
 
 

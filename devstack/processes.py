@@ -6,13 +6,14 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,11 +82,15 @@ def stop_group(proc: subprocess.Popen, timeout: float = 10, tag: str | None = No
 
 
 class Server:
-    """A started server process: its output lines so far, kept for failure messages."""
+    """A started server process: its output lines so far, kept for failure messages.
 
-    def __init__(self, proc: subprocess.Popen, echo: str | None = None) -> None:
+    With echo (a prefix) each line is printed as it comes; with log (a path) each is appended there.
+    """
+
+    def __init__(self, proc: subprocess.Popen, echo: str | None = None, log: Path | None = None) -> None:
         self.proc = proc
         self.echo = echo
+        self.log = log
         self.lines: deque[str] = deque(maxlen=500)
         self._cond = threading.Condition()
         self._eof = False
@@ -94,12 +99,19 @@ class Server:
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            if self.echo is not None:
-                print(f"{self.echo}{line}", end="", flush=True)
-            with self._cond:
-                self.lines.append(line.rstrip("\n"))
-                self._cond.notify_all()
+        sink = self.log.open("a", buffering=1) if self.log else None
+        try:
+            for line in self.proc.stdout:
+                if self.echo is not None:
+                    print(f"{self.echo}{line}", end="", flush=True)
+                if sink:
+                    sink.write(line)
+                with self._cond:
+                    self.lines.append(line.rstrip("\n"))
+                    self._cond.notify_all()
+        finally:
+            if sink:
+                sink.close()
         with self._cond:
             self._eof = True
             self._cond.notify_all()
@@ -129,12 +141,27 @@ class Server:
         return "\n".join(self.lines)
 
 
+def start_reaper(server: subprocess.Popen, tag: str, leftovers: Sequence[Path]) -> subprocess.Popen:
+    """A watchdog (devstack/reaper.py) that stops the server, and removes leftovers, if this process dies.
+
+    It learns of our death through PR_SET_PDEATHSIG, which the kernel ties to the thread that
+    started it: call this from the thread that lives as long as the server should (the main one).
+    """
+    args = [sys.executable, "-m", "devstack.reaper", "--parent", str(os.getpid()), "--server", str(server.pid),
+            "--tag", tag, *[arg for path in leftovers for arg in ("--remove", str(path))]]
+    return subprocess.Popen(args, cwd=ROOT, env={**os.environ, TAG_VARIABLE: tag}, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
 @contextmanager
 def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT,
-               echo: str | None = None) -> Iterator[Server]:
+               echo: str | None = None, log: Path | None = None,
+               leftovers: Sequence[Path] = ()) -> Iterator[Server]:
     """Run args in a new process group with merged stdout/stderr; stop the group on exit.
 
-    With echo (a prefix), the output is also printed as it comes.
+    With echo (a prefix), the output is also printed as it comes; with log, it is appended to
+    that file. Nothing started here outlives this process, even killed with SIGKILL: a reaper
+    then stops the server and deletes leftovers (files and folders made for it).
     """
     tag = uuid.uuid4().hex
     proc = subprocess.Popen(
@@ -147,7 +174,11 @@ def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = R
         text=True,
         start_new_session=True,
     )
+    server = Server(proc, echo, log)
+    reaper = start_reaper(proc, tag, leftovers)
     try:
-        yield Server(proc, echo)
+        yield server
     finally:
+        reaper.kill()  # we stop the server ourselves: the watchdog has nothing left to do
+        reaper.wait(timeout=10)
         stop_group(proc, tag=tag)

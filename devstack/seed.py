@@ -16,7 +16,11 @@ THREADS = [
     ("ada", "Welcome to Hearth 👋", "Say hi and tell us what you are building.\n\n"
      "Markdown works: **bold**, `code`, [links](https://firebase.google.com).", ["meta", "welcome"]),
     ("grace", "How do you test Cloud Functions locally?",
-     "I run the **Firebase Emulator Suite**. What is your setup?\n\n```python\nprint('hello')\n```", ["firebase", "testing"]),
+     "I run the **Firebase Emulator Suite**. What is your setup?\n\n"
+     "```python\ndef greet(name: str) -> str:\n    return f\"hello {name}\"  # from a test\n\nprint(greet(\"world\"))\n```\n\n"
+     "| emulator | port |\n|---|--:|\n| Firestore | 8080 |\n| Auth | 9099 |\n\n"
+     "> Tests that need a server start it themselves.\n\n- unit tests in-process\n- API tests over HTTP",
+     ["firebase", "testing"]),
     ("linus", "Tabs or spaces in 2026?", "Asking for a friend.", ["discuss"]),
     ("ada", "Firestore counters under load", "When does a single document stop being enough? Shards?",
      ["firebase", "firestore"]),

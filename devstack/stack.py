@@ -106,11 +106,14 @@ def web_config(stack: "Stack") -> dict:
 
 @contextmanager
 def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
-                data_dir: Path | None = None, query_log: Path | None = None) -> Iterator[Stack]:
+                data_dir: Path | None = None, query_log: Path | None = None,
+                log: Path | None = None) -> Iterator[Stack]:
     """Run the Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error.
 
     data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
     query_log: the function appends every Firestore query it runs to this file (functions/hearth/querylog.py).
+    log: append the emulators' output to this file. Nothing started here outlives the calling
+    process, even if it is killed with SIGKILL (see processes.run_server).
     """
     tools = toolchain.resolve()
     stack = Stack(ports=ports, firestore_jar=tools.jar_source, query_log=query_log)
@@ -136,7 +139,7 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
     with ExitStack() as stop:
         # firebase-tools keeps a per-project hub locator in the temp folder; a folder of its own
         # keeps stacks of the same demo project that run side by side from seeing each other.
-        env["TMPDIR"] = stop.enter_context(tempfile.TemporaryDirectory(prefix="hearth-stack-"))
+        env["TMPDIR"] = temp_dir = stop.enter_context(tempfile.TemporaryDirectory(prefix="hearth-stack-"))
         config = firebase_config(ports, ui=toolchain.ui_cached())
         # The web UI finds this stack's Auth emulator in a per-stack file (gitignored) behind a rewrite.
         web_config_path = ROOT / "web" / f"config.local-{ports.hosting}.json"
@@ -145,7 +148,8 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         config["hosting"]["rewrites"].insert(0, {"source": WEB_CONFIG_URL, "destination": f"/{web_config_path.name}"})
         config_path.write_text(json.dumps(config, indent=2))
         stop.callback(config_path.unlink, missing_ok=True)
-        firebase = stop.enter_context(run_server(args, env=env, echo="" if echo else None))
+        firebase = stop.enter_context(run_server(args, env=env, echo="" if echo else None, log=log,
+                                                 leftovers=[config_path, web_config_path, Path(temp_dir)]))
         stack.servers["firebase"] = firebase
         try:
             firebase.wait_for_line(READY_FIREBASE, timeout=180)

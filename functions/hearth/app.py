@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, request
 
-from . import bookmarks, comments, http, inbox, moderation, modqueue, mutes, reactions, reports, suspensions, threads, users
+from . import (bookmarks, comments, http, inbox, moderation, modqueue, mutes, preview, reactions, reports,
+               suspensions, threads, users)
 from .deps import Deps
+from .errors import Unauthenticated
 from .http import caller, deps, json_body
 from .openapi import openapi_document
 
@@ -16,6 +18,7 @@ reactions_bp = Blueprint("reactions", __name__)
 bookmarks_bp = Blueprint("bookmarks", __name__)
 moderation_bp = Blueprint("moderation", __name__)
 notifications_bp = Blueprint("notifications", __name__)
+preview_bp = Blueprint("preview", __name__)
 meta_bp = Blueprint("meta", __name__)
 
 
@@ -53,6 +56,13 @@ def suspension(handle: str):
     who = caller(required=True)
     data = json_body() if request.method == "PUT" else None
     return jsonify(suspensions.set_suspension(deps().db, who, handle, data, _now()))
+
+
+@users_bp.get("/users/<handle>/comments")
+def get_user_comments(handle: str):
+    uid, _ = users.uid_for_handle(deps().db, handle)
+    args = request.args
+    return jsonify(comments.list_by_author(deps().db, uid, limit=args.get("limit"), cursor=args.get("cursor")))
 
 
 # --- threads --------------------------------------------------------------------------------
@@ -106,6 +116,11 @@ def list_replies(tid: str, cid: str):
     args = request.args
     return jsonify(comments.list_replies(deps().db, caller(required=False), tid, cid,
                                          limit=args.get("limit"), cursor=args.get("cursor")))
+
+
+@comments_bp.get("/threads/<tid>/comments/<cid>")
+def get_comment(tid: str, cid: str):
+    return jsonify(comments.get_one(deps().db, caller(required=False), tid, cid))
 
 
 @comments_bp.patch("/threads/<tid>/comments/<cid>")
@@ -222,6 +237,18 @@ def delete_mute(tid: str):
     return jsonify(mutes.delete(deps().db, caller(required=True), tid, _now()))
 
 
+# --- previews ------------------------------------------------------------------------------
+
+@preview_bp.post("/render")
+def post_render():
+    # Signed in, but no revocation check: a preview stores nothing, and that check costs a call to Auth.
+    who = caller(required=False)
+    if who is None:
+        raise Unauthenticated("sign in first: send 'Authorization: Bearer <Firebase ID token>'")
+    d = deps()
+    return jsonify(preview.render_preview(d.db, who, json_body(), _now(), d.instance_windows, d.config.preview_limit))
+
+
 # --- meta -----------------------------------------------------------------------------------
 
 @meta_bp.get("/openapi.json")
@@ -230,6 +257,7 @@ def openapi():
 
 
 BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, moderation_bp, notifications_bp,
+              preview_bp,
               meta_bp)
 
 

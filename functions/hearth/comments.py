@@ -1,6 +1,7 @@
 """Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -36,6 +37,14 @@ def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str,
     if depth >= MAX_DEPTH:
         return {"parentId": parent["parentId"], "rootId": root_id, "depth": MAX_DEPTH}
     return {"parentId": parent_id, "rootId": root_id, "depth": depth + 1}
+
+
+def answered_handle(parent: dict[str, Any] | None) -> str | None:
+    """The handle of the author a reply answers (None for a tombstone): below depth 3 a reply does
+    not hang from the comment it answers, so readers need it named ("Replying to @x")."""
+    if parent is None or parent.get("status") == DELETED:
+        return None
+    return (parent.get("author") or {}).get("handle")
 
 
 def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
@@ -88,6 +97,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             # The comment the author answered: its parent, except below depth 3 where a reply
             # joins its parent's level (the notification still goes to the one answered).
             "repliedToId": parent_id,
+            "repliedToHandle": answered_handle(parent),
             "author": users.author_snapshot(caller.uid, profile),
             "createdAt": now,
             "editedAt": None,
@@ -230,6 +240,26 @@ def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id:
     return {"items": items, "nextCursor": next_cursor}
 
 
+def get_one(db: firestore.Client, caller: Caller | None, tid: str, cid: str) -> dict[str, Any]:
+    """One comment (a tombstone while replies hang from it), with the caller's reactions, in one read.
+
+    For a link to a comment that is not on the first page: its rootId says which replies to load.
+    """
+    validation.doc_id(tid, "thread")
+    validation.doc_id(cid, "comment")
+    ref = store.comment(db, tid, cid)
+    # The thread joins the read: a hidden thread hides its comments.
+    refs = [ref, store.thread(db, tid), *([store.reaction(ref, caller.uid)] if caller else [])]
+    found = _batch(db, refs)
+    _thread_readable(found, db, tid, caller)
+    snap = found[ref.path]
+    if not snap.exists or not shown(snap.to_dict(), caller):
+        raise NotFound("comment not found")
+    item = {**view(cid, snap.to_dict(), caller), "replies": [], "moreReplies": False}
+    _with_reactions(tid, [item], found, db, caller)
+    return item
+
+
 def read_visible(tx: firestore.Transaction, db: firestore.Client, tid: str,
                  cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(thread, comment), both visible (neither hidden nor deleted), read in one round trip; NotFound otherwise."""
@@ -287,3 +317,35 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
             tx.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
 
     store.run_transaction(db, fn)
+
+
+BY_AUTHOR_ORDER: list[Order] = [("createdAt", DESC)]
+_COMMENT_PATH = re.compile(r"threads/[A-Za-z0-9_-]{1,64}/comments/[A-Za-z0-9_-]{1,64}")
+
+
+def list_by_author(db: firestore.Client, uid: str, *, limit: str | None,
+                   cursor: str | None) -> dict[str, Any]:
+    """A user's visible comments, newest first, each with its thread's title: one collection-group
+    query and one batched read of the threads."""
+    size = validation.limit(limit)
+    query = (db.collection_group("comments")
+             .where(filter=firestore.FieldFilter("author.uid", "==", uid))
+             .where(filter=firestore.FieldFilter("status", "==", "visible")))
+
+    def ref_for_path(path: str) -> firestore.DocumentReference:
+        if not _COMMENT_PATH.fullmatch(path):
+            raise validation.Invalid("cursor is not valid", field="cursor")
+        return db.document(path)
+
+    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, size, cursor,
+                              ref_for_path=ref_for_path)
+    thread_refs = list({s.reference.parent.parent.path: s.reference.parent.parent for s in snaps}.values())
+    found = _batch(db, thread_refs)
+    items = []
+    for snap in snaps:
+        thread = found.get(snap.reference.parent.parent.path)
+        if not thread or not thread.exists or thread.get("status") != VISIBLE:
+            continue  # a hidden or deleted thread takes its comments out of every list
+        items.append(serialize.comment_summary(snap.id, snap.to_dict(), thread.to_dict() if thread and thread.exists else None,
+                                               render.excerpt(snap.get("bodyHtml") or "")))
+    return {"items": items, "nextCursor": next_cursor}

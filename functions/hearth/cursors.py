@@ -75,8 +75,16 @@ def _bool(value: Any) -> bool:
 _CHECKS = {"time": _time, "int": _int, "bool": _bool}
 
 
-def decode(kind: str, cursor: str | None, value_kinds: Sequence[ValueKind]) -> list[Any] | None:
-    """The sort values (one per value_kinds, then a document id) in a cursor encode(kind, ...) made.
+def _is_document_path(value: Any) -> bool:
+    """collection/id/collection/id...: an even number of segments, each an id Firestore accepts."""
+    segments = value.split("/") if isinstance(value, str) else []
+    return len(segments) >= 2 and len(segments) % 2 == 0 and all(map(validation.is_firestore_id, segments))
+
+
+def decode(kind: str, cursor: str | None, value_kinds: Sequence[ValueKind], *,
+           tie: Literal["id", "path"] = "id") -> list[Any] | None:
+    """The sort values (one per value_kinds, then the tie-breaker: a document id, or for a
+    collection-group list a document path) in a cursor encode(kind, ...) made.
 
     None when there is no cursor (the first page); Invalid (422, field `cursor`) for anything else
     that is not such a cursor.
@@ -96,6 +104,6 @@ def decode(kind: str, cursor: str | None, value_kinds: Sequence[ValueKind]) -> l
         raise _bad("cursor does not belong to this list")
     last_id = values[-1]
     # Any id Firestore accepts: lists are of Hearth's ids and of keys like "thread~{tid}".
-    if not validation.is_firestore_id(last_id):
+    if not (_is_document_path(last_id) if tie == "path" else validation.is_firestore_id(last_id)):
         raise _bad()
     return [_CHECKS[k](v) for k, v in zip(value_kinds, values)] + [last_id]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
@@ -10,7 +10,7 @@ from google.cloud import firestore
 
 from . import querylog
 from .auth import TokenVerifier
-from .ratelimit import Limit
+from .ratelimit import InstanceWindows, Limit
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,9 @@ class Config:
     cache_seconds: int = 10
     auto_hide_reports: int = 3  # distinct reporters that hide an item until a moderator decides
     first_post_approval: bool = False  # hold a new member's comments until a moderator approves one
+    # Previews are rendered on a pause in typing (the web UI waits 400 ms): 60 a minute is a
+    # busy writer's pace, and bounds what one account can make an instance render.
+    preview_limit: Limit = Limit("preview", 60, timedelta(minutes=1))
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class Deps:
     verify_token: TokenVerifier
     config: Config
     clock: Callable[[], datetime]
+    # Per-instance windows for limits that protect the instance (previews), not Firestore.
+    instance_windows: InstanceWindows = field(default_factory=InstanceWindows)
 
 
 def utc_now() -> datetime:

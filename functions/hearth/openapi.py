@@ -120,6 +120,8 @@ REACTION_RESULT = {
     "type": "object", "required": ["reactionCounts", "myReactions"], "additionalProperties": False,
     "properties": {"reactionCounts": _ref("ReactionCounts"), "myReactions": _ref("MyReactions")},
 }
+RENDER_RESULT = {"type": "object", "required": ["bodyHtml"], "additionalProperties": False,
+                 "properties": {"bodyHtml": {"type": "string"}}}
 BOOKMARK_RESULT = {"type": "object", "required": ["threadId", "bookmarked"], "additionalProperties": False,
                    "properties": {"threadId": {"type": "string"}, "bookmarked": {"type": "boolean"}}}
 MUTE_RESULT = {"type": "object", "required": ["threadId", "muted"], "additionalProperties": False,
@@ -167,6 +169,15 @@ def _paths() -> dict[str, Any]:
             "get": _get("A user's threads", _page_of("ThreadSummary"), security=OPTIONAL_AUTH,
                         params=[handle, sort_threads, *PAGING], errors=(*SIGNED_IN_READ, *PAGE, 404)),
         },
+        "/api/users/{handle}/comments": {
+            "get": _get("A user's visible comments, newest first, with their threads' titles",
+                        _page_of("UserComment"), params=[handle, *PAGING], errors=(*READ, *PAGE, 404)),
+        },
+        "/api/render": {
+            "post": _op("Render a draft body exactly as a post would be (a preview; nothing is stored)",
+                        _ok(RENDER_RESULT), security=AUTH, body=_ref("RenderInput"),
+                        errors=(401, 503, *JSON_BODY, 429)),
+        },
         "/api/threads": {
             "get": _get("A page of threads", _page_of("ThreadSummary"), security=OPTIONAL_AUTH,
                         params=[sort_threads, tag, *PAGING], errors=(*SIGNED_IN_READ, *PAGE)),
@@ -192,6 +203,8 @@ def _paths() -> dict[str, Any]:
         },
         "/api/threads/{tid}/comments/{cid}": {
             "parameters": [TID, CID],
+            "get": _get("One comment (a tombstone while replies hang from it); rootId says where it sits",
+                        _ref("Comment"), security=OPTIONAL_AUTH, errors=(*SIGNED_IN_READ, 404)),
             "patch": _op("Edit a comment (author or moderator)", _ok(_ref("Comment")), security=AUTH,
                          body=_ref("CommentPatch"), errors=(*WRITE, *JSON_BODY, 403, 404)),
             "delete": _op("Delete a comment (a tombstone stays while it has replies)", no_content, security=AUTH,
@@ -300,6 +313,9 @@ def _schemas() -> dict[str, Any]:
         "body": string, "bodyHtml": string, "author": author, "createdAt": time, "editedAt": nullable_time,
         "reactionCounts": _ref("ReactionCounts"), "replyCount": integer, "descendantCount": integer,
         "status": status, "hidden": hidden,
+        "replyTo": {"type": ["object", "null"], "required": ["id", "handle"], "additionalProperties": False,
+                    "description": "the comment this one answers (below depth 3, not its parent)",
+                    "properties": {"id": string, "handle": {"type": ["string", "null"]}}},
     }
     profile = {"uid": string, "handle": string, "displayName": string, "bio": string, "createdAt": time,
                "threadCount": integer, "commentCount": integer,
@@ -406,6 +422,14 @@ def _schemas() -> dict[str, Any]:
                                                   "unsuspend", "lock", "unlock", "pin", "unpin"]},
             "target": {"type": "object"}, "reason": {"type": ["string", "null"]}, "at": time,
             "until": time}},
+        "UserComment": {"type": "object", "properties": {
+            "id": string, "threadId": string,
+            "thread": {"type": "object", "properties": {"id": string, "title": {"type": ["string", "null"]}}},
+            "parentId": {"type": ["string", "null"]}, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
+            "excerpt": string, "createdAt": time, "editedAt": nullable_time, "reactionCounts": _ref("ReactionCounts"),
+            "replyCount": integer}},
+        "RenderInput": {"type": "object", "required": ["body"], "additionalProperties": False,
+                        "properties": {"body": BODY}},
         "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
             "body": BODY, "parentId": {**ID, "type": ["string", "null"],
                                        "description": "the comment replied to; null or absent for a root"}}},

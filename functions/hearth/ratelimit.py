@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,3 +42,25 @@ def reserve(snap: Any, now: datetime, limit: Limit) -> dict[str, list[datetime]]
     """
     history = (snap.to_dict() or {}).get(limit.action, []) if snap.exists else []
     return {limit.action: admit(list(history), now, limit)}
+
+
+class InstanceWindows:
+    """Sliding windows kept in this instance's memory, for limits that guard the instance itself.
+
+    Rendering a preview costs CPU here and nothing in Firestore, so its limit lives where the cost
+    is: a Firestore-backed window would add a transaction (and a write) to every keystroke pause.
+    At most `max_keys` callers are remembered; the least recently seen is forgotten first.
+    """
+
+    def __init__(self, max_keys: int = 10_000) -> None:
+        self._windows: OrderedDict[str, list[datetime]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max_keys = max_keys
+
+    def admit(self, key: str, now: datetime, limit: Limit) -> None:
+        """Count one action by key, or raise RateLimited (with the seconds to wait)."""
+        with self._lock:
+            window = admit(self._windows.pop(key, []), now, limit)
+            self._windows[key] = window
+            while len(self._windows) > self._max_keys:
+                self._windows.popitem(last=False)

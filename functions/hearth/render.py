@@ -1,20 +1,70 @@
-"""Markdown to safe HTML: markdown-it-py renders without raw HTML, nh3 sanitises with an allow-list."""
+"""Markdown to safe HTML: markdown-it-py renders without raw HTML, Pygments highlights fenced code,
+nh3 sanitises with an allow-list. Also the plain-text excerpt of a rendered document."""
 from __future__ import annotations
 
-import html
+import re
+from html.parser import HTMLParser
 from typing import Mapping
 
 import nh3
 from markdown_it import MarkdownIt
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
 
 from . import mentions
 
-_md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False}).use(mentions.plugin)
+# Highlighted code is a run of <span class="tok-…">; the prefix keeps Pygments' one- and
+# two-letter class names ("k", "s", "err") apart from the stylesheet's own classes.
+TOKEN_CLASS_PREFIX = "tok-"
+TOKEN_CLASSES = {TOKEN_CLASS_PREFIX + name for name in STANDARD_TYPES.values() if name}
+LIGHT_STYLE, DARK_STYLE = "default", "github-dark"
+_formatter = HtmlFormatter(nowrap=True, classprefix=TOKEN_CLASS_PREFIX)
+
+
+def highlight_code(code: str, lang: str, _attrs: str = "") -> str:
+    """Fenced code with a known language as class-marked spans; "" lets markdown-it escape it plainly.
+
+    markdown-it-py calls this for every fence and wraps what it returns in
+    <pre><code class="language-…">, so the result holds only escaped text and spans.
+    """
+    if not lang:
+        return ""
+    try:
+        lexer = get_lexer_by_name(lang, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return ""
+    return pygments_highlight(code, lexer, _formatter)
+
+
+def _alignment_as_class(state) -> None:
+    """Table cells: markdown-it writes style="text-align:…", which the CSP (no inline styles) would
+    refuse; a class says the same."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrs.pop("style", None)
+            if isinstance(style, str) and style.startswith("text-align:"):
+                token.attrSet("class", "align-" + style.split(":", 1)[1])
+
+
+def _renderer(highlight) -> MarkdownIt:
+    md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False, "highlight": highlight})
+    md.core.ruler.push("alignment_as_class", _alignment_as_class)
+    return md.use(mentions.plugin)
+
+
+_md, _md_plain = _renderer(highlight_code), _renderer(None)
+# Highlighting wraps tokens as short as one character in a span (up to ~28 times the source), and
+# every list of comments carries their HTML: a body whose highlighted HTML would pass this size
+# is rendered with its code plain instead (at most ~5 times the source, for escaped "&").
+HIGHLIGHTED_HTML_MAX = 128 * 1024
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "img", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "table", "thead", "tbody", "tr", "th", "td", "span",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -22,8 +72,10 @@ ALLOWED_ATTRIBUTES = {
     "code": {"class"},
     "ol": {"start"},
 }
-# Only the class the mention links carry (nh3 wants "class" out of `attributes` for this).
-ALLOWED_CLASSES = {"a": {"mention"}}
+# Only Pygments' token classes survive on spans, alignments on table cells and the mention
+# links' class (nh3 wants "class" out of `attributes` for these); nothing else can style or hide text.
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+ALLOWED_CLASSES = {"span": TOKEN_CLASSES, "th": ALIGN_CLASSES, "td": ALIGN_CLASSES, "a": {"mention"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
@@ -33,7 +85,11 @@ def markdown_to_html(source: str, mentions: Mapping[str, str] | None = None) -> 
 
     mentions (handle -> uid, from mentions.resolve) are the @handles to link to their profiles.
     """
-    return sanitize(_md.render(source, {"mentions": dict(mentions or {})}))
+    env = {"mentions": dict(mentions or {})}
+    html = _md.render(source, env)
+    if len(html) > HIGHLIGHTED_HTML_MAX:
+        html = _md_plain.render(source, env)
+    return sanitize(html)
 
 
 def sanitize(html: str) -> str:
@@ -47,7 +103,65 @@ def sanitize(html: str) -> str:
     )
 
 
+class _Prose(HTMLParser):
+    """The text of a rendered document outside code blocks and tables, blocks kept apart by spaces."""
+
+    SKIPPED = {"pre", "table"}
+    BLOCKS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "ul", "ol"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.SKIPPED:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def prose(body_html: str) -> str:
+    """The readable text of rendered HTML: no code blocks, no tables, white space collapsed."""
+    parser = _Prose()
+    parser.feed(body_html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def cut_at_word(text: str, length: int) -> str:
+    """text if it fits in length characters, else its longest whole-word prefix that fits with "…"."""
+    if len(text) <= length:
+        return text
+    head = text[: length - 1]
+    if not text[length - 1].isspace() and not head[-1].isspace():  # the cut falls inside a word: drop it
+        words = head.rsplit(None, 1)
+        if len(words) == 2:  # one word longer than the excerpt is cut where it must be
+            head = words[0]
+    return re.sub(r"[\s,;:.\-–—]+$", "", head) + "…"
+
+
 def excerpt(body_html: str, length: int = 200) -> str:
-    """A short plain-text preview of rendered HTML (markup and markdown syntax gone), for lists."""
-    flat = " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
-    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+    """A short plain-text preview of rendered HTML for lists: its prose only, cut at a word boundary."""
+    return cut_at_word(prose(body_html), length)
+
+
+def highlight_css() -> str:
+    """Token colours for the stylesheet: light by default, dark under prefers-color-scheme: dark."""
+    def rules(style: str) -> list[str]:
+        defs = HtmlFormatter(style=style, classprefix=TOKEN_CLASS_PREFIX).get_style_defs(".markdown")
+        # Keep token colours only; the page's own pre/code rules give the block its background.
+        return [line for line in defs.splitlines() if line.startswith(".markdown .tok-")]
+
+    dark = "\n".join("  " + line for line in rules(DARK_STYLE))
+    return "\n".join([*rules(LIGHT_STYLE), "@media (prefers-color-scheme: dark) {", dark, "}"]) + "\n"

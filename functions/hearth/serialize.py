@@ -106,6 +106,7 @@ def comment(cid: str, data: Mapping[str, Any], *, reveal: bool = False) -> dict[
         "body": "" if masked else data.get("body", ""),
         "bodyHtml": "" if masked else data.get("bodyHtml", ""),
         "author": None if masked else author(data.get("author")),
+        "replyTo": None if masked else reply_to(data),
         "createdAt": rfc3339(data.get("createdAt")),
         "editedAt": rfc3339(data.get("editedAt")),
         "reactionCounts": counts(data.get("reactionCounts")),
@@ -113,6 +114,31 @@ def comment(cid: str, data: Mapping[str, Any], *, reveal: bool = False) -> dict[
         "descendantCount": int(data.get("descendantCount", 0)),
         "status": data.get("status", "visible"),
         "hidden": hidden(data),
+    }
+
+
+def reply_to(comment: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The comment a reply answers (repliedToId) and its author's handle, or None for a root."""
+    if not comment.get("repliedToId"):
+        return None
+    return {"id": comment["repliedToId"], "handle": comment.get("repliedToHandle")}
+
+
+def comment_summary(cid: str, data: Mapping[str, Any], thread_data: Mapping[str, Any] | None,
+                    excerpt: str) -> dict[str, Any]:
+    """A comment in a list of someone's comments: an excerpt and where it was posted, no body."""
+    thread_visible = bool(thread_data) and thread_data.get("status", "visible") == "visible"
+    return {
+        "id": cid,
+        "threadId": data.get("threadId"),
+        "thread": {"id": data.get("threadId"), "title": thread_data.get("title", "") if thread_visible else None},
+        "parentId": data.get("parentId"),
+        "depth": int(data.get("depth", 1)),
+        "excerpt": excerpt,
+        "createdAt": rfc3339(data.get("createdAt")),
+        "editedAt": rfc3339(data.get("editedAt")),
+        "reactionCounts": counts(data.get("reactionCounts")),
+        "replyCount": int(data.get("replyCount", 0)),
     }
 
 

@@ -24,9 +24,16 @@ def test_replies_nest_to_depth_three_then_stay_there(api, alice, bob, thread, ma
     # A reply to a depth-3 comment joins its level, as dev.to does.
     assert (d4["depth"], d4["parentId"], d4["rootId"]) == (3, d2["id"], root["id"])
 
+    # Each reply names the comment it answers; only d4's is not the parent it hangs from.
+    alice_handle = api.get("/me", alice).json()["handle"]
+    assert d2["replyTo"] == {"id": root["id"], "handle": alice_handle}
+    assert d4["replyTo"] == {"id": d3["id"], "handle": alice_handle} and d4["parentId"] != d3["id"]
+    assert root["replyTo"] is None
+
     items = api.get(f"/threads/{thread['id']}/comments").json()["items"]
     assert len(items) == 1
     top = items[0]
+    assert top["replies"][0]["replies"][1]["replyTo"] == d4["replyTo"]
     assert top["replyCount"] == 1 and top["descendantCount"] == 3
     assert [r["id"] for r in top["replies"]] == [d2["id"]]
     assert [r["id"] for r in top["replies"][0]["replies"]] == [d3["id"], d4["id"]]
@@ -129,3 +136,26 @@ def test_hostile_comment_comes_back_inert(api, bob, thread, make_comment):
     assert inert_problems(comment["bodyHtml"]) == []
     listed = api.get(f"/threads/{thread['id']}/comments").json()["items"][0]
     assert inert_problems(listed["bodyHtml"]) == []
+
+
+def test_one_comment_can_be_read_alone_with_where_it_sits(api, alice, bob, thread, make_comment):
+    root = make_comment(alice, thread["id"], "root")
+    reply = make_comment(bob, thread["id"], "reply", root["id"])
+    api.put(f"/threads/{thread['id']}/comments/{reply['id']}/reactions/fire", alice)
+    got = api.get(f"/threads/{thread['id']}/comments/{reply['id']}", alice).json()
+    assert (got["id"], got["rootId"], got["parentId"], got["body"]) == (reply["id"], root["id"], root["id"], "reply")
+    assert got["myReactions"] == ["fire"] and got["reactionCounts"]["fire"] == 1
+    assert api.get(f"/threads/{thread['id']}/comments/{root['id']}").json()["rootId"] is None
+
+
+def test_a_deleted_comment_reads_as_a_tombstone_while_replied_to_and_404_otherwise(api, alice, bob, thread,
+                                                                                 make_comment):
+    root = make_comment(alice, thread["id"], "root")
+    make_comment(bob, thread["id"], "reply", root["id"])
+    lone = make_comment(alice, thread["id"], "lone")
+    for c in (root, lone):
+        assert api.delete(f"/threads/{thread['id']}/comments/{c['id']}", alice).status_code == 204
+    tomb = api.get(f"/threads/{thread['id']}/comments/{root['id']}").json()
+    assert tomb["status"] == "deleted" and tomb["body"] == "" and tomb["author"] is None
+    assert_error(api.get(f"/threads/{thread['id']}/comments/{lone['id']}"), 404, "not_found")
+    assert_error(api.get(f"/threads/{thread['id']}/comments/no-such-comment"), 404, "not_found")

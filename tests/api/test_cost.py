@@ -28,7 +28,10 @@ BUDGETS = {
     "GET /threads/{id}/comments": (2, 1 + 21 + 100),
     "GET /threads/{id}/comments (signed in)": (2, 1 + 21 + 100 + 120),
     "GET /threads/{id}/comments/{cid}/replies": (2, 21 + 2),
+    "GET /threads/{id}/comments/{cid} (signed in)": (1, 3),
     "GET /users/{handle}": (1, 1),
+    # the handle's query, the comments' collection-group query, one batched read of their threads
+    "GET /users/{handle}/comments": (3, 1 + 21 + 1),
     "GET /me/bookmarks": (2, 21 + 20),
     "POST /threads (first post: makes the profile)": (4, 5),
     "POST /threads/{id}/comments (reply at depth 3)": (4, 6),
@@ -128,7 +131,10 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
                                                                      headers=_as("u1")),
         "GET /threads/{id}/comments/{cid}/replies": lambda: client.get(
             f"/api/threads/{tid}/comments/{roots[1]['id']}/replies"),
+        "GET /threads/{id}/comments/{cid} (signed in)": lambda: client.get(
+            f"/api/threads/{tid}/comments/{parent}", headers=_as("u1")),
         "GET /users/{handle}": lambda: client.get(f"/api/users/{handle}"),
+        "GET /users/{handle}/comments": lambda: client.get(f"/api/users/{handle}/comments"),
         "GET /me/bookmarks": lambda: client.get("/api/me/bookmarks", headers=_as("u1")),
         "POST /threads (first post: makes the profile)": lambda: client.post("/api/threads", json={"title": "t", "body": "b"}, headers=_as("u9")),
         "POST /threads/{id}/comments (reply at depth 3)": lambda: client.post(
@@ -164,3 +170,4 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     # Lists really are one query: never one read per item.
     assert measured["GET /threads (signed in)"][2] == {"RunQuery": 1, "BatchGetDocuments": 1}
     assert measured["GET /threads/{id}/comments (signed in)"][2] == {"RunQuery": 1, "BatchGetDocuments": 1}
+    assert measured["GET /users/{handle}/comments"][2] == {"RunQuery": 2, "BatchGetDocuments": 1}

@@ -173,3 +173,25 @@ def test_unknown_items_are_404(api, moderator, thread):
     assert_error(_hide(api, moderator, "/threads/nope"), 404)
     assert_error(_hide(api, moderator, f"/threads/{thread['id']}/comments/nope"), 404)
     assert_error(api.delete("/threads/nope/hidden", moderator), 404)
+
+
+def test_a_linked_comment_follows_hiding_of_itself_and_its_thread(api, alice, bob, moderator, thread, make_comment):
+    comment = make_comment(bob, thread["id"], "a comment someone links to")
+    one = f"/threads/{thread['id']}/comments/{comment['id']}"
+    assert api.get(one).json()["body"] == "a comment someone links to"
+    _hide(api, moderator, one, "abuse")
+    assert_error(api.get(one), 404, "not_found")
+    assert api.get(one, bob).json()["hidden"]["reason"] == "abuse"  # its author sees why
+    api.delete(f"{one}/hidden", moderator)
+    _hide(api, moderator, f"/threads/{thread['id']}", "spam")
+    assert_error(api.get(one), 404, "not_found")
+
+
+def test_a_profiles_comments_leave_out_those_in_hidden_threads(api, alice, bob, moderator, make_thread, make_comment):
+    shown_thread, hidden_thread = make_thread(alice, title="Stays"), make_thread(alice, title="Goes")
+    kept = make_comment(bob, shown_thread["id"], "kept")
+    make_comment(bob, hidden_thread["id"], "gone with its thread")
+    _hide(api, moderator, f"/threads/{hidden_thread['id']}", "spam")
+    handle = api.get("/me", bob).json()["handle"]
+    items = api.get(f"/users/{handle}/comments").json()["items"]
+    assert [(c["id"], c["thread"]["title"]) for c in items] == [(kept["id"], "Stays")]

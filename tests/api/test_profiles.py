@@ -82,3 +82,50 @@ def test_user_threads_follow_every_sort(api, alice, bob, make_thread, make_comme
     make_comment(bob, older["id"])  # the older thread gets the newest activity and the higher score
     items = api.get(f"/users/{handle}/threads?sort={sort}").json()["items"]
     assert [t["title"] for t in items] == order
+
+
+def test_user_comments_lists_visible_comments_newest_first_with_thread_titles(api, alice, bob, make_thread,
+                                                                            make_comment):
+    handle = _handle()
+    api.put("/me", bob, json={"handle": handle})
+    first = make_thread(alice, title="First thread")
+    second = make_thread(alice, title="Second thread")
+    older = make_comment(bob, first["id"], "An **older** comment\n\n```python\nprint(1)\n```")
+    newer = make_comment(bob, second["id"], "A newer comment")
+    gone = make_comment(bob, second["id"], "Deleted later")
+    make_comment(alice, first["id"], "Not bob's")
+    assert api.delete(f"/threads/{second['id']}/comments/{gone['id']}", bob).status_code == 204
+
+    items = api.get(f"/users/{handle}/comments").json()["items"]
+    assert [c["id"] for c in items] == [newer["id"], older["id"]]
+    assert [c["thread"] for c in items] == [{"id": second["id"], "title": "Second thread"},
+                                           {"id": first["id"], "title": "First thread"}]
+    assert items[1]["excerpt"] == "An older comment"  # prose only: the code block is left out
+    assert "body" not in items[0] and "bodyHtml" not in items[0]
+
+
+def test_user_comments_page_with_a_cursor_without_loss_or_repeats(api, alice, make_thread, make_comment):
+    handle = _handle()
+    api.put("/me", alice, json={"handle": handle})
+    threads = [make_thread(alice, title=f"t{i}") for i in range(2)]
+    made = [make_comment(alice, threads[i % 2]["id"], f"c{i}")["id"] for i in range(5)]
+    seen, cursor = [], None
+    while True:
+        page = api.get(f"/users/{handle}/comments", params={"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [c["id"] for c in page["items"]]
+        cursor = page["nextCursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(made))
+
+
+@pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"cursor": "nonsense"}, "cursor"),
+                                           ({"cursor": "WyJ1c2VyLWNvbW1lbnRzOngiLFtdXQ"}, "cursor")])
+def test_user_comments_refuses_bad_paging(api, alice, params, field):
+    handle = _handle()
+    api.put("/me", alice, json={"handle": handle})
+    assert_error(api.get(f"/users/{handle}/comments", params=params), 422, "invalid_argument", field)
+
+
+def test_user_comments_of_unknown_user_is_404(api):
+    assert_error(api.get("/users/nobody_at_all_here/comments"), 404, "not_found")

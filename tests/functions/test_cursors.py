@@ -109,3 +109,15 @@ def test_cursor_from_another_list_is_refused():
 def test_the_last_id_may_be_any_id_firestore_accepts():
     for last_id in ("thread~abc", "comment~a~b", "caf\u00e9", "x" * 300):
         assert cursors.decode("k", _forge(["k", [last_id]]), []) == [last_id]
+
+
+@pytest.mark.parametrize("path,ok", [("threads/a/comments/b", True), ("threads/__x__/comments/b", False),
+                                     ("threads/a/comments", False), ("threads//comments/b", False),
+                                     ("threads/a/comments/..", False), ("b", False), (7, False)])
+def test_a_collection_group_cursor_ends_with_a_document_path(path, ok):
+    token = _forge(["k", [path]])
+    if ok:
+        assert cursors.decode("k", token, [], tie="path") == [path]
+    else:
+        with pytest.raises(Invalid):
+            cursors.decode("k", token, [], tie="path")

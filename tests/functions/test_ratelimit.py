@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from hearth.errors import RateLimited
-from hearth.ratelimit import Limit, admit
+from hearth.ratelimit import InstanceWindows, Limit, admit
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
 FIVE_A_MINUTE = Limit("comment", 5, timedelta(minutes=1))
@@ -36,3 +36,26 @@ def test_retry_after_is_at_least_one_second():
 
 def test_limit_describes_itself_for_error_messages():
     assert Limit("thread", 3, timedelta(minutes=10)).describe() == "at most 3 threads per 10 minutes"
+
+
+def test_instance_windows_limit_each_key_apart():
+    windows = InstanceWindows()
+    two = Limit("preview", 2, timedelta(minutes=1))
+    windows.admit("a", NOW, two)
+    windows.admit("a", NOW + timedelta(seconds=1), two)
+    windows.admit("b", NOW + timedelta(seconds=1), two)
+    with pytest.raises(RateLimited) as err:
+        windows.admit("a", NOW + timedelta(seconds=2), two)
+    assert err.value.retry_after == 58
+    windows.admit("a", NOW + timedelta(seconds=61), two)  # the window slid on
+
+
+def test_instance_windows_forget_the_least_recently_seen_key_first():
+    windows = InstanceWindows(max_keys=2)
+    one = Limit("preview", 1, timedelta(minutes=1))
+    windows.admit("a", NOW, one)
+    windows.admit("b", NOW, one)
+    windows.admit("c", NOW, one)  # "a" is forgotten
+    windows.admit("a", NOW, one)
+    with pytest.raises(RateLimited):
+        windows.admit("c", NOW, one)

@@ -16,8 +16,8 @@ def test_taken_handle_is_reported_on_the_handle_field(page: Page, forum: Forum):
     page.get_by_role("button", name="Save profile").click()
     expect(handle).to_have_attribute("aria-invalid", "true")
     error = page.locator("#handle-error")
-    expect(error).to_contain_text(f"the handle '{taken.handle}' is taken")
-    expect(handle).to_have_attribute("aria-describedby", "handle-error")
+    expect(error).to_have_text("That handle is taken. Try another.")
+    expect(handle).to_have_attribute("aria-describedby", re.compile(r"^handle-error\b"))
 
 
 def test_invalid_thread_shows_field_error_and_rate_limit_shows_the_wait(page: Page, forum: Forum):
@@ -32,14 +32,14 @@ def test_invalid_thread_shows_field_error_and_rate_limit_shows_the_wait(page: Pa
     page.get_by_label("Tags").fill("Not_OK!")
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_label("Tags")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(".field-error")).to_contain_text("each tag must be")
+    expect(page.locator(".field-error")).to_contain_text("cannot be a tag")
 
     page.goto(f"/t/{thread['id']}")
     page.get_by_label("Add to the discussion").fill("one too many")
     page.get_by_role("button", name="Comment", exact=True).click()
     error = page.locator(".comment-form .form-error")
     expect(error).to_contain_text("Slow down")
-    expect(error).to_contain_text("Try again in")
+    expect(error).to_contain_text("try again in")
     expect(page.locator(".comment-form [type=submit]")).to_be_disabled()
     assert forum.call("GET", f"/threads/{thread['id']}")["commentCount"] == 5
 

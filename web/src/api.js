@@ -1,8 +1,10 @@
 // The Hearth API client: JSON, Bearer tokens, error objects, conditional GETs.
 import { idToken } from "./auth.js";
+import { sentenceFor } from "./messages.js";
 
+/** An API failure: `message` is a sentence for people; `apiMessage` is what the API said. */
 export class ApiError extends Error {
-  constructor(status, code, message, { field = null, retryAfter = null, details = {} } = {}) {
+  constructor(status, code, message, { field = null, retryAfter = null, apiMessage = null, details = {} } = {}) {
     super(message);
     this.status = status;
     this.code = code;
@@ -10,6 +12,7 @@ export class ApiError extends Error {
     this.retryAfter = retryAfter;
     // A suspended user's write (code "suspended") says why and until when.
     this.details = details;
+    this.apiMessage = apiMessage;
   }
 
   get isNetwork() {
@@ -37,7 +40,7 @@ async function request(method, path, { body, conditional = false } = {}) {
       cache: "no-store",
     });
   } catch {
-    throw new ApiError(0, "network", "Could not reach Hearth. Check your connection and try again.");
+    throw new ApiError(0, "network", sentenceFor(0, "network"));
   }
   if (response.status === 304 && known) return { data: known.data, notModified: true };
   if (response.status === 204) return { data: null, notModified: false };
@@ -50,10 +53,11 @@ async function request(method, path, { body, conditional = false } = {}) {
   if (!response.ok) {
     const error = (data && data.error) || {};
     const retryAfter = Number(response.headers.get("Retry-After")) || null;
-    let message = error.message || `The request failed (${response.status}).`;
-    if (response.status === 429) message = `Slow down: ${error.message || "too many requests"}. Try again in ${retryAfter || "a few"} seconds.`;
-    const details = error.code === "suspended" ? { reason: error.reason, until: error.until } : {};
-    throw new ApiError(response.status, error.code || "error", message, { field: error.field || null, retryAfter, details });
+    const code = error.code || "error";
+    // A suspended user's write (code "suspended") says why and until when.
+    const details = code === "suspended" ? { reason: error.reason, until: error.until } : {};
+    throw new ApiError(response.status, code, sentenceFor(response.status, code, error.message, retryAfter),
+      { field: error.field || null, retryAfter, apiMessage: error.message || null, details });
   }
   if (conditional && response.headers.get("ETag")) validators.set(key, { etag: response.headers.get("ETag"), data });
   return { data, notModified: false };
@@ -73,6 +77,9 @@ export const api = {
   updateMe: (changes) => send("PUT", "/me", changes),
   user: (handle) => get(`/users/${enc(handle)}`),
   userThreads: (handle, cursor) => get(`/users/${enc(handle)}/threads${query({ cursor })}`),
+  userComments: (handle, cursor) => get(`/users/${enc(handle)}/comments${query({ cursor })}`),
+  /** The server's own rendering of a draft (the post will look exactly like this). */
+  render: (body) => send("POST", "/render", { body }),
   threads: ({ sort, tag, cursor, limit } = {}) => get(`/threads${query({ sort, tag, cursor, limit })}`),
   thread: (id) => get(`/threads/${enc(id)}`),
   /** Conditional GET of a thread: {data, notModified}. */
@@ -81,6 +88,7 @@ export const api = {
   editThread: (id, changes) => send("PATCH", `/threads/${enc(id)}`, changes),
   deleteThread: (id) => send("DELETE", `/threads/${enc(id)}`),
   comments: (id, { sort, cursor, limit } = {}) => get(`/threads/${enc(id)}/comments${query({ sort, cursor, limit })}`),
+  comment: (id, cid) => get(`/threads/${enc(id)}/comments/${enc(cid)}`),
   replies: (id, rootId, cursor) => get(`/threads/${enc(id)}/comments/${enc(rootId)}/replies${query({ cursor, limit: 50 })}`),
   createComment: (id, body, parentId) => send("POST", `/threads/${enc(id)}/comments`, parentId ? { body, parentId } : { body }),
   editComment: (id, cid, body) => send("PATCH", `/threads/${enc(id)}/comments/${enc(cid)}`, { body }),

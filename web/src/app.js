@@ -3,7 +3,7 @@ import { h, clear } from "./dom.js";
 import { loadConfig } from "./config.js";
 import { configureAuth, ensureAuth, hasStoredSession, signOut } from "./auth.js";
 import { session, onSessionChange, refreshProfile, watchSession } from "./session.js";
-import { announce } from "./ui.js";
+import { announce, dismissToast, signInHref, icon } from "./ui.js";
 import { threadListView } from "./views/threadList.js";
 import { threadView } from "./views/thread.js";
 import { composeView } from "./views/compose.js";
@@ -31,7 +31,7 @@ const ROUTES = [
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
 ];
 
-export const app = { configReady: null, cleanup: null };
+export const app = { configReady: null, cleanup: null, renderedPath: null };
 
 export function navigate(url, { replace = false } = {}) {
   if (replace) history.replaceState(null, "", url);
@@ -42,6 +42,8 @@ export function navigate(url, { replace = false } = {}) {
 async function render() {
   if (typeof app.cleanup === "function") app.cleanup();
   app.cleanup = null;
+  dismissToast();  // a toast belongs to the page it was said on
+  app.renderedPath = location.pathname + location.search;
   const main = document.getElementById("main");
   clear(main);
   const path = location.pathname.replace(/\/+$/, "") || "/";
@@ -69,6 +71,8 @@ async function render() {
 }
 render.count = 0;
 
+// The header: the primary action always in view; the other account links inline on wide screens
+// and behind a menu button on narrow ones (one row at 360 px).
 function updateNav() {
   const nav = document.getElementById("account");
   clear(nav);
@@ -76,19 +80,40 @@ function updateNav() {
   const link = (href, text) => h("a", { href, "aria-current": here === href ? "page" : null }, text);
   if (session.user) {
     const handle = session.profile?.handle;
-    nav.append(
-      h("a.button.primary", { href: "/new" }, "New thread"),
-      bellLink(here),
-      link("/bookmarks", "Bookmarks"),
-      isModerator() ? link("/mod/queue", "Moderation") : null,
-      handle ? link(`/u/${handle}`, `@${handle}`) : null,
-      link("/settings", "Settings"),
-      h("button.linklike", { type: "button", onclick: async () => { await signOut(); announce("Signed out."); navigate("/"); } }, "Sign out"),
-    );
+    const menu = h("ul.account-menu", { id: "account-menu" },
+      h("li", link("/bookmarks", "Bookmarks")),
+      isModerator() ? h("li", link("/mod/queue", "Moderation")) : null,
+      handle ? h("li", link(`/u/${handle}`, `@${handle}`)) : null,
+      h("li", link("/settings", "Settings")),
+      h("li", h("button.linklike", { type: "button", onclick: async () => { await signOut(); navigate("/"); announce("Signed out."); } }, "Sign out")));
+    const toggle = h("button.menu-button", { type: "button", "aria-expanded": "false", "aria-controls": "account-menu", "aria-label": "Menu" }, icon("menu"));
+    toggle.addEventListener("click", () => setMenuOpen(!nav.classList.contains("open")));
+    // On a phone "thread" is hidden visually (not from screen readers) so that the row holds.
+    nav.append(h("a.button.primary.new-thread", { href: "/new" }, "New", h("span.long", " thread")), bellLink(here), toggle, menu);
   } else {
-    nav.append(link("/signin", "Sign in"), h("a.button.primary", { href: "/signup" }, "Sign up"));
+    nav.append(h("a.nav-link", { href: signInHref("/signin"), "aria-current": here === "/signin" ? "page" : null }, "Sign in"),
+      h("a.button.primary", { href: signInHref("/signup") }, "Sign up"));
   }
 }
+
+function setMenuOpen(open) {
+  const nav = document.getElementById("account");
+  nav?.classList.toggle("open", open);
+  nav?.querySelector(".menu-button")?.setAttribute("aria-expanded", String(open));
+}
+
+// The menu closes on a click outside it, on Escape (focus back on its button) and on navigation.
+document.addEventListener("click", (event) => {
+  const nav = document.getElementById("account");
+  if (nav?.classList.contains("open") && !nav.contains(event.target)) setMenuOpen(false);
+});
+document.addEventListener("keydown", (event) => {
+  const nav = document.getElementById("account");
+  if (event.key === "Escape" && nav?.classList.contains("open")) {
+    setMenuOpen(false);
+    nav.querySelector(".menu-button")?.focus();
+  }
+});
 
 function interceptLinks() {
   document.addEventListener("click", (event) => {
@@ -98,13 +123,19 @@ function interceptLinks() {
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/__/")) return;
     event.preventDefault();
+    setMenuOpen(false);
     if (url.pathname + url.search === location.pathname + location.search && url.hash) {
-      document.getElementById(url.hash.slice(1))?.scrollIntoView();
+      // An in-page link: the view decides what arriving there means (a comment is highlighted).
+      if (url.hash !== location.hash) history.pushState(null, "", url.hash);
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
       return;
     }
     navigate(url.pathname + url.search + url.hash);
   });
-  window.addEventListener("popstate", render);
+  // Back or forward between two places on one page (#c-…) is the page's business, not a new render.
+  window.addEventListener("popstate", () => {
+    if (location.pathname + location.search !== app.renderedPath) render();
+  });
 }
 
 export async function start() {

@@ -3,6 +3,7 @@
 // counter read costs the API one batched read, and no Firestore SDK (or its ~100 KB) is loaded.
 import { h } from "./dom.js";
 import { api } from "./api.js";
+import { icon } from "./ui.js";
 import { onSessionChange, session, setProfile } from "./session.js";
 
 const EVERY_MS = 60_000;
@@ -20,7 +21,7 @@ export function bellLink(here) {
   const n = unreadCount();
   const label = n ? `Notifications (${n} unread)` : "Notifications";
   return h("a.bell", { href: "/notifications", "aria-label": label, title: label, "aria-current": here === "/notifications" ? "page" : null },
-    h("span.bell-icon", { "aria-hidden": "true" }, "🔔"),
+    h("span.bell-icon", icon("bell")),
     n ? h("span.bell-count", { "aria-hidden": "true" }, n > 99 ? "99+" : String(n)) : null);
 }
 

@@ -1,73 +1,55 @@
-// A small markdown preview built from DOM nodes (text is never parsed as HTML), for the compose
-// and comment previews. The published post is rendered by the server; this shows roughly how.
-import { h } from "./dom.js";
+// The compose/comment editor: a markdown textarea with Write / Preview tabs. The preview is the
+// server's own rendering (POST /api/render, the renderer posts go through), so what it shows is
+// exactly what will be published.
+import { h, setSanitizedHtml } from "./dom.js";
+import { api } from "./api.js";
 
-const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*]+\*|_[^_]+_)|(\[[^\]]+\]\([^)\s]+\))/;
+const DEBOUNCE_MS = 300;
 
-function inline(text) {
-  const out = [];
-  let rest = text;
-  while (rest) {
-    const m = INLINE.exec(rest);
-    if (!m) { out.push(rest); break; }
-    if (m.index) out.push(rest.slice(0, m.index));
-    const token = m[0];
-    if (m[1]) out.push(h("code", token.slice(1, -1)));
-    else if (m[2]) out.push(h("strong", inline(token.slice(2, -2))));
-    else if (m[3]) out.push(h("em", inline(token.slice(1, -1))));
-    else {
-      const [, label, href] = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(token);
-      out.push(/^https?:\/\//i.test(href) ? h("a", { href, rel: "nofollow ugc noopener" }, label) : label);
+/**
+ * A previewer for one editor: show(source) renders into `target` after a short pause, reusing the
+ * last answer while the source is unchanged, and ignoring answers that a newer request overtook.
+ */
+function previewer(target) {
+  let timer = null;
+  let last = { source: null, html: null };
+  let serial = 0;
+  const draw = (...nodes) => target.replaceChildren(...nodes);
+  return (source) => {
+    clearTimeout(timer);
+    if (!source.trim()) {
+      draw(h("p.muted", "Nothing to preview yet."));
+      return;
     }
-    rest = rest.slice(m.index + token.length);
-  }
-  return out;
-}
-
-export function renderPreview(source) {
-  const root = h("div.markdown");
-  const lines = source.replace(/\r\n/g, "\n").split("\n");
-  let para = [];
-  const flush = () => {
-    if (para.length) root.append(h("p", inline(para.join(" "))));
-    para = [];
+    if (source === last.source) {
+      setSanitizedHtml(target, last.html);
+      return;
+    }
+    draw(h("p.loading", { role: "status" }, h("span.spinner", { "aria-hidden": "true" }), "Rendering the preview…"));
+    const mine = ++serial;
+    timer = setTimeout(async () => {
+      try {
+        const { bodyHtml } = await api.render(source);
+        if (mine !== serial) return;
+        last = { source, html: bodyHtml };
+        setSanitizedHtml(target, bodyHtml);
+      } catch (error) {
+        if (mine !== serial) return;
+        draw(h("p.form-error", error.code === "rate_limited"
+          ? `The preview is paused: try again in ${error.retryAfter || "a few"} seconds.`
+          : `No preview: ${error.message}`));
+      }
+    }, DEBOUNCE_MS);
   };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.startsWith("```")) {
-      flush();
-      const code = [];
-      for (i++; i < lines.length && !lines[i].startsWith("```"); i++) code.push(lines[i]);
-      root.append(h("pre", h("code", code.join("\n"))));
-    } else if (/^#{1,6}\s/.test(line)) {
-      flush();
-      const level = Math.min(6, line.indexOf(" ") + 1);
-      root.append(h(`h${Math.max(3, level)}`, inline(line.replace(/^#+\s/, ""))));
-    } else if (/^\s*[-*]\s/.test(line)) {
-      flush();
-      const list = h("ul");
-      for (; i < lines.length && /^\s*[-*]\s/.test(lines[i]); i++) list.append(h("li", inline(lines[i].replace(/^\s*[-*]\s/, ""))));
-      i--;
-      root.append(list);
-    } else if (/^>\s?/.test(line)) {
-      flush();
-      root.append(h("blockquote", inline(line.replace(/^>\s?/, ""))));
-    } else if (!line.trim()) {
-      flush();
-    } else {
-      para.push(line);
-    }
-  }
-  flush();
-  if (!root.childNodes.length) root.append(h("p.muted", "Nothing to preview yet."));
-  return root;
 }
 
 /** A markdown textarea with Write / Preview tabs. */
 export function markdownEditor({ name, label, value = "", rows = 8, placeholder = "", id }) {
   const textarea = h("textarea", { name, id, rows, placeholder, required: true });
   textarea.value = value;
-  const preview = h("div.preview", { hidden: true, tabindex: "0", role: "region", "aria-label": "Preview" });
+  const rendered = h("div.markdown");
+  const preview = h("div.preview", { hidden: true, tabindex: "0", role: "region", "aria-label": "Preview" }, rendered);
+  const render = previewer(rendered);
   const write = h("button.tab", { type: "button", "aria-pressed": "true" }, "Write");
   const show = h("button.tab", { type: "button", "aria-pressed": "false" }, "Preview");
   const set = (previewing, focus = true) => {
@@ -75,16 +57,18 @@ export function markdownEditor({ name, label, value = "", rows = 8, placeholder 
     show.setAttribute("aria-pressed", String(previewing));
     textarea.hidden = previewing;
     preview.hidden = !previewing;
-    if (previewing) preview.replaceChildren(renderPreview(textarea.value));
+    if (previewing) render(textarea.value);
     if (focus) (previewing ? show : write).focus();
   };
   write.addEventListener("click", () => set(false));
   show.addEventListener("click", () => set(true));
+  // Forms focus a field with an error through reveal(): back to Write, where it gets fixed.
+  textarea.reveal = () => set(false, false);
   const wrap = h("div.editor",
     h("div.editor-bar", h("label", { for: textarea.id || (textarea.id = `md-${name}-${Math.random().toString(36).slice(2, 8)}`) }, label),
       h("div.tabs", write, show)),
     textarea, preview,
-    h("p.hint", "Markdown: **bold**, *italic*, `code`, [links](https://…), lists and ``` code blocks."));
+    h("p.hint", "Markdown: **bold**, *italic*, `code`, [links](https://…), lists, tables, > quotes and ``` code blocks."));
   wrap.textarea = textarea;
   wrap.reset = () => { textarea.value = ""; set(false, false); };
   return wrap;

@@ -1,6 +1,8 @@
-// Widgets shared by the views: notices, errors, loading and empty states, reactions, sign-in prompts.
+// Widgets shared by the views: toasts, forms (checks and field errors), loading/empty/error states,
+// reactions, avatars, icons and sign-in links.
 import { h, clear } from "./dom.js";
 import { currentUser } from "./auth.js";
+import { checkField, fieldSentence } from "./messages.js";
 
 export const REACTIONS = [
   ["like", "❤️", "Like"],
@@ -10,20 +12,44 @@ export const REACTIONS = [
   ["fire", "🔥", "Fire"],
 ];
 
-/** Say something to screen readers and show it in the status bar. */
+// Toasts: one at a time (the next replaces it), gone after a few seconds or on navigation.
+// The region stays in the page (visually hidden while empty) so screen readers hear each update.
+const TOAST_MS = 5000;
+const TOAST_WITH_LINK_MS = 9000;
+
+/** Say something to screen readers and show it as a short-lived toast. */
 export function announce(message, { link = null } = {}) {
-  // The region stays in the page (visually hidden while empty) so screen readers hear each update.
   const region = document.getElementById("announcer");
   if (!region) return;
   clear(region);
   region.append(h("span", message));
   if (link) region.append(" ", h("a", { href: link.href }, link.text));
   clearTimeout(announce.timer);
-  announce.timer = setTimeout(() => clear(region), link ? 15000 : 8000);
+  announce.timer = setTimeout(dismissToast, link ? TOAST_WITH_LINK_MS : TOAST_MS);
 }
 
-export function signInHref() {
-  return `/signin?next=${encodeURIComponent(location.pathname + location.search)}`;
+/** Take the toast away (on navigation, and when a form is sent again). */
+export function dismissToast() {
+  clearTimeout(announce.timer);
+  const region = document.getElementById("announcer");
+  if (region) clear(region);
+}
+
+/** Where to go after signing in: a path on this site, never elsewhere, never the sign-in pages. */
+export function safeNext(raw) {
+  if (!raw || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return "/";
+  try {
+    const url = new URL(raw, location.origin);
+    if (url.origin !== location.origin || /^\/(signin|signup)\/?$/.test(url.pathname)) return "/";
+    return url.pathname + url.search + url.hash;
+  } catch {
+    return "/";
+  }
+}
+
+export function signInHref(path = "/signin") {
+  const here = location.pathname + location.search + location.hash;
+  return /^\/(signin|signup)\/?$/.test(location.pathname) ? path + location.search : `${path}?next=${encodeURIComponent(here)}`;
 }
 
 /** For signed-out readers trying to write: ask them to sign in, and return false. */
@@ -48,29 +74,79 @@ export function errorBlock(error, retry) {
   return box;
 }
 
-/** Show an API error on a form: next to its field when the API names one, otherwise on the form. */
-export function showFormError(form, error) {
-  clearFormErrors(form);
-  const input = error.field ? form.querySelector(`[name="${CSS.escape(error.field)}"]`) : null;
-  if (input) {
-    const id = `${input.id || input.name}-error`;
-    const note = h("p.field-error", { id }, error.message);
-    input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", id);
-    input.insertAdjacentElement("afterend", note);
-    input.focus();
-  } else {
-    const box = h("p.form-error", { role: "alert" }, error.message);
-    const actions = form.querySelector(".form-actions");
-    if (actions) actions.before(box);
-    else form.append(box);
+// --- forms: every field checked at once, every error shown beside its field, each cleared on input.
+
+function describedBy(input, errorId) {
+  const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter((id) => id && !id.endsWith("-error"));
+  if (errorId) ids.unshift(errorId);
+  if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+  else input.removeAttribute("aria-describedby");
+}
+
+/** Show a sentence under a field and mark it invalid; typing in it takes the error away. */
+export function setFieldError(input, message) {
+  clearFieldError(input);
+  const id = `${input.id || input.name}-error`;
+  const note = h("p.field-error", { id }, message);
+  input.setAttribute("aria-invalid", "true");
+  describedBy(input, id);
+  input.insertAdjacentElement("afterend", note);
+  if (!input.dataset.clearsError) {
+    input.dataset.clearsError = "1";
+    input.addEventListener("input", () => clearFieldError(input));
   }
-  if (error.retryAfter) cooldown(form, error.retryAfter);
+}
+
+export function clearFieldError(input) {
+  const id = `${input.id || input.name}-error`;
+  document.getElementById(id)?.remove();
+  input.removeAttribute("aria-invalid");
+  describedBy(input, null);
+}
+
+function formError(form, message) {
+  const box = h("p.form-error", { role: "alert" }, message);
+  const actions = form.querySelector(".form-actions");
+  if (actions) actions.before(box);
+  else form.append(box);
 }
 
 export function clearFormErrors(form) {
-  form.querySelectorAll(".field-error, .form-error").forEach((n) => n.remove());
-  form.querySelectorAll("[aria-invalid]").forEach((n) => { n.removeAttribute("aria-invalid"); n.removeAttribute("aria-describedby"); });
+  form.querySelectorAll(".form-error").forEach((n) => n.remove());
+  form.querySelectorAll("[aria-invalid]").forEach(clearFieldError);
+}
+
+/**
+ * Check every field of a form against its rule (messages.js) and show every problem at once.
+ * fields: {name: input}; context: "comment", "signup"… for rules that depend on it. True when all pass.
+ */
+export function checkFields(fields, context) {
+  let first = null;
+  for (const [name, input] of Object.entries(fields)) {
+    const problem = checkField(name, input.value, context);
+    if (problem) {
+      setFieldError(input, problem);
+      first ||= input;
+    } else {
+      clearFieldError(input);
+    }
+  }
+  first?.reveal?.();
+  first?.focus();
+  return !first;
+}
+
+/** Show an error on a form: beside its field when it names one, otherwise above the buttons. */
+export function showFormError(form, error, context) {
+  const input = error.field ? form.querySelector(`[name="${CSS.escape(error.field)}"]`) : null;
+  if (input) {
+    setFieldError(input, fieldSentence(error, input.value, context));
+    input.reveal?.();
+    input.focus();
+  } else {
+    formError(form, error.message || String(error));
+  }
+  if (error.retryAfter) cooldown(form, error.retryAfter);
 }
 
 /** Disable a form's submit button for the seconds of a rate limit, counting down. */
@@ -79,11 +155,13 @@ function cooldown(form, seconds) {
   if (!button) return;
   const label = button.dataset.label || button.textContent;
   button.dataset.label = label;
+  button.dataset.cooling = "1";
   let left = seconds;
   button.disabled = true;
   const tick = () => {
     if (left <= 0 || !button.isConnected) {
       button.disabled = false;
+      delete button.dataset.cooling;
       button.textContent = label;
       return;
     }
@@ -94,22 +172,25 @@ function cooldown(form, seconds) {
   tick();
 }
 
-/** Run a form submit: disable while busy, show errors where they belong. */
-export async function submitting(form, work) {
+/**
+ * Run a form submit: check the fields first (all of them), then disable while busy and show
+ * errors beside the form, never in a toast. fields/context as for checkFields.
+ */
+export async function submitting(form, work, { fields = null, context = null } = {}) {
   const button = form.querySelector("[type=submit]");
+  dismissToast();
   clearFormErrors(form);
+  if (fields && !checkFields(fields, context)) return undefined;
   if (button) button.disabled = true;
   form.setAttribute("aria-busy", "true");
-  let failed = false;
   try {
     return await work();
   } catch (error) {
-    failed = true;
-    showFormError(form, error);
+    showFormError(form, error, context);
     return undefined;
   } finally {
     form.removeAttribute("aria-busy");
-    if (button && !(failed && form.querySelector("[type=submit]")?.textContent.includes("s)"))) button.disabled = false;
+    if (button && !button.dataset.cooling) button.disabled = false;
   }
 }
 
@@ -151,8 +232,9 @@ export function reactionBar({ counts, mine, toggle, label, compact = false }) {
   };
   const button = (kind, emoji, name) => {
     if (!buttons[kind]) {
-      buttons[kind] = h("button.reaction", { type: "button", dataset: { kind }, title: name, onclick: () => onClick(kind) },
-        h("span.emoji", { "aria-hidden": "true" }, emoji), h("span.count"));
+      // The emoji is decoration: the name is the button's label, and shows on hover and focus.
+      buttons[kind] = h("button.reaction", { type: "button", dataset: { kind }, onclick: () => onClick(kind) },
+        h("span.emoji", { "aria-hidden": "true" }, emoji), h("span.reaction-name", { "aria-hidden": "true" }, name), h("span.count"));
     }
     return buttons[kind];
   };
@@ -160,7 +242,8 @@ export function reactionBar({ counts, mine, toggle, label, compact = false }) {
   const shown = ([kind]) => !compact || kind === "like" || state.counts[kind] > 0 || state.mine.has(kind);
   for (const reaction of REACTIONS) if (shown(reaction)) bar.append(button(...reaction));
   if (compact && REACTIONS.some((r) => !shown(r))) {
-    const more = h("button.reaction.more", { type: "button", "aria-label": "More reactions", title: "More reactions" }, "+");
+    const more = h("button.reaction.more", { type: "button", "aria-label": "More reactions" },
+      h("span", { "aria-hidden": "true" }, "+"), h("span.reaction-name", { "aria-hidden": "true" }, "More reactions"));
     more.addEventListener("click", () => {
       const focusKind = REACTIONS.find((r) => !buttons[r[0]])?.[0];
       bar.replaceChildren(...REACTIONS.map((r) => button(...r)));
@@ -178,9 +261,55 @@ export function tagList(tags) {
   return h("ul.tags", { "aria-label": "Tags" }, tags.map((t) => h("li", h("a.tag", { href: `/?tag=${encodeURIComponent(t)}` }, `#${t}`))));
 }
 
+// Avatars are made here, from the author's uid and name: no image service, nothing fetched.
+const AVATAR_COLOURS = 8;
+
+function hash(text) {
+  let n = 2166136261;  // FNV-1a
+  for (let i = 0; i < text.length; i++) n = Math.imul(n ^ text.charCodeAt(i), 16777619);
+  return n >>> 0;
+}
+
+export function initials(name) {
+  const words = (name || "?").replace(/[_@]+/g, " ").trim().split(/\s+/).filter(Boolean);
+  const first = (word) => Array.from(word)[0] || "";
+  return ((words.length > 1 ? first(words[0]) + first(words[words.length - 1]) : first(words[0] || "?"))).toUpperCase();
+}
+
+/** A generated avatar: initials on a colour derived from the uid. Decorative (the name is beside it). */
+export function avatar(author, size = "small") {
+  const name = author ? author.displayName || author.handle : "?";
+  const colour = author ? hash(author.uid || author.handle || "") % AVATAR_COLOURS : "none";
+  // The initials are drawn by CSS (::before): decoration, so not part of the link's text or a copy.
+  return h(`span.avatar.${size}.av-${colour}`, { "aria-hidden": "true", dataset: { initials: initials(name) } });
+}
+
 export function authorLink(author) {
   if (!author) return h("span.author.deleted", "[deleted]");
-  return h("a.author", { href: `/u/${encodeURIComponent(author.handle)}` }, author.displayName || author.handle);
+  return h("a.author", { href: `/u/${encodeURIComponent(author.handle)}` }, avatar(author), h("span.name", author.displayName || author.handle));
+}
+
+// Small inline icons (SVG, drawn in currentColor) where a glyph would need an emoji font.
+const SVG = "http://www.w3.org/2000/svg";
+const ICONS = {
+  heart: "M12 21s-7.5-4.6-9.6-9.2C.9 8.4 3 4.5 6.7 4.5c2.1 0 3.6 1.2 4.3 2.6h2c.7-1.4 2.2-2.6 4.3-2.6 3.7 0 5.8 3.9 4.3 7.3C19.5 16.4 12 21 12 21z",
+  comment: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+  menu: "M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z",
+  bell: "M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z",
+  link: "M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a1 1 0 1 1 1.4 1.4L12 13.4a1 1 0 0 1-1.4 0zM8.5 18.4a3.5 3.5 0 0 1-2.5-6l2.1-2.1a1 1 0 0 1 1.4 1.4l-2.1 2.1a1.5 1.5 0 0 0 2.1 2.1l2.1-2.1a1 1 0 0 1 1.4 1.4L10.9 17.4a3.5 3.5 0 0 1-2.4 1zm7.4-4.3a1 1 0 0 1-.7-1.7l2.1-2.1a1.5 1.5 0 0 0-2.1-2.1l-2.1 2.1a1 1 0 0 1-1.4-1.4l2.1-2.1a3.5 3.5 0 0 1 4.9 4.9l-2.1 2.1a1 1 0 0 1-.7.3z",
+};
+
+export function icon(name) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", "icon");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", ICONS[name]);
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
 }
 
 /** A labelled form field; `input` is the control element. */

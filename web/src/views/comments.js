@@ -1,14 +1,14 @@
 // The comment tree of a thread: pages of root comments with nested replies (to depth 3),
 // inline reply forms, edit and delete of one's own comments, tombstones, "load more".
-import { h, setSanitizedHtml, timeEl, plural } from "../dom.js";
+import { h, append, setSanitizedHtml, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
 import { session } from "../session.js";
-import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock } from "../ui.js";
+import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock, icon } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 import { hiddenPlaceholder, hiddenBanner, hideButton, isModerator, reportButton, restoreButton, suspensionNotice } from "./moderation.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
-const REVEAL_PAGES = 10;
+const REVEAL_PAGES = 20;  // pages of a root's replies loaded, at most, to bring a linked reply into view
 
 export function commentSection({ thread, firstPage = null, onCountChange }) {
   const tid = thread.id;
@@ -47,7 +47,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   function renderComment(comment) {
     const li = h("li.comment", { id: `c-${comment.id}`, dataset: { depth: String(comment.depth), id: comment.id } });
     const children = h("ol.replies", { "aria-label": "Replies" });
-    const node = { comment, li, children };
+    const node = { comment, li, children, loader: null, moreButton: null };
     nodes.set(comment.id, node);
     const article = h("article", { "aria-label": comment.author ? `Comment by ${comment.author.displayName}` : comment.status === "hidden" ? "Hidden comment" : "Deleted comment" });
     node.article = article;
@@ -83,51 +83,109 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
       const mine = session.profile && comment.author && session.profile.uid === comment.author.uid;
       if (session.user && !mine) actions.append(reportButton(item, "comment"));
     }
-    article.replaceChildren(
+    if (!deleted) {
+      actions.append(h("button.linklike.copy-link", { type: "button", "aria-label": "Copy link to this comment", onclick: () => copyLink(comment) },
+        icon("link"), h("span", "Link")));
+    }
+    article.replaceChildren();
+    append(article, [
       h("header.comment-meta",
         hidden && !comment.author ? h("span.author.deleted", "[hidden]") : authorLink(comment.author), " ", h("a.permalink", { href: `#c-${comment.id}` }, timeEl(comment.createdAt)),
         comment.editedAt && !deleted && !hidden ? h("span.edited", " · edited") : null),
+      replyingTo(comment),
       bodyEl(comment),
-      actions);
+      actions]);
+  }
+
+  // A reply below depth 3 sits under its parent's parent: say whom it answers.
+  function replyingTo(comment) {
+    const to = comment.replyTo;
+    if (!to || to.id === comment.parentId || comment.status === "deleted") return null;
+    return h("p.replying-to", h("a", { href: `#c-${to.id}` }, to.handle ? `Replying to @${to.handle}` : "Replying to a deleted comment"));
+  }
+
+  async function copyLink(comment) {
+    const url = `${location.origin}/t/${encodeURIComponent(tid)}#c-${comment.id}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      announce("Link to the comment copied.");
+    } catch {
+      history.replaceState(null, "", `#c-${comment.id}`);
+      announce("Copy the address from the address bar to share this comment.");
+    }
+  }
+
+  // A root's whole subtree, page by page (GET …/replies), in place of its reply previews.
+  function repliesLoader(node) {
+    let cursor = null;
+    let first = true;
+    const loader = { done: false };
+    loader.next = async () => {
+      const page = await api.replies(tid, node.comment.id, cursor);
+      if (first) {
+        for (const el of node.children.querySelectorAll(".comment")) nodes.delete(el.dataset.id);
+        node.children.replaceChildren();
+        first = false;
+      }
+      for (const reply of page.items) {
+        if (nodes.has(reply.id)) continue;
+        const parent = nodes.get(reply.parentId) || node;
+        parent.children.append(renderComment({ ...reply, replies: [] }));
+      }
+      cursor = page.nextCursor;
+      loader.done = !cursor;
+      if (loader.done) node.moreButton?.remove();
+    };
+    return loader;
   }
 
   function moreRepliesButton(node) {
     const shown = () => node.children.querySelectorAll(".comment").length;
     const total = node.comment.descendantCount;
     const button = h("button.linklike.more-replies", { type: "button" }, `Show all ${plural(total, "reply", "replies")}`);
-    let repliesCursor = null;
-    let first = true;
-    // load() is the click's work, awaitable so that reveal() can page through the replies too.
-    button.load = async () => {
+    node.moreButton = button;
+    button.addEventListener("click", async () => {
       button.disabled = true;
       button.textContent = "Loading replies…";
+      node.loader ||= repliesLoader(node);
       try {
-        const page = await api.replies(tid, node.comment.id, repliesCursor);
-        if (first) {
-          for (const el of node.children.querySelectorAll(".comment")) nodes.delete(el.dataset.id);
-          node.children.replaceChildren();
-          first = false;
-        }
-        for (const reply of page.items) {
-          if (nodes.has(reply.id)) continue;
-          const parent = nodes.get(reply.parentId) || node;
-          parent.children.append(renderComment({ ...reply, replies: [] }));
-        }
-        repliesCursor = page.nextCursor;
-        if (repliesCursor) {
-          button.disabled = false;
-          button.textContent = `Load more replies (${Math.max(0, total - shown())} more)`;
-        } else {
-          button.remove();
-        }
+        await node.loader.next();
+        button.disabled = false;
+        button.textContent = `Load more replies (${Math.max(0, total - shown())} more)`;
       } catch (error) {
         button.disabled = false;
         button.textContent = "Could not load replies: try again";
         announce(error.message);
       }
-    };
-    button.addEventListener("click", () => button.load());
+    });
     return button;
+  }
+
+  /**
+   * The element of comment cid, loading what it takes when a link points at a comment that is not
+   * shown (a reply past its root's previews, a root on a later page): its root (rootHint, from a
+   * notification's link, or what GET …/comments/{cid} says) is shown first if it is not on the
+   * page, and the root's replies are loaded. null if the comment is gone.
+   */
+  async function reveal(cid, rootHint = null) {
+    await section.ready;
+    if (nodes.has(cid)) return nodes.get(cid).li;
+    try {
+      const linked = rootHint ? null : await api.comment(tid, cid);
+      const rootId = rootHint || linked.rootId || linked.id;
+      if (!nodes.has(rootId)) {
+        const root = linked && rootId === linked.id ? linked : await api.comment(tid, rootId);
+        // Out of the list's order, at its top: it is what the reader came for.
+        list.prepend(renderComment({ ...root, replies: [], moreReplies: false }));
+        status.replaceChildren();
+      }
+      const root = nodes.get(rootId);
+      root.loader ||= repliesLoader(root);
+      for (let pages = 0; !nodes.has(cid) && !root.loader.done && pages < REVEAL_PAGES; pages++) await root.loader.next();
+    } catch {
+      return null;
+    }
+    return nodes.get(cid)?.li ?? null;
   }
 
   function commentForm({ parent = null, value = "", submitLabel, onSubmit, onCancel }) {
@@ -137,7 +195,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
         onCancel ? h("button.button.subtle", { type: "button", onclick: onCancel }, "Cancel") : null));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      submitting(form, () => onSubmit(editor.textarea.value, form, editor));
+      submitting(form, () => onSubmit(editor.textarea.value, form, editor), { fields: { body: editor.textarea }, context: "comment" });
     });
     editor.textarea.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
@@ -272,28 +330,6 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   const section = h("section.comments", { id: "comments", "aria-labelledby": "comments-heading" },
     h("div.section-head", heading, h("div.sort", h("label", { for: "comment-sort" }, "Sort"), sortSelect)),
     top, list, status, more);
-  /**
-   * Bring comment cid into view and highlight it (a link from a notification): page through root
-   * comments until its root (rootId, when it is a reply) is there, then through that root's replies.
-   * Bounded: at most REVEAL_PAGES pages of each.
-   */
-  async function reveal(cid, rootId = null) {
-    const find = () => document.getElementById(`c-${cid}`);
-    for (let n = 0; !find() && n < REVEAL_PAGES; n += 1) {
-      const root = rootId ? nodes.get(rootId) : null;
-      const moreReplies = root?.li.querySelector(":scope > .more-replies");
-      if (moreReplies && !moreReplies.disabled) await moreReplies.load();
-      else if (cursor && !root) await loadPage();
-      else break;
-    }
-    const target = find();
-    if (target) {
-      target.classList.add("highlight");
-      target.scrollIntoView({ block: "center" });
-    }
-    return target;
-  }
-
   section.ready = loadPage(firstPage);
   section.reload = reload;
   section.reveal = reveal;

@@ -4,10 +4,7 @@ import { session } from "../session.js";
 import { field, submitting, signInHref, announce } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 import { suspensionNotice } from "./moderation.js";
-
-export function parseTags(text) {
-  return text.split(/[\s,]+/).map((t) => t.replace(/^#/, "").toLowerCase()).filter(Boolean);
-}
+import { parseTags } from "../messages.js";
 
 export function composeView({ main, navigate }) {
   main.append(h("h1", "Start a discussion"));
@@ -31,9 +28,9 @@ export function composeView({ main, navigate }) {
     event.preventDefault();
     submitting(form, async () => {
       const thread = await api.createThread({ title: title.value, body: body.textarea.value, tags: parseTags(tags.value) });
-      announce("Your thread is published.");
       navigate(`/t/${thread.id}`);
-    });
+      announce("Your thread is published.");
+    }, { fields: { title, body: body.textarea, tags } });
   });
   main.append(form);
   title.focus();

@@ -1,12 +1,13 @@
 import { h, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
 import { session, setProfile } from "../session.js";
-import { field, submitting, signInHref, announce, errorBlock, loading } from "../ui.js";
+import { field, submitting, signInHref, announce, errorBlock, loading, safeNext, avatar } from "../ui.js";
 import { threadItem, pagedList } from "./threadItem.js";
 import { isModerator, suspensionNotice } from "./moderation.js";
 
-export async function profileView({ main, match }) {
+export async function profileView({ main, match, params }) {
   const [handle] = match;
+  const tab = params.get("tab") === "comments" ? "comments" : "threads";
   const status = loading("Loading profile…");
   main.append(status);
   let user;
@@ -17,23 +18,50 @@ export async function profileView({ main, match }) {
     return;
   }
   const own = session.profile && session.profile.uid === user.uid;
-  status.replaceWith(h("section.profile.card",
-    h("h1", user.displayName),
-    h("p.handle", `@${user.handle}`, user.role === "moderator" ? h("span.badge", "Moderator") : null),
-    user.suspension ? suspensionNotice(user.suspension) : null,
-    user.bio ? h("p.bio", user.bio) : null,
-    h("p.meta", "Joined ", timeEl(user.createdAt), " · ", plural(user.threadCount, "thread"), " · ", plural(user.commentCount, "comment")),
-    own ? h("a.button", { href: "/settings" }, "Edit profile") : null,
-    isModerator() && !own ? suspendControls(user) : null));
-  main.append(h("h2", "Threads"));
-  const list = pagedList({
-    label: `Threads by @${user.handle}`,
-    emptyMessage: `@${user.handle} has not started a thread yet.`,
-    fetchPage: (cursor) => api.userThreads(user.handle, cursor),
-    renderItem: threadItem,
-  });
+  const base = `/u/${encodeURIComponent(user.handle)}`;
+  const tabLink = (name, href, label) => h("li", h("a", { href, "aria-current": tab === name ? "page" : null }, label));
+  status.replaceWith(
+    h("section.profile.card",
+      h("div.profile-head", avatar(user, "large"),
+        h("div",
+          h("h1", user.displayName),
+          h("p.handle", `@${user.handle}`, user.role === "moderator" ? h("span.badge", "Moderator") : null))),
+      user.suspension ? suspensionNotice(user.suspension) : null,
+      user.bio ? h("p.bio", user.bio) : null,
+      h("p.meta", "Joined ", timeEl(user.createdAt)),
+      own ? h("a.button", { href: "/settings" }, "Edit profile") : null,
+      isModerator() && !own ? suspendControls(user) : null),
+    h("nav.tabs-nav", { "aria-label": `@${user.handle}'s posts` },
+      h("ul.sort-tabs",
+        tabLink("threads", base, plural(user.threadCount, "thread")),
+        tabLink("comments", `${base}?tab=comments`, plural(user.commentCount, "comment")))));
+  const list = tab === "comments"
+    ? pagedList({
+      label: `Comments by @${user.handle}`,
+      emptyMessage: `@${user.handle} has not commented yet.`,
+      fetchPage: (cursor) => api.userComments(user.handle, cursor),
+      renderItem: commentItem,
+      listTag: "ul.thread-list.comment-items",
+    })
+    : pagedList({
+      label: `Threads by @${user.handle}`,
+      emptyMessage: `@${user.handle} has not started a thread yet.`,
+      fetchPage: (cursor) => api.userThreads(user.handle, cursor),
+      renderItem: threadItem,
+    });
   main.append(list);
   await list.ready;
+}
+
+/** One of someone's comments: where it was posted (linking to the comment itself), when, an excerpt. */
+function commentItem(comment) {
+  const title = comment.thread.title ?? "a thread that was removed";
+  return h("li.thread-item.comment-item",
+    h("article", { "aria-label": `Comment on ${title}` },
+      h("p.meta", comment.depth > 1 ? "Replied " : "Commented ", timeEl(comment.createdAt),
+        comment.editedAt ? h("span.edited", " · edited") : null, " on"),
+      h("h2", h("a.thread-link", { href: `/t/${comment.threadId}#c-${comment.id}` }, title)),
+      comment.excerpt ? h("p.excerpt", comment.excerpt) : null));
 }
 
 export async function settingsView({ main, params, navigate }) {
@@ -67,10 +95,10 @@ export async function settingsView({ main, params, navigate }) {
     submitting(form, async () => {
       const saved = await api.updateMe({ handle: handle.value.trim(), displayName: displayName.value, bio: bio.value });
       setProfile(saved);
-      announce("Profile saved.");
       const next = params.get("next");
-      navigate(welcome && next && next.startsWith("/") && !next.startsWith("//") ? next : `/u/${saved.handle}`);
-    });
+      navigate(welcome && next ? safeNext(next) : `/u/${saved.handle}`);
+      announce("Profile saved.");
+    }, { fields: { handle, displayName, bio } });
   });
   main.append(form);
   if (welcome) handle.focus();

@@ -1,16 +1,11 @@
 import { h } from "../dom.js";
 import { signIn, signUp, signInWithGoogle, describeAuthError } from "../auth.js";
 import { refreshProfile, session } from "../session.js";
-import { field, submitting, announce } from "../ui.js";
-
-function safeNext(params) {
-  const next = params.get("next") || "/";
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
+import { field, submitting, announce, safeNext } from "../ui.js";
 
 export async function signInView({ main, params, navigate, configReady }, mode) {
   const signingUp = mode === "signup";
-  const next = safeNext(params);
+  const next = safeNext(params.get("next"));
   const other = signingUp ? "/signin" : "/signup";
   if (session.user) {
     main.append(h("h1", "You are signed in"), h("p", h("a", { href: next }, "Continue")));
@@ -21,8 +16,8 @@ export async function signInView({ main, params, navigate, configReady }, mode) 
     autocomplete: signingUp ? "new-password" : "current-password" });
   const done = async () => {
     const profile = await refreshProfile();
-    announce(signingUp ? "Welcome to Hearth!" : `Signed in${profile ? ` as @${profile.handle}` : ""}.`);
     navigate(signingUp ? `/settings?welcome=1&next=${encodeURIComponent(next)}` : next, { replace: true });
+    announce(signingUp ? "Welcome to Hearth!" : `Signed in${profile ? ` as @${profile.handle}` : ""}.`);
   };
   const authError = (error) => Object.assign(new Error(), describeAuthError(error));
   const form = h("form.card.auth-form", { novalidate: true },
@@ -38,7 +33,7 @@ export async function signInView({ main, params, navigate, configReady }, mode) 
         throw authError(error);
       }
       await done();
-    });
+    }, { fields: { email, password }, context: signingUp ? "signup" : "signin" });
   });
   const config = await configReady;
   const emulated = !!config.authEmulatorUrl;

@@ -5,7 +5,7 @@ import { api } from "../api.js";
 import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading, field, submitting } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 import { session } from "../session.js";
-import { parseTags } from "./compose.js";
+import { parseTags } from "../messages.js";
 import { commentSection } from "./comments.js";
 import { hiddenBanner, hideButton, isModerator, reportButton, restoreButton } from "./moderation.js";
 
@@ -144,17 +144,33 @@ export async function threadView({ main, match, params, configReady, navigate })
   });
   document.addEventListener("visibilitychange", onVisible);
   document.getElementById("comments-heading")?.setAttribute("tabindex", "-1");
-  if (location.hash.startsWith("#c-")) {
-    const cid = decodeURIComponent(location.hash.slice(3));
-    comments.ready.then(() => comments.reveal(cid, params.get("root")));
-  } else if (location.hash === "#comments") {
-    comments.ready.then(() => document.getElementById("comments")?.scrollIntoView());
-  }
+  // A link to a comment (#c-…) brings it into view highlighted, on arrival and on in-page links.
+  const onHash = async () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    for (const n of document.querySelectorAll(".comment.highlight")) n.classList.remove("highlight");
+    if (id === "comments") { document.getElementById(id)?.scrollIntoView(); return; }
+    if (!/^c-[A-Za-z0-9_-]{1,64}$/.test(id)) return;
+    // A notification's link names the comment's root (?root=), which saves a request.
+    const target = document.getElementById(id) || await comments.reveal(id.slice(2), params.get("root"));
+    if (!target || `#${id}` !== decodeURIComponent(location.hash)) {
+      if (!target) announce("That comment is no longer here: it may have been deleted.");
+      return;
+    }
+    target.classList.add("highlight");
+    const article = target.querySelector(":scope > article");
+    article.setAttribute("tabindex", "-1");
+    article.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+  };
+  // After the page shell has focused the heading, so the linked comment keeps the focus.
+  if (location.hash) comments.ready.then(() => setTimeout(onHash, 0));
+  window.addEventListener("hashchange", onHash);
   await comments.ready;
   return () => {
     stopped = true;
     clearInterval(timer);
     document.removeEventListener("visibilitychange", onVisible);
+    window.removeEventListener("hashchange", onHash);
   };
 }
 
@@ -171,9 +187,9 @@ function editThread(article, thread, navigate) {
     event.preventDefault();
     submitting(form, async () => {
       await api.editThread(thread.id, { title: title.value, body: body.textarea.value, tags: parseTags(tags.value) });
-      announce("Thread updated.");
       navigate(location.pathname, { replace: true });
-    });
+      announce("Thread updated.");
+    }, { fields: { title, body: body.textarea, tags } });
   });
   article.replaceChildren(form);
   title.focus();
@@ -188,8 +204,8 @@ function confirmDeleteThread(button, thread, navigate) {
     yes.disabled = true;
     try {
       await api.deleteThread(thread.id);
-      announce("Thread deleted.");
       navigate("/", { replace: true });
+      announce("Thread deleted.");
     } catch (error) {
       yes.disabled = false;
       box.append(h("p.form-error", { role: "alert" }, error.message));

@@ -1,5 +1,5 @@
 import { h, timeEl, plural } from "../dom.js";
-import { authorLink, tagList } from "../ui.js";
+import { authorLink, tagList, icon } from "../ui.js";
 
 export function reactionTotal(counts) {
   return Object.values(counts || {}).reduce((a, b) => a + b, 0);
@@ -15,8 +15,8 @@ export function threadItem(thread) {
       thread.excerpt ? h("p.excerpt", thread.excerpt) : null,  // plain text from the API
       tagList(thread.tags),
       h("p.counts",
-        h("span", { title: "Reactions" }, h("span", { "aria-hidden": "true" }, "❤️ "), plural(reactions, "reaction")),
-        h("a", { href: `/t/${thread.id}#comments` }, h("span", { "aria-hidden": "true" }, "💬 "), plural(thread.commentCount, "comment")))));
+        h("span", icon("heart"), plural(reactions, "reaction")),
+        h("a", { href: `/t/${thread.id}#comments` }, icon("comment"), plural(thread.commentCount, "comment")))));
 }
 
 /**

@@ -1,0 +1,113 @@
+// Words for people. The API answers with codes and fields ({code, message, field}); the UI says
+// what happened in a sentence of its own, and each form field has its own rules and sentences,
+// checked before anything is sent.
+
+const LIMITS = { title: 150, body: 20000, displayName: 50, bio: 500, tags: 4 };
+const count = (n) => n.toLocaleString("en-US");
+
+/** A sentence for an API error without a field (or whose field has no words of its own). */
+export function sentenceFor(status, code, apiMessage, retryAfter) {
+  switch (code) {
+    case "rate_limited":
+      return `Slow down a little: try again in ${retryAfter || "a few"} seconds.`;
+    case "unauthenticated":
+      return "Your session has ended. Sign in again to continue.";
+    case "forbidden":
+      return /locked/i.test(apiMessage || "") ? "This thread is locked: no new comments." : "Only the author or a moderator can do that.";
+    case "not_found":
+      return "That is no longer here: it may have been deleted.";
+    case "conflict":
+      return "That is already taken. Try another.";
+    case "payload_too_large":
+      return "That is too long to send. Shorten it and try again.";
+    case "busy":
+      return "Hearth is busy with this right now. Try again in a moment.";
+    case "internal":
+      return "Something went wrong on our side. Try again.";
+    case "network":
+      return "Could not reach Hearth. Check your connection and try again.";
+    case "invalid_argument":
+      return "Something in the form needs a change.";
+    default:
+      return `That did not work (error ${status}). Try again.`;
+  }
+}
+
+// Each field's rule: (value, context) → a sentence, or null when the value is fine.
+const RULES = {
+  title: (v) => {
+    const t = v.trim();
+    if (!t) return "Give your thread a title.";
+    if (t.length > LIMITS.title) return `Shorten the title to ${LIMITS.title} characters or fewer (it has ${count(t.length)}).`;
+    return null;
+  },
+  body: (v, ctx) => {
+    const t = v.trim();
+    if (!t) return ctx === "comment" ? "Write your comment before sending it." : "Write something in the body.";
+    if (t.length > LIMITS.body) return `Shorten the text to ${count(LIMITS.body)} characters or fewer (it has ${count(t.length)}).`;
+    return null;
+  },
+  tags: (v) => {
+    const tags = parseTags(v);
+    if (tags.length > LIMITS.tags) return `Use at most ${LIMITS.tags} tags (there are ${tags.length}).`;
+    const bad = tags.find((t) => !/^[a-z0-9-]{1,30}$/.test(t));
+    if (bad) return `“${bad}” cannot be a tag: use lowercase letters, digits and “-”, up to 30 characters.`;
+    const repeated = tags.find((t, i) => tags.indexOf(t) !== i);
+    if (repeated) return `The tag “${repeated}” is there twice; keep one.`;
+    return null;
+  },
+  email: (v) => {
+    const t = v.trim();
+    if (!t) return "Enter your email address.";
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t)) return "Enter an email address like name@example.com.";
+    return null;
+  },
+  password: (v, ctx) => {
+    if (!v) return "Enter your password.";
+    if (ctx === "signup" && v.length < 6) return "Use a password of at least 6 characters.";
+    return null;
+  },
+  handle: (v) => {
+    const t = v.trim();
+    if (!t) return "Choose a handle.";
+    if (!/^[a-z0-9_]{3,30}$/.test(t)) return "Use 3 to 30 lowercase letters, digits or “_” for your handle.";
+    return null;
+  },
+  displayName: (v) => {
+    const t = v.trim();
+    if (!t) return "Enter the name others will see.";
+    if (t.length > LIMITS.displayName) return `Keep your name to ${LIMITS.displayName} characters or fewer.`;
+    return null;
+  },
+  bio: (v) => (v.trim().length > LIMITS.bio ? `Keep your bio to ${LIMITS.bio} characters or fewer (it has ${count(v.trim().length)}).` : null),
+};
+
+// What to say when the API refuses a field that passed the rules above (rules can drift).
+const FIELD_FALLBACK = {
+  title: "Check the title: it needs 1 to 150 characters.",
+  body: "Check the text: it needs 1 to 20,000 characters.",
+  tags: "Check the tags: up to 4, of lowercase letters, digits and “-”.",
+  handle: "Check the handle: 3 to 30 lowercase letters, digits or “_”.",
+  displayName: "Check the name: 1 to 50 characters.",
+  bio: "Check the bio: up to 500 characters.",
+  email: "Check the email address.",
+  password: "Check the password.",
+};
+
+export function parseTags(text) {
+  return text.split(/[\s,]+/).map((t) => t.replace(/^#/, "").toLowerCase()).filter(Boolean);
+}
+
+/** The rule's sentence for a field's value, or null. */
+export function checkField(name, value, context) {
+  const rule = RULES[name];
+  return rule ? rule(value, context) : null;
+}
+
+/** A sentence for an API error that names a field. */
+export function fieldSentence(error, value, context) {
+  if (!error.status) return error.message;  // not from the API (e.g. Firebase Auth's, already in words)
+  if (error.code === "conflict" && error.field === "handle") return "That handle is taken. Try another.";
+  if (error.code === "not_found" && error.field === "parentId") return "The comment you are replying to was deleted.";
+  return checkField(error.field, value ?? "", context) || FIELD_FALLBACK[error.field] || error.message;
+}

@@ -126,6 +126,12 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         "NO_UPDATE_NOTIFIER": "1",
         "FIREBASE_CLI_EXPERIMENTS": "",
         "CI": os.environ.get("CI", "true"),
+        # One thread per Python worker: functions-framework's gunicorn then runs its sync worker,
+        # which closes each connection after the answer. With threads it keeps connections alive
+        # for 2 s, while the Functions emulator's Node agent reuses idle ones for up to 5 s: a
+        # request sent as gunicorn closes one fails as a 500 ECONNRESET (and the emulator kills
+        # that worker). The emulator sends each worker one request at a time anyway.
+        "THREADS": "1",
     }
     if query_log is not None:
         # The Functions emulator hands its own environment on to the Python runtime it spawns.

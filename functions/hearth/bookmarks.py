@@ -1,9 +1,11 @@
 """Bookmarks: a private reading list under users/{uid}/bookmarks, readable only by its owner."""
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
+from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from . import guard, serialize, store, threads, validation
@@ -13,16 +15,19 @@ from .visibility import readable, reveal
 
 
 def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
-    """Bookmark a visible thread; bookmarking it again keeps the first time."""
+    """Bookmark a visible thread; bookmarking it again keeps the first time.
+
+    No transaction: it would lock the thread, which everyone writes. The thread and the bookmark
+    are read in one batch, and the bookmark is created only where none exists.
+    """
+    validation.doc_id(tid, "thread")
     guard.check(db, caller, now)
-    ref = store.bookmarks(db, caller.uid).document(tid)
-
-    def fn(tx: firestore.Transaction) -> None:
-        threads.read_visible(tx, db, tid)
-        if not ref.get(transaction=tx).exists:
-            tx.create(ref, {"threadId": tid, "createdAt": now})
-
-    store.run_transaction(db, fn)
+    thread_ref, ref = store.thread(db, tid), store.bookmarks(db, caller.uid).document(tid)
+    got = store.read_all(None, db, [thread_ref, ref])
+    threads.visible(got[thread_ref.path])
+    if not got[ref.path].exists:
+        with contextlib.suppress(AlreadyExists):  # a concurrent request of the caller's made it first
+            ref.create({"threadId": tid, "createdAt": now})
     return {"threadId": tid, "bookmarked": True}
 
 

@@ -1,9 +1,11 @@
 """Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
 from __future__ import annotations
 
+import random
 import re
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
 
@@ -16,9 +18,12 @@ from .ratelimit import reserve
 from .visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 
 MAX_DEPTH = 3
-# Each root comment remembers its first replies, so a page of roots and their replies costs
-# one query and one batched read, whatever the number of replies.
+# A page of roots comes with each root's first replies, in one query and one batched read. The
+# first PREVIEW_REPLIES replies under a root (any depth) take the ids "{rootId}-1".."{rootId}-5"
+# (preview slots): a reader asks for exactly those documents, and a writer claims one without
+# reading the root (see first_slot and free_slot).
 PREVIEW_REPLIES = 5
+PREVIEW_ID_RE = re.compile(r"(?P<root>[A-Za-z0-9]+)-(?P<slot>[1-9][0-9]*)")
 SORTS: dict[str, list[Order]] = {
     "top": [("score", DESC), ("createdAt", DESC)],
     "new": [("createdAt", DESC)],
@@ -47,9 +52,111 @@ def answered_handle(parent: dict[str, Any] | None) -> str | None:
     return (parent.get("author") or {}).get("handle")
 
 
+def preview_id(root_id: str, slot: int) -> str:
+    """The id of the slot-th reply (1-based) under a root, while slot <= PREVIEW_REPLIES."""
+    return f"{root_id}-{slot}"
+
+
+def preview_root(cid: str) -> str | None:
+    """The root a preview reply's id names; None for any other comment id."""
+    match = PREVIEW_ID_RE.fullmatch(cid)
+    return match["root"] if match and int(match["slot"]) <= PREVIEW_REPLIES else None
+
+
+def preview_ids(root_id: str, root: dict[str, Any]) -> list[str]:
+    """The ids of a root's preview slots, once it has a reply (min(5, descendantCount) of them are taken)."""
+    if int(root.get("descendantCount", 0)) == 0:
+        return []
+    return [preview_id(root_id, n) for n in range(1, PREVIEW_REPLIES + 1)]
+
+
+def first_slot(known_replies: int | None, choose: Callable[[list[int]], int] = random.choice) -> int | None:
+    """The preview slot a new reply tries first; None (an ordinary id) once the root's slots are full.
+
+    known_replies: the root's descendantCount as read before the write (it only grows), or None
+    when its slots are known to be full. A reply is created (a create, failing if the document
+    exists) in the same commit that increments descendantCount, and gives up claiming a slot only
+    once it has read that all are taken (or knows it from the count), so a root
+    with n replies has min(n, 5) slots taken: the first n, unless replies raced for them. The
+    first try is at random among those after n, so a burst of replies spreads over the free slots.
+    """
+    if known_replies is None or known_replies >= PREVIEW_REPLIES:
+        return None
+    return free_slot(set(range(1, known_replies + 1)), choose)
+
+
+def free_slot(taken: set[int], choose: Callable[[list[int]], int] = random.choice) -> int | None:
+    """A preview slot not in taken, picked by choose (at random), or None when all are taken."""
+    free = [n for n in range(1, PREVIEW_REPLIES + 1) if n not in taken]
+    return choose(free) if free else None
+
+
+def taken_slots(db: firestore.Client, tid: str, root_id: str) -> set[int]:
+    """The preview slots of a root that replies hold, in one batched read."""
+    refs = {n: store.comment(db, tid, preview_id(root_id, n)) for n in range(1, PREVIEW_REPLIES + 1)}
+    got = store.read_all(None, db, list(refs.values()))
+    return {n for n, ref in refs.items() if got[ref.path].exists}
+
+
+def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The increments a new reply makes, by comment id: its direct parent's and its root's counters.
+
+    One write per document: the direct parent and the root may be the same comment.
+    """
+    changes: dict[str, dict[str, Any]] = {}
+    if where["parentId"] is not None:
+        changes[where["parentId"]] = {
+            "replyCount": firestore.Increment(1),
+            "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY),
+        }
+    if where["rootId"] is not None:
+        changes.setdefault(where["rootId"], {})["descendantCount"] = firestore.Increment(1)
+    return changes
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a new comment is decided by, read in one batch outside any transaction."""
+
+    thread: dict[str, Any]
+    parent: dict[str, Any] | None
+    known_replies: int | None  # the root's descendantCount; None when its preview slots are full (or no root)
+    got: dict[str, firestore.DocumentSnapshot]  # every snapshot read, by path
+
+
+def read_context(db: firestore.Client, tid: str, parent_id: str | None,
+                 also: list[firestore.DocumentReference]) -> Context:
+    """The thread, the parent, the root's reply count and the `also` documents, in one batched read."""
+    thread_ref = store.thread(db, tid)
+    parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
+    # A reply to a preview reply names its root; read it in the same batch, for its count.
+    root_id = preview_root(parent_id) if parent_id is not None else None
+    root_ref = store.comment(db, tid, root_id) if root_id is not None else None
+    got = store.read_all(None, db, [r for r in (thread_ref, parent_ref, root_ref) if r is not None] + also)
+    thread = threads.visible(got[thread_ref.path])
+    if parent_ref is None:
+        return Context(thread, None, None, got)
+    if not got[parent_ref.path].exists or got[parent_ref.path].get("status") == HIDDEN:
+        raise NotFound("parent comment not found", field="parentId")
+    parent = got[parent_ref.path].to_dict()
+    if int(parent.get("depth", 1)) == 1:
+        root: dict[str, Any] | None = parent
+    elif root_ref is not None and parent.get("rootId") == root_id and got[root_ref.path].exists:
+        root = got[root_ref.path].to_dict()
+    else:
+        # Not a preview reply, so it was written after its root's slots had filled: they still are.
+        root = None
+    return Context(thread, parent, int(root.get("descendantCount", 0)) if root is not None else None, got)
+
+
 def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
            config: Config) -> dict[str, Any]:
-    """Post a comment or reply; counters on the thread, parent, root and author move with it."""
+    """Post a comment or reply: counters on the thread, parent, root and author move by increments.
+
+    No transaction: one batched read (the thread, the parent and root, the caller's profile and
+    rate window), then one commit preconditioned on what decides it, the caller's own documents
+    (store.retry_while_changed). A burst of comments on one thread never waits on a lock.
+    """
     data = validation.json_object(data)
     validation.only_fields(data, CREATE_FIELDS)
     body = validation.body(data.get("body"))
@@ -57,47 +164,42 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
     if parent_id is not None:
         parent_id = validation.id_field(parent_id, "parentId")
     validation.doc_id(tid, "thread")
-    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
+    # Mentions are resolved before the write (one batched read, only when the body names someone).
     mentioned = mentions.resolve(db, body)
-    ref = store.comments(db, tid).document()
-    thread_ref, user_ref, rate_ref = store.thread(db, tid), store.user(db, caller.uid), store.rate_state(db, caller.uid)
-    parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
+    body_html = render.markdown_to_html(body, mentioned)
+    user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
+    claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
-    def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        got = store.read_all(tx, db, [thread_ref, user_ref, rate_ref, *([parent_ref] if parent_ref else [])])
-        thread = threads.visible(got[thread_ref.path])
-        if thread.get("locked") and not caller.is_moderator:
+    def attempt() -> tuple[str, dict[str, Any]]:
+        context = read_context(db, tid, parent_id, [user_ref, rate_ref])
+        if context.thread.get("locked") and not caller.is_moderator:
             raise Forbidden("this thread is locked")
-        parent = None
-        if parent_ref is not None:
-            if not got[parent_ref.path].exists or got[parent_ref.path].get("status") == HIDDEN:
-                raise NotFound("parent comment not found", field="parentId")
-            parent = got[parent_ref.path].to_dict()
-        where = placement(parent_id, parent)
-        # The comment the new one hangs from (for a reply below depth 3, its parent's parent)
-        # and the root of its tree: both are read, in one more round trip at most, so their
-        # counters move exactly.
-        known = {parent_id: parent} if parent_id is not None else {}
-        wanted = [c for c in dict.fromkeys((where["parentId"], where["rootId"])) if c is not None and c not in known]
-        for snap in store.read_all(tx, db, [store.comment(db, tid, c) for c in wanted]).values():
-            if not snap.exists:
-                raise NotFound("comment not found")
-            known[snap.id] = snap.to_dict()
-        direct, root = known.get(where["parentId"]), known.get(where["rootId"])
-        profile = users.read_profile(tx, db, caller, got[user_ref.path])
-        guard.refuse_if_suspended(profile, now)
-        rate = reserve(got[rate_ref.path], now, config.comment_limit)
-
+        where = placement(parent_id, context.parent)
+        profile = users.read_profile(None, db, caller, context.got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)  # the profile is in the batch: no extra read
+        rate_snap = context.got[rate_ref.path]
+        rate = reserve(rate_snap, now, config.comment_limit)
+        # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
+        # reply creates it blind, and one that a concurrent reply beat fails with AlreadyExists and
+        # runs again, then looking at which slots are taken (after a race they need not be the first n).
+        slot = None
+        replies = context.known_replies if where["rootId"] is not None else None
+        if replies is not None and replies < PREVIEW_REPLIES:
+            slot = free_slot(taken_slots(db, tid, where["rootId"])) if claimed else first_slot(replies)
+        if slot is not None:
+            claimed.append(slot)
+        ref = (store.comment(db, tid, preview_id(where["rootId"], slot)) if slot is not None
+               else store.comments(db, tid).document())
         doc = {
             "threadId": tid,
             **where,
             "body": body,
-            "bodyHtml": render.markdown_to_html(body, mentioned),
+            "bodyHtml": body_html,
             "mentions": mentions.mentioned_uids(mentioned),
             # The comment the author answered: its parent, except below depth 3 where a reply
             # joins its parent's level (the notification still goes to the one answered).
             "repliedToId": parent_id,
-            "repliedToHandle": answered_handle(parent),
+            "repliedToHandle": answered_handle(context.parent),
             "author": users.author_snapshot(caller.uid, profile),
             "createdAt": now,
             "editedAt": None,
@@ -105,39 +207,34 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             "score": 0,
             "replyCount": 0,
             "descendantCount": 0,
-            "replyPreviewIds": [],
             "status": VISIBLE,
         }
         held = moderation.needs_approval(config.first_post_approval, caller, profile)
-        users.write_profile(tx, db, caller, profile, now, commentCount=1)
-        tx.set(store.rate_state(db, caller.uid), rate, merge=True)
-        if held:  # counted, like a restored comment, only once approved
-            moderation.hold_for_approval(tx, db, moderation.Target(tid, ref.id), doc,
+        batch = db.batch()
+        users.write_profile(batch, db, caller, profile, now, commentCount=1)
+        if rate_snap.exists:  # the rate window decides: two requests of the caller's must not both pass
+            batch.update(rate_ref, rate, option=store.unchanged_since(db, rate_snap))
+        else:
+            batch.create(rate_ref, rate)
+        if held:  # counted on the thread, like a restored comment, only once approved
+            moderation.hold_for_approval(batch, db, moderation.Target(tid, ref.id), doc,
                                          render.excerpt(doc["bodyHtml"]), now)
-        tx.create(ref, doc)
+        batch.create(ref, doc)
         if not held:
-            thread_changes = {"commentCount": thread.get("commentCount", 0) + 1, "lastActivityAt": now}
-            tx.update(store.thread(db, tid), {**thread_changes, "score": threads.rescore({**thread, **thread_changes})})
-        # One write per document: the direct parent and the root may be the same comment.
-        updates: dict[str, dict[str, Any]] = {}
-        if direct is not None:
-            replies = direct.get("replyCount", 0) + 1
-            updates[where["parentId"]] = {"replyCount": replies, "score": rescore({**direct, "replyCount": replies})}
-        if root is not None:
-            root_changes = updates.setdefault(where["rootId"], {})
-            root_changes["descendantCount"] = root.get("descendantCount", 0) + 1
-            if len(root.get("replyPreviewIds", [])) < PREVIEW_REPLIES:
-                root_changes["replyPreviewIds"] = firestore.ArrayUnion([ref.id])
-        for cid, changes in updates.items():
-            tx.update(store.comment(db, tid, cid), changes)
-        return doc
+            # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
+            # only moves forward, since commits to one document are ordered.
+            batch.update(store.thread(db, tid), {
+                "commentCount": firestore.Increment(1),
+                "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
+                "lastActivityAt": firestore.SERVER_TIMESTAMP,
+            })
+        for cid, changes in counter_changes(where).items():
+            batch.update(store.comment(db, tid, cid), changes)
+        batch.commit()
+        return ref.id, doc
 
-    stored = store.run_transaction(db, fn)
-    return {**serialize.comment(ref.id, stored, reveal=True), "myReactions": [], "replies": [], "moreReplies": False}
-
-
-def rescore(comment: dict[str, Any]) -> int:
-    return ranking.comment_score(comment.get("reactionCounts") or {}, int(comment.get("replyCount", 0)))
+    cid, stored = store.retry_while_changed(attempt)
+    return {**serialize.comment(cid, stored, reveal=True), "myReactions": [], "replies": [], "moreReplies": False}
 
 
 def shown(data: dict[str, Any], caller: Caller | None) -> bool:
@@ -195,11 +292,12 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("depth", "==", 1))
     snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], size, cursor)
     roots = [(s.id, s.to_dict()) for s in snaps]
-    preview_ids = [rid for _, data in roots for rid in data.get("replyPreviewIds", [])]
+    previews = {cid: preview_ids(cid, data) for cid, data in roots}
+    reply_ids = [rid for ids in previews.values() for rid in ids]
     # The thread joins the batched read: a missing or hidden thread has no comments to show.
-    refs = [store.thread(db, tid), *(store.comment(db, tid, rid) for rid in preview_ids)]
+    refs = [store.thread(db, tid), *(store.comment(db, tid, rid) for rid in reply_ids)]
     if caller:
-        ids = [cid for cid, _ in roots] + preview_ids
+        ids = [cid for cid, _ in roots] + reply_ids
         refs += [store.reaction(store.comment(db, tid, cid), caller.uid) for cid in ids]
     found = _batch(db, refs)
     _thread_readable(found, db, tid, caller)
@@ -208,12 +306,12 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
         if not shown(data, caller):
             continue
         root = view(cid, data, caller)
-        previews = [found.get(store.comment(db, tid, rid).path) for rid in data.get("replyPreviewIds", [])]
-        replies = [view(s.id, s.to_dict(), caller) for s in previews
-                   if s and s.exists and shown(s.to_dict(), caller)]
+        taken = [s for s in (found.get(store.comment(db, tid, rid).path) for rid in previews[cid]) if s and s.exists]
+        taken.sort(key=lambda s: (s.get("createdAt"), s.id))  # slots are claimed in any order
+        replies = [view(s.id, s.to_dict(), caller) for s in taken if shown(s.to_dict(), caller)]
         _with_reactions(tid, [root, *replies], found, db, caller)
         root["replies"] = nest(cid, replies)
-        root["moreReplies"] = root["descendantCount"] > len(data.get("replyPreviewIds", []))
+        root["moreReplies"] = root["descendantCount"] > len(taken)
         items.append(root)
     return {"items": items, "nextCursor": next_cursor}
 
@@ -260,63 +358,78 @@ def get_one(db: firestore.Client, caller: Caller | None, tid: str, cid: str) -> 
     return item
 
 
-def read_visible(tx: firestore.Transaction, db: firestore.Client, tid: str,
-                 cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(thread, comment), both visible (neither hidden nor deleted), read in one round trip; NotFound otherwise."""
+def read_visible(db: firestore.Client, tid: str, cid: str) -> tuple[dict[str, Any], firestore.DocumentSnapshot]:
+    """(thread, comment snapshot), both visible, read in one batch outside any transaction; NotFound otherwise."""
     validation.doc_id(tid, "thread")
     validation.doc_id(cid, "comment")
     thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
-    got = store.read_all(tx, db, [thread_ref, comment_ref])
+    got = store.read_all(None, db, [thread_ref, comment_ref])
     thread = threads.visible(got[thread_ref.path])
-    snap = got[comment_ref.path]
+    visible(got[comment_ref.path])
+    return thread, got[comment_ref.path]
+
+
+def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
+    """The data of a comment snapshot, or NotFound unless it exists and is visible (not hidden, not deleted)."""
     if not snap.exists or snap.get("status") != VISIBLE:
         raise NotFound("comment not found")
-    return thread, snap.to_dict()
+    return snap.to_dict()
 
 
-def _read_own(tx: firestore.Transaction, db: firestore.Client, caller: Caller, tid: str,
-              cid: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(thread, comment) for a change by caller, who must be the author or a moderator."""
-    thread, data = read_visible(tx, db, tid, cid)
-    threads.require_owner(caller, data.get("author"), "comment")
-    return thread, data
+def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> firestore.DocumentSnapshot:
+    """The comment, for a change by caller, who must be the author or a moderator (authors never change)."""
+    _, snap = read_visible(db, tid, cid)
+    threads.require_owner(caller, snap.to_dict().get("author"), "comment")
+    return snap
 
 
 def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, now: datetime) -> dict[str, Any]:
-    """Edit a comment's body (author or moderator); marks it edited."""
+    """Edit a comment's body (author or moderator); marks it edited.
+
+    No transaction, so no lock that reactions and replies to the comment would wait on: a plain
+    read, then an update preconditioned on the comment being unchanged since, so an edit racing
+    a delete cannot put the deleted text back.
+    """
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
     guard.check(db, caller, now)
     mentioned = mentions.resolve(db, body)
+    changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
+               "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
 
-    def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        _, current = _read_own(tx, db, caller, tid, cid)
-        changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
-                   "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
-        tx.update(store.comment(db, tid, cid), changes)
-        return {**current, **changes}
+    def attempt() -> dict[str, Any]:
+        snap = _read_own(db, caller, tid, cid)
+        snap.reference.update(changes, option=store.unchanged_since(db, snap))
+        return {**snap.to_dict(), **changes}
 
-    return serialize.comment(cid, store.run_transaction(db, fn))
+    return serialize.comment(cid, store.retry_while_changed(attempt))
 
 
 def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: datetime) -> None:
-    """Soft delete: the text goes, a tombstone stays so replies keep their place; counts drop."""
+    """Soft delete: the text goes, a tombstone stays so replies keep their place; counts drop.
+
+    The comment's status decides whether the counts move (deleting twice must not count twice),
+    and others write the comment too (reactions, replies), so the tombstone is written only if
+    the comment is unchanged since it was read; the thread's counters move by increments.
+    """
     guard.check(db, caller, now)
 
-    def fn(tx: firestore.Transaction) -> None:
-        thread, current = _read_own(tx, db, caller, tid, cid)
-        tx.update(store.comment(db, tid, cid), {
-            "status": DELETED, "body": "", "bodyHtml": "", "deletedAt": now,
+    def attempt() -> None:
+        snap = _read_own(db, caller, tid, cid)
+        batch = db.batch()
+        batch.update(snap.reference, {"status": DELETED, "body": "", "bodyHtml": "", "deletedAt": now},
+                     option=store.unchanged_since(db, snap))
+        batch.update(store.thread(db, tid), {
+            "commentCount": firestore.Increment(-1),
+            "score": firestore.Increment(-ranking.THREAD_POINTS_PER_COMMENT),
         })
-        count = max(0, thread.get("commentCount", 0) - 1)
-        tx.update(store.thread(db, tid), {"commentCount": count,
-                                          "score": threads.rescore({**thread, "commentCount": count})})
-        author_uid = (current.get("author") or {}).get("uid")
+        author_uid = (snap.to_dict().get("author") or {}).get("uid")
         if author_uid:
-            tx.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+            batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+        batch.commit()
 
-    store.run_transaction(db, fn)
+    store.retry_while_changed(attempt)
 
 
 BY_AUTHOR_ORDER: list[Order] = [("createdAt", DESC)]

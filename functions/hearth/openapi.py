@@ -118,7 +118,11 @@ def _get(summary: str, schema: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
 
 REACTION_RESULT = {
     "type": "object", "required": ["reactionCounts", "myReactions"], "additionalProperties": False,
-    "properties": {"reactionCounts": _ref("ReactionCounts"), "myReactions": _ref("MyReactions")},
+    "properties": {
+        "reactionCounts": {**_ref("ReactionCounts"),
+                           "description": "the target's counts as read just before this change, with it applied"},
+        "myReactions": _ref("MyReactions"),
+    },
 }
 RENDER_RESULT = {"type": "object", "required": ["bodyHtml"], "additionalProperties": False,
                  "properties": {"bodyHtml": {"type": "string"}}}

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Mapping
 
 from google.cloud import firestore
 
-from . import guard, mentions, moderation, ranking, render, serialize, store, users, validation
+from . import guard, mentions, moderation, render, serialize, store, users, validation
 from .auth import Caller
 from .visibility import DELETED, VISIBLE, readable, reveal
 from .deps import Config
@@ -198,19 +198,24 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
 
 
 def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> None:
-    """Soft delete: the thread becomes a tombstone and leaves the lists; its comments stay."""
+    """Soft delete: the thread becomes a tombstone and leaves the lists; its comments stay.
+
+    Its status decides whether the author's count drops (deleting twice must not count twice),
+    and everyone writes the thread, so the tombstone is written only if the thread is unchanged
+    since it was read (no lock held that their writes would wait on).
+    """
     guard.check(db, caller, now)
+    validation.doc_id(tid, "thread")
 
-    def fn(tx: firestore.Transaction) -> None:
-        current = read_visible(tx, db, tid)
+    def attempt() -> None:
+        snap = store.thread(db, tid).get()
+        current = visible(snap)
         require_owner(caller, current.get("author"), "thread")
+        batch = db.batch()
+        batch.update(snap.reference, {"status": DELETED, "deletedAt": now}, option=store.unchanged_since(db, snap))
         author_uid = (current.get("author") or {}).get("uid")
-        tx.update(store.thread(db, tid), {"status": DELETED, "deletedAt": now})
         if author_uid:
-            tx.update(store.user(db, author_uid), {"threadCount": firestore.Increment(-1)})
+            batch.update(store.user(db, author_uid), {"threadCount": firestore.Increment(-1)})
+        batch.commit()
 
-    store.run_transaction(db, fn)
-
-
-def rescore(thread: dict[str, Any]) -> int:
-    return ranking.thread_score(thread.get("reactionCounts") or {}, int(thread.get("commentCount", 0)))
+    store.retry_while_changed(attempt)

@@ -95,12 +95,13 @@ def initial_display_name(caller: Caller, handle: str) -> str:
         return handle
 
 
-def read_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller,
+def read_profile(tx: firestore.Transaction | None, db: firestore.Client, caller: Caller,
                  snap: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
-    """The caller's profile (snap, when already read in tx); a missing one comes back marked `_new`.
+    """The caller's profile (snap, when already read); a missing one comes back marked `_new`.
 
-    A new profile gets a free generated handle. Call write_profile(tx, ...) after the
-    transaction's other reads to store it.
+    A new profile gets a free generated handle. Reads happen in tx, or plainly when tx is None
+    (for a commit that write_profile's creates then guard). Call write_profile(tx or batch, ...)
+    after the other reads to store it.
     """
     if snap is None:
         snap = store.user(db, caller.uid).get(transaction=tx)
@@ -118,6 +119,7 @@ def read_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller
     ROLES.put(_memo_key(db, caller.uid), role_of(caller))  # what the new profile will hold
     return {
         "_new": True,
+        "_claim": chosen not in taken,  # the handle document is still to be made
         "handle": chosen,
         "displayName": initial_display_name(caller, chosen),
         "bio": "",
@@ -127,18 +129,22 @@ def read_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller
     }
 
 
-def write_profile(tx: firestore.Transaction, db: firestore.Client, caller: Caller,
+def write_profile(tx: firestore.Transaction | firestore.WriteBatch, db: firestore.Client, caller: Caller,
                   profile: dict[str, Any], now: datetime, **increments: int) -> None:
     """Store a profile read_profile made up (with its handle claim), or bump counters of an existing one.
 
-    Call it after the transaction's other reads. Counters go in the same write, never a second one.
+    Call it after the other reads. Counters go in the same write, never a second one. The new
+    profile and handle are created (not set), so in a plain batch a concurrent request that made
+    them first fails the commit with AlreadyExists rather than being overwritten.
     """
     if profile.pop("_new", False):
+        claim = profile.pop("_claim", True)
         for name, by in increments.items():
             profile[name] = profile.get(name, 0) + by
         profile["createdAt"] = now
         tx.create(store.user(db, caller.uid), profile)
-        tx.set(store.handle(db, profile["handle"]), {"uid": caller.uid})
+        if claim:
+            tx.create(store.handle(db, profile["handle"]), {"uid": caller.uid})
     elif increments:
         tx.update(store.user(db, caller.uid), {k: firestore.Increment(v) for k, v in increments.items()})
 
@@ -190,6 +196,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
             if holder.exists and holder.to_dict().get("uid") != caller.uid:
                 raise Conflict(f"the handle '{new_handle}' is taken", field="handle")
         is_new = profile.pop("_new", False)
+        profile.pop("_claim", None)  # this transaction read the handle it sets
         old_handle = profile["handle"]
         profile.update(changes)
         if is_new:

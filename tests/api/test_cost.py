@@ -34,13 +34,11 @@ BUDGETS = {
     "GET /users/{handle}/comments": (3, 1 + 21 + 1),
     "GET /me/bookmarks": (2, 21 + 20),
     "POST /threads (first post: makes the profile)": (4, 5),
-    "POST /threads/{id}/comments (reply at depth 3)": (4, 6),
-    "PUT /threads/{id}/reactions/{type}": (3, 3),  # with the caller's profile (suspended?)
     "GET /me": (1, 2),
     "GET /me/notifications": (2, 21 + 1),
     "POST /me/notifications/read (20 ids)": (3, 21),
     "POST /me/notifications/read (all)": (1, 0),
-    "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": (5, 6 + 2),
+    "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": (3, 5 + 2),
     # reads the thread and the comment answered, then the 3 recipients' mutes; one commit per recipient
     "trigger: a reply mentioning 2 users": (2 + 3, 2 + 3),
     # The report, the thread (and the comment) read at once; then begin, the reporter's three, commit.

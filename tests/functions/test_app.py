@@ -9,6 +9,7 @@ from flask import Flask
 from hearth.app import create_app
 from hearth.deps import Config, Deps, utc_now
 from hearth.openapi import openapi_document
+from tests.support.wire import ScriptedApi, scripted_client
 
 
 class ExplodingDb:
@@ -92,6 +93,28 @@ def test_oversized_bodies_are_413(app):
     assert response.get_json()["error"]["code"] == "payload_too_large"
 
 
+@pytest.mark.parametrize("method, path, body", [
+    ("POST", "/api/threads", {"title": "t", "body": "b"}),  # a transaction: the SDK gives up with a ValueError
+    ("POST", "/api/threads/t1/comments", {"body": "hello"}),  # preconditioned commits
+    ("PUT", "/api/threads/t1/reactions/like", None),
+])
+def test_contention_that_outlasts_every_retry_is_503_busy_with_retry_after(monkeypatch, method, path, body):
+    """Commits that keep aborting answer 503 busy with Retry-After, never 500."""
+    from google.api_core.exceptions import Aborted
+
+    from hearth import store
+
+    monkeypatch.setattr(store.time, "sleep", lambda seconds: None)
+
+    def aborted(request):
+        raise Aborted("Transaction lock timeout")
+
+    db = scripted_client(ScriptedApi({"threads/t1": {"status": "visible"}}, aborted))
+    client = create_app(Deps(db=db, verify_token=_verify, config=Config(), clock=utc_now)).test_client()
+    response = client.open(path, method=method, json=body, headers={"Authorization": "Bearer u1"})
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "busy"
 def test_preview_renders_without_touching_firestore_and_is_rate_limited_per_caller():
     from datetime import timedelta
 

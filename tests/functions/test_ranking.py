@@ -1,4 +1,11 @@
-from hearth.ranking import comment_score, reaction_total, thread_score
+from hearth.ranking import (
+    COMMENT_POINTS_PER_REPLY,
+    REACTION_POINTS,
+    THREAD_POINTS_PER_COMMENT,
+    comment_score,
+    reaction_total,
+    thread_score,
+)
 
 
 def test_reaction_total_sums_every_type_and_ignores_negative_noise():
@@ -12,3 +19,17 @@ def test_thread_score_weighs_comments_twice():
 
 def test_comment_score_counts_reactions_and_replies():
     assert comment_score({"like": 2}, 1) == 3
+
+
+def test_one_more_reaction_or_comment_moves_a_thread_score_by_its_fixed_points():
+    counts = {"like": 4, "fire": 1}
+    base = thread_score(counts, 7)
+    assert thread_score({**counts, "fire": 2}, 7) - base == REACTION_POINTS
+    assert thread_score(counts, 8) - base == THREAD_POINTS_PER_COMMENT
+
+
+def test_one_more_reaction_or_reply_moves_a_comment_score_by_its_fixed_points():
+    counts = {"unicorn": 2}
+    base = comment_score(counts, 3)
+    assert comment_score({**counts, "like": 1}, 3) - base == REACTION_POINTS
+    assert comment_score(counts, 4) - base == COMMENT_POINTS_PER_REPLY

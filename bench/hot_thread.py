@@ -1,0 +1,253 @@
+"""Benchmark writes to one hot thread through Hosting, against the whole local stack.
+
+    .venv/bin/python bench/hot_thread.py [--clients 8] [--seconds 30] [--users 480] [--min-rate 80]
+
+--clients threads post, as fast as each gets its answers, for --seconds to ONE thread through
+Hosting's /api rewrite (as the browser does): comments on the thread, replies to one root comment,
+and reactions toggled on and off on the thread and on the root comment, in turn. The users
+(--users of them, shared out among the clients, each client using only its own) are signed up and
+given profiles before the timed window. A client never lets one of its users go over the API's
+comment rate limit (it tracks each user's comments of the last minute and reacts instead when none
+of its users may comment), so a 429 is an error like any other.
+
+Prints writes/s (2xx answers per second of the window), the CPU time the stack and the client
+spent per write (read from /proc, so a run on a busy machine can be told from a slow one),
+p50/p90/p99/max latency overall and per kind of write, and the histogram of status codes; then checks that every counter on the thread and
+on the root comment is exactly what the 2xx answers imply. Exits non-zero when a check fails, any
+answer is not 2xx, or writes/s is under --min-rate.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import threading
+import time
+from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from devstack.authemu import User, sign_up  # noqa: E402
+
+COMMENTS_PER_MINUTE = 5  # the API's default rate limit (HEARTH_COMMENTS_PER_MINUTE)
+KINDS = ("comment", "reply", "thread reaction", "comment reaction")
+THREAD_SCORE_PER_COMMENT = 2  # functions/hearth/ranking.py
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of values."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class Tally:
+    """What the clients saw: latencies by kind, status codes, and the writes that took effect."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    statuses: Counter[int] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, kind: str, seconds: float, response: requests.Response) -> None:
+        with self.lock:
+            self.latencies[kind].append(seconds)
+            self.statuses[response.status_code] += 1
+            if not 200 <= response.status_code < 300 and len(self.failures) < 10:
+                self.failures.append(f"{kind}: {response.status_code} {response.text[:200]}")
+
+    @property
+    def ok(self) -> int:
+        return sum(n for status, n in self.statuses.items() if 200 <= status < 300)
+
+
+class Client:
+    """One benchmark client: its own HTTP session and users; it knows which of its reactions are on."""
+
+    def __init__(self, base: str, users: list[User], tid: str, root_id: str, tally: Tally) -> None:
+        self.base, self.users, self.tid, self.root_id, self.tally = base, users, tid, root_id, tally
+        self.session = requests.Session()
+        self.recent: dict[str, deque[float]] = {u.uid: deque() for u in users}
+        self.reacted: dict[tuple[str, str], bool] = {}  # (uid, target) -> reaction on
+        self.comments = Counter[str]()  # kind -> 2xx comment posts
+        self.turn = 0
+
+    def _poster(self) -> User | None:
+        """The next of this client's users who may comment now without hitting the rate limit."""
+        now = time.monotonic()
+        for _ in range(len(self.users)):
+            user = self.users[self.turn % len(self.users)]
+            self.turn += 1
+            window = self.recent[user.uid]
+            while window and now - window[0] > 61:
+                window.popleft()
+            if len(window) < COMMENTS_PER_MINUTE:
+                window.append(now)
+                return user
+        return None
+
+    def _send(self, kind: str, method: str, path: str, user: User, **kwargs) -> bool:
+        start = time.perf_counter()
+        response = self.session.request(method, f"{self.base}{path}", headers=user.headers, timeout=60, **kwargs)
+        self.tally.record(kind, time.perf_counter() - start, response)
+        return 200 <= response.status_code < 300
+
+    def _react(self, kind: str, step: int) -> None:
+        user = self.users[step % len(self.users)]
+        target = "thread" if kind == "thread reaction" else "comment"
+        on = not self.reacted.get((user.uid, target), False)
+        path = (f"/threads/{self.tid}/reactions/like" if target == "thread"
+                else f"/threads/{self.tid}/comments/{self.root_id}/reactions/like")
+        if self._send(kind, "PUT" if on else "DELETE", path, user):
+            self.reacted[(user.uid, target)] = on
+
+    def run(self, until: float) -> None:
+        step = 0
+        while time.monotonic() < until:
+            kind = KINDS[step % len(KINDS)]
+            poster = self._poster() if kind in ("comment", "reply") else None
+            if poster is not None:
+                body = {"body": f"{kind} {step} from the hot-thread benchmark"}
+                if kind == "reply":
+                    body["parentId"] = self.root_id
+                if self._send(kind, "POST", f"/threads/{self.tid}/comments", poster, json=body):
+                    self.comments[kind] += 1
+            else:
+                self._react(kind if kind.endswith("reaction") else "thread reaction", step)
+            step += 1
+
+
+def ensure_ok(response: requests.Response) -> requests.Response:
+    if not response.ok:
+        raise RuntimeError(f"{response.request.method} {response.url}: {response.status_code} {response.text[:300]}")
+    return response
+
+
+def stack_cpu_seconds() -> float:
+    """CPU time (user + system) used so far by this checkout's processes (the emulators, the function's
+    workers, this benchmark), read from /proc: what a write costs here, whatever else loads the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if str(ROOT) not in cmdline and entry.name != str(os.getpid()):
+                continue
+            fields = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def make_users(auth_url: str, count: int) -> list[User]:
+    stamp = int(time.time())
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(lambda i: sign_up(auth_url, f"hot{stamp}-{i}@example.com", "hot-thread-1"), range(count)))
+
+
+def stored_score(firestore_host: str, project: str, path: str) -> int:
+    """A document's stored score, read straight from the Firestore emulator (the API shows no comment's score)."""
+    os.environ["FIRESTORE_EMULATOR_HOST"] = firestore_host
+    from google.cloud import firestore
+
+    return int(firestore.Client(project=project).document(path).get().get("score"))
+
+
+def check_counters(api: str, clients: list[Client], tid: str, root_id: str, root_score: Callable[[], int]) -> list[str]:
+    """Every counter on the thread and the root comment equals what the 2xx answers imply."""
+    comments = sum(c.comments["comment"] for c in clients)
+    replies = sum(c.comments["reply"] for c in clients)
+    likes = {target: sum(on for c in clients for (_, t), on in c.reacted.items() if t == target)
+             for target in ("thread", "comment")}
+    thread = requests.get(f"{api}/threads/{tid}", timeout=30).json()
+    root = next(c for c in requests.get(f"{api}/threads/{tid}/comments?sort=old&limit=1", timeout=30).json()["items"]
+                if c["id"] == root_id)
+    expected = {
+        "thread commentCount": (thread["commentCount"], 1 + comments + replies),
+        "thread likes": (thread["reactionCounts"]["like"], likes["thread"]),
+        "thread score": (thread["score"], likes["thread"] + THREAD_SCORE_PER_COMMENT * (1 + comments + replies)),
+        "root replyCount": (root["replyCount"], replies),
+        "root descendantCount": (root["descendantCount"], replies),
+        "root likes": (root["reactionCounts"]["like"], likes["comment"]),
+        "root score": (root_score(), likes["comment"] + replies),
+        "root preview replies": (len(root["replies"]), min(5, replies)),
+    }
+    for name, (got, want) in expected.items():
+        print(f"  {name:22} {got:6}  (expected {want})")
+    return [name for name, (got, want) in expected.items() if got != want]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--users", type=int, default=480, help="users in all, shared out among the clients")
+    parser.add_argument("--min-rate", type=float, default=80.0, help="writes/s below which the run fails")
+    args = parser.parse_args()
+
+    from devstack.stack import Ports, local_stack
+
+    with local_stack(Ports.free()) as stack:
+        api = f"{stack.hosting_url}/api"
+        print(f"Signing up {args.users} users on the Auth emulator...", flush=True)
+        author, *users = make_users(stack.auth_url, args.users + 1)  # the author's comments count against their limit
+        with ThreadPoolExecutor(max_workers=8) as pool:  # profiles exist before the window, as for regulars
+            list(pool.map(lambda u: ensure_ok(requests.get(f"{api}/me", headers=u.headers, timeout=60)), users))
+        tid = requests.post(f"{api}/threads", headers=author.headers, timeout=60,
+                            json={"title": "A hot thread", "body": "Everyone is here."}).json()["id"]
+        root_id = requests.post(f"{api}/threads/{tid}/comments", headers=author.headers, timeout=60,
+                                json={"body": "The root everyone answers"}).json()["id"]
+        tally = Tally()
+        clients = [Client(api, users[i::args.clients], tid, root_id, tally) for i in range(args.clients)]
+        print(f"{args.clients} clients writing to one thread through Hosting for {args.seconds:.0f} s...", flush=True)
+        cpu_before = stack_cpu_seconds()
+        start = time.monotonic()
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            list(pool.map(lambda c: c.run(start + args.seconds), clients))
+        elapsed = time.monotonic() - start
+        cpu = stack_cpu_seconds() - cpu_before
+        load = os.getloadavg()[0]
+
+        every = [s for kind in KINDS for s in tally.latencies[kind]]
+        rate = tally.ok / elapsed
+        print(f"\nwrites/s: {rate:.1f}  ({tally.ok} answered 2xx in {elapsed:.1f} s; budget >= {args.min_rate:.0f})")
+        print(f"CPU: {1000 * cpu / max(1, tally.ok):.1f} ms per write across the stack and this client "
+              f"({cpu / elapsed:.2f} of {os.cpu_count()} cores; machine load average {load:.1f})")
+        print("latency ms        count    p50    p90    p99    max")
+        for kind, values in [("all", every), *((k, tally.latencies[k]) for k in KINDS)]:
+            if values:
+                print(f"  {kind:16} {len(values):5} " + " ".join(
+                    f"{1000 * v:6.0f}" for v in (percentile(values, 50), percentile(values, 90),
+                                                 percentile(values, 99), max(values))))
+        print("statuses:", dict(sorted(tally.statuses.items())))
+        for failure in tally.failures:
+            print("  ", failure)
+        print("counters after the run:")
+        wrong = check_counters(api, clients, tid, root_id, lambda: stored_score(
+            stack.firestore_host, stack.project, f"threads/{tid}/comments/{root_id}"))
+
+    problems = []
+    if rate < args.min_rate:
+        problems.append(f"{rate:.1f} writes/s is under the budget of {args.min_rate:.0f}")
+    if tally.ok != sum(tally.statuses.values()):
+        problems.append(f"{sum(tally.statuses.values()) - tally.ok} answers were not 2xx")
+    if wrong:
+        problems.append("counters off: " + ", ".join(wrong))
+    for problem in problems:
+        print("FAIL:", problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

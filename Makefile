@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-api test-web test-rules emulator-env bench bench-web bench-notifications chromium clean
+.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-notifications chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -64,6 +64,12 @@ test-web: setup chromium
 # the rule-coverage report lands in test-results/rules-coverage.html.
 test-rules: setup
 	$(PY) -m devstack.rules_tests
+
+# A longer schemathesis run of tests/api/test_schema.py than `make test` does (5 examples per operation
+# and pass); it prints the operations and generated requests it sent.
+FUZZ_EXAMPLES ?= 200
+fuzz: setup
+	HEARTH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/api/test_schema.py --timeout=7200
 
 bench: setup
 	$(PY) bench/hot_thread.py

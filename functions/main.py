@@ -3,14 +3,24 @@ from __future__ import annotations
 
 import threading
 
+import functions_framework
 from firebase_functions import firestore_fn, https_fn, options
 from google.cloud import firestore
+from werkzeug.exceptions import HTTPException
 
 from hearth import notifications, reports
 from hearth.app import create_app
 from hearth.deps import Config, config_from_params, production_deps, trigger_client, utc_now
+from hearth.http import http_error_response, install_server_errors
 
 REGION = "us-central1"
+
+# functions-framework serves `api` through a Flask app of its own, which answers what it cannot
+# route (a path with a newline in it, say) before `api` runs, in HTML. Its errorhandler hook,
+# set while it imports this module, makes those answers the API's JSON error shape too. Outside
+# functions-framework (`firebase deploy` discovering functions, tests) it is a no-op.
+functions_framework.errorhandler(HTTPException)(http_error_response)
+install_server_errors()
 
 _app = None
 _db: firestore.Client | None = None

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .errors import Unauthenticated
+from .validation import is_firestore_id
 
 # verify(token, check_revoked) -> decoded claims; raises on any bad token.
 TokenVerifier = Callable[[str, bool], Mapping[str, Any]]
@@ -48,6 +49,8 @@ def identify(header: str | None, verify: TokenVerifier, *, check_revoked: bool) 
     uid = claims.get("uid") or claims.get("sub")
     if not isinstance(uid, str) or not uid:
         raise Unauthenticated("the ID token names no user")
+    if not is_firestore_id(uid):  # it names users/{uid}: never let it reach Firestore otherwise
+        raise Unauthenticated("the ID token names a user id Hearth cannot store")
     return Caller(uid=uid, claims=dict(claims))
 
 

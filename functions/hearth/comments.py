@@ -162,9 +162,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
     body = validation.body(data.get("body"))
     parent_id = data.get("parentId")
     if parent_id is not None:
-        if not isinstance(parent_id, str):
-            raise validation.Invalid("parentId must be a string", field="parentId")
-        validation.doc_id(parent_id, "parent comment")
+        parent_id = validation.id_field(parent_id, "parentId")
     validation.doc_id(tid, "thread")
     # Mentions are resolved before the write (one batched read, only when the body names someone).
     mentioned = mentions.resolve(db, body)

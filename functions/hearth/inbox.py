@@ -57,7 +57,7 @@ def mark_ids(data: Mapping[str, Any]) -> list[str] | None:
     ids = data["ids"]
     if not isinstance(ids, list) or not 1 <= len(ids) <= MARK_MAX:
         raise Invalid(f"ids must list 1 to {MARK_MAX} notification ids (or send {{}} to mark all read)", field="ids")
-    if not all(isinstance(i, str) and validation.ID_RE.fullmatch(i) for i in ids):
+    if not all(validation.is_id(i) for i in ids):  # Hearth's id shape and Firestore's rules
         raise Invalid("each id must be a notification id", field="ids")
     return list(dict.fromkeys(ids))
 

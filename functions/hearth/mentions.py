@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from . import store
+from . import store, validation
 
 MAX_MENTIONS = 10
 # A handle as users type it: not glued to a word, an address (ada@example.com) or a path, and
@@ -45,7 +45,8 @@ def handles_in(source: str) -> list[str]:
         for _, token in _outside_links(block.children or []):
             for match in MENTION_RE.finditer(token.content):
                 handle = match.group(1).lower()
-                if handle not in found:
+                # A name no handle can have (__abc__, which Firestore reserves) is never looked up.
+                if handle not in found and validation.is_handle(handle):
                     found.append(handle)
                     if len(found) == MAX_MENTIONS:
                         return found

@@ -10,6 +10,21 @@ from . import cursors
 Order = tuple[str, str]  # (field, firestore.Query.ASCENDING | DESCENDING)
 DESC = firestore.Query.DESCENDING
 ASC = firestore.Query.ASCENDING
+# What each field a list is ordered by holds, so a cursor's values are checked against it
+# (cursors.decode). A list ordered by a new field adds it here.
+FIELD_KINDS: dict[str, cursors.ValueKind] = {
+    "createdAt": "time",
+    "lastActivityAt": "time",
+    "score": "int",
+    "pinned": "bool",
+    "updatedAt": "time",
+    "at": "time",
+}
+
+
+def value_kinds(orders: Sequence[Order]) -> list[cursors.ValueKind]:
+    """The kind of each ordering field's value; a KeyError names a field missing from FIELD_KINDS."""
+    return [FIELD_KINDS[field] for field, _ in orders]
 
 
 def page(query: firestore.Query, kind: str, orders: Sequence[Order], limit: int,
@@ -24,7 +39,7 @@ def page(query: firestore.Query, kind: str, orders: Sequence[Order], limit: int,
     for field, direction in orders:
         query = query.order_by(field, direction=direction)
     query = query.order_by("__name__", direction=orders[-1][1])
-    after = cursors.decode(kind, cursor, len(orders) + 1)
+    after = cursors.decode(kind, cursor, value_kinds(orders), tie="path" if ref_for_path is not None else "id")
     if after is not None and ref_for_path is not None:
         after[-1] = ref_for_path(after[-1])
     if after is not None:

@@ -32,7 +32,7 @@ def report_input(data: Any) -> tuple[str, str]:
     if reason not in REPORT_REASONS:
         raise Invalid(f"reason must be one of {', '.join(REPORT_REASONS)}", field="reason")
     note = data.get("note")
-    note = "" if note is None else validation.text(note, "note", min_len=0, max_len=NOTE_MAX)
+    note = "" if note is None else validation.text(note, "note", max_len=NOTE_MAX, required=False)
     return reason, note
 
 

@@ -22,7 +22,7 @@ def suspension_input(data: Any, now: datetime) -> tuple[str, datetime]:
     """(reason, until) from {"reason", "until"}: until is an RFC 3339 time with an offset, after now."""
     data = validation.json_object(data)
     validation.only_fields(data, ("reason", "until"))
-    reason = validation.text(data.get("reason"), "reason", min_len=1, max_len=REASON_MAX)
+    reason = validation.text(data.get("reason"), "reason", max_len=REASON_MAX)
     raw = data.get("until")
     try:
         until = datetime.fromisoformat(raw) if isinstance(raw, str) else None

@@ -5,19 +5,94 @@ import re
 from datetime import datetime
 from typing import Any
 
+from google.api_core.exceptions import NotFound as NotFoundError
 from google.cloud import firestore
 
 from . import guard, inbox, serialize, store, validation
 from .auth import Caller
-from .errors import Conflict, NotFound
+from .errors import Conflict, Invalid, NotFound
 
 PROFILE_FIELDS = ("handle", "displayName", "bio")
+MEMBER, MODERATOR = "member", "moderator"
+ROLE_MEMO_MAX = 10_000
+
+
+def role_of(caller: Caller) -> str:
+    """The public role badge: it follows the moderator custom claim."""
+    return MODERATOR if caller.is_moderator else MEMBER
+
+
+class RoleMemo:
+    """The role this process last saw stored in each user's profile (None: the field is missing),
+    keyed by (project, uid). Bounded: it forgets everything when full."""
+
+    def __init__(self, capacity: int = ROLE_MEMO_MAX) -> None:
+        self.capacity = capacity
+        self._roles: dict[tuple[str | None, str], str | None] = {}
+
+    def knows(self, key: tuple[str | None, str]) -> bool:
+        return key in self._roles
+
+    def get(self, key: tuple[str | None, str]) -> str | None:
+        return self._roles.get(key)
+
+    def put(self, key: tuple[str | None, str], role: str | None) -> None:
+        if len(self._roles) >= self.capacity and key not in self._roles:
+            self._roles.clear()
+        self._roles[key] = role
+
+    def forget(self, key: tuple[str | None, str]) -> None:
+        self._roles.pop(key, None)
+
+
+# Filled wherever a profile is read anyway (read_profile, get_me), so that sync_role rarely reads.
+ROLES = RoleMemo()
+
+
+def _memo_key(db: firestore.Client, uid: str) -> tuple[str | None, str]:
+    return getattr(db, "project", None), uid
+
+
+def sync_role(db: firestore.Client, caller: Caller, memo: RoleMemo = ROLES) -> None:
+    """Make the caller's public `role` follow their moderator claim (a promotion or demotion shows
+    on their next signed-in request).
+
+    Costs nothing when the stored role this process last saw matches the claim, one write when it
+    does not, and one read of the profile when this process has not seen it (then a write only if
+    the role changed). A profile not made yet gets the right role when it is made (read_profile).
+    """
+    want, key, ref = role_of(caller), _memo_key(db, caller.uid), store.user(db, caller.uid)
+    if memo.knows(key):
+        if memo.get(key) == want:
+            return
+    else:
+        snap = ref.get(field_paths=["role"])
+        if not snap.exists:
+            return
+        if (snap.to_dict() or {}).get("role") == want:
+            memo.put(key, want)
+            return
+    try:
+        ref.update({"role": want})
+    except NotFoundError:  # the profile the memo remembered is gone: nothing to correct
+        memo.forget(key)
+        return
+    memo.put(key, want)
 
 
 def generated_handles(uid: str) -> list[str]:
     """Handle candidates for a new user, shortest first; derived from the uid, never from the email."""
     base = re.sub(r"[^a-z0-9]", "", uid.lower()) or "member"
     return [f"user_{base[:n]}"[:30] for n in (8, 12, 25)]
+
+
+def initial_display_name(caller: Caller, handle: str) -> str:
+    """A new profile's display name: the account's name (cut to length) if it passes the display-name
+    rules (anyone can set their Auth profile's name to anything), else the handle."""
+    try:
+        return validation.display_name((caller.name or "")[: validation.DISPLAY_NAME_MAX])
+    except Invalid:
+        return handle
 
 
 def read_profile(tx: firestore.Transaction | None, db: firestore.Client, caller: Caller,
@@ -31,7 +106,9 @@ def read_profile(tx: firestore.Transaction | None, db: firestore.Client, caller:
     if snap is None:
         snap = store.user(db, caller.uid).get(transaction=tx)
     if snap.exists:
-        return snap.to_dict()
+        profile = snap.to_dict()
+        ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
+        return profile
     candidates = generated_handles(caller.uid)
     taken = {
         s.id: s.to_dict().get("uid")
@@ -39,15 +116,16 @@ def read_profile(tx: firestore.Transaction | None, db: firestore.Client, caller:
         if s.exists
     }
     chosen = next(h for h in candidates if taken.get(h) in (None, caller.uid))
+    ROLES.put(_memo_key(db, caller.uid), role_of(caller))  # what the new profile will hold
     return {
         "_new": True,
         "_claim": chosen not in taken,  # the handle document is still to be made
         "handle": chosen,
-        "displayName": (caller.name or chosen)[: validation.DISPLAY_NAME_MAX],
+        "displayName": initial_display_name(caller, chosen),
         "bio": "",
         "threadCount": 0,
         "commentCount": 0,
-        "role": "moderator" if caller.is_moderator else "member",
+        "role": role_of(caller),
     }
 
 
@@ -86,10 +164,14 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
     user_ref, inbox_ref = store.user(db, caller.uid), store.inbox(db, caller.uid)
     got = store.read_all(None, db, [user_ref, inbox_ref])  # the profile and the unread count, one round trip
     snap = got[user_ref.path]
-    profile = snap.to_dict() if snap.exists else store.run_transaction(db, fn)
-    # The caller's own role follows their token's claim (the stored badge is set when the profile
-    # is made), so the web UI offers moderator tools to a member made moderator later.
-    return {**serialize.profile(caller.uid, profile, now), "role": "moderator" if caller.is_moderator else "member",
+    if snap.exists:
+        profile = snap.to_dict()
+        ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
+    else:
+        profile = store.run_transaction(db, fn)
+    # The caller's own role follows their token's claim now; the stored badge catches up once this
+    # request is answered (http.sync_caller_role), so the web UI offers moderator tools at once.
+    return {**serialize.profile(caller.uid, profile, now), "role": role_of(caller),
             "unreadNotifications": inbox.unread(got[inbox_ref.path])}
 
 
@@ -132,7 +214,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
 
 def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, Any]]:
     """(uid, profile) of the user with this handle, in one query; NotFound if none."""
-    if not validation.HANDLE_RE.fullmatch(handle):
+    if not validation.is_handle(handle):
         raise NotFound("user not found")
     for snap in store.users(db).where(filter=firestore.FieldFilter("handle", "==", handle)).limit(1).stream():
         return snap.id, snap.to_dict()

@@ -52,3 +52,7 @@ def test_without_known_handles_the_text_stays_plain():
 def test_only_the_mention_class_survives_sanitising():
     assert sanitize('<a href="/u/a" class="mention evil">x</a><p class="x">y</p>') == (
         '<a href="/u/a" class="mention" rel="nofollow ugc noopener">x</a><p>y</p>')
+
+
+def test_names_firestore_reserves_are_never_looked_up_as_handles():
+    assert handles_in("hi @__abc__ and @__main__ and @ada") == ["ada"]

@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 from .processes import ROOT
-from .seed import seed
+from .seed import seed, seeded
 from .stack import Ports, Stack, local_stack
 
 # `make dev KEEP=1` keeps the emulators' data here between runs (gitignored); the default starts fresh.
@@ -70,7 +70,8 @@ def main() -> int:
         with local_stack(ports, quiet=True, echo=verbose, data_dir=DATA_DIR if keep else None, log=log) as stack:
             say(f"Emulators ready in {time.monotonic() - started:.0f} s: {describe(stack)}")
             say(f"  Firestore is Google's emulator (jar: {stack.firestore_jar})")
-            say("Seeding demo content through the API…")
+            say("Keeping the data of the last run (KEEP=1)…" if keep and seeded(stack.auth_url)
+                else "Seeding demo content through the API…")
             try:
                 accounts = seed(f"{stack.hosting_url}/api", stack.auth_url, stack.project)
             except Exception as exc:  # noqa: BLE001 - said in full, then everything stops

@@ -2,8 +2,9 @@
 // of a hidden item, the suspension notice, and the moderators' queue and log pages.
 import { h, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
+import { pagedList } from "./threadItem.js";
 import { session } from "../session.js";
-import { announce, requireSignIn, errorBlock, loading, empty, signInHref } from "../ui.js";
+import { announce, requireSignIn, signInHref } from "../ui.js";
 
 export const REPORT_REASONS = [["spam", "Spam"], ["abuse", "Abuse or harassment"], ["off_topic", "Off topic"], ["other", "Something else"]];
 export const HIDE_REASONS = [["spam", "Spam"], ["abuse", "Abuse"], ["off_topic", "Off topic"], ["outdated", "Outdated"], ["other", "Other"]];
@@ -194,30 +195,19 @@ export async function queueView({ main, params }) {
     h("a", { href: "/mod/queue", "aria-current": state === "open" ? "page" : null }, "Waiting"),
     h("a", { href: "/mod/queue?state=resolved", "aria-current": state === "resolved" ? "page" : null }, "Resolved"),
     h("a", { href: "/mod/log" }, "Log")));
-  const list = h("ol.queue", { "aria-label": "Queue items" });
-  const status = h("div.list-status", { "aria-live": "polite" });
-  const more = h("button.button.load-more", { type: "button", hidden: true }, "Load more");
-  main.append(list, status, more);
-  let cursor = null;
-  const load = async () => {
-    more.hidden = true;
-    status.replaceChildren(loading("Loading the queue…"));
-    try {
-      const page = await api.modQueue({ state, cursor });
-      status.replaceChildren();
-      for (const entry of page.items) {
-        const li = queueEntry(entry, (updated) => li.replaceWith(queueEntry({ ...updated, reports: entry.reports }, () => {})));
-        list.append(li);
-      }
-      cursor = page.nextCursor;
-      more.hidden = !cursor;
-      if (!list.childElementCount) status.replaceChildren(empty(state === "open" ? "Nothing waits for a decision." : "Nothing resolved yet."));
-    } catch (error) {
-      status.replaceChildren(errorBlock(error, load));
-    }
-  };
-  more.addEventListener("click", load);
-  await load();
+  const list = pagedList({
+    label: "Queue items",
+    listTag: "ol.queue",
+    loadingMessage: "Loading the queue…",
+    emptyMessage: state === "open" ? "Nothing waits for a decision." : "Nothing resolved yet.",
+    fetchPage: (cursor) => api.modQueue({ state, cursor }),
+    renderItem: (entry) => {
+      const li = queueEntry(entry, (updated) => li.replaceWith(queueEntry({ ...updated, reports: entry.reports }, () => {})));
+      return li;
+    },
+  });
+  main.append(list);
+  await list.ready;
 }
 
 const ACTION_TEXT = { approve: "approved", hide: "hid", restore: "restored", auto_hide: "auto-hid", dismiss: "dismissed reports on", suspend: "suspended",
@@ -235,28 +225,16 @@ export async function logView({ main }) {
   if (!guard(main)) return;
   main.append(h("nav.subnav", { "aria-label": "Queue" }, h("a", { href: "/mod/queue" }, "Queue"),
     h("a", { href: "/mod/log", "aria-current": "page" }, "Log")));
-  const list = h("ol.mod-log", { "aria-label": "Moderation actions" });
-  const status = h("div.list-status", { "aria-live": "polite" });
-  const more = h("button.button.load-more", { type: "button", hidden: true }, "Load more");
-  main.append(list, status, more);
-  let cursor = null;
-  const load = async () => {
-    more.hidden = true;
-    try {
-      const page = await api.modLog(cursor);
-      for (const e of page.items) {
-        list.append(h("li.log-entry", timeEl(e.at), " ",
-          h("strong", e.actor ? `@${e.actor.handle || "a moderator"}` : "Hearth"), ` ${ACTION_TEXT[e.action] || e.action} `,
-          logTarget(e.target), e.reason ? `: ${REASON_TEXT[e.reason] || e.reason}` : "",
-          e.until ? h("span", " until ", timeEl(e.until)) : null));
-      }
-      cursor = page.nextCursor;
-      more.hidden = !cursor;
-      if (!list.childElementCount) status.replaceChildren(empty("No moderation yet."));
-    } catch (error) {
-      status.replaceChildren(errorBlock(error, load));
-    }
-  };
-  more.addEventListener("click", load);
-  await load();
+  const list = pagedList({
+    label: "Moderation actions",
+    listTag: "ol.mod-log",
+    emptyMessage: "No moderation yet.",
+    fetchPage: (cursor) => api.modLog(cursor),
+    renderItem: (e) => h("li.log-entry", timeEl(e.at), " ",
+      h("strong", e.actor ? `@${e.actor.handle || "a moderator"}` : "Hearth"), ` ${ACTION_TEXT[e.action] || e.action} `,
+      logTarget(e.target), e.reason ? `: ${REASON_TEXT[e.reason] || e.reason}` : "",
+      e.until ? h("span", " until ", timeEl(e.until)) : null),
+  });
+  main.append(list);
+  await list.ready;
 }

@@ -1,5 +1,5 @@
 import { h, timeEl, plural } from "../dom.js";
-import { authorLink, tagList, icon } from "../ui.js";
+import { authorLink, tagList, icon, loading, empty, errorBlock } from "../ui.js";
 
 export function reactionTotal(counts) {
   return Object.values(counts || {}).reduce((a, b) => a + b, 0);
@@ -23,7 +23,7 @@ export function threadItem(thread) {
  * A paged list: loads pages with fetchPage(cursor) → {items, nextCursor}, draws each with
  * renderItem, and offers "Load more" while there is a next cursor.
  */
-export function pagedList({ fetchPage, renderItem, emptyMessage, label, listTag = "ul.thread-list" }) {
+export function pagedList({ fetchPage, renderItem, emptyMessage, label, listTag = "ul.thread-list", loadingMessage = "Loading…" }) {
   const list = h(listTag, { "aria-label": label });
   const status = h("div.list-status", { "aria-live": "polite" });
   const more = h("button.button.load-more", { type: "button", hidden: true }, "Load more");
@@ -31,17 +31,16 @@ export function pagedList({ fetchPage, renderItem, emptyMessage, label, listTag 
   let cursor = null;
   const load = async () => {
     more.hidden = true;
-    status.replaceChildren(h("p.loading", { role: "status" }, h("span.spinner", { "aria-hidden": "true" }), "Loading…"));
+    status.replaceChildren(loading(loadingMessage));
     try {
       const page = await fetchPage(cursor);
       status.replaceChildren();
       page.items.forEach((item) => list.append(renderItem(item)));
       cursor = page.nextCursor;
       more.hidden = !cursor;
-      if (!list.childElementCount) status.replaceChildren(h("div.empty", h("p", emptyMessage)));
+      if (!list.childElementCount) status.replaceChildren(empty(emptyMessage));
     } catch (error) {
-      status.replaceChildren(h("div.error", { role: "alert" }, h("p", error.message),
-        h("button.button", { type: "button", onclick: load }, "Try again")));
+      status.replaceChildren(errorBlock(error, load));
     }
   };
   more.addEventListener("click", load);

@@ -39,7 +39,7 @@ from devstack.authemu import User, sign_up  # noqa: E402
 
 COMMENTS_PER_MINUTE = 5  # the API's default rate limit (HEARTH_COMMENTS_PER_MINUTE)
 KINDS = ("comment", "reply", "thread reaction", "comment reaction")
-THREAD_SCORE_PER_COMMENT = 2  # functions/hearth/ranking.py
+THREAD_SCORE_PER_COMMENT = 2  # functions/hearth/forum/ranking.py
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -3,7 +3,7 @@
     .venv/bin/python -m devstack.highlight_css
 
 The block sits between `/* highlight:begin */` and `/* highlight:end */`; a test keeps it equal
-to hearth.render.highlight_css(), so upgrading Pygments or changing a style means running this.
+to hearth.forum.render.highlight_css(), so upgrading Pygments or changing a style means running this.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from devstack.processes import ROOT
 
 sys.path.insert(0, str(ROOT / "functions"))
 
-from hearth.render import highlight_css  # noqa: E402
+from hearth.forum.render import highlight_css  # noqa: E402
 
 BEGIN, END = "/* highlight:begin */\n", "/* highlight:end */"
 

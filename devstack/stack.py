@@ -111,7 +111,7 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
     """Run the Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error.
 
     data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
-    query_log: the function appends every Firestore query it runs to this file (functions/hearth/querylog.py).
+    query_log: the function appends every Firestore query it runs to this file (functions/hearth/db/querylog.py).
     log: append the emulators' output to this file. Nothing started here outlives the calling
     process, even if it is killed with SIGKILL (see processes.run_server).
     """

@@ -8,10 +8,11 @@ from firebase_functions import firestore_fn, https_fn, options
 from google.cloud import firestore
 from werkzeug.exceptions import HTTPException
 
-from hearth import notifications, reports
-from hearth.app import create_app
+from hearth.api.app import create_app
+from hearth.api.http import http_error_response, install_server_errors
 from hearth.deps import Config, config_from_params, production_deps, trigger_client, utc_now
-from hearth.http import http_error_response, install_server_errors
+from hearth.moderation import reports
+from hearth.notifications import fanout
 
 REGION = "us-central1"
 
@@ -74,16 +75,16 @@ def api(req: https_fn.Request) -> https_fn.Response:
 @firestore_fn.on_document_written(document="threads/{threadId}/comments/{commentId}", region=REGION, max_instances=20)
 def notify_on_comment(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
     """Replies, comments on one's thread and @mentions, from a new or edited comment."""
-    before, after = notifications.data_of(event.data.before), notifications.data_of(event.data.after)
-    notifications.run(event.id, event.document, lambda: notifications.on_comment_written(
+    before, after = fanout.data_of(event.data.before), fanout.data_of(event.data.after)
+    fanout.run(event.id, event.document, lambda: fanout.on_comment_written(
         _get_db(), event.params["threadId"], event.params["commentId"], before, after))
 
 
 @firestore_fn.on_document_written(document="threads/{threadId}", region=REGION, max_instances=20)
 def notify_on_thread(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
     """@mentions in a new or edited thread."""
-    before, after = notifications.data_of(event.data.before), notifications.data_of(event.data.after)
-    notifications.run(event.id, event.document, lambda: notifications.on_thread_written(
+    before, after = fanout.data_of(event.data.before), fanout.data_of(event.data.after)
+    fanout.run(event.id, event.document, lambda: fanout.on_thread_written(
         _get_db(), event.params["threadId"], before, after))
 
 

@@ -8,9 +8,9 @@ from typing import Callable, Mapping
 
 from google.cloud import firestore
 
-from . import querylog
+from .db import querylog
 from .auth import TokenVerifier
-from .ratelimit import InstanceWindows, Limit
+from .db.ratelimit import InstanceWindows, Limit
 
 
 @dataclass(frozen=True)

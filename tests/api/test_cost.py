@@ -11,11 +11,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from hearth import notifications
-from hearth.app import create_app
+from hearth.notifications import fanout
+from hearth.api.app import create_app
 from hearth.deps import Config, Deps, utc_now
-from hearth.querylog import QueryLog
-from hearth.ratelimit import Limit
+from hearth.db.querylog import QueryLog
+from hearth.db.ratelimit import Limit
 from tests.support.counting import CountingClient
 
 # endpoint -> (round trips, documents read) at most, for pages of 20 with 5 reply previews each.
@@ -110,9 +110,9 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     mentioned = [client.get("/api/me", headers=_as(u)).get_json()["handle"] for u in ("u0", "u2")]
     db = client.application.config["HEARTH_DEPS"].db
     for i in range(25):  # what the triggers would have written (they fire only for the stack's own project)
-        notifications.deliver(db, notifications.Subject(
+        fanout.deliver(db, fanout.Subject(
             path=f"threads/{tid}/comments/n{i}", thread_id=tid, thread_title="t0", comment_id=f"n{i}", root_id=None,
-            actor={"uid": "u0", "handle": "x", "displayName": "X"}, excerpt="e"), {"u1": notifications.COMMENT})
+            actor={"uid": "u0", "handle": "x", "displayName": "X"}, excerpt="e"), {"u1": fanout.COMMENT})
     unread_ids = [i["id"] for i in client.get("/api/me/notifications", headers=_as("u1")).get_json()["items"]]
     mentioning = {"body": f"@{mentioned[0]} and @{mentioned[1]}", "parentId": parent}
     reply = db.document(f"threads/{tid}/comments/{roots[2]['id']}").get().to_dict()
@@ -153,7 +153,7 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
         "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": lambda: client.post(
             f"/api/threads/{tid}/comments", json=mentioning, headers=_as("u1")),
         "trigger: a reply mentioning 2 users": lambda: _Ok(
-            notifications.on_comment_written(db, tid, "fresh-reply", None, reply)),
+            fanout.on_comment_written(db, tid, "fresh-reply", None, reply)),
     }
     measured = {}
     for name, call in calls.items():

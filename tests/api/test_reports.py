@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 import pytest
 from google.cloud import firestore
 
-from hearth.moderation import Target
-from hearth.reports import auto_hide
+from hearth.moderation.hiding import Target
+from hearth.moderation.reports import auto_hide
 
 from tests.api.conftest import assert_error, wait_for
 

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from hearth.app import create_app
+from hearth.api.app import create_app
 from hearth.deps import Config, Deps
 from tests.api.conftest import assert_error
 

@@ -6,7 +6,7 @@ from typing import Any, Iterator, Sequence
 
 import grpc
 
-from hearth.querylog import InterceptedClient
+from hearth.db.querylog import InterceptedClient
 
 
 class _CountingStream:

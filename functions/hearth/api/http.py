@@ -1,0 +1,251 @@
+"""The one HTTP boundary: JSON in, JSON out, domain errors to status codes, caching headers."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import IO, Any
+
+from flask import Flask, Response, current_app, g, request
+from google.api_core import exceptions as google_errors
+from werkzeug.exceptions import HTTPException
+
+from ..forum import users
+from ..auth import Caller, identify
+from ..deps import Deps
+from ..errors import ApiError, BadRequest, Busy, PayloadTooLarge, Unauthenticated
+
+MAX_BODY_BYTES = 64 * 1024
+# Hearth's bodies nest two levels deep (an object holding a list of tags); anything much deeper is
+# not a request for this API, and Python's parser would hit its recursion limit on very deep input.
+MAX_JSON_DEPTH = 16
+# Failures of Firestore that pass: answered 503 with Retry-After, like contention (errors.Busy).
+TRANSIENT_ERRORS = (google_errors.ServiceUnavailable, google_errors.DeadlineExceeded,
+                    google_errors.ResourceExhausted, google_errors.Aborted)
+log = logging.getLogger("hearth")
+
+
+def deps() -> Deps:
+    return current_app.config["HEARTH_DEPS"]
+
+
+def read_capped(stream: IO[bytes], declared_length: int | None, cap: int = MAX_BODY_BYTES) -> bytes:
+    """At most cap bytes of a body; PayloadTooLarge if it declares or holds more.
+
+    Reads cap + 1 bytes at most, so a chunked body (no Content-Length) cannot slip past the cap
+    and is never buffered whole.
+    """
+    if declared_length is not None and declared_length > cap:
+        raise PayloadTooLarge(f"the request body is larger than {cap // 1024} KiB")
+    chunks, size = [], 0
+    while size <= cap:
+        chunk = stream.read(cap + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > cap:
+        raise PayloadTooLarge(f"the request body is larger than {cap // 1024} KiB")
+    return b"".join(chunks)
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (a scalar is 0); iterative."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def parse_json(raw: bytes) -> Any:
+    """A JSON body: RFC 8259 JSON (no NaN or Infinity) nested at most MAX_JSON_DEPTH deep; else BadRequest."""
+    if not raw:
+        raise BadRequest("the request needs a JSON body")
+    try:
+        value = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise BadRequest(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels") from None
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("the request body is not valid JSON") from None
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise BadRequest(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def json_body() -> Any:
+    """The request's JSON body, capped at 64 KiB (read it once: it comes off the stream)."""
+    return parse_json(read_capped(request.stream, request.content_length))
+
+
+def caller(*, required: bool) -> Caller | None:
+    """The signed-in caller. Writes (required=True) check revocation and refuse anonymous callers.
+
+    A signed-in caller's public role is brought in line with their moderator claim once the
+    request is answered (sync_caller_role).
+    """
+    who = identify(request.headers.get("Authorization"), deps().verify_token, check_revoked=required)
+    if required and who is None:
+        raise Unauthenticated("sign in first: send 'Authorization: Bearer <Firebase ID token>'")
+    g.hearth_caller = who
+    return who
+
+
+def sync_caller_role(response: Response) -> Response:
+    """After a successful request by a signed-in caller: their public role follows their moderator claim.
+
+    Free when this process has seen the stored role match (users.sync_role; every write and
+    GET /me read the profile anyway), a write only when it changed. It runs after the request's own work and only when that succeeded, so a refused
+    request still costs no Firestore call, and a failure here is logged, never the answer.
+    """
+    who = g.pop("hearth_caller", None)
+    if who is not None and response.status_code < 400:
+        try:
+            users.sync_role(deps().db, who)
+        except Exception:  # the request's answer stands; the next request tries again
+            log.warning("could not sync the role of %s", who.uid, exc_info=True)
+    return response
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> Response:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    error.update(details or {})
+    response = current_app.response_class(
+        json.dumps({"error": error}), status=status, mimetype="application/json", headers=headers or {}
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def handle_api_error(exc: ApiError) -> Response:
+    return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers(), exc.details())
+
+
+HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 422: "invalid_argument",
+              429: "rate_limited", 431: "bad_request", 500: "internal", 503: "busy"}
+HTTP_MESSAGES = {
+    404: "no such endpoint",
+    405: "method not allowed on this endpoint",
+    413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB",
+    431: "the request's headers are too large",
+    500: "something went wrong on our side; try again",
+}
+
+
+def http_error_response(exc: HTTPException) -> Response:
+    """Any HTTP error werkzeug or Flask raises (routing, methods, sizes), in the error shape."""
+    status = exc.code or 500
+    if status >= 500:
+        status = 500
+    message = HTTP_MESSAGES.get(status) or "the request is malformed"
+    headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else None
+    code = HTTP_CODES.get(status, "bad_request" if status < 500 else "internal")
+    return error_response(status, code, message, headers=headers)
+
+
+SERVER_MESSAGES = {
+    400: "the request is malformed",
+    414: "the URL is too long",
+    417: "the request's Expect header cannot be met",
+    431: "the request's headers are too large",
+    501: "the request's transfer coding is not supported",
+}
+
+
+def server_error_bytes(status: int, reason: str) -> bytes:
+    """A whole HTTP/1.1 error response in the API's error shape, for the server to write itself."""
+    code = HTTP_CODES.get(status, "bad_request" if status < 500 else "internal")
+    message = SERVER_MESSAGES.get(status) or HTTP_MESSAGES.get(status) or reason
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Cache-Control: no-store\r\nContent-Length: {len(body)}\r\n\r\n")
+    return head.encode("latin-1") + body
+
+
+def install_server_errors() -> None:
+    """Make gunicorn answer what it refuses before the app runs (headers over 8 KiB, over 100 header
+    fields, a malformed request line) in the error shape rather than its HTML page.
+
+    functions-framework runs the function in gunicorn, locally and deployed, and gives no hook for
+    these answers, so gunicorn's one error writer is replaced; status and reason stay gunicorn's.
+    """
+    try:
+        from gunicorn import util
+    except ImportError:  # not running under gunicorn: nothing to change
+        return
+
+    def write_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+        util.write_nonblock(sock, server_error_bytes(int(status_int), reason))
+
+    util.write_error = write_error
+
+
+def handle_transient(exc: Exception) -> Response:
+    log.warning("Firestore is unavailable or busy on %s %s: %r", request.method, request.path, exc)
+    busy = Busy("the forum is busy right now; try again in a moment")
+    return error_response(busy.status, busy.code, busy.message, headers=busy.headers())
+
+
+def handle_value_error(exc: ValueError) -> Response:
+    """google-cloud-firestore wraps a commit that kept aborting (contention) in a ValueError from the
+    Aborted: that is busy (503), any other ValueError unexpected (500)."""
+    if isinstance(exc.__cause__, TRANSIENT_ERRORS):
+        return handle_transient(exc)
+    return handle_unexpected(exc)
+
+
+def handle_unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(500, "internal", HTTP_MESSAGES[500])
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def add_caching(response: Response) -> Response:
+    """Public GETs are cacheable briefly by the CDN; personalised ones are private; writes are not."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+    response.headers["Vary"] = "Authorization"
+    if request.headers.get("Authorization"):
+        response.headers["Cache-Control"] = "private, no-cache"
+    else:
+        seconds = deps().config.cache_seconds
+        response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate={seconds}"
+    etag = etag_of(response.get_data())
+    response.headers["ETag"] = etag
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response.status_code = 304
+        response.set_data(b"")
+        response.headers.pop("Content-Type", None)
+        response.headers.pop("Content-Length", None)
+    return response
+
+
+def install(app: Flask) -> None:
+    """Wire the boundary into an app: error handlers, caching. json_body() caps bodies itself."""
+    # No MAX_CONTENT_LENGTH: werkzeug would cut a chunked body at the limit and hand back the
+    # prefix; read_capped() refuses it instead.
+    app.json.sort_keys = False  # keep fields in the order the serializers build them
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(HTTPException, http_error_response)
+    for exc_type in TRANSIENT_ERRORS:
+        app.register_error_handler(exc_type, handle_transient)
+    app.register_error_handler(ValueError, handle_value_error)
+    app.register_error_handler(Exception, handle_unexpected)
+    app.after_request(add_caching)
+    app.after_request(sync_caller_role)

@@ -1,0 +1,478 @@
+"""The OpenAPI 3.1 description of the API, served at /api/openapi.json.
+
+It is meant to be exact: every request it allows is accepted and every request it forbids is
+refused, and every status an operation can answer is listed. The text rules come from
+validation.py as patterns rather than being restated here. Tests keep it true: the routes
+(tests/functions/test_app.py), the patterns against the validators (tests/functions/test_openapi.py),
+and schemathesis fuzzing every operation of the running stack (tests/api/test_schema.py).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..db.cursors import CURSOR_PATTERN, MAX_CURSOR_CHARS
+from ..notifications.inbox import MARK_MAX
+from ..moderation.hiding import AWAITING_APPROVAL, BY_APPROVAL, FLAGGED, HIDE_REASONS
+from ..moderation.reports import NOTE_MAX, REPORT_REASONS
+from ..moderation.suspensions import REASON_MAX
+from .http import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from ..validation import (BIO_MAX, BODY_MAX, DISPLAY_NAME_MAX, HANDLE_PATTERN, ID_PATTERN, LIMIT_DEFAULT, LIMIT_MAX,
+                         REACTION_TYPES, TAGS_MAX, TITLE_MAX, text_pattern)
+
+TAG_PATTERN = "^[a-z0-9-]{1,30}$"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _ok(schema: dict[str, Any], description: str = "OK", status: str = "200") -> dict[str, Any]:
+    return {status: {"description": description, **_json(schema)}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(s): {"$ref": f"#/components/responses/E{s}"} for s in sorted(statuses)}
+
+
+def _path_param(name: str, description: str) -> dict[str, Any]:
+    # Any string: one that names nothing is a 404, which the operation lists.
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}, "description": description}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _text(max_len: int, *, required: bool = True, visible: bool = False, no_bidi: bool = False,
+          description: str) -> dict[str, Any]:
+    """A text field as validation.text() checks it (lengths count code points before trimming)."""
+    schema: dict[str, Any] = {"type": "string", "maxLength": max_len,
+                              "pattern": text_pattern(required=required, visible=visible, no_bidi=no_bidi),
+                              "description": description}
+    if required or visible:
+        schema["minLength"] = 1
+    return schema
+
+
+TEXT_RULES = ("No control characters but tab and newline; surrounding white space is trimmed.")
+TITLE = _text(TITLE_MAX, visible=True, no_bidi=True, description=(
+    f"{TEXT_RULES} Must hold a visible character; no bidi embeddings, overrides or isolates."))
+DISPLAY_NAME = _text(DISPLAY_NAME_MAX, visible=True, no_bidi=True, description=TITLE["description"])
+BODY = _text(BODY_MAX, description=f"Markdown. {TEXT_RULES} Must not be blank.")
+BIO = _text(BIO_MAX, required=False, description=f"{TEXT_RULES} Empty or null clears it.")
+TAGS = {"type": "array", "maxItems": TAGS_MAX, "uniqueItems": True,
+        "items": {"type": "string", "pattern": TAG_PATTERN}}
+NULLABLE_TAGS = {**TAGS, "type": ["array", "null"], "description": "null is the same as []"}
+ID = {"type": "string", "pattern": ID_PATTERN}
+
+PAGING = [
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT}, "page size"),
+    _query("cursor", {"type": "string", "minLength": 1, "maxLength": MAX_CURSOR_CHARS, "pattern": CURSOR_PATTERN},
+           "the previous page's nextCursor, unchanged (any other value is a 422)"),
+]
+TID = _path_param("tid", "thread id")
+CID = _path_param("cid", "comment id")
+KIND = {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": list(REACTION_TYPES)}}
+AUTH = [{"firebaseIdToken": []}]
+OPTIONAL_AUTH = [{}, {"firebaseIdToken": []}]
+NOT_MODIFIED = {"304": {"description": "Not modified: If-None-Match named the current ETag"}}
+
+# What an operation can answer besides its success, by what it does. Every operation that
+# touches Firestore can be 503 (contention, or Firestore unavailable or over quota).
+READ = (503,)
+SIGNED_IN_READ = (401, 503)  # a GET with an optional token: a bad token is a 401
+PAGE = (422,)  # limit, sort, cursor, tag
+JSON_BODY = (400, 413, 422)  # malformed or too deep JSON, over 64 KiB, a field breaking a rule
+WRITE = (401, 403, 503)  # 403: not allowed, or a suspended user (error.code "suspended")
+
+
+def _page_of(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items", "nextCursor"],
+        "additionalProperties": False,
+        "properties": {"items": {"type": "array", "items": _ref(item)}, "nextCursor": {"type": ["string", "null"]}},
+    }
+
+
+def _op(summary: str, responses: dict[str, Any], *, security: list | None = None, params: list | None = None,
+        body: dict[str, Any] | None = None, errors: tuple[int, ...] = ()) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {**responses, **_errors(*set(errors))}}
+    if security is not None:
+        op["security"] = security
+    if params:
+        op["parameters"] = params
+    if body is not None:
+        op["requestBody"] = {"required": True, **_json(body)}
+    return op
+
+
+def _get(summary: str, schema: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A GET: 200 with an ETag, or 304 for a matching If-None-Match."""
+    return _op(summary, {**_ok(schema), **NOT_MODIFIED}, **kwargs)
+
+
+REACTION_RESULT = {
+    "type": "object", "required": ["reactionCounts", "myReactions"], "additionalProperties": False,
+    "properties": {
+        "reactionCounts": {**_ref("ReactionCounts"),
+                           "description": "the target's counts as read just before this change, with it applied"},
+        "myReactions": _ref("MyReactions"),
+    },
+}
+RENDER_RESULT = {"type": "object", "required": ["bodyHtml"], "additionalProperties": False,
+                 "properties": {"bodyHtml": {"type": "string"}}}
+BOOKMARK_RESULT = {"type": "object", "required": ["threadId", "bookmarked"], "additionalProperties": False,
+                   "properties": {"threadId": {"type": "string"}, "bookmarked": {"type": "boolean"}}}
+MUTE_RESULT = {"type": "object", "required": ["threadId", "muted"], "additionalProperties": False,
+               "properties": {"threadId": {"type": "string"}, "muted": {"type": "boolean"}}}
+UNREAD_RESULT = {"type": "object", "required": ["unread"], "additionalProperties": False,
+                 "properties": {"unread": {"type": "integer", "minimum": 0}}}
+
+
+def _paths() -> dict[str, Any]:
+    sort_threads = _query("sort", {"type": "string", "enum": ["new", "top", "active"], "default": "new"}, "order")
+    sort_comments = _query("sort", {"type": "string", "enum": ["top", "new", "old"], "default": "top"}, "order")
+    tag = _query("tag", {"type": "string", "pattern": TAG_PATTERN}, "only threads with this tag")
+    handle = _path_param("handle", "user handle")
+    no_content = {"204": {"description": "Done"}}
+    return {
+        "/api/me": {
+            "get": _get("The caller's profile (made on first use) and unread notification count", _ref("Me"),
+                        security=AUTH, errors=SIGNED_IN_READ),
+            "put": _op("Create or update the caller's profile", _ok(_ref("Profile")), security=AUTH,
+                       body=_ref("ProfileInput"), errors=(*WRITE, *JSON_BODY, 409)),
+        },
+        "/api/me/bookmarks": {
+            "get": _get("The caller's bookmarked threads, newest bookmark first", _page_of("BookmarkedThread"),
+                        security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE)),
+        },
+        "/api/me/notifications": {
+            "get": _get("The caller's notifications, newest first, and the unread count", _ref("NotificationPage"),
+                        security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE)),
+        },
+        "/api/me/notifications/read": {
+            "post": _op("Mark the named notifications read, or all of them with {}", _ok(UNREAD_RESULT),
+                        security=AUTH, body=_ref("MarkRead"), errors=(*WRITE, *JSON_BODY)),
+        },
+        "/api/users/{handle}": {
+            "get": _get("A public profile", _ref("Profile"), params=[handle], errors=(*READ, 404)),
+        },
+        "/api/users/{handle}/suspension": {
+            "parameters": [handle],
+            "put": _op("Suspend a user until a time, with a reason (moderators)", _ok(_ref("Profile")), security=AUTH,
+                       body=_ref("SuspensionInput"), errors=(*WRITE, *JSON_BODY, 404)),
+            "delete": _op("Lift a user's suspension (moderators)", _ok(_ref("Profile")), security=AUTH,
+                          errors=(*WRITE, 404)),
+        },
+        "/api/users/{handle}/threads": {
+            "get": _get("A user's threads", _page_of("ThreadSummary"), security=OPTIONAL_AUTH,
+                        params=[handle, sort_threads, *PAGING], errors=(*SIGNED_IN_READ, *PAGE, 404)),
+        },
+        "/api/users/{handle}/comments": {
+            "get": _get("A user's visible comments, newest first, with their threads' titles",
+                        _page_of("UserComment"), params=[handle, *PAGING], errors=(*READ, *PAGE, 404)),
+        },
+        "/api/render": {
+            "post": _op("Render a draft body exactly as a post would be (a preview; nothing is stored)",
+                        _ok(RENDER_RESULT), security=AUTH, body=_ref("RenderInput"),
+                        errors=(401, 503, *JSON_BODY, 429)),
+        },
+        "/api/threads": {
+            "get": _get("A page of threads", _page_of("ThreadSummary"), security=OPTIONAL_AUTH,
+                        params=[sort_threads, tag, *PAGING], errors=(*SIGNED_IN_READ, *PAGE)),
+            "post": _op("Post a thread", _ok(_ref("Thread"), "Created", "201"), security=AUTH,
+                        body=_ref("ThreadInput"), errors=(*WRITE, *JSON_BODY, 429)),
+        },
+        "/api/threads/{tid}": {
+            "parameters": [TID],
+            "get": _get("A thread (a deleted one as a tombstone)", _ref("Thread"), security=OPTIONAL_AUTH,
+                        errors=(*SIGNED_IN_READ, 404)),
+            "patch": _op("Edit a thread (author or moderator; locked: moderators)", _ok(_ref("Thread")),
+                         security=AUTH, body=_ref("ThreadPatch"), errors=(*WRITE, *JSON_BODY, 403, 404)),
+            "delete": _op("Delete a thread (a tombstone stays)", no_content, security=AUTH,
+                          errors=(*WRITE, 403, 404)),
+        },
+        "/api/threads/{tid}/comments": {
+            "parameters": [TID],
+            "get": _get("A page of root comments with their first replies", _page_of("Comment"),
+                        security=OPTIONAL_AUTH, params=[sort_comments, *PAGING],
+                        errors=(*SIGNED_IN_READ, *PAGE, 404)),
+            "post": _op("Comment, or reply with parentId", _ok(_ref("Comment"), "Created", "201"), security=AUTH,
+                        body=_ref("CommentInput"), errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
+        },
+        "/api/threads/{tid}/comments/{cid}": {
+            "parameters": [TID, CID],
+            "get": _get("One comment (a tombstone while replies hang from it); rootId says where it sits",
+                        _ref("Comment"), security=OPTIONAL_AUTH, errors=(*SIGNED_IN_READ, 404)),
+            "patch": _op("Edit a comment (author or moderator)", _ok(_ref("Comment")), security=AUTH,
+                         body=_ref("CommentPatch"), errors=(*WRITE, *JSON_BODY, 403, 404)),
+            "delete": _op("Delete a comment (a tombstone stays while it has replies)", no_content, security=AUTH,
+                          errors=(*WRITE, 403, 404)),
+        },
+        "/api/threads/{tid}/comments/{cid}/replies": {
+            "parameters": [TID, CID],
+            "get": _get("Every reply under a root comment, oldest first, flat", _page_of("Comment"),
+                        security=OPTIONAL_AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE, 404)),
+        },
+        "/api/threads/{tid}/reactions/{kind}": {
+            "parameters": [TID, KIND],
+            "put": _op("React to a thread (idempotent)", _ok(REACTION_RESULT), security=AUTH,
+                       errors=(*WRITE, 404, 422)),
+            "delete": _op("Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH,
+                          errors=(*WRITE, 404, 422)),
+        },
+        "/api/threads/{tid}/comments/{cid}/reactions/{kind}": {
+            "parameters": [TID, CID, KIND],
+            "put": _op("React to a comment (idempotent)", _ok(REACTION_RESULT), security=AUTH,
+                       errors=(*WRITE, 404, 422)),
+            "delete": _op("Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH,
+                          errors=(*WRITE, 404, 422)),
+        },
+        "/api/threads/{tid}/bookmark": {
+            "parameters": [TID],
+            "put": _op("Bookmark a thread", _ok(BOOKMARK_RESULT), security=AUTH, errors=(*WRITE, 404)),
+            "delete": _op("Remove a bookmark", _ok(BOOKMARK_RESULT), security=AUTH, errors=(*WRITE, 404)),
+        },
+        "/api/threads/{tid}/hidden": {
+            "parameters": [TID],
+            "put": _op("Hide a thread with a reason (moderators)", _ok(_ref("Thread")), security=AUTH,
+                       body=_ref("HideInput"), errors=(*WRITE, *JSON_BODY, 404)),
+            "delete": _op("Restore a hidden thread (moderators)", _ok(_ref("Thread")), security=AUTH,
+                          errors=(*WRITE, 404)),
+        },
+        "/api/threads/{tid}/comments/{cid}/hidden": {
+            "parameters": [TID, CID],
+            "put": _op("Hide a comment with a reason (moderators, or the thread's author)", _ok(_ref("Comment")),
+                       security=AUTH, body=_ref("HideInput"), errors=(*WRITE, *JSON_BODY, 404)),
+            "delete": _op("Restore a hidden comment (moderators; the thread's author for their own hides)",
+                          _ok(_ref("Comment")), security=AUTH, errors=(*WRITE, 404)),
+        },
+        "/api/threads/{tid}/report": {
+            "parameters": [TID],
+            "post": _op("Report a thread (once per user; a repeat answers the first report)",
+                        _ok(_ref("Report"), "Accepted", "202"), security=AUTH, body=_ref("ReportInput"),
+                        errors=(*WRITE, *JSON_BODY, 404, 429)),
+        },
+        "/api/threads/{tid}/comments/{cid}/report": {
+            "parameters": [TID, CID],
+            "post": _op("Report a comment (once per user; a repeat answers the first report)",
+                        _ok(_ref("Report"), "Accepted", "202"), security=AUTH, body=_ref("ReportInput"),
+                        errors=(*WRITE, *JSON_BODY, 404, 429)),
+        },
+        "/api/mod/queue": {
+            "get": _get("Moderators: reported and auto-hidden items, most recently active first, with their reports",
+                        _page_of("QueueItem"), security=AUTH,
+                        params=[_query("state", {"type": "string", "enum": ["open", "resolved"], "default": "open"},
+                                       "open (waiting for a decision) or resolved"), *PAGING],
+                        errors=(*SIGNED_IN_READ, *PAGE, 403)),
+        },
+        "/api/mod/queue/{key}": {
+            "parameters": [_path_param("key", "queue item id: thread~{tid} or comment~{tid}~{cid}")],
+            "post": _op("Moderators: resolve a queue item (dismiss its reports, hide, restore or approve the item)",
+                        _ok(_ref("QueueItem")), security=AUTH, body=_ref("QueueAction"),
+                        errors=(*WRITE, *JSON_BODY, 404)),
+        },
+        "/api/mod/log": {
+            "get": _get("Moderators: every moderation action, newest first (append-only)", _page_of("LogEntry"),
+                        security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE, 403)),
+        },
+        "/api/threads/{tid}/mute": {
+            "parameters": [TID],
+            "put": _op("Mute a thread: no more notifications from it (idempotent)", _ok(MUTE_RESULT), security=AUTH,
+                       errors=(*WRITE, 404)),
+            "delete": _op("Unmute a thread (idempotent)", _ok(MUTE_RESULT), security=AUTH, errors=(*WRITE, 404)),
+        },
+        "/api/openapi.json": {"get": _get("This document", {"type": "object"})},
+    }
+
+
+def _object(required: list[str], optional: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """A response object: these fields always, the optional ones sometimes, nothing else."""
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": more | optional}
+
+
+def _schemas() -> dict[str, Any]:
+    string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+    time = {"type": "string", "format": "date-time"}
+    nullable_time = {"type": ["string", "null"], "format": "date-time"}
+    status = {"type": "string", "enum": ["visible", "hidden", "deleted"]}
+    hidden = {"anyOf": [{"type": "null"}, _ref("Hidden")]}
+    author = {"type": ["object", "null"], "required": ["uid", "handle", "displayName"], "additionalProperties": False,
+              "properties": {"uid": string, "handle": string, "displayName": string}}
+    thread_fields = {
+        "id": string, "title": string, "author": author, "tags": {"type": "array", "items": string},
+        "createdAt": time, "editedAt": nullable_time, "lastActivityAt": time, "commentCount": integer,
+        "reactionCounts": _ref("ReactionCounts"), "score": integer, "status": status, "hidden": hidden, "locked": boolean,
+        "pinned": boolean,
+    }
+    signed_in = {"myReactions": _ref("MyReactions"), "bookmarked": boolean}  # only for a signed-in caller
+    comment_fields = {
+        "id": string, "threadId": string, "parentId": {"type": ["string", "null"]},
+        "rootId": {"type": ["string", "null"]}, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
+        "body": string, "bodyHtml": string, "author": author, "createdAt": time, "editedAt": nullable_time,
+        "reactionCounts": _ref("ReactionCounts"), "replyCount": integer, "descendantCount": integer,
+        "status": status, "hidden": hidden,
+        "replyTo": {"type": ["object", "null"], "required": ["id", "handle"], "additionalProperties": False,
+                    "description": "the comment this one answers (below depth 3, not its parent)",
+                    "properties": {"id": string, "handle": {"type": ["string", "null"]}}},
+    }
+    profile = {"uid": string, "handle": string, "displayName": string, "bio": string, "createdAt": time,
+               "threadCount": integer, "commentCount": integer,
+               "role": {"type": "string", "enum": ["member", "moderator"], "description": "follows the moderator claim"}}
+    profile["suspension"] = {"anyOf": [{"type": "null"}, {
+        "type": "object", "required": ["reason", "until"], "additionalProperties": False,
+        "properties": {"reason": string, "until": time}}], "description": "while it lasts; null otherwise"}
+    nullable_string = {"type": ["string", "null"]}
+    notification = {
+        "id": string, "kind": {"type": "string", "enum": ["reply", "comment", "mention", "moderation"]},
+        "threadId": {**nullable_string, "description": "null for a moderation notice about one's account"},
+        "threadTitle": string, "commentId": nullable_string,
+        "rootId": {**nullable_string, "description": "the root of the comment's tree"},
+        "actor": {"type": "object", "required": ["handle", "displayName"], "additionalProperties": False,
+                  "properties": {"handle": nullable_string, "displayName": nullable_string}},
+        "excerpt": {"type": "string", "description": "plain text"}, "createdAt": time, "read": boolean,
+    }
+    return {
+        "Error": {
+            "type": "object", "required": ["error"], "additionalProperties": False,
+            "properties": {"error": {
+                "type": "object", "required": ["code", "message"], "additionalProperties": False,
+                "properties": {"code": string, "message": string,
+                               "field": {"type": "string", "description": "the field or parameter at fault"},
+                               "reason": {"type": "string", "description": "code suspended"},
+                               "until": {"type": "string", "format": "date-time",
+                                         "description": "code suspended"}}}},
+        },
+        "ReactionCounts": {"type": "object", "required": list(REACTION_TYPES), "additionalProperties": False,
+                           "properties": {t: {"type": "integer", "minimum": 0} for t in REACTION_TYPES}},
+        "MyReactions": {"type": "array", "items": {"type": "string", "enum": list(REACTION_TYPES)}},
+        "Profile": _object(list(profile), {}, **profile),
+        "Me": _object([*profile, "unreadNotifications"], {}, **profile,
+                      unreadNotifications={"type": "integer", "minimum": 0}),
+        "Notification": _object(list(notification), {}, **notification),
+        "NotificationPage": {"type": "object", "required": ["items", "nextCursor", "unread"],
+                             "additionalProperties": False, "properties": {
+                                 "items": {"type": "array", "items": _ref("Notification")},
+                                 "nextCursor": {"type": ["string", "null"]},
+                                 "unread": {"type": "integer", "minimum": 0}}},
+        "MarkRead": {"type": "object", "additionalProperties": False, "properties": {
+            "ids": {"type": "array", "minItems": 1, "maxItems": MARK_MAX, "items": ID,
+                    "description": "leave out to mark every notification read"}}},
+        "ProfileInput": {"type": "object", "additionalProperties": False, "properties": {
+            "handle": {"type": "string", "pattern": HANDLE_PATTERN,
+                       "description": "3-30 of a-z, 0-9 and _, not both starting and ending with __"},
+            "displayName": DISPLAY_NAME, "bio": {**BIO, "type": ["string", "null"]}}},
+        "Thread": _object([*thread_fields, "body", "bodyHtml"], {**signed_in, "muted": boolean}, **thread_fields,
+                          body=string, bodyHtml=string),
+        "ThreadSummary": _object([*thread_fields, "excerpt"], signed_in, **thread_fields, excerpt=string),
+        "BookmarkedThread": _object([*thread_fields, "excerpt", "bookmarked", "bookmarkedAt"], {},
+                                    **thread_fields, excerpt=string, bookmarked={"const": True}, bookmarkedAt=time),
+        "ThreadInput": {"type": "object", "required": ["title", "body"], "additionalProperties": False, "properties": {
+            "title": TITLE, "body": BODY, "tags": NULLABLE_TAGS}},
+        "ThreadPatch": {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
+            "title": TITLE, "body": BODY, "tags": NULLABLE_TAGS,
+            "locked": {"type": "boolean", "description": "moderators only"},
+            "pinned": {"type": "boolean", "description": "moderators only; pinned threads lead the front page"}}},
+        "Comment": _object(list(comment_fields), {
+            "myReactions": _ref("MyReactions"),  # for a signed-in caller
+            "replies": {"type": "array", "items": _ref("Comment")},  # on root comments in a page of them
+            "moreReplies": boolean,
+        }, **comment_fields),
+        "SuspensionInput": {"type": "object", "required": ["reason", "until"], "additionalProperties": False,
+                            "properties": {"reason": _text(REASON_MAX, description=TEXT_RULES),
+                                           "until": {"type": "string", "format": "date-time",
+                                                     "description": "RFC 3339 with a time zone, in the future"}}},
+        "Hidden": {"type": "object", "description": "why a hidden item is hidden; its text only for its author and moderators",
+                   "properties": {"reason": {"type": "string", "enum": [*HIDE_REASONS, FLAGGED, AWAITING_APPROVAL]},
+                                  "by": {"type": "string",
+                                         "enum": ["moderators", "thread_author", "reports", BY_APPROVAL]},
+                                  "at": time}},
+        "HideInput": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
+            "reason": {"type": "string", "enum": list(HIDE_REASONS)}}},
+        "Target": {"type": "object", "properties": {
+            "kind": {"type": "string", "enum": ["thread", "comment"]}, "threadId": string,
+            "commentId": {"type": ["string", "null"]}}},
+        "ReportInput": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
+            "reason": {"type": "string", "enum": list(REPORT_REASONS)},
+            "note": {**_text(NOTE_MAX, required=False, description=TEXT_RULES), "type": ["string", "null"]}}},
+        "Report": {"type": "object", "properties": {
+            "target": _ref("Target"), "reason": {"type": "string", "enum": list(REPORT_REASONS)}, "note": string,
+            "createdAt": time}},
+        "QueueAction": {"type": "object", "required": ["action"], "additionalProperties": False, "properties": {
+            "action": {"type": "string", "enum": ["dismiss", "hide", "restore", "approve"]},
+            "reason": {"type": "string", "enum": list(HIDE_REASONS), "description": "needed to hide, only then"}}},
+        "QueueItem": {"type": "object", "properties": {
+            "id": string, "target": _ref("Target"),
+            "item": {"type": ["object", "null"], "description": "the item as it was when first reported",
+                     "properties": {"title": {"type": ["string", "null"]}, "excerpt": string, "author": author}},
+            "itemStatus": {"type": "string", "enum": ["visible", "hidden", "deleted", "missing"]},
+            "hidden": hidden, "state": {"type": "string", "enum": ["open", "resolved"]},
+            "openReports": integer, "reportCount": integer, "reasonCounts": {"type": "object"},
+            "autoHidden": boolean, "approval": boolean, "lastReportedAt": time, "updatedAt": time,
+            "resolution": {"type": ["object", "null"], "properties": {
+                "action": string, "by": {"type": ["string", "null"]}, "at": time}},
+            "reports": {"type": "array", "description": "the newest 10", "items": {"type": "object", "properties": {
+                "reason": string, "note": string, "reporter": {"type": "object", "properties": {"handle": string}},
+                "createdAt": time}}}}},
+        "LogEntry": {"type": "object", "properties": {
+            "id": string, "actor": {"type": ["object", "null"], "properties": {"uid": string, "handle": {
+                "type": ["string", "null"]}}, "description": "null for the forum itself (auto-hide)"},
+            "action": {"type": "string", "enum": ["hide", "restore", "auto_hide", "dismiss", "approve", "suspend",
+                                                  "unsuspend", "lock", "unlock", "pin", "unpin"]},
+            "target": {"type": "object"}, "reason": {"type": ["string", "null"]}, "at": time,
+            "until": time}},
+        "UserComment": {"type": "object", "properties": {
+            "id": string, "threadId": string,
+            "thread": {"type": "object", "properties": {"id": string, "title": {"type": ["string", "null"]}}},
+            "parentId": {"type": ["string", "null"]}, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
+            "excerpt": string, "createdAt": time, "editedAt": nullable_time, "reactionCounts": _ref("ReactionCounts"),
+            "replyCount": integer}},
+        "RenderInput": {"type": "object", "required": ["body"], "additionalProperties": False,
+                        "properties": {"body": BODY}},
+        "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
+            "body": BODY, "parentId": {**ID, "type": ["string", "null"],
+                                       "description": "the comment replied to; null or absent for a root"}}},
+        "CommentPatch": {"type": "object", "required": ["body"], "additionalProperties": False,
+                         "properties": {"body": BODY}},
+    }
+
+
+def _error_response(description: str, retry_after: bool = False) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, **_json(_ref("Error"))}
+    if retry_after:
+        response["headers"] = {"Retry-After": {"required": True, "description": "seconds to wait before retrying",
+                                               "schema": {"type": "integer", "minimum": 1}}}
+    return response
+
+
+ERROR_TEXT = {
+    400: f"Malformed request: the body is not a JSON object, or nests deeper than {MAX_JSON_DEPTH} levels",
+    401: "Not signed in, or a bad, expired or revoked token",
+    403: "Not allowed (code suspended, with reason and until, for a suspended user's write)",
+    404: "Not found",
+    409: "Conflict",
+    413: f"Body over {MAX_BODY_BYTES // 1024} KiB",
+    422: "A field or parameter breaks a rule (error.field names it)",
+    429: "Rate limited (see Retry-After)",
+    503: "Busy: contention, or Firestore unavailable for a moment (see Retry-After)",
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Hearth API", "version": "1.0.0",
+                 "description": "Threads, threaded comments and reactions on Firebase."},
+        "servers": [{"url": "/"}],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {"firebaseIdToken": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"}},
+            "schemas": _schemas(),
+            "responses": {f"E{s}": _error_response(text, retry_after=s in (429, 503)) for s, text in ERROR_TEXT.items()},
+        },
+    }

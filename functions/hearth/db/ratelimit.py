@@ -1,0 +1,66 @@
+"""Sliding-window rate limits. The window is a list of recent action times kept in Firestore."""
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..errors import RateLimited
+
+
+@dataclass(frozen=True)
+class Limit:
+    action: str
+    count: int
+    period: timedelta
+
+    def describe(self) -> str:
+        seconds = int(self.period.total_seconds())
+        span = f"{seconds // 60} minutes" if seconds % 60 == 0 and seconds >= 120 else (
+            "minute" if seconds == 60 else f"{seconds} seconds")
+        return f"at most {self.count} {self.action}s per {span}"
+
+
+def admit(history: list[datetime], now: datetime, limit: Limit) -> list[datetime]:
+    """The window with `now` added, or RateLimited (with the seconds to wait) when it is full."""
+    start = now - limit.period
+    recent = sorted(t for t in history if t > start)
+    if len(recent) >= limit.count:
+        oldest_that_matters = recent[len(recent) - limit.count]
+        wait = (oldest_that_matters + limit.period - now).total_seconds()
+        raise RateLimited(f"too many {limit.action}s: {limit.describe()}", retry_after=math.ceil(wait))
+    return recent + [now]
+
+
+def reserve(snap: Any, now: datetime, limit: Limit) -> dict[str, list[datetime]]:
+    """Admit one more action given the caller's rate state (a snapshot read in the write's transaction).
+
+    Returns the fields to write back with tx.set(ref, ..., merge=True), or raises RateLimited.
+    """
+    history = (snap.to_dict() or {}).get(limit.action, []) if snap.exists else []
+    return {limit.action: admit(list(history), now, limit)}
+
+
+class InstanceWindows:
+    """Sliding windows kept in this instance's memory, for limits that guard the instance itself.
+
+    Rendering a preview costs CPU here and nothing in Firestore, so its limit lives where the cost
+    is: a Firestore-backed window would add a transaction (and a write) to every keystroke pause.
+    At most `max_keys` callers are remembered; the least recently seen is forgotten first.
+    """
+
+    def __init__(self, max_keys: int = 10_000) -> None:
+        self._windows: OrderedDict[str, list[datetime]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max_keys = max_keys
+
+    def admit(self, key: str, now: datetime, limit: Limit) -> None:
+        """Count one action by key, or raise RateLimited (with the seconds to wait)."""
+        with self._lock:
+            window = admit(self._windows.pop(key, []), now, limit)
+            self._windows[key] = window
+            while len(self._windows) > self._max_keys:
+                self._windows.popitem(last=False)

@@ -1,0 +1,1 @@
+"""The forum itself: threads, comments, reactions, bookmarks, profiles, markdown rendering, mentions, ranking."""

@@ -1,0 +1,467 @@
+"""Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Iterable
+
+from google.cloud import firestore
+
+from .. import validation
+from . import mentions, ranking, render, serialize, threads, users
+from ..db import store
+from ..moderation import guard, hiding
+from ..auth import Caller
+from ..deps import Config
+from ..errors import Forbidden, NotFound
+from ..db.pagination import ASC, DESC, Order, page
+from ..db.ratelimit import reserve
+from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
+
+MAX_DEPTH = 3
+# A page of roots comes with each root's first replies, in one query and one batched read. The
+# first PREVIEW_REPLIES replies under a root (any depth) take the ids "{rootId}-1".."{rootId}-5"
+# (preview slots): a reader asks for exactly those documents, and a writer claims one without
+# reading the root (see first_slot and free_slot).
+PREVIEW_REPLIES = 5
+PREVIEW_ID_RE = re.compile(r"(?P<root>[A-Za-z0-9]+)-(?P<slot>[1-9][0-9]*)")
+SORTS: dict[str, list[Order]] = {
+    "top": [("score", DESC), ("createdAt", DESC)],
+    "new": [("createdAt", DESC)],
+    "old": [("createdAt", ASC)],
+}
+REPLY_ORDER: list[Order] = [("createdAt", ASC)]
+CREATE_FIELDS = ("body", "parentId")
+
+
+def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str, Any]:
+    """parentId, rootId and depth of a new comment. A reply below depth 3 joins its parent's level."""
+    if parent_id is None or parent is None:
+        return {"parentId": None, "rootId": None, "depth": 1}
+    depth = int(parent.get("depth", 1))
+    root_id = parent.get("rootId") or parent_id
+    if depth >= MAX_DEPTH:
+        return {"parentId": parent["parentId"], "rootId": root_id, "depth": MAX_DEPTH}
+    return {"parentId": parent_id, "rootId": root_id, "depth": depth + 1}
+
+
+def answered_handle(parent: dict[str, Any] | None) -> str | None:
+    """The handle of the author a reply answers (None for a tombstone): below depth 3 a reply does
+    not hang from the comment it answers, so readers need it named ("Replying to @x")."""
+    if parent is None or parent.get("status") == DELETED:
+        return None
+    return (parent.get("author") or {}).get("handle")
+
+
+def preview_id(root_id: str, slot: int) -> str:
+    """The id of the slot-th reply (1-based) under a root, while slot <= PREVIEW_REPLIES."""
+    return f"{root_id}-{slot}"
+
+
+def preview_root(cid: str) -> str | None:
+    """The root a preview reply's id names; None for any other comment id."""
+    match = PREVIEW_ID_RE.fullmatch(cid)
+    return match["root"] if match and int(match["slot"]) <= PREVIEW_REPLIES else None
+
+
+def preview_ids(root_id: str, root: dict[str, Any]) -> list[str]:
+    """The ids of a root's preview slots, once it has a reply (min(5, descendantCount) of them are taken)."""
+    if int(root.get("descendantCount", 0)) == 0:
+        return []
+    return [preview_id(root_id, n) for n in range(1, PREVIEW_REPLIES + 1)]
+
+
+def first_slot(known_replies: int | None, choose: Callable[[list[int]], int] = random.choice) -> int | None:
+    """The preview slot a new reply tries first; None (an ordinary id) once the root's slots are full.
+
+    known_replies: the root's descendantCount as read before the write (it only grows), or None
+    when its slots are known to be full. A reply is created (a create, failing if the document
+    exists) in the same commit that increments descendantCount, and gives up claiming a slot only
+    once it has read that all are taken (or knows it from the count), so a root
+    with n replies has min(n, 5) slots taken: the first n, unless replies raced for them. The
+    first try is at random among those after n, so a burst of replies spreads over the free slots.
+    """
+    if known_replies is None or known_replies >= PREVIEW_REPLIES:
+        return None
+    return free_slot(set(range(1, known_replies + 1)), choose)
+
+
+def free_slot(taken: set[int], choose: Callable[[list[int]], int] = random.choice) -> int | None:
+    """A preview slot not in taken, picked by choose (at random), or None when all are taken."""
+    free = [n for n in range(1, PREVIEW_REPLIES + 1) if n not in taken]
+    return choose(free) if free else None
+
+
+def taken_slots(db: firestore.Client, tid: str, root_id: str) -> set[int]:
+    """The preview slots of a root that replies hold, in one batched read."""
+    refs = {n: store.comment(db, tid, preview_id(root_id, n)) for n in range(1, PREVIEW_REPLIES + 1)}
+    got = store.read_all(None, db, list(refs.values()))
+    return {n for n, ref in refs.items() if got[ref.path].exists}
+
+
+def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The increments a new reply makes, by comment id: its direct parent's and its root's counters.
+
+    One write per document: the direct parent and the root may be the same comment.
+    """
+    changes: dict[str, dict[str, Any]] = {}
+    if where["parentId"] is not None:
+        changes[where["parentId"]] = {
+            "replyCount": firestore.Increment(1),
+            "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY),
+        }
+    if where["rootId"] is not None:
+        changes.setdefault(where["rootId"], {})["descendantCount"] = firestore.Increment(1)
+    return changes
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a new comment is decided by, read in one batch outside any transaction."""
+
+    thread: dict[str, Any]
+    parent: dict[str, Any] | None
+    known_replies: int | None  # the root's descendantCount; None when its preview slots are full (or no root)
+    got: dict[str, firestore.DocumentSnapshot]  # every snapshot read, by path
+
+
+def read_context(db: firestore.Client, tid: str, parent_id: str | None,
+                 also: list[firestore.DocumentReference]) -> Context:
+    """The thread, the parent, the root's reply count and the `also` documents, in one batched read."""
+    thread_ref = store.thread(db, tid)
+    parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
+    # A reply to a preview reply names its root; read it in the same batch, for its count.
+    root_id = preview_root(parent_id) if parent_id is not None else None
+    root_ref = store.comment(db, tid, root_id) if root_id is not None else None
+    got = store.read_all(None, db, [r for r in (thread_ref, parent_ref, root_ref) if r is not None] + also)
+    thread = threads.visible(got[thread_ref.path])
+    if parent_ref is None:
+        return Context(thread, None, None, got)
+    if not got[parent_ref.path].exists or got[parent_ref.path].get("status") == HIDDEN:
+        raise NotFound("parent comment not found", field="parentId")
+    parent = got[parent_ref.path].to_dict()
+    if int(parent.get("depth", 1)) == 1:
+        root: dict[str, Any] | None = parent
+    elif root_ref is not None and parent.get("rootId") == root_id and got[root_ref.path].exists:
+        root = got[root_ref.path].to_dict()
+    else:
+        # Not a preview reply, so it was written after its root's slots had filled: they still are.
+        root = None
+    return Context(thread, parent, int(root.get("descendantCount", 0)) if root is not None else None, got)
+
+
+def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
+           config: Config) -> dict[str, Any]:
+    """Post a comment or reply: counters on the thread, parent, root and author move by increments.
+
+    No transaction: one batched read (the thread, the parent and root, the caller's profile and
+    rate window), then one commit preconditioned on what decides it, the caller's own documents
+    (store.retry_while_changed). A burst of comments on one thread never waits on a lock.
+    """
+    data = validation.json_object(data)
+    validation.only_fields(data, CREATE_FIELDS)
+    body = validation.body(data.get("body"))
+    parent_id = data.get("parentId")
+    if parent_id is not None:
+        parent_id = validation.id_field(parent_id, "parentId")
+    validation.doc_id(tid, "thread")
+    # Mentions are resolved before the write (one batched read, only when the body names someone).
+    mentioned = mentions.resolve(db, body)
+    body_html = render.markdown_to_html(body, mentioned)
+    user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
+    claimed: list[int] = []  # the preview slots earlier attempts tried to take
+
+    def attempt() -> tuple[str, dict[str, Any]]:
+        context = read_context(db, tid, parent_id, [user_ref, rate_ref])
+        if context.thread.get("locked") and not caller.is_moderator:
+            raise Forbidden("this thread is locked")
+        where = placement(parent_id, context.parent)
+        profile = users.read_profile(None, db, caller, context.got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)  # the profile is in the batch: no extra read
+        rate_snap = context.got[rate_ref.path]
+        rate = reserve(rate_snap, now, config.comment_limit)
+        # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
+        # reply creates it blind, and one that a concurrent reply beat fails with AlreadyExists and
+        # runs again, then looking at which slots are taken (after a race they need not be the first n).
+        slot = None
+        replies = context.known_replies if where["rootId"] is not None else None
+        if replies is not None and replies < PREVIEW_REPLIES:
+            slot = free_slot(taken_slots(db, tid, where["rootId"])) if claimed else first_slot(replies)
+        if slot is not None:
+            claimed.append(slot)
+        ref = (store.comment(db, tid, preview_id(where["rootId"], slot)) if slot is not None
+               else store.comments(db, tid).document())
+        doc = {
+            "threadId": tid,
+            **where,
+            "body": body,
+            "bodyHtml": body_html,
+            "mentions": mentions.mentioned_uids(mentioned),
+            # The comment the author answered: its parent, except below depth 3 where a reply
+            # joins its parent's level (the notification still goes to the one answered).
+            "repliedToId": parent_id,
+            "repliedToHandle": answered_handle(context.parent),
+            "author": users.author_snapshot(caller.uid, profile),
+            "createdAt": now,
+            "editedAt": None,
+            "reactionCounts": {},
+            "score": 0,
+            "replyCount": 0,
+            "descendantCount": 0,
+            "status": VISIBLE,
+        }
+        held = hiding.needs_approval(config.first_post_approval, caller, profile)
+        batch = db.batch()
+        users.write_profile(batch, db, caller, profile, now, commentCount=1)
+        if rate_snap.exists:  # the rate window decides: two requests of the caller's must not both pass
+            batch.update(rate_ref, rate, option=store.unchanged_since(db, rate_snap))
+        else:
+            batch.create(rate_ref, rate)
+        if held:  # counted on the thread, like a restored comment, only once approved
+            hiding.hold_for_approval(batch, db, hiding.Target(tid, ref.id), doc,
+                                         render.excerpt(doc["bodyHtml"]), now)
+        batch.create(ref, doc)
+        if not held:
+            # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
+            # only moves forward, since commits to one document are ordered.
+            batch.update(store.thread(db, tid), {
+                "commentCount": firestore.Increment(1),
+                "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
+                "lastActivityAt": firestore.SERVER_TIMESTAMP,
+            })
+        for cid, changes in counter_changes(where).items():
+            batch.update(store.comment(db, tid, cid), changes)
+        batch.commit()
+        return ref.id, doc
+
+    cid, stored = store.retry_while_changed(attempt)
+    return {**serialize.comment(cid, stored, reveal=True), "myReactions": [], "replies": [], "moreReplies": False}
+
+
+def shown(data: dict[str, Any], caller: Caller | None) -> bool:
+    """A deleted comment is kept as a tombstone only while replies hang from it, and so is a hidden
+    one (as a placeholder that says why), except for its author and moderators, who see it whole."""
+    status = data.get("status")
+    if status == VISIBLE or (status == HIDDEN and reveal(caller, data)):
+        return True
+    return int(data.get("replyCount", 0)) > 0 or int(data.get("descendantCount", 0)) > 0
+
+
+def view(cid: str, data: dict[str, Any], caller: Caller | None) -> dict[str, Any]:
+    """A comment as this caller may see it."""
+    return serialize.comment(cid, data, reveal=reveal(caller, data))
+
+
+def _thread_readable(found: dict[str, firestore.DocumentSnapshot], db: firestore.Client, tid: str,
+                     caller: Caller | None) -> None:
+    """NotFound unless the thread exists and the caller may read it (a hidden thread hides its comments)."""
+    snap = found[store.thread(db, tid).path]
+    if not snap.exists or not readable(caller, snap.to_dict()):
+        raise NotFound("thread not found")
+
+
+def _batch(db: firestore.Client, refs: list[firestore.DocumentReference]) -> dict[str, firestore.DocumentSnapshot]:
+    return {s.reference.path: s for s in db.get_all(refs)} if refs else {}
+
+
+def _with_reactions(tid: str, items: Iterable[dict[str, Any]], found: dict[str, Any], db: firestore.Client,
+                    caller: Caller | None) -> None:
+    if caller is None:
+        return
+    for item in items:
+        snap = found.get(store.reaction(store.comment(db, tid, item["id"]), caller.uid).path)
+        item["myReactions"] = serialize.my_reactions(snap.to_dict() if snap and snap.exists else None)
+
+
+def nest(root_id: str, replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Arrange a root's replies (oldest first) into a tree by parentId."""
+    by_parent: dict[str, list[dict[str, Any]]] = {}
+    for reply in replies:
+        reply.setdefault("replies", [])
+        by_parent.setdefault(reply["parentId"], []).append(reply)
+    for reply in replies:
+        reply["replies"] = by_parent.get(reply["id"], [])
+    return by_parent.get(root_id, [])
+
+
+def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort: str | None,
+                  limit: str | None, cursor: str | None) -> dict[str, Any]:
+    """A page of root comments, each with its first replies nested: one query and one batched read."""
+    validation.doc_id(tid, "thread")
+    sort = validation.choice(sort, "sort", tuple(SORTS))
+    size = validation.limit(limit)
+    query = store.comments(db, tid).where(filter=firestore.FieldFilter("depth", "==", 1))
+    snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], size, cursor)
+    roots = [(s.id, s.to_dict()) for s in snaps]
+    previews = {cid: preview_ids(cid, data) for cid, data in roots}
+    reply_ids = [rid for ids in previews.values() for rid in ids]
+    # The thread joins the batched read: a missing or hidden thread has no comments to show.
+    refs = [store.thread(db, tid), *(store.comment(db, tid, rid) for rid in reply_ids)]
+    if caller:
+        ids = [cid for cid, _ in roots] + reply_ids
+        refs += [store.reaction(store.comment(db, tid, cid), caller.uid) for cid in ids]
+    found = _batch(db, refs)
+    _thread_readable(found, db, tid, caller)
+    items = []
+    for cid, data in roots:
+        if not shown(data, caller):
+            continue
+        root = view(cid, data, caller)
+        taken = [s for s in (found.get(store.comment(db, tid, rid).path) for rid in previews[cid]) if s and s.exists]
+        taken.sort(key=lambda s: (s.get("createdAt"), s.id))  # slots are claimed in any order
+        replies = [view(s.id, s.to_dict(), caller) for s in taken if shown(s.to_dict(), caller)]
+        _with_reactions(tid, [root, *replies], found, db, caller)
+        root["replies"] = nest(cid, replies)
+        root["moreReplies"] = root["descendantCount"] > len(taken)
+        items.append(root)
+    return {"items": items, "nextCursor": next_cursor}
+
+
+def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id: str, *,
+                 limit: str | None, cursor: str | None) -> dict[str, Any]:
+    """Every reply under a root comment, oldest first and flat (each names its parentId and depth)."""
+    validation.doc_id(tid, "thread")
+    validation.doc_id(root_id, "comment")
+    size = validation.limit(limit)
+    query = store.comments(db, tid).where(filter=firestore.FieldFilter("rootId", "==", root_id))
+    snaps, next_cursor = page(query, f"replies:{root_id}", REPLY_ORDER, size, cursor)
+    root_ref = store.comment(db, tid, root_id)
+    refs = [root_ref, store.thread(db, tid)]
+    if caller:
+        refs += [store.reaction(store.comment(db, tid, s.id), caller.uid) for s in snaps]
+    found = _batch(db, refs)
+    _thread_readable(found, db, tid, caller)
+    root = found[root_ref.path]
+    if not root.exists or root.get("depth") != 1:
+        raise NotFound("root comment not found")
+    items = [view(s.id, s.to_dict(), caller) for s in snaps if shown(s.to_dict(), caller)]
+    _with_reactions(tid, items, found, db, caller)
+    return {"items": items, "nextCursor": next_cursor}
+
+
+def get_one(db: firestore.Client, caller: Caller | None, tid: str, cid: str) -> dict[str, Any]:
+    """One comment (a tombstone while replies hang from it), with the caller's reactions, in one read.
+
+    For a link to a comment that is not on the first page: its rootId says which replies to load.
+    """
+    validation.doc_id(tid, "thread")
+    validation.doc_id(cid, "comment")
+    ref = store.comment(db, tid, cid)
+    # The thread joins the read: a hidden thread hides its comments.
+    refs = [ref, store.thread(db, tid), *([store.reaction(ref, caller.uid)] if caller else [])]
+    found = _batch(db, refs)
+    _thread_readable(found, db, tid, caller)
+    snap = found[ref.path]
+    if not snap.exists or not shown(snap.to_dict(), caller):
+        raise NotFound("comment not found")
+    item = {**view(cid, snap.to_dict(), caller), "replies": [], "moreReplies": False}
+    _with_reactions(tid, [item], found, db, caller)
+    return item
+
+
+def read_visible(db: firestore.Client, tid: str, cid: str) -> tuple[dict[str, Any], firestore.DocumentSnapshot]:
+    """(thread, comment snapshot), both visible, read in one batch outside any transaction; NotFound otherwise."""
+    validation.doc_id(tid, "thread")
+    validation.doc_id(cid, "comment")
+    thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
+    got = store.read_all(None, db, [thread_ref, comment_ref])
+    thread = threads.visible(got[thread_ref.path])
+    visible(got[comment_ref.path])
+    return thread, got[comment_ref.path]
+
+
+def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
+    """The data of a comment snapshot, or NotFound unless it exists and is visible (not hidden, not deleted)."""
+    if not snap.exists or snap.get("status") != VISIBLE:
+        raise NotFound("comment not found")
+    return snap.to_dict()
+
+
+def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> firestore.DocumentSnapshot:
+    """The comment, for a change by caller, who must be the author or a moderator (authors never change)."""
+    _, snap = read_visible(db, tid, cid)
+    threads.require_owner(caller, snap.to_dict().get("author"), "comment")
+    return snap
+
+
+def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, now: datetime) -> dict[str, Any]:
+    """Edit a comment's body (author or moderator); marks it edited.
+
+    No transaction, so no lock that reactions and replies to the comment would wait on: a plain
+    read, then an update preconditioned on the comment being unchanged since, so an edit racing
+    a delete cannot put the deleted text back.
+    """
+    data = validation.json_object(data)
+    validation.only_fields(data, ("body",))
+    body = validation.body(data.get("body"))
+    guard.check(db, caller, now)
+    mentioned = mentions.resolve(db, body)
+    changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
+               "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
+
+    def attempt() -> dict[str, Any]:
+        snap = _read_own(db, caller, tid, cid)
+        snap.reference.update(changes, option=store.unchanged_since(db, snap))
+        return {**snap.to_dict(), **changes}
+
+    return serialize.comment(cid, store.retry_while_changed(attempt))
+
+
+def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: datetime) -> None:
+    """Soft delete: the text goes, a tombstone stays so replies keep their place; counts drop.
+
+    The comment's status decides whether the counts move (deleting twice must not count twice),
+    and others write the comment too (reactions, replies), so the tombstone is written only if
+    the comment is unchanged since it was read; the thread's counters move by increments.
+    """
+    guard.check(db, caller, now)
+
+    def attempt() -> None:
+        snap = _read_own(db, caller, tid, cid)
+        batch = db.batch()
+        batch.update(snap.reference, {"status": DELETED, "body": "", "bodyHtml": "", "deletedAt": now},
+                     option=store.unchanged_since(db, snap))
+        batch.update(store.thread(db, tid), {
+            "commentCount": firestore.Increment(-1),
+            "score": firestore.Increment(-ranking.THREAD_POINTS_PER_COMMENT),
+        })
+        author_uid = (snap.to_dict().get("author") or {}).get("uid")
+        if author_uid:
+            batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+        batch.commit()
+
+    store.retry_while_changed(attempt)
+
+
+BY_AUTHOR_ORDER: list[Order] = [("createdAt", DESC)]
+_COMMENT_PATH = re.compile(r"threads/[A-Za-z0-9_-]{1,64}/comments/[A-Za-z0-9_-]{1,64}")
+
+
+def list_by_author(db: firestore.Client, uid: str, *, limit: str | None,
+                   cursor: str | None) -> dict[str, Any]:
+    """A user's visible comments, newest first, each with its thread's title: one collection-group
+    query and one batched read of the threads."""
+    size = validation.limit(limit)
+    query = (db.collection_group("comments")
+             .where(filter=firestore.FieldFilter("author.uid", "==", uid))
+             .where(filter=firestore.FieldFilter("status", "==", "visible")))
+
+    def ref_for_path(path: str) -> firestore.DocumentReference:
+        if not _COMMENT_PATH.fullmatch(path):
+            raise validation.Invalid("cursor is not valid", field="cursor")
+        return db.document(path)
+
+    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, size, cursor,
+                              ref_for_path=ref_for_path)
+    thread_refs = list({s.reference.parent.parent.path: s.reference.parent.parent for s in snaps}.values())
+    found = _batch(db, thread_refs)
+    items = []
+    for snap in snaps:
+        thread = found.get(snap.reference.parent.parent.path)
+        if not thread or not thread.exists or thread.get("status") != VISIBLE:
+            continue  # a hidden or deleted thread takes its comments out of every list
+        items.append(serialize.comment_summary(snap.id, snap.to_dict(), thread.to_dict() if thread and thread.exists else None,
+                                               render.excerpt(snap.get("bodyHtml") or "")))
+    return {"items": items, "nextCursor": next_cursor}

@@ -1,0 +1,129 @@
+"""@mentions: found in a post's markdown (never in code or link text), resolved to users with one
+batched read when the post is written, and rendered as links to the mentioned profiles."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+from google.cloud import firestore
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from .. import validation
+from ..db import store
+
+MAX_MENTIONS = 10
+# A handle as users type it: not glued to a word, an address (ada@example.com) or a path, and
+# not the start of a longer word. Handles are stored lowercase; @Ada mentions ada.
+MENTION_RE = re.compile(r"(?<![\w@/.+-])@([A-Za-z0-9_]{3,30})(?![\w@])")
+
+# Finding candidates parses the markdown exactly as render.py does (same preset), so a handle
+# inside a code span, a code block or a link is never a candidate.
+_scanner = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+
+
+def _outside_links(children: Iterable[Token]) -> Iterable[tuple[int, Token]]:
+    """(index, token) of the text tokens of an inline run that are not inside a link."""
+    depth = 0
+    for i, token in enumerate(children):
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+        elif token.type == "text" and depth == 0:
+            yield i, token
+
+
+def handles_in(source: str) -> list[str]:
+    """The distinct handles mentioned in markdown, in order of first mention, at most MAX_MENTIONS."""
+    if "@" not in source:
+        return []
+    found: list[str] = []
+    for block in _scanner.parse(source):
+        if block.type != "inline":
+            continue
+        for _, token in _outside_links(block.children or []):
+            for match in MENTION_RE.finditer(token.content):
+                handle = match.group(1).lower()
+                # A name no handle can have (__abc__, which Firestore reserves) is never looked up.
+                if handle not in found and validation.is_handle(handle):
+                    found.append(handle)
+                    if len(found) == MAX_MENTIONS:
+                        return found
+    return found
+
+
+def resolve(db: firestore.Client, source: str) -> dict[str, str]:
+    """handle -> uid of the users the markdown mentions, in one batched read of handles/{handle}.
+
+    Unknown handles are left out (they stay plain text). No read at all without a candidate.
+    """
+    handles = handles_in(source)
+    if not handles:
+        return {}
+    found = store.read_all(None, db, [store.handle(db, h) for h in handles])
+    known = {}
+    for handle in handles:
+        snap = found.get(store.handle(db, handle).path)
+        uid = snap.get("uid") if snap is not None and snap.exists else None
+        if isinstance(uid, str) and uid:
+            known[handle] = uid
+    return known
+
+
+def mentioned_uids(known: Mapping[str, str]) -> list[str]:
+    """The users to notify, in order of first mention, each once (two handles never share a uid, but be sure)."""
+    return list(dict.fromkeys(known.values()))
+
+
+def profile_href(handle: str) -> str:
+    return f"/u/{handle}"
+
+
+def _split(token: Token, known: Mapping[str, Any], state: StateCore) -> list[Token] | None:
+    """The text token with each known @handle turned into a link; None when it mentions nobody known."""
+    text, out, last = token.content, [], 0
+    for match in MENTION_RE.finditer(text):
+        handle = match.group(1).lower()
+        if handle not in known:
+            continue
+        if match.start() > last:
+            plain = Token("text", "", 0)
+            plain.content = text[last:match.start()]
+            out.append(plain)
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": profile_href(handle), "class": "mention"}
+        label = Token("text", "", 0)
+        label.content = match.group(0)
+        out += [link, label, Token("link_close", "a", -1)]
+        last = match.end()
+    if not out:
+        return None
+    if last < len(text):
+        rest = Token("text", "", 0)
+        rest.content = text[last:]
+        out.append(rest)
+    for t in out:
+        t.level = token.level
+    return out
+
+
+def link_rule(state: StateCore) -> None:
+    """markdown-it core rule: link the @handles named in env["mentions"] (handle -> uid)."""
+    known = (state.env or {}).get("mentions") or {}
+    if not known:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = block.children
+        for i, token in reversed(list(_outside_links(children))):
+            replacement = _split(token, known, state)
+            if replacement is not None:
+                children[i:i + 1] = replacement
+
+
+def plugin(md: MarkdownIt) -> None:
+    """Install link_rule after text_join, when every text run is one token."""
+    md.core.ruler.push("mentions", link_rule)

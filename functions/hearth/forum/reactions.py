@@ -1,0 +1,88 @@
+"""Reactions (dev.to's five): one document per (user, target); the target's counts move by increments."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable
+
+from google.cloud import firestore
+
+from .. import validation
+from . import comments, ranking, serialize, threads
+from ..db import store
+from ..moderation import guard
+from ..auth import Caller
+
+
+def types_of(snap: firestore.DocumentSnapshot) -> list[str]:
+    """The reaction types a reaction document holds (none when it does not exist)."""
+    return list((snap.to_dict() or {}).get("types", [])) if snap.exists else []
+
+
+def counter_changes(kind: str, on: bool) -> dict[str, Any]:
+    """What adding (on) or removing one reaction of this kind does to the target: increments only."""
+    step = 1 if on else -1
+    return {
+        f"reactionCounts.{kind}": firestore.Increment(step),
+        "score": firestore.Increment(step * ranking.REACTION_POINTS),
+    }
+
+
+def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentReference,
+           context: list[firestore.DocumentReference],
+           check: Callable[[dict[str, firestore.DocumentSnapshot]], dict[str, Any]],
+           kind: str, on: bool, now: datetime) -> dict[str, Any]:
+    """Add (on) or remove a reaction; idempotent: doing it twice changes nothing the second time.
+
+    context: the target and what it hangs from; check: given their snapshots, the target's data
+    or a NotFound. They are read with the caller's reaction document in one batch, outside any
+    transaction. Only the caller's reaction document decides whether the counts move, so the
+    commit is preconditioned on it alone (store.retry_while_changed), and the target's counts move
+    by increments: a burst of reactions to one target never waits on a lock. The answer's
+    reactionCounts are the target's as read just before, with this change applied.
+    """
+    kind = validation.reaction_type(kind)
+    mine_ref, user_ref = store.reaction(target, caller.uid), store.user(db, caller.uid)
+
+    def attempt() -> tuple[dict[str, int], list[str]]:
+        # The caller's profile joins the batched read: a suspended user may not react (no extra round trip).
+        got = store.read_all(None, db, [*context, mine_ref, user_ref])
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        counts = serialize.counts(check(got).get("reactionCounts"))
+        snap = got[mine_ref.path]
+        mine = types_of(snap)
+        if on == (kind in mine):
+            return counts, mine
+        mine = mine + [kind] if on else [t for t in mine if t != kind]
+        batch = db.batch()
+        batch.update(target, counter_changes(kind, on))
+        if not snap.exists:
+            batch.create(mine_ref, {"uid": caller.uid, "types": mine, "updatedAt": now})
+        elif mine:
+            batch.update(mine_ref, {"types": mine, "updatedAt": now}, option=store.unchanged_since(db, snap))
+        else:
+            batch.delete(mine_ref, option=store.unchanged_since(db, snap))
+        batch.commit()
+        counts[kind] = max(0, counts[kind] + (1 if on else -1))
+        return counts, mine
+
+    counts, mine = store.retry_while_changed(attempt)
+    return {"reactionCounts": counts, "myReactions": serialize.my_reactions({"types": mine})}
+
+
+def on_thread(db: firestore.Client, caller: Caller, tid: str, kind: str, on: bool, now: datetime) -> dict[str, Any]:
+    validation.doc_id(tid, "thread")
+    ref = store.thread(db, tid)
+    return toggle(db, caller, ref, [ref], lambda got: threads.visible(got[ref.path]), kind, on, now)
+
+
+def on_comment(db: firestore.Client, caller: Caller, tid: str, cid: str, kind: str, on: bool,
+               now: datetime) -> dict[str, Any]:
+    validation.doc_id(tid, "thread")
+    validation.doc_id(cid, "comment")
+    thread_ref, ref = store.thread(db, tid), store.comment(db, tid, cid)
+
+    def check(got: dict[str, firestore.DocumentSnapshot]) -> dict[str, Any]:
+        threads.visible(got[thread_ref.path])
+        return comments.visible(got[ref.path])
+
+    return toggle(db, caller, ref, [thread_ref, ref], check, kind, on, now)

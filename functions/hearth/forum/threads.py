@@ -1,0 +1,224 @@
+"""Threads: post, list (new / top / active, by tag or author), read, edit, soft-delete."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+from google.cloud import firestore
+
+from .. import validation
+from . import mentions, render, serialize, users
+from ..db import store
+from ..moderation import guard, hiding
+from ..auth import Caller
+from ..moderation.visibility import DELETED, VISIBLE, readable, reveal
+from ..deps import Config
+from ..errors import Forbidden, Invalid, NotFound
+from ..db.pagination import DESC, Order, page
+from ..db.ratelimit import reserve
+
+SORTS: dict[str, list[Order]] = {
+    "new": [("createdAt", DESC)],
+    "top": [("score", DESC), ("createdAt", DESC)],
+    "active": [("lastActivityAt", DESC)],
+}
+# The front page (the default sort, no tag, no author) shows pinned threads first.
+FRONT_PAGE: list[Order] = [("pinned", DESC), ("createdAt", DESC)]
+MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
+CREATE_FIELDS = ("title", "body", "tags")
+
+
+def content_fields(title: str, body: str, known: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Title and body with its rendering; known (mentions.resolve) are the @handles to link and notify."""
+    body_html = render.markdown_to_html(body, known)
+    return {"title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html),
+            "mentions": mentions.mentioned_uids(known or {})}
+
+
+def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config) -> dict[str, Any]:
+    data = validation.json_object(data)
+    validation.only_fields(data, CREATE_FIELDS)
+    title, body = validation.title(data.get("title")), validation.body(data.get("body"))
+    doc = {
+        **content_fields(title, body, mentions.resolve(db, body)),
+        "tags": validation.tags(data.get("tags")),
+        "createdAt": now,
+        "editedAt": None,
+        "lastActivityAt": now,
+        "commentCount": 0,
+        "reactionCounts": {},
+        "score": 0,
+        "status": VISIBLE,
+        "locked": False,
+        "pinned": False,
+    }
+    ref = store.threads(db).document()
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
+        got = store.read_all(tx, db, [user_ref, rate_ref])
+        profile = users.read_profile(tx, db, caller, got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)
+        rate = reserve(got[rate_ref.path], now, config.thread_limit)
+        doc["author"] = users.author_snapshot(caller.uid, profile)
+        users.write_profile(tx, db, caller, profile, now, threadCount=1)
+        tx.set(store.rate_state(db, caller.uid), rate, merge=True)
+        tx.create(ref, doc)
+        return doc
+
+    stored = store.run_transaction(db, fn)
+    return {**serialize.thread(ref.id, stored), "myReactions": [], "bookmarked": False}
+
+
+def personal_state(db: firestore.Client, caller: Caller,
+                   tids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """myReactions and bookmarked for each thread, in one batched read."""
+    tids = list(tids)
+    refs = [store.reaction(store.thread(db, t), caller.uid) for t in tids]
+    refs += [store.bookmarks(db, caller.uid).document(t) for t in tids]
+    found = {snap.reference.path: snap for snap in db.get_all(refs)} if refs else {}
+    state = {}
+    for tid in tids:
+        reaction = found.get(store.reaction(store.thread(db, tid), caller.uid).path)
+        bookmark = found.get(store.bookmarks(db, caller.uid).document(tid).path)
+        state[tid] = {
+            "myReactions": serialize.my_reactions(reaction.to_dict() if reaction and reaction.exists else None),
+            "bookmarked": bool(bookmark and bookmark.exists),
+        }
+    return state
+
+
+def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | None, tag: str | None,
+                 author_uid: str | None = None, limit: str | None, cursor: str | None) -> dict[str, Any]:
+    """A page of visible threads: one query, plus one batched read for a signed-in caller."""
+    sort = validation.choice(sort, "sort", tuple(SORTS))
+    tag = validation.tag_filter(tag)
+    size = validation.limit(limit)
+    query = store.threads(db).where(filter=firestore.FieldFilter("status", "==", VISIBLE))
+    if tag:
+        query = query.where(filter=firestore.FieldFilter("tags", "array_contains", tag))
+    if author_uid:
+        query = query.where(filter=firestore.FieldFilter("author.uid", "==", author_uid))
+    kind = f"threads:{sort}:{tag or ''}:{author_uid or ''}"
+    front_page = sort == "new" and not tag and not author_uid
+    snaps, next_cursor = page(query, kind, FRONT_PAGE if front_page else SORTS[sort], size, cursor)
+    # The query keeps to visible threads (as firestore.rules require), so nothing here is hidden.
+    items = [serialize.thread(s.id, s.to_dict(), full=False) for s in snaps]
+    if caller and items:
+        state = personal_state(db, caller, [i["id"] for i in items])
+        for item in items:
+            item.update(state[item["id"]])
+    return {"items": items, "nextCursor": next_cursor}
+
+
+def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]:
+    """One thread (a deleted one as a tombstone; a hidden one only for its author and moderators);
+    with the caller's state in the same batched read."""
+    validation.doc_id(tid, "thread")
+    ref = store.thread(db, tid)
+    if caller is None:
+        snap = ref.get()
+        if not snap.exists or not readable(None, snap.to_dict()):
+            raise NotFound("thread not found")
+        return serialize.thread(tid, snap.to_dict())
+    refs = [ref, store.reaction(ref, caller.uid), store.bookmarks(db, caller.uid).document(tid),
+            store.mute(db, caller.uid, tid)]
+    found = {s.reference.path: s for s in db.get_all(refs)}
+    snap = found[ref.path]
+    if not snap.exists or not readable(caller, snap.to_dict()):
+        raise NotFound("thread not found")
+    reaction = found[refs[1].path]
+    return {
+        **serialize.thread(tid, snap.to_dict(), reveal=reveal(caller, snap.to_dict())),
+        "myReactions": serialize.my_reactions(reaction.to_dict() if reaction.exists else None),
+        "bookmarked": found[refs[2].path].exists,
+        "muted": found[refs[3].path].exists,
+    }
+
+
+def read_visible(tx: firestore.Transaction | None, db: firestore.Client, tid: str) -> dict[str, Any]:
+    """A visible thread (neither hidden nor deleted), read in tx; NotFound otherwise."""
+    validation.doc_id(tid, "thread")
+    return visible(store.thread(db, tid).get(transaction=tx))
+
+
+def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
+    """The data of a thread snapshot, or NotFound unless it exists and is visible (not hidden, not deleted)."""
+    if not snap.exists or snap.get("status") != VISIBLE:
+        raise NotFound("thread not found")
+    return snap.to_dict()
+
+
+def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> None:
+    if not caller.is_moderator and (author or {}).get("uid") != caller.uid:
+        raise Forbidden(f"only the author or a moderator may change this {what}")
+
+
+def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime) -> dict[str, Any]:
+    """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator)."""
+    data = validation.json_object(data)
+    validation.only_fields(data, (*CREATE_FIELDS, *MODERATOR_FLAGS))
+    if not data:
+        raise Invalid("nothing to change: send title, body, tags, locked or pinned")
+    for flag in MODERATOR_FLAGS:
+        if flag in data:
+            if not caller.is_moderator:
+                raise Forbidden(f"only a moderator may change {flag}")
+            if not isinstance(data[flag], bool):
+                raise Invalid(f"{flag} must be true or false", field=flag)
+    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
+    body = validation.body(data["body"]) if "body" in data else None
+    guard.check(db, caller, now)
+    known = mentions.resolve(db, body) if body is not None else {}
+    flags = [f for f in MODERATOR_FLAGS if f in data]
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        current = read_visible(tx, db, tid)
+        require_owner(caller, current.get("author"), "thread")
+        actor = None
+        if flags:  # locking and pinning are logged: the moderator's handle, read before any write
+            actor = hiding.actor_handle(tx, db, caller, store.user(db, caller.uid).get(transaction=tx), now)
+        changes: dict[str, Any] = {}
+        if data.keys() & set(CREATE_FIELDS):
+            title = validation.title(data["title"]) if "title" in data else current["title"]
+            if body is not None:
+                changes.update(content_fields(title, body, known))
+            else:
+                changes["title"] = title  # the body, its rendering and its mentions stay as they are
+            changes["editedAt"] = now
+            if "tags" in data:
+                changes["tags"] = validation.tags(data["tags"])
+        for flag in flags:
+            changes[flag] = data[flag]
+            if bool(current.get(flag, False)) != data[flag]:
+                action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if data[flag] else 1]
+                hiding.write_log(tx, db, hiding.log_entry(caller, actor, action, hiding.Target(tid),
+                                                                  None, now))
+        tx.update(store.thread(db, tid), changes)
+        return {**current, **changes}
+
+    return serialize.thread(tid, store.run_transaction(db, fn))
+
+
+def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> None:
+    """Soft delete: the thread becomes a tombstone and leaves the lists; its comments stay.
+
+    Its status decides whether the author's count drops (deleting twice must not count twice),
+    and everyone writes the thread, so the tombstone is written only if the thread is unchanged
+    since it was read (no lock held that their writes would wait on).
+    """
+    guard.check(db, caller, now)
+    validation.doc_id(tid, "thread")
+
+    def attempt() -> None:
+        snap = store.thread(db, tid).get()
+        current = visible(snap)
+        require_owner(caller, current.get("author"), "thread")
+        batch = db.batch()
+        batch.update(snap.reference, {"status": DELETED, "deletedAt": now}, option=store.unchanged_since(db, snap))
+        author_uid = (current.get("author") or {}).get("uid")
+        if author_uid:
+            batch.update(store.user(db, author_uid), {"threadCount": firestore.Increment(-1)})
+        batch.commit()
+
+    store.retry_while_changed(attempt)

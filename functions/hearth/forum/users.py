@@ -1,0 +1,230 @@
+"""Profiles: public users/{uid} documents, unique handles, and profiles made on first use."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from google.api_core.exceptions import NotFound as NotFoundError
+from google.cloud import firestore
+
+from .. import validation
+from . import serialize
+from ..db import store
+from ..moderation import guard
+from ..notifications import inbox
+from ..auth import Caller
+from ..errors import Conflict, Invalid, NotFound
+
+PROFILE_FIELDS = ("handle", "displayName", "bio")
+MEMBER, MODERATOR = "member", "moderator"
+ROLE_MEMO_MAX = 10_000
+
+
+def role_of(caller: Caller) -> str:
+    """The public role badge: it follows the moderator custom claim."""
+    return MODERATOR if caller.is_moderator else MEMBER
+
+
+class RoleMemo:
+    """The role this process last saw stored in each user's profile (None: the field is missing),
+    keyed by (project, uid). Bounded: it forgets everything when full."""
+
+    def __init__(self, capacity: int = ROLE_MEMO_MAX) -> None:
+        self.capacity = capacity
+        self._roles: dict[tuple[str | None, str], str | None] = {}
+
+    def knows(self, key: tuple[str | None, str]) -> bool:
+        return key in self._roles
+
+    def get(self, key: tuple[str | None, str]) -> str | None:
+        return self._roles.get(key)
+
+    def put(self, key: tuple[str | None, str], role: str | None) -> None:
+        if len(self._roles) >= self.capacity and key not in self._roles:
+            self._roles.clear()
+        self._roles[key] = role
+
+    def forget(self, key: tuple[str | None, str]) -> None:
+        self._roles.pop(key, None)
+
+
+# Filled wherever a profile is read anyway (read_profile, get_me), so that sync_role rarely reads.
+ROLES = RoleMemo()
+
+
+def _memo_key(db: firestore.Client, uid: str) -> tuple[str | None, str]:
+    return getattr(db, "project", None), uid
+
+
+def sync_role(db: firestore.Client, caller: Caller, memo: RoleMemo = ROLES) -> None:
+    """Make the caller's public `role` follow their moderator claim (a promotion or demotion shows
+    on their next signed-in request).
+
+    Costs nothing when the stored role this process last saw matches the claim, one write when it
+    does not, and one read of the profile when this process has not seen it (then a write only if
+    the role changed). A profile not made yet gets the right role when it is made (read_profile).
+    """
+    want, key, ref = role_of(caller), _memo_key(db, caller.uid), store.user(db, caller.uid)
+    if memo.knows(key):
+        if memo.get(key) == want:
+            return
+    else:
+        snap = ref.get(field_paths=["role"])
+        if not snap.exists:
+            return
+        if (snap.to_dict() or {}).get("role") == want:
+            memo.put(key, want)
+            return
+    try:
+        ref.update({"role": want})
+    except NotFoundError:  # the profile the memo remembered is gone: nothing to correct
+        memo.forget(key)
+        return
+    memo.put(key, want)
+
+
+def generated_handles(uid: str) -> list[str]:
+    """Handle candidates for a new user, shortest first; derived from the uid, never from the email."""
+    base = re.sub(r"[^a-z0-9]", "", uid.lower()) or "member"
+    return [f"user_{base[:n]}"[:30] for n in (8, 12, 25)]
+
+
+def initial_display_name(caller: Caller, handle: str) -> str:
+    """A new profile's display name: the account's name (cut to length) if it passes the display-name
+    rules (anyone can set their Auth profile's name to anything), else the handle."""
+    try:
+        return validation.display_name((caller.name or "")[: validation.DISPLAY_NAME_MAX])
+    except Invalid:
+        return handle
+
+
+def read_profile(tx: firestore.Transaction | None, db: firestore.Client, caller: Caller,
+                 snap: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
+    """The caller's profile (snap, when already read); a missing one comes back marked `_new`.
+
+    A new profile gets a free generated handle. Reads happen in tx, or plainly when tx is None
+    (for a commit that write_profile's creates then guard). Call write_profile(tx or batch, ...)
+    after the other reads to store it.
+    """
+    if snap is None:
+        snap = store.user(db, caller.uid).get(transaction=tx)
+    if snap.exists:
+        profile = snap.to_dict()
+        ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
+        return profile
+    candidates = generated_handles(caller.uid)
+    taken = {
+        s.id: s.to_dict().get("uid")
+        for s in db.get_all([store.handle(db, h) for h in candidates], transaction=tx)
+        if s.exists
+    }
+    chosen = next(h for h in candidates if taken.get(h) in (None, caller.uid))
+    ROLES.put(_memo_key(db, caller.uid), role_of(caller))  # what the new profile will hold
+    return {
+        "_new": True,
+        "_claim": chosen not in taken,  # the handle document is still to be made
+        "handle": chosen,
+        "displayName": initial_display_name(caller, chosen),
+        "bio": "",
+        "threadCount": 0,
+        "commentCount": 0,
+        "role": role_of(caller),
+    }
+
+
+def write_profile(tx: firestore.Transaction | firestore.WriteBatch, db: firestore.Client, caller: Caller,
+                  profile: dict[str, Any], now: datetime, **increments: int) -> None:
+    """Store a profile read_profile made up (with its handle claim), or bump counters of an existing one.
+
+    Call it after the other reads. Counters go in the same write, never a second one. The new
+    profile and handle are created (not set), so in a plain batch a concurrent request that made
+    them first fails the commit with AlreadyExists rather than being overwritten.
+    """
+    if profile.pop("_new", False):
+        claim = profile.pop("_claim", True)
+        for name, by in increments.items():
+            profile[name] = profile.get(name, 0) + by
+        profile["createdAt"] = now
+        tx.create(store.user(db, caller.uid), profile)
+        if claim:
+            tx.create(store.handle(db, profile["handle"]), {"uid": caller.uid})
+    elif increments:
+        tx.update(store.user(db, caller.uid), {k: firestore.Increment(v) for k, v in increments.items()})
+
+
+def author_snapshot(uid: str, profile: dict[str, Any]) -> dict[str, Any]:
+    return {"uid": uid, "handle": profile["handle"], "displayName": profile.get("displayName", profile["handle"])}
+
+
+def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any]:
+    """The caller's profile (made on first use) and their unread notification count."""
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        profile = read_profile(tx, db, caller)
+        write_profile(tx, db, caller, profile, now)
+        return profile
+
+    user_ref, inbox_ref = store.user(db, caller.uid), store.inbox(db, caller.uid)
+    got = store.read_all(None, db, [user_ref, inbox_ref])  # the profile and the unread count, one round trip
+    snap = got[user_ref.path]
+    if snap.exists:
+        profile = snap.to_dict()
+        ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
+    else:
+        profile = store.run_transaction(db, fn)
+    # The caller's own role follows their token's claim now; the stored badge catches up once this
+    # request is answered (http.sync_caller_role), so the web UI offers moderator tools at once.
+    return {**serialize.profile(caller.uid, profile, now), "role": role_of(caller),
+            "unreadNotifications": inbox.unread(got[inbox_ref.path])}
+
+
+def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> dict[str, Any]:
+    """Create or update the caller's profile; a handle someone else holds is a 409."""
+    data = validation.json_object(data)
+    validation.only_fields(data, PROFILE_FIELDS)
+    changes: dict[str, Any] = {}
+    if "handle" in data:
+        changes["handle"] = validation.handle(data["handle"])
+    if "displayName" in data:
+        changes["displayName"] = validation.display_name(data["displayName"])
+    if "bio" in data:
+        changes["bio"] = validation.bio(data["bio"])
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        profile = read_profile(tx, db, caller)
+        guard.refuse_if_suspended(profile, now)
+        new_handle = changes.get("handle", profile["handle"])
+        if new_handle != profile["handle"] or profile.get("_new"):
+            holder = store.handle(db, new_handle).get(transaction=tx)
+            if holder.exists and holder.to_dict().get("uid") != caller.uid:
+                raise Conflict(f"the handle '{new_handle}' is taken", field="handle")
+        is_new = profile.pop("_new", False)
+        profile.pop("_claim", None)  # this transaction read the handle it sets
+        old_handle = profile["handle"]
+        profile.update(changes)
+        if is_new:
+            profile["createdAt"] = now
+            tx.create(store.user(db, caller.uid), profile)
+        elif changes:
+            tx.update(store.user(db, caller.uid), changes)
+        if new_handle != old_handle and not is_new:
+            tx.delete(store.handle(db, old_handle))
+        tx.set(store.handle(db, new_handle), {"uid": caller.uid})
+        return profile
+
+    return serialize.profile(caller.uid, store.run_transaction(db, fn), now)
+
+
+def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, Any]]:
+    """(uid, profile) of the user with this handle, in one query; NotFound if none."""
+    if not validation.is_handle(handle):
+        raise NotFound("user not found")
+    for snap in store.users(db).where(filter=firestore.FieldFilter("handle", "==", handle)).limit(1).stream():
+        return snap.id, snap.to_dict()
+    raise NotFound("user not found")
+
+
+def get_user(db: firestore.Client, handle: str, now: datetime) -> dict[str, Any]:
+    uid, profile = uid_for_handle(db, handle)
+    return serialize.profile(uid, profile, now)

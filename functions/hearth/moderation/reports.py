@@ -1,0 +1,144 @@
+"""Reports: any signed-in user reports a thread or comment, once; enough distinct reporters hide it.
+
+The request reads only the reporter's own documents (their report, profile and rate state) and
+writes the report with a create precondition plus blind increments on the item's queue document,
+so people reporting one item at once never contend in their requests. What follows (auto-hide)
+is the Firestore trigger `on_report_created`, which is safe to run any number of times.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from google.cloud import firestore
+
+from .. import validation
+from . import guard
+from ..db import store
+from ..forum import render, serialize, users
+from ..auth import Caller
+from ..deps import Config
+from ..errors import Forbidden, Invalid, NotFound
+from .hiding import BY_REPORTS, FLAGGED, OPEN, Target, comment_count_moves, log_entry, notice_of_hiding, write_log
+from ..db.ratelimit import reserve
+from .visibility import HIDDEN, VISIBLE, is_author
+
+REPORT_REASONS = ("spam", "abuse", "off_topic", "other")
+NOTE_MAX = 500
+
+
+def report_input(data: Any) -> tuple[str, str]:
+    """(reason, note) from {"reason", "note"?}."""
+    data = validation.json_object(data)
+    validation.only_fields(data, ("reason", "note"))
+    reason = data.get("reason")
+    if reason not in REPORT_REASONS:
+        raise Invalid(f"reason must be one of {', '.join(REPORT_REASONS)}", field="reason")
+    note = data.get("note")
+    note = "" if note is None else validation.text(note, "note", max_len=NOTE_MAX, required=False)
+    return reason, note
+
+
+def report_ref(db: firestore.Client, target: Target, uid: str) -> firestore.DocumentReference:
+    return store.reports(db).document(f"{target.key}~{uid}")
+
+
+def snapshot(target: Target, item: dict[str, Any]) -> dict[str, Any]:
+    """What the queue shows of the item as it was when reported."""
+    excerpt = item.get("excerpt") if not target.comment_id else render.excerpt(item.get("bodyHtml", ""))
+    return {"title": item.get("title") if not target.comment_id else None, "excerpt": excerpt or "",
+            "author": serialize.author(item.get("author"))}
+
+
+def _visible_item(found: dict[str, firestore.DocumentSnapshot], db: firestore.Client, target: Target) -> dict[str, Any]:
+    """The item's data, if it and its thread are visible; NotFound otherwise."""
+    for ref, what in ((store.thread(db, target.thread_id), "thread"), (target.ref(db), target.kind)):
+        snap = found[ref.path]
+        if not snap.exists or snap.get("status") != VISIBLE:
+            raise NotFound(f"{what} not found")
+    return found[target.ref(db).path].to_dict()
+
+
+def answer(doc: dict[str, Any]) -> dict[str, Any]:
+    return {"target": doc["target"], "reason": doc["reason"], "note": doc.get("note", ""),
+            "createdAt": serialize.rfc3339(doc["createdAt"])}
+
+
+def report(db: firestore.Client, caller: Caller, target: Target, data: Any, now: datetime,
+           config: Config) -> dict[str, Any]:
+    """File the caller's report of target; a repeat changes nothing and answers the first one."""
+    reason, note = report_input(data)
+    mine = report_ref(db, target, caller.uid)
+    # One batched read outside the transaction: the caller's report, the item and its thread.
+    found = store.read_all(None, db, list({r.path: r for r in (mine, store.thread(db, target.thread_id),
+                                                                target.ref(db))}.values()))
+    if found[mine.path].exists:
+        return answer(found[mine.path].to_dict())
+    item = _visible_item(found, db, target)
+    if is_author(caller, item):
+        raise Forbidden("you cannot report your own post")
+    user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
+    queue_ref = store.mod_queue(db).document(target.key)
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        got = store.read_all(tx, db, [mine, user_ref, rate_ref])
+        if got[mine.path].exists:  # a concurrent repeat got there first
+            return got[mine.path].to_dict()
+        profile = users.read_profile(tx, db, caller, got[user_ref.path])
+        guard.refuse_if_suspended(profile, now)
+        rate = reserve(got[rate_ref.path], now, config.report_limit)
+        doc = {"key": target.key, "target": target.as_dict(),
+               "reporter": {"uid": caller.uid, "handle": profile["handle"]},
+               "reason": reason, "note": note, "createdAt": now}
+        users.write_profile(tx, db, caller, profile, now)
+        tx.set(rate_ref, rate, merge=True)
+        tx.create(mine, doc)  # the precondition makes one report per (item, reporter), whatever races
+        # Blind writes: increments never read the shared document, so reporters never contend on it.
+        tx.set(queue_ref, {
+            "key": target.key, "target": target.as_dict(), "item": snapshot(target, item), "state": OPEN,
+            "openReports": firestore.Increment(1), "reportCount": firestore.Increment(1),
+            "reasonCounts": {reason: firestore.Increment(1)}, "lastReportedAt": now, "updatedAt": now,
+        }, merge=True)
+        return doc
+
+    return answer(store.run_transaction(db, fn))
+
+
+def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: int, now: datetime,
+              event_id: str) -> bool:
+    """Hide target (reason `flagged`) once its open reports reach threshold; True if this call hid it.
+
+    Idempotent and exact: it changes the item only from visible, in a transaction that reads the
+    counter and the item, so concurrent or repeated runs hide it once. It runs again on every
+    report, so a run that failed is made good by the next report. The report is stamped
+    `checkedAt`, so one can tell which reports the trigger has seen.
+    """
+    queue_ref, ref, thread_ref = store.mod_queue(db).document(target.key), target.ref(db), store.thread(db, target.thread_id)
+    report = store.reports(db).document(report_id)
+
+    def fn(tx: firestore.Transaction) -> bool:
+        got = store.read_all(tx, db, list({r.path: r for r in (queue_ref, ref, thread_ref)}.values()))
+        queue, item, thread = got[queue_ref.path], got[ref.path], got[thread_ref.path]
+        tx.update(report, {"checkedAt": now})
+        if not queue.exists or queue.get("state") != OPEN or int(queue.get("openReports") or 0) < threshold:
+            return False
+        if not item.exists or item.get("status") != VISIBLE:
+            return False
+        tx.update(ref, {"status": HIDDEN, "hidden": {"reason": FLAGGED, "by": BY_REPORTS, "uid": None, "at": now}})
+        comment_count_moves(db, tx, target, -1)
+        tx.update(queue_ref, {"autoHidden": True, "updatedAt": now})
+        write_log(tx, db, log_entry(None, None, "auto_hide", target, FLAGGED, now,
+                                    reports=int(queue.get("openReports"))), entry_id=f"auto-hide-{event_id}")
+        title = (thread.to_dict() or {}).get("title", "") if thread.exists else ""
+        notice_of_hiding(tx, db, target, item.to_dict(), title, BY_REPORTS, FLAGGED, now, None)
+        return True
+
+    return store.run_transaction(db, fn)
+
+
+def on_report_created(db: firestore.Client, report_id: str, report_doc: dict[str, Any], event_id: str,
+                      now: datetime, config: Config) -> bool:
+    """The trigger's work for one new report document."""
+    raw = report_doc.get("target") or {}
+    target = Target(raw["threadId"], raw.get("commentId"))
+    return auto_hide(db, target, report_id, config.auto_hide_reports, now, event_id)

@@ -1,0 +1,82 @@
+"""Suspensions: a moderator stops a user's writes, with a reason, until a time; it ends by itself.
+
+The suspension lives on the public profile (`users/{uid}.suspension`), so the profile shows it to
+everyone, and every write checks it against the injected clock before doing anything else.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from google.cloud import firestore
+
+from .. import validation
+from . import guard
+from ..db import store
+from ..forum import serialize, users
+from ..auth import Caller
+from ..errors import Forbidden, Invalid, NotFound
+from .hiding import BY_MODERATORS, actor_handle, log_entry, notice, write_log
+
+REASON_MAX = 500
+
+
+def suspension_input(data: Any, now: datetime) -> tuple[str, datetime]:
+    """(reason, until) from {"reason", "until"}: until is an RFC 3339 time with an offset, after now."""
+    data = validation.json_object(data)
+    validation.only_fields(data, ("reason", "until"))
+    reason = validation.text(data.get("reason"), "reason", max_len=REASON_MAX)
+    raw = data.get("until")
+    try:
+        until = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        until = None
+    if until is None or until.tzinfo is None:
+        raise Invalid("until must be an RFC 3339 time with a time zone, like 2030-01-01T00:00:00Z", field="until")
+    if until <= now:
+        raise Invalid("until must be in the future", field="until")
+    return reason, until
+
+
+def _require_moderator(caller: Caller) -> None:
+    if not caller.is_moderator:
+        raise Forbidden("only a moderator may suspend users or lift a suspension")
+
+
+def set_suspension(db: firestore.Client, caller: Caller, handle: str, data: Any | None,
+                   now: datetime) -> dict[str, Any]:
+    """Suspend the user with this handle (data: {reason, until}), or lift their suspension (data None).
+
+    Logged in the same transaction. Answers their public profile.
+    """
+    _require_moderator(caller)
+    parsed = suspension_input(data, now) if data is not None else None
+    uid, _ = users.uid_for_handle(db, handle)
+    if uid == caller.uid:
+        raise Forbidden("moderators cannot suspend themselves")
+    guard.check(db, caller, now)
+    ref, actor_ref = store.user(db, uid), store.user(db, caller.uid)
+
+    def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        got = store.read_all(tx, db, [ref, actor_ref])
+        if not got[ref.path].exists:
+            raise NotFound("user not found")
+        profile = got[ref.path].to_dict()
+        mod_handle = actor_handle(tx, db, caller, got[actor_ref.path], now)
+        target = {"kind": "user", "uid": uid, "handle": profile.get("handle")}
+        if parsed is None:
+            if not serialize.suspension(profile, now) and "suspension" not in profile:
+                return profile  # nothing to lift
+            tx.update(ref, {"suspension": firestore.DELETE_FIELD})
+            write_log(tx, db, log_entry(caller, mod_handle, "unsuspend", target, None, now))
+            return {k: v for k, v in profile.items() if k != "suspension"}
+        reason, until = parsed
+        # Who suspended them is in the log (moderators only), never on the public profile.
+        suspension = {"reason": reason, "until": until, "at": now}
+        tx.update(ref, {"suspension": suspension})
+        write_log(tx, db, log_entry(caller, mod_handle, "suspend", target, reason, now, until=until))
+        notice(tx, db, uid, f"moderation/suspension/{uid}/{now.isoformat()}", by=BY_MODERATORS,
+               text=f"suspended your account until {serialize.rfc3339(until)}: {reason}")
+        return {**profile, "suspension": suspension}
+
+    return serialize.profile(uid, store.run_transaction(db, fn), now)

@@ -1,0 +1,1 @@
+"""Notifications: the fan-out behind the Firestore triggers, a user's inbox, muted threads."""

@@ -1,0 +1,198 @@
+"""Who hears about a post: the fan-out behind the Firestore triggers on threads and comments.
+
+A new comment notifies the author of the comment it answers (`reply`), the thread's author
+(`comment`: every comment on the thread, as dev.to subscribes an article's author to all its
+comments) and the users it @mentions (`mention`). A new thread, or an edit of a thread or
+comment, notifies the users it newly mentions. Each recipient gets at most one notification per
+post: reply beats comment beats mention; never the actor, never someone who muted the thread.
+
+Delivery is at least once and Python triggers are not retried, so every write here is safe to
+repeat: a notification's id is a function of the post and the recipient, and it is created (never
+overwritten) in one atomic batch with the +1 on the recipient's unread counter, so a second
+delivery of the same event, or a later edit that mentions the same user again, writes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from google.api_core.exceptions import AlreadyExists, GoogleAPICallError
+from google.cloud import firestore
+
+from ..db import store
+from ..forum import render
+from ..forum.mentions import MAX_MENTIONS
+
+REPLY, COMMENT, MENTION = "reply", "comment", "mention"
+KINDS = (REPLY, COMMENT, MENTION)
+VISIBLE = "visible"
+EXCERPT_LENGTH = 140
+log = logging.getLogger("hearth.notifications")
+
+
+class DeliveryFailed(Exception):
+    """Some recipients' notifications could not be written (each failure is logged)."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The post a set of notifications is about."""
+
+    path: str  # the post's document path; with the recipient it names the notification
+    thread_id: str
+    thread_title: str
+    comment_id: str | None
+    root_id: str | None
+    actor: Mapping[str, Any]  # the post's author snapshot {uid, handle, displayName}
+    excerpt: str
+
+
+def notification_id(subject_path: str, uid: str) -> str:
+    """The id of uid's notification about a post: the same for every delivery and every edit of it."""
+    return hashlib.sha256(f"{subject_path}\n{uid}".encode()).hexdigest()[:40]
+
+
+def recipients(actor_uid: str, *, replied_to: str | None = None, thread_author: str | None = None,
+               mentioned: Iterable[str] = ()) -> dict[str, str]:
+    """uid -> kind for one post: one kind each (reply, then comment, then mention), never the actor."""
+    wanted: dict[str, str] = {}
+    candidates = [(REPLY, replied_to), (COMMENT, thread_author)]
+    candidates += [(MENTION, uid) for uid in list(mentioned)[:MAX_MENTIONS]]
+    for kind, uid in candidates:
+        if uid and uid != actor_uid and uid not in wanted:
+            wanted[uid] = kind
+    return wanted
+
+
+def added_mentions(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
+    """Users after mentions and before did not (all of them for a new post), in order."""
+    old = set((before or {}).get("mentions") or [])
+    return [uid for uid in after.get("mentions") or [] if uid not in old]
+
+
+def visible(data: Mapping[str, Any] | None) -> bool:
+    return bool(data) and data.get("status", VISIBLE) == VISIBLE and bool((data.get("author") or {}).get("uid"))
+
+
+def document(subject: Subject, kind: str) -> dict[str, Any]:
+    """The notification document a recipient finds in users/{uid}/notifications."""
+    return {
+        "kind": kind,
+        "threadId": subject.thread_id,
+        "threadTitle": subject.thread_title,
+        "commentId": subject.comment_id,
+        "rootId": subject.root_id,
+        "actor": {k: subject.actor.get(k) for k in ("uid", "handle", "displayName")},
+        "excerpt": subject.excerpt,
+        "subject": subject.path,
+        # The commit time: the same clock as the inbox's readAllAt, so "read by mark-all" is exact.
+        "createdAt": firestore.SERVER_TIMESTAMP,
+        "read": False,
+    }
+
+
+def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -> list[str]:
+    """Write each wanted recipient's notification unless they muted the thread; the ids newly written.
+
+    One batched read of the recipients' mutes, then one atomic commit per recipient: create the
+    notification and add 1 to their unread count, or, when it exists already, do neither.
+    """
+    if not wanted:
+        return []
+    mutes = {uid: store.mute(db, uid, subject.thread_id) for uid in wanted}
+    found = store.read_all(None, db, list(mutes.values()))
+    written, failed = [], []
+    for uid, kind in wanted.items():
+        if found[mutes[uid].path].exists:
+            continue
+        nid = notification_id(subject.path, uid)
+        batch = db.batch()
+        batch.create(store.notifications(db, uid).document(nid), document(subject, kind))
+        batch.set(store.inbox(db, uid), {"unread": firestore.Increment(1)}, merge=True)
+        try:
+            batch.commit()
+        except AlreadyExists:
+            continue  # written by an earlier delivery of this event, or for an earlier version of the post
+        except GoogleAPICallError:
+            log.exception("could not notify %s about %s", uid, subject.path)
+            failed.append(uid)
+            continue
+        written.append(nid)
+    if failed:
+        raise DeliveryFailed(f"{len(failed)} of {len(wanted)} notifications about {subject.path} not written")
+    return written
+
+
+def _excerpt(post: Mapping[str, Any]) -> str:
+    return render.excerpt(post.get("bodyHtml") or "", EXCERPT_LENGTH)
+
+
+def first_shown(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> bool:
+    """A comment readers see for the first time: new, or a new member's comment just approved
+    (first-post approval holds it hidden until then). Restoring a comment moderators hid is not."""
+    if not visible(after):
+        return False
+    return before is None or (before.get("hidden") or {}).get("by") == "approval"
+
+
+def on_comment_written(db: firestore.Client, tid: str, cid: str, before: Mapping[str, Any] | None,
+                       after: Mapping[str, Any] | None) -> list[str]:
+    """A comment was created or changed: notify as the module says; the ids newly written."""
+    if not visible(after):
+        return []
+    created = first_shown(before, after)
+    mentioned = added_mentions(None if created else before, after)
+    if not created and not mentioned:
+        return []  # a counter moved, or an edit that mentions nobody new: nothing to read
+    actor = after["author"]
+    replied_to_id = (after.get("repliedToId") or after.get("parentId")) if created else None
+    refs = [store.thread(db, tid)] + ([store.comment(db, tid, replied_to_id)] if replied_to_id else [])
+    found = store.read_all(None, db, refs)
+    thread = found[refs[0].path].to_dict() if found[refs[0].path].exists else None
+    if not visible(thread):
+        return []
+    replied_to = found[refs[1].path].to_dict() if replied_to_id and found[refs[1].path].exists else None
+    wanted = recipients(
+        actor["uid"],
+        replied_to=(replied_to or {}).get("author", {}).get("uid") if visible(replied_to) else None,
+        thread_author=thread["author"]["uid"] if created else None,
+        mentioned=mentioned,
+    )
+    subject = Subject(path=store.comment(db, tid, cid).path, thread_id=tid, thread_title=thread.get("title", ""),
+                      comment_id=cid, root_id=after.get("rootId") or cid, actor=actor, excerpt=_excerpt(after))
+    return deliver(db, subject, wanted)
+
+
+def on_thread_written(db: firestore.Client, tid: str, before: Mapping[str, Any] | None,
+                      after: Mapping[str, Any] | None) -> list[str]:
+    """A thread was created or edited: notify the users it newly mentions; the ids newly written."""
+    if not visible(after):
+        return []
+    mentioned = added_mentions(before, after)
+    if not mentioned:
+        return []
+    actor = after["author"]
+    subject = Subject(path=store.thread(db, tid).path, thread_id=tid, thread_title=after.get("title", ""),
+                      comment_id=None, root_id=None, actor=actor, excerpt=_excerpt(after))
+    return deliver(db, subject, recipients(actor["uid"], mentioned=mentioned))
+
+
+def data_of(snapshot: firestore.DocumentSnapshot | None) -> dict[str, Any] | None:
+    """A trigger's before or after snapshot as a dict; None where the document does not exist."""
+    return snapshot.to_dict() if snapshot is not None and snapshot.exists else None
+
+
+def run(event_id: str, document: str, work: Callable[[], list[str]]) -> list[str]:
+    """Run one trigger's fan-out. A failure is logged with the event and raised: the platform
+    records it, and nothing retries it (Python triggers cannot be set to retry), so the log is
+    where a lost notification shows; running the same event again is harmless."""
+    try:
+        written = work()
+    except Exception:
+        log.exception("notifications for %s (event %s) failed", document, event_id)
+        raise
+    if written:
+        log.info("event %s on %s: %d notification(s) written", event_id, document, len(written))
+    return written

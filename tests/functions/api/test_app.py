@@ -1,0 +1,135 @@
+"""The app and its HTTP boundary in-process, with stand-ins for Firestore and Auth."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from hearth.api.app import create_app
+from hearth.deps import Config, Deps, utc_now
+from hearth.api.openapi import openapi_document
+from tests.support.wire import ScriptedApi, scripted_client
+
+
+class ExplodingDb:
+    """A Firestore stand-in whose every use fails, as an outage would."""
+
+    def __getattr__(self, name):
+        raise RuntimeError("secret internal detail: connection to 10.1.2.3 refused")
+
+
+def _verify(token: str, check_revoked: bool) -> dict:
+    if token == "bad":
+        raise ValueError("invalid")
+    return {"uid": token}
+
+
+@pytest.fixture
+def app() -> Flask:
+    return create_app(Deps(db=ExplodingDb(), verify_token=_verify, config=Config(), clock=utc_now))
+
+
+def _route_set(app: Flask) -> set[tuple[str, str]]:
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routes.add((method.lower(), path))
+    return routes
+
+
+def test_openapi_describes_exactly_the_routes_the_app_serves(app):
+    documented = {(method, path) for path, item in openapi_document()["paths"].items()
+                  for method in item if method != "parameters"}
+    assert documented == _route_set(app)
+
+
+def test_openapi_path_parameters_match_the_path_templates():
+    for path, item in openapi_document()["paths"].items():
+        names = set(re.findall(r"{([^}]+)}", path))
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            declared = {p["name"] for p in item.get("parameters", []) + op.get("parameters", []) if p["in"] == "path"}
+            assert declared == names, (method, path)
+
+
+def test_unexpected_errors_are_500_without_internals(app):
+    response = app.test_client().get("/api/threads")
+    assert response.status_code == 500
+    body = response.get_json()
+    assert body["error"]["code"] == "internal"
+    assert "10.1.2.3" not in response.get_data(as_text=True)
+    assert "secret" not in response.get_data(as_text=True)
+
+
+def test_bad_token_is_401_before_any_firestore_work(app):
+    response = app.test_client().post("/api/threads", json={"title": "t", "body": "b"},
+                                      headers={"Authorization": "Bearer bad"})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthenticated"
+
+
+def test_validation_happens_before_any_firestore_work(app):
+    response = app.test_client().post("/api/threads", json={"title": "", "body": "b"},
+                                      headers={"Authorization": "Bearer u1"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == "title"
+
+
+def test_unknown_routes_and_methods_use_the_error_shape(app):
+    client = app.test_client()
+    missing = client.get("/api/nope")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    wrong = client.delete("/api/threads")
+    assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
+
+
+def test_oversized_bodies_are_413(app):
+    response = app.test_client().post("/api/threads", data="x" * (65 * 1024), content_type="application/json",
+                                      headers={"Authorization": "Bearer u1"})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("POST", "/api/threads", {"title": "t", "body": "b"}),  # a transaction: the SDK gives up with a ValueError
+    ("POST", "/api/threads/t1/comments", {"body": "hello"}),  # preconditioned commits
+    ("PUT", "/api/threads/t1/reactions/like", None),
+])
+def test_contention_that_outlasts_every_retry_is_503_busy_with_retry_after(monkeypatch, method, path, body):
+    """Commits that keep aborting answer 503 busy with Retry-After, never 500."""
+    from google.api_core.exceptions import Aborted
+
+    from hearth.db import store
+
+    monkeypatch.setattr(store.time, "sleep", lambda seconds: None)
+
+    def aborted(request):
+        raise Aborted("Transaction lock timeout")
+
+    db = scripted_client(ScriptedApi({"threads/t1": {"status": "visible"}}, aborted))
+    client = create_app(Deps(db=db, verify_token=_verify, config=Config(), clock=utc_now)).test_client()
+    response = client.open(path, method=method, json=body, headers={"Authorization": "Bearer u1"})
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "busy"
+def test_preview_renders_without_touching_firestore_and_is_rate_limited_per_caller():
+    from datetime import timedelta
+
+    from hearth.db.ratelimit import Limit
+
+    config = Config(preview_limit=Limit("preview", 2, timedelta(minutes=1)))
+    client = create_app(Deps(db=ExplodingDb(), verify_token=_verify, config=config, clock=utc_now)).test_client()
+    for _ in range(2):
+        ok = client.post("/api/render", json={"body": "**hi**"}, headers={"Authorization": "Bearer u1"})
+        assert ok.status_code == 200
+        assert ok.get_json() == {"bodyHtml": "<p><strong>hi</strong></p>\n"}
+        assert ok.headers["Cache-Control"] == "no-store"
+    refused = client.post("/api/render", json={"body": "**hi**"}, headers={"Authorization": "Bearer u1"})
+    assert refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    other = client.post("/api/render", json={"body": "**hi**"}, headers={"Authorization": "Bearer u2"})
+    assert other.status_code == 200

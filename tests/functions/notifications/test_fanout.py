@@ -1,0 +1,191 @@
+"""The fan-out's decisions, without Firestore (tests/api/test_notification*.py run it for real)."""
+from datetime import datetime, timezone
+
+import pytest
+from google.cloud import firestore
+
+from hearth.forum import serialize
+
+from hearth.notifications import inbox
+from hearth.errors import Invalid
+from hearth.notifications.fanout import (COMMENT, MENTION, REPLY, Subject, added_mentions, document, first_shown,
+                                  notification_id, on_comment_written, on_thread_written, recipients)
+
+
+class ExplodingDb:
+    """A Firestore stand-in that fails on any use: the cases below must not touch Firestore."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"Firestore used: {name}")
+
+
+def post(**fields):
+    return {"status": "visible", "author": {"uid": "bob", "handle": "bob", "displayName": "Bob"},
+            "mentions": [], "bodyHtml": "<p>hi</p>", **fields}
+
+
+def test_a_reply_beats_a_comment_beats_a_mention():
+    assert recipients("bob", replied_to="ada", thread_author="ada", mentioned=["ada"]) == {"ada": REPLY}
+    assert recipients("bob", replied_to="carl", thread_author="ada", mentioned=["ada", "carl", "dan"]) == {
+        "carl": REPLY, "ada": COMMENT, "dan": MENTION}
+
+
+def test_the_actor_is_never_notified():
+    assert recipients("bob", replied_to="bob", thread_author="bob", mentioned=["bob"]) == {}
+
+
+def test_mentions_beyond_the_tenth_are_ignored():
+    wanted = recipients("bob", mentioned=[f"u{n}" for n in range(15)])
+    assert list(wanted) == [f"u{n}" for n in range(10)]
+
+
+def test_the_notification_id_is_a_function_of_the_post_and_the_recipient():
+    a = notification_id("threads/t/comments/c", "ada")
+    assert a == notification_id("threads/t/comments/c", "ada")
+    assert len({a, notification_id("threads/t/comments/c", "bob"), notification_id("threads/t", "ada")}) == 3
+
+
+def test_an_edit_adds_only_the_users_it_newly_mentions():
+    assert added_mentions(None, {"mentions": ["a", "b"]}) == ["a", "b"]
+    assert added_mentions({"mentions": ["a"]}, {"mentions": ["b", "a", "c"]}) == ["b", "c"]
+    assert added_mentions({"mentions": ["a", "b"]}, {"mentions": ["a"]}) == []
+
+
+@pytest.mark.parametrize("before, after", [
+    (post(), {**post(), "replyCount": 1, "score": 1}),  # a counter moved
+    (post(mentions=["ada"]), post(mentions=["ada"], body="edited")),  # an edit that mentions nobody new
+    (post(), None),  # deleted for good
+    (None, post(status="deleted")),
+    (post(), post(status="deleted", mentions=["ada"])),
+    (None, post(author=None)),
+    (post(status="hidden", hidden={"by": "moderators"}), post()),  # a restore: notified when it was new
+])
+def test_events_that_notify_nobody_touch_no_document(before, after):
+    assert on_comment_written(ExplodingDb(), "t", "c", before, after) == []
+    assert on_thread_written(ExplodingDb(), "t", before, after) == []
+
+
+def test_an_approved_first_comment_counts_as_new_and_a_restored_one_does_not():
+    held = post(status="hidden", hidden={"reason": "awaiting_approval", "by": "approval"})
+    assert first_shown(None, post()) and first_shown(held, post())
+    assert not first_shown(post(status="hidden", hidden={"by": "moderators"}), post())
+    assert not first_shown(None, held) and not first_shown(post(), {**post(), "score": 2})
+
+
+def test_a_new_thread_without_mentions_touches_no_document():
+    assert on_thread_written(ExplodingDb(), "t", None, post()) == []
+
+
+def test_the_notification_document_snapshots_what_the_list_shows():
+    subject = Subject(path="threads/t/comments/c", thread_id="t", thread_title="Title", comment_id="c", root_id="r",
+                      actor={"uid": "bob", "handle": "bob", "displayName": "Bob", "extra": 1}, excerpt="hi")
+    doc = document(subject, REPLY)
+    assert doc["createdAt"] is firestore.SERVER_TIMESTAMP  # the commit time, comparable with readAllAt
+    assert doc["actor"] == {"uid": "bob", "handle": "bob", "displayName": "Bob"}
+    assert (doc["kind"], doc["read"], doc["rootId"]) == (REPLY, False, "r")
+    created = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    item = serialize.notification("n1", {**doc, "createdAt": created}, read=False)
+    assert item == {"id": "n1", "kind": "reply", "threadId": "t", "threadTitle": "Title", "commentId": "c",
+                    "rootId": "r", "actor": {"handle": "bob", "displayName": "Bob"}, "excerpt": "hi",
+                    "createdAt": "2026-01-01T00:00:00.000Z", "read": False}
+
+
+def test_a_notification_is_read_when_marked_or_older_than_mark_all():
+    t0, t1 = datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2026, 1, 2, tzinfo=timezone.utc)
+    assert inbox.is_read({"read": True, "createdAt": t1}, None)
+    assert not inbox.is_read({"read": False, "createdAt": t1}, None)
+    assert inbox.is_read({"read": False, "createdAt": t0}, t1)
+    assert inbox.is_read({"read": False, "createdAt": t1}, t1)
+    assert not inbox.is_read({"read": False, "createdAt": t1}, t0)
+
+
+def test_mark_read_takes_ids_or_nothing():
+    assert inbox.mark_ids({}) is None
+    assert inbox.mark_ids({"ids": ["a", "b", "a"]}) == ["a", "b"]
+
+
+@pytest.mark.parametrize("body", [{"ids": []}, {"ids": None}, {"ids": ["a"] * 51}, {"ids": [""]}, {"ids": ["a/b"]},
+                                  {"ids": [7]}, {"all": True}])
+def test_mark_read_refuses_anything_else(body):
+    with pytest.raises(Invalid):
+        inbox.mark_ids(body)
+
+
+class _Missing:
+    """A snapshot of a document that does not exist (nobody muted anything)."""
+
+    def __init__(self, ref):
+        self.reference, self.exists = ref, False
+
+
+@pytest.fixture
+def offline_db(monkeypatch):
+    """A real client for building references; its reads and commits are replaced per test."""
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:1")  # never dialled: every RPC is replaced
+    db = firestore.Client(project="demo-unit")
+    monkeypatch.setattr(db, "get_all", lambda refs, transaction=None: [_Missing(r) for r in refs])
+    return db
+
+
+def _batches(db, monkeypatch, outcome):
+    """Replace db.batch(): each commit calls outcome(path of the notification it creates)."""
+    committed = []
+
+    class Batch:
+        def create(self, ref, doc):
+            self.path = ref.path
+
+        def set(self, ref, doc, merge=False):
+            assert ref.path.endswith("/private/inbox") and merge
+
+        def commit(self):
+            outcome(self.path)
+            committed.append(self.path.split("/")[1])
+
+    monkeypatch.setattr(db, "batch", Batch)
+    return committed
+
+
+SUBJECT = Subject(path="threads/t/comments/c", thread_id="t", thread_title="T", comment_id="c", root_id="c",
+                  actor={"uid": "bob", "handle": "bob", "displayName": "Bob"}, excerpt="hi")
+
+
+def test_a_failed_write_is_logged_and_raised_after_the_others_are_written(offline_db, monkeypatch, caplog):
+    from google.api_core.exceptions import ServiceUnavailable
+
+    from hearth.notifications.fanout import DeliveryFailed, deliver
+
+    def outcome(path):
+        if path.startswith("users/cy/"):
+            raise ServiceUnavailable("Firestore is down")
+
+    committed = _batches(offline_db, monkeypatch, outcome)
+    with pytest.raises(DeliveryFailed, match="1 of 3"):
+        deliver(offline_db, SUBJECT, {"ada": REPLY, "cy": COMMENT, "dan": MENTION})
+    assert committed == ["ada", "dan"]
+    assert "could not notify cy about threads/t/comments/c" in caplog.text
+
+
+def test_a_notification_that_exists_already_is_skipped_quietly(offline_db, monkeypatch):
+    from google.api_core.exceptions import AlreadyExists
+
+    from hearth.notifications.fanout import deliver
+
+    def outcome(path):
+        if path.startswith("users/ada/"):
+            raise AlreadyExists("written by an earlier delivery")
+
+    committed = _batches(offline_db, monkeypatch, outcome)
+    written = deliver(offline_db, SUBJECT, {"ada": REPLY, "dan": MENTION})
+    assert committed == ["dan"] and written == [notification_id(SUBJECT.path, "dan")]
+
+
+def test_a_trigger_failure_is_logged_with_its_event_and_raised(caplog):
+    from hearth.notifications.fanout import run
+
+    def work():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        run("event-1", "threads/t/comments/c", work)
+    assert "notifications for threads/t/comments/c (event event-1) failed" in caplog.text

@@ -72,7 +72,7 @@ def get_user_comments(handle: str):
 @threads_bp.post("/threads")
 def post_thread():
     d = deps()
-    return jsonify(threads.create(d.db, caller(required=True), json_body(), _now(), d.config)), 201
+    return jsonify(threads.create(d.db, caller(required=True), json_body(), _now(), d.config, d.renderer)), 201
 
 
 @threads_bp.get("/threads")
@@ -89,7 +89,8 @@ def get_thread(tid: str):
 
 @threads_bp.patch("/threads/<tid>")
 def patch_thread(tid: str):
-    return jsonify(threads.patch(deps().db, caller(required=True), tid, json_body(), _now()))
+    d = deps()
+    return jsonify(threads.patch(d.db, caller(required=True), tid, json_body(), _now(), d.config, d.renderer))
 
 
 @threads_bp.delete("/threads/<tid>")
@@ -103,7 +104,7 @@ def delete_thread(tid: str):
 @comments_bp.post("/threads/<tid>/comments")
 def post_comment(tid: str):
     d = deps()
-    return jsonify(comments.create(d.db, caller(required=True), tid, json_body(), _now(), d.config)), 201
+    return jsonify(comments.create(d.db, caller(required=True), tid, json_body(), _now(), d.config, d.renderer)), 201
 
 
 @comments_bp.get("/threads/<tid>/comments")
@@ -127,7 +128,8 @@ def get_comment(tid: str, cid: str):
 
 @comments_bp.patch("/threads/<tid>/comments/<cid>")
 def patch_comment(tid: str, cid: str):
-    return jsonify(comments.patch(deps().db, caller(required=True), tid, cid, json_body(), _now()))
+    d = deps()
+    return jsonify(comments.patch(d.db, caller(required=True), tid, cid, json_body(), _now(), d.config, d.renderer))
 
 
 @comments_bp.delete("/threads/<tid>/comments/<cid>")
@@ -141,13 +143,16 @@ def delete_comment(tid: str, cid: str):
 @reactions_bp.route("/threads/<tid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_thread(tid: str, kind: str):
     on = request.method == "PUT"
-    return jsonify(reactions.on_thread(deps().db, caller(required=True), tid, kind, on, _now()))
+    d = deps()
+    return jsonify(reactions.on_thread(d.db, caller(required=True), tid, kind, on, _now(), d.config.reaction_limit))
 
 
 @reactions_bp.route("/threads/<tid>/comments/<cid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_comment(tid: str, cid: str, kind: str):
     on = request.method == "PUT"
-    return jsonify(reactions.on_comment(deps().db, caller(required=True), tid, cid, kind, on, _now()))
+    d = deps()
+    return jsonify(reactions.on_comment(d.db, caller(required=True), tid, cid, kind, on, _now(),
+                                        d.config.reaction_limit))
 
 
 # --- bookmarks ------------------------------------------------------------------------------
@@ -175,14 +180,16 @@ def list_bookmarks():
 def hide_thread(tid: str):
     who, target = caller(required=True), hiding.Target.of(tid)
     reason = hiding.hide_reason(json_body()) if request.method == "PUT" else None
-    return jsonify(hiding.set_hidden(deps().db, who, target, reason, _now()))
+    d = deps()
+    return jsonify(hiding.set_hidden(d.db, who, target, reason, _now(), d.config.hide_limit))
 
 
 @moderation_bp.route("/threads/<tid>/comments/<cid>/hidden", methods=["PUT", "DELETE"])
 def hide_comment(tid: str, cid: str):
     who, target = caller(required=True), hiding.Target.of(tid, cid)
     reason = hiding.hide_reason(json_body()) if request.method == "PUT" else None
-    return jsonify(hiding.set_hidden(deps().db, who, target, reason, _now()))
+    d = deps()
+    return jsonify(hiding.set_hidden(d.db, who, target, reason, _now(), d.config.hide_limit))
 
 
 @moderation_bp.post("/threads/<tid>/report")
@@ -248,7 +255,7 @@ def post_render():
     if who is None:
         raise Unauthenticated("sign in first: send 'Authorization: Bearer <Firebase ID token>'")
     d = deps()
-    return jsonify(preview.render_preview(d.db, who, json_body(), _now(), d.instance_windows, d.config.preview_limit))
+    return jsonify(preview.render_preview(d.db, who, json_body(), _now(), d.config.preview_limit, d.renderer))
 
 
 # --- meta -----------------------------------------------------------------------------------

@@ -40,6 +40,12 @@ def rate_state(db: firestore.Client, uid: str) -> firestore.DocumentReference:
     return user(db, uid).collection("private").document("rate")
 
 
+def rate_window(db: firestore.Client, uid: str, action: str) -> firestore.DocumentReference:
+    """users/{uid}/private/rate-{action}: one document per kind of action, so one busy kind
+    (reactions) never pushes another's window (edits) past a document's sustained write rate."""
+    return user(db, uid).collection("private").document(f"rate-{action}")
+
+
 def bookmarks(db: firestore.Client, uid: str) -> firestore.CollectionReference:
     return user(db, uid).collection("bookmarks")
 

@@ -17,7 +17,7 @@ from ..auth import Caller
 from ..deps import Config
 from ..errors import Forbidden, NotFound
 from ..db.pagination import ASC, DESC, Order, page
-from ..db.ratelimit import reserve
+from ..db.ratelimit import charge, reserve
 from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 
 MAX_DEPTH = 3
@@ -152,8 +152,21 @@ def read_context(db: firestore.Client, tid: str, parent_id: str | None,
     return Context(thread, parent, int(root.get("descendantCount", 0)) if root is not None else None, got)
 
 
+class Once:
+    """A post's rendering, done on first use and kept across retries of its write (one render per request)."""
+
+    def __init__(self, db: firestore.Client, body: str, renderer: render.Renderer) -> None:
+        self._db, self._body, self._renderer = db, body, renderer
+        self._done: render.Rendered | None = None
+
+    def __call__(self) -> render.Rendered:
+        if self._done is None:
+            self._done = self._renderer(self._body, lambda handles: mentions.lookup(self._db, handles))
+        return self._done
+
+
 def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
-           config: Config) -> dict[str, Any]:
+           config: Config, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
     """Post a comment or reply: counters on the thread, parent, root and author move by increments.
 
     No transaction: one batched read (the thread, the parent and root, the caller's profile and
@@ -167,9 +180,9 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
     if parent_id is not None:
         parent_id = validation.id_field(parent_id, "parentId")
     validation.doc_id(tid, "thread")
-    # Mentions are resolved before the write (one batched read, only when the body names someone).
-    mentioned = mentions.resolve(db, body)
-    body_html = render.markdown_to_html(body, mentioned)
+    # Rendered only once the cheap checks pass (thread, parent, lock, suspension, rate window),
+    # once per request; its @mentions are resolved from the same parse (one batched read).
+    rendered = Once(db, body, renderer)
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
     claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
@@ -182,6 +195,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
         guard.refuse_if_suspended(profile, now)  # the profile is in the batch: no extra read
         rate_snap = context.got[rate_ref.path]
         rate = reserve(rate_snap, now, config.comment_limit)
+        body_html, mentioned = rendered().html, rendered().mentions
         # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
         # reply creates it blind, and one that a concurrent reply beat fails with AlreadyExists and
         # runs again, then looking at which slots are taken (after a race they need not be the first n).
@@ -386,25 +400,39 @@ def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> fires
     return snap
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, now: datetime) -> dict[str, Any]:
+def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, now: datetime,
+          config: Config | None = None, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
     """Edit a comment's body (author or moderator); marks it edited.
 
-    No transaction, so no lock that reactions and replies to the comment would wait on: a plain
-    read, then an update preconditioned on the comment being unchanged since, so an edit racing
-    a delete cannot put the deleted text back.
+    No transaction, so no lock that reactions and replies to the comment would wait on: one
+    batched read (the comment, its thread, the caller's profile and edit window), then an update
+    preconditioned on the comment being unchanged since, so an edit racing a delete cannot put
+    the deleted text back. The body is rendered only once those checks pass.
     """
+    config = config or Config()
     data = validation.json_object(data)
     validation.only_fields(data, ("body",))
     body = validation.body(data.get("body"))
-    guard.check(db, caller, now)
-    mentioned = mentions.resolve(db, body)
-    changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
-               "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
+    validation.doc_id(tid, "thread")
+    validation.doc_id(cid, "comment")
+    rendered = Once(db, body, renderer)
+    user_ref, rate_ref = store.user(db, caller.uid), store.rate_window(db, caller.uid, config.edit_limit.action)
+    thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
 
     def attempt() -> dict[str, Any]:
-        snap = _read_own(db, caller, tid, cid)
-        snap.reference.update(changes, option=store.unchanged_since(db, snap))
-        return {**snap.to_dict(), **changes}
+        got = store.read_all(None, db, [thread_ref, comment_ref, user_ref, rate_ref])
+        threads.visible(got[thread_ref.path])
+        snap = got[comment_ref.path]
+        current = visible(snap)
+        threads.require_owner(caller, current.get("author"), "comment")
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        batch = db.batch()
+        charge(batch, rate_ref, got[rate_ref.path], now, config.edit_limit, lambda s: store.unchanged_since(db, s))
+        changes = {"body": body, "bodyHtml": rendered().html,
+                   "mentions": mentions.lifetime(current.get("mentions"), rendered().mentions), "editedAt": now}
+        batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
+        batch.commit()
+        return {**current, **changes}
 
     return serialize.comment(cid, store.retry_while_changed(attempt))
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
 
@@ -28,19 +28,32 @@ MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
 CREATE_FIELDS = ("title", "body", "tags")
 
 
-def content_fields(title: str, body: str, known: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Title and body with its rendering; known (mentions.resolve) are the @handles to link and notify."""
-    body_html = render.markdown_to_html(body, known)
-    return {"title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html),
-            "mentions": mentions.mentioned_uids(known or {})}
+def content_fields(title: str, body: str, rendered: render.Rendered,
+                   mentioned_before: list[str] | None = None) -> dict[str, Any]:
+    """Title and body with its rendering; the post's mentions are every user it ever named (mentions.lifetime)."""
+    return {"title": title, "body": body, "bodyHtml": rendered.html, "excerpt": render.excerpt(rendered.html),
+            "mentions": mentions.lifetime(mentioned_before, rendered.mentions)}
 
 
-def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config) -> dict[str, Any]:
+def rendering(db: firestore.Client, body: str, renderer: render.Renderer) -> Callable[[], render.Rendered]:
+    """The body's rendering, done on first call and kept across retries (one render per request)."""
+    done: list[render.Rendered] = []
+
+    def get() -> render.Rendered:
+        if not done:
+            done.append(renderer(body, lambda handles: mentions.lookup(db, handles)))
+        return done[0]
+
+    return get
+
+
+def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config,
+           renderer: render.Renderer = render.render_post) -> dict[str, Any]:
     data = validation.json_object(data)
     validation.only_fields(data, CREATE_FIELDS)
     title, body = validation.title(data.get("title")), validation.body(data.get("body"))
+    rendered = rendering(db, body, renderer)
     doc = {
-        **content_fields(title, body, mentions.resolve(db, body)),
         "tags": validation.tags(data.get("tags")),
         "createdAt": now,
         "editedAt": None,
@@ -60,6 +73,8 @@ def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, confi
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
         guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.thread_limit)
+        # Rendered only now, once the caller may post (suspension, rate window): one render per request.
+        doc.update(content_fields(title, body, rendered()))
         doc["author"] = users.author_snapshot(caller.uid, profile)
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
@@ -154,7 +169,8 @@ def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> N
         raise Forbidden(f"only the author or a moderator may change this {what}")
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime) -> dict[str, Any]:
+def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime, config: Config | None = None,
+          renderer: render.Renderer = render.render_post) -> dict[str, Any]:
     """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator)."""
     data = validation.json_object(data)
     validation.only_fields(data, (*CREATE_FIELDS, *MODERATOR_FLAGS))
@@ -166,23 +182,30 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
                 raise Forbidden(f"only a moderator may change {flag}")
             if not isinstance(data[flag], bool):
                 raise Invalid(f"{flag} must be true or false", field=flag)
-    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
+    config = config or Config()
     body = validation.body(data["body"]) if "body" in data else None
-    guard.check(db, caller, now)
-    known = mentions.resolve(db, body) if body is not None else {}
+    validation.doc_id(tid, "thread")
+    # Rendered (with its @mentions, one parse) only once the checks below pass, once per request.
+    rendered = rendering(db, body, renderer) if body is not None else None
     flags = [f for f in MODERATOR_FLAGS if f in data]
+    edits = bool(data.keys() & set(CREATE_FIELDS))
+    user_ref = store.user(db, caller.uid)
+    rate_ref = store.rate_window(db, caller.uid, config.edit_limit.action)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        current = read_visible(tx, db, tid)
+        got = store.read_all(tx, db, [store.thread(db, tid), user_ref, rate_ref])
+        current = visible(got[store.thread(db, tid).path])
         require_owner(caller, current.get("author"), "thread")
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        rate = reserve(got[rate_ref.path], now, config.edit_limit) if edits else None
         actor = None
         if flags:  # locking and pinning are logged: the moderator's handle, read before any write
-            actor = hiding.actor_handle(tx, db, caller, store.user(db, caller.uid).get(transaction=tx), now)
+            actor = hiding.actor_handle(tx, db, caller, got[user_ref.path], now)
         changes: dict[str, Any] = {}
         if data.keys() & set(CREATE_FIELDS):
             title = validation.title(data["title"]) if "title" in data else current["title"]
-            if body is not None:
-                changes.update(content_fields(title, body, known))
+            if rendered is not None:
+                changes.update(content_fields(title, body, rendered(), current.get("mentions")))
             else:
                 changes["title"] = title  # the body, its rendering and its mentions stay as they are
             changes["editedAt"] = now
@@ -194,6 +217,8 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
                 action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if data[flag] else 1]
                 hiding.write_log(tx, db, hiding.log_entry(caller, actor, action, hiding.Target(tid),
                                                                   None, now))
+        if rate is not None:
+            tx.set(rate_ref, rate, merge=True)
         tx.update(store.thread(db, tid), changes)
         return {**current, **changes}
 

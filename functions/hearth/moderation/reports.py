@@ -19,7 +19,8 @@ from ..forum import render, serialize, users
 from ..auth import Caller
 from ..deps import Config
 from ..errors import Forbidden, Invalid, NotFound
-from .hiding import BY_REPORTS, FLAGGED, OPEN, Target, comment_count_moves, log_entry, notice_of_hiding, write_log
+from .hiding import (BY_REPORTS, FLAGGED, OPEN, Target, comment_count_moves, hiding_notice_ref, log_entry,
+                     notice_of_hiding, write_log)
 from ..db.ratelimit import reserve
 from .visibility import HIDDEN, VISIBLE, is_author
 
@@ -119,6 +120,8 @@ def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: i
     def fn(tx: firestore.Transaction) -> bool:
         got = store.read_all(tx, db, list({r.path: r for r in (queue_ref, ref, thread_ref)}.values()))
         queue, item, thread = got[queue_ref.path], got[ref.path], got[thread_ref.path]
+        sent_ref = hiding_notice_ref(db, target, item.to_dict() or {}, BY_REPORTS, None) if item.exists else None
+        sent = sent_ref.get(transaction=tx) if sent_ref is not None else None
         tx.update(report, {"checkedAt": now})
         if not queue.exists or queue.get("state") != OPEN or int(queue.get("openReports") or 0) < threshold:
             return False
@@ -130,7 +133,7 @@ def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: i
         write_log(tx, db, log_entry(None, None, "auto_hide", target, FLAGGED, now,
                                     reports=int(queue.get("openReports"))), entry_id=f"auto-hide-{event_id}")
         title = (thread.to_dict() or {}).get("title", "") if thread.exists else ""
-        notice_of_hiding(tx, db, target, item.to_dict(), title, BY_REPORTS, FLAGGED, now, None)
+        notice_of_hiding(tx, db, target, item.to_dict(), title, BY_REPORTS, FLAGGED, now, None, sent)
         return True
 
     return store.run_transaction(db, fn)

@@ -1,6 +1,7 @@
 """Who is calling: a Firebase ID token from the Authorization header, verified by firebase-admin."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -74,6 +75,12 @@ def firebase_verifier() -> TokenVerifier:
         firebase_admin.initialize_app()
 
     def verify(token: str, check_revoked: bool) -> Mapping[str, Any]:
+        # firebase-admin accepts unsigned tokens whenever FIREBASE_AUTH_EMULATOR_HOST is set: check
+        # again here, per token, that this is a demo project on the emulators (fails closed).
+        if os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+            from .deps import refuse_emulators_in_production
+
+            refuse_emulators_in_production(os.environ)
         return auth.verify_id_token(token, check_revoked=check_revoked)
 
     return verify

@@ -82,14 +82,25 @@ def project_id() -> str:
 
 
 EMULATOR_HOSTS = ("FIREBASE_AUTH_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST")
+# The Emulator Suite's demo projects: they have no real resources, so nothing can leak to them.
+DEMO_PREFIX = "demo-"
 
 
 def refuse_emulators_in_production(env: Mapping[str, str]) -> None:
-    """Stop a deployed function that was given an emulator host: the Auth emulator's tokens are unsigned."""
-    deployed = bool(env.get("K_SERVICE")) and env.get("FUNCTIONS_EMULATOR") != "true"
+    """Refuse emulator hosts anywhere but a demo- project: the Auth emulator's tokens are unsigned.
+
+    Fails closed: an emulator host is honoured only when the environment names a `demo-`
+    project; a deployed function (K_SERVICE, outside the Functions emulator) refuses them whatever
+    the project is called, and an environment that names no project is not a demo one.
+    """
     leaked = [name for name in EMULATOR_HOSTS if env.get(name)]
-    if deployed and leaked:
-        raise RuntimeError(f"{', '.join(leaked)} must not be set on a deployed function")
+    if not leaked:
+        return
+    project = env.get("GCLOUD_PROJECT") or env.get("GOOGLE_CLOUD_PROJECT") or ""
+    deployed = bool(env.get("K_SERVICE")) and env.get("FUNCTIONS_EMULATOR") != "true"
+    if deployed or not project.startswith(DEMO_PREFIX):
+        raise RuntimeError(f"{', '.join(leaked)} may be set only for a '{DEMO_PREFIX}' project on the emulators "
+                           f"(project: {project or 'not named'})")
 
 
 def firestore_client(env: Mapping[str, str]) -> firestore.Client:

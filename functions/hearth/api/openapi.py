@@ -193,7 +193,7 @@ def _paths() -> dict[str, Any]:
             "get": _get("A thread (a deleted one as a tombstone)", _ref("Thread"), security=OPTIONAL_AUTH,
                         errors=(*SIGNED_IN_READ, 404)),
             "patch": _op("Edit a thread (author or moderator; locked: moderators)", _ok(_ref("Thread")),
-                         security=AUTH, body=_ref("ThreadPatch"), errors=(*WRITE, *JSON_BODY, 403, 404)),
+                         security=AUTH, body=_ref("ThreadPatch"), errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
             "delete": _op("Delete a thread (a tombstone stays)", no_content, security=AUTH,
                           errors=(*WRITE, 403, 404)),
         },
@@ -210,7 +210,7 @@ def _paths() -> dict[str, Any]:
             "get": _get("One comment (a tombstone while replies hang from it); rootId says where it sits",
                         _ref("Comment"), security=OPTIONAL_AUTH, errors=(*SIGNED_IN_READ, 404)),
             "patch": _op("Edit a comment (author or moderator)", _ok(_ref("Comment")), security=AUTH,
-                         body=_ref("CommentPatch"), errors=(*WRITE, *JSON_BODY, 403, 404)),
+                         body=_ref("CommentPatch"), errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
             "delete": _op("Delete a comment (a tombstone stays while it has replies)", no_content, security=AUTH,
                           errors=(*WRITE, 403, 404)),
         },
@@ -222,16 +222,16 @@ def _paths() -> dict[str, Any]:
         "/api/threads/{tid}/reactions/{kind}": {
             "parameters": [TID, KIND],
             "put": _op("React to a thread (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                       errors=(*WRITE, 404, 422)),
+                       errors=(*WRITE, 404, 422, 429)),
             "delete": _op("Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                          errors=(*WRITE, 404, 422)),
+                          errors=(*WRITE, 404, 422, 429)),
         },
         "/api/threads/{tid}/comments/{cid}/reactions/{kind}": {
             "parameters": [TID, CID, KIND],
             "put": _op("React to a comment (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                       errors=(*WRITE, 404, 422)),
+                       errors=(*WRITE, 404, 422, 429)),
             "delete": _op("Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                          errors=(*WRITE, 404, 422)),
+                          errors=(*WRITE, 404, 422, 429)),
         },
         "/api/threads/{tid}/bookmark": {
             "parameters": [TID],
@@ -248,9 +248,9 @@ def _paths() -> dict[str, Any]:
         "/api/threads/{tid}/comments/{cid}/hidden": {
             "parameters": [TID, CID],
             "put": _op("Hide a comment with a reason (moderators, or the thread's author)", _ok(_ref("Comment")),
-                       security=AUTH, body=_ref("HideInput"), errors=(*WRITE, *JSON_BODY, 404)),
+                       security=AUTH, body=_ref("HideInput"), errors=(*WRITE, *JSON_BODY, 404, 429)),
             "delete": _op("Restore a hidden comment (moderators; the thread's author for their own hides)",
-                          _ok(_ref("Comment")), security=AUTH, errors=(*WRITE, 404)),
+                          _ok(_ref("Comment")), security=AUTH, errors=(*WRITE, 404, 429)),
         },
         "/api/threads/{tid}/report": {
             "parameters": [TID],
@@ -402,7 +402,11 @@ def _schemas() -> dict[str, Any]:
             "note": {**_text(NOTE_MAX, required=False, description=TEXT_RULES), "type": ["string", "null"]}}},
         "Report": {"type": "object", "properties": {
             "target": _ref("Target"), "reason": {"type": "string", "enum": list(REPORT_REASONS)}, "note": string,
-            "createdAt": time}},
+            "createdAt": time,
+            "countsTowardHiding": {"type": "boolean", "description":
+                                   "whether the report counts toward auto-hide (a verified account old enough)"},
+            "waitsBecause": {"type": ["string", "null"], "enum": ["unverified_email", "new_account", None],
+                             "description": "why the report only reaches the moderators' queue"}}},
         "QueueAction": {"type": "object", "required": ["action"], "additionalProperties": False, "properties": {
             "action": {"type": "string", "enum": ["dismiss", "hide", "restore", "approve"]},
             "reason": {"type": "string", "enum": list(HIDE_REASONS), "description": "needed to hide, only then"}}},

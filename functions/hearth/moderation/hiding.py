@@ -219,7 +219,7 @@ def resolve_queue(tx: firestore.Transaction, queue: firestore.DocumentSnapshot, 
     and only new reports (openReports starts again from 0) can hide it again."""
     if queue.exists and queue.get("state") == OPEN:
         tx.update(queue.reference, {
-            "state": RESOLVED, "openReports": 0, "autoHidden": False, "updatedAt": now,
+            "state": RESOLVED, "openReports": 0, "openTrusted": 0, "autoHidden": False, "updatedAt": now,
             "resolution": {"action": action, "by": {"uid": actor.uid, "handle": actor_handle}, "at": now},
         })
 

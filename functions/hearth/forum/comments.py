@@ -101,13 +101,15 @@ def taken_slots(db: firestore.Client, tid: str, root_id: str) -> set[int]:
     return {n for n, ref in refs.items() if got[ref.path].exists}
 
 
-def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def counter_changes(where: dict[str, Any], held: bool = False) -> dict[str, dict[str, Any]]:
     """The increments a new reply makes, by comment id: its direct parent's and its root's counters.
 
-    One write per document: the direct parent and the root may be the same comment.
+    One write per document: the direct parent and the root may be the same comment. A reply held
+    for approval (held) moves no score: only the root's descendantCount, which places preview
+    slots and only grows; approving it moves the rest (hiding.set_hidden).
     """
     changes: dict[str, dict[str, Any]] = {}
-    if where["parentId"] is not None:
+    if where["parentId"] is not None and not held:
         changes[where["parentId"]] = {
             "replyCount": firestore.Increment(1),
             "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY),
@@ -115,6 +117,14 @@ def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
     if where["rootId"] is not None:
         changes.setdefault(where["rootId"], {})["descendantCount"] = firestore.Increment(1)
     return changes
+
+
+def parent_changes(where: dict[str, Any], step: int) -> dict[str, dict[str, Any]]:
+    """What a reply counts on its direct parent (replyCount, score), step +1 or -1."""
+    if where.get("parentId") is None:
+        return {}
+    return {where["parentId"]: {"replyCount": firestore.Increment(step),
+                                "score": firestore.Increment(step * ranking.COMMENT_POINTS_PER_REPLY)}}
 
 
 @dataclass(frozen=True)
@@ -245,7 +255,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
                 "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
                 "lastActivityAt": firestore.SERVER_TIMESTAMP,
             })
-        for cid, changes in counter_changes(where).items():
+        for cid, changes in counter_changes(where, held=held).items():
             batch.update(store.comment(db, tid, cid), changes)
         batch.commit()
         return ref.id, doc
@@ -458,6 +468,11 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
         author_uid = (snap.to_dict().get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+        # A deleted reply takes back what it added to its parent (replyCount stays the count of
+        # live replies, so a tombstone knows whether replies still hang from it). The root's
+        # descendantCount stays: it places preview slots, and only grows.
+        for cid, changes in parent_changes(snap.to_dict(), -1).items():
+            batch.update(store.comment(db, tid, cid), changes)
         batch.commit()
 
     store.retry_while_changed(attempt)

@@ -76,13 +76,16 @@ def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, confi
         # Rendered only now, once the caller may post (suspension, rate window): one render per request.
         doc.update(content_fields(title, body, rendered()))
         doc["author"] = users.author_snapshot(caller.uid, profile)
+        # First-post approval covers threads too: a new member's thread waits, hidden, in the queue.
+        if hiding.needs_approval(config.first_post_approval, caller, profile):
+            hiding.hold_for_approval(tx, db, hiding.Target(ref.id), doc, doc["excerpt"], now)
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
         tx.create(ref, doc)
         return doc
 
     stored = store.run_transaction(db, fn)
-    return {**serialize.thread(ref.id, stored), "myReactions": [], "bookmarked": False}
+    return {**serialize.thread(ref.id, stored, reveal=True), "myReactions": [], "bookmarked": False}
 
 
 def personal_state(db: firestore.Client, caller: Caller,

@@ -102,12 +102,14 @@ def needs_approval(enabled: bool, caller: Caller, profile: dict[str, Any]) -> bo
 
 def hold_for_approval(tx: firestore.Transaction, db: firestore.Client, target: Target, doc: dict[str, Any],
                       excerpt: str, now: datetime) -> None:
-    """Make doc (a new comment, written in tx) wait in the queue, hidden, for a moderator's approval."""
+    """Make doc (a new thread or comment, written in tx) wait in the queue, hidden, for a moderator's approval."""
     doc.update(status=HIDDEN, hidden={"reason": AWAITING_APPROVAL, "by": BY_APPROVAL, "uid": None, "at": now})
     tx.set(store.mod_queue(db).document(target.key), {
         "key": target.key, "target": target.as_dict(), "state": OPEN, "approval": True,
-        "item": {"title": None, "excerpt": excerpt, "author": serialize.author(doc.get("author"))},
-        "openReports": 0, "reportCount": 0, "reasonCounts": {}, "lastReportedAt": now, "updatedAt": now,
+        "item": {"title": None if target.comment_id else doc.get("title"), "excerpt": excerpt,
+                 "author": serialize.author(doc.get("author"))},
+        "openReports": 0, "openTrusted": 0, "reportCount": 0, "reasonCounts": {}, "lastReportedAt": now,
+        "updatedAt": now,
     })
 
 
@@ -202,6 +204,15 @@ def comment_count_moves(db: firestore.Client, tx: firestore.Transaction, target:
             "commentCount": firestore.Increment(by), "score": firestore.Increment(ranking.COMMENT_WEIGHT * by)})
 
 
+def approved_reply_counts(db: firestore.Client, tx: firestore.Transaction, target: Target,
+                          item: dict[str, Any]) -> None:
+    """A reply held for approval moved no score on its parent; approving it does (comments.counter_changes)."""
+    parent_id = item.get("parentId") if target.comment_id else None
+    if parent_id:
+        tx.update(store.comment(db, target.thread_id, parent_id), {
+            "replyCount": firestore.Increment(1), "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY)})
+
+
 def actor_handle(tx: firestore.Transaction, db: firestore.Client, caller: Caller,
                  snap: firestore.DocumentSnapshot, now: datetime) -> str:
     """The acting moderator's handle for the log, their profile made on first use (as posting does).
@@ -268,6 +279,8 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
             tx.set(rate_ref, rate, merge=True)
         if status != after["status"]:
             comment_count_moves(db, tx, target, -1 if reason else 1)
+        if reason is None and hidden.get("reason") == AWAITING_APPROVAL:
+            approved_reply_counts(db, tx, target, current)
         action = "hide" if reason else "restore"
         if role == BY_MODERATORS:
             resolve_queue(tx, got[queue_ref.path], action, caller, handle, now)

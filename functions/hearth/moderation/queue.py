@@ -136,7 +136,7 @@ def act(db: firestore.Client, caller: Caller, key: str, data: Any, now: datetime
     if not queue_snap.exists:
         raise NotFound("no such queue item")
     if action == "approve" and not queue_snap.to_dict().get("approval"):
-        raise Invalid("only a comment held for approval can be approved", field="action")
+        raise Invalid("only a post held for approval can be approved", field="action")
     guard.check(db, caller, now)
     if action != "dismiss":
         set_hidden(db, caller, target, reason if action == "hide" else None, now)

@@ -8,6 +8,7 @@ import {
   GoogleAuthProvider,
   initializeAuth,
   onIdTokenChanged,
+  sendEmailVerification,
   signInWithEmailAndPassword,
   signInWithCredential,
   signOut as fbSignOut,
@@ -38,3 +39,5 @@ export async function signInWithGoogle({ emulatorEmail = null } = {}) {
   return popup(auth);
 }
 export const signOut = () => fbSignOut(auth);
+// The Auth emulator prints the verification link in its log instead of sending mail.
+export const sendVerificationEmail = () => sendEmailVerification(auth.currentUser);

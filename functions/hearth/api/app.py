@@ -37,7 +37,8 @@ def get_me():
 
 @me_bp.put("/me")
 def put_me():
-    return jsonify(users.put_me(deps().db, caller(required=True), json_body(), _now()))
+    d = deps()
+    return jsonify(users.put_me(d.db, caller(required=True), json_body(), _now(), d.config.handle_rest_days))
 
 
 @users_bp.get("/users/<handle>")

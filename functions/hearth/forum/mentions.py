@@ -78,8 +78,10 @@ def lookup(db: firestore.Client, handles: list[str]) -> dict[str, str]:
     known = {}
     for handle in handles:
         snap = found.get(store.handle(db, handle).path)
-        uid = snap.get("uid") if snap is not None and snap.exists else None
-        if isinstance(uid, str) and uid:
+        data = (snap.to_dict() or {}) if snap is not None and snap.exists else {}
+        uid = data.get("uid")
+        # A released handle names nobody while it rests: its last owner is no longer @it.
+        if isinstance(uid, str) and uid and not data.get("restsUntil"):
             known[handle] = uid
     return known
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from google.api_core.exceptions import NotFound as NotFoundError
@@ -179,8 +179,25 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
             "unreadNotifications": inbox.unread(got[inbox_ref.path])}
 
 
-def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> dict[str, Any]:
-    """Create or update the caller's profile; a handle someone else holds is a 409."""
+HANDLE_REST_DAYS = 30
+
+
+def claimable(holder: firestore.DocumentSnapshot, uid: str, now: datetime) -> bool:
+    """Whether uid may take the handle whose claim document is holder: nobody holds it, uid does
+    (or did: a handle returns to its last owner at any time), or its rest after release is over."""
+    if not holder.exists:
+        return True
+    data = holder.to_dict() or {}
+    if data.get("uid") == uid:
+        return True
+    rests_until = data.get("restsUntil")
+    return isinstance(rests_until, datetime) and rests_until <= now
+
+
+def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime,
+           rest_days: int = HANDLE_REST_DAYS) -> dict[str, Any]:
+    """Create or update the caller's profile; a handle someone else holds, or that rests after its
+    release (rest_days, so old posts and links never point at a newcomer), is a 409."""
     data = validation.json_object(data)
     validation.only_fields(data, PROFILE_FIELDS)
     changes: dict[str, Any] = {}
@@ -197,7 +214,7 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
         new_handle = changes.get("handle", profile["handle"])
         if new_handle != profile["handle"] or profile.get("_new"):
             holder = store.handle(db, new_handle).get(transaction=tx)
-            if holder.exists and holder.to_dict().get("uid") != caller.uid:
+            if not claimable(holder, caller.uid, now):
                 raise Conflict(f"the handle '{new_handle}' is taken", field="handle")
         is_new = profile.pop("_new", False)
         profile.pop("_claim", None)  # this transaction read the handle it sets
@@ -209,7 +226,9 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> di
         elif changes:
             tx.update(store.user(db, caller.uid), changes)
         if new_handle != old_handle and not is_new:
-            tx.delete(store.handle(db, old_handle))
+            # Released, not deleted: it rests with its last owner before anyone else may take it.
+            tx.set(store.handle(db, old_handle), {"uid": caller.uid, "releasedAt": now,
+                                                  "restsUntil": now + timedelta(days=rest_days)})
         tx.set(store.handle(db, new_handle), {"uid": caller.uid})
         return profile
 

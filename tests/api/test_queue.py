@@ -199,3 +199,26 @@ def test_every_documented_limit_pages_a_queue_of_more_than_thirty_items_and_repo
     by_id = {item["target"]["threadId"]: item for item in items}
     assert len(by_id[heavy]["reports"]) == REPORTS_PER_ITEM and by_id[heavy]["reportCount"] == 3 * REPORTS_PER_ITEM
     assert all(len(by_id[tid]["reports"]) == 1 for tid in tids[1:])
+
+
+def test_a_demoted_moderators_token_reads_nothing_more_through_the_api_or_the_rules(
+        api, stack, db, bob, make_user, thread):
+    """Finding 10: a demoted moderator kept reading hidden text, reports and the log for up to an
+    hour (API and rules), and the role sync could write `moderator` back from the stale token."""
+    from devstack.authemu import set_claims
+
+    moderator = make_user(moderator=True)
+    _report(api, bob, f"/threads/{thread['id']}")
+    assert api.get("/mod/queue", moderator).status_code == 200
+    key = f"thread~{thread['id']}"
+    assert _read_directly(stack, moderator, f"modQueue/{key}").status_code == 200
+    assert db.document(f"moderators/{moderator.uid}").get().exists
+
+    set_claims(stack.auth_url, stack.project, moderator.uid, {})  # demoted; the old token still says moderator
+    assert_error(api.get("/mod/queue", moderator), 403, "forbidden")
+    assert_error(api.get("/mod/log", moderator), 403, "forbidden")
+    assert db.document(f"users/{moderator.uid}").get().get("role") == "member"
+    assert not db.document(f"moderators/{moderator.uid}").get().exists
+    assert _read_directly(stack, moderator, f"modQueue/{key}").status_code == 403
+    api.get(f"/threads/{thread['id']}", moderator)  # any later request with the stale token
+    assert db.document(f"users/{moderator.uid}").get().get("role") == "member"

@@ -107,7 +107,9 @@ def sync_caller_role(response: Response) -> Response:
     request still costs no Firestore call, and a failure here is logged, never the answer.
     """
     who = g.pop("hearth_caller", None)
-    if who is not None and response.status_code < 400:
+    # Only a checked caller's claim is fresh enough to write their role (and moderators/{uid})
+    # from: a stale token of a demoted moderator must never write `moderator` back.
+    if who is not None and who.checked and response.status_code < 400:
         try:
             users.sync_role(deps().db, who)
         except Exception:  # the request's answer stands; the next request tries again

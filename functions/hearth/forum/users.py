@@ -66,18 +66,27 @@ def sync_role(db: firestore.Client, caller: Caller, memo: RoleMemo = ROLES) -> N
     the role changed). A profile not made yet gets the right role when it is made (read_profile).
     """
     want, key, ref = role_of(caller), _memo_key(db, caller.uid), store.user(db, caller.uid)
+    marker = store.moderator(db, caller.uid)
     if memo.knows(key):
         if memo.get(key) == want:
             return
     else:
-        snap = ref.get(field_paths=["role"])
+        got = store.read_all(None, db, [ref, marker])
+        snap = got[ref.path]
         if not snap.exists:
             return
-        if (snap.to_dict() or {}).get("role") == want:
+        if (snap.to_dict() or {}).get("role") == want and got[marker.path].exists == (want == MODERATOR):
             memo.put(key, want)
             return
+    batch = db.batch()
+    batch.update(ref, {"role": want})
+    # The rules trust the moderator claim only with this document (firestore.rules), kept in step here.
+    if want == MODERATOR:
+        batch.set(marker, {"uid": caller.uid})
+    else:
+        batch.delete(marker)
     try:
-        ref.update({"role": want})
+        batch.commit()
     except NotFoundError:  # the profile the memo remembered is gone: nothing to correct
         memo.forget(key)
         return
@@ -149,6 +158,8 @@ def write_profile(tx: firestore.Transaction | firestore.WriteBatch, db: firestor
         tx.create(store.user(db, caller.uid), profile)
         if claim:
             tx.create(store.handle(db, profile["handle"]), {"uid": caller.uid})
+        if profile.get("role") == MODERATOR:  # the rules' side of the claim (sync_role keeps it in step)
+            tx.set(store.moderator(db, caller.uid), {"uid": caller.uid})
     elif increments:
         tx.update(store.user(db, caller.uid), {k: firestore.Increment(v) for k, v in increments.items()})
 
@@ -223,6 +234,8 @@ def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime,
         if is_new:
             profile["createdAt"] = now
             tx.create(store.user(db, caller.uid), profile)
+            if profile.get("role") == MODERATOR:
+                tx.set(store.moderator(db, caller.uid), {"uid": caller.uid})
         elif changes:
             tx.update(store.user(db, caller.uid), changes)
         if new_handle != old_handle and not is_new:

@@ -154,7 +154,8 @@ def test_three_unverified_accounts_cannot_hide_anything_their_reports_wait_in_th
     _checked(db, key, THRESHOLD)
     assert api.get(path).json()["status"] == "visible"
     queue = db.collection("modQueue").document(key).get()
-    assert queue.get("openReports") == THRESHOLD and queue.get("openTrusted") == 0 and not queue.get("autoHidden")
+    stored = queue.to_dict()
+    assert stored["openReports"] == THRESHOLD and stored["openTrusted"] == 0 and not stored.get("autoHidden")
     # A verified reporter counts (HEARTH_REPORT_TRUST_HOURS is 0 on the emulators).
     counted = _report(api, make_user(), path)
     assert counted.json()["countsTowardHiding"] is True and counted.json()["waitsBecause"] is None

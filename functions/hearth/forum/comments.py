@@ -471,8 +471,8 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
         # A deleted reply takes back what it added to its parent (replyCount stays the count of
         # live replies, so a tombstone knows whether replies still hang from it). The root's
         # descendantCount stays: it places preview slots, and only grows.
-        for cid, changes in parent_changes(snap.to_dict(), -1).items():
-            batch.update(store.comment(db, tid, cid), changes)
+        for parent_id, changes in parent_changes(snap.to_dict(), -1).items():
+            batch.update(store.comment(db, tid, parent_id), changes)
         batch.commit()
 
     store.retry_while_changed(attempt)

@@ -74,6 +74,13 @@ def sync_role(db: firestore.Client, caller: Caller, memo: RoleMemo = ROLES) -> N
         got = store.read_all(None, db, [ref, marker])
         snap = got[ref.path]
         if not snap.exists:
+            # No profile yet (it gets the right role when it is made), but a moderator who has only
+            # read so far still needs the rules' record, and a demoted one must lose it.
+            if got[marker.path].exists != (want == MODERATOR):
+                if want == MODERATOR:
+                    marker.set({"uid": caller.uid})
+                else:
+                    marker.delete()
             return
         if (snap.to_dict() or {}).get("role") == want and got[marker.path].exists == (want == MODERATOR):
             memo.put(key, want)

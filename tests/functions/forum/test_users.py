@@ -58,6 +58,14 @@ class ProfileRef:
         self.store, self.kind, self.uid = store, kind, uid
         self.path = f"{kind}/{uid}"
 
+    def set(self, data: dict) -> None:
+        assert self.kind == "moderators"
+        self.store.moderators.add(self.uid)
+
+    def delete(self) -> None:
+        assert self.kind == "moderators"
+        self.store.moderators.discard(self.uid)
+
     def snap(self) -> Snap:
         if self.kind == "users":
             return Snap(self.store.profiles.get(self.uid), self)
@@ -139,6 +147,9 @@ def test_role_sync_leaves_a_missing_profile_to_be_made_with_the_right_role():
     db = ProfileStore()
     sync_role(db, Caller("u1", {"moderator": True}), RoleMemo())
     assert db.writes == [] and db.profiles == {}
+    assert db.moderators == {"u1"}  # a moderator who has only read still gets the rules' record
+    sync_role(db, Caller("u1", {}), RoleMemo())
+    assert db.moderators == set()
 
 
 def test_the_role_memo_forgets_everything_when_full():

@@ -208,6 +208,7 @@ def test_a_demoted_moderators_token_reads_nothing_more_through_the_api_or_the_ru
     from devstack.authemu import set_claims
 
     moderator = make_user(moderator=True)
+    assert api.get("/me", moderator).json()["role"] == "moderator"
     _report(api, bob, f"/threads/{thread['id']}")
     assert api.get("/mod/queue", moderator).status_code == 200
     key = f"thread~{thread['id']}"

@@ -75,11 +75,17 @@ def test_preview_over_64_kib_is_413(api, alice):
 
 def test_every_request_of_the_hostile_corpus_is_answered_within_a_second(api, make_user, thread):
     """Finding 1: one signed-in user could hold an instance for 5-33 s per request. Each body is
-    rendered (allow-listed lexers, small fences) or refused 422 once its render passes its CPU budget."""
+    rendered (allow-listed lexers, small fences) or refused 422 once its render passes its CPU budget.
+
+    One second on an idle machine; on a machine whose run queue is longer than its cores (the
+    tests share theirs), CPU time stretches by that factor, and so does the bound (never below 1 s).
+    """
+    import os
     import time
 
     from tests.support.hostile import CORPUS
 
+    stretch = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
     slow, refused = {}, []
     for name, body in CORPUS.items():
         user = make_user()
@@ -88,12 +94,15 @@ def test_every_request_of_the_hostile_corpus_is_answered_within_a_second(api, ma
         seconds = time.monotonic() - start
         assert response.status_code in (201, 422), (name, response.text)
         if response.status_code == 422:
-            assert response.json()["error"]["field"] == "body" and "too long to format" in response.text
+            assert response.json()["error"]["field"] == "body" and "too long to format" in response.text, name
             refused.append(name)
-        if seconds > 1.0:
+        if seconds > 1.0 * stretch:
             slow[name] = round(seconds, 2)
-    assert slow == {}
-    assert "c fence at the body limit" not in refused  # off the allow-list: plain, fast, posted
+    assert slow == {}, f"stretch {stretch:.1f}"
+    # Off the allow-list the finding's fence is plain, fast and posted; markdown-it's quadratic
+    # link parsing of "![" runs is what the budget cuts.
+    assert "c fence, a + 8000 spaces + !" not in refused and "c fence at the body limit" not in refused
+    assert "![ x 9999" in refused
 
 
 def test_cheap_checks_come_before_rendering(stack, monkeypatch):

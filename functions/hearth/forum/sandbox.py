@@ -29,12 +29,13 @@ from typing import Any, Mapping
 from ..errors import Busy, Invalid
 from . import render
 
-# What one render may cost: far above a normal post (a few milliseconds), far below what a
-# hostile one could take without it (tens of seconds with some lexers).
-CPU_BUDGET_SECONDS = 0.5
+# What one render may cost: 4 times the largest legitimate post measured (20,000 characters of
+# highlighted fences or of dense markdown: 30-60 ms), far below what a hostile one could take
+# without it (tens of seconds with some lexers).
+CPU_BUDGET_SECONDS = 0.25
 # Wall time a render may wait on a busy machine before it is given up even if its CPU time is
 # under budget (a worker that is starved, or stuck outside the CPU).
-WALL_LIMIT_SECONDS = 10.0
+WALL_LIMIT_SECONDS = 5.0
 MAX_WORKERS = 4
 # A request waits at most this long for a free worker before it is answered 503.
 ACQUIRE_SECONDS = 10.0

@@ -7,6 +7,7 @@ accepts (a test drives the document's patterns against these functions).
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any, Iterable
 
 from .errors import BadRequest, Invalid, NotFound
@@ -20,7 +21,19 @@ DISPLAY_NAME_MAX = 50
 BIO_MAX = 500
 LIMIT_MAX = 50
 LIMIT_DEFAULT = 20
-REACTION_TYPES = ("like", "unicorn", "exploding_head", "raised_hands", "fire")
+
+
+class ReactionType(StrEnum):
+    """The reactions a thread or comment takes (a reaction's id in its URL, a key of reactionCounts)."""
+
+    LIKE = "like"
+    UNICORN = "unicorn"
+    EXPLODING_HEAD = "exploding_head"
+    RAISED_HANDS = "raised_hands"
+    FIRE = "fire"
+
+
+REACTION_TYPES = tuple(ReactionType)
 
 # --- Firestore document ids ----------------------------------------------------------------------
 # Firestore's own rules for a document id: valid UTF-8 of at most 1,500 bytes, no '/', not '.' or
@@ -235,9 +248,16 @@ def bio(value: Any) -> str:
     return text(value, "bio", max_len=BIO_MAX, required=False)
 
 
-def reaction_type(value: str) -> str:
+def reaction_type(value: str) -> ReactionType:
     if value not in REACTION_TYPES:
         raise Invalid(f"reaction must be one of {', '.join(REACTION_TYPES)}", field="type")
+    return ReactionType(value)
+
+
+def boolean(value: Any, field: str) -> bool:
+    """true or false, nothing that merely looks like one ("true", 1)."""
+    if not isinstance(value, bool):
+        raise Invalid(f"{field} must be true or false", field=field)
     return value
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any, Iterable
+from typing import Any
 
-from .errors import BadRequest, Invalid, NotFound
+from .errors import Invalid, NotFound
 
 TITLE_MAX = 150
 BODY_MAX = 20_000
@@ -147,20 +147,6 @@ SURROGATE_RE = re.compile("[\ud800-\udfff]")
 VISIBLE_RE = re.compile(char_class(INVISIBLE, negate=True))
 
 
-def json_object(data: Any) -> dict[str, Any]:
-    """The request body must be a JSON object."""
-    if not isinstance(data, dict):
-        raise BadRequest("the request body must be a JSON object")
-    return data
-
-
-def only_fields(data: dict[str, Any], allowed: Iterable[str]) -> None:
-    """Refuse fields the endpoint does not know, so a typo is not silently ignored."""
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise Invalid(f"unknown field '{unknown[0]}'", field=unknown[0])
-
-
 def text(value: Any, field: str, *, max_len: int, required: bool = True, visible: bool = False,
          no_bidi: bool = False) -> str:
     """A string of at most max_len characters, returned trimmed of surrounding white space.
@@ -275,12 +261,3 @@ def limit(value: str | None, default: int = LIMIT_DEFAULT, maximum: int = LIMIT_
     if not 1 <= number <= maximum:
         raise Invalid(f"limit must be between 1 and {maximum}", field="limit")
     return number
-
-
-def choice(value: str | None, field: str, allowed: tuple[str, ...]) -> str:
-    """Absent (the first of allowed, the default) or one of allowed; an empty value is refused."""
-    if value is None:
-        return allowed[0]
-    if value not in allowed:
-        raise Invalid(f"{field} must be one of {', '.join(allowed)}", field=field)
-    return value

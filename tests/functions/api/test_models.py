@@ -115,6 +115,7 @@ def test_query_strings_default_and_parse_and_ignore_unknown_parameters():
 
 
 @pytest.mark.parametrize("query,field", [({"limit": "0"}, "limit"), ({"limit": " 5"}, "limit"),
-                                         ({"sort": ""}, "sort"), ({"sort": "old"}, "sort"), ({"tag": ""}, "tag")])
+                                         ({"sort": ""}, "sort"), ({"sort": "old"}, "sort"), ({"sort": "Top"}, "sort"),
+                                         ({"sort": "new "}, "sort"), ({"tag": ""}, "tag")])
 def test_a_bad_query_parameter_is_refused_on_its_name(query, field):
     assert refusal(models.ThreadsQuery, query).field == field

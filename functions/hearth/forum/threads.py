@@ -19,7 +19,6 @@ from ..db.pagination import DESC, Order, page
 from ..db.ratelimit import reserve
 
 
-
 class ThreadSort(StrEnum):
     """How a list of threads is ordered (the first is the default)."""
 
@@ -166,15 +165,13 @@ def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None =
 
     Every value is already checked (the input model); None leaves that field as it is.
     """
-    data: dict[str, Any] = {k: v for k, v in (("title", title), ("tags", tags), ("locked", locked),
-                                              ("pinned", pinned)) if v is not None}
-    for flag in MODERATOR_FLAGS:
-        if flag in data and not caller.is_moderator:
+    flags = {flag: value for flag, value in zip(MODERATOR_FLAGS, (locked, pinned)) if value is not None}
+    for flag in flags:
+        if not caller.is_moderator:
             raise Forbidden(f"only a moderator may change {flag}")
     guard.check(db, caller, now)
     # Mentions are resolved before the transaction (one batched read, only when the body names someone).
     known = mentions.resolve(db, body) if body is not None else {}
-    flags = [f for f in MODERATOR_FLAGS if f in data]
     edits = body is not None or title is not None or tags is not None
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
@@ -193,10 +190,10 @@ def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None =
             changes["editedAt"] = now
             if tags is not None:
                 changes["tags"] = tags
-        for flag in flags:
-            changes[flag] = data[flag]
-            if bool(current.get(flag, False)) != data[flag]:
-                action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if data[flag] else 1]
+        for flag, value in flags.items():
+            changes[flag] = value
+            if bool(current.get(flag, False)) != value:
+                action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if value else 1]
                 hiding.write_log(tx, db, hiding.log_entry(caller, actor, action, hiding.Target(tid),
                                                                   None, now))
         tx.update(store.thread(db, tid), changes)

@@ -18,7 +18,6 @@ from ..auth import Caller
 from ..errors import Conflict, Invalid, NotFound
 
 
-
 class Role(StrEnum):
     """The public role badge on a profile."""
 

@@ -25,7 +25,6 @@ from ..errors import Forbidden, NotFound
 from .visibility import DELETED, HIDDEN, VISIBLE, is_author, reveal
 
 
-
 class HideReason(StrEnum):
     """The reasons a person gives for hiding an item."""
 
@@ -53,7 +52,7 @@ class LogAction(StrEnum):
 
 
 HIDE_REASONS = tuple(HideReason)
-# Set only by the forum: auto-hide after enough reports, and first-post approval (below).
+# A hide reason only auto-hide gives, after enough reports.
 FLAGGED = "flagged"
 # Who hid an item, as a role (a moderator's name is never shown): the placeholder says
 # "hidden by moderators: spam".

@@ -18,7 +18,6 @@ from .hiding import (OPEN, HideReason, QueueState, Target, actor_handle, log_ent
 from ..db.pagination import DESC, page
 
 
-
 class QueueAction(StrEnum):
     """What a moderator does with a queue item."""
 

@@ -24,7 +24,6 @@ from ..db.ratelimit import reserve
 from .visibility import HIDDEN, VISIBLE, is_author
 
 
-
 class ReportReason(StrEnum):
     """Why a reader reports a thread or comment."""
 
@@ -34,6 +33,7 @@ class ReportReason(StrEnum):
     OTHER = "other"
 
 
+REPORT_REASONS = tuple(ReportReason)
 NOTE_MAX = 500
 
 

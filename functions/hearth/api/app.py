@@ -67,6 +67,7 @@ def get_user_threads(handle: str):
 @users_bp.route("/users/<handle:handle>/suspension", methods=["PUT", "DELETE"])
 def suspension(handle: str):
     who, now = caller(required=True), _now()
+    suspensions.require_moderator(who)  # who may, before what: a member's request is a 403 whatever its body
     suspend = None
     if request.method == "PUT":
         given = body(SuspensionInput, now=now)
@@ -222,7 +223,9 @@ def mod_queue():
 
 @moderation_bp.post("/mod/queue/<key>")
 def mod_queue_action(key: str):
-    who, given = caller(required=True), body(QueueActionInput)
+    who = caller(required=True)
+    queue.require_moderator(who)  # who may, before what: a member's request is a 403 whatever its body
+    given = body(QueueActionInput)
     return jsonify(queue.act(deps().db, who, key, given.action, given.reason, _now()))
 
 

@@ -33,7 +33,7 @@ def suspension_until(raw: Any, now: datetime) -> datetime:
     return until
 
 
-def _require_moderator(caller: Caller) -> None:
+def require_moderator(caller: Caller) -> None:
     if not caller.is_moderator:
         raise Forbidden("only a moderator may suspend users or lift a suspension")
 
@@ -44,7 +44,7 @@ def set_suspension(db: firestore.Client, caller: Caller, handle: str, suspend: t
 
     Logged in the same transaction. Answers their public profile.
     """
-    _require_moderator(caller)
+    require_moderator(caller)
     parsed = suspend
     uid, _ = users.uid_for_handle(db, handle)
     if uid == caller.uid:

@@ -129,10 +129,16 @@ def handle_validation_error(exc: ValidationError) -> Response:
     return error_response(refused.status, refused.code, refused.message, refused.field)
 
 
+# The regexes themselves refuse Firestore's reserved __.*__ (a segment is matched on its own), so no rule
+# matches such a path and werkzeug answers 404: a converter refusing in to_python after its rule matched would
+# make that a 405 wherever another method's rule shares the path.
+RESERVED_SEGMENT = r"(?!__{chars}*__\Z)"
+
+
 class IdConverter(BaseConverter):
     """A Hearth id in a URL path (validation.ID_RE, Firestore's id rules): anything else matches no route, a 404."""
 
-    regex = validation.ID_RE.pattern
+    regex = RESERVED_SEGMENT.format(chars="[A-Za-z0-9_-]") + validation.ID_RE.pattern
 
     def to_python(self, value: str) -> str:
         if not validation.is_id(value):
@@ -143,7 +149,7 @@ class IdConverter(BaseConverter):
 class HandleConverter(BaseConverter):
     """A handle in a URL path (validation.HANDLE_RE, not __x__): anything else matches no route, a 404."""
 
-    regex = validation.HANDLE_RE.pattern
+    regex = RESERVED_SEGMENT.format(chars="[a-z0-9_]") + validation.HANDLE_RE.pattern
 
     def to_python(self, value: str) -> str:
         if not validation.is_handle(value):

@@ -145,9 +145,11 @@ def test_a_body_that_is_not_a_json_object_is_400_before_any_firestore_work(app, 
 
 @pytest.mark.parametrize("value", ["..", "x" * 65, "a b", "__x__", "__main__", "____", "abc%0A", ".", "a%2Fb"])
 def test_ids_in_urls_that_cannot_exist_match_no_route_before_any_firestore_work(app, value):
-    for path in (f"/api/threads/{value}", f"/api/threads/t/comments/{value}", f"/api/threads/{value}/bookmark"):
-        response = app.test_client().get(path) if "bookmark" not in path else app.test_client().put(path)
-        assert response.status_code == 404, path
+    for method, path in (("GET", f"/api/threads/{value}"), ("GET", f"/api/threads/t/comments/{value}"),
+                         ("PUT", f"/api/threads/{value}/bookmark"), ("GET", f"/api/threads/{value}/comments"),
+                         ("POST", f"/api/threads/{value}/comments"), ("PATCH", f"/api/threads/t/comments/{value}")):
+        response = app.test_client().open(path, method=method)
+        assert response.status_code == 404, (method, path)
         assert response.get_json()["error"]["code"] == "not_found"
 
 
@@ -158,5 +160,6 @@ def test_handles_in_urls_that_cannot_exist_match_no_route(app, value):
 
 def test_a_valid_id_reaches_the_domain(app):
     # The stand-in Firestore fails on use: a 500 shows the id got past routing to the domain function.
-    assert app.test_client().get("/api/threads/Xy3kPq8LmN2vB7cD1eFg").status_code == 500
+    for tid in ("Xy3kPq8LmN2vB7cD1eFg", "__x", "x__", "___", "a" * 64):
+        assert app.test_client().get(f"/api/threads/{tid}").status_code == 500, tid
     assert app.test_client().get("/api/users/some_user").status_code == 500

@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from google.cloud import firestore
 
-from .. import validation
 from . import mentions, render
 from ..auth import Caller
 from ..db import store
 from ..db.ratelimit import Limit, charge
 
 
-def render_preview(db: firestore.Client, caller: Caller, data: Any, now: datetime, limit: Limit,
+def render_preview(db: firestore.Client, caller: Caller, body: str, now: datetime, limit: Limit,
                    renderer: render.Renderer = render.render_post) -> dict[str, str]:
     """{"bodyHtml"} for a draft body, through the same validation and renderer as a post.
 
@@ -21,9 +19,6 @@ def render_preview(db: firestore.Client, caller: Caller, data: Any, now: datetim
     instances) before anything is rendered. @mentions are resolved as a post's are (one batched
     read, only when the draft has candidates), so the preview links the same handles; nobody is notified.
     """
-    data = validation.json_object(data)
-    validation.only_fields(data, ("body",))
-    body = validation.body(data.get("body"))
     ref = store.rate_window(db, caller.uid, limit.action)
 
     def attempt() -> None:

@@ -3,8 +3,8 @@
 A field's type carries its rule (a function of validation.py, so the messages stay the API's own)
 and its JSON Schema, which the OpenAPI document takes from here (openapi.py). Routes parse with
 http.body(Model) and http.query(Model) before any domain function runs; http.py turns a
-pydantic ValidationError into the usual 422 {code, message, field}. Adding a body field: see
-docs (the API conventions) or README "Adding a body field".
+pydantic ValidationError into the usual 422 {code, message, field}. Adding a body field:
+docs/api.md, "Adding a body field".
 """
 from __future__ import annotations
 

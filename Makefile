@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-notifications bench-abuse chromium clean
+.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-notifications bench-abuse bench-input chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -84,6 +84,10 @@ bench-notifications: setup
 # previews in flight at most 3 times its latency alone.
 bench-abuse: setup
 	$(PY) bench/abuse.py
+
+# What typed input costs in-process (model parsing, the OpenAPI document, importing the app); no stack needed.
+bench-input: setup
+	$(PY) bench/input_models.py
 
 clean:
 	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist .emulators

@@ -24,6 +24,8 @@ class Config:
     # Previews are rendered on a pause in typing (the web UI waits 400 ms): 60 a minute is a
     # busy writer's pace, and bounds what one account can make an instance render.
     preview_limit: Limit = Limit("preview", 60, timedelta(minutes=1))
+    # Origins whose pages may embed Hearth (forum/pages.py parse_allowed): frame-ancestors and the page endpoints.
+    embed_origins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ def utc_now() -> datetime:
 def config_from_params() -> Config:
     """Read the deploy-time parameters (firebase_functions.params) once."""
     from . import params
+    from .forum.pages import parse_allowed
 
     return Config(
         comment_limit=Limit("comment", params.COMMENTS_PER_MINUTE.value, timedelta(minutes=1)),
@@ -51,6 +54,7 @@ def config_from_params() -> Config:
         cache_seconds=params.CACHE_SECONDS.value,
         auto_hide_reports=params.AUTO_HIDE_REPORTS.value,
         first_post_approval=params.FIRST_POST_APPROVAL.value,
+        embed_origins=parse_allowed(params.EMBED_ORIGINS.value),
     )
 
 

@@ -1,10 +1,10 @@
 """The Flask app behind the `api` function: routes only parse the request and call a domain function."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
-from . import http
-from ..forum import bookmarks, comments, preview, reactions, threads, users
+from . import embed, http
+from ..forum import bookmarks, comments, pages, preview, reactions, threads, users
 from ..moderation import hiding, queue, reports, suspensions
 from ..notifications import inbox, mutes
 from ..deps import Deps
@@ -22,6 +22,8 @@ moderation_bp = Blueprint("moderation", __name__)
 notifications_bp = Blueprint("notifications", __name__)
 preview_bp = Blueprint("preview", __name__)
 meta_bp = Blueprint("meta", __name__)
+pages_bp = Blueprint("pages", __name__)
+embed_bp = Blueprint("embed", __name__)  # outside /api: the frame page itself
 
 
 def _now():
@@ -251,6 +253,43 @@ def post_render():
     return jsonify(preview.render_preview(d.db, who, json_body(), _now(), d.instance_windows, d.config.preview_limit))
 
 
+# --- pages of other sites (the embed) ------------------------------------------------------
+
+@pages_bp.post("/pages/comments")
+def post_page_comment():
+    d = deps()
+    return jsonify(pages.create_comment(d.db, caller(required=True), json_body(), _now(), d.config)), 201
+
+
+@pages_bp.get("/pages/counts")
+def page_counts():
+    d = deps()
+    return jsonify(pages.counts(d.db, request.args.get("site"), request.args.getlist("keys"), d.config))
+
+
+@pages_bp.after_request
+def page_cors(response: Response) -> Response:
+    """count.js runs on the blog: an allowed site may read its counts (GET, no credentials); any origin may read
+    a refusal, which says nothing but why, so the loader can show it. The answer depends on the URL alone
+    (site), so a CDN may keep it."""
+    if request.method == "GET":
+        site = request.args.get("site", "")
+        if response.status_code < 400 and pages.is_origin(site):
+            response.headers["Access-Control-Allow-Origin"] = site
+        elif response.status_code >= 400:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        if response.status_code == 200:
+            http.cache_for(pages.COUNTS_CACHE_SECONDS)
+    return response
+
+
+@embed_bp.get("/embed")
+def embed_page():
+    allowed = deps().config.embed_origins
+    http.cache_for(embed.CACHE_SECONDS)
+    return Response(embed.PAGE, mimetype="text/html", headers=embed.headers(allowed))
+
+
 # --- meta -----------------------------------------------------------------------------------
 
 @meta_bp.get("/openapi.json")
@@ -259,7 +298,7 @@ def openapi():
 
 
 BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, moderation_bp, notifications_bp,
-              preview_bp,
+              preview_bp, pages_bp,
               meta_bp)
 
 
@@ -269,5 +308,6 @@ def create_app(dependencies: Deps) -> Flask:
     app.config["HEARTH_DEPS"] = dependencies
     for bp in BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api")
+    app.register_blueprint(embed_bp)
     http.install(app)
     return app

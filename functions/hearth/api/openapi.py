@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..db.cursors import CURSOR_PATTERN, MAX_CURSOR_CHARS
+from ..forum.pages import KEYS_MAX, ORIGIN_RE, TERM_MAX, URL_MAX
 from ..notifications.inbox import MARK_MAX
 from ..moderation.hiding import AWAITING_APPROVAL, BY_APPROVAL, FLAGGED, HIDE_REASONS
 from ..moderation.reports import NOTE_MAX, REPORT_REASONS
@@ -68,6 +69,11 @@ TAGS = {"type": "array", "maxItems": TAGS_MAX, "uniqueItems": True,
         "items": {"type": "string", "pattern": TAG_PATTERN}}
 NULLABLE_TAGS = {**TAGS, "type": ["array", "null"], "description": "null is the same as []"}
 ID = {"type": "string", "pattern": ID_PATTERN}
+SITE = {"type": "string", "pattern": f"^{ORIGIN_RE.pattern.replace('?P<', '?<')}$",
+        "description": "an origin as location.origin spells it (no default port); "
+                       "one HEARTH_EMBED_ORIGINS allows, else 403 origin_not_allowed"}
+PAGE_TERM = _text(TERM_MAX, visible=True, no_bidi=True, description=(
+    "The page's mapped term (embed.js: pathname, url, title, og:title or the site's own key). " + TEXT_RULES))
 
 PAGING = [
     _query("limit", {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT}, "page size"),
@@ -287,7 +293,29 @@ def _paths() -> dict[str, Any]:
                        errors=(*WRITE, 404)),
             "delete": _op("Unmute a thread (idempotent)", _ok(MUTE_RESULT), security=AUTH, errors=(*WRITE, 404)),
         },
+        "/api/pages/comments": {
+            "post": _op("Comment on a page of an allowed site (the embed); the first comment creates the page's "
+                        "thread, whose id is pg- and the first 32 hex digits of sha256(site + newline + term)",
+                        _ok(_ref("Comment"), "Created", "201"), security=AUTH, body=_ref("PageCommentInput"),
+                        errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
+        },
+        "/api/pages/counts": {
+            "get": _get("Visible comments per page of a site, for count.js: one batched read; CORS for the site "
+                        "itself when it is allowed; cacheable about a minute", _ref("PageCounts"),
+                        params=[{**_query("site", SITE, "the site's origin, as location.origin spells it"),
+                                 "required": True},
+                                {**_query("keys", {"type": "array", "minItems": 1, "maxItems": KEYS_MAX,
+                                                   "items": PAGE_TERM},
+                                          "mapped page terms (keys=/a&keys=/b)"), "required": True,
+                                 "style": "form", "explode": True}],
+                        errors=(*READ, 403, 422)),
+        },
         "/api/openapi.json": {"get": _get("This document", {"type": "object"})},
+        "/embed": {"get": {
+            "summary": "The embed's frame page (HTML): embed.js frames it; its CSP frame-ancestors lists "
+                       "HEARTH_EMBED_ORIGINS",
+            "responses": {"200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                          **NOT_MODIFIED}}},
     }
 
 
@@ -309,6 +337,10 @@ def _schemas() -> dict[str, Any]:
         "createdAt": time, "editedAt": nullable_time, "lastActivityAt": time, "commentCount": integer,
         "reactionCounts": _ref("ReactionCounts"), "score": integer, "status": status, "hidden": hidden, "locked": boolean,
         "pinned": boolean,
+        "page": {"anyOf": [{"type": "null"}, {
+            "type": "object", "required": ["site", "url"], "additionalProperties": False,
+            "properties": {"site": string, "url": string}}],
+            "description": "a page thread: the article on another site it is the discussion of"},
     }
     signed_in = {"myReactions": _ref("MyReactions"), "bookmarked": boolean}  # only for a signed-in caller
     comment_fields = {
@@ -336,6 +368,7 @@ def _schemas() -> dict[str, Any]:
         "actor": {"type": "object", "required": ["handle", "displayName"], "additionalProperties": False,
                   "properties": {"handle": nullable_string, "displayName": nullable_string}},
         "excerpt": {"type": "string", "description": "plain text"}, "createdAt": time, "read": boolean,
+        "url": {**nullable_string, "description": "a comment on a page thread: the article, URL#hearth-c-{commentId}"},
     }
     return {
         "Error": {
@@ -434,6 +467,17 @@ def _schemas() -> dict[str, Any]:
             "replyCount": integer}},
         "RenderInput": {"type": "object", "required": ["body"], "additionalProperties": False,
                         "properties": {"body": BODY}},
+        "PageCommentInput": {
+            "type": "object", "required": ["site", "term", "url", "title", "body"], "additionalProperties": False,
+            "properties": {
+                "site": SITE, "term": PAGE_TERM,
+                "url": {"type": "string", "minLength": 1, "maxLength": URL_MAX,
+                        "description": "the article's canonical URL, on the site's origin, no fragment"},
+                "title": TITLE, "body": BODY}},
+        "PageCounts": {"type": "object", "required": ["site", "counts"], "additionalProperties": False,
+                       "properties": {"site": string, "counts": {
+                           "type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                           "description": "visible comments per key (0 for a page nobody commented on)"}}},
         "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
             "body": BODY, "parentId": {**ID, "type": ["string", "null"],
                                        "description": "the comment replied to; null or absent for a root"}}},

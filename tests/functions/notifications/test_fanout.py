@@ -87,7 +87,7 @@ def test_the_notification_document_snapshots_what_the_list_shows():
     item = serialize.notification("n1", {**doc, "createdAt": created}, read=False)
     assert item == {"id": "n1", "kind": "reply", "threadId": "t", "threadTitle": "Title", "commentId": "c",
                     "rootId": "r", "actor": {"handle": "bob", "displayName": "Bob"}, "excerpt": "hi",
-                    "createdAt": "2026-01-01T00:00:00.000Z", "read": False}
+                    "createdAt": "2026-01-01T00:00:00.000Z", "read": False, "url": None}
 
 
 def test_a_notification_is_read_when_marked_or_older_than_mark_all():

@@ -1,0 +1,161 @@
+"""Page threads: the comment section of a page on another site (the embed), and its comment counts.
+
+A page's thread is keyed by (site origin, mapped term): its id is a hash of the two, so every
+reader of a page finds the same thread without a query, and viewing creates nothing. The first
+comment creates it, with a create-only write in the comment's own commit: when many first
+comments race, one create wins and the others run again and find it (store.retry_while_changed).
+Page threads have no author (nobody owns a stranger's article here), so only moderators may
+change, hide or lock them; they appear in the forum's lists with `page` set.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from google.cloud import firestore
+
+from .. import validation
+from ..auth import Caller
+from ..db import store
+from ..deps import Config
+from ..errors import Invalid, OriginNotAllowed
+from ..moderation.visibility import VISIBLE
+from . import comments, render
+
+COUNTS_CACHE_SECONDS = 60  # a listing page's counts may be a minute old
+KEYS_MAX = 50  # terms one counts request may ask about (a listing page's links)
+TERM_MAX = 500
+URL_MAX = 2000
+PAGE_FIELDS = ("site", "term", "url", "title", "body")
+ID_PREFIX = "pg-"
+# scheme://host[:port], as a browser spells an origin (lowercase host, no default port, no path).
+ORIGIN_RE = re.compile(r"(?P<scheme>https?)://(?P<host>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])"
+                       r"(?::(?P<port>[1-9][0-9]{0,4}))?")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+MARKDOWN_SPECIAL_RE = re.compile(r"[\\`*_{}\[\]()#+\-.!<>|~&]")
+
+
+def is_origin(value: Any) -> bool:
+    """Whether value is an origin exactly as browsers serialise it (location.origin)."""
+    if not isinstance(value, str):
+        return False
+    match = ORIGIN_RE.fullmatch(value)
+    if match is None:
+        return False
+    port = match["port"]
+    return port is None or (int(port) <= 65535 and int(port) != DEFAULT_PORTS[match["scheme"]])
+
+
+def parse_allowed(setting: str) -> tuple[str, ...]:
+    """HEARTH_EMBED_ORIGINS: comma-separated origins; `scheme://host:*` allows any port of that host."""
+    allowed = []
+    for entry in (part.strip() for part in setting.split(",")):
+        if not entry:
+            continue
+        if not is_origin(entry.removesuffix(":*")):
+            raise ValueError(f"HEARTH_EMBED_ORIGINS: {entry!r} is not scheme://host[:port] or scheme://host:*")
+        allowed.append(entry)
+    return tuple(allowed)
+
+
+def origin_allowed(origin: str, allowed: Iterable[str]) -> bool:
+    """Whether origin is one of allowed, where `scheme://host:*` stands for that host on any port."""
+    for entry in allowed:
+        if entry == origin:
+            return True
+        if entry.endswith(":*"):
+            base = entry[:-2]
+            rest = origin[len(base):] if origin.startswith(base) else None
+            if rest == "" or (rest is not None and re.fullmatch(r":[0-9]{1,5}", rest)):
+                return True
+    return False
+
+
+def site(value: Any, allowed: Iterable[str], field: str = "site") -> str:
+    """The `site` of a request: an origin (422 otherwise) that may embed Hearth (403 origin_not_allowed)."""
+    if not isinstance(value, str) or not is_origin(value):
+        raise Invalid(f"{field} must be an origin, scheme://host[:port], as location.origin spells it", field=field)
+    if not origin_allowed(value, allowed):
+        raise OriginNotAllowed(f"{value} may not embed this Hearth: it is not in HEARTH_EMBED_ORIGINS", field=field)
+    return value
+
+
+def term(value: Any, field: str = "term") -> str:
+    """A mapped page term (a pathname, a URL, a title or a site owner's own key)."""
+    return validation.text(value, field, max_len=TERM_MAX, visible=True, no_bidi=True)
+
+
+def thread_id(site_origin: str, page_term: str) -> str:
+    """The page thread's id: the same for (site, term) everywhere (embed.js computes it too)."""
+    return ID_PREFIX + hashlib.sha256(f"{site_origin}\n{page_term}".encode()).hexdigest()[:32]
+
+
+def page_url(value: Any, site_origin: str) -> str:
+    """The article's URL: http(s), on the page's own site, without credentials or fragment."""
+    if not isinstance(value, str) or not value or len(value) > URL_MAX:
+        raise Invalid(f"url must be the page's URL (at most {URL_MAX} characters)", field="url")
+    try:
+        parts = urlsplit(value)
+        origin = f"{parts.scheme}://{parts.netloc}"
+    except ValueError:
+        raise Invalid("url is not a URL", field="url") from None
+    if origin != site_origin or parts.fragment or "@" in parts.netloc or validation.FORBIDDEN_RE[True].search(value) \
+            or any(c.isspace() or c in "<>\\" for c in value):
+        raise Invalid("url must be an absolute URL on the site's own origin, without a fragment", field="url")
+    return value
+
+
+def new_thread(site_origin: str, page_term: str, url: str, title: str, now: datetime) -> dict[str, Any]:
+    """The page thread a first comment creates (its counters are set in the comment's commit)."""
+    escaped = MARKDOWN_SPECIAL_RE.sub(lambda m: "\\" + m.group(0), title)
+    body = f"The discussion of [{escaped}](<{url}>)."
+    body_html = render.markdown_to_html(body, None)
+    return {
+        "title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html), "mentions": [],
+        "page": {"site": site_origin, "term": page_term, "url": url},
+        "author": None,
+        "tags": [],
+        "createdAt": now,
+        "editedAt": None,
+        "lastActivityAt": now,
+        "commentCount": 0,
+        "reactionCounts": {},
+        "score": 0,
+        "status": VISIBLE,
+        "locked": False,
+        "pinned": False,
+    }
+
+
+def create_comment(db: firestore.Client, caller: Caller, data: Any, now: datetime,
+                   config: Config) -> dict[str, Any]:
+    """A root comment on a page's thread, creating the thread on the first one."""
+    data = validation.json_object(data)
+    validation.only_fields(data, PAGE_FIELDS)
+    origin = site(data.get("site"), config.embed_origins)
+    page_term, url = term(data.get("term")), page_url(data.get("url"), origin)
+    title = validation.title(data.get("title"))
+    tid = thread_id(origin, page_term)
+    return comments.create(db, caller, tid, {"body": data.get("body")}, now, config,
+                           new_thread=new_thread(origin, page_term, url, title, now))
+
+
+def counts(db: firestore.Client, site_value: Any, keys: list[str], config: Config) -> dict[str, Any]:
+    """Visible comments per page term of a site: one batched read of at most KEYS_MAX threads."""
+    origin = site(site_value, config.embed_origins)
+    if not keys:
+        raise Invalid("keys: name at least one page (keys=/a&keys=/b)", field="keys")
+    if len(keys) > KEYS_MAX:
+        raise Invalid(f"keys: at most {KEYS_MAX} pages per request", field="keys")
+    terms = list(dict.fromkeys(term(k, "keys") for k in keys))
+    refs = {t: store.thread(db, thread_id(origin, t)) for t in terms}
+    got = store.read_all(None, db, list(refs.values()))
+    out = {}
+    for t, ref in refs.items():
+        snap = got[ref.path]
+        visible = snap.exists and snap.get("status") == VISIBLE
+        out[t] = int(snap.get("commentCount") or 0) if visible else 0
+    return {"site": origin, "counts": out}

@@ -15,6 +15,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # The web UI bundle (app + Firebase Auth SDK), built by esbuild; web/README.md explains it.
+# embed.js and count.js (for other sites' pages) are built beside it, into web/ itself.
 web/dist/app.js: $(shell find web/src -name '*.js') package-lock.json node_modules/.installed
 	npm run --silent build:web
 

@@ -9,7 +9,7 @@ from typing import Callable, Mapping
 from google.cloud import firestore
 
 from .db import querylog
-from .auth import TokenVerifier
+from .auth import TokenMinter, TokenVerifier
 from .db.ratelimit import InstanceWindows, Limit
 
 
@@ -24,6 +24,8 @@ class Config:
     # Previews are rendered on a pause in typing (the web UI waits 400 ms): 60 a minute is a
     # busy writer's pace, and bounds what one account can make an instance render.
     preview_limit: Limit = Limit("preview", 60, timedelta(minutes=1))
+    # Sessions handed to embed frames: a reader opens a few articles a minute; each costs a signature.
+    embed_session_limit: Limit = Limit("embed-session", 10, timedelta(minutes=1))
     # Origins whose pages may embed Hearth (forum/pages.py parse_allowed): frame-ancestors and the page endpoints.
     embed_origins: tuple[str, ...] = ()
 
@@ -36,6 +38,8 @@ class Deps:
     clock: Callable[[], datetime]
     # Per-instance windows for limits that protect the instance (previews), not Firestore.
     instance_windows: InstanceWindows = field(default_factory=InstanceWindows)
+    # Custom tokens for the embed's sign-in window (auth.firebase_minter); None where nothing mints them.
+    mint_token: TokenMinter | None = None
 
 
 def utc_now() -> datetime:
@@ -95,8 +99,8 @@ def trigger_client() -> firestore.Client:
 
 def production_deps() -> Deps:
     """Deps for the deployed function (and the Functions emulator)."""
-    from .auth import firebase_verifier
+    from .auth import firebase_minter, firebase_verifier
 
     refuse_emulators_in_production(os.environ)
     return Deps(db=firestore_client(os.environ), verify_token=firebase_verifier(), config=config_from_params(),
-                clock=utc_now)
+                clock=utc_now, mint_token=firebase_minter())

@@ -90,6 +90,10 @@ export const api = {
   comments: (id, { sort, cursor, limit } = {}) => get(`/threads/${enc(id)}/comments${query({ sort, cursor, limit })}`),
   comment: (id, cid) => get(`/threads/${enc(id)}/comments/${enc(cid)}`),
   replies: (id, rootId, cursor) => get(`/threads/${enc(id)}/comments/${enc(rootId)}/replies${query({ cursor, limit: 50 })}`),
+  /** A root comment on a page of another site (the embed); the first one creates the page's thread. */
+  createPageComment: ({ site, term, url, title }, body) => send("POST", "/pages/comments", { site, term, url, title, body }),
+  /** A one-time custom token that signs the embed's frame in as the caller (the sign-in window hands it over). */
+  embedSession: () => send("POST", "/me/embed-session", {}),
   createComment: (id, body, parentId) => send("POST", `/threads/${enc(id)}/comments`, parentId ? { body, parentId } : { body }),
   editComment: (id, cid, body) => send("PATCH", `/threads/${enc(id)}/comments/${enc(cid)}`, { body }),
   deleteComment: (id, cid) => send("DELETE", `/threads/${enc(id)}/comments/${enc(cid)}`),

@@ -65,6 +65,7 @@ export const signUp = async (email, password) => (await loaded()).signUp(email, 
 export const signIn = async (email, password) => (await loaded()).signIn(email, password);
 export const signInWithGoogle = async (options) => (await loaded()).signInWithGoogle(options);
 export const signOut = async () => (await loaded()).signOut();
+export const signInWithToken = async (token) => (await loaded()).signInWithToken(token);
 
 const AUTH_MESSAGES = {
   "auth/invalid-email": ["email", "That email address does not look right."],

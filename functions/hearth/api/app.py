@@ -8,7 +8,7 @@ from ..forum import bookmarks, comments, pages, preview, reactions, threads, use
 from ..moderation import hiding, queue, reports, suspensions
 from ..notifications import inbox, mutes
 from ..deps import Deps
-from ..errors import Unauthenticated
+from ..errors import Busy, Unauthenticated
 from .http import caller, deps, json_body
 from .openapi import openapi_document
 
@@ -40,6 +40,16 @@ def get_me():
 @me_bp.put("/me")
 def put_me():
     return jsonify(users.put_me(deps().db, caller(required=True), json_body(), _now()))
+
+
+@me_bp.post("/me/embed-session")
+def post_embed_session():
+    """A one-time custom token for the embed's frame, asked for by Hearth's sign-in window (top-level, first-party)."""
+    who, d = caller(required=True), deps()
+    if d.mint_token is None:
+        raise Busy("sessions for embedded comment sections are unavailable here")
+    d.instance_windows.admit(f"embed-session:{who.uid}", _now(), d.config.embed_session_limit)
+    return jsonify({"customToken": d.mint_token(who.uid)})
 
 
 @users_bp.get("/users/<handle>")

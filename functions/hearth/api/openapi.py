@@ -153,6 +153,13 @@ def _paths() -> dict[str, Any]:
             "put": _op("Create or update the caller's profile", _ok(_ref("Profile")), security=AUTH,
                        body=_ref("ProfileInput"), errors=(*WRITE, *JSON_BODY, 409)),
         },
+        "/api/me/embed-session": {
+            "post": _op("A one-time custom token that signs the embed's frame in as the caller (Hearth's sign-in "
+                        "window hands it to the frame; the frame calls signInWithCustomToken)",
+                        _ok({"type": "object", "required": ["customToken"], "additionalProperties": False,
+                             "properties": {"customToken": {"type": "string"}}}),
+                        security=AUTH, errors=(401, 429, 503)),
+        },
         "/api/me/bookmarks": {
             "get": _get("The caller's bookmarked threads, newest bookmark first", _page_of("BookmarkedThread"),
                         security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE)),

@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 from .processes import ROOT, free_port, run_server, wait_for_port
-from .seed import seed, seeded
+from .seed import MODERATORS, seed, seeded
 from .stack import Ports, Stack, local_stack
 
 # `make dev KEEP=1` keeps the emulators' data here between runs (gitignored); the default starts fresh.
@@ -79,7 +79,8 @@ def main() -> int:
                 return fail("Seeding the demo content failed:", log, exc)
             say("\nDemo users (email / password):")
             for handle, email, password in accounts:
-                say(f"  @{handle:<6} {email} / {password}")
+                role = "moderator: the queue, the log, hiding, suspensions" if handle in MODERATORS else "member"
+                say(f"  @{handle:<6} {email:<20} / {password}   {role}")
             blog_port = free_port() if os.environ.get("HEARTH_DEV_PORTS") == "free" else BLOG_PORT
             with run_server([sys.executable, "-m", "devstack.blog", str(blog_port), stack.hosting_url], log=log) as blog:
                 stack.servers["blog"] = blog

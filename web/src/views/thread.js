@@ -2,6 +2,7 @@
 // new comments (conditional GETs of the thread; 304 while nothing changed).
 import { h, setSanitizedHtml, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
+import { articleLink } from "./threadItem.js";
 import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading, field, submitting } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 import { session } from "../session.js";
@@ -94,7 +95,7 @@ export async function threadView({ main, match, params, configReady, navigate, p
     h("button.linklike.danger", { type: "button", onclick: (e) => confirmDeleteThread(e.currentTarget, thread, navigate) }, "Delete thread")) : null;
   const article = h("article.thread.card", { "aria-labelledby": "thread-title" },
       h("header",
-        h("p.meta", authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.editedAt ? h("span.edited", " · edited") : null,
+        h("p.meta", thread.page ? articleLink(thread.page) : authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.editedAt ? h("span.edited", " · edited") : null,
           thread.locked ? h("span.badge", "Locked") : null, thread.pinned ? h("span.badge", "Pinned") : null),
         h("h1", { id: "thread-title" }, thread.title),
         tagList(thread.tags)),

@@ -30,7 +30,9 @@ class Handler(SimpleHTTPRequestHandler):
             path = path / "index.html"
         elif not path.exists() and path.with_suffix(".html").is_file():
             path = path.with_suffix(".html")  # /posts/first serves posts/first.html, as static hosts do
-        if not path.is_file() or BLOG not in path.resolve().parents:
+        elif not path.exists() and path.suffix == ".html" and path.with_suffix("").is_dir():
+            path = path.with_suffix("") / "index.html"  # and /posts/first.html serves posts/first/index.html
+        if not path.is_file() or Path(self.directory).resolve() not in path.resolve().parents:
             self.send_error(404)
             return
         body = page(path, self.hearth)
@@ -45,9 +47,10 @@ class Handler(SimpleHTTPRequestHandler):
         pass
 
 
-def serve(port: int, hearth: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+def serve(port: int, hearth: str, host: str = "127.0.0.1", root: Path = BLOG) -> ThreadingHTTPServer:
+    """A server of root's files (the blog's by default) on host:port (0: a free one); serve_forever() runs it."""
     handler = type("BlogHandler", (Handler,), {"hearth": hearth})
-    return ThreadingHTTPServer((host, port), partial(handler, directory=str(BLOG)))
+    return ThreadingHTTPServer((host, port), partial(handler, directory=str(root)))
 
 
 def main() -> int:

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from hearth.forum import pages
 from hearth.notifications import fanout
 from hearth.api.app import create_app
 from hearth.deps import Config, Deps, utc_now
@@ -164,7 +165,8 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
         "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": lambda: client.post(
             f"/api/threads/{tid}/comments", json=mentioning, headers=_as("u1")),
         "GET /pages/counts (50 keys)": lambda: client.get("/api/pages/counts", query_string=[
-            ("site", "https://blog.example"), *[("keys", f"/p{i}") for i in range(50)]]),
+            ("site", "https://blog.example"),
+            *[("keys", pages.thread_id("https://blog.example", f"/p{i}")) for i in range(50)]]),
         "POST /pages/comments (first comment: creates the page thread)": lambda: client.post(
             "/api/pages/comments", json=page_comment, headers=_as("u1")),
         "POST /pages/comments (the page thread exists)": lambda: client.post(

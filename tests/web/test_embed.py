@@ -6,6 +6,7 @@ import hashlib
 import re
 import threading
 import uuid
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -17,7 +18,6 @@ from devstack.blog import serve
 from devstack.stack import Stack
 from tests.web.conftest import Forum, Member
 
-NOT_ALLOWED = "http://blog.test"  # not in the local stack's HEARTH_EMBED_ORIGINS
 # Chromium's third-party storage blocking, as a frame under another site meets it: every storage throws.
 DENY_FRAME_STORAGE = """
 if (window.top !== window) {
@@ -27,15 +27,46 @@ if (window.top !== window) {
 """
 
 
+def run(server) -> str:
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return str(server.server_address[1])
+
+
 @pytest.fixture(scope="module")
 def blog(stack: Stack) -> Iterator[str]:
     """The demo blog on a free port, as `make dev` serves it (another origin: localhost, not 127.0.0.1)."""
     server = serve(0, stack.hosting_url)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://localhost:{server.server_address[1]}"
+    port = run(server)
+    yield f"http://localhost:{port}"
     server.shutdown()
     server.server_close()
+
+
+class Hosts:
+    """Host pages written on the fly, served from real sockets: an allowed origin (localhost) and one
+    that is not (127.0.0.2, loopback too, but not in the stack's HEARTH_EMBED_ORIGINS). Real servers,
+    not Playwright's routing: Chromium only lets a page served from a local address load Hearth's
+    local scripts (Private Network Access)."""
+
+    def __init__(self, root: Path, allowed: str, not_allowed: str) -> None:
+        self.root, self.allowed, self.not_allowed = root, allowed, not_allowed
+
+    def page(self, path: str, html: str) -> None:
+        """Serve html at path (and its .html, /, /index.html variants, as static hosts do)."""
+        target = self.root / path.strip("/") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html)
+
+
+@pytest.fixture(scope="module")
+def hosts(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosts]:
+    root = tmp_path_factory.mktemp("hosts")
+    allowed = serve(0, stack.hosting_url, root=root)
+    other = serve(0, stack.hosting_url, host="127.0.0.2", root=root)
+    yield Hosts(root, f"http://localhost:{run(allowed)}", f"http://127.0.0.2:{run(other)}")
+    for server in (allowed, other):
+        server.shutdown()
+        server.server_close()
 
 
 def page_thread_id(site: str, term: str) -> str:
@@ -46,11 +77,6 @@ def host_html(hearth: str, title: str = "An article", attrs: str = "", head: str
     return (f"<!doctype html><html><head><meta charset=utf-8><title>{title}</title>{head}</head><body>"
             f"<h1>{title}</h1>{before}<div id=hearth-comments></div>"
             f'<script src="{hearth}/embed.js" {attrs} async></script></body></html>')
-
-
-def serve_host(page: Page, origin: str, html: str) -> None:
-    """Playwright answers for origin (any path) with html: a host page on a made-up site."""
-    page.route(f"{origin}/**", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
 
 
 def frame_of(page: Page) -> Frame:
@@ -114,15 +140,16 @@ def test_a_reader_signs_up_in_the_frame_and_the_first_comment_creates_the_page_t
 
 
 def test_query_fragment_and_extension_variants_find_one_thread_and_two_pages_two(page: Page, forum: Forum,
-                                                                                 stack: Stack):
-    origin = f"http://localhost:{40000 + uuid.uuid4().int % 20000}"
+                                                                                 stack: Stack, hosts: Hosts):
+    origin = hosts.allowed
     member = forum.member("author")
     path = f"/notes/{uuid.uuid4().hex[:8]}"
     forum.call("POST", "/pages/comments", member, {"site": origin, "term": path, "url": origin + path,
                                                    "title": "Notes", "body": "Seen from every variant"})
     forum.call("POST", "/pages/comments", member, {"site": origin, "term": path + "-other", "url": origin + path + "-other",
                                                    "title": "Other", "body": "Another page"})
-    serve_host(page, origin, host_html(stack.hosting_url))
+    hosts.page(path, host_html(stack.hosting_url))
+    hosts.page(path + "-other", host_html(stack.hosting_url))
     for variant in (f"{path}?utm=x#frag", f"{path}/", f"{path}.html", f"{path}/index.html"):
         page.goto(origin + variant)
         frame = frame_of(page)
@@ -153,30 +180,29 @@ def test_count_js_fills_the_blog_index_in_one_request(page: Page, blog: str, for
     assert len(counts) == 1, counts
 
 
-def test_a_site_that_is_not_allowed_cannot_frame_the_embed_and_is_told_why(page: Page, stack: Stack):
-    serve_host(page, NOT_ALLOWED, host_html(stack.hosting_url))
-    blocked = []
-    page.on("console", lambda m: blocked.append(m.text) if "frame-ancestors" in m.text else None)
-    page.goto(f"{NOT_ALLOWED}/post")
+def test_a_site_that_is_not_allowed_cannot_frame_the_embed_and_is_told_why(page: Page, stack: Stack, hosts: Hosts):
+    not_allowed = hosts.not_allowed
+    hosts.page("/post", host_html(stack.hosting_url))
+    page.goto(f"{not_allowed}/post")
     expect(page.locator("#hearth-comments .hearth-error")).to_contain_text("is not allowed to embed this Hearth")
     expect(page.locator("#hearth-comments iframe")).to_have_count(0)
     # The API refuses the site's page too.
-    answer = requests.get(f"{stack.hosting_url}/api/pages/counts", params={"site": NOT_ALLOWED, "keys": "/post"},
-                          timeout=30)
+    answer = requests.get(f"{stack.hosting_url}/api/pages/counts",
+                          params={"site": not_allowed, "keys": page_thread_id(not_allowed, "/post")}, timeout=30)
     assert answer.status_code == 403 and answer.json()["error"]["code"] == "origin_not_allowed"
     # And the browser refuses to draw the frame there (checked directly, without the loader's removal).
-    page.goto(f"{NOT_ALLOWED}/framed")
+    hosts.page("/framed", "<!doctype html><title>framed</title><p>A page that frames Hearth itself</p>")
+    page.goto(f"{not_allowed}/framed")
     page.evaluate(f"""() => {{ const f = document.createElement('iframe'); f.id = 'raw';
-        f.src = '{stack.hosting_url}/embed?site={NOT_ALLOWED}&term=/framed'; document.body.append(f); }}""")
+        f.src = '{stack.hosting_url}/embed?site={not_allowed}&term=/framed'; document.body.append(f); }}""")
     page.wait_for_timeout(1500)
     raw = next((f for f in page.frames if f.url.startswith(stack.hosting_url)), None)
     assert raw is None or raw.evaluate("() => !!document.querySelector('#main')") is False
 
 
-def test_light_dark_and_set_theme(page: Page, stack: Stack):
-    origin = "http://localhost:41999"
-    serve_host(page, origin, host_html(stack.hosting_url, attrs='data-hearth-theme="dark"'))
-    page.goto(f"{origin}/themed")
+def test_light_dark_and_set_theme(page: Page, stack: Stack, hosts: Hosts):
+    hosts.page("/themed", host_html(stack.hosting_url, attrs='data-hearth-theme="dark"'))
+    page.goto(f"{hosts.allowed}/themed")
     frame = frame_of(page)
     expect(frame.locator("html")).to_have_attribute("data-theme", "dark")
     dark_bg = frame.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -190,12 +216,12 @@ def test_light_dark_and_set_theme(page: Page, stack: Stack):
 
 
 def test_with_storage_denied_in_the_frame_signing_in_works_and_nothing_throws(page: Page, stack: Stack,
-                                                                             forum: Forum):
+                                                                             forum: Forum, hosts: Hosts):
     member = forum.member("nostorage")
     page.context.add_init_script(DENY_FRAME_STORAGE)
-    origin = "http://localhost:41998"
-    serve_host(page, origin, host_html(stack.hosting_url, title="No storage here"))
-    page.goto(f"{origin}/denied-{uuid.uuid4().hex[:6]}")
+    path = f"/denied-{uuid.uuid4().hex[:6]}"
+    hosts.page(path, host_html(stack.hosting_url, title="No storage here"))
+    page.goto(hosts.allowed + path)
     frame = frame_of(page)
     assert frame.evaluate("() => { try { localStorage; return 'allowed'; } catch (e) { return e.name; } }") == "SecurityError"
     frame.get_by_role("link", name="Sign in").click()
@@ -209,7 +235,8 @@ def test_with_storage_denied_in_the_frame_signing_in_works_and_nothing_throws(pa
     assert not page.watched.errors, page.watched.errors
 
 
-def test_hearths_sign_in_window_hands_the_session_to_a_frame_without_storage(open_page, stack: Stack, forum: Forum):
+def test_hearths_sign_in_window_hands_the_session_to_a_frame_without_storage(open_page, stack: Stack, forum: Forum,
+                                                                            hosts: Hosts):
     member = forum.member("popup")
     page = open_page()
     # Signed in to Hearth itself (first-party storage) earlier in this browser.
@@ -219,9 +246,9 @@ def test_hearths_sign_in_window_hands_the_session_to_a_frame_without_storage(ope
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("#account").get_by_role("link", name="New thread")).to_be_visible()
     page.context.add_init_script(DENY_FRAME_STORAGE)
-    origin = "http://localhost:41997"
-    serve_host(page, origin, host_html(stack.hosting_url, title="Second page of the blog"))
-    page.goto(f"{origin}/second-{uuid.uuid4().hex[:6]}")
+    path = f"/second-{uuid.uuid4().hex[:6]}"
+    hosts.page(path, host_html(stack.hosting_url, title="Second page of the blog"))
+    page.goto(hosts.allowed + path)
     frame = frame_of(page)
     with page.context.expect_page() as popup_info:
         frame.get_by_role("button", name="Continue with Hearth").click()  # the one click
@@ -233,15 +260,16 @@ def test_hearths_sign_in_window_hands_the_session_to_a_frame_without_storage(ope
 
 
 def test_a_notification_link_to_the_article_highlights_the_comment_in_the_embed(page: Page, stack: Stack,
-                                                                                forum: Forum):
-    origin = "http://localhost:41996"
+                                                                                forum: Forum, hosts: Hosts):
+    origin = hosts.allowed
     path = f"/linked-{uuid.uuid4().hex[:6]}"
-    member = forum.member("linker")
-    comments = [forum.call("POST", "/pages/comments", member, {"site": origin, "term": path, "url": origin + path,
-                                                               "title": "Long", "body": f"Comment number {n}\n\n" + "text\n\n" * 8})
+    members = [forum.member("linker") for _ in range(3)]  # 5 comments a minute each
+    comments = [forum.call("POST", "/pages/comments", members[n % 3],
+                           {"site": origin, "term": path, "url": origin + path, "title": "Long",
+                            "body": f"Comment number {n}\n\n" + "text\n\n" * 8})
                 for n in range(12)]
     target = comments[0]  # the oldest: last in the default order, below the fold
-    serve_host(page, origin, host_html(stack.hosting_url, before="<div style='height:1500px'>article text</div>"))
+    hosts.page(path, host_html(stack.hosting_url, before="<div style='height:1500px'>article text</div>"))
     page.goto(f"{origin}{path}#hearth-c-{target['id']}")
     frame = frame_of(page)
     highlighted = frame.locator(f"#c-{target['id']}.highlight")
@@ -252,8 +280,9 @@ def test_a_notification_link_to_the_article_highlights_the_comment_in_the_embed(
         return f.top < innerHeight && scrollY > 500; }}""")
 
 
-def test_hidden_and_deleted_comments_behave_as_on_the_thread_page(page: Page, stack: Stack, forum: Forum):
-    origin = "http://localhost:41995"
+def test_hidden_and_deleted_comments_behave_as_on_the_thread_page(page: Page, stack: Stack, forum: Forum,
+                                                                  hosts: Hosts):
+    origin = hosts.allowed
     path = f"/moderated-{uuid.uuid4().hex[:6]}"
     author, mod_reader = forum.member("writer"), forum.member("other")
     first = forum.call("POST", "/pages/comments", author, {"site": origin, "term": path, "url": origin + path,
@@ -267,7 +296,7 @@ def test_hidden_and_deleted_comments_behave_as_on_the_thread_page(page: Page, st
     set_claims(stack.auth_url, stack.project, mod.user.uid, {"moderator": True})
     mod = Member(sign_in(stack.auth_url, mod.user.email, mod.user.password), mod.handle, mod.display_name)
     forum.call("PUT", f"/threads/{first['threadId']}/comments/{first['id']}/hidden", mod, {"reason": "spam"})
-    serve_host(page, origin, host_html(stack.hosting_url))
+    hosts.page(path, host_html(stack.hosting_url))
     page.goto(origin + path)
     frame = frame_of(page)
     expect(frame.locator(f"#c-{second['id']} .tombstone")).to_have_text("This comment was deleted.")

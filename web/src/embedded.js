@@ -1,6 +1,10 @@
 // The web UI inside another site's page (the embed, /embed): which page it shows, its height and
 // theme told to and by the host page (postMessage, origin-checked both ways), links that leave
 // the frame in a new tab, and bringing a linked comment into the host's view.
+import { pageThreadId } from "./embed/mapping.js";
+
+export { pageThreadId };  // "pg-" + sha256(site + "\n" + term)[:32], as the API makes it
+
 export const embed = {
   on: document.documentElement.dataset.embed === "true",
   page: null,  // {site, term, url, title} of the host page, from the frame's URL
@@ -58,10 +62,4 @@ export function bringIntoView(el) {
 /** The frame's own pages (the thread, signing in): others open in a new tab, never in the frame. */
 export function staysInFrame(url) {
   return url.origin === location.origin && /^\/(embed|signin|signup|settings)\/?$/.test(url.pathname);
-}
-
-/** The page thread's id: "pg-" and the first 32 hex digits of sha256(site + "\n" + term), as the API makes it. */
-export async function pageThreadId(site, term) {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${site}\n${term}`));
-  return "pg-" + Array.from(new Uint8Array(digest).slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..db.cursors import CURSOR_PATTERN, MAX_CURSOR_CHARS
-from ..forum.pages import KEYS_MAX, ORIGIN_RE, TERM_MAX, URL_MAX
+from ..forum.pages import KEYS_MAX, ORIGIN_PATTERN, TERM_MAX, THREAD_ID_PATTERN, URL_MAX
 from ..notifications.inbox import MARK_MAX
 from ..moderation.hiding import AWAITING_APPROVAL, BY_APPROVAL, FLAGGED, HIDE_REASONS
 from ..moderation.reports import NOTE_MAX, REPORT_REASONS
@@ -69,7 +69,7 @@ TAGS = {"type": "array", "maxItems": TAGS_MAX, "uniqueItems": True,
         "items": {"type": "string", "pattern": TAG_PATTERN}}
 NULLABLE_TAGS = {**TAGS, "type": ["array", "null"], "description": "null is the same as []"}
 ID = {"type": "string", "pattern": ID_PATTERN}
-SITE = {"type": "string", "pattern": f"^{ORIGIN_RE.pattern.replace('?P<', '?<')}$",
+SITE = {"type": "string", "pattern": ORIGIN_PATTERN,
         "description": "an origin as location.origin spells it (no default port); "
                        "one HEARTH_EMBED_ORIGINS allows, else 403 origin_not_allowed"}
 PAGE_TERM = _text(TERM_MAX, visible=True, no_bidi=True, description=(
@@ -312,8 +312,10 @@ def _paths() -> dict[str, Any]:
                         params=[{**_query("site", SITE, "the site's origin, as location.origin spells it"),
                                  "required": True},
                                 {**_query("keys", {"type": "array", "minItems": 1, "maxItems": KEYS_MAX,
-                                                   "items": PAGE_TERM},
-                                          "mapped page terms (keys=/a&keys=/b)"), "required": True,
+                                                   "items": {"type": "string", "pattern": THREAD_ID_PATTERN}},
+                                          "the pages' thread ids, pg- and the first 32 hex digits of "
+                                          "sha256(site + newline + mapped term) (keys=pg-…&keys=pg-…)"),
+                                 "required": True,
                                  "style": "form", "explode": True}],
                         errors=(*READ, 403, 422)),
         },
@@ -484,7 +486,8 @@ def _schemas() -> dict[str, Any]:
         "PageCounts": {"type": "object", "required": ["site", "counts"], "additionalProperties": False,
                        "properties": {"site": string, "counts": {
                            "type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
-                           "description": "visible comments per key (0 for a page nobody commented on)"}}},
+                           "description": "visible comments per key (0 for a page nobody commented on, "
+                                          "or another site's)"}}},
         "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
             "body": BODY, "parentId": {**ID, "type": ["string", "null"],
                                        "description": "the comment replied to; null or absent for a root"}}},

@@ -31,22 +31,20 @@ TERM_MAX = 500
 URL_MAX = 2000
 PAGE_FIELDS = ("site", "term", "url", "title", "body")
 ID_PREFIX = "pg-"
-# scheme://host[:port], as a browser spells an origin (lowercase host, no default port, no path).
-ORIGIN_RE = re.compile(r"(?P<scheme>https?)://(?P<host>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])"
-                       r"(?::(?P<port>[1-9][0-9]{0,4}))?")
-DEFAULT_PORTS = {"http": 80, "https": 443}
+# scheme://host[:port], as a browser spells an origin: lowercase host, no path, a port 1-65535 and
+# never the scheme's default (the pattern is the OpenAPI document's too, so it is ECMA-262 as well).
+_HOST = r"(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])"
+_PORT = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+ORIGIN_PATTERN = rf"^(?:http://{_HOST}(?::(?!80$){_PORT})?|https://{_HOST}(?::(?!443$){_PORT})?)$"
+ORIGIN_RE = re.compile(ORIGIN_PATTERN)
+THREAD_ID_PATTERN = r"^pg-[0-9a-f]{32}$"  # what count.js sends as a page's key (thread_id)
+THREAD_ID_RE = re.compile(THREAD_ID_PATTERN)
 MARKDOWN_SPECIAL_RE = re.compile(r"[\\`*_{}\[\]()#+\-.!<>|~&]")
 
 
 def is_origin(value: Any) -> bool:
     """Whether value is an origin exactly as browsers serialise it (location.origin)."""
-    if not isinstance(value, str):
-        return False
-    match = ORIGIN_RE.fullmatch(value)
-    if match is None:
-        return False
-    port = match["port"]
-    return port is None or (int(port) <= 65535 and int(port) != DEFAULT_PORTS[match["scheme"]])
+    return isinstance(value, str) and ORIGIN_RE.fullmatch(value) is not None
 
 
 def parse_allowed(setting: str) -> tuple[str, ...]:
@@ -144,18 +142,22 @@ def create_comment(db: firestore.Client, caller: Caller, data: Any, now: datetim
 
 
 def counts(db: firestore.Client, site_value: Any, keys: list[str], config: Config) -> dict[str, Any]:
-    """Visible comments per page term of a site: one batched read of at most KEYS_MAX threads."""
+    """Visible comments per page of a site, the pages named by their thread ids (count.js hashes
+    its links' terms: fixed-length keys, so 50 fit in any URL): one batched read of at most KEYS_MAX
+    threads. A thread of another site's page counts 0 here."""
     origin = site(site_value, config.embed_origins)
     if not keys:
-        raise Invalid("keys: name at least one page (keys=/a&keys=/b)", field="keys")
+        raise Invalid("keys: name at least one page (keys=pg-…&keys=pg-…)", field="keys")
     if len(keys) > KEYS_MAX:
         raise Invalid(f"keys: at most {KEYS_MAX} pages per request", field="keys")
-    terms = list(dict.fromkeys(term(k, "keys") for k in keys))
-    refs = {t: store.thread(db, thread_id(origin, t)) for t in terms}
+    if not all(THREAD_ID_RE.fullmatch(k) for k in keys):
+        raise Invalid("keys: each is a page's thread id, pg- and 32 hex digits (see count.js)", field="keys")
+    ids = list(dict.fromkeys(keys))
+    refs = {tid: store.thread(db, tid) for tid in ids}
     got = store.read_all(None, db, list(refs.values()))
     out = {}
-    for t, ref in refs.items():
-        snap = got[ref.path]
-        visible = snap.exists and snap.get("status") == VISIBLE
-        out[t] = int(snap.get("commentCount") or 0) if visible else 0
+    for tid, ref in refs.items():
+        data = got[ref.path].to_dict() if got[ref.path].exists else {}
+        ours = (data.get("page") or {}).get("site") == origin and data.get("status") == VISIBLE
+        out[tid] = int(data.get("commentCount") or 0) if ours else 0
     return {"site": origin, "counts": out}

@@ -1,6 +1,7 @@
 // count.js: fills every element with data-hearth-count (a page's URL or path, mapped as the embed
-// maps it; or data-hearth-term) with "N comments", in one request per 50 pages.
-import { clip, termOfUrl } from "./mapping.js";
+// maps it; or data-hearth-term) with "N comments", in one request per 50 pages. Pages are sent as
+// their thread ids (fixed length, so 50 fit in any URL), which the API checks belong to this site.
+import { clip, pageThreadId, termOfUrl } from "./mapping.js";
 
 const script = document.currentScript;
 const HEARTH = new URL(script.src).origin;
@@ -22,7 +23,8 @@ const label = (n) => (n === 0 ? "No comments yet" : n === 1 ? "1 comment" : `${n
 async function fill() {
   const byKey = new Map();
   for (const el of document.querySelectorAll("[data-hearth-count]")) {
-    const key = keyOf(el);
+    const term = keyOf(el);
+    const key = term && pageThreadId(location.origin, term);
     if (key) byKey.set(key, [...(byKey.get(key) || []), el]);
   }
   const keys = [...byKey.keys()];

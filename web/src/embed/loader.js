@@ -1,6 +1,6 @@
 // embed.js: mounts a page's Hearth comment section (an iframe from Hearth's own origin) in
 // #hearth-comments, or right after this script. Read web/README.md ("Embedding") for the attributes.
-import { canonicalUrl, clip, pageTerm } from "./mapping.js";
+import { canonicalUrl, clip, pageTerm, pageThreadId } from "./mapping.js";
 
 const script = document.currentScript;
 const HEARTH = new URL(script.src).origin;
@@ -44,7 +44,7 @@ function mount(box) {
   frame.style.cssText = "width:100%;border:0;height:240px;color-scheme:normal;display:block";
   box.replaceChildren(frame);
   // A frame the site may not embed shows the browser's error, not ours: ask the API, and say why.
-  fetch(`${HEARTH}/api/pages/counts?${new URLSearchParams({ site, keys: term })}`, { credentials: "omit" })
+  fetch(`${HEARTH}/api/pages/counts?${new URLSearchParams({ site, keys: pageThreadId(site, term) })}`, { credentials: "omit" })
     .then((r) => (r.status === 403 ? r.json() : null))
     .then((body) => {
       if (body?.error?.code === "origin_not_allowed") {

@@ -41,3 +41,47 @@ export function canonicalUrl(doc, loc) {
   }
   return loc.origin + loc.pathname;
 }
+
+// SHA-256 in a few lines: count.js runs on any blog, and crypto.subtle exists only on https pages.
+const ror = (x, n) => (x >>> n) | (x << (32 - n));
+
+/** The hex SHA-256 of text (UTF-8). */
+export function sha256(text) {
+  const bytes = new TextEncoder().encode(text);
+  const K = [];
+  const H = [];
+  const frac = (x) => ((x - Math.floor(x)) * 2 ** 32) | 0;
+  for (let n = 2, i = 0; i < 64; n++) {
+    let prime = true;
+    for (let d = 2; d * d <= n; d++) if (n % d === 0) { prime = false; break; }
+    if (prime) {
+      if (i < 8) H[i] = frac(n ** 0.5);
+      K[i++] = frac(Math.cbrt(n));
+    }
+  }
+  const len = bytes.length;
+  const words = new Array((((len + 8) >> 6) << 4) + 16).fill(0);
+  for (let j = 0; j < len; j++) words[j >> 2] |= bytes[j] << (24 - (j % 4) * 8);
+  words[len >> 2] |= 0x80 << (24 - (len % 4) * 8);
+  words[words.length - 1] = len * 8;
+  const W = [];
+  for (let j = 0; j < words.length; j += 16) {
+    let [a, b, c, d, e, f, g, h] = H;
+    for (let t = 0; t < 64; t++) {
+      if (t < 16) W[t] = words[j + t];
+      else {
+        const x = W[t - 15];
+        const y = W[t - 2];
+        W[t] = (W[t - 16] + (ror(x, 7) ^ ror(x, 18) ^ (x >>> 3)) + W[t - 7] + (ror(y, 17) ^ ror(y, 19) ^ (y >>> 10))) | 0;
+      }
+      const t1 = (h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + W[t]) | 0;
+      const t2 = ((ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+    }
+    [a, b, c, d, e, f, g, h].forEach((v, k) => { H[k] = (H[k] + v) | 0; });
+  }
+  return H.map((x) => (x >>> 0).toString(16).padStart(8, "0")).join("");
+}
+
+/** A page's thread id, as the API makes it: "pg-" and the first 32 hex digits of sha256(site + "\n" + term). */
+export const pageThreadId = (site, term) => "pg-" + sha256(`${site}\n${term}`).slice(0, 32);

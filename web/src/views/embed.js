@@ -11,6 +11,6 @@ export async function embedView(ctx) {
     ctx.main.append(h("div", h("h1", "Nothing to show"), h("p", "This page is the comment section embed.js puts under an article.")));
     return undefined;
   }
-  const tid = await pageThreadId(site, term);
+  const tid = pageThreadId(site, term);
   return threadView({ ...ctx, match: [tid], page: embed.page });
 }

@@ -224,7 +224,7 @@ def test_with_storage_denied_in_the_frame_signing_in_works_and_nothing_throws(pa
     page.goto(hosts.allowed + path)
     frame = frame_of(page)
     assert frame.evaluate("() => { try { localStorage; return 'allowed'; } catch (e) { return e.name; } }") == "SecurityError"
-    frame.get_by_role("link", name="Sign in").click()
+    frame.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in").click()
     frame.get_by_label("Email").fill(member.user.email)
     frame.get_by_label("Password").fill(member.user.password)
     frame.get_by_role("button", name="Sign in", exact=True).click()

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/embed.py [--comments 50] [--runs 5] [--links 20]
 
-Host pages are on another origin (http://localhost:<port>, answered by Playwright) than Hearth
-(http://127.0.0.1:<port>), as a blog's would be. It measures:
+Host pages are on another origin (http://localhost:<port>, a small static server, as `make dev`'s
+demo blog) than Hearth (http://127.0.0.1:<port>), as a blog's would be. It measures:
 
 1. embed.js and count.js: raw and gzip -9 sizes (the budget, 3 KB gzip, is the issue's).
 2. The frame's JavaScript on a first load (fresh context, empty cache): every script response
@@ -35,7 +35,6 @@ from bench.web import CHROMIUM, CHROMIUM_ARGS, _post  # noqa: E402
 from devstack.authemu import sign_up  # noqa: E402
 
 EMBED_BUDGET_GZIP = 3 * 1024
-HOST = "http://localhost:47123"  # a made-up blog; Playwright answers for it
 
 FIRST_COMMENT_PROBE = """
 if (window.top !== window) {
@@ -47,6 +46,34 @@ if (window.top !== window) {
   }).observe(document, { subtree: true, childList: true });
 }
 """
+
+
+class Host:
+    """Host pages written to a folder and served on localhost (devstack/blog.py's server)."""
+
+    def __init__(self, hearth: str) -> None:
+        import tempfile
+        import threading
+
+        from devstack.blog import serve
+
+        self.root = Path(tempfile.mkdtemp(prefix="hearth-bench-host-"))
+        self.server = serve(0, hearth, root=self.root)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.origin = f"http://localhost:{self.server.server_address[1]}"
+
+    def page(self, path: str, html: str) -> str:
+        target = self.root / path.strip("/") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html)
+        return self.origin + path
+
+    def close(self) -> None:
+        import shutil
+
+        self.server.shutdown()
+        self.server.server_close()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def host_page(hearth: str, body: str) -> str:
@@ -62,7 +89,7 @@ def seed_page_thread(api: str, auth_url: str, site: str, term: str, comments: in
     """A page thread with `comments` root comments, 5 per user (the rate limit)."""
     stamp = uuid.uuid4().hex[:8]
     users = [sign_up(auth_url, f"embed{stamp}_{n}@example.com", "bench-password") for n in range(-(-comments // 5))]
-    page = {"site": site, "term": term, "url": site + term, "title": "A benchmark article"}
+    page = {"site": site, "term": term, "path": term, "title": "A benchmark article"}
     tid = _post(api, users[0], "/pages/comments", {**page, "body": "The first comment"})["threadId"]
     jobs = [(users[(n + 1) // 5], n) for n in range(comments - 1)]
     with ThreadPoolExecutor(6) as pool:
@@ -76,10 +103,9 @@ def sizes(path: Path) -> tuple[int, int]:
     return len(data), len(gzip.compress(data, 9))
 
 
-def measure_frame_js(browser, hearth: str, url: str) -> list[tuple[str, int, int]]:
+def measure_frame_js(browser, url: str) -> list[tuple[str, int, int]]:
     context = browser.new_context()
     page = context.new_page()
-    page.route(f"{HOST}/**", lambda route: route.fulfill(content_type="text/html", body=host_page(hearth, embed_snippet(hearth))))
     files = []
 
     def on_response(response):
@@ -97,13 +123,12 @@ def measure_frame_js(browser, hearth: str, url: str) -> list[tuple[str, int, int
     return files
 
 
-def measure_first_comment(browser, hearth: str, url: str, runs: int) -> tuple[list[float], list[float]]:
+def measure_first_comment(browser, url: str, runs: int) -> tuple[list[float], list[float]]:
     from_start, from_ready = [], []
     for _ in range(runs):
         context = browser.new_context()
         context.add_init_script(FIRST_COMMENT_PROBE)
         page = context.new_page()
-        page.route(f"{HOST}/**", lambda route: route.fulfill(content_type="text/html", body=host_page(hearth, embed_snippet(hearth))))
         page.goto(url, wait_until="commit")
         frame = page.wait_for_selector("#hearth-comments iframe", timeout=60_000).content_frame()
         frame.wait_for_function("() => window.__firstCommentAt !== undefined", timeout=60_000)
@@ -116,17 +141,17 @@ def measure_first_comment(browser, hearth: str, url: str, runs: int) -> tuple[li
     return from_start, from_ready
 
 
-def measure_counts(browser, stack, hearth: str, links: int) -> tuple[int, list[str], tuple[int, int]]:
+def measure_counts(browser, stack, host: Host, hearth: str, links: int) -> tuple[int, list[str], tuple[int, int]]:
     """count.js on a listing of `links` links: its requests, and what its API call costs Firestore."""
     listing = "".join(f'<p><a href="/posts/{n}">Post {n}</a> <span data-hearth-count="/posts/{n}"></span></p>'
                       for n in range(links))
     body = listing + f'<script src="{hearth}/count.js" async></script>'
+    url = host.page("/listing", host_page(hearth, body))
     context = browser.new_context()
     page = context.new_page()
-    page.route(f"{HOST}/**", lambda route: route.fulfill(content_type="text/html", body=host_page(hearth, body)))
     sent = []
     page.on("request", lambda r: sent.append(r.url) if r.url.startswith(hearth) else None)
-    page.goto(f"{HOST}/")
+    page.goto(url)
     page.wait_for_selector(f"[data-hearth-count='/posts/{links - 1}'][data-hearth-count-value]", timeout=60_000)
     page.wait_for_load_state("networkidle")
     context.close()
@@ -172,18 +197,22 @@ def main() -> int:
     with local_stack(Ports.free()) as stack:
         hearth = stack.hosting_url
         api = f"{hearth}/api"
+        host = Host(hearth)
         term = f"/bench/{uuid.uuid4().hex[:8]}"
         started = time.monotonic()
-        seed_page_thread(api, stack.auth_url, HOST, term, args.comments)
+        seed_page_thread(api, stack.auth_url, host.origin, term, args.comments)
         print(f"Seeded a page thread with {args.comments} comments in {time.monotonic() - started:.0f} s")
-        url = HOST + term
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            measure_first_comment(browser, hearth, url, 1)  # warm the function and the emulators
-            frame_js = measure_frame_js(browser, hearth, url)
-            from_start, from_ready = measure_first_comment(browser, hearth, url, args.runs)
-            requests_sent, sent, (trips, docs) = measure_counts(browser, stack, hearth, args.links)
-            browser.close()
+        url = host.page(term, host_page(hearth, embed_snippet(hearth)))
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                measure_first_comment(browser, url, 1)  # warm the function and the emulators
+                frame_js = measure_frame_js(browser, url)
+                from_start, from_ready = measure_first_comment(browser, url, args.runs)
+                requests_sent, sent, (trips, docs) = measure_counts(browser, stack, host, hearth, args.links)
+                browser.close()
+        finally:
+            host.close()
         assert requests.get(f"{api}/threads?limit=1", timeout=30).status_code == 200
 
     missed = []

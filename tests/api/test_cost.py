@@ -126,7 +126,7 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     reply = {**reply, "mentions": ["u0", "u2"], "author": {"uid": "u9", "handle": "u9", "displayName": "U"},
              "repliedToId": roots[2]["id"], "parentId": roots[2]["id"], "rootId": roots[2]["id"], "depth": 2}
 
-    page_comment = {"site": "https://blog.example", "term": "/p1", "url": "https://blog.example/p1", "title": "P",
+    page_comment = {"site": "https://blog.example", "term": "/p1", "path": "/p1", "title": "P",
                     "body": "first"}
     for i in range(0, 50, 2):  # half the listing's pages have comments
         assert client.post("/api/pages/comments", json={**page_comment, "term": f"/p{i}"},

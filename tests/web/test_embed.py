@@ -144,9 +144,9 @@ def test_query_fragment_and_extension_variants_find_one_thread_and_two_pages_two
     origin = hosts.allowed
     member = forum.member("author")
     path = f"/notes/{uuid.uuid4().hex[:8]}"
-    forum.call("POST", "/pages/comments", member, {"site": origin, "term": path, "url": origin + path,
+    forum.call("POST", "/pages/comments", member, {"site": origin, "term": path, "path": path,
                                                    "title": "Notes", "body": "Seen from every variant"})
-    forum.call("POST", "/pages/comments", member, {"site": origin, "term": path + "-other", "url": origin + path + "-other",
+    forum.call("POST", "/pages/comments", member, {"site": origin, "term": path + "-other", "path": path + "-other",
                                                    "title": "Other", "body": "Another page"})
     hosts.page(path, host_html(stack.hosting_url))
     hosts.page(path + "-other", host_html(stack.hosting_url))
@@ -164,7 +164,7 @@ def test_query_fragment_and_extension_variants_find_one_thread_and_two_pages_two
 def test_count_js_fills_the_blog_index_in_one_request(page: Page, blog: str, forum: Forum):
     member = forum.member("counter")
     for n in range(2):
-        forum.call("POST", "/pages/comments", member, {"site": blog, "term": "/posts/kindling", "url": f"{blog}/posts/kindling/",
+        forum.call("POST", "/pages/comments", member, {"site": blog, "term": "/posts/kindling", "path": "/posts/kindling/",
                                                        "title": "Kindling, split small", "body": f"count me {n}"})
     counts = []
     page.on("request", lambda r: counts.append(r.url) if "/api/pages/counts" in r.url else None)
@@ -265,7 +265,7 @@ def test_a_notification_link_to_the_article_highlights_the_comment_in_the_embed(
     path = f"/linked-{uuid.uuid4().hex[:6]}"
     members = [forum.member("linker") for _ in range(3)]  # 5 comments a minute each
     comments = [forum.call("POST", "/pages/comments", members[n % 3],
-                           {"site": origin, "term": path, "url": origin + path, "title": "Long",
+                           {"site": origin, "term": path, "path": path, "title": "Long",
                             "body": f"Comment number {n}\n\n" + "text\n\n" * 8})
                 for n in range(12)]
     target = comments[0]  # the oldest: last in the default order, below the fold
@@ -285,9 +285,9 @@ def test_hidden_and_deleted_comments_behave_as_on_the_thread_page(page: Page, st
     origin = hosts.allowed
     path = f"/moderated-{uuid.uuid4().hex[:6]}"
     author, mod_reader = forum.member("writer"), forum.member("other")
-    first = forum.call("POST", "/pages/comments", author, {"site": origin, "term": path, "url": origin + path,
+    first = forum.call("POST", "/pages/comments", author, {"site": origin, "term": path, "path": path,
                                                            "title": "Moderated", "body": "Will be hidden"})
-    second = forum.call("POST", "/pages/comments", author, {"site": origin, "term": path, "url": origin + path,
+    second = forum.call("POST", "/pages/comments", author, {"site": origin, "term": path, "path": path,
                                                             "title": "Moderated", "body": "Will be deleted"})
     forum.comment(mod_reader, first["threadId"], "A reply keeps the tombstone", parent=second["id"])
     requests.delete(f"{stack.hosting_url}/api/threads/{first['threadId']}/comments/{second['id']}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..db.cursors import CURSOR_PATTERN, MAX_CURSOR_CHARS
-from ..forum.pages import KEYS_MAX, ORIGIN_PATTERN, TERM_MAX, THREAD_ID_PATTERN, URL_MAX
+from ..forum.pages import KEYS_MAX, ORIGIN_PATTERN, PATH_PATTERN, TERM_MAX, THREAD_ID_PATTERN, URL_MAX
 from ..notifications.inbox import MARK_MAX
 from ..moderation.hiding import AWAITING_APPROVAL, BY_APPROVAL, FLAGGED, HIDE_REASONS
 from ..moderation.reports import NOTE_MAX, REPORT_REASONS
@@ -477,11 +477,12 @@ def _schemas() -> dict[str, Any]:
         "RenderInput": {"type": "object", "required": ["body"], "additionalProperties": False,
                         "properties": {"body": BODY}},
         "PageCommentInput": {
-            "type": "object", "required": ["site", "term", "url", "title", "body"], "additionalProperties": False,
+            "type": "object", "required": ["site", "term", "path", "title", "body"], "additionalProperties": False,
             "properties": {
                 "site": SITE, "term": PAGE_TERM,
-                "url": {"type": "string", "minLength": 1, "maxLength": URL_MAX,
-                        "description": "the article's canonical URL, on the site's origin, no fragment"},
+                "path": {"type": "string", "minLength": 1, "maxLength": URL_MAX, "pattern": PATH_PATTERN,
+                         "description": "the path and query of the article's canonical URL on the site "
+                                        "(the thread links to site + path)"},
                 "title": TITLE, "body": BODY}},
         "PageCounts": {"type": "object", "required": ["site", "counts"], "additionalProperties": False,
                        "properties": {"site": string, "counts": {

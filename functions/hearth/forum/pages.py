@@ -13,7 +13,6 @@ import hashlib
 import re
 from datetime import datetime
 from typing import Any, Iterable
-from urllib.parse import urlsplit
 
 from google.cloud import firestore
 
@@ -29,7 +28,11 @@ COUNTS_CACHE_SECONDS = 60  # a listing page's counts may be a minute old
 KEYS_MAX = 50  # terms one counts request may ask about (a listing page's links)
 TERM_MAX = 500
 URL_MAX = 2000
-PAGE_FIELDS = ("site", "term", "url", "title", "body")
+PAGE_FIELDS = ("site", "term", "path", "title", "body")
+# The article's path and query on the site (its URL is site + path): no fragment, nothing a URL
+# cannot hold as it is; the OpenAPI document's pattern too.
+PATH_PATTERN = r"^/(?!/)[!$-;=?-\[\]-~]*$"  # printable ASCII but space " # < > \
+PATH_RE = re.compile(PATH_PATTERN)
 ID_PREFIX = "pg-"
 # scheme://host[:port], as a browser spells an origin: lowercase host, no path, a port 1-65535 and
 # never the scheme's default (the pattern is the OpenAPI document's too, so it is ECMA-262 as well).
@@ -92,18 +95,11 @@ def thread_id(site_origin: str, page_term: str) -> str:
 
 
 def page_url(value: Any, site_origin: str) -> str:
-    """The article's URL: http(s), on the page's own site, without credentials or fragment."""
-    if not isinstance(value, str) or not value or len(value) > URL_MAX:
-        raise Invalid(f"url must be the page's URL (at most {URL_MAX} characters)", field="url")
-    try:
-        parts = urlsplit(value)
-        origin = f"{parts.scheme}://{parts.netloc}"
-    except ValueError:
-        raise Invalid("url is not a URL", field="url") from None
-    if origin != site_origin or parts.fragment or "@" in parts.netloc or validation.FORBIDDEN_RE[True].search(value) \
-            or any(c.isspace() or c in "<>\\" for c in value):
-        raise Invalid("url must be an absolute URL on the site's own origin, without a fragment", field="url")
-    return value
+    """The article's URL from its path (and query) on the site: site + path."""
+    if not isinstance(value, str) or len(value) > URL_MAX or not PATH_RE.fullmatch(value):
+        raise Invalid(f"path must be the page's path and query on its site, starting with a single /, without a "
+                      f"fragment, in URL characters (at most {URL_MAX})", field="path")
+    return site_origin + value
 
 
 def new_thread(site_origin: str, page_term: str, url: str, title: str, now: datetime) -> dict[str, Any]:
@@ -134,7 +130,7 @@ def create_comment(db: firestore.Client, caller: Caller, data: Any, now: datetim
     data = validation.json_object(data)
     validation.only_fields(data, PAGE_FIELDS)
     origin = site(data.get("site"), config.embed_origins)
-    page_term, url = term(data.get("term")), page_url(data.get("url"), origin)
+    page_term, url = term(data.get("term")), page_url(data.get("path"), origin)
     title = validation.title(data.get("title"))
     tid = thread_id(origin, page_term)
     return comments.create(db, caller, tid, {"body": data.get("body")}, now, config,

@@ -70,7 +70,7 @@ def test_make_dev_prints_what_matters_and_a_sigkill_leaves_nothing_running(tmp_p
         assert printed and printed[-1].startswith("Hearth is running at http://127.0.0.1:"), output
         # Progress, the demo users and the URL; the emulators' output is in the log, not here.
         assert "Seeding demo content through the API…" in output
-        assert re.search(r"@ada\s+ada@example\.com / hearth-demo", output)
+        assert re.search(r"@ada\s+ada@example\.com\s+/ hearth-demo", output)  # emails padded to a column
         assert f"their output goes to {log}" in output
         assert not re.search(r"functions|GET /|POST /|WARNING|Terminated|MetadataLookup", output.replace(
             "Firebase emulators (Firestore, Auth, Functions, Hosting)", "")), output

@@ -66,6 +66,7 @@ export const signIn = async (email, password) => (await loaded()).signIn(email, 
 export const signInWithGoogle = async (options) => (await loaded()).signInWithGoogle(options);
 export const signOut = async () => (await loaded()).signOut();
 export const signInWithToken = async (token) => (await loaded()).signInWithToken(token);
+export const sendVerificationEmail = async () => (await loaded()).sendVerificationEmail();
 
 const AUTH_MESSAGES = {
   "auth/invalid-email": ["email", "That email address does not look right."],

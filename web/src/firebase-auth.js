@@ -10,6 +10,7 @@ import {
   inMemoryPersistence,
   onIdTokenChanged,
   signInWithCustomToken,
+  sendEmailVerification,
   signInWithEmailAndPassword,
   signInWithCredential,
   signOut as fbSignOut,
@@ -44,3 +45,5 @@ export async function signInWithGoogle({ emulatorEmail = null } = {}) {
 export const signOut = () => fbSignOut(auth);
 /** The embed's frame: the session Hearth's sign-in window handed over (POST /api/me/embed-session). */
 export const signInWithToken = (token) => signInWithCustomToken(auth, token);
+// The Auth emulator prints the verification link in its log instead of sending mail.
+export const sendVerificationEmail = () => sendEmailVerification(auth.currentUser);

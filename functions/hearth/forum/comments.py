@@ -5,6 +5,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
@@ -17,7 +18,7 @@ from ..auth import Caller
 from ..deps import Config
 from ..errors import Forbidden, NotFound
 from ..db.pagination import ASC, DESC, Order, page
-from ..db.ratelimit import reserve
+from ..db.ratelimit import charge, reserve
 from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 
 MAX_DEPTH = 3
@@ -27,13 +28,22 @@ MAX_DEPTH = 3
 # reading the root (see first_slot and free_slot).
 PREVIEW_REPLIES = 5
 PREVIEW_ID_RE = re.compile(r"(?P<root>[A-Za-z0-9]+)-(?P<slot>[1-9][0-9]*)")
-SORTS: dict[str, list[Order]] = {
-    "top": [("score", DESC), ("createdAt", DESC)],
-    "new": [("createdAt", DESC)],
-    "old": [("createdAt", ASC)],
+
+
+class CommentSort(StrEnum):
+    """How a thread's root comments are ordered (the first is the default)."""
+
+    TOP = "top"
+    NEW = "new"
+    OLD = "old"
+
+
+SORTS: dict[CommentSort, list[Order]] = {
+    CommentSort.TOP: [("score", DESC), ("createdAt", DESC)],
+    CommentSort.NEW: [("createdAt", DESC)],
+    CommentSort.OLD: [("createdAt", ASC)],
 }
 REPLY_ORDER: list[Order] = [("createdAt", ASC)]
-CREATE_FIELDS = ("body", "parentId")
 
 
 def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str, Any]:
@@ -101,13 +111,15 @@ def taken_slots(db: firestore.Client, tid: str, root_id: str) -> set[int]:
     return {n for n, ref in refs.items() if got[ref.path].exists}
 
 
-def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def counter_changes(where: dict[str, Any], held: bool = False) -> dict[str, dict[str, Any]]:
     """The increments a new reply makes, by comment id: its direct parent's and its root's counters.
 
-    One write per document: the direct parent and the root may be the same comment.
+    One write per document: the direct parent and the root may be the same comment. A reply held
+    for approval (held) moves no score: only the root's descendantCount, which places preview
+    slots and only grows; approving it moves the rest (hiding.set_hidden).
     """
     changes: dict[str, dict[str, Any]] = {}
-    if where["parentId"] is not None:
+    if where["parentId"] is not None and not held:
         changes[where["parentId"]] = {
             "replyCount": firestore.Increment(1),
             "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY),
@@ -115,6 +127,14 @@ def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
     if where["rootId"] is not None:
         changes.setdefault(where["rootId"], {})["descendantCount"] = firestore.Increment(1)
     return changes
+
+
+def parent_changes(where: dict[str, Any], step: int) -> dict[str, dict[str, Any]]:
+    """What a reply counts on its direct parent (replyCount, score), step +1 or -1."""
+    if where.get("parentId") is None:
+        return {}
+    return {where["parentId"]: {"replyCount": firestore.Increment(step),
+                                "score": firestore.Increment(step * ranking.COMMENT_POINTS_PER_REPLY)}}
 
 
 @dataclass(frozen=True)
@@ -158,8 +178,22 @@ def read_context(db: firestore.Client, tid: str, parent_id: str | None,
     return Context(thread, parent, int(root.get("descendantCount", 0)) if root is not None else None, got)
 
 
-def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
-           config: Config, new_thread: dict[str, Any] | None = None) -> dict[str, Any]:
+class Once:
+    """A post's rendering, done on first use and kept across retries of its write (one render per request)."""
+
+    def __init__(self, db: firestore.Client, body: str, renderer: render.Renderer) -> None:
+        self._db, self._body, self._renderer = db, body, renderer
+        self._done: render.Rendered | None = None
+
+    def __call__(self) -> render.Rendered:
+        if self._done is None:
+            self._done = self._renderer(self._body, lambda handles: mentions.lookup(self._db, handles))
+        return self._done
+
+
+def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_id: str | None, now: datetime,
+           config: Config, renderer: render.Renderer = render.render_post,
+           new_thread: dict[str, Any] | None = None) -> dict[str, Any]:
     """Post a comment or reply: counters on the thread, parent, root and author move by increments.
 
     No transaction: one batched read (the thread, the parent and root, the caller's profile and
@@ -168,16 +202,9 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
     new_thread (pages.py): created, create-only, in the same commit when the thread does not exist
     yet; a concurrent first comment that created it first makes this one run again and find it.
     """
-    data = validation.json_object(data)
-    validation.only_fields(data, CREATE_FIELDS)
-    body = validation.body(data.get("body"))
-    parent_id = data.get("parentId")
-    if parent_id is not None:
-        parent_id = validation.id_field(parent_id, "parentId")
-    validation.doc_id(tid, "thread")
-    # Mentions are resolved before the write (one batched read, only when the body names someone).
-    mentioned = mentions.resolve(db, body)
-    body_html = render.markdown_to_html(body, mentioned)
+    # Rendered only once the cheap checks pass (thread, parent, lock, suspension, rate window),
+    # once per request; its @mentions are resolved from the same parse (one batched read).
+    rendered = Once(db, body, renderer)
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
     claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
@@ -192,6 +219,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
         rate = reserve(rate_snap, now, config.comment_limit)
         if context.creates_thread:  # a new page thread shows on the front page: it counts as a thread too
             rate.update(reserve(rate_snap, now, config.thread_limit))
+        body_html, mentioned = rendered().html, rendered().mentions
         # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
         # reply creates it blind, and one that a concurrent reply beat fails with AlreadyExists and
         # runs again, then looking at which slots are taken (after a race they need not be the first n).
@@ -245,7 +273,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
                 "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
                 "lastActivityAt": firestore.SERVER_TIMESTAMP,
             })
-        for cid, changes in counter_changes(where).items():
+        for cid, changes in counter_changes(where, held=held).items():
             batch.update(store.comment(db, tid, cid), changes)
         batch.commit()
         return ref.id, doc
@@ -300,14 +328,11 @@ def nest(root_id: str, replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return by_parent.get(root_id, [])
 
 
-def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort: str | None,
-                  limit: str | None, cursor: str | None) -> dict[str, Any]:
+def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort: CommentSort,
+                  limit: int, cursor: str | None) -> dict[str, Any]:
     """A page of root comments, each with its first replies nested: one query and one batched read."""
-    validation.doc_id(tid, "thread")
-    sort = validation.choice(sort, "sort", tuple(SORTS))
-    size = validation.limit(limit)
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("depth", "==", 1))
-    snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], size, cursor)
+    snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], limit, cursor)
     roots = [(s.id, s.to_dict()) for s in snaps]
     previews = {cid: preview_ids(cid, data) for cid, data in roots}
     reply_ids = [rid for ids in previews.values() for rid in ids]
@@ -334,13 +359,10 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
 
 
 def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id: str, *,
-                 limit: str | None, cursor: str | None) -> dict[str, Any]:
+                 limit: int, cursor: str | None) -> dict[str, Any]:
     """Every reply under a root comment, oldest first and flat (each names its parentId and depth)."""
-    validation.doc_id(tid, "thread")
-    validation.doc_id(root_id, "comment")
-    size = validation.limit(limit)
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("rootId", "==", root_id))
-    snaps, next_cursor = page(query, f"replies:{root_id}", REPLY_ORDER, size, cursor)
+    snaps, next_cursor = page(query, f"replies:{root_id}", REPLY_ORDER, limit, cursor)
     root_ref = store.comment(db, tid, root_id)
     refs = [root_ref, store.thread(db, tid)]
     if caller:
@@ -360,8 +382,6 @@ def get_one(db: firestore.Client, caller: Caller | None, tid: str, cid: str) -> 
 
     For a link to a comment that is not on the first page: its rootId says which replies to load.
     """
-    validation.doc_id(tid, "thread")
-    validation.doc_id(cid, "comment")
     ref = store.comment(db, tid, cid)
     # The thread joins the read: a hidden thread hides its comments.
     refs = [ref, store.thread(db, tid), *([store.reaction(ref, caller.uid)] if caller else [])]
@@ -400,25 +420,34 @@ def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> fires
     return snap
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, now: datetime) -> dict[str, Any]:
+def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str, now: datetime,
+          config: Config | None = None, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
     """Edit a comment's body (author or moderator); marks it edited.
 
-    No transaction, so no lock that reactions and replies to the comment would wait on: a plain
-    read, then an update preconditioned on the comment being unchanged since, so an edit racing
-    a delete cannot put the deleted text back.
+    No transaction, so no lock that reactions and replies to the comment would wait on: one
+    batched read (the comment, its thread, the caller's profile and edit window), then an update
+    preconditioned on the comment being unchanged since, so an edit racing a delete cannot put
+    the deleted text back. The body is rendered only once those checks pass.
     """
-    data = validation.json_object(data)
-    validation.only_fields(data, ("body",))
-    body = validation.body(data.get("body"))
-    guard.check(db, caller, now)
-    mentioned = mentions.resolve(db, body)
-    changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
-               "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
+    config = config or Config()
+    rendered = Once(db, body, renderer)
+    user_ref, rate_ref = store.user(db, caller.uid), store.rate_window(db, caller.uid, config.edit_limit.action)
+    thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
 
     def attempt() -> dict[str, Any]:
-        snap = _read_own(db, caller, tid, cid)
-        snap.reference.update(changes, option=store.unchanged_since(db, snap))
-        return {**snap.to_dict(), **changes}
+        got = store.read_all(None, db, [thread_ref, comment_ref, user_ref, rate_ref])
+        threads.visible(got[thread_ref.path])
+        snap = got[comment_ref.path]
+        current = visible(snap)
+        threads.require_owner(caller, current.get("author"), "comment")
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        batch = db.batch()
+        charge(batch, rate_ref, got[rate_ref.path], now, config.edit_limit, lambda s: store.unchanged_since(db, s))
+        changes = {"body": body, "bodyHtml": rendered().html,
+                   "mentions": mentions.lifetime(current.get("mentions"), rendered().mentions), "editedAt": now}
+        batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
+        batch.commit()
+        return {**current, **changes}
 
     return serialize.comment(cid, store.retry_while_changed(attempt))
 
@@ -444,6 +473,11 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
         author_uid = (snap.to_dict().get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+        # A deleted reply takes back what it added to its parent (replyCount stays the count of
+        # live replies, so a tombstone knows whether replies still hang from it). The root's
+        # descendantCount stays: it places preview slots, and only grows.
+        for parent_id, changes in parent_changes(snap.to_dict(), -1).items():
+            batch.update(store.comment(db, tid, parent_id), changes)
         batch.commit()
 
     store.retry_while_changed(attempt)
@@ -453,11 +487,9 @@ BY_AUTHOR_ORDER: list[Order] = [("createdAt", DESC)]
 _COMMENT_PATH = re.compile(r"threads/[A-Za-z0-9_-]{1,64}/comments/[A-Za-z0-9_-]{1,64}")
 
 
-def list_by_author(db: firestore.Client, uid: str, *, limit: str | None,
-                   cursor: str | None) -> dict[str, Any]:
+def list_by_author(db: firestore.Client, uid: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """A user's visible comments, newest first, each with its thread's title: one collection-group
     query and one batched read of the threads."""
-    size = validation.limit(limit)
     query = (db.collection_group("comments")
              .where(filter=firestore.FieldFilter("author.uid", "==", uid))
              .where(filter=firestore.FieldFilter("status", "==", "visible")))
@@ -467,7 +499,7 @@ def list_by_author(db: firestore.Client, uid: str, *, limit: str | None,
             raise validation.Invalid("cursor is not valid", field="cursor")
         return db.document(path)
 
-    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, size, cursor,
+    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, limit, cursor,
                               ref_for_path=ref_for_path)
     thread_refs = list({s.reference.parent.parent.path: s.reference.parent.parent for s in snaps}.values())
     found = _batch(db, thread_refs)

@@ -28,7 +28,6 @@ COUNTS_CACHE_SECONDS = 60  # a listing page's counts may be a minute old
 KEYS_MAX = 50  # terms one counts request may ask about (a listing page's links)
 TERM_MAX = 500
 URL_MAX = 2000
-PAGE_FIELDS = ("site", "term", "path", "title", "body")
 # The article's path and query on the site (its URL is site + path): no fragment, nothing a URL
 # cannot hold as it is; the OpenAPI document's pattern too.
 PATH_PATTERN = r"^/(?!/)[!$-;=?-\[\]-~]*$"  # printable ASCII but space " # < > \
@@ -75,10 +74,16 @@ def origin_allowed(origin: str, allowed: Iterable[str]) -> bool:
     return False
 
 
-def site(value: Any, allowed: Iterable[str], field: str = "site") -> str:
-    """The `site` of a request: an origin (422 otherwise) that may embed Hearth (403 origin_not_allowed)."""
+def origin(value: Any, field: str = "site") -> str:
+    """An origin as location.origin spells it; 422 otherwise."""
     if not isinstance(value, str) or not is_origin(value):
         raise Invalid(f"{field} must be an origin, scheme://host[:port], as location.origin spells it", field=field)
+    return value
+
+
+def site(value: Any, allowed: Iterable[str], field: str = "site") -> str:
+    """The `site` of a request: an origin (422 otherwise) that may embed Hearth (403 origin_not_allowed)."""
+    origin(value, field)
     if not origin_allowed(value, allowed):
         raise OriginNotAllowed(f"{value} may not embed this Hearth: it is not in HEARTH_EMBED_ORIGINS", field=field)
     return value
@@ -94,12 +99,17 @@ def thread_id(site_origin: str, page_term: str) -> str:
     return ID_PREFIX + hashlib.sha256(f"{site_origin}\n{page_term}".encode()).hexdigest()[:32]
 
 
-def page_url(value: Any, site_origin: str) -> str:
-    """The article's URL from its path (and query) on the site: site + path."""
+def path(value: Any) -> str:
+    """The article's path and query on its site (its URL is site + path)."""
     if not isinstance(value, str) or len(value) > URL_MAX or not PATH_RE.fullmatch(value):
         raise Invalid(f"path must be the page's path and query on its site, starting with a single /, without a "
                       f"fragment, in URL characters (at most {URL_MAX})", field="path")
-    return site_origin + value
+    return value
+
+
+def page_url(value: Any, site_origin: str) -> str:
+    """The article's URL from its path (and query) on the site: site + path."""
+    return site_origin + path(value)
 
 
 def new_thread(site_origin: str, page_term: str, url: str, title: str, now: datetime) -> dict[str, Any]:
@@ -124,17 +134,16 @@ def new_thread(site_origin: str, page_term: str, url: str, title: str, now: date
     }
 
 
-def create_comment(db: firestore.Client, caller: Caller, data: Any, now: datetime,
-                   config: Config) -> dict[str, Any]:
-    """A root comment on a page's thread, creating the thread on the first one."""
-    data = validation.json_object(data)
-    validation.only_fields(data, PAGE_FIELDS)
-    origin = site(data.get("site"), config.embed_origins)
-    page_term, url = term(data.get("term")), page_url(data.get("path"), origin)
-    title = validation.title(data.get("title"))
-    tid = thread_id(origin, page_term)
-    return comments.create(db, caller, tid, {"body": data.get("body")}, now, config,
-                           new_thread=new_thread(origin, page_term, url, title, now))
+def create_comment(db: firestore.Client, caller: Caller, *, site_origin: str, page_term: str, page_path: str,
+                   title: str, body: str, now: datetime, config: Config,
+                   renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+    """A root comment on a page's thread (fields as api/models.py PageCommentInput checked them), creating the
+    thread on the first one; 403 origin_not_allowed unless the site may embed Hearth."""
+    site(site_origin, config.embed_origins)
+    url = page_url(page_path, site_origin)
+    tid = thread_id(site_origin, page_term)
+    return comments.create(db, caller, tid, body=body, parent_id=None, now=now, config=config, renderer=renderer,
+                           new_thread=new_thread(site_origin, page_term, url, title, now))
 
 
 def counts(db: firestore.Client, site_value: Any, keys: list[str], config: Config) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from enum import StrEnum
+from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
 
@@ -13,35 +14,55 @@ from ..moderation import guard, hiding
 from ..auth import Caller
 from ..moderation.visibility import DELETED, VISIBLE, readable, reveal
 from ..deps import Config
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Forbidden, NotFound
 from ..db.pagination import DESC, Order, page
 from ..db.ratelimit import reserve
 
-SORTS: dict[str, list[Order]] = {
-    "new": [("createdAt", DESC)],
-    "top": [("score", DESC), ("createdAt", DESC)],
-    "active": [("lastActivityAt", DESC)],
+
+class ThreadSort(StrEnum):
+    """How a list of threads is ordered (the first is the default)."""
+
+    NEW = "new"
+    TOP = "top"
+    ACTIVE = "active"
+
+
+SORTS: dict[ThreadSort, list[Order]] = {
+    ThreadSort.NEW: [("createdAt", DESC)],
+    ThreadSort.TOP: [("score", DESC), ("createdAt", DESC)],
+    ThreadSort.ACTIVE: [("lastActivityAt", DESC)],
 }
 # The front page (the default sort, no tag, no author) shows pinned threads first.
 FRONT_PAGE: list[Order] = [("pinned", DESC), ("createdAt", DESC)]
 MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
-CREATE_FIELDS = ("title", "body", "tags")
 
 
-def content_fields(title: str, body: str, known: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Title and body with its rendering; known (mentions.resolve) are the @handles to link and notify."""
-    body_html = render.markdown_to_html(body, known)
-    return {"title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html),
-            "mentions": mentions.mentioned_uids(known or {})}
+def content_fields(title: str, body: str, rendered: render.Rendered,
+                   mentioned_before: list[str] | None = None) -> dict[str, Any]:
+    """Title and body with its rendering; the post's mentions are every user it ever named (mentions.lifetime)."""
+    return {"title": title, "body": body, "bodyHtml": rendered.html, "excerpt": render.excerpt(rendered.html),
+            "mentions": mentions.lifetime(mentioned_before, rendered.mentions)}
 
 
-def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config) -> dict[str, Any]:
-    data = validation.json_object(data)
-    validation.only_fields(data, CREATE_FIELDS)
-    title, body = validation.title(data.get("title")), validation.body(data.get("body"))
+def rendering(db: firestore.Client, body: str, renderer: render.Renderer) -> Callable[[], render.Rendered]:
+    """The body's rendering, done on first call and kept across retries (one render per request)."""
+    done: list[render.Rendered] = []
+
+    def get() -> render.Rendered:
+        if not done:
+            done.append(renderer(body, lambda handles: mentions.lookup(db, handles)))
+        return done[0]
+
+    return get
+
+
+def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags: list[str], now: datetime,
+           config: Config, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+    """Post a thread (title, body and tags already checked by the input model); rendered only once
+    the caller may post (suspension, rate window)."""
+    rendered = rendering(db, body, renderer)
     doc = {
-        **content_fields(title, body, mentions.resolve(db, body)),
-        "tags": validation.tags(data.get("tags")),
+        "tags": tags,
         "createdAt": now,
         "editedAt": None,
         "lastActivityAt": now,
@@ -60,14 +81,19 @@ def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, confi
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
         guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.thread_limit)
+        # Rendered only now, once the caller may post (suspension, rate window): one render per request.
+        doc.update(content_fields(title, body, rendered()))
         doc["author"] = users.author_snapshot(caller.uid, profile)
+        # First-post approval covers threads too: a new member's thread waits, hidden, in the queue.
+        if hiding.needs_approval(config.first_post_approval, caller, profile):
+            hiding.hold_for_approval(tx, db, hiding.Target(ref.id), doc, doc["excerpt"], now)
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
         tx.create(ref, doc)
         return doc
 
     stored = store.run_transaction(db, fn)
-    return {**serialize.thread(ref.id, stored), "myReactions": [], "bookmarked": False}
+    return {**serialize.thread(ref.id, stored, reveal=True), "myReactions": [], "bookmarked": False}
 
 
 def personal_state(db: firestore.Client, caller: Caller,
@@ -88,20 +114,17 @@ def personal_state(db: firestore.Client, caller: Caller,
     return state
 
 
-def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | None, tag: str | None,
-                 author_uid: str | None = None, limit: str | None, cursor: str | None) -> dict[str, Any]:
+def list_threads(db: firestore.Client, caller: Caller | None, *, sort: ThreadSort, tag: str | None,
+                 author_uid: str | None = None, limit: int, cursor: str | None) -> dict[str, Any]:
     """A page of visible threads: one query, plus one batched read for a signed-in caller."""
-    sort = validation.choice(sort, "sort", tuple(SORTS))
-    tag = validation.tag_filter(tag)
-    size = validation.limit(limit)
     query = store.threads(db).where(filter=firestore.FieldFilter("status", "==", VISIBLE))
     if tag:
         query = query.where(filter=firestore.FieldFilter("tags", "array_contains", tag))
     if author_uid:
         query = query.where(filter=firestore.FieldFilter("author.uid", "==", author_uid))
     kind = f"threads:{sort}:{tag or ''}:{author_uid or ''}"
-    front_page = sort == "new" and not tag and not author_uid
-    snaps, next_cursor = page(query, kind, FRONT_PAGE if front_page else SORTS[sort], size, cursor)
+    front_page = sort == ThreadSort.NEW and not tag and not author_uid
+    snaps, next_cursor = page(query, kind, FRONT_PAGE if front_page else SORTS[sort], limit, cursor)
     # The query keeps to visible threads (as firestore.rules require), so nothing here is hidden.
     items = [serialize.thread(s.id, s.to_dict(), full=False) for s in snaps]
     if caller and items:
@@ -114,7 +137,6 @@ def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | Non
 def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]:
     """One thread (a deleted one as a tombstone; a hidden one only for its author and moderators);
     with the caller's state in the same batched read."""
-    validation.doc_id(tid, "thread")
     ref = store.thread(db, tid)
     if caller is None:
         snap = ref.get()
@@ -154,46 +176,53 @@ def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> N
         raise Forbidden(f"only the author or a moderator may change this {what}")
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime) -> dict[str, Any]:
-    """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator)."""
-    data = validation.json_object(data)
-    validation.only_fields(data, (*CREATE_FIELDS, *MODERATOR_FLAGS))
-    if not data:
-        raise Invalid("nothing to change: send title, body, tags, locked or pinned")
-    for flag in MODERATOR_FLAGS:
-        if flag in data:
-            if not caller.is_moderator:
-                raise Forbidden(f"only a moderator may change {flag}")
-            if not isinstance(data[flag], bool):
-                raise Invalid(f"{flag} must be true or false", field=flag)
-    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
-    body = validation.body(data["body"]) if "body" in data else None
-    guard.check(db, caller, now)
-    known = mentions.resolve(db, body) if body is not None else {}
-    flags = [f for f in MODERATOR_FLAGS if f in data]
+def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None = None, body: str | None = None,
+          tags: list[str] | None = None, locked: bool | None = None, pinned: bool | None = None,
+          now: datetime, config: Config | None = None,
+          renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+    """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator).
+
+    Every value is already checked (the input model); None leaves that field as it is. An edit
+    takes a place in the caller's edit window; the body is rendered only once the checks pass.
+    """
+    config = config or Config()
+    flags = {flag: value for flag, value in zip(MODERATOR_FLAGS, (locked, pinned)) if value is not None}
+    for flag in flags:
+        if not caller.is_moderator:
+            raise Forbidden(f"only a moderator may change {flag}")
+    # Rendered (with its @mentions, one parse) only once the checks below pass, once per request.
+    rendered = rendering(db, body, renderer) if body is not None else None
+    edits = body is not None or title is not None or tags is not None
+    user_ref = store.user(db, caller.uid)
+    rate_ref = store.rate_window(db, caller.uid, config.edit_limit.action)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        current = read_visible(tx, db, tid)
+        got = store.read_all(tx, db, [store.thread(db, tid), user_ref, rate_ref])
+        current = visible(got[store.thread(db, tid).path])
         require_owner(caller, current.get("author"), "thread")
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        rate = reserve(got[rate_ref.path], now, config.edit_limit) if edits else None
         actor = None
         if flags:  # locking and pinning are logged: the moderator's handle, read before any write
-            actor = hiding.actor_handle(tx, db, caller, store.user(db, caller.uid).get(transaction=tx), now)
+            actor = hiding.actor_handle(tx, db, caller, got[user_ref.path], now)
         changes: dict[str, Any] = {}
-        if data.keys() & set(CREATE_FIELDS):
-            title = validation.title(data["title"]) if "title" in data else current["title"]
-            if body is not None:
-                changes.update(content_fields(title, body, known))
+        if edits:
+            new_title = title if title is not None else current["title"]
+            if rendered is not None and body is not None:
+                changes.update(content_fields(new_title, body, rendered(), current.get("mentions")))
             else:
-                changes["title"] = title  # the body, its rendering and its mentions stay as they are
+                changes["title"] = new_title  # the body, its rendering and its mentions stay as they are
             changes["editedAt"] = now
-            if "tags" in data:
-                changes["tags"] = validation.tags(data["tags"])
-        for flag in flags:
-            changes[flag] = data[flag]
-            if bool(current.get(flag, False)) != data[flag]:
-                action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if data[flag] else 1]
+            if tags is not None:
+                changes["tags"] = tags
+        for flag, value in flags.items():
+            changes[flag] = value
+            if bool(current.get(flag, False)) != value:
+                action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if value else 1]
                 hiding.write_log(tx, db, hiding.log_entry(caller, actor, action, hiding.Target(tid),
                                                                   None, now))
+        if rate is not None:
+            tx.set(rate_ref, rate, merge=True)
         tx.update(store.thread(db, tid), changes)
         return {**current, **changes}
 
@@ -208,7 +237,6 @@ def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> Non
     since it was read (no lock held that their writes would wait on).
     """
     guard.check(db, caller, now)
-    validation.doc_id(tid, "thread")
 
     def attempt() -> None:
         snap = store.thread(db, tid).get()

@@ -2,23 +2,32 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from google.cloud import firestore
 
-from .. import validation
 from . import guard
 from ..db import store
 from ..forum import serialize
 from ..auth import Caller
 from ..errors import Forbidden, Invalid, NotFound
-from .hiding import (HIDE_REASONS, OPEN, RESOLVED, Target, actor_handle, log_entry, resolve_queue, set_hidden,
+from .hiding import (OPEN, HideReason, QueueState, Target, actor_handle, log_entry, resolve_queue, set_hidden,
                          write_log)
 from ..db.pagination import DESC, page
 
-STATES = (OPEN, RESOLVED)
-ACTIONS = ("dismiss", "hide", "restore", "approve")
+
+class QueueAction(StrEnum):
+    """What a moderator does with a queue item."""
+
+    DISMISS = "dismiss"
+    HIDE = "hide"
+    RESTORE = "restore"
+    APPROVE = "approve"
+
+
 REPORTS_PER_ITEM = 10  # the newest reports shown with each queue item; reportCount says how many in all
 KEY_RE = re.compile(r"thread~([A-Za-z0-9_-]{1,64})|comment~([A-Za-z0-9_-]{1,64})~([A-Za-z0-9_-]{1,64})")
 
@@ -67,64 +76,59 @@ def queue_item(key: str, data: dict[str, Any], item: firestore.DocumentSnapshot 
     }
 
 
-def list_queue(db: firestore.Client, caller: Caller, *, state: str | None, limit: str | None,
+def list_queue(db: firestore.Client, caller: Caller, *, state: QueueState, limit: int,
                cursor: str | None) -> dict[str, Any]:
     """A page of queue entries in one state, most recently active first, each with its newest reports.
 
-    Three round trips whatever the queue's size: the page, one query for the page's reports, and one
-    batched read of the items as they are now.
+    The page, then each item's newest reports (one small query per item, capped per item and run
+    side by side: an `in` filter allows at most 30 values, and one shared limit let a heavily
+    reported item push the others' reports off the page), and one batched read of the items now.
     """
     require_moderator(caller)
-    state = validation.choice(state, "state", STATES)
-    size = validation.limit(limit)
     query = store.mod_queue(db).where(filter=firestore.FieldFilter("state", "==", state))
-    snaps, next_cursor = page(query, f"queue:{state}", [("updatedAt", DESC)], size, cursor)
+    snaps, next_cursor = page(query, f"queue:{state}", [("updatedAt", DESC)], limit, cursor)
     keys = [s.id for s in snaps]
-    by_key: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
-    if keys:
-        reports = (store.reports(db).where(filter=firestore.FieldFilter("key", "in", keys))
-                   .order_by("createdAt", direction=DESC).limit(REPORTS_PER_ITEM * len(keys)))
-        for snap in reports.stream():
-            bucket = by_key.get(snap.get("key"))
-            if bucket is not None and len(bucket) < REPORTS_PER_ITEM:
-                bucket.append(_report(snap.to_dict()))
+    by_key = newest_reports(db, keys)
     items_now = store.read_all(None, db, [target_of(k).ref(db) for k in keys])
     items = [queue_item(s.id, s.to_dict(), items_now.get(target_of(s.id).ref(db).path), by_key[s.id])
              for s in snaps]
     return {"items": items, "nextCursor": next_cursor}
 
 
-def action_input(data: Any) -> tuple[str, str | None]:
-    """(action, reason) from {"action": dismiss|hide|restore|approve, "reason"?} (a reason is needed to hide)."""
-    data = validation.json_object(data)
-    validation.only_fields(data, ("action", "reason"))
-    action = data.get("action")
-    if action not in ACTIONS:
-        raise Invalid(f"action must be one of {', '.join(ACTIONS)}", field="action")
-    reason = data.get("reason")
-    if action == "hide" and reason not in HIDE_REASONS:
-        raise Invalid(f"to hide, reason must be one of {', '.join(HIDE_REASONS)}", field="reason")
-    if action != "hide" and reason is not None:
-        raise Invalid("only hide takes a reason", field="reason")
-    return action, reason
+REPORT_QUERIES_AT_ONCE = 8
 
 
-def act(db: firestore.Client, caller: Caller, key: str, data: Any, now: datetime) -> dict[str, Any]:
+def newest_reports(db: firestore.Client, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each queue item's newest REPORTS_PER_ITEM reports, one query per item, several at a time."""
+
+    def of(key: str) -> list[dict[str, Any]]:
+        query = (store.reports(db).where(filter=firestore.FieldFilter("key", "==", key))
+                 .order_by("createdAt", direction=DESC).limit(REPORTS_PER_ITEM))
+        return [_report(snap.to_dict()) for snap in query.stream()]
+
+    if not keys:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(REPORT_QUERIES_AT_ONCE, len(keys))) as pool:
+        return dict(zip(keys, pool.map(of, keys)))
+
+
+def act(db: firestore.Client, caller: Caller, key: str, action: QueueAction, reason: HideReason | None,
+        now: datetime) -> dict[str, Any]:
     """Resolve a queue entry: dismiss its reports (the item stays as it is), hide the item, restore it,
     or approve a comment held for first-post approval (restore it and trust its author from then on).
 
     Hide and restore are the same as PUT/DELETE .../hidden (logged there); the entry is then resolved,
-    and a dismissal or an approval is logged. Doing it again changes nothing.
+    and a dismissal or an approval is logged. Doing it again changes nothing. The input model
+    checked that reason comes with hide and only with it.
     """
     require_moderator(caller)
     target = target_of(key)
-    action, reason = action_input(data)
     queue_ref, actor_ref = store.mod_queue(db).document(key), store.user(db, caller.uid)
     queue_snap = queue_ref.get()
     if not queue_snap.exists:
         raise NotFound("no such queue item")
     if action == "approve" and not queue_snap.to_dict().get("approval"):
-        raise Invalid("only a comment held for approval can be approved", field="action")
+        raise Invalid("only a post held for approval can be approved", field="action")
     guard.check(db, caller, now)
     if action != "dismiss":
         set_hidden(db, caller, target, reason if action == "hide" else None, now)
@@ -166,9 +170,8 @@ def log_item(entry_id: str, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def list_log(db: firestore.Client, caller: Caller, *, limit: str | None, cursor: str | None) -> dict[str, Any]:
+def list_log(db: firestore.Client, caller: Caller, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """Every moderation action, newest first: one query per page."""
     require_moderator(caller)
-    size = validation.limit(limit)
-    snaps, next_cursor = page(store.mod_log(db), "modlog", [("at", DESC)], size, cursor)
+    snaps, next_cursor = page(store.mod_log(db), "modlog", [("at", DESC)], limit, cursor)
     return {"items": [log_item(s.id, s.to_dict()) for s in snaps], "nextCursor": next_cursor}

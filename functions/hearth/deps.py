@@ -24,6 +24,11 @@ class Config:
     # Previews are rendered on a pause in typing (the web UI waits 400 ms): 60 a minute is a
     # busy writer's pace, and bounds what one account can make an instance render.
     preview_limit: Limit = Limit("preview", 60, timedelta(minutes=1))
+    # Searches read up to 100 documents a page: per user, per anonymous address, and all anonymous
+    # searches an instance serves (an address is a header, so it can be forged).
+    search_limit: Limit = Limit("search", 30, timedelta(minutes=1))
+    anonymous_search_limit: Limit = Limit("search", 30, timedelta(minutes=1))
+    anonymous_search_total: Limit = Limit("anonymous search", 600, timedelta(minutes=1))
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ def config_from_params() -> Config:
         cache_seconds=params.CACHE_SECONDS.value,
         auto_hide_reports=params.AUTO_HIDE_REPORTS.value,
         first_post_approval=params.FIRST_POST_APPROVAL.value,
+        search_limit=Limit("search", params.SEARCHES_PER_MINUTE.value, timedelta(minutes=1)),
+        anonymous_search_limit=Limit("search", params.ANONYMOUS_SEARCHES_PER_MINUTE.value, timedelta(minutes=1)),
     )
 
 

@@ -22,3 +22,10 @@ FIRST_POST_APPROVAL = params.BoolParam(
     "HEARTH_FIRST_POST_APPROVAL", default=False,
     description="Hold a new member's comments in the moderation queue until a moderator approves the first one",
 )
+SEARCHES_PER_MINUTE = params.IntParam(
+    "HEARTH_SEARCHES_PER_MINUTE", default=30, description="Searches one signed-in user may run per minute"
+)
+ANONYMOUS_SEARCHES_PER_MINUTE = params.IntParam(
+    "HEARTH_ANONYMOUS_SEARCHES_PER_MINUTE", default=30,
+    description="Searches one anonymous address may run per minute (per function instance)",
+)

@@ -7,6 +7,7 @@ from . import http
 from ..forum import bookmarks, comments, preview, reactions, threads, users
 from ..moderation import hiding, queue, reports, suspensions
 from ..notifications import inbox, mutes
+from ..search import service as search_service
 from ..deps import Deps
 from ..errors import Unauthenticated
 from .http import caller, deps, json_body
@@ -21,6 +22,7 @@ bookmarks_bp = Blueprint("bookmarks", __name__)
 moderation_bp = Blueprint("moderation", __name__)
 notifications_bp = Blueprint("notifications", __name__)
 preview_bp = Blueprint("preview", __name__)
+search_bp = Blueprint("search", __name__)
 meta_bp = Blueprint("meta", __name__)
 
 
@@ -251,6 +253,18 @@ def post_render():
     return jsonify(preview.render_preview(d.db, who, json_body(), _now(), d.instance_windows, d.config.preview_limit))
 
 
+# --- search --------------------------------------------------------------------------------
+
+@search_bp.get("/search")
+def search():
+    d, who, args = deps(), caller(required=False), request.args
+    limits = search_service.Limits(d.config.search_limit, d.config.anonymous_search_limit,
+                                   d.config.anonymous_search_total)
+    search_service.admit(d.instance_windows, who, http.client_address(), _now(), limits)
+    return jsonify(search_service.search(d.db, who, q=args.get("q"), kind=args.get("type"), sort=args.get("sort"),
+                                         limit=args.get("limit"), cursor=args.get("cursor")))
+
+
 # --- meta -----------------------------------------------------------------------------------
 
 @meta_bp.get("/openapi.json")
@@ -259,7 +273,7 @@ def openapi():
 
 
 BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, moderation_bp, notifications_bp,
-              preview_bp,
+              preview_bp, search_bp,
               meta_bp)
 
 

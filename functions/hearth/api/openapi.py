@@ -15,6 +15,7 @@ from ..notifications.inbox import MARK_MAX
 from ..moderation.hiding import AWAITING_APPROVAL, BY_APPROVAL, FLAGGED, HIDE_REASONS
 from ..moderation.reports import NOTE_MAX, REPORT_REASONS
 from ..moderation.suspensions import REASON_MAX
+from ..search.query import Q_MAX
 from .http import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from ..validation import (BIO_MAX, BODY_MAX, DISPLAY_NAME_MAX, HANDLE_PATTERN, ID_PATTERN, LIMIT_DEFAULT, LIMIT_MAX,
                          REACTION_TYPES, TAGS_MAX, TITLE_MAX, text_pattern)
@@ -177,6 +178,23 @@ def _paths() -> dict[str, Any]:
             "get": _get("A user's visible comments, newest first, with their threads' titles",
                         _page_of("UserComment"), params=[handle, *PAGING], errors=(*READ, *PAGE, 404)),
         },
+        "/api/search": {
+            "get": _get("Threads or comments holding every word of q (stemmed; \"exact phrase\", -word, @handle "
+                        "and #tag too), with snippets whose matched words are marked. A page may hold fewer than "
+                        "limit items while nextCursor says more may follow",
+                        {**_page_of("SearchThread"), "properties": {
+                            "items": {"type": "array", "items": {"oneOf": [_ref("SearchThread"),
+                                                                           _ref("SearchComment")]}},
+                            "nextCursor": {"type": ["string", "null"]}}},
+                        security=OPTIONAL_AUTH, params=[
+                            {**_query("q", {"type": "string", "minLength": 1, "maxLength": Q_MAX},
+                                      "the words to find; only stop words is a 422"), "required": True},
+                            _query("type", {"type": "string", "enum": ["threads", "comments"],
+                                            "default": "threads"}, "what to find"),
+                            _query("sort", {"type": "string", "enum": ["new", "top"], "default": "new"}, "order"),
+                            *PAGING],
+                        errors=(*SIGNED_IN_READ, *PAGE, 429)),
+        },
         "/api/render": {
             "post": _op("Render a draft body exactly as a post would be (a preview; nothing is stored)",
                         _ok(RENDER_RESULT), security=AUTH, body=_ref("RenderInput"),
@@ -328,6 +346,9 @@ def _schemas() -> dict[str, Any]:
         "type": "object", "required": ["reason", "until"], "additionalProperties": False,
         "properties": {"reason": string, "until": time}}], "description": "while it lasts; null otherwise"}
     nullable_string = {"type": ["string", "null"]}
+    segments = {"type": "array", "items": _ref("Segment"),
+                "description": "the text in order, cut into plain and matched stretches"}
+    findable = {"type": "string", "enum": ["visible", "hidden"], "description": "hidden: found by moderators only"}
     notification = {
         "id": string, "kind": {"type": "string", "enum": ["reply", "comment", "mention", "moderation"]},
         "threadId": {**nullable_string, "description": "null for a moderation notice about one's account"},
@@ -432,6 +453,23 @@ def _schemas() -> dict[str, Any]:
             "parentId": {"type": ["string", "null"]}, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
             "excerpt": string, "createdAt": time, "editedAt": nullable_time, "reactionCounts": _ref("ReactionCounts"),
             "replyCount": integer}},
+        "Segment": {"type": "object", "required": ["text", "match"], "additionalProperties": False,
+                    "properties": {"text": string, "match": {"type": "boolean",
+                                                              "description": "a matched word, to mark"}}},
+        "SearchThread": _object(["id", "title", "titleMarked", "snippet", "author", "tags", "createdAt",
+                                 "commentCount", "score", "status"], {},
+                                id=string, title=string, titleMarked=segments, snippet=segments, author=author,
+                                tags={"type": "array", "items": string}, createdAt=time, commentCount=integer,
+                                score=integer, status=findable),
+        "SearchComment": _object(["id", "threadId", "thread", "rootId", "parentId", "snippet", "author",
+                                  "createdAt", "score", "status"], {},
+                                 id=string, threadId=string, thread={
+                                     "type": "object", "required": ["id", "title", "status"],
+                                     "additionalProperties": False,
+                                     "properties": {"id": string, "title": string, "status": findable}},
+                                 rootId={"type": ["string", "null"], "description": "the root of its replies"},
+                                 parentId={"type": ["string", "null"]}, snippet=segments, author=author,
+                                 createdAt=time, score=integer, status=findable),
         "RenderInput": {"type": "object", "required": ["body"], "additionalProperties": False,
                         "properties": {"body": BODY}},
         "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {

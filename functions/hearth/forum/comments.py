@@ -19,6 +19,7 @@ from ..errors import Forbidden, NotFound
 from ..db.pagination import ASC, DESC, Order, page
 from ..db.ratelimit import reserve
 from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
+from ..search import terms as search_terms
 
 MAX_DEPTH = 3
 # A page of roots comes with each root's first replies, in one query and one batched read. The
@@ -170,6 +171,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
     # Mentions are resolved before the write (one batched read, only when the body names someone).
     mentioned = mentions.resolve(db, body)
     body_html = render.markdown_to_html(body, mentioned)
+    words = search_terms.text_terms(search_terms.post_text(None, body))
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
     claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
@@ -204,6 +206,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
             "repliedToId": parent_id,
             "repliedToHandle": answered_handle(context.parent),
             "author": users.author_snapshot(caller.uid, profile),
+            "terms": search_terms.post_terms(words, profile.get("handle")),
             "createdAt": now,
             "editedAt": None,
             "reactionCounts": {},
@@ -398,13 +401,17 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, n
     body = validation.body(data.get("body"))
     guard.check(db, caller, now)
     mentioned = mentions.resolve(db, body)
+    words = search_terms.text_terms(search_terms.post_text(None, body))
     changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
                "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
 
     def attempt() -> dict[str, Any]:
         snap = _read_own(db, caller, tid, cid)
-        snap.reference.update(changes, option=store.unchanged_since(db, snap))
-        return {**snap.to_dict(), **changes}
+        # The terms change in the same commit as the text: a search never finds words a post lost.
+        handle = (snap.to_dict().get("author") or {}).get("handle")
+        update = {**changes, "terms": search_terms.post_terms(words, handle)}
+        snap.reference.update(update, option=store.unchanged_since(db, snap))
+        return {**snap.to_dict(), **update}
 
     return serialize.comment(cid, store.retry_while_changed(attempt))
 
@@ -421,7 +428,7 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
     def attempt() -> None:
         snap = _read_own(db, caller, tid, cid)
         batch = db.batch()
-        batch.update(snap.reference, {"status": DELETED, "body": "", "bodyHtml": "", "deletedAt": now},
+        batch.update(snap.reference, {"status": DELETED, "body": "", "bodyHtml": "", "terms": [], "deletedAt": now},
                      option=store.unchanged_since(db, snap))
         batch.update(store.thread(db, tid), {
             "commentCount": firestore.Increment(-1),

@@ -16,6 +16,7 @@ from ..deps import Config
 from ..errors import Forbidden, Invalid, NotFound
 from ..db.pagination import DESC, Order, page
 from ..db.ratelimit import reserve
+from ..search import terms as search_terms
 
 SORTS: dict[str, list[Order]] = {
     "new": [("createdAt", DESC)],
@@ -53,6 +54,7 @@ def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, confi
         "pinned": False,
     }
     ref = store.threads(db).document()
+    words = search_terms.text_terms(search_terms.post_text(title, body))  # before the transaction
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
@@ -61,6 +63,7 @@ def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, confi
         guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.thread_limit)
         doc["author"] = users.author_snapshot(caller.uid, profile)
+        doc["terms"] = search_terms.post_terms(words, doc["author"].get("handle"), doc["tags"])
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
         tx.create(ref, doc)
@@ -149,6 +152,12 @@ def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
     return snap.to_dict()
 
 
+def thread_terms(data: Mapping[str, Any]) -> list[str]:
+    """The search terms of a thread as stored: its title and body, its author's handle, its tags."""
+    words = search_terms.text_terms(search_terms.post_text(data.get("title", ""), data.get("body", "")))
+    return search_terms.post_terms(words, (data.get("author") or {}).get("handle"), data.get("tags") or [])
+
+
 def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> None:
     if not caller.is_moderator and (author or {}).get("uid") != caller.uid:
         raise Forbidden(f"only the author or a moderator may change this {what}")
@@ -188,6 +197,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
             changes["editedAt"] = now
             if "tags" in data:
                 changes["tags"] = validation.tags(data["tags"])
+            changes["terms"] = thread_terms({**current, **changes})  # in the same commit as the text
         for flag in flags:
             changes[flag] = data[flag]
             if bool(current.get(flag, False)) != data[flag]:
@@ -215,7 +225,9 @@ def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> Non
         current = visible(snap)
         require_owner(caller, current.get("author"), "thread")
         batch = db.batch()
-        batch.update(snap.reference, {"status": DELETED, "deletedAt": now}, option=store.unchanged_since(db, snap))
+        # A tombstone is found by nobody: its terms go with it.
+        batch.update(snap.reference, {"status": DELETED, "deletedAt": now, "terms": []},
+                     option=store.unchanged_since(db, snap))
         author_uid = (current.get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"threadCount": firestore.Increment(-1)})

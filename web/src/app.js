@@ -13,6 +13,7 @@ import { signInView } from "./views/signin.js";
 import { notFoundView } from "./views/notFound.js";
 import { queueView, logView, isModerator } from "./views/moderation.js";
 import { bellLink, refreshUnread, startBell } from "./bell.js";
+import { startSearchBox, syncSearchBox } from "./searchBox.js";
 
 // Views few visits need are their own chunks, loaded on first use (off the first-load budget).
 const lazy = (load, name) => async (ctx) => (await load())[name](ctx);
@@ -27,6 +28,7 @@ const ROUTES = [
   [/^\/mod\/queue$/, queueView],
   [/^\/mod\/log$/, logView],
   [/^\/notifications$/, lazy(() => import("./views/notifications.js"), "notificationsView")],
+  [/^\/search$/, lazy(() => import("./views/search.js"), "searchView")],
   [/^\/signin$/, (ctx) => signInView(ctx, "signin")],
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
 ];
@@ -67,6 +69,7 @@ async function render() {
     if (render.count++) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
   }
   updateNav();
+  syncSearchBox();
   refreshUnread();
 }
 render.count = 0;
@@ -143,6 +146,7 @@ export async function start() {
   configureAuth(app.configReady);
   const unavailable = (error) => announce(`Sign-in is unavailable: ${error.message}`);
   interceptLinks();
+  startSearchBox(navigate);
   onSessionChange(updateNav);
   startBell();
   const returning = hasStoredSession();

@@ -16,12 +16,16 @@ _parser.core.ruler.disable("inline")
 # A link's or image's destination and title: "[text](http://… "t")" keeps "[text]"; "<http://…>" goes.
 _DESTINATION = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*>")
+# Emphasis, strike-through and code marks, and a link's or image's brackets; an underscore inside a
+# word (snake_case) is part of the word and stays.
+_MARKS = re.compile(r"[*~`]+|(?<!\w)_+|_+(?!\w)|!?\[|\]")
 BLOCK_TEXT = ("fence", "code_block")
 
 
 def inline_text(source: str) -> str:
-    """A paragraph's text without link destinations or autolinks; character references decoded."""
-    return html.unescape(_AUTOLINK.sub(" ", _DESTINATION.sub("] ", source)))
+    """A paragraph's text as a reader sees it: no emphasis marks, link destinations or autolinks;
+    character references decoded."""
+    return html.unescape(_MARKS.sub("", _AUTOLINK.sub(" ", _DESTINATION.sub("] ", source))))
 
 
 def plain_text(body: str) -> str:

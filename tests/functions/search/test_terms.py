@@ -77,8 +77,9 @@ def test_plain_text_keeps_prose_link_text_and_code_but_not_urls_or_markup():
     text = plain_text(body)
     for kept in ("Heading", "emph", "link text", "alt words", "&", "inline_code", "def fooBar", "quoted", "item"):
         assert kept in text
-    for gone in ("secretpath", "example.com", "auto.example", "ref.example", "img.png", "```", "#"):
+    for gone in ("secretpath", "example.com", "auto.example", "ref.example", "img.png", "`", "#", "*", "[", "]"):
         assert gone not in text
+    assert plain_text("**bold** and __strong__ in a snake_case_name") == "bold and strong in a snake_case_name"
 
 
 def test_terms_of_a_post_include_code_identifiers_from_its_code_block():

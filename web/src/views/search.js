@@ -56,7 +56,8 @@ export async function searchView({ main, params, navigate }) {
   h("p.hint", { id: "search-help" }, "Every word must appear. \"Quotes\" for an exact phrase, -word to leave a word out."));
   main.append(h("div.page-head", h("h1", q ? `Search: ${q}` : "Search")), form);
   if (!q) {
-    input.focus();
+    // After the page shell has focused the heading: an empty search page is for typing.
+    setTimeout(() => input.focus(), 0);
     return;
   }
   main.append(
@@ -79,9 +80,15 @@ export async function searchView({ main, params, navigate }) {
 /** A page of results; an empty page that says more may follow is followed at once (the API reads a
  * bounded number of posts a page, so a page of rare matches can come back empty), a few times at most. */
 async function searchPage(params, cursor) {
-  let page = await api.search({ ...params, cursor });
-  for (let tries = 0; !page.items.length && page.nextCursor && tries < 4; tries++) {
-    page = await api.search({ ...params, cursor: page.nextCursor });
+  try {
+    let page = await api.search({ ...params, cursor });
+    for (let tries = 0; !page.items.length && page.nextCursor && tries < 4; tries++) {
+      page = await api.search({ ...params, cursor: page.nextCursor });
+    }
+    return page;
+  } catch (error) {
+    // A query the API cannot search says why in a sentence ("every word … is too common"): show it.
+    if (error.status === 422 && error.field === "q" && error.apiMessage) error.message = `Nothing to search for: ${error.apiMessage}.`;
+    throw error;
   }
-  return page;
 }

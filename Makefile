@@ -85,7 +85,7 @@ bench-search: setup
 	$(PY) bench/search.py
 
 # Search terms for posts written before search existed (resumable; docs/search.md). PROJECT=<id> for a
-# real project (Application Default Credentials), FIRESTORE_EMULATOR_HOST=host:port for the emulators.
+# real project (Application Default Credentials); FIRESTORE_EMULATOR_HOST=host:port in the environment for the emulators.
 reindex: $(VENV)/.installed
 	$(PY) scripts/reindex.py $(if $(PROJECT),--project $(PROJECT)) $(REINDEX_ARGS)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Callable
 
 from google.cloud import firestore
@@ -29,11 +30,24 @@ from . import query as planner
 from . import snippet as snippets
 from . import terms as search_terms
 
-THREADS, COMMENTS = "threads", "comments"
-TYPES = (THREADS, COMMENTS)
-SORTS: dict[str, list[Order]] = {
-    "new": [("createdAt", DESC)],
-    "top": [("score", DESC), ("createdAt", DESC)],
+class SearchType(StrEnum):
+    """What a search finds (the first is the default)."""
+
+    THREADS = "threads"
+    COMMENTS = "comments"
+
+
+class SearchSort(StrEnum):
+    """How results are ordered (the first is the default)."""
+
+    NEW = "new"
+    TOP = "top"
+
+
+THREADS, COMMENTS = SearchType.THREADS, SearchType.COMMENTS
+SORTS: dict[SearchSort, list[Order]] = {
+    SearchSort.NEW: [("createdAt", DESC)],
+    SearchSort.TOP: [("score", DESC), ("createdAt", DESC)],
 }
 MAX_QUERIES = 3  # queries a page may run
 SCAN_FACTOR = 5  # documents a page may read: SCAN_FACTOR × limit (100 for a page of 20)
@@ -116,17 +130,17 @@ class _Scan:
         return thread.to_dict()
 
 
-def search(db: firestore.Client, caller: Caller | None, *, q: str | None, kind: str | None, sort: str | None,
-           limit: str | None, cursor: str | None) -> dict[str, Any]:
+def search(db: firestore.Client, caller: Caller | None, *, q: str, kind: SearchType = SearchType.THREADS,
+           sort: SearchSort = SearchSort.NEW, limit: int = validation.LIMIT_DEFAULT,
+           cursor: str | None = None) -> dict[str, Any]:
     """A page of results: at most MAX_QUERIES queries and SCAN_FACTOR × limit documents read, plus for
-    comments one batched read of their threads per query."""
+    comments one batched read of their threads per query. q, kind, sort and limit as models.SearchQuery
+    checked them."""
     plan = planner.parse(q)
-    kind = validation.choice(kind, "type", TYPES)
-    sort = validation.choice(sort, "sort", tuple(SORTS))
-    size = validation.limit(limit)
+    size = limit
     moderator = bool(caller and caller.is_moderator)
     orders = SORTS[sort]
-    list_kind = f"search:{kind}:{sort}:{'m' if moderator else 'p'}:{plan.key()}"
+    list_kind = f"search:{kind.value}:{sort.value}:{'m' if moderator else 'p'}:{plan.key()}"
     tie = "path" if kind == COMMENTS else "id"
     after = cursors.decode(list_kind, cursor, value_kinds(orders), tie=tie)
     if after is not None and kind == COMMENTS:

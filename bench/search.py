@@ -121,7 +121,7 @@ def main() -> int:
         api = f"{stack.hosting_url}/api"
         started = time.perf_counter()
         words, weights = seed(firestore.Client(project=stack.project), rng, args.posts)
-        print(f"Seeded {args.posts} posts in {time.perf_counter() - started:.0f} s.")
+        print(f"Seeded {args.posts} posts in {time.perf_counter() - started:.0f} s.", flush=True)
         users: list[User] = [sign_up(stack.auth_url, f"b{n}-{uuid.uuid4().hex[:6]}@example.com", "password-123")
                              for n in range(USERS)]
         # Queries: words drawn as text draws them (common ones often), so some match thousands of posts.
@@ -132,6 +132,9 @@ def main() -> int:
         app = create_app(Deps(db=counting, verify_token=lambda t, c: {"uid": t}, config=Config(search_limit=many),
                               clock=utc_now)).test_client()
         session = requests.Session()
+        # A cold function (the emulator starts its Python worker on the first request) is not a search's latency.
+        for user in users:
+            session.get(f"{api}/search", params={"q": words[0]}, headers=user.headers, timeout=300).raise_for_status()
         failed = False
         budget = {"threads": (service.MAX_QUERIES, service.SCAN_FACTOR * PAGE),
                   "comments": (2 * service.MAX_QUERIES, 2 * service.SCAN_FACTOR * PAGE)}
@@ -146,13 +149,13 @@ def main() -> int:
                     call += 1
                     t0 = time.perf_counter()
                     response = session.get(f"{api}/search", params={"q": q, "type": kind}, headers=user.headers,
-                                           timeout=60)
+                                           timeout=300)
                     latencies.append((time.perf_counter() - t0) * 1000)
                     if response.status_code == 429:  # the per-user window: wait it out, then time it again
                         time.sleep(int(response.headers.get("Retry-After", "1")))
                         t0 = time.perf_counter()
                         response = session.get(f"{api}/search", params={"q": q, "type": kind},
-                                               headers=user.headers, timeout=60)
+                                               headers=user.headers, timeout=300)
                         latencies[-1] = (time.perf_counter() - t0) * 1000
                     response.raise_for_status()
                     results.append(len(response.json()["items"]))

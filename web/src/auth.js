@@ -65,6 +65,8 @@ export const signUp = async (email, password) => (await loaded()).signUp(email, 
 export const signIn = async (email, password) => (await loaded()).signIn(email, password);
 export const signInWithGoogle = async (options) => (await loaded()).signInWithGoogle(options);
 export const signOut = async () => (await loaded()).signOut();
+export const signInWithToken = async (token) => (await loaded()).signInWithToken(token);
+export const sendVerificationEmail = async () => (await loaded()).sendVerificationEmail();
 
 const AUTH_MESSAGES = {
   "auth/invalid-email": ["email", "That email address does not look right."],

@@ -6,18 +6,18 @@ gets typed values only.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
-from . import http
-from ..forum import bookmarks, comments, preview, reactions, threads, users
+from . import embed, http
+from ..forum import bookmarks, comments, pages, preview, reactions, threads, users
 from ..moderation import hiding, queue, reports, suspensions
 from ..notifications import inbox, mutes
 from ..search import service as search_service
 from ..deps import Deps
-from ..errors import Unauthenticated
+from ..errors import Busy, Unauthenticated
 from ..validation import reaction_type
 from .http import body, caller, deps, query
-from .models import (CommentInput, CommentPatch, CommentsQuery, HideInput, MarkRead, Page, ProfileInput, QueueActionInput,
+from .models import (CommentInput, CommentPatch, PageCommentInput, CommentsQuery, HideInput, MarkRead, Page, ProfileInput, QueueActionInput,
                      QueueQuery, RenderInput, ReportInput, SuspensionInput, ThreadInput, ThreadPatch, ThreadsQuery,
                      SearchQuery, UserThreadsQuery)
 from .openapi import openapi_document
@@ -33,6 +33,8 @@ notifications_bp = Blueprint("notifications", __name__)
 preview_bp = Blueprint("preview", __name__)
 search_bp = Blueprint("search", __name__)
 meta_bp = Blueprint("meta", __name__)
+pages_bp = Blueprint("pages", __name__)
+embed_bp = Blueprint("embed", __name__)  # outside /api: the frame page itself
 
 
 def _now():
@@ -48,9 +50,19 @@ def get_me():
 
 @me_bp.put("/me")
 def put_me():
-    who, edit = caller(required=True), body(ProfileInput)
-    return jsonify(users.put_me(deps().db, who, handle=edit.handle, display_name=edit.display_name, bio=edit.bio,
-                                now=_now()))
+    d, who, edit = deps(), caller(required=True), body(ProfileInput)
+    return jsonify(users.put_me(d.db, who, handle=edit.handle, display_name=edit.display_name, bio=edit.bio,
+                                now=_now(), rest_days=d.config.handle_rest_days))
+
+
+@me_bp.post("/me/embed-session")
+def post_embed_session():
+    """A one-time custom token for the embed's frame, asked for by Hearth's sign-in window (top-level, first-party)."""
+    who, d = caller(required=True), deps()
+    if d.mint_token is None:
+        raise Busy("sessions for embedded comment sections are unavailable here")
+    d.instance_windows.admit(f"embed-session:{who.uid}", _now(), d.config.embed_session_limit)
+    return jsonify({"customToken": d.mint_token(who.uid)})
 
 
 @users_bp.get("/users/<handle:handle>")
@@ -90,7 +102,7 @@ def get_user_comments(handle: str):
 def post_thread():
     d, who, post = deps(), caller(required=True), body(ThreadInput)
     return jsonify(threads.create(d.db, who, title=post.title, body=post.body, tags=post.tags, now=_now(),
-                                  config=d.config)), 201
+                                  config=d.config, renderer=d.renderer)), 201
 
 
 @threads_bp.get("/threads")
@@ -106,9 +118,10 @@ def get_thread(tid: str):
 
 @threads_bp.patch("/threads/<id:tid>")
 def patch_thread(tid: str):
-    who, edit = caller(required=True), body(ThreadPatch)
-    return jsonify(threads.patch(deps().db, who, tid, title=edit.title, body=edit.body, tags=edit.tags,
-                                 locked=edit.locked, pinned=edit.pinned, now=_now()))
+    d, who, edit = deps(), caller(required=True), body(ThreadPatch)
+    return jsonify(threads.patch(d.db, who, tid, title=edit.title, body=edit.body, tags=edit.tags,
+                                 locked=edit.locked, pinned=edit.pinned, now=_now(), config=d.config,
+                                 renderer=d.renderer))
 
 
 @threads_bp.delete("/threads/<id:tid>")
@@ -123,7 +136,7 @@ def delete_thread(tid: str):
 def post_comment(tid: str):
     d, who, post = deps(), caller(required=True), body(CommentInput)
     return jsonify(comments.create(d.db, who, tid, body=post.body, parent_id=post.parent_id, now=_now(),
-                                   config=d.config)), 201
+                                   config=d.config, renderer=d.renderer)), 201
 
 
 @comments_bp.get("/threads/<id:tid>/comments")
@@ -145,8 +158,9 @@ def get_comment(tid: str, cid: str):
 
 @comments_bp.patch("/threads/<id:tid>/comments/<id:cid>")
 def patch_comment(tid: str, cid: str):
-    who, edit = caller(required=True), body(CommentPatch)
-    return jsonify(comments.patch(deps().db, who, tid, cid, body=edit.body, now=_now()))
+    d, who, edit = deps(), caller(required=True), body(CommentPatch)
+    return jsonify(comments.patch(d.db, who, tid, cid, body=edit.body, now=_now(), config=d.config,
+                                  renderer=d.renderer))
 
 
 @comments_bp.delete("/threads/<id:tid>/comments/<id:cid>")
@@ -160,14 +174,15 @@ def delete_comment(tid: str, cid: str):
 
 @reactions_bp.route("/threads/<id:tid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_thread(tid: str, kind: str):
-    who, on = caller(required=True), request.method == "PUT"
-    return jsonify(reactions.on_thread(deps().db, who, tid, reaction_type(kind), on, _now()))
+    d, who, on = deps(), caller(required=True), request.method == "PUT"
+    return jsonify(reactions.on_thread(d.db, who, tid, reaction_type(kind), on, _now(), d.config.reaction_limit))
 
 
 @reactions_bp.route("/threads/<id:tid>/comments/<id:cid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_comment(tid: str, cid: str, kind: str):
-    who, on = caller(required=True), request.method == "PUT"
-    return jsonify(reactions.on_comment(deps().db, who, tid, cid, reaction_type(kind), on, _now()))
+    d, who, on = deps(), caller(required=True), request.method == "PUT"
+    return jsonify(reactions.on_comment(d.db, who, tid, cid, reaction_type(kind), on, _now(),
+                                        d.config.reaction_limit))
 
 
 # --- bookmarks ------------------------------------------------------------------------------
@@ -192,16 +207,16 @@ def list_bookmarks():
 
 @moderation_bp.route("/threads/<id:tid>/hidden", methods=["PUT", "DELETE"])
 def hide_thread(tid: str):
-    who = caller(required=True)
+    d, who = deps(), caller(required=True)
     reason = body(HideInput).reason if request.method == "PUT" else None
-    return jsonify(hiding.set_hidden(deps().db, who, hiding.Target(tid), reason, _now()))
+    return jsonify(hiding.set_hidden(d.db, who, hiding.Target(tid), reason, _now(), d.config.hide_limit))
 
 
 @moderation_bp.route("/threads/<id:tid>/comments/<id:cid>/hidden", methods=["PUT", "DELETE"])
 def hide_comment(tid: str, cid: str):
-    who = caller(required=True)
+    d, who = deps(), caller(required=True)
     reason = body(HideInput).reason if request.method == "PUT" else None
-    return jsonify(hiding.set_hidden(deps().db, who, hiding.Target(tid, cid), reason, _now()))
+    return jsonify(hiding.set_hidden(d.db, who, hiding.Target(tid, cid), reason, _now(), d.config.hide_limit))
 
 
 @moderation_bp.post("/threads/<id:tid>/report")
@@ -270,7 +285,46 @@ def post_render():
     if who is None:
         raise Unauthenticated("sign in first: send 'Authorization: Bearer <Firebase ID token>'")
     d, draft = deps(), body(RenderInput)
-    return jsonify(preview.render_preview(d.db, who, draft.body, _now(), d.instance_windows, d.config.preview_limit))
+    return jsonify(preview.render_preview(d.db, who, draft.body, _now(), d.config.preview_limit, d.renderer))
+
+
+# --- pages of other sites (the embed) ------------------------------------------------------
+
+@pages_bp.post("/pages/comments")
+def post_page_comment():
+    d, who, post = deps(), caller(required=True), body(PageCommentInput)
+    return jsonify(pages.create_comment(d.db, who, site_origin=post.site, page_term=post.term, page_path=post.path,
+                                        title=post.title, body=post.body, now=_now(), config=d.config,
+                                        renderer=d.renderer)), 201
+
+
+@pages_bp.get("/pages/counts")
+def page_counts():
+    d = deps()
+    return jsonify(pages.counts(d.db, request.args.get("site"), request.args.getlist("keys"), d.config))
+
+
+@pages_bp.after_request
+def page_cors(response: Response) -> Response:
+    """count.js runs on the blog: an allowed site may read its counts (GET, no credentials); any origin may read
+    a refusal, which says nothing but why, so the loader can show it. The answer depends on the URL alone
+    (site), so a CDN may keep it."""
+    if request.method == "GET":
+        site = request.args.get("site", "")
+        if response.status_code < 400 and pages.is_origin(site):
+            response.headers["Access-Control-Allow-Origin"] = site
+        elif response.status_code >= 400:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        if response.status_code == 200:
+            http.cache_for(pages.COUNTS_CACHE_SECONDS)
+    return response
+
+
+@embed_bp.get("/embed")
+def embed_page():
+    allowed = deps().config.embed_origins
+    http.cache_for(embed.CACHE_SECONDS)
+    return Response(embed.PAGE, mimetype="text/html", headers=embed.headers(allowed))
 
 
 # --- search --------------------------------------------------------------------------------
@@ -293,7 +347,7 @@ def openapi():
 
 
 BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, moderation_bp, notifications_bp,
-              preview_bp, search_bp,
+              preview_bp, search_bp, pages_bp,
               meta_bp)
 
 
@@ -304,5 +358,6 @@ def create_app(dependencies: Deps) -> Flask:
     app.url_map.converters.update(http.CONVERTERS)  # before the blueprints' rules are added
     for bp in BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api")
+    app.register_blueprint(embed_bp)
     http.install(app)
     return app

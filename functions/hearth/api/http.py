@@ -189,7 +189,10 @@ def sync_caller_role(response: Response) -> Response:
     request still costs no Firestore call, and a failure here is logged, never the answer.
     """
     who = g.pop("hearth_caller", None)
-    if who is not None and response.status_code < 400:
+    # Only a checked caller's claim is fresh enough to write their role (and moderators/{uid})
+    # from: a stale token of a demoted moderator must never write `moderator` back.
+    # A 403 too: a demoted moderator refused the queue must lose the rules' record at once.
+    if who is not None and who.checked and (response.status_code < 400 or response.status_code == 403):
         try:
             users.sync_role(deps().db, who)
         except Exception:  # the request's answer stands; the next request tries again
@@ -293,6 +296,11 @@ def handle_unexpected(exc: Exception) -> Response:
     return error_response(500, "internal", HTTP_MESSAGES[500])
 
 
+def cache_for(seconds: int) -> None:
+    """Let the CDN keep this request's public answer for `seconds` rather than the default."""
+    g.hearth_cache_seconds = seconds
+
+
 def add_caching(response: Response) -> Response:
     """Public GETs are cacheable briefly by the CDN; personalised ones are private; writes are not."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
@@ -302,7 +310,7 @@ def add_caching(response: Response) -> Response:
     if request.headers.get("Authorization"):
         response.headers["Cache-Control"] = "private, no-cache"
     else:
-        seconds = deps().config.cache_seconds
+        seconds = g.get("hearth_cache_seconds") or deps().config.cache_seconds
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate={seconds}"
     # Werkzeug's conditional responses: a strong ETag of the body; a matching If-None-Match is a 304
     # without a body (its entity headers dropped when it is sent).

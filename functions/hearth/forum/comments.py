@@ -1,6 +1,7 @@
 """Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
 from __future__ import annotations
 
+import functools
 import random
 import re
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from ..auth import Caller
 from ..deps import Config
 from ..errors import Forbidden, NotFound
 from ..db.pagination import ASC, DESC, Order, page
-from ..db.ratelimit import reserve
+from ..db.ratelimit import charge, reserve
 from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 from ..search import terms as search_terms
 
@@ -112,13 +113,15 @@ def taken_slots(db: firestore.Client, tid: str, root_id: str) -> set[int]:
     return {n for n, ref in refs.items() if got[ref.path].exists}
 
 
-def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def counter_changes(where: dict[str, Any], held: bool = False) -> dict[str, dict[str, Any]]:
     """The increments a new reply makes, by comment id: its direct parent's and its root's counters.
 
-    One write per document: the direct parent and the root may be the same comment.
+    One write per document: the direct parent and the root may be the same comment. A reply held
+    for approval (held) moves no score: only the root's descendantCount, which places preview
+    slots and only grows; approving it moves the rest (hiding.set_hidden).
     """
     changes: dict[str, dict[str, Any]] = {}
-    if where["parentId"] is not None:
+    if where["parentId"] is not None and not held:
         changes[where["parentId"]] = {
             "replyCount": firestore.Increment(1),
             "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY),
@@ -126,6 +129,14 @@ def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
     if where["rootId"] is not None:
         changes.setdefault(where["rootId"], {})["descendantCount"] = firestore.Increment(1)
     return changes
+
+
+def parent_changes(where: dict[str, Any], step: int) -> dict[str, dict[str, Any]]:
+    """What a reply counts on its direct parent (replyCount, score), step +1 or -1."""
+    if where.get("parentId") is None:
+        return {}
+    return {where["parentId"]: {"replyCount": firestore.Increment(step),
+                                "score": firestore.Increment(step * ranking.COMMENT_POINTS_PER_REPLY)}}
 
 
 @dataclass(frozen=True)
@@ -136,17 +147,23 @@ class Context:
     parent: dict[str, Any] | None
     known_replies: int | None  # the root's descendantCount; None when its preview slots are full (or no root)
     got: dict[str, firestore.DocumentSnapshot]  # every snapshot read, by path
+    creates_thread: bool = False  # a page's first comment: the thread does not exist yet (pages.py)
 
 
 def read_context(db: firestore.Client, tid: str, parent_id: str | None,
-                 also: list[firestore.DocumentReference]) -> Context:
-    """The thread, the parent, the root's reply count and the `also` documents, in one batched read."""
+                 also: list[firestore.DocumentReference], new_thread: dict[str, Any] | None = None) -> Context:
+    """The thread, the parent, the root's reply count and the `also` documents, in one batched read.
+
+    new_thread: a page thread to create when the thread does not exist (a root comment only).
+    """
     thread_ref = store.thread(db, tid)
     parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
     # A reply to a preview reply names its root; read it in the same batch, for its count.
     root_id = preview_root(parent_id) if parent_id is not None else None
     root_ref = store.comment(db, tid, root_id) if root_id is not None else None
     got = store.read_all(None, db, [r for r in (thread_ref, parent_ref, root_ref) if r is not None] + also)
+    if new_thread is not None and parent_ref is None and not got[thread_ref.path].exists:
+        return Context(new_thread, None, None, got, creates_thread=True)
     thread = threads.visible(got[thread_ref.path])
     if parent_ref is None:
         return Context(thread, None, None, got)
@@ -163,23 +180,40 @@ def read_context(db: firestore.Client, tid: str, parent_id: str | None,
     return Context(thread, parent, int(root.get("descendantCount", 0)) if root is not None else None, got)
 
 
+class Once:
+    """A post's rendering, done on first use and kept across retries of its write (one render per request)."""
+
+    def __init__(self, db: firestore.Client, body: str, renderer: render.Renderer) -> None:
+        self._db, self._body, self._renderer = db, body, renderer
+        self._done: render.Rendered | None = None
+
+    def __call__(self) -> render.Rendered:
+        if self._done is None:
+            self._done = self._renderer(self._body, lambda handles: mentions.lookup(self._db, handles))
+        return self._done
+
+
 def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_id: str | None, now: datetime,
-           config: Config) -> dict[str, Any]:
+           config: Config, renderer: render.Renderer = render.render_post,
+           new_thread: dict[str, Any] | None = None) -> dict[str, Any]:
     """Post a comment or reply: counters on the thread, parent, root and author move by increments.
 
     No transaction: one batched read (the thread, the parent and root, the caller's profile and
     rate window), then one commit preconditioned on what decides it, the caller's own documents
     (store.retry_while_changed). A burst of comments on one thread never waits on a lock.
+    new_thread (pages.py): created, create-only, in the same commit when the thread does not exist
+    yet; a concurrent first comment that created it first makes this one run again and find it.
     """
-    # Mentions are resolved before the write (one batched read, only when the body names someone).
-    mentioned = mentions.resolve(db, body)
-    body_html = render.markdown_to_html(body, mentioned)
-    words = search_terms.text_terms(search_terms.post_text(None, body))
+    # Rendered only once the cheap checks pass (thread, parent, lock, suspension, rate window),
+    # once per request; its @mentions are resolved from the same parse (one batched read).
+    rendered = Once(db, body, renderer)
+    # Search terms, like the rendering, once the cheap checks pass and once per request.
+    words = functools.cache(lambda: search_terms.text_terms(search_terms.post_text(None, body)))
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
     claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
     def attempt() -> tuple[str, dict[str, Any]]:
-        context = read_context(db, tid, parent_id, [user_ref, rate_ref])
+        context = read_context(db, tid, parent_id, [user_ref, rate_ref], new_thread)
         if context.thread.get("locked") and not caller.is_moderator:
             raise Forbidden("this thread is locked")
         where = placement(parent_id, context.parent)
@@ -187,6 +221,9 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
         guard.refuse_if_suspended(profile, now)  # the profile is in the batch: no extra read
         rate_snap = context.got[rate_ref.path]
         rate = reserve(rate_snap, now, config.comment_limit)
+        if context.creates_thread:  # a new page thread shows on the front page: it counts as a thread too
+            rate.update(reserve(rate_snap, now, config.thread_limit))
+        body_html, mentioned = rendered().html, rendered().mentions
         # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
         # reply creates it blind, and one that a concurrent reply beat fails with AlreadyExists and
         # runs again, then looking at which slots are taken (after a race they need not be the first n).
@@ -209,7 +246,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
             "repliedToId": parent_id,
             "repliedToHandle": answered_handle(context.parent),
             "author": users.author_snapshot(caller.uid, profile),
-            "terms": search_terms.post_terms(words, profile.get("handle")),
+            "terms": search_terms.post_terms(words(), profile.get("handle")),
             "createdAt": now,
             "editedAt": None,
             "reactionCounts": {},
@@ -229,7 +266,11 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
             hiding.hold_for_approval(batch, db, hiding.Target(tid, ref.id), doc,
                                          render.excerpt(doc["bodyHtml"]), now)
         batch.create(ref, doc)
-        if not held:
+        if context.creates_thread:
+            counted = {} if held else {"commentCount": 1, "score": ranking.THREAD_POINTS_PER_COMMENT,
+                                       "lastActivityAt": firestore.SERVER_TIMESTAMP}
+            batch.create(store.thread(db, tid), {**context.thread, **counted})
+        elif not held:
             # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
             # only moves forward, since commits to one document are ordered.
             batch.update(store.thread(db, tid), {
@@ -237,7 +278,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
                 "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
                 "lastActivityAt": firestore.SERVER_TIMESTAMP,
             })
-        for cid, changes in counter_changes(where).items():
+        for cid, changes in counter_changes(where, held=held).items():
             batch.update(store.comment(db, tid, cid), changes)
         batch.commit()
         return ref.id, doc
@@ -384,26 +425,37 @@ def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> fires
     return snap
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str, now: datetime) -> dict[str, Any]:
+def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str, now: datetime,
+          config: Config | None = None, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
     """Edit a comment's body (author or moderator); marks it edited.
 
-    No transaction, so no lock that reactions and replies to the comment would wait on: a plain
-    read, then an update preconditioned on the comment being unchanged since, so an edit racing
-    a delete cannot put the deleted text back.
+    No transaction, so no lock that reactions and replies to the comment would wait on: one
+    batched read (the comment, its thread, the caller's profile and edit window), then an update
+    preconditioned on the comment being unchanged since, so an edit racing a delete cannot put
+    the deleted text back. The body is rendered only once those checks pass.
     """
-    guard.check(db, caller, now)
-    mentioned = mentions.resolve(db, body)
-    words = search_terms.text_terms(search_terms.post_text(None, body))
-    changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
-               "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
+    config = config or Config()
+    rendered = Once(db, body, renderer)
+    words = functools.cache(lambda: search_terms.text_terms(search_terms.post_text(None, body)))
+    user_ref, rate_ref = store.user(db, caller.uid), store.rate_window(db, caller.uid, config.edit_limit.action)
+    thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
 
     def attempt() -> dict[str, Any]:
-        snap = _read_own(db, caller, tid, cid)
-        # The terms change in the same commit as the text: a search never finds words a post lost.
-        handle = (snap.to_dict().get("author") or {}).get("handle")
-        update = {**changes, "terms": search_terms.post_terms(words, handle)}
-        snap.reference.update(update, option=store.unchanged_since(db, snap))
-        return {**snap.to_dict(), **update}
+        got = store.read_all(None, db, [thread_ref, comment_ref, user_ref, rate_ref])
+        threads.visible(got[thread_ref.path])
+        snap = got[comment_ref.path]
+        current = visible(snap)
+        threads.require_owner(caller, current.get("author"), "comment")
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        batch = db.batch()
+        charge(batch, rate_ref, got[rate_ref.path], now, config.edit_limit, lambda s: store.unchanged_since(db, s))
+        changes = {"body": body, "bodyHtml": rendered().html,
+                   "mentions": mentions.lifetime(current.get("mentions"), rendered().mentions), "editedAt": now,
+                   # The terms change in the same commit as the text: a search never finds words a post lost.
+                   "terms": search_terms.post_terms(words(), (current.get("author") or {}).get("handle"))}
+        batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
+        batch.commit()
+        return {**current, **changes}
 
     return serialize.comment(cid, store.retry_while_changed(attempt))
 
@@ -429,6 +481,11 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
         author_uid = (snap.to_dict().get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+        # A deleted reply takes back what it added to its parent (replyCount stays the count of
+        # live replies, so a tombstone knows whether replies still hang from it). The root's
+        # descendantCount stays: it places preview slots, and only grows.
+        for parent_id, changes in parent_changes(snap.to_dict(), -1).items():
+            batch.update(store.comment(db, tid, parent_id), changes)
         batch.commit()
 
     store.retry_while_changed(attempt)

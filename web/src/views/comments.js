@@ -5,12 +5,14 @@ import { api } from "../api.js";
 import { session } from "../session.js";
 import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock, icon } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
+import { commentUrl } from "../embedded.js";
 import { hiddenPlaceholder, hiddenBanner, hideButton, isModerator, reportButton, restoreButton, suspensionNotice } from "./moderation.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
 const REVEAL_PAGES = 20;  // pages of a root's replies loaded, at most, to bring a linked reply into view
 
-export function commentSection({ thread, firstPage = null, onCountChange }) {
+/** createRoot(body): how a root comment is posted (a page's first comment creates its thread). */
+export function commentSection({ thread, firstPage = null, onCountChange, createRoot = null }) {
   const tid = thread.id;
   const nodes = new Map();
   let sort = "top";
@@ -105,7 +107,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   }
 
   async function copyLink(comment) {
-    const url = `${location.origin}/t/${encodeURIComponent(tid)}#c-${comment.id}`;
+    const url = commentUrl(tid, comment.id);
     try {
       await navigator.clipboard.writeText(url);
       announce("Link to the comment copied.");
@@ -326,7 +328,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
     top = commentForm({
       submitLabel: "Comment",
       onSubmit: async (body, form, editor) => {
-        const created = await api.createComment(tid, body);
+        const created = await (createRoot ? createRoot(body) : api.createComment(tid, body));
         editor.reset();
         insertNew(created);
         announce("Your comment is posted.");

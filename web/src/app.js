@@ -13,6 +13,7 @@ import { signInView } from "./views/signin.js";
 import { notFoundView } from "./views/notFound.js";
 import { queueView, logView, isModerator } from "./views/moderation.js";
 import { bellLink, refreshUnread, startBell } from "./bell.js";
+import { flushDrafts } from "./drafts.js";
 
 // Views few visits need are their own chunks, loaded on first use (off the first-load budget).
 const lazy = (load, name) => async (ctx) => (await load())[name](ctx);
@@ -40,6 +41,7 @@ export function navigate(url, { replace = false } = {}) {
 }
 
 async function render() {
+  flushDrafts();  // the boxes of the page being left keep their text for the way back
   if (typeof app.cleanup === "function") app.cleanup();
   app.cleanup = null;
   dismissToast();  // a toast belongs to the page it was said on
@@ -82,7 +84,7 @@ function updateNav() {
     const handle = session.profile?.handle;
     const menu = h("ul.account-menu", { id: "account-menu" },
       h("li", link("/bookmarks", "Bookmarks")),
-      isModerator() ? h("li", link("/mod/queue", "Moderation")) : null,
+      isModerator() ? h("li", moderationLink(link)) : null,
       handle ? h("li", link(`/u/${handle}`, `@${handle}`)) : null,
       h("li", link("/settings", "Settings")),
       h("li", h("button.linklike", { type: "button", onclick: async () => { await signOut(); navigate("/"); announce("Signed out."); } }, "Sign out")));
@@ -94,6 +96,17 @@ function updateNav() {
     nav.append(h("a.nav-link", { href: signInHref("/signin"), "aria-current": here === "/signin" ? "page" : null }, "Sign in"),
       h("a.button.primary", { href: signInHref("/signup") }, "Sign up"));
   }
+}
+
+/** The Moderation link, with how many queue entries wait for a decision (GET /api/me says, for moderators). */
+function moderationLink(link) {
+  const n = Math.max(0, Number(session.profile?.pendingModeration) || 0);
+  const a = link("/mod/queue", "Moderation");
+  if (n) {
+    a.append(" ", h("span.pending-count", { "aria-hidden": "true" }, n >= 100 ? "99+" : String(n)));
+    a.setAttribute("aria-label", `Moderation (${n >= 100 ? "more than 99" : n} waiting)`);
+  }
+  return a;
 }
 
 function setMenuOpen(open) {
@@ -120,6 +133,14 @@ function interceptLinks() {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const a = event.target.closest("a[href]");
     if (!a || a.target || a.hasAttribute("download")) return;
+    if (a.classList.contains("skip-link")) {
+      // Not a route: move the focus to the page's content (the URL stays as it is).
+      event.preventDefault();
+      const main = document.getElementById("main");
+      main.focus();
+      main.scrollIntoView();
+      return;
+    }
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/__/")) return;
     event.preventDefault();

@@ -8,6 +8,7 @@ import {
   GoogleAuthProvider,
   initializeAuth,
   onIdTokenChanged,
+  sendPasswordResetEmail,
   signInWithEmailAndPassword,
   signInWithCredential,
   signOut as fbSignOut,
@@ -38,3 +39,6 @@ export async function signInWithGoogle({ emulatorEmail = null } = {}) {
   return popup(auth);
 }
 export const signOut = () => fbSignOut(auth);
+
+/** Firebase Auth's password-reset email; its link comes back to continueUrl (the sign-in page). */
+export const resetPassword = (email, continueUrl) => sendPasswordResetEmail(auth, email, { url: continueUrl });

@@ -352,8 +352,10 @@ def _schemas() -> dict[str, Any]:
                            "properties": {t: {"type": "integer", "minimum": 0} for t in REACTION_TYPES}},
         "MyReactions": {"type": "array", "items": {"type": "string", "enum": list(REACTION_TYPES)}},
         "Profile": _object(list(profile), {}, **profile),
-        "Me": _object([*profile, "unreadNotifications"], {}, **profile,
-                      unreadNotifications={"type": "integer", "minimum": 0}),
+        "Me": _object([*profile, "unreadNotifications"], {
+            "pendingModeration": {"type": "integer", "minimum": 0, "maximum": 100,
+                                  "description": "moderators only: open queue entries, counted up to 100"}},
+            **profile, unreadNotifications={"type": "integer", "minimum": 0}),
         "Notification": _object(list(notification), {}, **notification),
         "NotificationPage": {"type": "object", "required": ["items", "nextCursor", "unread"],
                              "additionalProperties": False, "properties": {
@@ -408,6 +410,7 @@ def _schemas() -> dict[str, Any]:
             "reason": {"type": "string", "enum": list(HIDE_REASONS), "description": "needed to hide, only then"}}},
         "QueueItem": {"type": "object", "properties": {
             "id": string, "target": _ref("Target"),
+            "threadTitle": {"type": ["string", "null"], "description": "the title of the thread the item is (in), now"},
             "item": {"type": ["object", "null"], "description": "the item as it was when first reported",
                      "properties": {"title": {"type": ["string", "null"]}, "excerpt": string, "author": author}},
             "itemStatus": {"type": "string", "enum": ["visible", "hidden", "deleted", "missing"]},
@@ -425,6 +428,7 @@ def _schemas() -> dict[str, Any]:
             "action": {"type": "string", "enum": ["hide", "restore", "auto_hide", "dismiss", "approve", "suspend",
                                                   "unsuspend", "lock", "unlock", "pin", "unpin"]},
             "target": {"type": "object"}, "reason": {"type": ["string", "null"]}, "at": time,
+            "threadTitle": {"type": ["string", "null"], "description": "the title of the thread acted on (or the comment's)"},
             "until": time}},
         "UserComment": {"type": "object", "properties": {
             "id": string, "threadId": string,

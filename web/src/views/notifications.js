@@ -1,6 +1,6 @@
 // The notifications page: replies, comments on one's threads and @mentions, newest first, each a
 // link to the thread at the comment; opening one marks it read, and so does "Mark all as read".
-import { h, timeEl } from "../dom.js";
+import { h, append, timeEl, withDates } from "../dom.js";
 import { api } from "../api.js";
 import { session } from "../session.js";
 import { signInHref, announce } from "../ui.js";
@@ -28,7 +28,7 @@ function notificationItem(item) {
   const moderation = item.kind === "moderation";
   const href = moderation && !item.threadId ? `/u/${encodeURIComponent(session.profile?.handle || "")}` : notificationHref(item);
   const link = moderation
-    ? h("a.notification-link", { href }, h("strong", actor), ` ${item.excerpt}`)
+    ? h("a.notification-link", { href }, h("strong", actor), " ", withDates(item.excerpt || ""))
     : h("a.notification-link", { href },
       h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread"));
   link.addEventListener("click", () => {
@@ -38,10 +38,11 @@ function notificationItem(item) {
       api.markNotificationsRead([item.id]).then(({ unread }) => setUnread(unread)).catch(() => {});
     }
   });
-  li.append(
+  // append() leaves out the parts a notification does not have (Element.append would write "null").
+  append(li, [
     h("p.notification-head", item.read ? null : h("span.new-badge", "New"), link),
     item.excerpt && !moderation ? h("p.excerpt", item.excerpt) : null,  // plain text from the API
-    h("p.meta", timeEl(item.createdAt)));
+    h("p.meta", timeEl(item.createdAt))]);
   return li;
 }
 

@@ -1,5 +1,5 @@
 import { h } from "../dom.js";
-import { signIn, signUp, signInWithGoogle, describeAuthError } from "../auth.js";
+import { signIn, signUp, signInWithGoogle, describeAuthError, resetPassword } from "../auth.js";
 import { refreshProfile, session } from "../session.js";
 import { field, submitting, announce, safeNext } from "../ui.js";
 
@@ -48,12 +48,56 @@ export async function signInView({ main, params, navigate, configReady }, mode) 
     }
     await done();
   }));
+  const forgot = signingUp ? null : forgotPassword(email, emulated);
   main.append(
     h("h1", signingUp ? "Create your Hearth account" : "Sign in to Hearth"),
     h("p", signingUp ? "Already have an account? " : "New here? ", h("a", { href: `${other}?next=${encodeURIComponent(next)}` }, signingUp ? "Sign in" : "Create an account")),
     form,
+    forgot,
     config.googleSignIn ? h("div.alt-signin", h("p.muted", "or"), google,
       emulated ? h("p.hint", "Local Auth emulator: signs in a fake Google account for the email above.") : null) : null,
   );
   email.focus();
+}
+
+/**
+ * "Forgot your password?": Firebase Auth emails a link to choose a new one (the local Auth emulator
+ * prints it in its log instead). It says the same whether or not the address has an account, so
+ * the form cannot be used to find out who is a member.
+ */
+function forgotPassword(signInEmail, emulated) {
+  const toggle = h("button.linklike.forgot", { type: "button", "aria-expanded": "false" }, "Forgot your password?");
+  const email = h("input", { id: "reset-email", name: "email", type: "email", autocomplete: "email", required: true });
+  const done = h("p.notice", { role: "status", hidden: true });
+  const form = h("form.card.reset-form", { novalidate: true, hidden: true, "aria-labelledby": "reset-heading" },
+    h("h2", { id: "reset-heading" }, "Reset your password"),
+    h("p", "Enter the email address of your account: we will send it a link to choose a new password."),
+    field("Email", email),
+    h("div.form-actions", h("button.button.primary", { type: "submit" }, "Send the link")));
+  toggle.addEventListener("click", () => {
+    const opening = form.hidden;
+    form.hidden = !opening;
+    toggle.setAttribute("aria-expanded", String(opening));
+    if (opening) {
+      email.value ||= signInEmail.value.trim();
+      email.focus();
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    done.hidden = true;
+    submitting(form, async () => {
+      const address = email.value.trim();
+      try {
+        await resetPassword(address, `${location.origin}/signin`);
+      } catch (error) {
+        // "No such account" is not said: the answer must not tell who has an account here.
+        if (error?.code !== "auth/user-not-found") throw Object.assign(new Error(), describeAuthError(error));
+      }
+      done.textContent = `If ${address} belongs to an account, a link to choose a new password is on its way. Check your inbox (and spam folder).`
+        + (emulated ? " On the local stack the Auth emulator prints the link in its log instead of sending mail." : "");
+      done.hidden = false;
+    }, { fields: { email } });
+  });
+  return h("div.forgot-password", toggle, form, done);
 }

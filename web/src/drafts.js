@@ -142,9 +142,12 @@ export function keepDraft(place, root, read, changed = () => true) {
   const entry = { root, flush, changed };
   root.addEventListener("input", onInput);
   open.add(entry);
+  let finished = false;
   return {
     flush,
     done(clear) {
+      if (finished) return;  // the first word stands: a discarded draft is not saved again on close
+      finished = true;
       clearTimeout(timer);
       root.removeEventListener("input", onInput);
       open.delete(entry);
@@ -154,11 +157,15 @@ export function keepDraft(place, root, read, changed = () => true) {
   };
 }
 
-/** Save what every open box holds now; boxes no longer on the page are let go. */
+/**
+ * Save what every box on the page holds now (before the app draws another page). Boxes no longer
+ * on the page were saved when they left it, and are let go: saving them again would bring back a
+ * draft posted or discarded since.
+ */
 export function flushDrafts() {
   for (const entry of open) {
-    entry.flush();
-    if (!entry.root.isConnected) open.delete(entry);
+    if (entry.root.isConnected) entry.flush();
+    else open.delete(entry);
   }
 }
 
@@ -169,7 +176,7 @@ export function hasUnsent() {
 }
 
 window.addEventListener("beforeunload", (event) => {
-  flushDrafts();
+  flushDrafts();  // a reload finds the text where it was
   if (!hasUnsent()) return;
   // The draft is kept here either way; the browser's own question makes sure leaving was meant.
   event.preventDefault();

@@ -6,7 +6,7 @@ import { api } from "../api.js";
 import { session } from "../session.js";
 import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock, icon, actionMenu } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
-import { clearDraft, draftPlaces, keepDraft, loadDraft } from "../drafts.js";
+import { clearDraft, draftPlaces, flushDrafts, keepDraft, loadDraft } from "../drafts.js";
 import { hiddenPlaceholder, hiddenBanner, hideAction, isModerator, isSuspended, reportAction, restoreButton, suspensionNotice } from "./moderation.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
@@ -39,7 +39,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   const suspended = isSuspended();
   const mayReply = () => !closed && !suspended;
   // Drafts of this thread's boxes, found once: each box reopens with its text when its comment is drawn.
-  const draftsHere = new Set(draftPlaces(`t/${tid}/`));
+  let draftsHere = new Set(draftPlaces(`t/${tid}/`));
   const place = (kind, cid) => `t/${tid}/${kind}${cid ? `/${cid}` : ""}`;
   const mayRestore = (comment) => isModerator() || (ownThread() && comment.hidden?.by === "thread_author");
 
@@ -435,6 +435,8 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   }
 
   async function reload() {
+    flushDrafts();  // the open boxes go with the list; they come back from their drafts
+    draftsHere = new Set(draftPlaces(`t/${tid}/`));
     generation += 1;
     nodes.clear();
     list.replaceChildren();

@@ -67,37 +67,46 @@ export async function signInView({ main, params, navigate, configReady }, mode) 
  */
 function forgotPassword(signInEmail, emulated) {
   const toggle = h("button.linklike.forgot", { type: "button", "aria-expanded": "false" }, "Forgot your password?");
-  const email = h("input", { id: "reset-email", name: "email", type: "email", autocomplete: "email", required: true });
   const done = h("p.notice", { role: "status", hidden: true });
-  const form = h("form.card.reset-form", { novalidate: true, hidden: true, "aria-labelledby": "reset-heading" },
+  const wrap = h("div.forgot-password", toggle, done);
+  let form = null;  // made when asked for, so that the page has one "Email" field until then
+  toggle.addEventListener("click", () => {
+    if (form) {
+      form.remove();
+      form = null;
+      toggle.setAttribute("aria-expanded", "false");
+      return;
+    }
+    form = resetForm(signInEmail.value.trim(), emulated, done);
+    toggle.after(form);
+    toggle.setAttribute("aria-expanded", "true");
+    form.querySelector("input").focus();
+  });
+  return wrap;
+}
+
+function resetForm(address, emulated, done) {
+  const email = h("input", { id: "reset-email", name: "email", type: "email", autocomplete: "email", required: true, value: address });
+  const form = h("form.card.reset-form", { novalidate: true, "aria-labelledby": "reset-heading" },
     h("h2", { id: "reset-heading" }, "Reset your password"),
     h("p", "Enter the email address of your account: we will send it a link to choose a new password."),
     field("Email", email),
     h("div.form-actions", h("button.button.primary", { type: "submit" }, "Send the link")));
-  toggle.addEventListener("click", () => {
-    const opening = form.hidden;
-    form.hidden = !opening;
-    toggle.setAttribute("aria-expanded", String(opening));
-    if (opening) {
-      email.value ||= signInEmail.value.trim();
-      email.focus();
-    }
-  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     done.hidden = true;
     submitting(form, async () => {
-      const address = email.value.trim();
+      const to = email.value.trim();
       try {
-        await resetPassword(address, `${location.origin}/signin`);
+        await resetPassword(to, `${location.origin}/signin`);
       } catch (error) {
         // "No such account" is not said: the answer must not tell who has an account here.
         if (error?.code !== "auth/user-not-found") throw Object.assign(new Error(), describeAuthError(error));
       }
-      done.textContent = `If ${address} belongs to an account, a link to choose a new password is on its way. Check your inbox (and spam folder).`
+      done.textContent = `If ${to} belongs to an account, a link to choose a new password is on its way. Check your inbox (and spam folder).`
         + (emulated ? " On the local stack the Auth emulator prints the link in its log instead of sending mail." : "");
       done.hidden = false;
     }, { fields: { email } });
   });
-  return h("div.forgot-password", toggle, form, done);
+  return form;
 }

@@ -87,7 +87,7 @@ def test_front_page_and_profile_excerpts_skip_code_and_tables_and_end_on_a_word(
     forum.thread(author, "Long excerpt", long_prose)
     page.goto(f"/u/{author.handle}")
     rich = page.locator(".thread-item", has_text="Rich excerpt").locator(".excerpt")
-    expect(rich).to_have_text("Some prose before the code. A quoted line. first item second item")
+    expect(rich).to_have_text("Some prose before the code. A quoted line. first item · second item")
     cut = page.locator(".thread-item", has_text="Long excerpt").locator(".excerpt").inner_text()
     assert cut.endswith("wordy…") and len(cut) <= 200
 

@@ -27,10 +27,12 @@ function notificationItem(item) {
   // A moderation notice says what happened in its own words ("Moderators hid your comment in …: spam").
   const moderation = item.kind === "moderation";
   const href = moderation && !item.threadId ? `/u/${encodeURIComponent(session.profile?.handle || "")}` : notificationHref(item);
+  // One span inside the link: on a phone links are flex boxes (44 px targets), and each piece of
+  // the sentence would otherwise be a column of its own.
   const link = moderation
-    ? h("a.notification-link", { href }, h("strong", actor), " ", withDates(item.excerpt || ""))
-    : h("a.notification-link", { href },
-      h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread"));
+    ? h("a.notification-link", { href }, h("span", h("strong", actor), " ", withDates(item.excerpt || "")))
+    : h("a.notification-link", { href }, h("span",
+      h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread")));
   link.addEventListener("click", () => {
     if (li.classList.contains("unread")) {
       li.classList.remove("unread");

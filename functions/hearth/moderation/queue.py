@@ -169,7 +169,8 @@ def act(db: firestore.Client, caller: Caller, key: str, data: Any, now: datetime
     return queue_item(key, found[queue_ref.path].to_dict(), found[target.ref(db).path], [], found[thread_ref.path])
 
 
-def log_item(entry_id: str, data: dict[str, Any], thread: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
+def log_item(entry_id: str, data: dict[str, Any],
+             thread: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
     """A log entry; threadTitle names the thread a thread's or a comment's entry is about (None for users)."""
     out = {
         "id": entry_id,
@@ -193,8 +194,12 @@ def list_log(db: firestore.Client, caller: Caller, *, limit: str | None, cursor:
     snaps, next_cursor = page(store.mod_log(db), "modlog", [("at", DESC)], size, cursor)
     thread_of = {s.id: (s.get("target") or {}).get("threadId") for s in snaps}
     threads = store.read_all(None, db, thread_refs(db, thread_of.values()))
-    return {"items": [log_item(s.id, s.to_dict(), threads.get(store.thread(db, thread_of[s.id]).path) if thread_of[s.id] else None)
-                      for s in snaps], "nextCursor": next_cursor}
+
+    def thread(entry_id: str) -> firestore.DocumentSnapshot | None:
+        tid = thread_of[entry_id]
+        return threads.get(store.thread(db, tid).path) if tid else None
+
+    return {"items": [log_item(s.id, s.to_dict(), thread(s.id)) for s in snaps], "nextCursor": next_cursor}
 
 
 def pending_count(db: firestore.Client, cap: int = PENDING_CAP) -> int:

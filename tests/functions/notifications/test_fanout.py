@@ -99,18 +99,6 @@ def test_a_notification_is_read_when_marked_or_older_than_mark_all():
     assert not inbox.is_read({"read": False, "createdAt": t1}, t0)
 
 
-def test_mark_read_takes_ids_or_nothing():
-    assert inbox.mark_ids({}) is None
-    assert inbox.mark_ids({"ids": ["a", "b", "a"]}) == ["a", "b"]
-
-
-@pytest.mark.parametrize("body", [{"ids": []}, {"ids": None}, {"ids": ["a"] * 51}, {"ids": [""]}, {"ids": ["a/b"]},
-                                  {"ids": [7]}, {"all": True}])
-def test_mark_read_refuses_anything_else(body):
-    with pytest.raises(Invalid):
-        inbox.mark_ids(body)
-
-
 class _Missing:
     """A snapshot of a document that does not exist (nobody muted anything)."""
 

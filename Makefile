@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-notifications chromium clean
+.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-notifications bench-abuse chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -79,6 +79,11 @@ bench-web: setup chromium
 
 bench-notifications: setup
 	$(PY) bench/notifications.py
+
+# The render budget: the hostile corpus each within 1 s; a normal comment's latency with 10 hostile
+# previews in flight at most 3 times its latency alone.
+bench-abuse: setup
+	$(PY) bench/abuse.py
 
 clean:
 	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist .emulators

@@ -54,3 +54,9 @@ def revoke_tokens(auth_url: str, project: str, uid: str, valid_since: int) -> No
     """Revoke every token issued before valid_since (seconds since the epoch)."""
     _post(auth_url, f"projects/{project}/accounts:update",
           {"localId": uid, "validSince": str(valid_since)}, headers={"Authorization": "Bearer owner"})
+
+
+def verify_email(auth_url: str, project: str, uid: str) -> None:
+    """Mark the account's email verified, as following the emulator's verification link would."""
+    _post(auth_url, f"projects/{project}/accounts:update",
+          {"localId": uid, "emailVerified": True}, headers={"Authorization": "Bearer owner"})

@@ -1,6 +1,7 @@
 """Who is calling: a Firebase ID token from the Authorization header, verified by firebase-admin."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -15,6 +16,8 @@ TokenVerifier = Callable[[str, bool], Mapping[str, Any]]
 class Caller:
     uid: str
     claims: Mapping[str, Any] = field(default_factory=dict)
+    # Whether the token was checked against Auth (revocation, disabled, fresh moderator claim).
+    checked: bool = False
 
     @property
     def is_moderator(self) -> bool:
@@ -38,12 +41,19 @@ def bearer_token(header: str | None) -> str | None:
 
 
 def identify(header: str | None, verify: TokenVerifier, *, check_revoked: bool) -> Caller | None:
-    """The caller named by the header, None for an anonymous request, Unauthenticated for a bad token."""
+    """The caller named by the header, None for an anonymous request, Unauthenticated for a bad token.
+
+    A token that carries the moderator claim is always checked fresh (revocation, a disabled
+    account, and the verifier's current claims), reads included: a demoted or disabled moderator's
+    token must not keep reading hidden text, reports and the log until it expires.
+    """
     token = bearer_token(header)
     if token is None:
         return None
     try:
         claims = verify(token, check_revoked)
+        if not check_revoked and claims.get("moderator") is True:
+            claims, check_revoked = verify(token, True), True
     except Exception as exc:  # firebase-admin raises several types; every one means "not signed in"
         raise Unauthenticated(_why(exc)) from None
     uid = claims.get("uid") or claims.get("sub")
@@ -51,7 +61,7 @@ def identify(header: str | None, verify: TokenVerifier, *, check_revoked: bool) 
         raise Unauthenticated("the ID token names no user")
     if not is_firestore_id(uid):  # it names users/{uid}: never let it reach Firestore otherwise
         raise Unauthenticated("the ID token names a user id Hearth cannot store")
-    return Caller(uid=uid, claims=dict(claims))
+    return Caller(uid=uid, claims=dict(claims), checked=check_revoked)
 
 
 def _why(exc: Exception) -> str:
@@ -74,6 +84,19 @@ def firebase_verifier() -> TokenVerifier:
         firebase_admin.initialize_app()
 
     def verify(token: str, check_revoked: bool) -> Mapping[str, Any]:
-        return auth.verify_id_token(token, check_revoked=check_revoked)
+        # firebase-admin accepts unsigned tokens whenever FIREBASE_AUTH_EMULATOR_HOST is set: check
+        # again here, per token, that this is a demo project on the emulators (fails closed).
+        if os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+            from .deps import refuse_emulators_in_production
+
+            refuse_emulators_in_production(os.environ)
+        claims = auth.verify_id_token(token, check_revoked=check_revoked)
+        if check_revoked and claims.get("moderator") is True:
+            # A claim is only as fresh as the token (up to an hour): a demotion takes effect now.
+            user = auth.get_user(claims["uid"])
+            if user.disabled:
+                raise auth.UserDisabledError("this account is disabled")
+            claims = {**claims, "moderator": (user.custom_claims or {}).get("moderator") is True}
+        return claims
 
     return verify

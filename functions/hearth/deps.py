@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
@@ -11,6 +12,7 @@ from google.cloud import firestore
 from .db import querylog
 from .auth import TokenVerifier
 from .db.ratelimit import InstanceWindows, Limit
+from .forum import render
 
 
 @dataclass(frozen=True)
@@ -21,9 +23,18 @@ class Config:
     cache_seconds: int = 10
     auto_hide_reports: int = 3  # distinct reporters that hide an item until a moderator decides
     first_post_approval: bool = False  # hold a new member's comments until a moderator approves one
-    # Previews are rendered on a pause in typing (the web UI waits 400 ms): 60 a minute is a
-    # busy writer's pace, and bounds what one account can make an instance render.
-    preview_limit: Limit = Limit("preview", 60, timedelta(minutes=1))
+    # Previews are rendered on a pause in typing (the web UI waits 400 ms): 30 a minute is one
+    # every two seconds for a whole minute, which a person writing never keeps up and a script does.
+    preview_limit: Limit = Limit("preview", 30, timedelta(minutes=1))
+    # Rate windows a person never meets and a script does (each a Firestore window, so they hold
+    # across instances): edits of one's posts, reaction changes, and a thread author's hide/restore.
+    edit_limit: Limit = Limit("edit", 10, timedelta(minutes=1))
+    reaction_limit: Limit = Limit("reaction", 30, timedelta(minutes=1))
+    hide_limit: Limit = Limit("hide", 10, timedelta(minutes=1))
+    # A report counts toward auto-hide only from a verified account at least this old.
+    report_trust_hours: int = 24
+    # Handles released by a rename rest this long before another account may take them.
+    handle_rest_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -32,8 +43,10 @@ class Deps:
     verify_token: TokenVerifier
     config: Config
     clock: Callable[[], datetime]
-    # Per-instance windows for limits that protect the instance (previews), not Firestore.
+    # Per-instance windows for limits that protect the instance, not Firestore.
     instance_windows: InstanceWindows = field(default_factory=InstanceWindows)
+    # How posts are rendered: in this process (tests), or in budgeted workers (forum/sandbox.py).
+    renderer: render.Renderer = render.render_post
 
 
 def utc_now() -> datetime:
@@ -51,6 +64,12 @@ def config_from_params() -> Config:
         cache_seconds=params.CACHE_SECONDS.value,
         auto_hide_reports=params.AUTO_HIDE_REPORTS.value,
         first_post_approval=params.FIRST_POST_APPROVAL.value,
+        preview_limit=Limit("preview", params.PREVIEWS_PER_MINUTE.value, timedelta(minutes=1)),
+        edit_limit=Limit("edit", params.EDITS_PER_MINUTE.value, timedelta(minutes=1)),
+        reaction_limit=Limit("reaction", params.REACTIONS_PER_MINUTE.value, timedelta(minutes=1)),
+        hide_limit=Limit("hide", params.HIDES_PER_MINUTE.value, timedelta(minutes=1)),
+        report_trust_hours=params.REPORT_TRUST_HOURS.value,
+        handle_rest_days=params.HANDLE_REST_DAYS.value,
     )
 
 
@@ -63,14 +82,25 @@ def project_id() -> str:
 
 
 EMULATOR_HOSTS = ("FIREBASE_AUTH_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST")
+# The Emulator Suite's demo projects: they have no real resources, so nothing can leak to them.
+DEMO_PREFIX = "demo-"
 
 
 def refuse_emulators_in_production(env: Mapping[str, str]) -> None:
-    """Stop a deployed function that was given an emulator host: the Auth emulator's tokens are unsigned."""
-    deployed = bool(env.get("K_SERVICE")) and env.get("FUNCTIONS_EMULATOR") != "true"
+    """Refuse emulator hosts anywhere but a demo- project: the Auth emulator's tokens are unsigned.
+
+    Fails closed: an emulator host is honoured only when the environment names a `demo-`
+    project; a deployed function (K_SERVICE, outside the Functions emulator) refuses them whatever
+    the project is called, and an environment that names no project is not a demo one.
+    """
     leaked = [name for name in EMULATOR_HOSTS if env.get(name)]
-    if deployed and leaked:
-        raise RuntimeError(f"{', '.join(leaked)} must not be set on a deployed function")
+    if not leaked:
+        return
+    project = env.get("GCLOUD_PROJECT") or env.get("GOOGLE_CLOUD_PROJECT") or ""
+    deployed = bool(env.get("K_SERVICE")) and env.get("FUNCTIONS_EMULATOR") != "true"
+    if deployed or not project.startswith(DEMO_PREFIX):
+        raise RuntimeError(f"{', '.join(leaked)} may be set only for a '{DEMO_PREFIX}' project on the emulators "
+                           f"(project: {project or 'not named'})")
 
 
 def firestore_client(env: Mapping[str, str]) -> firestore.Client:
@@ -93,6 +123,11 @@ def production_deps() -> Deps:
     """Deps for the deployed function (and the Functions emulator)."""
     from .auth import firebase_verifier
 
+    from .forum.sandbox import Sandbox
+
     refuse_emulators_in_production(os.environ)
+    sandbox = Sandbox()
+    # The first worker starts now, beside the rest of the cold start, not in the first post's request.
+    threading.Thread(target=sandbox.warm, name="hearth-render-warm", daemon=True).start()
     return Deps(db=firestore_client(os.environ), verify_token=firebase_verifier(), config=config_from_params(),
-                clock=utc_now)
+                clock=utc_now, renderer=sandbox.render)

@@ -22,3 +22,24 @@ FIRST_POST_APPROVAL = params.BoolParam(
     "HEARTH_FIRST_POST_APPROVAL", default=False,
     description="Hold a new member's comments in the moderation queue until a moderator approves the first one",
 )
+
+EDITS_PER_MINUTE = params.IntParam(
+    "HEARTH_EDITS_PER_MINUTE", default=10, description="Edits of threads and comments one user may make per minute"
+)
+REACTIONS_PER_MINUTE = params.IntParam(
+    "HEARTH_REACTIONS_PER_MINUTE", default=30, description="Reaction changes one user may make per minute"
+)
+HIDES_PER_MINUTE = params.IntParam(
+    "HEARTH_HIDES_PER_MINUTE", default=10,
+    description="Comments a thread's author may hide or restore per minute (moderators are not limited)",
+)
+PREVIEWS_PER_MINUTE = params.IntParam(
+    "HEARTH_PREVIEWS_PER_MINUTE", default=30, description="Markdown previews one user may render per minute"
+)
+REPORT_TRUST_HOURS = params.IntParam(
+    "HEARTH_REPORT_TRUST_HOURS", default=24,
+    description="Age in hours a verified account needs before its reports count toward auto-hide",
+)
+HANDLE_REST_DAYS = params.IntParam(
+    "HEARTH_HANDLE_REST_DAYS", default=30, description="Days a released handle rests before another account may take it"
+)

@@ -11,7 +11,7 @@ import pytest
 import requests
 from google.cloud import firestore
 
-from devstack.authemu import User, set_claims, sign_in, sign_up
+from devstack.authemu import User, set_claims, sign_in, sign_up, verify_email
 from devstack.stack import Ports, Stack, local_stack
 
 
@@ -85,13 +85,20 @@ _serial = itertools.count()
 
 @pytest.fixture
 def make_user(stack: Stack) -> Callable[..., User]:
-    """Factory: a fresh signed-up user (optionally a moderator) with an ID token."""
+    """Factory: a fresh signed-up user (optionally a moderator; verified unless asked not to) with an ID token.
 
-    def make(moderator: bool = False, name: str | None = None) -> User:
+    Verified, because only verified accounts' reports count toward auto-hide (the stack sets
+    HEARTH_REPORT_TRUST_HOURS=0, so they count at once).
+    """
+
+    def make(moderator: bool = False, name: str | None = None, verified: bool = True) -> User:
         email = f"u{next(_serial)}-{uuid.uuid4().hex[:8]}@example.com"
         user = sign_up(stack.auth_url, email, "password-123", display_name=name)
+        if verified:
+            verify_email(stack.auth_url, stack.project, user.uid)
         if moderator:
             set_claims(stack.auth_url, stack.project, user.uid, {"moderator": True})
+        if verified or moderator:
             user = sign_in(stack.auth_url, email, "password-123")
         return user
 

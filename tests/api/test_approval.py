@@ -1,4 +1,5 @@
-"""First-post approval (HEARTH_FIRST_POST_APPROVAL, off by default): a new member's comments wait for a moderator.
+"""First-post approval (HEARTH_FIRST_POST_APPROVAL, off by default): a new member's threads and comments
+wait for a moderator.
 
 The deployed parameter is read once per instance, so these tests run the app in-process on the stack's
 Firestore with the parameter on; every other API test runs with it off (the default).
@@ -34,9 +35,8 @@ def client(stack, monkeypatch) -> Iterator[Any]:
 
 
 def test_a_new_members_comment_waits_for_approval_then_they_are_trusted(client):
-    author, newbie, mod = _as("author"), _as("newbie"), _as("mod1:mod")
-    tid = client.post("/api/threads", headers=author, json={"title": "t", "body": "b"}).get_json()["id"]
-    # The thread's author is new too: threads are not held, comments are.
+    newbie, mod = _as("newbie"), _as("mod1:mod")
+    tid = client.post("/api/threads", headers=mod, json={"title": "t", "body": "b"}).get_json()["id"]
     held = client.post(f"/api/threads/{tid}/comments", headers=newbie, json={"body": "my first words"})
     assert held.status_code == 201
     comment = held.get_json()
@@ -68,12 +68,50 @@ def test_a_new_members_comment_waits_for_approval_then_they_are_trusted(client):
 
 
 def test_moderators_comments_never_wait_and_only_held_comments_can_be_approved(client):
-    author, mod, reporter = _as("author2"), _as("mod2:mod"), _as("reporter2")
-    tid = client.post("/api/threads", headers=author, json={"title": "t", "body": "b"}).get_json()["id"]
+    mod, reporter = _as("mod2:mod"), _as("reporter2")
+    tid = client.post("/api/threads", headers=mod, json={"title": "t", "body": "b"}).get_json()["id"]
     assert client.post(f"/api/threads/{tid}/comments", headers=mod, json={"body": "hi"}).get_json()["status"] == "visible"
     client.post(f"/api/threads/{tid}/report", headers=reporter, json={"reason": "spam"})
     refused = client.post(f"/api/mod/queue/thread~{tid}", headers=mod, json={"action": "approve"})
     assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "action"
+
+
+def test_a_new_members_thread_waits_for_approval_too(client):
+    """Finding 4: posting a thread bypassed first-post approval."""
+    newbie, mod = _as("newbie3"), _as("mod3:mod")
+    made = client.post("/api/threads", headers=newbie, json={"title": "my thread", "body": "hello"})
+    assert made.status_code == 201
+    thread = made.get_json()
+    assert thread["status"] == "hidden" and thread["hidden"]["reason"] == "awaiting_approval"
+    assert thread["title"] == "my thread"  # its author sees it whole
+    tid = thread["id"]
+    assert client.get(f"/api/threads/{tid}").status_code == 404
+    assert tid not in [t["id"] for t in client.get("/api/threads").get_json()["items"]]
+    entry = next(i for i in client.get("/api/mod/queue", headers=mod).get_json()["items"] if i["id"] == f"thread~{tid}")
+    assert entry["approval"] is True and entry["item"]["title"] == "my thread"
+    assert client.post(f"/api/mod/queue/thread~{tid}", headers=mod, json={"action": "approve"}).status_code == 200
+    assert client.get(f"/api/threads/{tid}").get_json()["status"] == "visible"
+    assert client.post("/api/threads", headers=newbie, json={"title": "t2", "body": "b"}).get_json()["status"] == "visible"
+
+
+def test_a_held_reply_moves_no_counter_until_approved(client):
+    """Finding 4: held replies already moved their parent's replyCount and score."""
+    mod, newbie = _as("mod4:mod"), _as("newbie4")
+    tid = client.post("/api/threads", headers=mod, json={"title": "t", "body": "b"}).get_json()["id"]
+    root = client.post(f"/api/threads/{tid}/comments", headers=mod, json={"body": "root"}).get_json()
+    held = client.post(f"/api/threads/{tid}/comments", headers=newbie,
+                       json={"body": "held reply", "parentId": root["id"]}).get_json()
+    assert held["status"] == "hidden"
+    db = client.application.config["HEARTH_DEPS"].db
+
+    def root_counts():
+        data = db.document(f"threads/{tid}/comments/{root['id']}").get().to_dict()
+        return data["replyCount"], data["score"]
+
+    assert root_counts() == (0, 0)
+    key = f"comment~{tid}~{held['id']}"
+    assert client.post(f"/api/mod/queue/{key}", headers=mod, json={"action": "approve"}).status_code == 200
+    assert root_counts() == (1, 1)
 
 
 def test_approval_is_off_by_default():

@@ -159,3 +159,32 @@ def test_a_deleted_comment_reads_as_a_tombstone_while_replied_to_and_404_otherwi
     assert tomb["status"] == "deleted" and tomb["body"] == "" and tomb["author"] is None
     assert_error(api.get(f"/threads/{thread['id']}/comments/{lone['id']}"), 404, "not_found")
     assert_error(api.get(f"/threads/{thread['id']}/comments/no-such-comment"), 404, "not_found")
+
+
+def test_deleting_replies_takes_back_their_count_and_score(api, db, make_user, make_thread, make_comment):
+    """Finding 7: replying to one's own comment and deleting the reply, 4 times, left replyCount 4 and score 4."""
+    author = make_user()
+    thread = make_thread(author)
+    root = make_comment(author, thread["id"], "root")
+    for n in range(4):
+        reply = make_comment(author, thread["id"], f"reply {n}", parent_id=root["id"])
+        assert api.delete(f"/threads/{thread['id']}/comments/{reply['id']}", author).status_code == 204
+    stored = db.document(f"threads/{thread['id']}/comments/{root['id']}").get().to_dict()
+    assert (stored["replyCount"], stored["score"]) == (0, 0)
+    top = api.get(f"/threads/{thread['id']}/comments", params={"sort": "top"}).json()["items"]
+    assert [(c["id"], c["replyCount"]) for c in top] == [(root["id"], 0)]
+
+
+def test_a_deleted_comment_stays_as_a_tombstone_only_while_a_reply_hangs_from_it(api, make_user, make_thread,
+                                                                                   make_comment):
+    author = make_user()
+    thread = make_thread(author)
+    root = make_comment(author, thread["id"], "root")
+    middle = make_comment(author, thread["id"], "middle", parent_id=root["id"])
+    leaf = make_comment(author, thread["id"], "leaf", parent_id=middle["id"])
+    assert api.delete(f"/threads/{thread['id']}/comments/{middle['id']}", author).status_code == 204
+    replies = api.get(f"/threads/{thread['id']}/comments/{root['id']}/replies").json()["items"]
+    assert {c["id"]: c["status"] for c in replies} == {middle["id"]: "deleted", leaf["id"]: "visible"}
+    assert api.delete(f"/threads/{thread['id']}/comments/{leaf['id']}", author).status_code == 204
+    replies = api.get(f"/threads/{thread['id']}/comments/{root['id']}/replies").json()["items"]
+    assert replies == []

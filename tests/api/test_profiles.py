@@ -29,12 +29,13 @@ def test_put_me_sets_handle_display_name_and_bio(api, alice):
     assert api.get("/me", alice).json()["handle"] == handle
 
 
-def test_changing_handle_frees_the_old_one(api, alice, bob):
+def test_changing_handle_releases_the_old_one_to_rest(api, alice, bob):
+    """The old handle names nobody, and rests (HEARTH_HANDLE_REST_DAYS, 30) before bob may take it."""
     first, second = _handle(), _handle()
     assert api.put("/me", alice, json={"handle": first}).status_code == 200
     assert api.put("/me", alice, json={"handle": second}).status_code == 200
     assert api.get(f"/users/{first}").status_code == 404
-    assert api.put("/me", bob, json={"handle": first}).status_code == 200
+    assert api.put("/me", bob, json={"handle": first}).status_code == 409
 
 
 def test_a_taken_handle_is_a_conflict(api, alice, bob):
@@ -142,3 +143,21 @@ def test_user_comments_keep_those_on_a_deleted_thread_which_stay_readable(api, a
     items = api.get(f"/users/{handle}/comments").json()["items"]
     assert [(c["id"], c["thread"]["title"]) for c in items] == [(orphan["id"], None), (kept["id"], "Live")]
     assert api.get(f"/users/{handle}").json()["commentCount"] == len(items)  # the count and the list agree
+
+
+def test_a_released_handle_rests_before_anyone_else_may_take_it(api, make_user, make_thread, make_comment):
+    """Finding 9: A renamed away from @alice, B took `alice`, and A's old posts and mentions pointed at B."""
+    import uuid
+
+    a, b, c = make_user(), make_user(), make_user()
+    old = f"h{uuid.uuid4().hex[:10]}"
+    assert api.put("/me", a, json={"handle": old}).status_code == 200
+    thread = make_thread(c)
+    assert api.put("/me", a, json={"handle": f"n{uuid.uuid4().hex[:10]}"}).status_code == 200
+    taken = api.put("/me", b, json={"handle": old})
+    assert taken.status_code == 409 and taken.json()["error"]["field"] == "handle"
+    # While it rests it names nobody: a mention of it stays plain text and notifies no one.
+    comment = make_comment(c, thread["id"], f"hi @{old}")
+    assert 'class="mention"' not in comment["bodyHtml"]
+    # Its last owner may take it back at any time.
+    assert api.put("/me", a, json={"handle": old}).status_code == 200

@@ -177,3 +177,77 @@ def test_me_tells_moderators_only_how_many_queue_entries_wait(api, alice, bob, m
     assert "pendingModeration" not in api.get("/me", alice).json()
     api.post(f"/mod/queue/comment~{thread['id']}~{comment['id']}", moderator, json={"action": "dismiss"})
     assert api.get("/me", moderator).json()["pendingModeration"] == before  # resolved: no longer waiting
+
+
+def test_every_documented_limit_pages_a_queue_of_more_than_thirty_items_and_reports_are_capped_per_item(
+        stack, monkeypatch):
+    """Finding 6: with 31 items queued, limit=31..50 answered 500 (an `in` filter over more than 30
+    values), and one heavily reported item pushed the other items' reports off the page."""
+    import uuid
+    from datetime import timedelta
+
+    from google.cloud import firestore as gcf
+
+    from hearth.api.app import create_app
+    from hearth.db.ratelimit import Limit
+    from hearth.deps import Config, Deps, utc_now
+    from hearth.moderation.queue import REPORTS_PER_ITEM
+
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
+    db = gcf.Client(project=f"queue-{uuid.uuid4().hex[:8]}")
+    config = Config(thread_limit=Limit("thread", 10_000, timedelta(minutes=10)),
+                    report_limit=Limit("report", 10_000, timedelta(minutes=10)))
+
+    def verify(token, check_revoked):
+        uid, _, role = token.partition(":")
+        return {"uid": uid, **({"moderator": True} if role == "mod" else {})}
+
+    client = create_app(Deps(db=db, verify_token=verify, config=config, clock=utc_now)).test_client()
+
+    def as_(uid):
+        return {"Authorization": f"Bearer {uid}"}
+
+    tids = []
+    for n in range(33):
+        made = client.post("/api/threads", json={"title": f"t{n}", "body": "b"}, headers=as_("author"))
+        assert made.status_code == 201, made.get_data(as_text=True)
+        tids.append(made.get_json()["id"])
+    for tid in tids:
+        assert client.post(f"/api/threads/{tid}/report", json={"reason": "spam"}, headers=as_("r0")).status_code == 202
+    heavy = tids[0]
+    for n in range(1, 3 * REPORTS_PER_ITEM):  # one item reported by many more than the page's share
+        assert client.post(f"/api/threads/{heavy}/report", json={"reason": "abuse"},
+                           headers=as_(f"r{n}")).status_code == 202
+    for limit in range(31, 51):
+        page = client.get("/api/mod/queue", query_string={"state": "open", "limit": limit}, headers=as_("m:mod"))
+        assert page.status_code == 200, (limit, page.get_data(as_text=True))
+        assert len(page.get_json()["items"]) == min(limit, 33)
+    items = client.get("/api/mod/queue", query_string={"state": "open", "limit": 50},
+                       headers=as_("m:mod")).get_json()["items"]
+    by_id = {item["target"]["threadId"]: item for item in items}
+    assert len(by_id[heavy]["reports"]) == REPORTS_PER_ITEM and by_id[heavy]["reportCount"] == 3 * REPORTS_PER_ITEM
+    assert all(len(by_id[tid]["reports"]) == 1 for tid in tids[1:])
+
+
+def test_a_demoted_moderators_token_reads_nothing_more_through_the_api_or_the_rules(
+        api, stack, db, bob, make_user, thread):
+    """Finding 10: a demoted moderator kept reading hidden text, reports and the log for up to an
+    hour (API and rules), and the role sync could write `moderator` back from the stale token."""
+    from devstack.authemu import set_claims
+
+    moderator = make_user(moderator=True)
+    assert api.get("/me", moderator).json()["role"] == "moderator"
+    _report(api, bob, f"/threads/{thread['id']}")
+    assert api.get("/mod/queue", moderator).status_code == 200
+    key = f"thread~{thread['id']}"
+    assert _read_directly(stack, moderator, f"modQueue/{key}").status_code == 200
+    assert db.document(f"moderators/{moderator.uid}").get().exists
+
+    set_claims(stack.auth_url, stack.project, moderator.uid, {})  # demoted; the old token still says moderator
+    assert_error(api.get("/mod/queue", moderator), 403, "forbidden")
+    assert_error(api.get("/mod/log", moderator), 403, "forbidden")
+    assert db.document(f"users/{moderator.uid}").get().get("role") == "member"
+    assert not db.document(f"moderators/{moderator.uid}").get().exists
+    assert _read_directly(stack, moderator, f"modQueue/{key}").status_code == 403
+    api.get(f"/threads/{thread['id']}", moderator)  # any later request with the stale token
+    assert db.document(f"users/{moderator.uid}").get().get("role") == "member"

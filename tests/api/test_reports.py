@@ -134,3 +134,46 @@ def test_two_reports_do_not_hide_and_a_moderators_restore_needs_new_reports_to_h
              what="the trigger")
     assert api.get(path).json()["status"] == "visible"
     assert db.collection("modQueue").document(key).get().get("state") == "open"
+
+
+def _checked(db, key, count):
+    wait_for(lambda: len(_reports_of(db, key)) == count and all(r.to_dict().get("checkedAt") for r in _reports_of(db, key)),
+             what="the trigger to check every report")
+
+
+def test_three_unverified_accounts_cannot_hide_anything_their_reports_wait_in_the_queue(
+        api, db, make_user, make_thread):
+    """Finding 2: three fresh accounts reached the auto-hide threshold; nothing looked at the reporter."""
+    thread = make_thread(make_user(), title="A good thread")
+    path = f"/threads/{thread['id']}"
+    for puppet in [make_user(verified=False) for _ in range(THRESHOLD)]:
+        answer = _report(api, puppet, path)
+        assert answer.status_code == 202
+        assert answer.json()["countsTowardHiding"] is False and answer.json()["waitsBecause"] == "unverified_email"
+    key = f"thread~{thread['id']}"
+    _checked(db, key, THRESHOLD)
+    assert api.get(path).json()["status"] == "visible"
+    queue = db.collection("modQueue").document(key).get()
+    stored = queue.to_dict()
+    assert stored["openReports"] == THRESHOLD and stored["openTrusted"] == 0 and not stored.get("autoHidden")
+    # A verified reporter counts (HEARTH_REPORT_TRUST_HOURS is 0 on the emulators).
+    counted = _report(api, make_user(), path)
+    assert counted.json()["countsTowardHiding"] is True and counted.json()["waitsBecause"] is None
+
+
+def test_a_pinned_thread_and_a_moderators_comment_are_never_auto_hidden(api, db, make_user, moderator, make_thread,
+                                                                        make_comment):
+    """Finding 2: a moderator's pinned thread could be hidden by three reports."""
+    thread = make_thread(moderator, title="Rules")
+    assert api.patch(f"/threads/{thread['id']}", moderator, json={"pinned": True}).status_code == 200
+    comment = make_comment(moderator, thread["id"], "a moderator's comment")
+    targets = [f"/threads/{thread['id']}", f"/threads/{thread['id']}/comments/{comment['id']}"]
+    reporters = [make_user() for _ in range(THRESHOLD)]
+    for path in targets:
+        for reporter in reporters:
+            assert _report(api, reporter, path).json()["countsTowardHiding"] is True
+    _checked(db, f"thread~{thread['id']}", THRESHOLD)
+    _checked(db, f"comment~{thread['id']}~{comment['id']}", THRESHOLD)
+    assert api.get(targets[0]).json()["status"] == "visible"
+    assert api.get(targets[1]).json()["status"] == "visible"
+    assert _log_of(db, thread["id"], "auto_hide") == []

@@ -26,9 +26,28 @@ def test_verified_token_names_the_caller_and_revocation_is_asked_for_on_writes()
         return {"uid": "u1", "moderator": True, "name": "Ann"}
 
     caller = identify("Bearer tok", verify, check_revoked=True)
-    assert caller == Caller(uid="u1", claims={"uid": "u1", "moderator": True, "name": "Ann"})
+    assert caller == Caller(uid="u1", claims={"uid": "u1", "moderator": True, "name": "Ann"}, checked=True)
     assert caller.is_moderator and caller.name == "Ann"
     assert seen == [("tok", True)]
+
+
+def test_a_token_carrying_the_moderator_claim_is_checked_fresh_even_on_reads():
+    """Finding 10: reads did not check revocation, so a demoted or disabled moderator kept reading."""
+    seen = []
+
+    def verify(token, check_revoked):
+        seen.append(check_revoked)
+        # The fresh check (Auth's current claims) says the claim is gone.
+        return {"uid": "u1", "moderator": not check_revoked}
+
+    caller = identify("Bearer tok", verify, check_revoked=False)
+    assert seen == [False, True]
+    assert not caller.is_moderator and caller.checked
+
+
+def test_a_members_read_is_not_checked_and_cannot_sync_a_role():
+    caller = identify("Bearer tok", lambda token, check_revoked: {"uid": "u1"}, check_revoked=False)
+    assert caller.checked is False
 
 
 def test_revoked_token_says_so():

@@ -88,6 +88,8 @@ describe('get one document', () => {
     ['modQueue/thread~visible', moderatorOnly],
     ['modLog/l1', moderatorOnly],
     ['modLog/missing', moderatorOnly],
+    // The rules' record of who holds the claim: read by the rules alone.
+    ['moderators/mod', nobody],
     // Anything the rules do not name.
     ['unnamed/x', nobody],
   ];

@@ -36,6 +36,7 @@ export async function startEnvironment() {
 export const OWNER = 'alice';
 export const OTHER = 'bob';
 export const MODERATOR = 'mod';
+export const DEMOTED = 'exmod';
 
 /** The callers every rule is tried as: Firestore clients keyed by persona name. */
 export function personas(env) {
@@ -45,11 +46,14 @@ export function personas(env) {
     other: env.authenticatedContext(OTHER).firestore(),
     // Moderators carry the custom claim the API checks; the rules grant them nothing more.
     moderator: env.authenticatedContext(MODERATOR, { moderator: true }).firestore(),
+    // A demoted moderator whose token still carries the claim (tokens live up to an hour): the API
+    // has removed moderators/{uid}, so the rules no longer trust the claim.
+    demoted: env.authenticatedContext(DEMOTED, { moderator: true }).firestore(),
   };
 }
 
-export const PERSONAS = ['anonymous', 'owner', 'other', 'moderator'];
-export const UID = { anonymous: null, owner: OWNER, other: OTHER, moderator: MODERATOR };
+export const PERSONAS = ['anonymous', 'owner', 'other', 'moderator', 'demoted'];
+export const UID = { anonymous: null, owner: OWNER, other: OTHER, moderator: MODERATOR, demoted: DEMOTED };
 
 const at = new Date('2026-01-02T03:04:05.000Z');
 const author = { uid: OWNER, handle: 'alice', displayName: 'Alice' };
@@ -88,6 +92,8 @@ export const WORLD = {
   'users/alice': profile(OWNER, 'member'),
   'users/bob': profile(OTHER, 'member'),
   'users/mod': profile(MODERATOR, 'moderator'),
+  'users/exmod': profile(DEMOTED, 'member'),
+  'moderators/mod': { uid: MODERATOR },
   'handles/alice': { uid: OWNER },
   'handles/bob': { uid: OTHER },
   'users/alice/private/rate': { thread: [at], comment: [at] },

@@ -38,6 +38,12 @@ def test_reader_reports_a_comment_with_a_reason_and_moderators_see_it(page: Page
         page.get_by_role("button", name="Send report").click()
     item.locator(":scope > article").get_by_role("button", name="More actions on this comment").click()
     expect(item.get_by_role("menuitem", name="Reported")).to_have_attribute("aria-disabled", "true")
+    # The reader's email is not verified: the page says why the report waits and offers the email.
+    waits = item.locator(".report-waits")
+    expect(waits).to_contain_text("cannot hide the post until your email address is verified")
+    with page.expect_response(lambda r: "sendOobCode" in r.url and r.status == 200):
+        waits.get_by_role("button", name="Send me the verification email").click()
+    expect(waits).to_contain_text("Sent: follow the link in it")
 
     queue = forum.call("GET", "/mod/queue", mod)["items"]
     entry = next(i for i in queue if i["id"] == f"comment~{thread['id']}~{comment['id']}")

@@ -35,12 +35,23 @@ export function clear(el) {
   return el;
 }
 
+/** An absolute http(s)/mailto URL, a same-site path or a fragment; never "//host" (or "/\\host",
+ *  which browsers read the same way), which leaves the site. */
+export function safeHref(href) {
+  const value = String(href || "").trim();
+  if (/^[\/\\]{2}/.test(value)) return false;
+  return /^(https?:|mailto:|\/|#)/i.test(value);
+}
+
 /** Insert HTML that the API rendered from markdown and sanitised (nh3). Never use it for anything else. */
 export function setSanitizedHtml(el, serverSanitizedHtml) {
   el.innerHTML = serverSanitizedHtml || "";
   for (const a of el.querySelectorAll("a[href]")) {
     a.setAttribute("rel", "nofollow ugc noopener");
-    if (!/^(https?:|mailto:|\/|#)/i.test(a.getAttribute("href"))) a.removeAttribute("href");
+    if (!safeHref(a.getAttribute("href"))) a.removeAttribute("href");
+  }
+  for (const img of el.querySelectorAll("img[src]")) {
+    if (!safeHref(img.getAttribute("src"))) img.removeAttribute("src");
   }
   return el;
 }

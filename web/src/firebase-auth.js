@@ -8,6 +8,7 @@ import {
   GoogleAuthProvider,
   initializeAuth,
   onIdTokenChanged,
+  sendEmailVerification,
   sendPasswordResetEmail,
   signInWithEmailAndPassword,
   signInWithCredential,
@@ -42,3 +43,5 @@ export const signOut = () => fbSignOut(auth);
 
 /** Firebase Auth's password-reset email; its link comes back to continueUrl (the sign-in page). */
 export const resetPassword = (email, continueUrl) => sendPasswordResetEmail(auth, email, { url: continueUrl });
+// The Auth emulator prints the verification link in its log instead of sending mail.
+export const sendVerificationEmail = () => sendEmailVerification(auth.currentUser);

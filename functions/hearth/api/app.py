@@ -50,9 +50,9 @@ def get_me():
 
 @me_bp.put("/me")
 def put_me():
-    who, edit = caller(required=True), body(ProfileInput)
-    return jsonify(users.put_me(deps().db, who, handle=edit.handle, display_name=edit.display_name, bio=edit.bio,
-                                now=_now()))
+    d, who, edit = deps(), caller(required=True), body(ProfileInput)
+    return jsonify(users.put_me(d.db, who, handle=edit.handle, display_name=edit.display_name, bio=edit.bio,
+                                now=_now(), rest_days=d.config.handle_rest_days))
 
 
 @users_bp.get("/users/<handle:handle>")
@@ -92,7 +92,7 @@ def get_user_comments(handle: str):
 def post_thread():
     d, who, post = deps(), caller(required=True), body(ThreadInput)
     return jsonify(threads.create(d.db, who, title=post.title, body=post.body, tags=post.tags, now=_now(),
-                                  config=d.config)), 201
+                                  config=d.config, renderer=d.renderer)), 201
 
 
 @threads_bp.get("/threads")
@@ -108,9 +108,10 @@ def get_thread(tid: str):
 
 @threads_bp.patch("/threads/<id:tid>")
 def patch_thread(tid: str):
-    who, edit = caller(required=True), body(ThreadPatch)
-    return jsonify(threads.patch(deps().db, who, tid, title=edit.title, body=edit.body, tags=edit.tags,
-                                 locked=edit.locked, pinned=edit.pinned, now=_now()))
+    d, who, edit = deps(), caller(required=True), body(ThreadPatch)
+    return jsonify(threads.patch(d.db, who, tid, title=edit.title, body=edit.body, tags=edit.tags,
+                                 locked=edit.locked, pinned=edit.pinned, now=_now(), config=d.config,
+                                 renderer=d.renderer))
 
 
 @threads_bp.delete("/threads/<id:tid>")
@@ -125,7 +126,7 @@ def delete_thread(tid: str):
 def post_comment(tid: str):
     d, who, post = deps(), caller(required=True), body(CommentInput)
     return jsonify(comments.create(d.db, who, tid, body=post.body, parent_id=post.parent_id, now=_now(),
-                                   config=d.config)), 201
+                                   config=d.config, renderer=d.renderer)), 201
 
 
 @comments_bp.get("/threads/<id:tid>/comments")
@@ -147,8 +148,9 @@ def get_comment(tid: str, cid: str):
 
 @comments_bp.patch("/threads/<id:tid>/comments/<id:cid>")
 def patch_comment(tid: str, cid: str):
-    who, edit = caller(required=True), body(CommentPatch)
-    return jsonify(comments.patch(deps().db, who, tid, cid, body=edit.body, now=_now()))
+    d, who, edit = deps(), caller(required=True), body(CommentPatch)
+    return jsonify(comments.patch(d.db, who, tid, cid, body=edit.body, now=_now(), config=d.config,
+                                  renderer=d.renderer))
 
 
 @comments_bp.delete("/threads/<id:tid>/comments/<id:cid>")
@@ -162,14 +164,15 @@ def delete_comment(tid: str, cid: str):
 
 @reactions_bp.route("/threads/<id:tid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_thread(tid: str, kind: str):
-    who, on = caller(required=True), request.method == "PUT"
-    return jsonify(reactions.on_thread(deps().db, who, tid, reaction_type(kind), on, _now()))
+    d, who, on = deps(), caller(required=True), request.method == "PUT"
+    return jsonify(reactions.on_thread(d.db, who, tid, reaction_type(kind), on, _now(), d.config.reaction_limit))
 
 
 @reactions_bp.route("/threads/<id:tid>/comments/<id:cid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_comment(tid: str, cid: str, kind: str):
-    who, on = caller(required=True), request.method == "PUT"
-    return jsonify(reactions.on_comment(deps().db, who, tid, cid, reaction_type(kind), on, _now()))
+    d, who, on = deps(), caller(required=True), request.method == "PUT"
+    return jsonify(reactions.on_comment(d.db, who, tid, cid, reaction_type(kind), on, _now(),
+                                        d.config.reaction_limit))
 
 
 # --- bookmarks ------------------------------------------------------------------------------
@@ -194,16 +197,16 @@ def list_bookmarks():
 
 @moderation_bp.route("/threads/<id:tid>/hidden", methods=["PUT", "DELETE"])
 def hide_thread(tid: str):
-    who = caller(required=True)
+    d, who = deps(), caller(required=True)
     reason = body(HideInput).reason if request.method == "PUT" else None
-    return jsonify(hiding.set_hidden(deps().db, who, hiding.Target(tid), reason, _now()))
+    return jsonify(hiding.set_hidden(d.db, who, hiding.Target(tid), reason, _now(), d.config.hide_limit))
 
 
 @moderation_bp.route("/threads/<id:tid>/comments/<id:cid>/hidden", methods=["PUT", "DELETE"])
 def hide_comment(tid: str, cid: str):
-    who = caller(required=True)
+    d, who = deps(), caller(required=True)
     reason = body(HideInput).reason if request.method == "PUT" else None
-    return jsonify(hiding.set_hidden(deps().db, who, hiding.Target(tid, cid), reason, _now()))
+    return jsonify(hiding.set_hidden(d.db, who, hiding.Target(tid, cid), reason, _now(), d.config.hide_limit))
 
 
 @moderation_bp.post("/threads/<id:tid>/report")
@@ -272,7 +275,7 @@ def post_render():
     if who is None:
         raise Unauthenticated("sign in first: send 'Authorization: Bearer <Firebase ID token>'")
     d, draft = deps(), body(RenderInput)
-    return jsonify(preview.render_preview(d.db, who, draft.body, _now(), d.instance_windows, d.config.preview_limit))
+    return jsonify(preview.render_preview(d.db, who, draft.body, _now(), d.config.preview_limit, d.renderer))
 
 
 # --- meta -----------------------------------------------------------------------------------

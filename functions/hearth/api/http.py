@@ -181,7 +181,10 @@ def sync_caller_role(response: Response) -> Response:
     request still costs no Firestore call, and a failure here is logged, never the answer.
     """
     who = g.pop("hearth_caller", None)
-    if who is not None and response.status_code < 400:
+    # Only a checked caller's claim is fresh enough to write their role (and moderators/{uid})
+    # from: a stale token of a demoted moderator must never write `moderator` back.
+    # A 403 too: a demoted moderator refused the queue must lose the rules' record at once.
+    if who is not None and who.checked and (response.status_code < 400 or response.status_code == 403):
         try:
             users.sync_role(deps().db, who)
         except Exception:  # the request's answer stands; the next request tries again

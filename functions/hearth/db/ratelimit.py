@@ -44,6 +44,20 @@ def reserve(snap: Any, now: datetime, limit: Limit) -> dict[str, list[datetime]]
     return {limit.action: admit(list(history), now, limit)}
 
 
+def charge(batch: Any, ref: Any, snap: Any, now: datetime, limit: Limit, unchanged: Any) -> None:
+    """Count one action in the window `ref` (read as snap) within a batch, or raise RateLimited.
+
+    The write is preconditioned on the window being unchanged since it was read (or created
+    where none was), so two requests of one caller can never both take the last place.
+    unchanged: store.unchanged_since bound to the database.
+    """
+    rate = reserve(snap, now, limit)
+    if snap.exists:
+        batch.update(ref, rate, option=unchanged(snap))
+    else:
+        batch.create(ref, rate)
+
+
 class InstanceWindows:
     """Sliding windows kept in this instance's memory, for limits that guard the instance itself.
 

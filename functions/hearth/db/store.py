@@ -40,6 +40,20 @@ def rate_state(db: firestore.Client, uid: str) -> firestore.DocumentReference:
     return user(db, uid).collection("private").document("rate")
 
 
+def moderator(db: firestore.Client, uid: str) -> firestore.DocumentReference:
+    """moderators/{uid}: exists while uid holds the moderator claim (as last checked fresh by the API).
+
+    firestore.rules grant the moderator's reads only with it, so a demoted moderator's token, still
+    carrying the claim for up to an hour, reads nothing more once the API has seen the demotion."""
+    return db.collection("moderators").document(uid)
+
+
+def rate_window(db: firestore.Client, uid: str, action: str) -> firestore.DocumentReference:
+    """users/{uid}/private/rate-{action}: one document per kind of action, so one busy kind
+    (reactions) never pushes another's window (edits) past a document's sustained write rate."""
+    return user(db, uid).collection("private").document(f"rate-{action}")
+
+
 def bookmarks(db: firestore.Client, uid: str) -> firestore.CollectionReference:
     return user(db, uid).collection("bookmarks")
 

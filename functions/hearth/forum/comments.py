@@ -18,7 +18,7 @@ from ..auth import Caller
 from ..deps import Config
 from ..errors import Forbidden, NotFound
 from ..db.pagination import ASC, DESC, Order, page
-from ..db.ratelimit import reserve
+from ..db.ratelimit import charge, reserve
 from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 
 MAX_DEPTH = 3
@@ -111,13 +111,15 @@ def taken_slots(db: firestore.Client, tid: str, root_id: str) -> set[int]:
     return {n for n, ref in refs.items() if got[ref.path].exists}
 
 
-def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def counter_changes(where: dict[str, Any], held: bool = False) -> dict[str, dict[str, Any]]:
     """The increments a new reply makes, by comment id: its direct parent's and its root's counters.
 
-    One write per document: the direct parent and the root may be the same comment.
+    One write per document: the direct parent and the root may be the same comment. A reply held
+    for approval (held) moves no score: only the root's descendantCount, which places preview
+    slots and only grows; approving it moves the rest (hiding.set_hidden).
     """
     changes: dict[str, dict[str, Any]] = {}
-    if where["parentId"] is not None:
+    if where["parentId"] is not None and not held:
         changes[where["parentId"]] = {
             "replyCount": firestore.Increment(1),
             "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY),
@@ -125,6 +127,14 @@ def counter_changes(where: dict[str, Any]) -> dict[str, dict[str, Any]]:
     if where["rootId"] is not None:
         changes.setdefault(where["rootId"], {})["descendantCount"] = firestore.Increment(1)
     return changes
+
+
+def parent_changes(where: dict[str, Any], step: int) -> dict[str, dict[str, Any]]:
+    """What a reply counts on its direct parent (replyCount, score), step +1 or -1."""
+    if where.get("parentId") is None:
+        return {}
+    return {where["parentId"]: {"replyCount": firestore.Increment(step),
+                                "score": firestore.Increment(step * ranking.COMMENT_POINTS_PER_REPLY)}}
 
 
 @dataclass(frozen=True)
@@ -162,17 +172,30 @@ def read_context(db: firestore.Client, tid: str, parent_id: str | None,
     return Context(thread, parent, int(root.get("descendantCount", 0)) if root is not None else None, got)
 
 
+class Once:
+    """A post's rendering, done on first use and kept across retries of its write (one render per request)."""
+
+    def __init__(self, db: firestore.Client, body: str, renderer: render.Renderer) -> None:
+        self._db, self._body, self._renderer = db, body, renderer
+        self._done: render.Rendered | None = None
+
+    def __call__(self) -> render.Rendered:
+        if self._done is None:
+            self._done = self._renderer(self._body, lambda handles: mentions.lookup(self._db, handles))
+        return self._done
+
+
 def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_id: str | None, now: datetime,
-           config: Config) -> dict[str, Any]:
+           config: Config, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
     """Post a comment or reply: counters on the thread, parent, root and author move by increments.
 
     No transaction: one batched read (the thread, the parent and root, the caller's profile and
     rate window), then one commit preconditioned on what decides it, the caller's own documents
     (store.retry_while_changed). A burst of comments on one thread never waits on a lock.
     """
-    # Mentions are resolved before the write (one batched read, only when the body names someone).
-    mentioned = mentions.resolve(db, body)
-    body_html = render.markdown_to_html(body, mentioned)
+    # Rendered only once the cheap checks pass (thread, parent, lock, suspension, rate window),
+    # once per request; its @mentions are resolved from the same parse (one batched read).
+    rendered = Once(db, body, renderer)
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
     claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
@@ -185,6 +208,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
         guard.refuse_if_suspended(profile, now)  # the profile is in the batch: no extra read
         rate_snap = context.got[rate_ref.path]
         rate = reserve(rate_snap, now, config.comment_limit)
+        body_html, mentioned = rendered().html, rendered().mentions
         # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
         # reply creates it blind, and one that a concurrent reply beat fails with AlreadyExists and
         # runs again, then looking at which slots are taken (after a race they need not be the first n).
@@ -234,7 +258,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
                 "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
                 "lastActivityAt": firestore.SERVER_TIMESTAMP,
             })
-        for cid, changes in counter_changes(where).items():
+        for cid, changes in counter_changes(where, held=held).items():
             batch.update(store.comment(db, tid, cid), changes)
         batch.commit()
         return ref.id, doc
@@ -381,22 +405,34 @@ def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> fires
     return snap
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str, now: datetime) -> dict[str, Any]:
+def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str, now: datetime,
+          config: Config | None = None, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
     """Edit a comment's body (author or moderator); marks it edited.
 
-    No transaction, so no lock that reactions and replies to the comment would wait on: a plain
-    read, then an update preconditioned on the comment being unchanged since, so an edit racing
-    a delete cannot put the deleted text back.
+    No transaction, so no lock that reactions and replies to the comment would wait on: one
+    batched read (the comment, its thread, the caller's profile and edit window), then an update
+    preconditioned on the comment being unchanged since, so an edit racing a delete cannot put
+    the deleted text back. The body is rendered only once those checks pass.
     """
-    guard.check(db, caller, now)
-    mentioned = mentions.resolve(db, body)
-    changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
-               "mentions": mentions.mentioned_uids(mentioned), "editedAt": now}
+    config = config or Config()
+    rendered = Once(db, body, renderer)
+    user_ref, rate_ref = store.user(db, caller.uid), store.rate_window(db, caller.uid, config.edit_limit.action)
+    thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
 
     def attempt() -> dict[str, Any]:
-        snap = _read_own(db, caller, tid, cid)
-        snap.reference.update(changes, option=store.unchanged_since(db, snap))
-        return {**snap.to_dict(), **changes}
+        got = store.read_all(None, db, [thread_ref, comment_ref, user_ref, rate_ref])
+        threads.visible(got[thread_ref.path])
+        snap = got[comment_ref.path]
+        current = visible(snap)
+        threads.require_owner(caller, current.get("author"), "comment")
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        batch = db.batch()
+        charge(batch, rate_ref, got[rate_ref.path], now, config.edit_limit, lambda s: store.unchanged_since(db, s))
+        changes = {"body": body, "bodyHtml": rendered().html,
+                   "mentions": mentions.lifetime(current.get("mentions"), rendered().mentions), "editedAt": now}
+        batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
+        batch.commit()
+        return {**current, **changes}
 
     return serialize.comment(cid, store.retry_while_changed(attempt))
 
@@ -422,6 +458,11 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
         author_uid = (snap.to_dict().get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
+        # A deleted reply takes back what it added to its parent (replyCount stays the count of
+        # live replies, so a tombstone knows whether replies still hang from it). The root's
+        # descendantCount stays: it places preview slots, and only grows.
+        for parent_id, changes in parent_changes(snap.to_dict(), -1).items():
+            batch.update(store.comment(db, tid, parent_id), changes)
         batch.commit()
 
     store.retry_while_changed(attempt)

@@ -3,15 +3,16 @@ batched read when the post is written, and rendered as links to the mentioned pr
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from google.cloud import firestore
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .. import validation
-from ..db import store
+
+if TYPE_CHECKING:  # the render workers import this module and never Firestore (sandbox.py)
+    from google.cloud import firestore
 
 MAX_MENTIONS = 10
 # A handle as users type it: not glued to a word, an address (ada@example.com) or a path, and
@@ -39,8 +40,13 @@ def handles_in(source: str) -> list[str]:
     """The distinct handles mentioned in markdown, in order of first mention, at most MAX_MENTIONS."""
     if "@" not in source:
         return []
+    return handles_in_tokens(_scanner.parse(source))
+
+
+def handles_in_tokens(tokens: list[Token]) -> list[str]:
+    """handles_in for markdown already parsed (render.render_post's one parse)."""
     found: list[str] = []
-    for block in _scanner.parse(source):
+    for block in tokens:
         if block.type != "inline":
             continue
         for _, token in _outside_links(block.children or []):
@@ -59,15 +65,23 @@ def resolve(db: firestore.Client, source: str) -> dict[str, str]:
 
     Unknown handles are left out (they stay plain text). No read at all without a candidate.
     """
-    handles = handles_in(source)
+    return lookup(db, handles_in(source))
+
+
+def lookup(db: firestore.Client, handles: list[str]) -> dict[str, str]:
+    """handle -> uid of those handles that name a user, in one batched read (none for no handles)."""
     if not handles:
         return {}
+    from ..db import store
+
     found = store.read_all(None, db, [store.handle(db, h) for h in handles])
     known = {}
     for handle in handles:
         snap = found.get(store.handle(db, handle).path)
-        uid = snap.get("uid") if snap is not None and snap.exists else None
-        if isinstance(uid, str) and uid:
+        data = (snap.to_dict() or {}) if snap is not None and snap.exists else {}
+        uid = data.get("uid")
+        # A released handle names nobody while it rests: its last owner is no longer @it.
+        if isinstance(uid, str) and uid and not data.get("restsUntil"):
             known[handle] = uid
     return known
 
@@ -77,11 +91,27 @@ def mentioned_uids(known: Mapping[str, str]) -> list[str]:
     return list(dict.fromkeys(known.values()))
 
 
+def lifetime(before: Iterable[str] | None, known: Mapping[str, str]) -> list[str]:
+    """The users a post has ever mentioned, after an edit to a body mentioning `known`: those it
+    mentioned before, then the new ones, at most MAX_MENTIONS over the post's whole life.
+
+    The notification triggers notify whoever is new in this list, so an edit that swaps one set
+    of handles for another cannot notify more than MAX_MENTIONS people in all.
+    """
+    ever = list(dict.fromkeys(before or []))[:MAX_MENTIONS]
+    for uid in mentioned_uids(known):
+        if len(ever) >= MAX_MENTIONS:
+            break
+        if uid not in ever:
+            ever.append(uid)
+    return ever
+
+
 def profile_href(handle: str) -> str:
     return f"/u/{handle}"
 
 
-def _split(token: Token, known: Mapping[str, Any], state: StateCore) -> list[Token] | None:
+def _split(token: Token, known: Mapping[str, Any]) -> list[Token] | None:
     """The text token with each known @handle turned into a link; None when it mentions nobody known."""
     text, out, last = token.content, [], 0
     for match in MENTION_RE.finditer(text):
@@ -111,15 +141,19 @@ def _split(token: Token, known: Mapping[str, Any], state: StateCore) -> list[Tok
 
 def link_rule(state: StateCore) -> None:
     """markdown-it core rule: link the @handles named in env["mentions"] (handle -> uid)."""
-    known = (state.env or {}).get("mentions") or {}
+    link_tokens(state.tokens, (state.env or {}).get("mentions") or {})
+
+
+def link_tokens(tokens: list[Token], known: Mapping[str, Any]) -> None:
+    """Turn each known @handle in the text of parsed markdown into a link to its profile, in place."""
     if not known:
         return
-    for block in state.tokens:
+    for block in tokens:
         if block.type != "inline" or not block.children:
             continue
         children = block.children
         for i, token in reversed(list(_outside_links(children))):
-            replacement = _split(token, known, state)
+            replacement = _split(token, known)
             if replacement is not None:
                 children[i:i + 1] = replacement
 

@@ -7,15 +7,24 @@ from google.cloud import firestore
 
 from . import mentions, render
 from ..auth import Caller
-from ..db.ratelimit import InstanceWindows, Limit
+from ..db import store
+from ..db.ratelimit import Limit, charge
 
 
-def render_preview(db: firestore.Client, caller: Caller, body: str, now: datetime, windows: InstanceWindows,
-                   limit: Limit) -> dict[str, str]:
+def render_preview(db: firestore.Client, caller: Caller, body: str, now: datetime, limit: Limit,
+                   renderer: render.Renderer = render.render_post) -> dict[str, str]:
     """{"bodyHtml"} for a draft body, through the same validation and renderer as a post.
 
-    @mentions are resolved as a post's are (one batched read, only when the draft has candidates),
-    so the preview links the same handles; nobody is notified.
+    Each preview takes a place in the caller's preview window (Firestore, so it holds across
+    instances) before anything is rendered. @mentions are resolved as a post's are (one batched
+    read, only when the draft has candidates), so the preview links the same handles; nobody is notified.
     """
-    windows.admit(caller.uid, now, limit)
-    return {"bodyHtml": render.markdown_to_html(body, mentions.resolve(db, body))}
+    ref = store.rate_window(db, caller.uid, limit.action)
+
+    def attempt() -> None:
+        batch = db.batch()
+        charge(batch, ref, ref.get(), now, limit, lambda snap: store.unchanged_since(db, snap))
+        batch.commit()
+
+    store.retry_while_changed(attempt)
+    return {"bodyHtml": renderer(body, lambda handles: mentions.lookup(db, handles)).html}

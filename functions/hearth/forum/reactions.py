@@ -10,7 +10,11 @@ from . import comments, ranking, serialize, threads
 from ..db import store
 from ..moderation import guard
 from ..auth import Caller
+from ..db.ratelimit import Limit, charge
+from ..deps import Config
 from ..validation import ReactionType
+
+DEFAULT_LIMIT = Config().reaction_limit
 
 
 def types_of(snap: firestore.DocumentSnapshot) -> list[str]:
@@ -30,21 +34,24 @@ def counter_changes(kind: ReactionType, on: bool) -> dict[str, Any]:
 def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentReference,
            context: list[firestore.DocumentReference],
            check: Callable[[dict[str, firestore.DocumentSnapshot]], dict[str, Any]],
-           kind: ReactionType, on: bool, now: datetime) -> dict[str, Any]:
+           kind: ReactionType, on: bool, now: datetime, limit: Limit = DEFAULT_LIMIT) -> dict[str, Any]:
     """Add (on) or remove a reaction; idempotent: doing it twice changes nothing the second time.
 
     context: the target and what it hangs from; check: given their snapshots, the target's data
     or a NotFound. They are read with the caller's reaction document in one batch, outside any
     transaction. Only the caller's reaction document decides whether the counts move, so the
     commit is preconditioned on it alone (store.retry_while_changed), and the target's counts move
-    by increments: a burst of reactions to one target never waits on a lock. The answer's
+    by increments: a burst of reactions to one target never waits on a lock. Each change takes a
+    place in the caller's reaction window (limit; a repeat that changes nothing does not). The answer's
     reactionCounts are the target's as read just before, with this change applied.
     """
     mine_ref, user_ref = store.reaction(target, caller.uid), store.user(db, caller.uid)
+    rate_ref = store.rate_window(db, caller.uid, limit.action)
 
     def attempt() -> tuple[dict[str, int], list[str]]:
-        # The caller's profile joins the batched read: a suspended user may not react (no extra round trip).
-        got = store.read_all(None, db, [*context, mine_ref, user_ref])
+        # The caller's profile and reaction window join the batched read: a suspended user may not
+        # react, and a script may not toggle without end (no extra round trip).
+        got = store.read_all(None, db, [*context, mine_ref, user_ref, rate_ref])
         guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
         counts = serialize.counts(check(got).get("reactionCounts"))
         snap = got[mine_ref.path]
@@ -53,6 +60,7 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
             return counts, mine
         mine = mine + [kind.value] if on else [t for t in mine if t != kind]
         batch = db.batch()
+        charge(batch, rate_ref, got[rate_ref.path], now, limit, lambda s: store.unchanged_since(db, s))
         batch.update(target, counter_changes(kind, on))
         if not snap.exists:
             batch.create(mine_ref, {"uid": caller.uid, "types": mine, "updatedAt": now})
@@ -69,17 +77,17 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
 
 
 def on_thread(db: firestore.Client, caller: Caller, tid: str, kind: ReactionType, on: bool,
-              now: datetime) -> dict[str, Any]:
+              now: datetime, limit: Limit = DEFAULT_LIMIT) -> dict[str, Any]:
     ref = store.thread(db, tid)
-    return toggle(db, caller, ref, [ref], lambda got: threads.visible(got[ref.path]), kind, on, now)
+    return toggle(db, caller, ref, [ref], lambda got: threads.visible(got[ref.path]), kind, on, now, limit)
 
 
 def on_comment(db: firestore.Client, caller: Caller, tid: str, cid: str, kind: ReactionType, on: bool,
-               now: datetime) -> dict[str, Any]:
+               now: datetime, limit: Limit = DEFAULT_LIMIT) -> dict[str, Any]:
     thread_ref, ref = store.thread(db, tid), store.comment(db, tid, cid)
 
     def check(got: dict[str, firestore.DocumentSnapshot]) -> dict[str, Any]:
         threads.visible(got[thread_ref.path])
         return comments.visible(got[ref.path])
 
-    return toggle(db, caller, ref, [thread_ref, ref], check, kind, on, now)
+    return toggle(db, caller, ref, [thread_ref, ref], check, kind, on, now, limit)

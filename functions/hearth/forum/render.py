@@ -1,10 +1,16 @@
 """Markdown to safe HTML: markdown-it-py renders without raw HTML, Pygments highlights fenced code,
-nh3 sanitises with an allow-list. Also the plain-text excerpt of a rendered document."""
+nh3 sanitises with an allow-list. Also the plain-text excerpt of a rendered document.
+
+A post is parsed once (render_post): its @mentions come from the same tokens that are rendered.
+Only an allow-list of lexers, each fed a hostile corpus in the tests, highlights code, and only
+fences up to FENCE_HIGHLIGHT_MAX characters; sandbox.py puts a CPU budget on one render.
+"""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Mapping
+from typing import Callable, Mapping
 
 import nh3
 from markdown_it import MarkdownIt
@@ -23,18 +29,46 @@ TOKEN_CLASSES = {TOKEN_CLASS_PREFIX + name for name in STANDARD_TYPES.values() i
 LIGHT_STYLE, DARK_STYLE = "default", "github-dark"
 _formatter = HtmlFormatter(nowrap=True, classprefix=TOKEN_CLASS_PREFIX)
 
+# The languages highlighted, by the names a fence may give them (alias -> Pygments lexer name).
+# Many Pygments lexers are quadratic or worse on hostile input (c, cpp, ini, make, scala, tex…
+# took seconds on a few KB, java 0.8 s on 4 KB of newlines); only lexers that tests/functions/forum/test_render_budget.py feeds
+# its hostile corpus to stay here. Any other fence language is shown as plain code.
+HIGHLIGHTED_LANGUAGES: dict[str, str] = {
+    **dict.fromkeys(("python", "py", "python3"), "python"),
+    **dict.fromkeys(("javascript", "js", "jsx", "mjs"), "javascript"),
+    **dict.fromkeys(("typescript", "ts", "tsx"), "typescript"),
+    "json": "json",
+    **dict.fromkeys(("bash", "sh", "shell", "zsh"), "bash"),
+    "html": "html", "xml": "xml", "css": "css",
+    "sql": "sql", "go": "go", **dict.fromkeys(("rust", "rs"), "rust"),
+    **dict.fromkeys(("yaml", "yml"), "yaml"), "toml": "toml", **dict.fromkeys(("diff", "patch"), "diff"),
+    **dict.fromkeys(("ruby", "rb"), "ruby"), "php": "php",
+}
+# Longer fences are shown plain: lexers are regex machines, and their cost grows with the input.
+FENCE_HIGHLIGHT_MAX = 4096
+
+
+def lexer_for(lang: str):
+    """The allow-listed Pygments lexer a fence's language names, or None (plain code)."""
+    name = HIGHLIGHTED_LANGUAGES.get(lang.strip().lower())
+    if name is None:
+        return None
+    try:
+        return get_lexer_by_name(name, stripnl=False, ensurenl=False)
+    except ClassNotFound:  # pragma: no cover - every name above ships with Pygments
+        return None
+
 
 def highlight_code(code: str, lang: str, _attrs: str = "") -> str:
-    """Fenced code with a known language as class-marked spans; "" lets markdown-it escape it plainly.
+    """Fenced code in an allow-listed language as class-marked spans; "" lets markdown-it escape it plainly.
 
     markdown-it-py calls this for every fence and wraps what it returns in
     <pre><code class="language-…">, so the result holds only escaped text and spans.
     """
-    if not lang:
+    if not lang or len(code) > FENCE_HIGHLIGHT_MAX:
         return ""
-    try:
-        lexer = get_lexer_by_name(lang, stripnl=False, ensurenl=False)
-    except ClassNotFound:
+    lexer = lexer_for(lang)
+    if lexer is None:
         return ""
     return pygments_highlight(code, lexer, _formatter)
 
@@ -52,7 +86,7 @@ def _alignment_as_class(state) -> None:
 def _renderer(highlight) -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False, "highlight": highlight})
     md.core.ruler.push("alignment_as_class", _alignment_as_class)
-    return md.use(mentions.plugin)
+    return md
 
 
 _md, _md_plain = _renderer(highlight_code), _renderer(None)
@@ -80,16 +114,59 @@ URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
 
+# handles -> {handle: uid} of those that name a user (mentions.lookup, bound to a database).
+Resolver = Callable[[list[str]], Mapping[str, str]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered post: its sanitised HTML and the @handles it links (handle -> uid)."""
+
+    html: str
+    mentions: dict[str, str] = field(default_factory=dict)
+
+
+def render_post(source: str, resolve: Resolver | None = None) -> Rendered:
+    """Parse markdown once, resolve the @handles found in its tokens, link them, render and sanitise.
+
+    resolve is called at most once, only with candidates (never when the post names nobody).
+    """
+    env: dict = {}
+    tokens = _md.parse(source, env)
+    handles = mentions.handles_in_tokens(tokens)
+    known = {h: u for h, u in (resolve(handles) if handles and resolve else {}).items() if h in handles}
+    mentions.link_tokens(tokens, known)
+    html = _md.renderer.render(tokens, _md.options, env)
+    if len(html) > HIGHLIGHTED_HTML_MAX:  # the same tokens, code left plain
+        html = _md_plain.renderer.render(tokens, _md_plain.options, env)
+    return Rendered(sanitize(html), known)
+
+
+# What the write paths render with: render_post here, in this process (the unit tests), or
+# sandbox.Sandbox.render, the same function in a worker process under a CPU budget (the API).
+Renderer = Callable[[str, Resolver], Rendered]
+
+
 def markdown_to_html(source: str, mentions: Mapping[str, str] | None = None) -> str:
     """Render markdown and sanitise the result; what comes out is safe to put in a page as HTML.
 
-    mentions (handle -> uid, from mentions.resolve) are the @handles to link to their profiles.
+    mentions (handle -> uid) are the @handles to link to their profiles.
     """
-    env = {"mentions": dict(mentions or {})}
-    html = _md.render(source, env)
-    if len(html) > HIGHLIGHTED_HTML_MAX:
-        html = _md_plain.render(source, env)
-    return sanitize(html)
+    known = dict(mentions or {})
+    return render_post(source, lambda handles: known).html
+
+
+def off_site_relative(url: str) -> bool:
+    """A scheme-relative URL (//host, or /\\host, which browsers read the same): it leaves the site."""
+    head = url.strip()[:2].replace("\\", "/")
+    return head == "//"
+
+
+def _drop_off_site_relative(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: links and images keep only absolute (allowed-scheme) or same-site URLs."""
+    if attribute in ("href", "src") and off_site_relative(value):
+        return None
+    return value
 
 
 def sanitize(html: str) -> str:
@@ -100,6 +177,7 @@ def sanitize(html: str) -> str:
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
+        attribute_filter=_drop_off_site_relative,
     )
 
 

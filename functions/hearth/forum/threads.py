@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
 
@@ -37,18 +37,31 @@ FRONT_PAGE: list[Order] = [("pinned", DESC), ("createdAt", DESC)]
 MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
 
 
-def content_fields(title: str, body: str, known: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Title and body with its rendering; known (mentions.resolve) are the @handles to link and notify."""
-    body_html = render.markdown_to_html(body, known)
-    return {"title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html),
-            "mentions": mentions.mentioned_uids(known or {})}
+def content_fields(title: str, body: str, rendered: render.Rendered,
+                   mentioned_before: list[str] | None = None) -> dict[str, Any]:
+    """Title and body with its rendering; the post's mentions are every user it ever named (mentions.lifetime)."""
+    return {"title": title, "body": body, "bodyHtml": rendered.html, "excerpt": render.excerpt(rendered.html),
+            "mentions": mentions.lifetime(mentioned_before, rendered.mentions)}
+
+
+def rendering(db: firestore.Client, body: str, renderer: render.Renderer) -> Callable[[], render.Rendered]:
+    """The body's rendering, done on first call and kept across retries (one render per request)."""
+    done: list[render.Rendered] = []
+
+    def get() -> render.Rendered:
+        if not done:
+            done.append(renderer(body, lambda handles: mentions.lookup(db, handles)))
+        return done[0]
+
+    return get
 
 
 def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags: list[str], now: datetime,
-           config: Config) -> dict[str, Any]:
-    """Post a thread (title, body and tags already checked by the input model)."""
+           config: Config, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+    """Post a thread (title, body and tags already checked by the input model); rendered only once
+    the caller may post (suspension, rate window)."""
+    rendered = rendering(db, body, renderer)
     doc = {
-        **content_fields(title, body, mentions.resolve(db, body)),
         "tags": tags,
         "createdAt": now,
         "editedAt": None,
@@ -68,14 +81,19 @@ def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags:
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
         guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.thread_limit)
+        # Rendered only now, once the caller may post (suspension, rate window): one render per request.
+        doc.update(content_fields(title, body, rendered()))
         doc["author"] = users.author_snapshot(caller.uid, profile)
+        # First-post approval covers threads too: a new member's thread waits, hidden, in the queue.
+        if hiding.needs_approval(config.first_post_approval, caller, profile):
+            hiding.hold_for_approval(tx, db, hiding.Target(ref.id), doc, doc["excerpt"], now)
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
         tx.create(ref, doc)
         return doc
 
     stored = store.run_transaction(db, fn)
-    return {**serialize.thread(ref.id, stored), "myReactions": [], "bookmarked": False}
+    return {**serialize.thread(ref.id, stored, reveal=True), "myReactions": [], "bookmarked": False}
 
 
 def personal_state(db: firestore.Client, caller: Caller,
@@ -160,31 +178,38 @@ def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> N
 
 def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None = None, body: str | None = None,
           tags: list[str] | None = None, locked: bool | None = None, pinned: bool | None = None,
-          now: datetime) -> dict[str, Any]:
+          now: datetime, config: Config | None = None,
+          renderer: render.Renderer = render.render_post) -> dict[str, Any]:
     """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator).
 
-    Every value is already checked (the input model); None leaves that field as it is.
+    Every value is already checked (the input model); None leaves that field as it is. An edit
+    takes a place in the caller's edit window; the body is rendered only once the checks pass.
     """
+    config = config or Config()
     flags = {flag: value for flag, value in zip(MODERATOR_FLAGS, (locked, pinned)) if value is not None}
     for flag in flags:
         if not caller.is_moderator:
             raise Forbidden(f"only a moderator may change {flag}")
-    guard.check(db, caller, now)
-    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
-    known = mentions.resolve(db, body) if body is not None else {}
+    # Rendered (with its @mentions, one parse) only once the checks below pass, once per request.
+    rendered = rendering(db, body, renderer) if body is not None else None
     edits = body is not None or title is not None or tags is not None
+    user_ref = store.user(db, caller.uid)
+    rate_ref = store.rate_window(db, caller.uid, config.edit_limit.action)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        current = read_visible(tx, db, tid)
+        got = store.read_all(tx, db, [store.thread(db, tid), user_ref, rate_ref])
+        current = visible(got[store.thread(db, tid).path])
         require_owner(caller, current.get("author"), "thread")
+        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        rate = reserve(got[rate_ref.path], now, config.edit_limit) if edits else None
         actor = None
         if flags:  # locking and pinning are logged: the moderator's handle, read before any write
-            actor = hiding.actor_handle(tx, db, caller, store.user(db, caller.uid).get(transaction=tx), now)
+            actor = hiding.actor_handle(tx, db, caller, got[user_ref.path], now)
         changes: dict[str, Any] = {}
         if edits:
             new_title = title if title is not None else current["title"]
-            if body is not None:
-                changes.update(content_fields(new_title, body, known))
+            if rendered is not None and body is not None:
+                changes.update(content_fields(new_title, body, rendered(), current.get("mentions")))
             else:
                 changes["title"] = new_title  # the body, its rendering and its mentions stay as they are
             changes["editedAt"] = now
@@ -196,6 +221,8 @@ def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None =
                 action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if value else 1]
                 hiding.write_log(tx, db, hiding.log_entry(caller, actor, action, hiding.Target(tid),
                                                                   None, now))
+        if rate is not None:
+            tx.set(rate_ref, rate, merge=True)
         tx.update(store.thread(db, tid), changes)
         return {**current, **changes}
 

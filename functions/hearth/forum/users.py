@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -74,18 +74,34 @@ def sync_role(db: firestore.Client, caller: Caller, memo: RoleMemo = ROLES) -> N
     the role changed). A profile not made yet gets the right role when it is made (read_profile).
     """
     want, key, ref = role_of(caller), _memo_key(db, caller.uid), store.user(db, caller.uid)
+    marker = store.moderator(db, caller.uid)
     if memo.knows(key):
         if memo.get(key) == want:
             return
     else:
-        snap = ref.get(field_paths=["role"])
+        got = store.read_all(None, db, [ref, marker])
+        snap = got[ref.path]
         if not snap.exists:
+            # No profile yet (it gets the right role when it is made), but a moderator who has only
+            # read so far still needs the rules' record, and a demoted one must lose it.
+            if got[marker.path].exists != (want == MODERATOR):
+                if want == MODERATOR:
+                    marker.set({"uid": caller.uid})
+                else:
+                    marker.delete()
             return
-        if (snap.to_dict() or {}).get("role") == want:
+        if (snap.to_dict() or {}).get("role") == want and got[marker.path].exists == (want == MODERATOR):
             memo.put(key, want)
             return
+    batch = db.batch()
+    batch.update(ref, {"role": want})
+    # The rules trust the moderator claim only with this document (firestore.rules), kept in step here.
+    if want == MODERATOR:
+        batch.set(marker, {"uid": caller.uid})
+    else:
+        batch.delete(marker)
     try:
-        ref.update({"role": want})
+        batch.commit()
     except NotFoundError:  # the profile the memo remembered is gone: nothing to correct
         memo.forget(key)
         return
@@ -157,6 +173,8 @@ def write_profile(tx: firestore.Transaction | firestore.WriteBatch, db: firestor
         tx.create(store.user(db, caller.uid), profile)
         if claim:
             tx.create(store.handle(db, profile["handle"]), {"uid": caller.uid})
+        if profile.get("role") == MODERATOR:  # the rules' side of the claim (sync_role keeps it in step)
+            tx.set(store.moderator(db, caller.uid), {"uid": caller.uid})
     elif increments:
         tx.update(store.user(db, caller.uid), {k: firestore.Increment(v) for k, v in increments.items()})
 
@@ -187,9 +205,26 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
             "unreadNotifications": inbox.unread(got[inbox_ref.path])}
 
 
+HANDLE_REST_DAYS = 30
+
+
+def claimable(holder: firestore.DocumentSnapshot, uid: str, now: datetime) -> bool:
+    """Whether uid may take the handle whose claim document is holder: nobody holds it, uid does
+    (or did: a handle returns to its last owner at any time), or its rest after release is over."""
+    if not holder.exists:
+        return True
+    data = holder.to_dict() or {}
+    if data.get("uid") == uid:
+        return True
+    rests_until = data.get("restsUntil")
+    return isinstance(rests_until, datetime) and rests_until <= now
+
+
 def put_me(db: firestore.Client, caller: Caller, *, handle: str | None = None, display_name: str | None = None,
-           bio: str | None = None, now: datetime) -> dict[str, Any]:
-    """Create or update the caller's profile (None leaves a field as it is); a handle someone else holds is a 409."""
+           bio: str | None = None, now: datetime, rest_days: int = HANDLE_REST_DAYS) -> dict[str, Any]:
+    """Create or update the caller's profile (None leaves a field as it is); a handle someone else
+    holds, or that rests after its release (rest_days, so old posts and links never point at a
+    newcomer), is a 409."""
     changes: dict[str, Any] = {name: value for name, value in
                                (("handle", handle), ("displayName", display_name), ("bio", bio)) if value is not None}
 
@@ -199,7 +234,7 @@ def put_me(db: firestore.Client, caller: Caller, *, handle: str | None = None, d
         new_handle = changes.get("handle", profile["handle"])
         if new_handle != profile["handle"] or profile.get("_new"):
             holder = store.handle(db, new_handle).get(transaction=tx)
-            if holder.exists and holder.to_dict().get("uid") != caller.uid:
+            if not claimable(holder, caller.uid, now):
                 raise Conflict(f"the handle '{new_handle}' is taken", field="handle")
         is_new = profile.pop("_new", False)
         profile.pop("_claim", None)  # this transaction read the handle it sets
@@ -208,10 +243,14 @@ def put_me(db: firestore.Client, caller: Caller, *, handle: str | None = None, d
         if is_new:
             profile["createdAt"] = now
             tx.create(store.user(db, caller.uid), profile)
+            if profile.get("role") == MODERATOR:
+                tx.set(store.moderator(db, caller.uid), {"uid": caller.uid})
         elif changes:
             tx.update(store.user(db, caller.uid), changes)
         if new_handle != old_handle and not is_new:
-            tx.delete(store.handle(db, old_handle))
+            # Released, not deleted: it rests with its last owner before anyone else may take it.
+            tx.set(store.handle(db, old_handle), {"uid": caller.uid, "releasedAt": now,
+                                                  "restsUntil": now + timedelta(days=rest_days)})
         tx.set(store.handle(db, new_handle), {"uid": caller.uid})
         return profile
 

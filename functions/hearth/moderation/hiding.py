@@ -21,6 +21,7 @@ from ..db import store
 from ..forum import ranking, serialize, users
 from ..notifications.fanout import notification_id
 from ..auth import Caller
+from ..db.ratelimit import Limit, reserve
 from ..errors import Forbidden, NotFound
 from .visibility import DELETED, HIDDEN, VISIBLE, is_author, reveal
 
@@ -95,18 +96,39 @@ def notice(tx: firestore.Transaction, db: firestore.Client, uid: str, subject: s
     tx.set(store.inbox(db, uid), {"unread": firestore.Increment(1)}, merge=True)
 
 
-def notice_of_hiding(tx: firestore.Transaction, db: firestore.Client, target: Target, item: dict[str, Any],
-                     thread_title: str, by: str, reason: str, now: datetime, actor_uid: str | None) -> None:
-    """Tell an item's author it was hidden, and why (not when they hid it themselves)."""
+def hiding_notice_ref(db: firestore.Client, target: Target, item: dict[str, Any], by: str,
+                      actor_uid: str | None) -> firestore.DocumentReference | None:
+    """Where the notice of hiding item goes: one per item, action and actor (never the time), so
+    hiding, restoring and hiding again tells the author once. None when nobody is to be told
+    (no author, or the author hid it themselves). Read it in the transaction before its writes."""
     author_uid = (item.get("author") or {}).get("uid")
     if not author_uid or author_uid == actor_uid:
+        return None
+    return store.notifications(db, author_uid).document(
+        notification_id(notice_subject(target, "hide", actor_uid or by), author_uid))
+
+
+def notice_of_hiding(tx: firestore.Transaction, db: firestore.Client, target: Target, item: dict[str, Any],
+                     thread_title: str, by: str, reason: str, now: datetime, actor_uid: str | None,
+                     sent: firestore.DocumentSnapshot | None) -> None:
+    """Tell an item's author it was hidden, and why (not when they hid it themselves, nor twice).
+
+    sent: the snapshot of hiding_notice_ref, read earlier in tx.
+    """
+    author_uid = (item.get("author") or {}).get("uid")
+    if not author_uid or author_uid == actor_uid or sent is None or sent.exists:
         return
     why = REASON_WORDS.get(reason, reason)
     text = f"hid your {target.kind} in “{thread_title}”: {why}" if target.comment_id else \
         f"hid your thread “{thread_title}”: {why}"
-    notice(tx, db, author_uid, f"moderation/{target.key}/{now.isoformat()}", by=by, text=text,
+    notice(tx, db, author_uid, notice_subject(target, "hide", actor_uid or by), by=by, text=text,
            thread_id=target.thread_id, thread_title=thread_title, comment_id=target.comment_id,
            root_id=item.get("rootId") or target.comment_id)
+
+
+def notice_subject(target: Target, action: str, actor: str) -> str:
+    """The subject (and so the notification's id) of a moderation notice: item, action and actor."""
+    return f"moderation/{target.key}/{action}/{actor}"
 
 
 def needs_approval(enabled: bool, caller: Caller, profile: dict[str, Any]) -> bool:
@@ -116,12 +138,14 @@ def needs_approval(enabled: bool, caller: Caller, profile: dict[str, Any]) -> bo
 
 def hold_for_approval(tx: firestore.Transaction, db: firestore.Client, target: Target, doc: dict[str, Any],
                       excerpt: str, now: datetime) -> None:
-    """Make doc (a new comment, written in tx) wait in the queue, hidden, for a moderator's approval."""
+    """Make doc (a new thread or comment, written in tx) wait in the queue, hidden, for a moderator's approval."""
     doc.update(status=HIDDEN, hidden={"reason": AWAITING_APPROVAL, "by": BY_APPROVAL, "uid": None, "at": now})
     tx.set(store.mod_queue(db).document(target.key), {
         "key": target.key, "target": target.as_dict(), "state": OPEN, "approval": True,
-        "item": {"title": None, "excerpt": excerpt, "author": serialize.author(doc.get("author"))},
-        "openReports": 0, "reportCount": 0, "reasonCounts": {}, "lastReportedAt": now, "updatedAt": now,
+        "item": {"title": None if target.comment_id else doc.get("title"), "excerpt": excerpt,
+                 "author": serialize.author(doc.get("author"))},
+        "openReports": 0, "openTrusted": 0, "reportCount": 0, "reasonCounts": {}, "lastReportedAt": now,
+        "updatedAt": now,
     })
 
 
@@ -207,6 +231,15 @@ def comment_count_moves(db: firestore.Client, tx: firestore.Transaction, target:
             "commentCount": firestore.Increment(by), "score": firestore.Increment(ranking.COMMENT_WEIGHT * by)})
 
 
+def approved_reply_counts(db: firestore.Client, tx: firestore.Transaction, target: Target,
+                          item: dict[str, Any]) -> None:
+    """A reply held for approval moved no score on its parent; approving it does (comments.counter_changes)."""
+    parent_id = item.get("parentId") if target.comment_id else None
+    if parent_id:
+        tx.update(store.comment(db, target.thread_id, parent_id), {
+            "replyCount": firestore.Increment(1), "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY)})
+
+
 def actor_handle(tx: firestore.Transaction, db: firestore.Client, caller: Caller,
                  snap: firestore.DocumentSnapshot, now: datetime) -> str:
     """The acting moderator's handle for the log, their profile made on first use (as posting does).
@@ -224,27 +257,37 @@ def resolve_queue(tx: firestore.Transaction, queue: firestore.DocumentSnapshot, 
     and only new reports (openReports starts again from 0) can hide it again."""
     if queue.exists and queue.get("state") == OPEN:
         tx.update(queue.reference, {
-            "state": RESOLVED, "openReports": 0, "autoHidden": False, "updatedAt": now,
+            "state": RESOLVED, "openReports": 0, "openTrusted": 0, "autoHidden": False, "updatedAt": now,
             "resolution": {"action": action, "by": {"uid": actor.uid, "handle": actor_handle}, "at": now},
         })
 
 
 def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str | None,
-               now: datetime) -> dict[str, Any]:
-    """Hide target with reason (None: restore it). Idempotent; each change is logged with it."""
+               now: datetime, limit: Limit | None = None) -> dict[str, Any]:
+    """Hide target with reason (None: restore it). Idempotent; each change is logged with it.
+
+    A thread's author (not a moderator) has a rate window for it (limit): each change takes a
+    place, so hiding and restoring one comment in a loop cannot flood its author or the log.
+    """
     thread = _thread_for(db, caller, target)
     role = _role(caller, thread, target)
     guard.check(db, caller, now)
     ref, actor_ref = target.ref(db), store.user(db, caller.uid)
     queue_ref = store.mod_queue(db).document(target.key)
+    limited = limit is not None and role == BY_THREAD_AUTHOR
+    rate_ref = store.rate_window(db, caller.uid, limit.action) if limit is not None else None
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        got = store.read_all(tx, db, [ref, actor_ref, queue_ref])
-        handle = actor_handle(tx, db, caller, got[actor_ref.path], now)
+        got = store.read_all(tx, db, [ref, actor_ref, queue_ref, *([rate_ref] if limited else [])])
+        # Refused before any write (actor_handle may create the profile).
+        rate = reserve(got[rate_ref.path], now, limit) if limited and rate_ref and limit else None
         snap = got[ref.path]
         if not snap.exists or snap.get("status") == DELETED:
             raise NotFound(f"{target.kind} not found")
         current = snap.to_dict()
+        sent_ref = hiding_notice_ref(db, target, current, role, caller.uid) if reason is not None else None
+        sent = sent_ref.get(transaction=tx) if sent_ref is not None else None
+        handle = actor_handle(tx, db, caller, got[actor_ref.path], now)
         status, hidden = current.get("status"), current.get("hidden") or {}
         if status == HIDDEN and role != BY_MODERATORS and hidden.get("by") != role:
             raise Forbidden(f"this {target.kind} was hidden by {hidden.get('by')}; only a moderator may change that")
@@ -259,15 +302,19 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
             changes = {"status": HIDDEN, "hidden": {"reason": reason, "by": role, "uid": caller.uid, "at": now}}
             after = current | changes
         tx.update(ref, changes)
+        if rate is not None and rate_ref is not None:
+            tx.set(rate_ref, rate, merge=True)
         if status != after["status"]:
             comment_count_moves(db, tx, target, -1 if reason else 1)
+        if reason is None and hidden.get("reason") == AWAITING_APPROVAL:
+            approved_reply_counts(db, tx, target, current)
         action = "hide" if reason else "restore"
         if role == BY_MODERATORS:
             resolve_queue(tx, got[queue_ref.path], action, caller, handle, now)
         write_log(tx, db, log_entry(caller, handle, action, target, reason, now, role=role))
         if reason is not None and status != HIDDEN:
             notice_of_hiding(tx, db, target, current, (current if not target.comment_id else thread).get("title", ""),
-                             role, reason, now, caller.uid)
+                             role, reason, now, caller.uid, sent)
         return after
 
     after = store.run_transaction(db, fn)

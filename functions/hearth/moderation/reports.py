@@ -7,7 +7,7 @@ is the Firestore trigger `on_report_created`, which is safe to run any number of
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -19,7 +19,8 @@ from ..forum import render, serialize, users
 from ..auth import Caller
 from ..deps import Config
 from ..errors import Forbidden, NotFound
-from .hiding import BY_REPORTS, FLAGGED, OPEN, Target, comment_count_moves, log_entry, notice_of_hiding, write_log
+from .hiding import (BY_REPORTS, FLAGGED, OPEN, Target, comment_count_moves, hiding_notice_ref, log_entry,
+                     notice_of_hiding, write_log)
 from ..db.ratelimit import reserve
 from .visibility import HIDDEN, VISIBLE, is_author
 
@@ -35,6 +36,23 @@ class ReportReason(StrEnum):
 
 REPORT_REASONS = tuple(ReportReason)
 NOTE_MAX = 500
+# Why a report waits for a moderator instead of counting toward auto-hide.
+UNVERIFIED_EMAIL, NEW_ACCOUNT = "unverified_email", "new_account"
+
+
+def distrust(caller: Caller, profile: dict[str, Any], now: datetime, trust_hours: int) -> str | None:
+    """Why the caller's reports do not count toward auto-hide (None: they do).
+
+    Trusted: a verified email (the ID token's email_verified claim) and a profile at least
+    trust_hours old (the profile is made on first use, so it is never older than the account).
+    Three fresh sock puppets therefore cannot hide anything; their reports still reach the queue.
+    """
+    if caller.claims.get("email_verified") is not True:
+        return UNVERIFIED_EMAIL
+    created = profile.get("createdAt")
+    if trust_hours > 0 and (not isinstance(created, datetime) or now - created < timedelta(hours=trust_hours)):
+        return NEW_ACCOUNT
+    return None
 
 
 def report_ref(db: firestore.Client, target: Target, uid: str) -> firestore.DocumentReference:
@@ -58,8 +76,11 @@ def _visible_item(found: dict[str, firestore.DocumentSnapshot], db: firestore.Cl
 
 
 def answer(doc: dict[str, Any]) -> dict[str, Any]:
+    """A report as its reporter sees it; countsTowardHiding false says why it waits (waitsBecause)."""
+    waits = doc.get("distrust")
     return {"target": doc["target"], "reason": doc["reason"], "note": doc.get("note", ""),
-            "createdAt": serialize.rfc3339(doc["createdAt"])}
+            "createdAt": serialize.rfc3339(doc["createdAt"]),
+            "countsTowardHiding": waits is None, "waitsBecause": waits}
 
 
 def report(db: firestore.Client, caller: Caller, target: Target, reason: ReportReason, note: str, now: datetime,
@@ -85,9 +106,10 @@ def report(db: firestore.Client, caller: Caller, target: Target, reason: ReportR
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
         guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.report_limit)
+        waits = distrust(caller, profile, now, config.report_trust_hours)
         doc = {"key": target.key, "target": target.as_dict(),
                "reporter": {"uid": caller.uid, "handle": profile["handle"]},
-               "reason": reason, "note": note, "createdAt": now}
+               "reason": reason, "note": note, "createdAt": now, "trusted": waits is None, "distrust": waits}
         users.write_profile(tx, db, caller, profile, now)
         tx.set(rate_ref, rate, merge=True)
         tx.create(mine, doc)  # the precondition makes one report per (item, reporter), whatever races
@@ -95,6 +117,8 @@ def report(db: firestore.Client, caller: Caller, target: Target, reason: ReportR
         tx.set(queue_ref, {
             "key": target.key, "target": target.as_dict(), "item": snapshot(target, item), "state": OPEN,
             "openReports": firestore.Increment(1), "reportCount": firestore.Increment(1),
+            # Reports are one per (item, reporter): this counts distinct trusted reporters.
+            "openTrusted": firestore.Increment(1 if waits is None else 0),
             "reasonCounts": {reason: firestore.Increment(1)}, "lastReportedAt": now, "updatedAt": now,
         }, merge=True)
         return doc
@@ -104,7 +128,8 @@ def report(db: firestore.Client, caller: Caller, target: Target, reason: ReportR
 
 def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: int, now: datetime,
               event_id: str) -> bool:
-    """Hide target (reason `flagged`) once its open reports reach threshold; True if this call hid it.
+    """Hide target (reason `flagged`) once its distinct trusted open reporters reach threshold; True
+    if this call hid it. A moderator's post and a pinned thread are never hidden this way.
 
     Idempotent and exact: it changes the item only from visible, in a transaction that reads the
     counter and the item, so concurrent or repeated runs hide it once. It runs again on every
@@ -117,21 +142,35 @@ def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: i
     def fn(tx: firestore.Transaction) -> bool:
         got = store.read_all(tx, db, list({r.path: r for r in (queue_ref, ref, thread_ref)}.values()))
         queue, item, thread = got[queue_ref.path], got[ref.path], got[thread_ref.path]
+        author_uid = ((item.to_dict() or {}).get("author") or {}).get("uid") if item.exists else None
+        author = store.user(db, author_uid).get(transaction=tx) if author_uid else None
+        sent_ref = hiding_notice_ref(db, target, item.to_dict() or {}, BY_REPORTS, None) if item.exists else None
+        sent = sent_ref.get(transaction=tx) if sent_ref is not None else None
         tx.update(report, {"checkedAt": now})
-        if not queue.exists or queue.get("state") != OPEN or int(queue.get("openReports") or 0) < threshold:
+        if not queue.exists or queue.get("state") != OPEN or int(queue.get("openTrusted") or 0) < threshold:
             return False
         if not item.exists or item.get("status") != VISIBLE:
+            return False
+        if exempt(item.to_dict(), target, author.to_dict() if author is not None and author.exists else None):
             return False
         tx.update(ref, {"status": HIDDEN, "hidden": {"reason": FLAGGED, "by": BY_REPORTS, "uid": None, "at": now}})
         comment_count_moves(db, tx, target, -1)
         tx.update(queue_ref, {"autoHidden": True, "updatedAt": now})
         write_log(tx, db, log_entry(None, None, "auto_hide", target, FLAGGED, now,
-                                    reports=int(queue.get("openReports"))), entry_id=f"auto-hide-{event_id}")
+                                    reports=int(queue.get("openTrusted"))), entry_id=f"auto-hide-{event_id}")
         title = (thread.to_dict() or {}).get("title", "") if thread.exists else ""
-        notice_of_hiding(tx, db, target, item.to_dict(), title, BY_REPORTS, FLAGGED, now, None)
+        notice_of_hiding(tx, db, target, item.to_dict(), title, BY_REPORTS, FLAGGED, now, None, sent)
         return True
 
     return store.run_transaction(db, fn)
+
+
+def exempt(item: dict[str, Any], target: Target, author: dict[str, Any] | None) -> bool:
+    """Items reports never hide: a pinned thread, and any post of a moderator (whose role the API
+    keeps in step with their claim)."""
+    if not target.comment_id and item.get("pinned"):
+        return True
+    return (author or {}).get("role") == "moderator"
 
 
 def on_report_created(db: firestore.Client, report_id: str, report_doc: dict[str, Any], event_id: str,

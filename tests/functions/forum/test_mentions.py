@@ -56,3 +56,21 @@ def test_only_the_mention_class_survives_sanitising():
 
 def test_names_firestore_reserves_are_never_looked_up_as_handles():
     assert handles_in("hi @__abc__ and @__main__ and @ada") == ["ada"]
+
+
+def test_a_post_notifies_at_most_ten_users_over_its_whole_life():
+    """Finding 3: one comment edited 4 times with 10 new handles each notified 40 users."""
+    from hearth.forum.mentions import lifetime
+
+    ever: list[str] = []
+    for edit in range(4):
+        known = {f"h{edit}_{n}": f"u{edit}_{n}" for n in range(MAX_MENTIONS)}
+        ever = lifetime(ever, known)
+    assert ever == [f"u0_{n}" for n in range(MAX_MENTIONS)]
+
+
+def test_an_edit_keeps_earlier_mentions_and_adds_new_ones_while_there_is_room():
+    from hearth.forum.mentions import lifetime
+
+    assert lifetime(["u1"], {"bob": "u2", "ada": "u1"}) == ["u1", "u2"]
+    assert lifetime(None, {}) == []

@@ -1,6 +1,7 @@
 // Moderation in the UI: reporting with a reason, hiding and restoring with a reason, the placeholder
 // of a hidden item, the suspension notice, and the moderators' queue and log pages.
-import { h, timeEl, dateEl, plural } from "../dom.js";
+import { append, h, timeEl, dateEl, plural } from "../dom.js";
+import { sendVerificationEmail } from "../auth.js";
 import { api } from "../api.js";
 import { pagedList } from "./threadItem.js";
 import { session } from "../session.js";
@@ -96,6 +97,29 @@ function reasonForm({ after, returnFocus, legend, reasons, withNote, submitLabel
   select.focus();
 }
 
+/** Why a report only reaches the moderators (it cannot hide the post by itself), and for an
+ *  unverified account, a button that sends the verification email. */
+export function reportWaits(why) {
+  const note = h("p.report-waits", { role: "status" });
+  if (why === "unverified_email") {
+    const send = h("button.linklike.verify-email", { type: "button" }, "Send me the verification email");
+    send.addEventListener("click", async () => {
+      send.disabled = true;
+      try {
+        await sendVerificationEmail();
+        send.replaceWith("Sent: follow the link in it, then your reports count.");
+      } catch (err) {
+        send.disabled = false;
+        send.after(` (${err.message})`);
+      }
+    });
+    append(note, ["Your report goes to the moderators, but it cannot hide the post until your email address is verified. ", send]);
+  } else {
+    append(note, ["Your report goes to the moderators; reports from new accounts count toward hiding a post after a day."]);
+  }
+  return note;
+}
+
 /**
  * "Report" (a menu item) for a signed-in reader: the reason picker opens under `row()` (the post's
  * action row); once sent the item reads "Reported" and does nothing more.
@@ -109,10 +133,11 @@ export function reportAction(item, what, row) {
         after: row(), returnFocus: anchor, legend: `Why are you reporting this ${what}?`, reasons: REPORT_REASONS, withNote: true,
         submitLabel: "Send report",
         onSubmit: async (reason, note) => {
-          await api.report(item, reason, note);
+          const filed = await api.report(item, reason, note);
           itemEl.textContent = "Reported";
           itemEl.setAttribute("aria-disabled", "true");
           announce("Thanks: moderators will look at your report.");
+          if (filed && filed.countsTowardHiding === false) row().after(reportWaits(filed.waitsBecause));
         },
       });
     },

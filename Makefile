@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-notifications bench-abuse chromium clean
+.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-embed bench-notifications bench-abuse chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -15,6 +15,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # The web UI bundle (app + Firebase Auth SDK), built by esbuild; web/README.md explains it.
+# embed.js and count.js (for other sites' pages) are built beside it, into web/ itself.
 web/dist/app.js: $(shell find web/src -name '*.js') package-lock.json node_modules/.installed
 	npm run --silent build:web
 
@@ -76,6 +77,10 @@ bench: setup
 
 bench-web: setup chromium
 	$(PY) bench/web.py
+
+# The embed: embed.js and count.js sizes, the frame's JavaScript, host load to first comment, count.js's cost.
+bench-embed: setup chromium
+	$(PY) bench/embed.py
 
 bench-notifications: setup
 	$(PY) bench/notifications.py

@@ -15,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .processes import ROOT
+from .processes import ROOT, free_port, run_server, wait_for_port
 from .seed import MODERATORS, seed, seeded
 from .stack import Ports, Stack, local_stack
 
@@ -23,6 +23,7 @@ from .stack import Ports, Stack, local_stack
 DATA_DIR = ROOT / ".data" / "emulators"
 LOG_DIR = ROOT / ".data" / "logs"
 LOG_TAIL_LINES = 60
+BLOG_PORT = 5002  # the demo blog (examples/blog/): another origin, whose pages embed Hearth
 
 
 def say(message: str = "") -> None:
@@ -80,13 +81,21 @@ def main() -> int:
             for handle, email, password in accounts:
                 role = "moderator: the queue, the log, hiding, suspensions" if handle in MODERATORS else "member"
                 say(f"  @{handle:<6} {email:<20} / {password}   {role}")
-            say(f"\nHearth is running at {stack.hosting_url}  (API: {stack.hosting_url}/api/threads)")
-            say("Press Ctrl-C to stop everything.")
-            while not stop.wait(1):
-                for name, server in stack.servers.items():
-                    if server.proc.poll() is not None:
-                        return fail(f"The {name} process exited unexpectedly (code {server.proc.returncode}).", log)
-            say("\nStopping…")
+            blog_port = free_port() if os.environ.get("HEARTH_DEV_PORTS") == "free" else BLOG_PORT
+            with run_server([sys.executable, "-m", "devstack.blog", str(blog_port), stack.hosting_url], log=log) as blog:
+                stack.servers["blog"] = blog
+                try:
+                    wait_for_port("127.0.0.1", blog_port, timeout=30)
+                except Exception as exc:  # noqa: BLE001 - said in full, then everything stops
+                    return fail("The demo blog did not start.", log, exc)
+                say(f"\nHearth is running at {stack.hosting_url}  (API: {stack.hosting_url}/api/threads)")
+                say(f"A demo blog that embeds it: http://localhost:{blog_port}  (examples/blog/)")
+                say("Press Ctrl-C to stop everything.")
+                while not stop.wait(1):
+                    for name, server in stack.servers.items():
+                        if server.proc.poll() is not None:
+                            return fail(f"The {name} process exited unexpectedly (code {server.proc.returncode}).", log)
+                say("\nStopping…")
     except Exception as exc:  # noqa: BLE001 - the stack never came up: say why, in full
         return fail("The emulators did not start.", log, exc)
     say("Stopped.")

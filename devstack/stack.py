@@ -104,10 +104,14 @@ def web_config(stack: "Stack") -> dict:
     }
 
 
+# Locally any blog on this machine may embed Hearth (the function's HEARTH_EMBED_ORIGINS).
+LOCAL_EMBED_ORIGINS = "http://localhost:*,http://127.0.0.1:*"
+
+
 @contextmanager
 def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
                 data_dir: Path | None = None, query_log: Path | None = None,
-                log: Path | None = None) -> Iterator[Stack]:
+                log: Path | None = None, embed_origins: str = LOCAL_EMBED_ORIGINS) -> Iterator[Stack]:
     """Run the Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error.
 
     data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
@@ -132,6 +136,8 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         # request sent as gunicorn closes one fails as a 500 ECONNRESET (and the emulator kills
         # that worker). The emulator sends each worker one request at a time anyway.
         "THREADS": "1",
+        # The Functions emulator hands its own environment on to the function: the deploy parameter.
+        "HEARTH_EMBED_ORIGINS": embed_origins,
     }
     if query_log is not None:
         # The Functions emulator hands its own environment on to the Python runtime it spawns.

@@ -100,3 +100,25 @@ def firebase_verifier() -> TokenVerifier:
         return claims
 
     return verify
+
+
+TokenMinter = Callable[[str], str]
+
+
+def firebase_minter() -> TokenMinter:
+    """Custom tokens by firebase-admin (the embed's sign-in window hands one to the frame).
+
+    Deployed, firebase-admin signs them with the function's service account through IAM, which
+    needs the role "Service Account Token Creator" on that account; on the Auth emulator they are unsigned.
+    """
+    import firebase_admin
+    from firebase_admin import auth
+
+    if not firebase_admin._apps:  # noqa: SLF001 - the SDK's own registry of initialised apps
+        firebase_admin.initialize_app()
+
+    def mint(uid: str) -> str:
+        token = auth.create_custom_token(uid)
+        return token.decode() if isinstance(token, bytes) else token
+
+    return mint

@@ -10,7 +10,7 @@ from typing import Callable, Mapping
 from google.cloud import firestore
 
 from .db import querylog
-from .auth import TokenVerifier
+from .auth import TokenMinter, TokenVerifier
 from .db.ratelimit import InstanceWindows, Limit
 from .forum import render
 
@@ -35,6 +35,10 @@ class Config:
     report_trust_hours: int = 24
     # Handles released by a rename rest this long before another account may take them.
     handle_rest_days: int = 30
+    # Sessions handed to embed frames: a reader opens a few articles a minute; each costs a signature.
+    embed_session_limit: Limit = Limit("embed-session", 10, timedelta(minutes=1))
+    # Origins whose pages may embed Hearth (forum/pages.py parse_allowed): frame-ancestors and the page endpoints.
+    embed_origins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Deps:
     instance_windows: InstanceWindows = field(default_factory=InstanceWindows)
     # How posts are rendered: in this process (tests), or in budgeted workers (forum/sandbox.py).
     renderer: render.Renderer = render.render_post
+    # Custom tokens for the embed's sign-in window (auth.firebase_minter); None where nothing mints them.
+    mint_token: TokenMinter | None = None
 
 
 def utc_now() -> datetime:
@@ -56,6 +62,7 @@ def utc_now() -> datetime:
 def config_from_params() -> Config:
     """Read the deploy-time parameters (firebase_functions.params) once."""
     from . import params
+    from .forum.pages import parse_allowed
 
     return Config(
         comment_limit=Limit("comment", params.COMMENTS_PER_MINUTE.value, timedelta(minutes=1)),
@@ -70,6 +77,7 @@ def config_from_params() -> Config:
         hide_limit=Limit("hide", params.HIDES_PER_MINUTE.value, timedelta(minutes=1)),
         report_trust_hours=params.REPORT_TRUST_HOURS.value,
         handle_rest_days=params.HANDLE_REST_DAYS.value,
+        embed_origins=parse_allowed(params.EMBED_ORIGINS.value),
     )
 
 
@@ -121,7 +129,7 @@ def trigger_client() -> firestore.Client:
 
 def production_deps() -> Deps:
     """Deps for the deployed function (and the Functions emulator)."""
-    from .auth import firebase_verifier
+    from .auth import firebase_minter, firebase_verifier
 
     from .forum.sandbox import Sandbox
 
@@ -130,4 +138,4 @@ def production_deps() -> Deps:
     # The first worker starts now, beside the rest of the cold start, not in the first post's request.
     threading.Thread(target=sandbox.warm, name="hearth-render-warm", daemon=True).start()
     return Deps(db=firestore_client(os.environ), verify_token=firebase_verifier(), config=config_from_params(),
-                clock=utc_now, renderer=sandbox.render)
+                clock=utc_now, renderer=sandbox.render, mint_token=firebase_minter())

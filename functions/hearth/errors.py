@@ -46,6 +46,12 @@ class Suspended(Forbidden):
         return {"reason": self.reason, "until": self.until}
 
 
+class OriginNotAllowed(Forbidden):
+    """A page of a site that is not in HEARTH_EMBED_ORIGINS (the embed's allowed origins)."""
+
+    code = "origin_not_allowed"
+
+
 class NotFound(ApiError):
     status, code = 404, "not_found"
 

@@ -18,6 +18,11 @@ AUTO_HIDE_REPORTS = params.IntParam(
     "HEARTH_AUTO_HIDE_REPORTS", default=3,
     description="Distinct reporters that hide an item (reason 'flagged') until a moderator decides",
 )
+EMBED_ORIGINS = params.StringParam(
+    "HEARTH_EMBED_ORIGINS", default="",
+    description="Origins whose pages may embed Hearth's comments (comma-separated scheme://host[:port]; "
+                "scheme://host:* for any port): the embed page's CSP frame-ancestors and the page endpoints' allow-list",
+)
 FIRST_POST_APPROVAL = params.BoolParam(
     "HEARTH_FIRST_POST_APPROVAL", default=False,
     description="Hold a new member's comments in the moderation queue until a moderator approves the first one",

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from hearth.forum import pages
 from hearth.notifications import fanout
 from hearth.api.app import create_app
 from hearth.deps import Config, Deps, utc_now
@@ -49,6 +50,11 @@ BUDGETS = {
     "GET /mod/queue": (2 + 20, 21 + 200 + 20 + 20),
     # The page, then one batched read of the threads it names (their titles).
     "GET /mod/log": (2, 21 + 20),
+    # count.js: one batched read of the page threads, however many links (at most 50) a listing has.
+    "GET /pages/counts (50 keys)": (1, 50),
+    # A page's first comment: the same batched read and commit as any comment; the commit creates the thread.
+    "POST /pages/comments (first comment: creates the page thread)": (2, 4),
+    "POST /pages/comments (the page thread exists)": (2, 4),
 }
 
 
@@ -65,7 +71,8 @@ def app_and_stats(stack, monkeypatch) -> Iterator[tuple[Any, Any]]:
     db = CountingClient(project=f"cost-{uuid.uuid4().hex[:8]}", interceptors=[QueryLog(stack.query_log)])
     config = Config(comment_limit=Limit("comment", 10_000, timedelta(minutes=1)),
                     thread_limit=Limit("thread", 10_000, timedelta(minutes=10)),
-                    report_limit=Limit("report", 10_000, timedelta(minutes=10)))
+                    report_limit=Limit("report", 10_000, timedelta(minutes=10)),
+                    embed_origins=("https://blog.example",))
     app = create_app(Deps(db=db, verify_token=fake_verify, config=config, clock=utc_now))
     yield app.test_client(), db.stats
 
@@ -122,6 +129,11 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     reply = {**reply, "mentions": ["u0", "u2"], "author": {"uid": "u9", "handle": "u9", "displayName": "U"},
              "repliedToId": roots[2]["id"], "parentId": roots[2]["id"], "rootId": roots[2]["id"], "depth": 2}
 
+    page_comment = {"site": "https://blog.example", "term": "/p1", "path": "/p1", "title": "P",
+                    "body": "first"}
+    for i in range(0, 50, 2):  # half the listing's pages have comments
+        assert client.post("/api/pages/comments", json={**page_comment, "term": f"/p{i}"},
+                           headers=_as("u0")).status_code == 201
     calls = {
         "GET /threads": lambda: client.get("/api/threads"),
         "GET /threads (signed in)": lambda: client.get("/api/threads", headers=_as("u1")),
@@ -155,6 +167,13 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
                                                                  headers=_as("u1")),
         "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": lambda: client.post(
             f"/api/threads/{tid}/comments", json=mentioning, headers=_as("u1")),
+        "GET /pages/counts (50 keys)": lambda: client.get("/api/pages/counts", query_string=[
+            ("site", "https://blog.example"),
+            *[("keys", pages.thread_id("https://blog.example", f"/p{i}")) for i in range(50)]]),
+        "POST /pages/comments (first comment: creates the page thread)": lambda: client.post(
+            "/api/pages/comments", json=page_comment, headers=_as("u1")),
+        "POST /pages/comments (the page thread exists)": lambda: client.post(
+            "/api/pages/comments", json=page_comment, headers=_as("u2")),
         "trigger: a reply mentioning 2 users": lambda: _Ok(
             fanout.on_comment_written(db, tid, "fresh-reply", None, reply)),
     }
@@ -172,3 +191,4 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     assert measured["GET /threads (signed in)"][2] == {"RunQuery": 1, "BatchGetDocuments": 1}
     assert measured["GET /threads/{id}/comments (signed in)"][2] == {"RunQuery": 1, "BatchGetDocuments": 1}
     assert measured["GET /users/{handle}/comments"][2] == {"RunQuery": 2, "BatchGetDocuments": 1}
+    assert measured["GET /pages/counts (50 keys)"][2] == {"BatchGetDocuments": 1}

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -69,12 +70,19 @@ def test_make_dev_prints_what_matters_and_a_sigkill_leaves_nothing_running(tmp_p
         assert printed and printed[-1].startswith("Hearth is running at http://127.0.0.1:"), output
         # Progress, the demo users and the URL; the emulators' output is in the log, not here.
         assert "Seeding demo content through the API…" in output
-        assert re.search(r"@ada\s+ada@example\.com / hearth-demo", output)
+        assert re.search(r"@ada\s+ada@example\.com\s+/ hearth-demo", output)  # emails padded to a column
         assert f"their output goes to {log}" in output
         assert not re.search(r"functions|GET /|POST /|WARNING|Terminated|MetadataLookup", output.replace(
             "Firebase emulators (Firestore, Auth, Functions, Hosting)", "")), output
         assert len(printed) <= 16, output
         assert "All emulators ready" in log.read_text()
+        # The demo blog (another origin) is up, with Hearth's URL filled into its snippet.
+        blog_line = launcher.stdout.readline()
+        blog = re.fullmatch(r"A demo blog that embeds it: (http://localhost:\d+)  \(examples/blog/\)\n", blog_line)
+        assert blog, blog_line
+        hearth = printed[-1].split()[4]
+        index = urllib.request.urlopen(blog[1].replace("localhost", "127.0.0.1") + "/", timeout=10).read().decode()
+        assert f'<script src="{hearth}/count.js" async></script>' in index
         ports = [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", next(l for l in printed if l.startswith("Emulators ready")))]
         assert len(ports) == 4 and not any(port_free(p) for p in ports)
         assert len(marked(mark)) > 3  # the launcher, the reaper, firebase-tools, the JVM, the function...

@@ -90,6 +90,15 @@ export const api = {
   comments: (id, { sort, cursor, limit } = {}) => get(`/threads/${enc(id)}/comments${query({ sort, cursor, limit })}`),
   comment: (id, cid) => get(`/threads/${enc(id)}/comments/${enc(cid)}`),
   replies: (id, rootId, cursor) => get(`/threads/${enc(id)}/comments/${enc(rootId)}/replies${query({ cursor, limit: 50 })}`),
+  /** A root comment on a page of another site (the embed); the first one creates the page's thread. */
+  createPageComment: ({ site, term, url, title }, body) => {
+    const canonical = new URL(url);  // on the site's own origin (embed.js makes sure)
+    // As the API takes it: printable ASCII but space " # < > \ (a query may hold those unencoded).
+    const path = (canonical.pathname + canonical.search).replace(/[^\x21-\x7e]|["#<>\\]/g, encodeURIComponent);
+    return send("POST", "/pages/comments", { site, term, path, title, body });
+  },
+  /** A one-time custom token that signs the embed's frame in as the caller (the sign-in window hands it over). */
+  embedSession: () => send("POST", "/me/embed-session", {}),
   createComment: (id, body, parentId) => send("POST", `/threads/${enc(id)}/comments`, parentId ? { body, parentId } : { body }),
   editComment: (id, cid, body) => send("PATCH", `/threads/${enc(id)}/comments/${enc(cid)}`, { body }),
   deleteComment: (id, cid) => send("DELETE", `/threads/${enc(id)}/comments/${enc(cid)}`),

@@ -1,7 +1,7 @@
 // The app: routing with the History API, the page shell, and which view draws which URL.
 import { h, clear } from "./dom.js";
 import { loadConfig } from "./config.js";
-import { configureAuth, ensureAuth, hasStoredSession, signOut } from "./auth.js";
+import { configureAuth, ensureAuth, hasStoredSession, signOut, signInWithToken } from "./auth.js";
 import { session, onSessionChange, refreshProfile, watchSession } from "./session.js";
 import { announce, dismissToast, signInHref, icon } from "./ui.js";
 import { threadListView } from "./views/threadList.js";
@@ -14,6 +14,8 @@ import { notFoundView } from "./views/notFound.js";
 import { queueView, logView, isModerator } from "./views/moderation.js";
 import { bellLink, refreshUnread, startBell } from "./bell.js";
 import { flushDrafts } from "./drafts.js";
+import { embed, staysInFrame, startFrame } from "./embedded.js";
+import { embedView } from "./views/embed.js";
 
 // Views few visits need are their own chunks, loaded on first use (off the first-load budget).
 const lazy = (load, name) => async (ctx) => (await load())[name](ctx);
@@ -28,6 +30,8 @@ const ROUTES = [
   [/^\/mod\/queue$/, queueView],
   [/^\/mod\/log$/, logView],
   [/^\/notifications$/, lazy(() => import("./views/notifications.js"), "notificationsView")],
+  [/^\/embed$/, embedView],
+  [/^\/embed\/signin$/, lazy(() => import("./views/embedSignin.js"), "embedSigninView")],
   [/^\/signin$/, (ctx) => signInView(ctx, "signin")],
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
 ];
@@ -69,7 +73,7 @@ async function render() {
     if (render.count++) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
   }
   updateNav();
-  refreshUnread();
+  if (!embed.on) refreshUnread();
 }
 render.count = 0;
 
@@ -78,6 +82,7 @@ render.count = 0;
 function updateNav() {
   const nav = document.getElementById("account");
   clear(nav);
+  if (embed.on) { embedNav(nav); return; }
   const here = location.pathname;
   const link = (href, text) => h("a", { href, "aria-current": here === href ? "page" : null }, text);
   if (session.user) {
@@ -107,6 +112,45 @@ function moderationLink(link) {
     a.setAttribute("aria-label", `Moderation (${n >= 100 ? "more than 99" : n} waiting)`);
   }
   return a;
+}
+
+// The frame's header: who is signed in, or three ways in. "Continue with Hearth" opens Hearth's
+// sign-in window (top-level, Hearth's own storage), which hands the session over (views/embedSignin.js).
+function embedNav(nav) {
+  const back = location.pathname + location.search;
+  if (session.user) {
+    const handle = session.profile?.handle;
+    nav.append(handle ? h("a", { href: `/u/${handle}` }, `@${handle}`) : null,
+      h("button.linklike", { type: "button", onclick: async () => { await signOut(); navigate(back, { replace: true }); } }, "Sign out"));
+    return;
+  }
+  if (location.pathname !== "/embed") return;
+  nav.append(
+    h("button.linklike.continue-hearth", { type: "button", onclick: openSigninWindow }, "Continue with Hearth"),
+    h("a.nav-link", { href: signInHref("/signin") }, "Sign in"),
+    h("a.button.primary", { href: signInHref("/signup") }, "Sign up"));
+}
+
+let signinWindow = null;
+
+function openSigninWindow() {
+  signinWindow = window.open("/embed/signin", "hearth-signin", "popup,width=480,height=640");
+  if (!signinWindow) announce("Your browser blocked Hearth's sign-in window: use Sign in here instead.");
+}
+
+// The sign-in window (same origin, our own popup) hands over a one-time token.
+function listenForSession() {
+  addEventListener("message", async (event) => {
+    if (event.origin !== location.origin || !signinWindow || event.source !== signinWindow || event.data?.hearth !== "session") return;
+    try {
+      await signInWithToken(event.data.token);
+      await refreshProfile();
+      navigate(location.pathname + location.search, { replace: true });
+      announce(session.profile ? `Signed in as @${session.profile.handle}.` : "Signed in.");
+    } catch (error) {
+      announce(`Could not sign in: ${error.message}`);
+    }
+  });
 }
 
 function setMenuOpen(open) {
@@ -142,6 +186,12 @@ function interceptLinks() {
       return;
     }
     const url = new URL(a.href, location.href);
+    if (embed.on && !staysInFrame(url) && !(url.pathname + url.search === location.pathname + location.search && url.hash)) {
+      // In another site's page the frame shows only its comments: anything else opens beside it.
+      event.preventDefault();
+      window.open(url.href, "_blank", "noopener");
+      return;
+    }
     if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/__/")) return;
     event.preventDefault();
     setMenuOpen(false);
@@ -164,8 +214,10 @@ export async function start() {
   configureAuth(app.configReady);
   const unavailable = (error) => announce(`Sign-in is unavailable: ${error.message}`);
   interceptLinks();
+  startFrame();
+  if (embed.on) listenForSession();
   onSessionChange(updateNav);
-  startBell();
+  if (!embed.on) startBell();  // the frame has no bell: notifications link back to the article
   const returning = hasStoredSession();
   if (returning) {
     // A returning member: wait for Firebase Auth so the first requests carry their token.

@@ -66,6 +66,7 @@ export const signIn = async (email, password) => (await loaded()).signIn(email, 
 export const signInWithGoogle = async (options) => (await loaded()).signInWithGoogle(options);
 export const signOut = async () => (await loaded()).signOut();
 export const resetPassword = async (email, continueUrl) => (await loaded()).resetPassword(email, continueUrl);
+export const signInWithToken = async (token) => (await loaded()).signInWithToken(token);
 export const sendVerificationEmail = async () => (await loaded()).sendVerificationEmail();
 
 const AUTH_MESSAGES = {

@@ -7,7 +7,9 @@ import {
   createUserWithEmailAndPassword,
   GoogleAuthProvider,
   initializeAuth,
+  inMemoryPersistence,
   onIdTokenChanged,
+  signInWithCustomToken,
   sendEmailVerification,
   sendPasswordResetEmail,
   signInWithEmailAndPassword,
@@ -19,7 +21,9 @@ let auth = null;
 
 export async function init(config, onChange) {
   const app = initializeApp(config.firebase);
-  auth = initializeAuth(app, { persistence: browserLocalPersistence });
+  // A frame under another site may be denied storage (Chromium's third-party storage blocking):
+  // then the session lives in memory for the page's life (the sign-in window hands it over).
+  auth = initializeAuth(app, { persistence: [browserLocalPersistence, inMemoryPersistence] });
   if (config.authEmulatorUrl) connectAuthEmulator(auth, config.authEmulatorUrl, { disableWarnings: true });
   await auth.authStateReady();
   onIdTokenChanged(auth, onChange);
@@ -43,5 +47,7 @@ export const signOut = () => fbSignOut(auth);
 
 /** Firebase Auth's password-reset email; its link comes back to continueUrl (the sign-in page). */
 export const resetPassword = (email, continueUrl) => sendPasswordResetEmail(auth, email, { url: continueUrl });
+/** The embed's frame: the session Hearth's sign-in window handed over (POST /api/me/embed-session). */
+export const signInWithToken = (token) => signInWithCustomToken(auth, token);
 // The Auth emulator prints the verification link in its log instead of sending mail.
 export const sendVerificationEmail = () => sendEmailVerification(auth.currentUser);

@@ -6,17 +6,17 @@ gets typed values only.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
-from . import http
-from ..forum import bookmarks, comments, preview, reactions, threads, users
+from . import embed, http
+from ..forum import bookmarks, comments, pages, preview, reactions, threads, users
 from ..moderation import hiding, queue, reports, suspensions
 from ..notifications import inbox, mutes
 from ..deps import Deps
-from ..errors import Unauthenticated
+from ..errors import Busy, Unauthenticated
 from ..validation import reaction_type
 from .http import body, caller, deps, query
-from .models import (CommentInput, CommentPatch, CommentsQuery, HideInput, MarkRead, Page, ProfileInput, QueueActionInput,
+from .models import (CommentInput, CommentPatch, PageCommentInput, CommentsQuery, HideInput, MarkRead, Page, ProfileInput, QueueActionInput,
                      QueueQuery, RenderInput, ReportInput, SuspensionInput, ThreadInput, ThreadPatch, ThreadsQuery,
                      UserThreadsQuery)
 from .openapi import openapi_document
@@ -31,6 +31,8 @@ moderation_bp = Blueprint("moderation", __name__)
 notifications_bp = Blueprint("notifications", __name__)
 preview_bp = Blueprint("preview", __name__)
 meta_bp = Blueprint("meta", __name__)
+pages_bp = Blueprint("pages", __name__)
+embed_bp = Blueprint("embed", __name__)  # outside /api: the frame page itself
 
 
 def _now():
@@ -53,6 +55,16 @@ def put_me():
     d, who, edit = deps(), caller(required=True), body(ProfileInput)
     return jsonify(users.put_me(d.db, who, handle=edit.handle, display_name=edit.display_name, bio=edit.bio,
                                 now=_now(), rest_days=d.config.handle_rest_days))
+
+
+@me_bp.post("/me/embed-session")
+def post_embed_session():
+    """A one-time custom token for the embed's frame, asked for by Hearth's sign-in window (top-level, first-party)."""
+    who, d = caller(required=True), deps()
+    if d.mint_token is None:
+        raise Busy("sessions for embedded comment sections are unavailable here")
+    d.instance_windows.admit(f"embed-session:{who.uid}", _now(), d.config.embed_session_limit)
+    return jsonify({"customToken": d.mint_token(who.uid)})
 
 
 @users_bp.get("/users/<handle:handle>")
@@ -278,6 +290,45 @@ def post_render():
     return jsonify(preview.render_preview(d.db, who, draft.body, _now(), d.config.preview_limit, d.renderer))
 
 
+# --- pages of other sites (the embed) ------------------------------------------------------
+
+@pages_bp.post("/pages/comments")
+def post_page_comment():
+    d, who, post = deps(), caller(required=True), body(PageCommentInput)
+    return jsonify(pages.create_comment(d.db, who, site_origin=post.site, page_term=post.term, page_path=post.path,
+                                        title=post.title, body=post.body, now=_now(), config=d.config,
+                                        renderer=d.renderer)), 201
+
+
+@pages_bp.get("/pages/counts")
+def page_counts():
+    d = deps()
+    return jsonify(pages.counts(d.db, request.args.get("site"), request.args.getlist("keys"), d.config))
+
+
+@pages_bp.after_request
+def page_cors(response: Response) -> Response:
+    """count.js runs on the blog: an allowed site may read its counts (GET, no credentials); any origin may read
+    a refusal, which says nothing but why, so the loader can show it. The answer depends on the URL alone
+    (site), so a CDN may keep it."""
+    if request.method == "GET":
+        site = request.args.get("site", "")
+        if response.status_code < 400 and pages.is_origin(site):
+            response.headers["Access-Control-Allow-Origin"] = site
+        elif response.status_code >= 400:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        if response.status_code == 200:
+            http.cache_for(pages.COUNTS_CACHE_SECONDS)
+    return response
+
+
+@embed_bp.get("/embed")
+def embed_page():
+    allowed = deps().config.embed_origins
+    http.cache_for(embed.CACHE_SECONDS)
+    return Response(embed.PAGE, mimetype="text/html", headers=embed.headers(allowed))
+
+
 # --- meta -----------------------------------------------------------------------------------
 
 @meta_bp.get("/openapi.json")
@@ -286,7 +337,7 @@ def openapi():
 
 
 BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, moderation_bp, notifications_bp,
-              preview_bp,
+              preview_bp, pages_bp,
               meta_bp)
 
 
@@ -297,5 +348,6 @@ def create_app(dependencies: Deps) -> Flask:
     app.url_map.converters.update(http.CONVERTERS)  # before the blueprints' rules are added
     for bp in BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api")
+    app.register_blueprint(embed_bp)
     http.install(app)
     return app

@@ -288,6 +288,11 @@ def handle_unexpected(exc: Exception) -> Response:
     return error_response(500, "internal", HTTP_MESSAGES[500])
 
 
+def cache_for(seconds: int) -> None:
+    """Let the CDN keep this request's public answer for `seconds` rather than the default."""
+    g.hearth_cache_seconds = seconds
+
+
 def add_caching(response: Response) -> Response:
     """Public GETs are cacheable briefly by the CDN; personalised ones are private; writes are not."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
@@ -297,7 +302,7 @@ def add_caching(response: Response) -> Response:
     if request.headers.get("Authorization"):
         response.headers["Cache-Control"] = "private, no-cache"
     else:
-        seconds = deps().config.cache_seconds
+        seconds = g.get("hearth_cache_seconds") or deps().config.cache_seconds
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate={seconds}"
     # Werkzeug's conditional responses: a strong ETag of the body; a matching If-None-Match is a 304
     # without a body (its entity headers dropped when it is sent).

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 from .. import validation
 from ..db.cursors import CURSOR_PATTERN, MAX_CURSOR_CHARS
 from ..errors import Invalid
+from ..forum import pages
 from ..forum.comments import CommentSort
 from ..forum.threads import ThreadSort
 from ..moderation.hiding import HideReason, QueueState
@@ -152,6 +153,24 @@ class CommentInput(Body):
                          ] = Field(None, alias="parentId")
 
 
+class PageCommentInput(Body):
+    """A root comment on a page of another site (the embed); the first one creates the page's thread."""
+
+    site: Annotated[str, checked(pages.origin), WithJsonSchema({
+        "type": "string", "pattern": pages.ORIGIN_PATTERN,
+        "description": "the page's origin as location.origin spells it (no default port); one HEARTH_EMBED_ORIGINS "
+                       "allows, else 403 origin_not_allowed"})]
+    term: Annotated[str, checked(pages.term), WithJsonSchema(text_schema(
+        pages.TERM_MAX, visible=True, no_bidi=True,
+        description=f"The page's mapped term (embed.js: pathname, url, title, og:title or the site's own key). "
+                    f"{TEXT_RULES}"))]
+    path: Annotated[str, checked(pages.path), WithJsonSchema({
+        "type": "string", "minLength": 1, "maxLength": pages.URL_MAX, "pattern": pages.PATH_PATTERN,
+        "description": "the path and query of the article's canonical URL on the site (the thread links to site + path)"})]
+    title: Title
+    body: PostBody
+
+
 class CommentPatch(Body):
     body: PostBody
 
@@ -254,5 +273,6 @@ class QueueQuery(Page):
                      Field(description="open (waiting for a decision) or resolved")] = QueueState.OPEN
 
 
-BODIES: tuple[type[Body], ...] = (ThreadInput, ThreadPatch, CommentInput, CommentPatch, RenderInput, ProfileInput,
+BODIES: tuple[type[Body], ...] = (ThreadInput, ThreadPatch, CommentInput, PageCommentInput, CommentPatch, RenderInput,
+                                  ProfileInput,
                                   HideInput, ReportInput, SuspensionInput, QueueActionInput, MarkRead)

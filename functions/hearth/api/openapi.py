@@ -19,6 +19,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
+from ..forum.pages import KEYS_MAX, ORIGIN_PATTERN, THREAD_ID_PATTERN
+
 from ..forum.users import Role
 from ..moderation.hiding import (AWAITING_APPROVAL, BY_APPROVAL, BY_MODERATORS, BY_REPORTS, BY_THREAD_AUTHOR, FLAGGED,
                                  HideReason, LogAction, QueueState)
@@ -96,11 +98,18 @@ def _errors(*statuses: int) -> dict[str, Any]:
     return {str(s): {"$ref": f"#/components/responses/E{s}"} for s in sorted(statuses)}
 
 
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
 def _path_param(name: str, description: str) -> dict[str, Any]:
     # Any string: one that names nothing is a 404, which the operation lists.
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}, "description": description}
 
 
+SITE = {"type": "string", "pattern": ORIGIN_PATTERN,
+        "description": "an origin as location.origin spells it (no default port); "
+                       "one HEARTH_EMBED_ORIGINS allows, else 403 origin_not_allowed"}
 PAGING = query_parameters(models.Page)
 TID = _path_param("tid", "thread id")
 CID = _path_param("cid", "comment id")
@@ -171,6 +180,13 @@ def _paths() -> dict[str, Any]:
                         security=AUTH, errors=SIGNED_IN_READ),
             "put": _op("Create or update the caller's profile", _ok(_ref("Profile")), security=AUTH,
                        body=_ref("ProfileInput"), errors=(*WRITE, *JSON_BODY, 409)),
+        },
+        "/api/me/embed-session": {
+            "post": _op("A one-time custom token that signs the embed's frame in as the caller (Hearth's sign-in "
+                        "window hands it to the frame; the frame calls signInWithCustomToken)",
+                        _ok({"type": "object", "required": ["customToken"], "additionalProperties": False,
+                             "properties": {"customToken": {"type": "string"}}}),
+                        security=AUTH, errors=(401, 429, 503)),
         },
         "/api/me/bookmarks": {
             "get": _get("The caller's bookmarked threads, newest bookmark first", _page_of("BookmarkedThread"),
@@ -311,7 +327,31 @@ def _paths() -> dict[str, Any]:
                        errors=(*WRITE, 404)),
             "delete": _op("Unmute a thread (idempotent)", _ok(MUTE_RESULT), security=AUTH, errors=(*WRITE, 404)),
         },
+        "/api/pages/comments": {
+            "post": _op("Comment on a page of an allowed site (the embed); the first comment creates the page's "
+                        "thread, whose id is pg- and the first 32 hex digits of sha256(site + newline + term)",
+                        _ok(_ref("Comment"), "Created", "201"), security=AUTH, body=_ref("PageCommentInput"),
+                        errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
+        },
+        "/api/pages/counts": {
+            "get": _get("Visible comments per page of a site, for count.js: one batched read; CORS for the site "
+                        "itself when it is allowed; cacheable about a minute", _ref("PageCounts"),
+                        params=[{**_query("site", SITE, "the site's origin, as location.origin spells it"),
+                                 "required": True},
+                                {**_query("keys", {"type": "array", "minItems": 1, "maxItems": KEYS_MAX,
+                                                   "items": {"type": "string", "pattern": THREAD_ID_PATTERN}},
+                                          "the pages' thread ids, pg- and the first 32 hex digits of "
+                                          "sha256(site + newline + mapped term) (keys=pg-…&keys=pg-…)"),
+                                 "required": True,
+                                 "style": "form", "explode": True}],
+                        errors=(*READ, 403, 422)),
+        },
         "/api/openapi.json": {"get": _get("This document", {"type": "object"})},
+        "/embed": {"get": {
+            "summary": "The embed's frame page (HTML): embed.js frames it; its CSP frame-ancestors lists "
+                       "HEARTH_EMBED_ORIGINS",
+            "responses": {"200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                          **NOT_MODIFIED}}},
     }
 
 
@@ -335,6 +375,10 @@ def _schemas() -> dict[str, Any]:
         "createdAt": time, "editedAt": nullable_time, "lastActivityAt": time, "commentCount": integer,
         "reactionCounts": _ref("ReactionCounts"), "score": integer, "status": status, "hidden": hidden, "locked": boolean,
         "pinned": boolean,
+        "page": {"anyOf": [{"type": "null"}, {
+            "type": "object", "required": ["site", "url"], "additionalProperties": False,
+            "properties": {"site": string, "url": string}}],
+            "description": "a page thread: the article on another site it is the discussion of"},
     }
     signed_in = {"myReactions": _ref("MyReactions"), "bookmarked": boolean}  # only for a signed-in caller
     comment_fields = {
@@ -359,6 +403,7 @@ def _schemas() -> dict[str, Any]:
         "rootId": {**nullable_string, "description": "the root of the comment's tree"},
         "actor": _object(["handle", "displayName"], {}, handle=nullable_string, displayName=nullable_string),
         "excerpt": {"type": "string", "description": "plain text"}, "createdAt": time, "read": boolean,
+        "url": {**nullable_string, "description": "a comment on a page thread: the article, URL#hearth-c-{commentId}"},
     }
     target = {"kind": _enum("thread", "comment"), "threadId": string, "commentId": nullable_string}
     user_target = {"kind": {"const": "user"}, "uid": string, "handle": nullable_string}
@@ -440,6 +485,11 @@ def _schemas() -> dict[str, Any]:
         "QueueItem": _object(list(queue_item), {}, **queue_item),
         "LogEntry": _object(list(log_entry), {"until": {**time, "description": "suspensions"}}, **log_entry),
         "UserComment": _object(list(user_comment), {}, **user_comment),
+        "PageCounts": {"type": "object", "required": ["site", "counts"], "additionalProperties": False,
+                       "properties": {"site": string, "counts": {
+                           "type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                           "description": "visible comments per key (0 for a page nobody commented on, "
+                                          "or another site's)"}}},
     }
 
 

@@ -145,17 +145,23 @@ class Context:
     parent: dict[str, Any] | None
     known_replies: int | None  # the root's descendantCount; None when its preview slots are full (or no root)
     got: dict[str, firestore.DocumentSnapshot]  # every snapshot read, by path
+    creates_thread: bool = False  # a page's first comment: the thread does not exist yet (pages.py)
 
 
 def read_context(db: firestore.Client, tid: str, parent_id: str | None,
-                 also: list[firestore.DocumentReference]) -> Context:
-    """The thread, the parent, the root's reply count and the `also` documents, in one batched read."""
+                 also: list[firestore.DocumentReference], new_thread: dict[str, Any] | None = None) -> Context:
+    """The thread, the parent, the root's reply count and the `also` documents, in one batched read.
+
+    new_thread: a page thread to create when the thread does not exist (a root comment only).
+    """
     thread_ref = store.thread(db, tid)
     parent_ref = store.comment(db, tid, parent_id) if parent_id is not None else None
     # A reply to a preview reply names its root; read it in the same batch, for its count.
     root_id = preview_root(parent_id) if parent_id is not None else None
     root_ref = store.comment(db, tid, root_id) if root_id is not None else None
     got = store.read_all(None, db, [r for r in (thread_ref, parent_ref, root_ref) if r is not None] + also)
+    if new_thread is not None and parent_ref is None and not got[thread_ref.path].exists:
+        return Context(new_thread, None, None, got, creates_thread=True)
     thread = threads.visible(got[thread_ref.path])
     if parent_ref is None:
         return Context(thread, None, None, got)
@@ -186,12 +192,15 @@ class Once:
 
 
 def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_id: str | None, now: datetime,
-           config: Config, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+           config: Config, renderer: render.Renderer = render.render_post,
+           new_thread: dict[str, Any] | None = None) -> dict[str, Any]:
     """Post a comment or reply: counters on the thread, parent, root and author move by increments.
 
     No transaction: one batched read (the thread, the parent and root, the caller's profile and
     rate window), then one commit preconditioned on what decides it, the caller's own documents
     (store.retry_while_changed). A burst of comments on one thread never waits on a lock.
+    new_thread (pages.py): created, create-only, in the same commit when the thread does not exist
+    yet; a concurrent first comment that created it first makes this one run again and find it.
     """
     # Rendered only once the cheap checks pass (thread, parent, lock, suspension, rate window),
     # once per request; its @mentions are resolved from the same parse (one batched read).
@@ -200,7 +209,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
     claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
     def attempt() -> tuple[str, dict[str, Any]]:
-        context = read_context(db, tid, parent_id, [user_ref, rate_ref])
+        context = read_context(db, tid, parent_id, [user_ref, rate_ref], new_thread)
         if context.thread.get("locked") and not caller.is_moderator:
             raise Forbidden("this thread is locked")
         where = placement(parent_id, context.parent)
@@ -208,6 +217,8 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
         guard.refuse_if_suspended(profile, now)  # the profile is in the batch: no extra read
         rate_snap = context.got[rate_ref.path]
         rate = reserve(rate_snap, now, config.comment_limit)
+        if context.creates_thread:  # a new page thread shows on the front page: it counts as a thread too
+            rate.update(reserve(rate_snap, now, config.thread_limit))
         body_html, mentioned = rendered().html, rendered().mentions
         # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
         # reply creates it blind, and one that a concurrent reply beat fails with AlreadyExists and
@@ -250,7 +261,11 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
             hiding.hold_for_approval(batch, db, hiding.Target(tid, ref.id), doc,
                                          render.excerpt(doc["bodyHtml"]), now)
         batch.create(ref, doc)
-        if not held:
+        if context.creates_thread:
+            counted = {} if held else {"commentCount": 1, "score": ranking.THREAD_POINTS_PER_COMMENT,
+                                       "lastActivityAt": firestore.SERVER_TIMESTAMP}
+            batch.create(store.thread(db, tid), {**context.thread, **counted})
+        elif not held:
             # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
             # only moves forward, since commits to one document are ordered.
             batch.update(store.thread(db, tid), {

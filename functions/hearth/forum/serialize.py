@@ -57,6 +57,13 @@ def hidden(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return {"reason": raw.get("reason"), "by": raw.get("by"), "at": rfc3339(raw.get("at"))}
 
 
+def page(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The article a page thread discusses: its site (origin) and URL; None for a forum thread."""
+    if not raw:
+        return None
+    return {"site": raw.get("site"), "url": raw.get("url")}
+
+
 def _masked(data: Mapping[str, Any], reveal: bool) -> bool:
     """A deleted item shows no text; a hidden one shows none unless the viewer may see it (reveal)."""
     status = data.get("status")
@@ -84,6 +91,8 @@ def thread(tid: str, data: Mapping[str, Any], *, full: bool = True, reveal: bool
         "locked": bool(data.get("locked", False)),
         "pinned": bool(data.get("pinned", False)),
         "hidden": hidden(data),
+        # A page thread (forum/pages.py): the discussion of an article on another site.
+        "page": page(data.get("page")),
     }
     if full:
         out["body"] = "" if masked else data.get("body", "")
@@ -157,6 +166,8 @@ def notification(nid: str, data: Mapping[str, Any], read: bool) -> dict[str, Any
         "threadTitle": data.get("threadTitle", ""),
         "commentId": data.get("commentId"),
         "rootId": data.get("rootId"),
+        # A comment on a page thread links back to the article: URL#hearth-c-{commentId}.
+        "url": data.get("url"),
         "actor": {"handle": actor.get("handle"), "displayName": actor.get("displayName")},
         "excerpt": data.get("excerpt", ""),
         "createdAt": rfc3339(data.get("createdAt")),

@@ -47,6 +47,7 @@ class Subject:
     root_id: str | None
     actor: Mapping[str, Any]  # the post's author snapshot {uid, handle, displayName}
     excerpt: str
+    page_url: str | None = None  # a page thread's article (forum/pages.py): the link goes back to it
 
 
 def notification_id(subject_path: str, uid: str) -> str:
@@ -76,9 +77,22 @@ def visible(data: Mapping[str, Any] | None) -> bool:
     return bool(data) and data.get("status", VISIBLE) == VISIBLE and bool((data.get("author") or {}).get("uid"))
 
 
+def thread_shown(thread: Mapping[str, Any] | None) -> bool:
+    """A thread readers see; a page thread (forum/pages.py) has no author."""
+    return bool(thread) and thread.get("status", VISIBLE) == VISIBLE
+
+
+def article_link(thread: Mapping[str, Any], cid: str) -> str | None:
+    """For a comment on a page thread: the article's URL with the fragment the embed highlights."""
+    url = (thread.get("page") or {}).get("url")
+    return f"{url}#hearth-c-{cid}" if url else None
+
+
 def document(subject: Subject, kind: str) -> dict[str, Any]:
     """The notification document a recipient finds in users/{uid}/notifications."""
+    extra = {"url": subject.page_url} if subject.page_url else {}
     return {
+        **extra,
         "kind": kind,
         "threadId": subject.thread_id,
         "threadTitle": subject.thread_title,
@@ -151,17 +165,18 @@ def on_comment_written(db: firestore.Client, tid: str, cid: str, before: Mapping
     refs = [store.thread(db, tid)] + ([store.comment(db, tid, replied_to_id)] if replied_to_id else [])
     found = store.read_all(None, db, refs)
     thread = found[refs[0].path].to_dict() if found[refs[0].path].exists else None
-    if not visible(thread):
+    if not thread_shown(thread):
         return []
     replied_to = found[refs[1].path].to_dict() if replied_to_id and found[refs[1].path].exists else None
     wanted = recipients(
         actor["uid"],
         replied_to=(replied_to or {}).get("author", {}).get("uid") if visible(replied_to) else None,
-        thread_author=thread["author"]["uid"] if created else None,
+        thread_author=(thread.get("author") or {}).get("uid") if created else None,
         mentioned=mentioned,
     )
     subject = Subject(path=store.comment(db, tid, cid).path, thread_id=tid, thread_title=thread.get("title", ""),
-                      comment_id=cid, root_id=after.get("rootId") or cid, actor=actor, excerpt=_excerpt(after))
+                      comment_id=cid, root_id=after.get("rootId") or cid, actor=actor, excerpt=_excerpt(after),
+                      page_url=article_link(thread, cid))
     return deliver(db, subject, wanted)
 
 

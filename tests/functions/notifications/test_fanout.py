@@ -87,7 +87,7 @@ def test_the_notification_document_snapshots_what_the_list_shows():
     item = serialize.notification("n1", {**doc, "createdAt": created}, read=False)
     assert item == {"id": "n1", "kind": "reply", "threadId": "t", "threadTitle": "Title", "commentId": "c",
                     "rootId": "r", "actor": {"handle": "bob", "displayName": "Bob"}, "excerpt": "hi",
-                    "createdAt": "2026-01-01T00:00:00.000Z", "read": False}
+                    "createdAt": "2026-01-01T00:00:00.000Z", "read": False, "url": None}
 
 
 def test_a_notification_is_read_when_marked_or_older_than_mark_all():
@@ -177,3 +177,20 @@ def test_a_trigger_failure_is_logged_with_its_event_and_raised(caplog):
     with pytest.raises(RuntimeError, match="boom"):
         run("event-1", "threads/t/comments/c", work)
     assert "notifications for threads/t/comments/c (event event-1) failed" in caplog.text
+
+
+def test_a_comment_on_a_page_thread_links_back_to_the_article():
+    from hearth.notifications.fanout import article_link, thread_shown
+
+    page_thread = {"status": "visible", "author": None,
+                   "page": {"site": "https://blog.example", "url": "https://blog.example/a"}}
+    assert thread_shown(page_thread)  # no author, still a thread readers see
+    assert not thread_shown({**page_thread, "status": "hidden"})
+    assert article_link(page_thread, "c1") == "https://blog.example/a#hearth-c-c1"
+    assert article_link({"status": "visible", "author": {"uid": "u"}}, "c1") is None
+    subject = Subject(path="threads/t/comments/c1", thread_id="t", thread_title="A", comment_id="c1", root_id="c1",
+                      actor={"uid": "bob", "handle": "bob", "displayName": "Bob"}, excerpt="hi",
+                      page_url=article_link(page_thread, "c1"))
+    assert document(subject, REPLY)["url"] == "https://blog.example/a#hearth-c-c1"
+    assert "url" not in document(Subject(path="p", thread_id="t", thread_title="A", comment_id=None, root_id=None,
+                                         actor={}, excerpt=""), MENTION)

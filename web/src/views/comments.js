@@ -6,13 +6,15 @@ import { api } from "../api.js";
 import { session } from "../session.js";
 import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock, icon, actionMenu } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
+import { commentUrl } from "../embedded.js";
 import { clearDraft, draftPlaces, flushDrafts, keepDraft, loadDraft } from "../drafts.js";
 import { hiddenPlaceholder, hiddenBanner, hideAction, isModerator, isSuspended, reportAction, restoreButton, suspensionNotice } from "./moderation.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
 const REVEAL_PAGES = 20;  // pages of a root's replies loaded, at most, to bring a linked reply into view
 
-export function commentSection({ thread, firstPage = null, onCountChange }) {
+/** createRoot(body): how a root comment is posted (a page's first comment creates its thread). */
+export function commentSection({ thread, firstPage = null, onCountChange, createRoot = null }) {
   const tid = thread.id;
   const nodes = new Map();
   let sort = "top";
@@ -173,7 +175,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
   }
 
   async function copyLink(comment) {
-    const url = `${location.origin}/t/${encodeURIComponent(tid)}#c-${comment.id}`;
+    const url = commentUrl(tid, comment.id);
     try {
       await navigator.clipboard.writeText(url);
       announce("Link to the comment copied.");
@@ -459,7 +461,7 @@ export function commentSection({ thread, firstPage = null, onCountChange }) {
       submitLabel: "Comment",
       draft: place("comment"),
       onSubmit: async (body, form, editor) => {
-        const created = await api.createComment(tid, body);
+        const created = await (createRoot ? createRoot(body) : api.createComment(tid, body));
         editor.reset();
         insertNew(created);
         announce("Your comment is posted.");

@@ -15,6 +15,8 @@ const WHAT = {
 
 /** Where a notification leads: the thread, at the comment (highlighted there), with its root to find it. */
 export function notificationHref(item) {
+  // A comment under an article on another site (the embed): back to the article, at the comment.
+  if (item.url && /^https?:\/\//.test(item.url)) return item.url;
   const base = `/t/${encodeURIComponent(item.threadId)}`;
   if (!item.commentId) return base;
   const root = item.rootId && item.rootId !== item.commentId ? `?root=${encodeURIComponent(item.rootId)}` : "";

@@ -2,14 +2,17 @@
 // new comments (conditional GETs of the thread; 304 while nothing changed).
 import { h, setSanitizedHtml, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
+import { articleLink } from "./threadItem.js";
 import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading, field, submitting, actionMenu } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 import { session } from "../session.js";
 import { parseTags } from "../messages.js";
 import { commentSection } from "./comments.js";
 import { hiddenBanner, hideAction, isModerator, isSuspended, reportAction } from "./moderation.js";
+import { bringIntoView } from "../embedded.js";
 
-export async function threadView({ main, match, params, configReady, navigate }) {
+/** A thread page; with `page` (the embed), the comment section of that page's thread, no post above it. */
+export async function threadView({ main, match, params, configReady, navigate, page = null }) {
   const [tid] = match;
   const status = loading("Loading thread…");
   main.append(status);
@@ -20,6 +23,10 @@ export async function threadView({ main, match, params, configReady, navigate })
   try {
     thread = (await api.threadIfChanged(tid)).data;
   } catch (error) {
+    if (page && error.status === 404) {
+      status.replaceWith(firstCommentSection(tid, page, navigate));
+      return undefined;
+    }
     status.replaceWith(error.status === 404
       ? h("div", h("h1", "Thread not found"), h("p", "It may have been removed. ", h("a", { href: "/" }, "Back to the discussions")))
       : h("div", h("h1", "Could not load the thread"), errorBlock(error, () => navigate(location.pathname, { replace: true }))));
@@ -109,14 +116,20 @@ export async function threadView({ main, match, params, configReady, navigate })
   }
   const article = h("article.thread.card", { "aria-labelledby": "thread-title" },
       h("header",
-        h("p.meta", authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.editedAt ? h("span.edited", " · edited") : null,
+        h("p.meta", thread.page ? articleLink(thread.page) : authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.editedAt ? h("span.edited", " · edited") : null,
           thread.locked ? h("span.badge", "Locked") : null, thread.pinned ? h("span.badge", "Pinned") : null),
         h("h1", { id: "thread-title" }, thread.title),
         tagList(thread.tags)),
       deleted ? h("p.tombstone", "This thread was deleted.") : hidden ? h("div", hiddenBanner(thread.hidden), body) : body,
       footer.childElementCount ? footer : null);
+  // Embedded under an article, the article is the post: the section shows only what acts on the thread.
+  let tools = null;
+  if (page) {
+    const embedMenu = actionMenu(moderatorTools(thread, navigate, () => tools), { label: "More actions on this thread" });
+    tools = h("div.embed-tools", session.user && !deleted && !hidden ? mute : null, embedMenu);
+  }
   status.replaceWith(
-    article,
+    page ? tools : article,
     notice,
     comments,
   );
@@ -173,7 +186,7 @@ export async function threadView({ main, match, params, configReady, navigate })
     const article = target.querySelector(":scope > article");
     article.setAttribute("tabindex", "-1");
     article.focus({ preventScroll: true });
-    target.scrollIntoView({ block: "center" });
+    bringIntoView(target);
   };
   // After the page shell has focused the heading, so the linked comment keeps the focus.
   if (location.hash) comments.ready.then(() => setTimeout(onHash, 0));
@@ -186,6 +199,21 @@ export async function threadView({ main, match, params, configReady, navigate })
     window.removeEventListener("hashchange", onHash);
     comments.cleanup();
   };
+}
+
+/** A page nobody has commented on yet: no thread exists; the first comment creates it, then the view is drawn again. */
+function firstCommentSection(tid, page, navigate) {
+  const placeholder = { id: tid, commentCount: 0, locked: false, author: null, status: "visible" };
+  return commentSection({
+    thread: placeholder,
+    firstPage: Promise.resolve({ items: [], nextCursor: null }),
+    onCountChange: () => {},
+    createRoot: async (body) => {
+      const created = await api.createPageComment(page, body);
+      navigate(location.pathname + location.search, { replace: true });
+      return created;
+    },
+  });
 }
 
 function editThread(article, thread, navigate) {

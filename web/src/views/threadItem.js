@@ -5,12 +5,25 @@ export function reactionTotal(counts) {
   return Object.values(counts || {}).reduce((a, b) => a + b, 0);
 }
 
+/** A page thread's mark in the lists: the discussion of an article on another site, linked. */
+export function articleLink(page) {
+  let where = page.url;
+  try {
+    const url = new URL(page.url);
+    where = url.host + url.pathname;
+  } catch {
+    // shown as stored
+  }
+  return h("span.article", h("span.badge", "Article discussion"), " ", h("a", { href: page.url, rel: "nofollow ugc noopener", target: "_blank" }, where));
+}
+
 /** One thread in a list: title, author, time, tags, reaction and comment counts. */
 export function threadItem(thread) {
   const reactions = reactionTotal(thread.reactionCounts);
   return h("li.thread-item",
     h("article", { "aria-labelledby": `title-${thread.id}` },
-      h("p.meta", authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.pinned ? h("span.badge", "Pinned") : null),
+      h("p.meta", thread.page ? articleLink(thread.page) : authorLink(thread.author), " · ", timeEl(thread.createdAt),
+        thread.pinned ? h("span.badge", "Pinned") : null),
       h("h2", { id: `title-${thread.id}` }, h("a", { href: `/t/${thread.id}` }, thread.title)),
       thread.excerpt ? h("p.excerpt", thread.excerpt) : null,  // plain text from the API
       tagList(thread.tags),

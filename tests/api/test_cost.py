@@ -45,9 +45,11 @@ BUDGETS = {
     # The report, the thread (and the comment) read at once; then begin, the reporter's three, commit.
     "POST /threads/{id}/report": (4, 2 + 3),
     # The page (20 + 1), each item's newest reports (one query per item, at most 10 each, run
-    # side by side: an `in` over the page's keys breaks past 30 values), the 20 items as they are now.
-    "GET /mod/queue": (2 + 20, 21 + 200 + 20),
-    "GET /mod/log": (1, 21),
+    # side by side: an `in` over the page's keys breaks past 30 values), the 20 items as they are now
+    # with the threads of the comments among them (their titles), in one batched read.
+    "GET /mod/queue": (2 + 20, 21 + 200 + 20 + 20),
+    # The page, then one batched read of the threads it names (their titles).
+    "GET /mod/log": (2, 21 + 20),
     # count.js: one batched read of the page threads, however many links (at most 50) a listing has.
     "GET /pages/counts (50 keys)": (1, 50),
     # A page's first comment: the same batched read and commit as any comment; the commit creates the thread.

@@ -132,6 +132,19 @@ def test_user_comments_of_unknown_user_is_404(api):
     assert_error(api.get("/users/nobody_at_all_here/comments"), 404, "not_found")
 
 
+def test_user_comments_keep_those_on_a_deleted_thread_which_stay_readable(api, alice, bob, make_thread, make_comment):
+    handle = _handle()
+    api.put("/me", bob, json={"handle": handle})
+    live, doomed = make_thread(alice, title="Live"), make_thread(alice, title="Doomed")
+    kept = make_comment(bob, live["id"], "on the live thread")
+    orphan = make_comment(bob, doomed["id"], "on the deleted thread")
+    assert api.delete(f"/threads/{doomed['id']}", alice).status_code == 204
+
+    items = api.get(f"/users/{handle}/comments").json()["items"]
+    assert [(c["id"], c["thread"]["title"]) for c in items] == [(orphan["id"], None), (kept["id"], "Live")]
+    assert api.get(f"/users/{handle}").json()["commentCount"] == len(items)  # the count and the list agree
+
+
 def test_a_released_handle_rests_before_anyone_else_may_take_it(api, make_user, make_thread, make_comment):
     """Finding 9: A renamed away from @alice, B took `alice`, and A's old posts and mentions pointed at B."""
     import uuid

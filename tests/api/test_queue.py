@@ -151,6 +151,34 @@ def test_rules_let_only_moderators_read_reports_the_queue_and_the_log(api, stack
         assert allowed.status_code == 200, (path, allowed.text)
 
 
+def test_queue_and_log_entries_name_their_thread(api, bob, make_user, moderator, thread, make_comment):
+    comment = make_comment(bob, thread["id"], "which thread is this in?")
+    key = f"comment~{thread['id']}~{comment['id']}"
+    _report(api, make_user(), f"/threads/{thread['id']}/comments/{comment['id']}", "spam")
+    entry = next(i for i in _queue(api, moderator, limit=50)["items"] if i["id"] == key)
+    assert entry["threadTitle"] == thread["title"]
+
+    acted = api.post(f"/mod/queue/{key}", moderator, json={"action": "hide", "reason": "spam"})
+    assert acted.status_code == 200 and acted.json()["threadTitle"] == thread["title"]
+    assert api.patch(f"/threads/{thread['id']}", moderator, json={"locked": True}).status_code == 200
+    log = api.get("/mod/log", moderator, params={"limit": 5}).json()["items"]
+    by_action = {(e["action"], (e["target"] or {}).get("commentId")): e for e in log}
+    assert by_action[("hide", comment["id"])]["threadTitle"] == thread["title"]
+    assert by_action[("lock", None)]["threadTitle"] == thread["title"]
+
+
+def test_me_tells_moderators_only_how_many_queue_entries_wait(api, alice, bob, make_user, moderator, thread,
+                                                              make_comment):
+    before = api.get("/me", moderator).json()["pendingModeration"]
+    comment = make_comment(bob, thread["id"], "one more to look at")
+    _report(api, make_user(), f"/threads/{thread['id']}/comments/{comment['id']}", "spam")
+    after = api.get("/me", moderator).json()["pendingModeration"]
+    assert after == min(before + 1, 100)
+    assert "pendingModeration" not in api.get("/me", alice).json()
+    api.post(f"/mod/queue/comment~{thread['id']}~{comment['id']}", moderator, json={"action": "dismiss"})
+    assert api.get("/me", moderator).json()["pendingModeration"] == before  # resolved: no longer waiting
+
+
 def test_every_documented_limit_pages_a_queue_of_more_than_thirty_items_and_reports_are_capped_per_item(
         stack, monkeypatch):
     """Finding 6: with 31 items queued, limit=31..50 answered 500 (an `in` filter over more than 30

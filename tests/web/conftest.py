@@ -57,6 +57,7 @@ def browser() -> Iterator[Browser]:
 class Watched:
     """What a page did that a test may want to assert never happened."""
     dialogs: list[str] = field(default_factory=list)
+    leaving: int = 0  # "Leave site?" questions (beforeunload), answered yes
     errors: list[str] = field(default_factory=list)
     csp: list[str] = field(default_factory=list)
 
@@ -75,6 +76,11 @@ def _new_page(browser: Browser, stack: Stack, request, name: str) -> tuple[Page,
     watched = Watched()
 
     def on_dialog(dialog):
+        if dialog.type == "beforeunload":
+            # A page with an unposted draft asks before leaving; tests that leave mean it.
+            watched.leaving += 1
+            dialog.accept()
+            return
         watched.dialogs.append(dialog.message)
         dialog.dismiss()
 

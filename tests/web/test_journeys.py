@@ -96,8 +96,12 @@ def test_second_member_sees_the_thread_and_reacts(open_page, forum: Forum):
     with page.expect_response(lambda r: r.url.endswith("/reactions/raised_hands") and r.ok):
         comment_bar.get_by_role("button", name="Raised hands: 0").click()
     expect(comment_bar.get_by_role("button", name="Raised hands: 1")).to_have_attribute("aria-pressed", "true")
-    # Bob may not edit or delete Alice's comment.
-    expect(comment_item(page, "Alice's own comment").get_by_role("button", name="Edit")).to_have_count(0)
+    # Bob may not edit or delete Alice's comment (its "⋯" menu has no Edit).
+    article = comment_item(page, "Alice's own comment").locator(":scope > article")
+    article.get_by_role("button", name="More actions on this comment").click()
+    expect(article.get_by_role("menu")).to_be_visible()
+    expect(article.get_by_role("menuitem", name="Edit")).to_have_count(0)
+    page.keyboard.press("Escape")
 
     stored = forum.call("GET", f"/threads/{thread['id']}", alice)
     assert stored["reactionCounts"]["fire"] == 1 and stored["myReactions"] == []
@@ -152,13 +156,15 @@ def test_own_comment_can_be_edited_and_deleted_leaving_a_tombstone_above_replies
     sign_in(page, me, f"/t/{thread['id']}")
 
     item = comment_item(page, "Original words")
-    item.locator(":scope > article").get_by_role("button", name="Edit").click()
+    item.locator(":scope > article").get_by_role("button", name="More actions on this comment").click()
+    item.locator(":scope > article").get_by_role("menuitem", name="Edit").click()
     page.get_by_label("Edit comment").fill("Better words")
     page.get_by_role("button", name="Save").click()
     item = comment_item(page, "Better words")
     expect(item.locator(":scope > article .edited")).to_be_visible()
 
-    item.locator(":scope > article").get_by_role("button", name="Delete").click()
+    item.locator(":scope > article").get_by_role("button", name="More actions on this comment").click()
+    item.locator(":scope > article").get_by_role("menuitem", name="Delete").click()
     page.get_by_role("group", name="Confirm delete").get_by_role("button", name="Delete").click()
     expect(page.locator(".tombstone")).to_have_text("This comment was deleted.")
     page.reload()
@@ -176,11 +182,14 @@ def test_author_edits_and_deletes_own_thread_others_cannot(open_page, forum: For
     other = open_page()
     sign_in(other, reader, f"/t/{thread['id']}")
     expect(other.get_by_role("heading", level=1, name="Draft title")).to_be_visible()
-    expect(other.get_by_role("button", name="Edit thread")).to_have_count(0)
+    other.get_by_role("button", name="More actions on this thread").click()
+    expect(other.get_by_role("menuitem", name="Report")).to_be_visible()
+    expect(other.get_by_role("menuitem", name="Edit thread")).to_have_count(0)
 
     page = open_page()
     sign_in(page, author, f"/t/{thread['id']}")
-    page.get_by_role("button", name="Edit thread").click()
+    page.get_by_role("button", name="More actions on this thread").click()
+    page.get_by_role("menuitem", name="Edit thread").click()
     page.get_by_label("Title").fill("Final title")
     page.get_by_label("Body", exact=True).fill("Final *body*")
     page.get_by_role("button", name="Save changes").click()
@@ -188,7 +197,8 @@ def test_author_edits_and_deletes_own_thread_others_cannot(open_page, forum: For
     expect(page.locator(".thread-body em")).to_have_text("body")
     expect(page.locator(".thread .edited")).to_be_visible()
 
-    page.get_by_role("button", name="Delete thread").click()
+    page.get_by_role("button", name="More actions on this thread").click()
+    page.get_by_role("menuitem", name="Delete thread").click()
     page.get_by_role("group", name="Confirm delete").get_by_role("button", name="Delete").click()
     expect(page.get_by_role("heading", level=1, name="Discussions")).to_be_visible()
     expect(page.get_by_role("link", name="Final title")).to_have_count(0)

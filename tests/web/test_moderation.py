@@ -30,12 +30,14 @@ def test_reader_reports_a_comment_with_a_reason_and_moderators_see_it(page: Page
 
     sign_in(page, reader, f"/t/{thread['id']}")
     item = comment_item(page, "Cheap watches")
-    item.get_by_role("button", name="Report").click()
+    item.locator(":scope > article").get_by_role("button", name="More actions on this comment").click()
+    item.get_by_role("menuitem", name="Report").click()
     page.get_by_label("Why are you reporting this comment?").select_option("spam")
     page.get_by_label("Anything moderators should know? (optional)").fill("a link farm")
     with page.expect_response(lambda r: r.url.endswith("/report") and r.status == 202):
         page.get_by_role("button", name="Send report").click()
-    expect(item.get_by_role("button", name="Reported")).to_be_disabled()
+    item.locator(":scope > article").get_by_role("button", name="More actions on this comment").click()
+    expect(item.get_by_role("menuitem", name="Reported")).to_have_attribute("aria-disabled", "true")
     # The reader's email is not verified: the page says why the report waits and offers the email.
     waits = item.locator(".report-waits")
     expect(waits).to_contain_text("cannot hide the post until your email address is verified")
@@ -73,7 +75,7 @@ def test_moderator_hides_from_the_queue_readers_see_the_placeholder_and_the_log_
 
     page.get_by_role("link", name="Log").click()
     expect(page.get_by_role("list", name="Moderation actions").locator("li").first).to_contain_text(
-        f"@{mod.handle} hid a comment: spam")
+        f"@{mod.handle} hid a comment in “Queue journey”: spam")
 
     reader = open_page()
     reader.goto(f"/t/{thread['id']}")
@@ -98,7 +100,8 @@ def test_thread_author_hides_and_restores_a_comment_on_their_thread(open_page, f
     page = open_page()
     sign_in(page, author, f"/t/{thread['id']}")
     item = comment_item(page, "An off-topic rant")
-    item.get_by_role("button", name="Hide").first.click()
+    item.locator(":scope > article").get_by_role("button", name="More actions on this comment").click()
+    item.locator(":scope > article").get_by_role("menuitem", name="Hide").click()
     page.get_by_label("Why hide this comment?").select_option("off_topic")
     with page.expect_response(lambda r: r.url.endswith("/hidden") and r.ok):
         page.locator("form.reason-form").get_by_role("button", name="Hide").click()

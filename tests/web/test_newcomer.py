@@ -87,7 +87,7 @@ def test_front_page_and_profile_excerpts_skip_code_and_tables_and_end_on_a_word(
     forum.thread(author, "Long excerpt", long_prose)
     page.goto(f"/u/{author.handle}")
     rich = page.locator(".thread-item", has_text="Rich excerpt").locator(".excerpt")
-    expect(rich).to_have_text("Some prose before the code. A quoted line. first item second item")
+    expect(rich).to_have_text("Some prose before the code. A quoted line. first item · second item")
     cut = page.locator(".thread-item", has_text="Long excerpt").locator(".excerpt").inner_text()
     assert cut.endswith("wordy…") and len(cut) <= 200
 
@@ -222,8 +222,9 @@ def test_a_link_to_a_root_on_a_later_page_shows_it_first_once(page: Page, forum:
 def test_the_link_control_copies_the_comments_address(page: Page, deep_thread):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(f"/t/{deep_thread['thread']['id']}")
-    comment_li(page, deep_thread["d3"]).locator(":scope > article").get_by_role(
-        "button", name="Copy link to this comment").click()
+    article = comment_li(page, deep_thread["d3"]).locator(":scope > article")
+    article.get_by_role("button", name="More actions on this comment").click()
+    article.get_by_role("menuitem", name="Copy link").click()
     expect(page.locator("#announcer")).to_have_text("Link to the comment copied.")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == f"{page.url.split('#')[0]}#c-{deep_thread['d3']['id']}"

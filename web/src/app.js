@@ -14,6 +14,7 @@ import { notFoundView } from "./views/notFound.js";
 import { queueView, logView, isModerator } from "./views/moderation.js";
 import { bellLink, refreshUnread, startBell } from "./bell.js";
 import { startSearchBox, syncSearchBox } from "./searchBox.js";
+import { flushDrafts } from "./drafts.js";
 import { embed, staysInFrame, startFrame } from "./embedded.js";
 import { embedView } from "./views/embed.js";
 
@@ -46,6 +47,7 @@ export function navigate(url, { replace = false } = {}) {
 }
 
 async function render() {
+  flushDrafts();  // the boxes of the page being left keep their text for the way back
   if (typeof app.cleanup === "function") app.cleanup();
   app.cleanup = null;
   dismissToast();  // a toast belongs to the page it was said on
@@ -90,7 +92,7 @@ function updateNav() {
     const handle = session.profile?.handle;
     const menu = h("ul.account-menu", { id: "account-menu" },
       h("li", link("/bookmarks", "Bookmarks")),
-      isModerator() ? h("li", link("/mod/queue", "Moderation")) : null,
+      isModerator() ? h("li", moderationLink(link)) : null,
       handle ? h("li", link(`/u/${handle}`, `@${handle}`)) : null,
       h("li", link("/settings", "Settings")),
       h("li", h("button.linklike", { type: "button", onclick: async () => { await signOut(); navigate("/"); announce("Signed out."); } }, "Sign out")));
@@ -102,6 +104,17 @@ function updateNav() {
     nav.append(h("a.nav-link", { href: signInHref("/signin"), "aria-current": here === "/signin" ? "page" : null }, "Sign in"),
       h("a.button.primary", { href: signInHref("/signup") }, "Sign up"));
   }
+}
+
+/** The Moderation link, with how many queue entries wait for a decision (GET /api/me says, for moderators). */
+function moderationLink(link) {
+  const n = Math.max(0, Number(session.profile?.pendingModeration) || 0);
+  const a = link("/mod/queue", "Moderation");
+  if (n) {
+    a.append(" ", h("span.pending-count", { "aria-hidden": "true" }, n >= 100 ? "99+" : String(n)));
+    a.setAttribute("aria-label", `Moderation (${n >= 100 ? "more than 99" : n} waiting)`);
+  }
+  return a;
 }
 
 // The frame's header: who is signed in, or three ways in. "Continue with Hearth" opens Hearth's
@@ -167,6 +180,14 @@ function interceptLinks() {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const a = event.target.closest("a[href]");
     if (!a || a.target || a.hasAttribute("download")) return;
+    if (a.classList.contains("skip-link")) {
+      // Not a route: move the focus to the page's content (the URL stays as it is).
+      event.preventDefault();
+      const main = document.getElementById("main");
+      main.focus();
+      main.scrollIntoView();
+      return;
+    }
     const url = new URL(a.href, location.href);
     if (embed.on && !staysInFrame(url) && !(url.pathname + url.search === location.pathname + location.search && url.hash)) {
       // In another site's page the frame shows only its comments: anything else opens beside it.

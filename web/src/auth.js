@@ -65,6 +65,7 @@ export const signUp = async (email, password) => (await loaded()).signUp(email, 
 export const signIn = async (email, password) => (await loaded()).signIn(email, password);
 export const signInWithGoogle = async (options) => (await loaded()).signInWithGoogle(options);
 export const signOut = async () => (await loaded()).signOut();
+export const resetPassword = async (email, continueUrl) => (await loaded()).resetPassword(email, continueUrl);
 export const signInWithToken = async (token) => (await loaded()).signInWithToken(token);
 export const sendVerificationEmail = async () => (await loaded()).sendVerificationEmail();
 
@@ -83,6 +84,7 @@ const AUTH_MESSAGES = {
   "auth/popup-closed-by-user": [null, "The sign-in window was closed before signing in."],
   "auth/popup-blocked": [null, "The browser blocked the sign-in window; allow pop-ups for this site."],
   "auth/unavailable": [null, "Sign-in is unavailable right now; reload the page to try again."],
+  "auth/unauthorized-continue-uri": [null, "Password reset is not set up for this site yet; ask its administrators."],
 };
 
 /** {field, message} for a Firebase Auth error. */

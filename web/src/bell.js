@@ -36,7 +36,13 @@ export function refreshUnread({ force = false } = {}) {
   if (pending || (!force && Date.now() - lastFetch < FRESH_MS)) return pending || Promise.resolve();
   lastFetch = Date.now();
   pending = api.me()
-    .then((me) => { if (session.user && me.unreadNotifications !== session.profile?.unreadNotifications) setUnread(me.unreadNotifications); })
+    .then((me) => {
+      // The same answer carries a moderator's count of what waits in the queue (the Moderation link's).
+      const p = session.profile;
+      if (session.user && p && (me.unreadNotifications !== p.unreadNotifications || me.pendingModeration !== p.pendingModeration)) {
+        setProfile({ ...p, unreadNotifications: Math.max(0, me.unreadNotifications), pendingModeration: me.pendingModeration });
+      }
+    })
     .catch(() => {}) // the bell keeps its last count; the next tick tries again
     .finally(() => { pending = null; });
   return pending;

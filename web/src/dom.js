@@ -78,3 +78,15 @@ export function timeEl(iso) {
 export function plural(n, one, many = one + "s") {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** A <time> element showing the exact date and time (for deadlines: "until Dec 7, 2026, 7:43 PM"). */
+export function dateEl(iso) {
+  if (!iso) return null;
+  return h("time", { datetime: iso, title: relativeTime(iso) }, EXACT.format(new Date(iso)));
+}
+
+/** Text with RFC 3339 times in it (a server's sentence), the times written as dates for people. */
+export function withDates(text) {
+  const parts = String(text).split(/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))/);
+  return parts.map((part, i) => (i % 2 && !Number.isNaN(Date.parse(part)) ? dateEl(part) : part)).filter((p) => p !== "");
+}

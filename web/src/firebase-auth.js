@@ -11,6 +11,7 @@ import {
   onIdTokenChanged,
   signInWithCustomToken,
   sendEmailVerification,
+  sendPasswordResetEmail,
   signInWithEmailAndPassword,
   signInWithCredential,
   signOut as fbSignOut,
@@ -43,6 +44,9 @@ export async function signInWithGoogle({ emulatorEmail = null } = {}) {
   return popup(auth);
 }
 export const signOut = () => fbSignOut(auth);
+
+/** Firebase Auth's password-reset email; its link comes back to continueUrl (the sign-in page). */
+export const resetPassword = (email, continueUrl) => sendPasswordResetEmail(auth, email, { url: continueUrl });
 /** The embed's frame: the session Hearth's sign-in window handed over (POST /api/me/embed-session). */
 export const signInWithToken = (token) => signInWithCustomToken(auth, token);
 // The Auth emulator prints the verification link in its log instead of sending mail.

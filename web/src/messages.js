@@ -2,7 +2,11 @@
 // what happened in a sentence of its own, and each form field has its own rules and sentences,
 // checked before anything is sent.
 
-const LIMITS = { title: 150, body: 20000, displayName: 50, bio: 500, tags: 4 };
+const LIMITS = { title: 150, body: 20000, displayName: 50, bio: 500, tags: 4, reason: 500, days: 3650 };
+// The direction overrides and isolates the API refuses in names and titles (U+202A-E, U+2066-9).
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
+const BIDI_SENTENCE = "Remove the invisible text-direction characters (like U+202E) from it: they can disguise what it says.";
+const TAG_RE = /^[a-z0-9-]{1,30}$/;
 const count = (n) => n.toLocaleString("en-US");
 
 /** A sentence for an API error without a field (or whose field has no words of its own). */
@@ -14,6 +18,8 @@ export function sentenceFor(status, code, apiMessage, retryAfter) {
       return "Your session has ended. Sign in again to continue.";
     case "forbidden":
       return /locked/i.test(apiMessage || "") ? "This thread is locked: no new comments." : "Only the author or a moderator can do that.";
+    case "suspended":
+      return "Your account is suspended: you can read, but not post, comment, react or report.";
     case "not_found":
       return "That is no longer here: it may have been deleted.";
     case "conflict":
@@ -39,6 +45,7 @@ const RULES = {
     const t = v.trim();
     if (!t) return "Give your thread a title.";
     if (t.length > LIMITS.title) return `Shorten the title to ${LIMITS.title} characters or fewer (it has ${count(t.length)}).`;
+    if (BIDI.test(t)) return `The title has hidden characters. ${BIDI_SENTENCE}`;
     return null;
   },
   body: (v, ctx) => {
@@ -50,7 +57,7 @@ const RULES = {
   tags: (v) => {
     const tags = parseTags(v);
     if (tags.length > LIMITS.tags) return `Use at most ${LIMITS.tags} tags (there are ${tags.length}).`;
-    const bad = tags.find((t) => !/^[a-z0-9-]{1,30}$/.test(t));
+    const bad = tags.find((t) => !TAG_RE.test(t));
     if (bad) return `“${bad}” cannot be a tag: use lowercase letters, digits and “-”, up to 30 characters.`;
     const repeated = tags.find((t, i) => tags.indexOf(t) !== i);
     if (repeated) return `The tag “${repeated}” is there twice; keep one.`;
@@ -77,7 +84,24 @@ const RULES = {
     const t = v.trim();
     if (!t) return "Enter the name others will see.";
     if (t.length > LIMITS.displayName) return `Keep your name to ${LIMITS.displayName} characters or fewer.`;
+    if (BIDI.test(t)) return `Your name has hidden characters. ${BIDI_SENTENCE}`;
     return null;
+  },
+  // The tag filter of the thread list: one tag.
+  tag: (v) => {
+    const t = v.trim().replace(/^#/, "").toLowerCase();
+    return t && !TAG_RE.test(t) ? `“${t}” is not a tag: tags are up to 30 lowercase letters, digits and “-”.` : null;
+  },
+  // A moderator's suspension form: a reason, and a number of days (sent as the time it ends, `until`).
+  reason: (v) => {
+    const t = v.trim();
+    if (!t) return "Say why: the member sees this reason.";
+    if (t.length > LIMITS.reason) return `Keep the reason to ${LIMITS.reason} characters or fewer.`;
+    return null;
+  },
+  until: (v) => {
+    const n = Number(v);
+    return v.trim() && Number.isInteger(n) && n >= 1 && n <= LIMITS.days ? null : `Suspend for a whole number of days, 1 to ${count(LIMITS.days)}.`;
   },
   bio: (v) => (v.trim().length > LIMITS.bio ? `Keep your bio to ${LIMITS.bio} characters or fewer (it has ${count(v.trim().length)}).` : null),
 };
@@ -90,6 +114,9 @@ const FIELD_FALLBACK = {
   handle: "Check the handle: 3 to 30 lowercase letters, digits or “_”.",
   displayName: "Check the name: 1 to 50 characters.",
   bio: "Check the bio: up to 500 characters.",
+  tag: "Check the tag: up to 30 lowercase letters, digits and “-”.",
+  reason: "Check the reason: 1 to 500 characters, no control characters.",
+  until: "Check the number of days: the suspension must end in the future.",
   email: "Check the email address.",
   password: "Check the password.",
 };
@@ -109,5 +136,14 @@ export function fieldSentence(error, value, context) {
   if (!error.status) return error.message;  // not from the API (e.g. Firebase Auth's, already in words)
   if (error.code === "conflict" && error.field === "handle") return "That handle is taken. Try another.";
   if (error.code === "not_found" && error.field === "parentId") return "The comment you are replying to was deleted.";
-  return checkField(error.field, value ?? "", context) || FIELD_FALLBACK[error.field] || error.message;
+  return checkField(error.field, value ?? "", context) || apiReason(error.apiMessage, value ?? "") || FIELD_FALLBACK[error.field] || error.message;
+}
+
+/** The API's reason for refusing a field, in the UI's words, when the rules above could not tell. */
+function apiReason(apiMessage, value) {
+  const m = apiMessage || "";
+  if (/bidirectional/.test(m) && BIDI.test(value)) return `It has hidden characters. ${BIDI_SENTENCE}`;
+  if (/control characters/.test(m)) return "Remove the control characters from it (invisible characters other than tab and new line).";
+  if (/visible character/.test(m)) return "Write at least one visible character: spaces and invisible characters alone do not count.";
+  return null;
 }

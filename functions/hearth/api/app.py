@@ -45,7 +45,11 @@ def _now():
 
 @me_bp.get("/me")
 def get_me():
-    return jsonify(users.get_me(deps().db, caller(required=True), _now()))
+    d, who = deps(), caller(required=True)
+    me = users.get_me(d.db, who, _now())
+    if who.is_moderator:  # the Moderation link's count of what waits for a decision
+        me["pendingModeration"] = queue.pending_count(d.db)
+    return jsonify(me)
 
 
 @me_bp.put("/me")

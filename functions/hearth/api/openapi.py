@@ -421,8 +421,9 @@ def _schemas() -> dict[str, Any]:
     }
     target = {"kind": _enum("thread", "comment"), "threadId": string, "commentId": nullable_string}
     user_target = {"kind": {"const": "user"}, "uid": string, "handle": nullable_string}
+    thread_title = {**nullable_string, "description": "the title, now, of the thread the item is (in); null once gone"}
     queue_item = {
-        "id": string, "target": _ref("Target"),
+        "id": string, "target": _ref("Target"), "threadTitle": thread_title,
         "item": {"anyOf": [{"type": "null"}, _object(["title", "excerpt", "author"], {}, title=nullable_string,
                                                      excerpt=string, author=author)],
                  "description": "the item as it was when first reported"},
@@ -442,6 +443,7 @@ def _schemas() -> dict[str, Any]:
                   "description": "null for the forum itself (auto-hide)"},
         "action": _enum(LogAction),
         "target": {"anyOf": [_ref("Target"), _object(list(user_target), {}, **user_target)]},
+        "threadTitle": {**nullable_string, "description": "the title, now, of the thread acted on (or the comment's)"},
         "reason": nullable_string, "at": time,
     }
     user_comment = {
@@ -466,7 +468,10 @@ def _schemas() -> dict[str, Any]:
         "ReactionCounts": _object([str(t) for t in ReactionType], {}, **{str(t): count for t in ReactionType}),
         "MyReactions": {"type": "array", "items": _enum(ReactionType)},
         "Profile": _object(list(profile), {}, **profile),
-        "Me": _object([*profile, "unreadNotifications"], {}, **profile, unreadNotifications=count),
+        "Me": _object([*profile, "unreadNotifications"], {
+            "pendingModeration": {"type": "integer", "minimum": 0, "maximum": 100,
+                                  "description": "moderators only: open queue entries, counted up to 100"}},
+            **profile, unreadNotifications=count),
         "Notification": _object(list(notification), {}, **notification),
         "NotificationPage": _object(["items", "nextCursor", "unread"], {},
                                     items={"type": "array", "items": _ref("Notification")},

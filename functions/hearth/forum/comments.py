@@ -496,8 +496,8 @@ _COMMENT_PATH = re.compile(r"threads/[A-Za-z0-9_-]{1,64}/comments/[A-Za-z0-9_-]{
 
 
 def list_by_author(db: firestore.Client, uid: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
-    """A user's visible comments, newest first, each with its thread's title: one collection-group
-    query and one batched read of the threads."""
+    """A user's visible comments, newest first, each with its thread's title (None for a deleted
+    thread): one collection-group query and one batched read of the threads."""
     query = (db.collection_group("comments")
              .where(filter=firestore.FieldFilter("author.uid", "==", uid))
              .where(filter=firestore.FieldFilter("status", "==", "visible")))
@@ -514,8 +514,10 @@ def list_by_author(db: firestore.Client, uid: str, *, limit: int, cursor: str | 
     items = []
     for snap in snaps:
         thread = found.get(snap.reference.parent.parent.path)
-        if not thread or not thread.exists or thread.get("status") != VISIBLE:
-            continue  # a hidden or deleted thread takes its comments out of every list
+        if not thread or not thread.exists or thread.get("status") == HIDDEN:
+            continue  # a hidden thread takes its comments out of every list
+        # A deleted thread's comments stay readable under its tombstone, so they stay listed (and
+        # counted: the profile's commentCount includes them), with no thread title.
         items.append(serialize.comment_summary(snap.id, snap.to_dict(), thread.to_dict() if thread and thread.exists else None,
                                                render.excerpt(snap.get("bodyHtml") or "")))
     return {"items": items, "nextCursor": next_cursor}

@@ -182,19 +182,30 @@ def sanitize(html: str) -> str:
 
 
 class _Prose(HTMLParser):
-    """The text of a rendered document outside code blocks and tables, blocks kept apart by spaces."""
+    """The text of a rendered document outside code blocks and tables, blocks kept apart by spaces,
+    and list items by " · " (else "unit tests" and "API tests" read as one phrase)."""
 
     SKIPPED = {"pre", "table"}
     BLOCKS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "ul", "ol"}
+    ITEM_SEPARATOR = " · "
+    ENDS_CLAUSE = tuple(".!?:;·…")
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
 
+    def _text_so_far(self) -> str:
+        return "".join(self.parts).rstrip()
+
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in self.SKIPPED:
             self.skipping += 1
+        elif tag == "li" and not self.skipping:
+            # An item follows what came before it (the list's previous item, the item a nested list
+            # is in) with a separator, unless that already ended a clause ("…as follows: first").
+            text = self._text_so_far()
+            self.parts.append(self.ITEM_SEPARATOR if text and not text.endswith(self.ENDS_CLAUSE) else " ")
         elif tag in self.BLOCKS:
             self.parts.append(" ")
 
@@ -226,7 +237,7 @@ def cut_at_word(text: str, length: int) -> str:
         words = head.rsplit(None, 1)
         if len(words) == 2:  # one word longer than the excerpt is cut where it must be
             head = words[0]
-    return re.sub(r"[\s,;:.\-–—]+$", "", head) + "…"
+    return re.sub(r"[\s,;:.·\-–—]+$", "", head) + "…"
 
 
 def excerpt(body_html: str, length: int = 200) -> str:

@@ -5,7 +5,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Iterable
 
 from google.cloud import firestore
 
@@ -17,6 +17,8 @@ from ..errors import Forbidden, Invalid, NotFound
 from .hiding import (OPEN, HideReason, QueueState, Target, actor_handle, log_entry, resolve_queue, set_hidden,
                          write_log)
 from ..db.pagination import DESC, page
+
+PENDING_CAP = 100  # the Moderation link says "99+" beyond this
 
 
 class QueueAction(StrEnum):
@@ -51,13 +53,25 @@ def _report(data: dict[str, Any]) -> dict[str, Any]:
             "createdAt": serialize.rfc3339(data.get("createdAt"))}
 
 
+def thread_title(thread: firestore.DocumentSnapshot | None) -> str | None:
+    """The title of the thread an entry is about, as it is now (None once the document is gone)."""
+    return thread.get("title") if thread is not None and thread.exists else None
+
+
+def thread_refs(db: firestore.Client, thread_ids: Iterable[str | None]) -> list[firestore.DocumentReference]:
+    """The distinct threads named, for one batched read of their titles."""
+    return [store.thread(db, tid) for tid in dict.fromkeys(t for t in thread_ids if t)]
+
+
 def queue_item(key: str, data: dict[str, Any], item: firestore.DocumentSnapshot | None,
-               reports: list[dict[str, Any]]) -> dict[str, Any]:
-    """A queue entry as moderators see it: the item as reported, its state now, and its reports."""
+               reports: list[dict[str, Any]], thread: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
+    """A queue entry as moderators see it: the item as reported, its state now, its reports, and the
+    title of the thread it is (in)."""
     resolution = data.get("resolution")
     return {
         "id": key,
         "target": data.get("target"),
+        "threadTitle": thread_title(thread),
         "item": data.get("item"),
         "itemStatus": item.get("status") if item is not None and item.exists else "missing",
         "hidden": serialize.hidden(item.to_dict()) if item is not None and item.exists else None,
@@ -82,15 +96,19 @@ def list_queue(db: firestore.Client, caller: Caller, *, state: QueueState, limit
 
     The page, then each item's newest reports (one small query per item, capped per item and run
     side by side: an `in` filter allows at most 30 values, and one shared limit let a heavily
-    reported item push the others' reports off the page), and one batched read of the items now.
+    reported item push the others' reports off the page), and one batched read of the items now
+    with the threads of the comments among them (their titles).
     """
     require_moderator(caller)
     query = store.mod_queue(db).where(filter=firestore.FieldFilter("state", "==", state))
     snaps, next_cursor = page(query, f"queue:{state}", [("updatedAt", DESC)], limit, cursor)
     keys = [s.id for s in snaps]
     by_key = newest_reports(db, keys)
-    items_now = store.read_all(None, db, [target_of(k).ref(db) for k in keys])
-    items = [queue_item(s.id, s.to_dict(), items_now.get(target_of(s.id).ref(db).path), by_key[s.id])
+    targets = {k: target_of(k) for k in keys}
+    threads = thread_refs(db, (t.thread_id for t in targets.values() if t.comment_id))
+    items_now = store.read_all(None, db, [t.ref(db) for t in targets.values()] + threads)
+    items = [queue_item(s.id, s.to_dict(), items_now.get(targets[s.id].ref(db).path), by_key[s.id],
+                        items_now.get(store.thread(db, targets[s.id].thread_id).path))
              for s in snaps]
     return {"items": items, "nextCursor": next_cursor}
 
@@ -152,16 +170,20 @@ def act(db: firestore.Client, caller: Caller, key: str, action: QueueAction, rea
             write_log(tx, db, log_entry(caller, handle, "approve", target, None, now))
 
     store.run_transaction(db, fn)
-    found = store.read_all(None, db, [queue_ref, target.ref(db)])
-    return queue_item(key, found[queue_ref.path].to_dict(), found[target.ref(db).path], [])
+    thread_ref = store.thread(db, target.thread_id)
+    found = store.read_all(None, db, list({r.path: r for r in (queue_ref, target.ref(db), thread_ref)}.values()))
+    return queue_item(key, found[queue_ref.path].to_dict(), found[target.ref(db).path], [], found[thread_ref.path])
 
 
-def log_item(entry_id: str, data: dict[str, Any]) -> dict[str, Any]:
+def log_item(entry_id: str, data: dict[str, Any],
+             thread: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
+    """A log entry; threadTitle names the thread a thread's or a comment's entry is about (None for users)."""
     out = {
         "id": entry_id,
         "actor": data.get("actor"),
         "action": data.get("action"),
         "target": data.get("target"),
+        "threadTitle": thread_title(thread),
         "reason": data.get("reason"),
         "at": serialize.rfc3339(data.get("at")),
     }
@@ -171,7 +193,23 @@ def log_item(entry_id: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_log(db: firestore.Client, caller: Caller, *, limit: int, cursor: str | None) -> dict[str, Any]:
-    """Every moderation action, newest first: one query per page."""
+    """Every moderation action, newest first: one query per page, and one batched read of the titles
+    of the threads the page names."""
     require_moderator(caller)
     snaps, next_cursor = page(store.mod_log(db), "modlog", [("at", DESC)], limit, cursor)
-    return {"items": [log_item(s.id, s.to_dict()) for s in snaps], "nextCursor": next_cursor}
+    thread_of = {s.id: (s.get("target") or {}).get("threadId") for s in snaps}
+    threads = store.read_all(None, db, thread_refs(db, thread_of.values()))
+
+    def thread(entry_id: str) -> firestore.DocumentSnapshot | None:
+        tid = thread_of[entry_id]
+        return threads.get(store.thread(db, tid).path) if tid else None
+
+    return {"items": [log_item(s.id, s.to_dict(), thread(s.id)) for s in snaps], "nextCursor": next_cursor}
+
+
+def pending_count(db: firestore.Client, cap: int = PENDING_CAP) -> int:
+    """How many queue entries wait for a decision, counted up to cap (an aggregation: one read per
+    1,000 index entries, so a flooded queue costs no more than cap allows)."""
+    query = store.mod_queue(db).where(filter=firestore.FieldFilter("state", "==", OPEN)).limit(cap)
+    result = query.count(alias="n").get()
+    return int(result[0][0].value) if result and result[0] else 0

@@ -52,7 +52,7 @@ def test_raw_html_is_shown_as_text_not_markup():
 
 
 def test_excerpt_is_plain_text_without_markdown_or_markup():
-    assert excerpt(markdown_to_html("# Title\n\n**bold** & `code`\n\n- item")) == "Title bold & code item"
+    assert excerpt(markdown_to_html("# Title\n\n**bold** & `code`\n\n- item")) == "Title bold & code · item"
 
 
 def test_excerpt_cuts_long_text():
@@ -66,8 +66,19 @@ def test_excerpt_skips_code_blocks_and_tables_and_keeps_the_prose_around_them():
     assert excerpt(markdown_to_html(source)) == "Intro text. a list item The end."
 
 
+@pytest.mark.parametrize("source, expected", [
+    ("Tests start it themselves.\n\n- unit tests\n- in-process API tests over HTTP",
+     "Tests start it themselves. unit tests · in-process API tests over HTTP"),
+    ("Steps\n\n1. clone\n2. make dev\n3. open the page", "Steps · clone · make dev · open the page"),
+    ("- outer\n  - inner one\n  - inner two\n- last", "outer · inner one · inner two · last"),
+    ("- ends here.\n- next", "ends here. next"),  # a clause already ended: no separator
+])
+def test_excerpt_keeps_list_items_apart(source, expected):
+    assert excerpt(markdown_to_html(source)) == expected
+
+
 def test_excerpt_collapses_white_space_across_blocks():
-    assert excerpt(markdown_to_html("one\ntwo\n\n\n> three\n\n1. four")) == "one two three four"
+    assert excerpt(markdown_to_html("one\ntwo\n\n\n> three\n\n1. four")) == "one two three · four"
 
 
 @pytest.mark.parametrize("text, length, expected", [
@@ -75,6 +86,7 @@ def test_excerpt_collapses_white_space_across_blocks():
     ("alpha beta gamma", 12, "alpha beta…"),  # "gamma" would be cut: it goes whole
     ("alpha beta gamma", 11, "alpha beta…"),  # the cut falls on the space after "beta"
     ("alpha, beta gamma", 9, "alpha…"),  # no dangling punctuation before the ellipsis
+    ("alpha · beta gamma", 9, "alpha…"),  # nor a list items' separator
     ("supercalifragilistic", 8, "superca…"),  # one word longer than the excerpt is cut where it must be
 ])
 def test_cut_at_word_keeps_whole_words(text, length, expected):

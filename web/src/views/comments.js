@@ -1,12 +1,14 @@
 // The comment tree of a thread: pages of root comments with nested replies (to depth 3),
-// inline reply forms, edit and delete of one's own comments, tombstones, "load more".
+// inline reply forms (with quote-reply), edit and delete of one's own comments, tombstones,
+// "load more", and the drafts of every box (drafts.js).
 import { h, append, setSanitizedHtml, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
 import { session } from "../session.js";
-import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock, icon } from "../ui.js";
+import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHref, errorBlock, icon, actionMenu } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 import { commentUrl } from "../embedded.js";
-import { hiddenPlaceholder, hiddenBanner, hideButton, isModerator, reportButton, restoreButton, suspensionNotice } from "./moderation.js";
+import { clearDraft, draftPlaces, flushDrafts, keepDraft, loadDraft } from "../drafts.js";
+import { hiddenPlaceholder, hiddenBanner, hideAction, isModerator, isSuspended, reportAction, restoreButton, suspensionNotice } from "./moderation.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
 const REVEAL_PAGES = 20;  // pages of a root's replies loaded, at most, to bring a linked reply into view
@@ -29,9 +31,18 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
     return !!(me && comment.author && (me.uid === comment.author.uid || me.role === "moderator"));
   };
 
-  // A thread's author may hide comments on it (and restore their own hides); moderators any.
+  // A thread's author may hide others' comments on it (and restore their own hides); moderators
+  // any but their own. One's own comment has Delete, not Hide.
   const ownThread = () => !!(session.profile && thread.author && session.profile.uid === thread.author.uid);
-  const mayHide = () => isModerator() || ownThread();
+  const isMine = (comment) => !!(session.profile && comment.author && session.profile.uid === comment.author.uid);
+  const mayHide = (comment) => (isModerator() || ownThread()) && !isMine(comment);
+  // A deleted (or hidden) thread takes no comments, like a locked one; a suspended member writes nothing.
+  const closed = thread.locked || thread.status !== "visible";
+  const suspended = isSuspended();
+  const mayReply = () => !closed && !suspended;
+  // Drafts of this thread's boxes, found once: each box reopens with its text when its comment is drawn.
+  let draftsHere = new Set(draftPlaces(`t/${tid}/`));
+  const place = (kind, cid) => `t/${tid}/${kind}${cid ? `/${cid}` : ""}`;
   const mayRestore = (comment) => isModerator() || (ownThread() && comment.hidden?.by === "thread_author");
 
   function bodyEl(comment) {
@@ -57,16 +68,31 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
     li.append(article, children);
     for (const reply of comment.replies || []) children.append(renderComment(reply));
     if (comment.depth === 1 && comment.moreReplies) li.append(moreRepliesButton(node));
+    restoreDrafts(node);
     return li;
+  }
+
+  // A reply or an edit left half-written reopens, without taking the focus, when its comment is drawn.
+  function restoreDrafts(node) {
+    const { comment } = node;
+    if (comment.status !== "visible") return;
+    if (draftsHere.has(place("edit", comment.id)) && canModerate(comment)) openEdit(node, { focus: false });
+    if (draftsHere.has(place("reply", comment.id)) && mayReply() && node.replyButton) openReply(node, node.replyButton, { focus: false });
   }
 
   function drawArticle(node) {
     const { comment, article } = node;
     const deleted = comment.status === "deleted";
     const hidden = comment.status === "hidden";
+    // One row: reactions, Reply (and Quote while text of the comment is selected) as buttons; the
+    // rest in the "⋯" menu, so that the row keeps to one line on a phone.
     const actions = h("div.comment-actions");
+    const row = () => actions;
     const item = { tid, cid: comment.id };
+    node.replyButton = null;
+    node.quoteButton = null;
     if (hidden && mayRestore(comment)) actions.append(restoreButton(item, "comment", (u) => { redraw(node, u); onCountChange(+1); }));
+    const more = [];
     if (!deleted && !hidden) {
       actions.append(reactionBar({
         compact: true,
@@ -74,21 +100,26 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
         counts: comment.reactionCounts,
         mine: comment.myReactions,
         toggle: (kind, on) => api.reactComment(tid, comment.id, kind, on),
+        disabled: suspended ? "Your account is suspended: you cannot react." : null,
       }));
-      if (!thread.locked) actions.append(h("button.linklike.reply", { type: "button", "aria-expanded": "false", onclick: (e) => openReply(node, e.currentTarget) }, "Reply"));
-      if (canModerate(comment)) {
-        actions.append(
-          h("button.linklike", { type: "button", onclick: () => openEdit(node) }, "Edit"),
-          h("button.linklike.danger", { type: "button", onclick: (e) => confirmDelete(node, e.currentTarget) }, "Delete"));
+      if (mayReply()) {
+        node.replyButton = h("button.linklike.reply", { type: "button", "aria-expanded": "false", onclick: (e) => openReply(node, e.currentTarget) }, "Reply");
+        // Shown while the reader has selected text in this comment; keeps the selection on press.
+        node.quoteButton = h("button.linklike.quote", { type: "button", hidden: true, "aria-label": "Quote the selected text in a reply",
+          onmousedown: (e) => e.preventDefault(), onclick: () => quote(node) }, icon("quote"), h("span", "Quote"));
+        actions.append(node.replyButton, node.quoteButton);
+        more.push({ label: "Quote", onSelect: () => quote(node) });
       }
-      if (mayHide()) actions.append(hideButton(item, "comment", (u) => { redraw(node, u); onCountChange(-1); }));
-      const mine = session.profile && comment.author && session.profile.uid === comment.author.uid;
-      if (session.user && !mine) actions.append(reportButton(item, "comment"));
+      if (canModerate(comment)) {
+        more.push({ label: "Edit", onSelect: () => openEdit(node) },
+          { label: "Delete", danger: true, onSelect: ({ anchor }) => confirmDelete(node, anchor) });
+      }
+      if (mayHide(comment)) more.push(hideAction(item, "comment", row, (u) => { redraw(node, u); onCountChange(-1); }));
+      if (session.user && !isMine(comment) && !suspended) more.push(reportAction(item, "comment", row));
     }
-    if (!deleted) {
-      actions.append(h("button.linklike.copy-link", { type: "button", "aria-label": "Copy link to this comment", onclick: () => copyLink(comment) },
-        icon("link"), h("span", "Link")));
-    }
+    if (!deleted) more.push({ label: "Copy link", onSelect: () => copyLink(comment) });
+    const menu = actionMenu(more, { label: "More actions on this comment" });
+    if (menu) actions.append(menu);
     article.replaceChildren();
     append(article, [
       h("header.comment-meta",
@@ -96,7 +127,44 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
         comment.editedAt && !deleted && !hidden ? h("span.edited", " · edited") : null),
       replyingTo(comment),
       bodyEl(comment),
-      actions]);
+      actions.childElementCount ? actions : null]);
+  }
+
+  // --- quote-reply: the selected text of a comment (or, from the menu with nothing selected, the
+  // whole comment) goes into the reply box as a "> " quote under "@handle wrote:".
+  let quoting = null;  // {node, text}: the selection inside one comment's body, as it is now
+
+  function selectionIn(selection) {
+    if (!selection || selection.isCollapsed) return null;
+    const bodyOf = (n) => (n?.nodeType === Node.ELEMENT_NODE ? n : n?.parentElement)?.closest(".comment-body");
+    const body = bodyOf(selection.anchorNode);
+    if (!body || body !== bodyOf(selection.focusNode) || !list.contains(body)) return null;
+    const node = nodes.get(body.closest("li.comment")?.dataset.id);
+    const text = selection.toString().trim();
+    return node && text ? { node, text } : null;
+  }
+
+  function onSelectionChange() {
+    const now = selectionIn(document.getSelection());
+    if (quoting?.node !== now?.node && quoting?.node.quoteButton) quoting.node.quoteButton.hidden = true;
+    quoting = now;
+    if (quoting?.node.quoteButton) quoting.node.quoteButton.hidden = false;
+  }
+
+  function quote(node) {
+    if (!requireSignIn("reply")) return;
+    const text = quoting?.node === node ? quoting.text : node.comment.body || "";
+    const handle = node.comment.author?.handle;
+    const quoted = text.trim().split(/\r?\n/).map((line) => (line.trim() ? `> ${line}` : ">")).join("\n");
+    const block = `${handle ? `@${handle} wrote:` : "Someone wrote:"}\n${quoted}\n\n`;
+    openReply(node, node.replyButton);
+    const textarea = node.replyForm?.editor.textarea;
+    if (!textarea) return;
+    const before = textarea.value.replace(/\s+$/, "");
+    textarea.value = before ? `${before}\n\n${block}` : block;
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));  // kept as a draft like typing
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
   }
 
   // A reply below depth 3 sits under its parent's parent: say whom it answers.
@@ -190,20 +258,63 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
     return nodes.get(cid)?.li ?? null;
   }
 
-  function commentForm({ parent = null, value = "", submitLabel, onSubmit, onCancel }) {
-    const editor = markdownEditor({ name: "body", label: parent ? `Reply to ${parent.comment.author?.displayName || "comment"}` : (value ? "Edit comment" : "Add to the discussion"), value, rows: parent || value ? 4 : 5 });
+  /**
+   * A comment box. Its text is kept as a draft under `draft` (restored when it opens again, cleared
+   * once posted); Escape or Cancel with text not posted asks "Discard draft?" first.
+   * `original` is the text that counts as nothing new (an edited comment's body).
+   */
+  function commentForm({ parent = null, value = "", submitLabel, onSubmit, onCancel = null, draft, original = "" }) {
+    const saved = loadDraft(draft);
+    const editor = markdownEditor({ name: "body", label: parent ? `Reply to ${parent.comment.author?.displayName || "comment"}` : (value ? "Edit comment" : "Add to the discussion"),
+      value: typeof saved === "string" ? saved : value, rows: parent || value ? 4 : 5 });
+    const { textarea } = editor;
+    const cancel = onCancel ? h("button.button.subtle", { type: "button", onclick: () => leave() }, "Cancel") : null;
     const form = h("form.comment-form", { novalidate: true }, editor,
-      h("div.form-actions", h("button.button.primary", { type: "submit" }, submitLabel),
-        onCancel ? h("button.button.subtle", { type: "button", onclick: onCancel }, "Cancel") : null));
+      h("div.form-actions", h("button.button.primary", { type: "submit" }, submitLabel), cancel));
+    const unposted = () => !!textarea.value.trim() && textarea.value !== original;
+    const keeper = keepDraft(draft, form, () => (textarea.value === original ? "" : textarea.value), unposted);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      submitting(form, () => onSubmit(editor.textarea.value, form, editor), { fields: { body: editor.textarea }, context: "comment" });
+      submitting(form, async () => {
+        await onSubmit(textarea.value, form, editor);
+        clearDraft(draft);  // posted: nothing to keep
+      }, { fields: { body: textarea }, context: "comment" });
     });
-    editor.textarea.addEventListener("keydown", (event) => {
+    // Throw the text away: close the box (a reply or an edit), or empty it (the comment box).
+    const discard = () => {
+      form.querySelector(".confirm.discard")?.remove();
+      if (onCancel) {
+        keeper.done(true);
+        onCancel();
+      } else {
+        editor.reset();
+        clearDraft(draft);
+        textarea.focus();
+      }
+    };
+    // Escape or Cancel: at once when nothing would be lost, else after "Discard draft?".
+    function leave() {
+      if (!unposted()) {
+        if (onCancel) discard();
+        return;
+      }
+      const open = form.querySelector(".confirm.discard");
+      if (open) { open.querySelector(".keep").focus(); return; }
+      const yes = h("button.button.danger", { type: "button", onclick: discard }, "Discard");
+      const keep = h("button.button.subtle.keep", { type: "button" }, "Keep writing");
+      const box = h("div.confirm.discard", { role: "group", "aria-label": "Discard draft?" }, h("span", "Discard draft? "), yes, keep);
+      const back = () => { box.remove(); textarea.focus(); };
+      keep.addEventListener("click", back);
+      box.addEventListener("keydown", (event) => { if (event.key === "Escape") { event.stopPropagation(); back(); } });
+      form.querySelector(".form-actions").after(box);
+      keep.focus();
+    }
+    textarea.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
-      if (event.key === "Escape" && onCancel) onCancel();
+      if (event.key === "Escape") { event.preventDefault(); leave(); }
     });
     form.editor = editor;
+    form.release = () => keeper.done(false);  // closed after posting (cleared above) or kept
     return form;
   }
 
@@ -218,21 +329,24 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
     return li;
   }
 
-  function openReply(node, button) {
+  function openReply(node, button, { focus = true } = {}) {
     if (!requireSignIn("reply")) return;
-    if (node.replyForm) { node.replyForm.editor.textarea.focus(); return; }
+    if (node.replyForm) { if (focus) node.replyForm.editor.textarea.focus(); return; }
     const close = () => {
+      node.replyForm?.release();
       node.replyForm?.remove();
       node.replyForm = null;
-      button.setAttribute("aria-expanded", "false");
-      button.focus();
+      node.replyButton?.setAttribute("aria-expanded", "false");
+      node.replyButton?.focus();
     };
     node.replyForm = commentForm({
       parent: node,
       submitLabel: "Reply",
+      draft: place("reply", node.comment.id),
       onCancel: close,
       onSubmit: async (body) => {
         const created = await api.createComment(tid, body, node.comment.id);
+        clearDraft(place("reply", node.comment.id));
         const li = insertNew(created);
         close();
         announce("Your reply is posted.");
@@ -241,26 +355,40 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
       },
     });
     node.article.after(node.replyForm);
-    button.setAttribute("aria-expanded", "true");
-    node.replyForm.editor.textarea.focus();
+    button?.setAttribute("aria-expanded", "true");
+    if (focus) node.replyForm.editor.textarea.focus();
   }
 
-  function openEdit(node) {
+  function openEdit(node, { focus = true } = {}) {
     const body = node.article.querySelector(".comment-body");
+    if (!body || node.editing) return;
+    node.editing = true;
+    const actions = () => node.article.querySelector(".comment-actions");
+    const draft = place("edit", node.comment.id);
     const form = commentForm({
       value: node.comment.body,
+      original: node.comment.body,
       submitLabel: "Save",
-      onCancel: () => { form.replaceWith(body); node.article.querySelector(".comment-actions").hidden = false; },
+      draft,
+      onCancel: () => {
+        node.editing = false;
+        form.release();
+        form.replaceWith(body);
+        if (actions()) actions().hidden = false;
+      },
       onSubmit: async (text) => {
         const saved = await api.editComment(tid, node.comment.id, text);
+        clearDraft(draft);
+        node.editing = false;
+        form.release();
         node.comment = { ...node.comment, ...saved, replies: undefined };
         drawArticle(node);
         announce("Comment updated.");
       },
     });
-    node.article.querySelector(".comment-actions").hidden = true;
+    if (actions()) actions().hidden = true;
     body.replaceWith(form);
-    form.editor.textarea.focus();
+    if (focus) form.editor.textarea.focus();
   }
 
   function confirmDelete(node, button) {
@@ -309,6 +437,8 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
   }
 
   async function reload() {
+    flushDrafts();  // the open boxes go with the list; they come back from their drafts
+    draftsHere = new Set(draftPlaces(`t/${tid}/`));
     generation += 1;
     nodes.clear();
     list.replaceChildren();
@@ -321,12 +451,15 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
   sortSelect.addEventListener("change", () => { sort = sortSelect.value; reload(); });
 
   let top;
-  if (thread.locked) top = h("p.notice", "This thread is locked: no new comments.");
+  if (thread.status === "deleted") top = h("p.notice", "This thread was deleted: it takes no new comments.");
+  else if (thread.status === "hidden") top = h("p.notice", "This thread is hidden: it takes no new comments.");
+  else if (thread.locked) top = h("p.notice", "This thread is locked: no new comments.");
   else if (!session.user) top = h("p.signin-prompt", h("a", { href: signInHref() }, "Sign in"), " to join the discussion.");
-  else if (session.profile?.suspension) top = suspensionNotice(session.profile.suspension, { own: true });
+  else if (suspended) top = suspensionNotice(session.profile.suspension, { own: true });
   else {
     top = commentForm({
       submitLabel: "Comment",
+      draft: place("comment"),
       onSubmit: async (body, form, editor) => {
         const created = await (createRoot ? createRoot(body) : api.createComment(tid, body));
         editor.reset();
@@ -340,6 +473,8 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
     h("div.section-head", heading, h("div.sort", h("label", { for: "comment-sort" }, "Sort"), sortSelect)),
     top, list, status, more);
   section.ready = loadPage(firstPage);
+  document.addEventListener("selectionchange", onSelectionChange);
+  section.cleanup = () => document.removeEventListener("selectionchange", onSelectionChange);
   section.reload = reload;
   section.reveal = reveal;
   section.setHeading = setHeading;

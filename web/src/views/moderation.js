@@ -1,6 +1,6 @@
 // Moderation in the UI: reporting with a reason, hiding and restoring with a reason, the placeholder
 // of a hidden item, the suspension notice, and the moderators' queue and log pages.
-import { append, h, timeEl, plural } from "../dom.js";
+import { append, h, timeEl, dateEl, plural } from "../dom.js";
 import { sendVerificationEmail } from "../auth.js";
 import { api } from "../api.js";
 import { pagedList } from "./threadItem.js";
@@ -17,6 +17,8 @@ export const isModerator = () => session.profile?.role === "moderator";
 /** "hidden by moderators: spam": why a hidden item is hidden (never who, by name). */
 export function hiddenText(hidden) {
   if (hidden?.by === "approval") return "waiting for a moderator's approval (a new member's first comment)";
+  // Readers' reports have one reason ("flagged"): saying it again ("…reports: flagged by readers") says nothing.
+  if (hidden?.by === "reports" && (!hidden.reason || hidden.reason === "flagged")) return "hidden after several readers reported it";
   return `hidden by ${BY_TEXT[hidden?.by] || "moderators"}: ${REASON_TEXT[hidden?.reason] || hidden?.reason || "no reason given"}`;
 }
 
@@ -33,30 +35,45 @@ export function hiddenBanner(hidden) {
   return h("p.notice.hidden-banner", { role: "note" }, `Only its author and moderators see this: it was ${hiddenText(hidden)}.`);
 }
 
-/** The suspension notice (a profile, and the compose box of a suspended member). */
+/** Whether the signed-in member is suspended now (a suspension ends by itself at `until`). */
+export const isSuspended = () => {
+  const until = session.profile?.suspension?.until;
+  return !!until && Date.parse(until) > Date.now();
+};
+
+/** The suspension notice (a profile, and the compose box of a suspended member): until a date, not "in 24 hours". */
 export function suspensionNotice(suspension, { own = false } = {}) {
   return h("p.notice.suspension", { role: "note" },
-    own ? "Your account is suspended until " : "Suspended until ", timeEl(suspension.until),
+    own ? "Your account is suspended until " : "Suspended until ", dateEl(suspension.until),
     `: ${suspension.reason}`, own ? ". You can read, but not post, comment, react or report." : "");
 }
 
-/** A small form with a reason picker under `anchor`; resolves with {reason, note} or null on cancel. */
-function reasonForm({ anchor, legend, reasons, withNote, submitLabel, onSubmit }) {
-  if (anchor.nextElementSibling?.classList.contains("reason-form")) {
-    anchor.nextElementSibling.querySelector("select").focus();
+/**
+ * A small form with a reason picker, placed as a block right after `after` (under a post's row of
+ * actions, never inside it); Cancel, or sending it, gives the focus back to `returnFocus`.
+ */
+function reasonForm({ after, returnFocus, legend, reasons, withNote, submitLabel, onSubmit }) {
+  const open = after.nextElementSibling?.classList.contains("reason-form") ? after.nextElementSibling : null;
+  if (open?.dataset.legend === legend) {
+    open.querySelector("select").focus();
     return;
   }
+  open?.remove();  // one reason form per post: Hide replaces an open Report form
   const id = `reason-${Math.random().toString(36).slice(2, 8)}`;
   const select = h("select", { id, name: "reason", required: true },
     h("option", { value: "" }, "Choose a reason…"), reasons.map(([v, label]) => h("option", { value: v }, label)));
   const note = withNote ? h("textarea", { id: `${id}-note`, name: "note", rows: 2, maxlength: 500 }) : null;
   const error = h("p.form-error", { role: "alert", hidden: true });
   const submit = h("button.button.primary", { type: "submit" }, submitLabel);
-  const form = h("form.reason-form", { novalidate: true },
+  const back = () => { if (returnFocus?.isConnected) returnFocus.focus(); };
+  const form = h("form.reason-form", { novalidate: true, dataset: { legend } },
     h("label", { for: id }, legend), select,
     note ? h("label", { for: `${id}-note` }, "Anything moderators should know? (optional)") : null, note,
     error,
-    h("div.form-actions", submit, h("button.button.subtle", { type: "button", onclick: () => { form.remove(); anchor.focus(); } }, "Cancel")));
+    h("div.form-actions", submit, h("button.button.subtle", { type: "button", onclick: () => { form.remove(); back(); } }, "Cancel")));
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { event.stopPropagation(); form.remove(); back(); }
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!select.value) {
@@ -69,13 +86,14 @@ function reasonForm({ anchor, legend, reasons, withNote, submitLabel, onSubmit }
     try {
       await onSubmit(select.value, note ? note.value.trim() : "");
       form.remove();
+      back();
     } catch (err) {
       submit.disabled = false;
       error.hidden = false;
       error.textContent = err.message;
     }
   });
-  anchor.after(form);
+  after.after(form);
   select.focus();
 }
 
@@ -102,38 +120,44 @@ export function reportWaits(why) {
   return note;
 }
 
-/** "Report" for a signed-in reader, with the reason picker. */
-export function reportButton(item, what) {
-  const button = h("button.linklike.report", { type: "button" }, "Report");
-  button.addEventListener("click", () => {
-    if (!requireSignIn(`report this ${what}`)) return;
-    reasonForm({
-      anchor: button, legend: `Why are you reporting this ${what}?`, reasons: REPORT_REASONS, withNote: true,
-      submitLabel: "Send report",
-      onSubmit: async (reason, note) => {
-        const filed = await api.report(item, reason, note);
-        button.textContent = "Reported";
-        button.disabled = true;
-        announce("Thanks: moderators will look at your report.");
-        if (filed && filed.countsTowardHiding === false) button.after(reportWaits(filed.waitsBecause));
-      },
-    });
-  });
-  return button;
+/**
+ * "Report" (a menu item) for a signed-in reader: the reason picker opens under `row()` (the post's
+ * action row); once sent the item reads "Reported" and does nothing more.
+ */
+export function reportAction(item, what, row) {
+  return {
+    label: "Report",
+    onSelect: ({ anchor, itemEl }) => {
+      if (!requireSignIn(`report this ${what}`)) return;
+      reasonForm({
+        after: row(), returnFocus: anchor, legend: `Why are you reporting this ${what}?`, reasons: REPORT_REASONS, withNote: true,
+        submitLabel: "Send report",
+        onSubmit: async (reason, note) => {
+          const filed = await api.report(item, reason, note);
+          itemEl.textContent = "Reported";
+          itemEl.setAttribute("aria-disabled", "true");
+          announce("Thanks: moderators will look at your report.");
+          if (filed && filed.countsTowardHiding === false) row().after(reportWaits(filed.waitsBecause));
+        },
+      });
+    },
+  };
 }
 
-/** "Hide" with a reason picker, for moderators (and a thread's author, on its comments). */
-export function hideButton(item, what, onChange) {
-  const button = h("button.linklike.danger.hide", { type: "button" }, "Hide");
-  button.addEventListener("click", () => reasonForm({
-    anchor: button, legend: `Why hide this ${what}?`, reasons: HIDE_REASONS, withNote: false, submitLabel: "Hide",
-    onSubmit: async (reason) => {
-      const updated = await api.hide(item, reason);
-      announce(`The ${what} is hidden.`);
-      onChange(updated);
-    },
-  }));
-  return button;
+/** "Hide" (a menu item) with a reason picker under `row()`, for moderators (and a thread's author, on others' comments). */
+export function hideAction(item, what, row, onChange) {
+  return {
+    label: "Hide",
+    danger: true,
+    onSelect: ({ anchor }) => reasonForm({
+      after: row(), returnFocus: anchor, legend: `Why hide this ${what}?`, reasons: HIDE_REASONS, withNote: false, submitLabel: "Hide",
+      onSubmit: async (reason) => {
+        const updated = await api.hide(item, reason);
+        announce(`The ${what} is hidden.`);
+        onChange(updated);
+      },
+    }),
+  };
 }
 
 export function restoreButton(item, what, onChange) {
@@ -164,6 +188,9 @@ function guard(main) {
   return true;
 }
 
+/** A thread's title as moderators see it (the API names it; a missing one was deleted for good). */
+const threadName = (title) => (title ? `“${title}”` : "a thread that is gone");
+
 const itemHref = (target) => target.commentId ? `/t/${target.threadId}#c-${target.commentId}` : `/t/${target.threadId}`;
 
 function queueEntry(entry, redraw) {
@@ -186,7 +213,7 @@ function queueEntry(entry, redraw) {
   if (entry.state === "open") {
     const hide = h("button.button.danger", { type: "button" }, "Hide");
     hide.addEventListener("click", () => reasonForm({
-      anchor: actions, legend: `Why hide this ${what}?`, reasons: HIDE_REASONS, withNote: false, submitLabel: "Hide",
+      after: actions, returnFocus: hide, legend: `Why hide this ${what}?`, reasons: HIDE_REASONS, withNote: false, submitLabel: "Hide",
       onSubmit: (reason) => act("hide", reason),
     }));
     if (entry.approval && entry.itemStatus === "hidden") {
@@ -203,6 +230,7 @@ function queueEntry(entry, redraw) {
       entry.autoHidden ? h("span.badge", "Auto-hidden") : null, entry.approval ? h("span.badge", "First post") : null),
     h("h2", h("a", { href: itemHref(target) }, entry.item?.title || entry.item?.excerpt || "(no text)")),
     entry.item?.title && entry.item?.excerpt ? h("p.excerpt", entry.item.excerpt) : null,
+    what === "comment" ? h("p.meta.in-thread", "In ", h("a", { href: `/t/${target.threadId}` }, threadName(entry.threadTitle))) : null,
     h("p.item-status", `Now: ${status}`),
     h("ul.reports", { "aria-label": "Reports" }, (entry.reports || []).map((r) => h("li",
       h("strong", REASON_TEXT[r.reason] || r.reason), ` from @${r.reporter?.handle || "someone"} `, timeEl(r.createdAt),
@@ -238,10 +266,14 @@ export async function queueView({ main, params }) {
 const ACTION_TEXT = { approve: "approved", hide: "hid", restore: "restored", auto_hide: "auto-hid", dismiss: "dismissed reports on", suspend: "suspended",
   unsuspend: "lifted the suspension of", lock: "locked", unlock: "unlocked", pin: "pinned", unpin: "unpinned" };
 
-function logTarget(target) {
+/** What a log entry acted on, by name: "@ada", "the thread “Title”", "a comment in “Title”". */
+function logTarget(target, threadTitle) {
   if (!target) return "";
   if (target.kind === "user") return h("a", { href: `/u/${target.handle}` }, `@${target.handle}`);
-  return h("a", { href: itemHref(target) }, target.kind === "comment" ? "a comment" : "a thread");
+  const name = threadName(threadTitle);
+  return target.kind === "comment"
+    ? h("span", h("a", { href: itemHref(target) }, "a comment"), " in ", h("a", { href: `/t/${target.threadId}` }, name))
+    : h("span", "the thread ", h("a", { href: itemHref(target) }, name));
 }
 
 /** /mod/log: every moderation action, newest first. */
@@ -257,8 +289,8 @@ export async function logView({ main }) {
     fetchPage: (cursor) => api.modLog(cursor),
     renderItem: (e) => h("li.log-entry", timeEl(e.at), " ",
       h("strong", e.actor ? `@${e.actor.handle || "a moderator"}` : "Hearth"), ` ${ACTION_TEXT[e.action] || e.action} `,
-      logTarget(e.target), e.reason ? `: ${REASON_TEXT[e.reason] || e.reason}` : "",
-      e.until ? h("span", " until ", timeEl(e.until)) : null),
+      logTarget(e.target, e.threadTitle), e.reason ? `: ${REASON_TEXT[e.reason] || e.reason}` : "",
+      e.until ? h("span", " until ", dateEl(e.until)) : null),
   });
   main.append(list);
   await list.ready;

@@ -1,6 +1,6 @@
 // The notifications page: replies, comments on one's threads and @mentions, newest first, each a
 // link to the thread at the comment; opening one marks it read, and so does "Mark all as read".
-import { h, timeEl } from "../dom.js";
+import { h, append, timeEl, withDates } from "../dom.js";
 import { api } from "../api.js";
 import { session } from "../session.js";
 import { signInHref, announce } from "../ui.js";
@@ -29,10 +29,12 @@ function notificationItem(item) {
   // A moderation notice says what happened in its own words ("Moderators hid your comment in …: spam").
   const moderation = item.kind === "moderation";
   const href = moderation && !item.threadId ? `/u/${encodeURIComponent(session.profile?.handle || "")}` : notificationHref(item);
+  // One span inside the link: on a phone links are flex boxes (44 px targets), and each piece of
+  // the sentence would otherwise be a column of its own.
   const link = moderation
-    ? h("a.notification-link", { href }, h("strong", actor), ` ${item.excerpt}`)
-    : h("a.notification-link", { href },
-      h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread"));
+    ? h("a.notification-link", { href }, h("span", h("strong", actor), " ", withDates(item.excerpt || "")))
+    : h("a.notification-link", { href }, h("span",
+      h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread")));
   link.addEventListener("click", () => {
     if (li.classList.contains("unread")) {
       li.classList.remove("unread");
@@ -40,10 +42,11 @@ function notificationItem(item) {
       api.markNotificationsRead([item.id]).then(({ unread }) => setUnread(unread)).catch(() => {});
     }
   });
-  li.append(
+  // append() leaves out the parts a notification does not have (Element.append would write "null").
+  append(li, [
     h("p.notification-head", item.read ? null : h("span.new-badge", "New"), link),
     item.excerpt && !moderation ? h("p.excerpt", item.excerpt) : null,  // plain text from the API
-    h("p.meta", timeEl(item.createdAt)));
+    h("p.meta", timeEl(item.createdAt))]);
   return li;
 }
 

@@ -55,7 +55,7 @@ export async function profileView({ main, match, params }) {
 
 /** One of someone's comments: where it was posted (linking to the comment itself), when, an excerpt. */
 function commentItem(comment) {
-  const title = comment.thread.title ?? "a thread that was removed";
+  const title = comment.thread.title ?? "a deleted thread";
   return h("li.thread-item.comment-item",
     h("article", { "aria-label": `Comment on ${title}` },
       h("p.meta", comment.depth > 1 ? "Replied " : "Commented ", timeEl(comment.createdAt),
@@ -135,7 +135,7 @@ function suspendControls(user) {
       await api.suspend(user.handle, reason.value, until);
       announce(`@${user.handle} is suspended.`);
       location.reload();
-    });
+    }, { fields: { reason, until: days } });
   });
   box.append(h("details", h("summary", "Suspend…"), form));
   return box;

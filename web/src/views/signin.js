@@ -1,5 +1,5 @@
 import { h } from "../dom.js";
-import { signIn, signUp, signInWithGoogle, describeAuthError } from "../auth.js";
+import { signIn, signUp, signInWithGoogle, describeAuthError, resetPassword } from "../auth.js";
 import { refreshProfile, session } from "../session.js";
 import { field, submitting, announce, safeNext } from "../ui.js";
 
@@ -48,12 +48,65 @@ export async function signInView({ main, params, navigate, configReady }, mode) 
     }
     await done();
   }));
+  const forgot = signingUp ? null : forgotPassword(email, emulated);
   main.append(
     h("h1", signingUp ? "Create your Hearth account" : "Sign in to Hearth"),
     h("p", signingUp ? "Already have an account? " : "New here? ", h("a", { href: `${other}?next=${encodeURIComponent(next)}` }, signingUp ? "Sign in" : "Create an account")),
     form,
+    forgot,
     config.googleSignIn ? h("div.alt-signin", h("p.muted", "or"), google,
       emulated ? h("p.hint", "Local Auth emulator: signs in a fake Google account for the email above.") : null) : null,
   );
   email.focus();
+}
+
+/**
+ * "Forgot your password?": Firebase Auth emails a link to choose a new one (the local Auth emulator
+ * prints it in its log instead). It says the same whether or not the address has an account, so
+ * the form cannot be used to find out who is a member.
+ */
+function forgotPassword(signInEmail, emulated) {
+  const toggle = h("button.linklike.forgot", { type: "button", "aria-expanded": "false" }, "Forgot your password?");
+  const done = h("p.notice", { role: "status", hidden: true });
+  const wrap = h("div.forgot-password", toggle, done);
+  let form = null;  // made when asked for, so that the page has one "Email" field until then
+  toggle.addEventListener("click", () => {
+    if (form) {
+      form.remove();
+      form = null;
+      toggle.setAttribute("aria-expanded", "false");
+      return;
+    }
+    form = resetForm(signInEmail.value.trim(), emulated, done);
+    toggle.after(form);
+    toggle.setAttribute("aria-expanded", "true");
+    form.querySelector("input").focus();
+  });
+  return wrap;
+}
+
+function resetForm(address, emulated, done) {
+  const email = h("input", { id: "reset-email", name: "email", type: "email", autocomplete: "email", required: true, value: address });
+  const form = h("form.card.reset-form", { novalidate: true, "aria-labelledby": "reset-heading" },
+    h("h2", { id: "reset-heading" }, "Reset your password"),
+    h("p", "Enter the email address of your account: we will send it a link to choose a new password."),
+    field("Email", email),
+    h("div.form-actions", h("button.button.primary", { type: "submit" }, "Send the link")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    done.hidden = true;
+    submitting(form, async () => {
+      const to = email.value.trim();
+      try {
+        await resetPassword(to, `${location.origin}/signin`);
+      } catch (error) {
+        // "No such account" is not said: the answer must not tell who has an account here.
+        if (error?.code !== "auth/user-not-found") throw Object.assign(new Error(), describeAuthError(error));
+      }
+      done.textContent = `If ${to} belongs to an account, a link to choose a new password is on its way. Check your inbox (and spam folder).`
+        + (emulated ? " On the local stack the Auth emulator prints the link in its log instead of sending mail." : "");
+      done.hidden = false;
+    }, { fields: { email } });
+  });
+  return form;
 }

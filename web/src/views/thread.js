@@ -3,12 +3,12 @@
 import { h, setSanitizedHtml, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
 import { articleLink } from "./threadItem.js";
-import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading, field, submitting } from "../ui.js";
+import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading, field, submitting, actionMenu } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 import { session } from "../session.js";
 import { parseTags } from "../messages.js";
 import { commentSection } from "./comments.js";
-import { hiddenBanner, hideButton, isModerator, reportButton, restoreButton } from "./moderation.js";
+import { hiddenBanner, hideAction, isModerator, isSuspended, reportAction } from "./moderation.js";
 import { bringIntoView } from "../embedded.js";
 
 /** A thread page; with `page` (the embed), the comment section of that page's thread, no post above it. */
@@ -90,9 +90,30 @@ export async function threadView({ main, match, params, configReady, navigate, p
 
   const me = session.profile;
   const mayChange = !deleted && !hidden && me && thread.author && (me.uid === thread.author.uid || me.role === "moderator");
-  const ownActions = mayChange ? h("div.own-actions",
-    h("button.linklike", { type: "button", onclick: () => editThread(article, thread, navigate) }, "Edit thread"),
-    h("button.linklike.danger", { type: "button", onclick: (e) => confirmDeleteThread(e.currentTarget, thread, navigate) }, "Delete thread")) : null;
+  const suspended = isSuspended();
+  if (suspended) mute.disabled = true;  // a suspended member may not mute (the API says 403) either
+  // One row: the reactions and the reader's toggles as buttons; everything else in the "⋯" menu.
+  const footer = h("footer.thread-actions");
+  const row = () => footer;
+  const menu = actionMenu([
+    ...(mayChange ? [
+      { label: "Edit thread", onSelect: () => editThread(article, thread, navigate) },
+      { label: "Delete thread", danger: true, onSelect: ({ anchor }) => confirmDeleteThread(anchor, footer, thread, navigate) }] : []),
+    ...moderatorTools(thread, navigate, row),
+  ], { label: "More actions on this thread" });
+  if (!deleted && !hidden) {
+    footer.append(
+      reactionBar({
+        label: "Reactions to this thread",
+        counts: thread.reactionCounts,
+        mine: thread.myReactions,
+        toggle: (kind, on) => api.react(tid, kind, on),
+        disabled: suspended ? "Your account is suspended: you cannot react." : null,
+      }),
+      h("div.thread-buttons", session.user ? mute : null, bookmark, menu));
+  } else if (hidden && menu) {
+    footer.append(h("div.thread-buttons", menu));
+  }
   const article = h("article.thread.card", { "aria-labelledby": "thread-title" },
       h("header",
         h("p.meta", thread.page ? articleLink(thread.page) : authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.editedAt ? h("span.edited", " · edited") : null,
@@ -100,17 +121,13 @@ export async function threadView({ main, match, params, configReady, navigate, p
         h("h1", { id: "thread-title" }, thread.title),
         tagList(thread.tags)),
       deleted ? h("p.tombstone", "This thread was deleted.") : hidden ? h("div", hiddenBanner(thread.hidden), body) : body,
-      deleted ? null : hidden ? h("footer.thread-actions", moderatorTools(thread, navigate)) : h("footer.thread-actions",
-        reactionBar({
-          label: "Reactions to this thread",
-          counts: thread.reactionCounts,
-          mine: thread.myReactions,
-          toggle: (kind, on) => api.react(tid, kind, on),
-        }),
-        h("div.thread-buttons", ownActions, session.user ? mute : null, bookmark),
-        moderatorTools(thread, navigate)));
+      footer.childElementCount ? footer : null);
   // Embedded under an article, the article is the post: the section shows only what acts on the thread.
-  const tools = page ? h("div.embed-tools", session.user && !deleted && !hidden ? mute : null, moderatorTools(thread, navigate)) : null;
+  let tools = null;
+  if (page) {
+    const embedMenu = actionMenu(moderatorTools(thread, navigate, () => tools), { label: "More actions on this thread" });
+    tools = h("div.embed-tools", session.user && !deleted && !hidden ? mute : null, embedMenu);
+  }
   status.replaceWith(
     page ? tools : article,
     notice,
@@ -180,6 +197,7 @@ export async function threadView({ main, match, params, configReady, navigate, p
     clearInterval(timer);
     document.removeEventListener("visibilitychange", onVisible);
     window.removeEventListener("hashchange", onHash);
+    comments.cleanup();
   };
 }
 
@@ -219,7 +237,7 @@ function editThread(article, thread, navigate) {
   title.focus();
 }
 
-function confirmDeleteThread(button, thread, navigate) {
+function confirmDeleteThread(button, footer, thread, navigate) {
   const yes = h("button.button.danger", { type: "button" }, "Delete");
   const no = h("button.button.subtle", { type: "button" }, "Keep it");
   const box = h("div.confirm", { role: "group", "aria-label": "Confirm delete" }, h("span", "Delete this thread? Its comments stay readable. "), yes, no);
@@ -235,41 +253,43 @@ function confirmDeleteThread(button, thread, navigate) {
       box.append(h("p.form-error", { role: "alert" }, error.message));
     }
   });
-  button.closest("footer").after(box);
+  if (footer.nextElementSibling?.classList.contains("confirm")) footer.nextElementSibling.remove();
+  footer.after(box);
   yes.focus();
 }
 
-/** Report for readers; lock, pin, hide and restore for moderators. Each reloads the page when done. */
-function moderatorTools(thread, navigate) {
+/** Menu items: Report for readers; lock, pin, hide and restore for moderators. Each reloads the page when done. */
+function moderatorTools(thread, navigate, row) {
   const me = session.profile;
   const item = { tid: thread.id };
   const reload = () => navigate(location.pathname, { replace: true });
-  const tools = h("div.mod-tools");
+  const tools = [];
   if (thread.status === "visible" && session.user && !(me && thread.author && me.uid === thread.author.uid)) {
-    tools.append(reportButton(item, "thread"));
+    tools.push(reportAction(item, "thread", row));
   }
-  if (!isModerator()) return tools;
-  const flag = (name, on, label, done) => h("button.linklike", {
-    type: "button",
-    onclick: async (event) => {
-      event.currentTarget.disabled = true;
+  if (!isModerator() || thread.status === "deleted") return tools;
+  const call = (label, done, work) => ({
+    label,
+    onSelect: async ({ anchor }) => {
+      anchor.disabled = true;
       try {
-        await api.editThread(thread.id, { [name]: on });
+        await work();
         announce(`Thread ${done}.`);
         reload();
       } catch (error) {
-        event.currentTarget.disabled = false;
+        anchor.disabled = false;
         announce(error.message);
       }
     },
-  }, label);
+  });
+  const flag = (name, on, label, done) => call(label, done, () => api.editThread(thread.id, { [name]: on }));
   if (thread.status === "hidden") {
-    tools.append(restoreButton(item, "thread", reload));
+    tools.push(call("Restore", "visible again", () => api.restore(item)));
     return tools;
   }
-  tools.append(
+  tools.push(
     thread.locked ? flag("locked", false, "Unlock", "unlocked") : flag("locked", true, "Lock", "locked"),
     thread.pinned ? flag("pinned", false, "Unpin", "unpinned") : flag("pinned", true, "Pin", "pinned"),
-    hideButton(item, "thread", reload));
+    hideAction(item, "thread", row, reload));
   return tools;
 }

@@ -1,5 +1,7 @@
 import { h } from "../dom.js";
 import { api } from "../api.js";
+import { checkFields } from "../ui.js";
+import { checkField } from "../messages.js";
 import { threadItem, pagedList } from "./threadItem.js";
 
 const SORTS = [["new", "New"], ["top", "Top"], ["active", "Active"]];
@@ -16,7 +18,12 @@ export async function threadListView({ main, params, navigate }) {
   };
   const tagInput = h("input", { id: "tag-filter", name: "tag", type: "search", value: tag, placeholder: "e.g. firebase",
     pattern: "[a-z0-9-]{1,30}", autocomplete: "off" });
-  const filter = h("form.tag-filter", { role: "search", onsubmit: (e) => { e.preventDefault(); navigate(href(sort, tagInput.value.trim().toLowerCase())); } },
+  // A tag that cannot exist ("c++") is said beside the field, before asking the API anything.
+  const submit = (e) => {
+    e.preventDefault();
+    if (checkFields({ tag: tagInput })) navigate(href(sort, tagInput.value.trim().replace(/^#/, "").toLowerCase()));
+  };
+  const filter = h("form.tag-filter", { role: "search", novalidate: true, onsubmit: submit },
     h("label", { for: "tag-filter" }, "Filter by tag"), tagInput, h("button.button", { type: "submit" }, "Filter"),
     tag ? h("a.button.subtle", { href: href(sort, "") }, "Clear") : null);
   main.append(
@@ -24,6 +31,11 @@ export async function threadListView({ main, params, navigate }) {
     h("nav.tabs-nav", { "aria-label": "Sort threads" },
       h("ul.sort-tabs", SORTS.map(([s, label]) => h("li", h("a", { href: href(s, tag), "aria-current": s === sort ? "page" : null }, label))))),
   );
+  const problem = tag ? checkField("tag", tag) : null;
+  if (problem) {
+    checkFields({ tag: tagInput });
+    return;
+  }
   const list = pagedList({
     label: "Threads",
     emptyMessage: tag ? `No threads tagged #${tag} yet.` : "No threads yet. Start the first one!",

@@ -1,13 +1,19 @@
 """Who is calling: a Firebase ID token from the Authorization header, verified by firebase-admin."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from .errors import Unauthenticated
+import firebase_admin
+from firebase_admin import auth as firebase_auth
+from firebase_admin import exceptions as firebase_errors
+
+from .errors import ApiError, Busy, Unauthenticated
 from .validation import is_firestore_id
 
-# verify(token, check_revoked) -> decoded claims; raises on any bad token.
+# verify(token, check_revoked) -> decoded claims; raises what firebase-admin's verify_id_token raises
+# (ValueError or a FirebaseError) for a token it does not accept.
 TokenVerifier = Callable[[str, bool], Mapping[str, Any]]
 
 
@@ -44,8 +50,8 @@ def identify(header: str | None, verify: TokenVerifier, *, check_revoked: bool) 
         return None
     try:
         claims = verify(token, check_revoked)
-    except Exception as exc:  # firebase-admin raises several types; every one means "not signed in"
-        raise Unauthenticated(_why(exc)) from None
+    except (ValueError, firebase_errors.FirebaseError) as exc:  # what firebase-admin's verify_id_token raises
+        raise token_error(exc) from None
     uid = claims.get("uid") or claims.get("sub")
     if not isinstance(uid, str) or not uid:
         raise Unauthenticated("the ID token names no user")
@@ -54,26 +60,33 @@ def identify(header: str | None, verify: TokenVerifier, *, check_revoked: bool) 
     return Caller(uid=uid, claims=dict(claims))
 
 
-def _why(exc: Exception) -> str:
-    name = type(exc).__name__
-    if "Revoked" in name:
-        return "the ID token has been revoked; sign in again"
-    if "Expired" in name:
-        return "the ID token has expired; refresh it and retry"
-    if "Disabled" in name:
-        return "this account is disabled"
-    return "the ID token is not valid"
+def token_error(exc: ValueError | firebase_errors.FirebaseError) -> ApiError:
+    """What a failure of firebase-admin's verify_id_token means for the caller.
+
+    A token it refuses (malformed, forged, expired, revoked, of a disabled or deleted user) is 401;
+    a failure to check it at all (Google's certificates or the Auth backend unreachable) is the
+    service's, not the caller's: 503, try again.
+    """
+    if isinstance(exc, firebase_auth.RevokedIdTokenError):
+        return Unauthenticated("the ID token has been revoked; sign in again")
+    if isinstance(exc, firebase_auth.ExpiredIdTokenError):
+        return Unauthenticated("the ID token has expired; refresh it and retry")
+    if isinstance(exc, firebase_auth.UserDisabledError):
+        return Unauthenticated("this account is disabled")
+    if isinstance(exc, ValueError | firebase_auth.InvalidIdTokenError | firebase_auth.UserNotFoundError):
+        return Unauthenticated("the ID token is not valid")
+    return Busy("the sign-in could not be checked right now; try again in a moment")
 
 
 def firebase_verifier() -> TokenVerifier:
     """The production verifier: firebase-admin, revocation checked when asked (on writes)."""
-    import firebase_admin
-    from firebase_admin import auth
-
-    if not firebase_admin._apps:  # noqa: SLF001 - the SDK's own registry of initialised apps
+    try:
+        firebase_admin.get_app()
+    except ValueError:  # the default app is not initialised yet
         firebase_admin.initialize_app()
 
     def verify(token: str, check_revoked: bool) -> Mapping[str, Any]:
-        return auth.verify_id_token(token, check_revoked=check_revoked)
+        claims: Mapping[str, Any] = firebase_auth.verify_id_token(token, check_revoked=check_revoked)
+        return claims
 
     return verify

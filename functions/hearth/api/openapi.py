@@ -15,9 +15,9 @@ from ..notifications.inbox import MARK_MAX
 from ..moderation.hiding import AWAITING_APPROVAL, BY_APPROVAL, FLAGGED, HIDE_REASONS
 from ..moderation.reports import NOTE_MAX, REPORT_REASONS
 from ..moderation.suspensions import REASON_MAX
-from .http import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from ..moderation.visibility import DELETED, HIDDEN, VISIBLE
 from ..validation import (BIO_MAX, BODY_MAX, DISPLAY_NAME_MAX, HANDLE_PATTERN, ID_PATTERN, LIMIT_DEFAULT, LIMIT_MAX,
-                         REACTION_TYPES, TAGS_MAX, TITLE_MAX, text_pattern)
+                         MAX_BODY_BYTES, MAX_JSON_DEPTH, REACTION_TYPES, TAGS_MAX, TITLE_MAX, text_pattern)
 
 TAG_PATTERN = "^[a-z0-9-]{1,30}$"
 
@@ -300,7 +300,7 @@ def _schemas() -> dict[str, Any]:
     string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
     time = {"type": "string", "format": "date-time"}
     nullable_time = {"type": ["string", "null"], "format": "date-time"}
-    status = {"type": "string", "enum": ["visible", "hidden", "deleted"]}
+    status = {"type": "string", "enum": [VISIBLE, HIDDEN, DELETED]}
     hidden = {"anyOf": [{"type": "null"}, _ref("Hidden")]}
     author = {"type": ["object", "null"], "required": ["uid", "handle", "displayName"], "additionalProperties": False,
               "properties": {"uid": string, "handle": string, "displayName": string}}
@@ -410,7 +410,7 @@ def _schemas() -> dict[str, Any]:
             "id": string, "target": _ref("Target"),
             "item": {"type": ["object", "null"], "description": "the item as it was when first reported",
                      "properties": {"title": {"type": ["string", "null"]}, "excerpt": string, "author": author}},
-            "itemStatus": {"type": "string", "enum": ["visible", "hidden", "deleted", "missing"]},
+            "itemStatus": {"type": "string", "enum": [VISIBLE, HIDDEN, DELETED, "missing"]},
             "hidden": hidden, "state": {"type": "string", "enum": ["open", "resolved"]},
             "openReports": integer, "reportCount": integer, "reasonCounts": {"type": "object"},
             "autoHidden": boolean, "approval": boolean, "lastReportedAt": time, "updatedAt": time,

@@ -35,7 +35,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devstack.authemu import User, sign_up  # noqa: E402
+from devstack.authemu import User, sign_up
 
 COMMENTS_PER_MINUTE = 5  # the API's default rate limit (HEARTH_COMMENTS_PER_MINUTE)
 KINDS = ("comment", "reply", "thread reaction", "comment reaction")

@@ -23,8 +23,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devstack.authemu import User, sign_up  # noqa: E402
-from devstack.stack import Ports, local_stack  # noqa: E402
+from devstack.authemu import User, sign_up
+from devstack.stack import Ports, local_stack
 
 P50_BUDGET_S = 2.0
 POLL_S = 0.02

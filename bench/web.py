@@ -36,7 +36,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devstack.authemu import User, sign_up  # noqa: E402
+from devstack.authemu import User, sign_up
 
 JS_BUDGET_BYTES = 250 * 1024
 RENDER_BUDGET_MS = 1000.0

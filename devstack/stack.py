@@ -41,12 +41,12 @@ class Ports:
     tasks: int
 
     @classmethod
-    def from_firebase_json(cls) -> "Ports":
+    def from_firebase_json(cls) -> Ports:
         emulators = json.loads((ROOT / "firebase.json").read_text())["emulators"]
         return cls(**{name: emulators[name]["port"] for name in cls.__dataclass_fields__})
 
     @classmethod
-    def free(cls) -> "Ports":
+    def free(cls) -> Ports:
         return cls(**{name: free_port() for name in cls.__dataclass_fields__})
 
 
@@ -95,7 +95,7 @@ def firebase_config(ports: Ports, *, ui: bool) -> dict:
     return config
 
 
-def web_config(stack: "Stack") -> dict:
+def web_config(stack: Stack) -> dict:
     """What the web UI reads at /hearth-config.json: the demo project and this stack's Auth emulator."""
     return {
         "firebase": {"projectId": stack.project, "apiKey": "demo-api-key", "authDomain": f"{stack.project}.firebaseapp.com"},

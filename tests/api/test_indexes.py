@@ -90,7 +90,7 @@ def test_every_query_the_api_ran_is_served_by_a_declared_index(stack: Stack):
         warnings.warn(UnusedIndexWarning(
             f"{len(unused)} index(es) in firestore.indexes.json served none of the {checked} queries this run recorded "
             "(expected when only part of tests/api ran): " + "; ".join(f"{i.collection_group} ({i.describe()})" for i in unused)
-            + f". Details: {REPORT.relative_to(ROOT)}"))
+            + f". Details: {REPORT.relative_to(ROOT)}"), stacklevel=2)
     if missing:
         pytest.fail("\n\n".join(
             [f"Production would refuse {len(missing)} kind(s) of query the API ran: Google's Firestore emulator does not "

@@ -59,6 +59,7 @@ def test_make_dev_prints_what_matters_and_a_sigkill_leaves_nothing_running(tmp_p
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
+            assert launcher.stdout is not None
             line = launcher.stdout.readline()
             if not line:
                 break
@@ -75,7 +76,7 @@ def test_make_dev_prints_what_matters_and_a_sigkill_leaves_nothing_running(tmp_p
             "Firebase emulators (Firestore, Auth, Functions, Hosting)", "")), output
         assert len(printed) <= 16, output
         assert "All emulators ready" in log.read_text()
-        ports = [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", next(l for l in printed if l.startswith("Emulators ready")))]
+        ports = [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", next(line for line in printed if line.startswith("Emulators ready")))]
         assert len(ports) == 4 and not any(port_free(p) for p in ports)
         assert len(marked(mark)) > 3  # the launcher, the reaper, firebase-tools, the JVM, the function...
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field

@@ -77,8 +77,8 @@ PAGING = [
 TID = _path_param("tid", "thread id")
 CID = _path_param("cid", "comment id")
 KIND = {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": list(REACTION_TYPES)}}
-AUTH = [{"firebaseIdToken": []}]
-OPTIONAL_AUTH = [{}, {"firebaseIdToken": []}]
+AUTH: list[dict[str, list[str]]] = [{"firebaseIdToken": []}]
+OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, {"firebaseIdToken": []}]
 NOT_MODIFIED = {"304": {"description": "Not modified: If-None-Match named the current ETag"}}
 
 # What an operation can answer besides its success, by what it does. Every operation that

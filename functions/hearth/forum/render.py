@@ -106,8 +106,8 @@ def sanitize(html: str) -> str:
 class _Prose(HTMLParser):
     """The text of a rendered document outside code blocks and tables, blocks kept apart by spaces."""
 
-    SKIPPED = {"pre", "table"}
-    BLOCKS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "ul", "ol"}
+    SKIPPED = frozenset({"pre", "table"})
+    BLOCKS = frozenset({"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "ul", "ol"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -114,7 +114,7 @@ class Target:
         return {"kind": self.kind, "threadId": self.thread_id, "commentId": self.comment_id}
 
     @classmethod
-    def of(cls, tid: str, cid: str | None = None) -> "Target":
+    def of(cls, tid: str, cid: str | None = None) -> Target:
         """A target named in a URL; ids that could never exist are simply not found."""
         validation.doc_id(tid, "thread")
         if cid is not None:

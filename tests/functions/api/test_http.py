@@ -4,8 +4,10 @@ from __future__ import annotations
 import io
 import json
 import sys
+from typing import cast
 
 import pytest
+from google.cloud import firestore
 from flask import Flask
 
 from hearth.api import http
@@ -110,7 +112,7 @@ def app() -> Flask:
         def __getattr__(self, name):
             raise AssertionError("Firestore must not be reached")
 
-    return create_app(Deps(db=NoDb(), verify_token=_verify, config=Config(), clock=utc_now))
+    return create_app(Deps(db=cast(firestore.Client, NoDb()), verify_token=_verify, config=Config(), clock=utc_now))
 
 
 def test_a_declared_length_over_64_kib_is_413_before_the_body_is_read(app):
@@ -154,7 +156,7 @@ def test_firestore_failures_that_pass_are_503_busy_with_retry_after(error):
         def __getattr__(self, name):
             raise getattr(google_errors, error)("secret internal detail")
 
-    app = create_app(Deps(db=FailingDb(), verify_token=_verify, config=Config(), clock=utc_now))
+    app = create_app(Deps(db=cast(firestore.Client, FailingDb()), verify_token=_verify, config=Config(), clock=utc_now))
     response = app.test_client().get("/api/threads")
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert response.get_json()["error"]["code"] == "busy"
@@ -166,7 +168,7 @@ def _app_whose_db_raises(exc: Exception) -> Flask:
         def __getattr__(self, name):
             raise exc
 
-    return create_app(Deps(db=FailingDb(), verify_token=_verify, config=Config(), clock=utc_now))
+    return create_app(Deps(db=cast(firestore.Client, FailingDb()), verify_token=_verify, config=Config(), clock=utc_now))
 
 
 def test_a_commit_that_kept_aborting_is_503_busy():

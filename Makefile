@@ -87,13 +87,13 @@ fuzz: setup
 	HEARTH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/api/test_schema.py --timeout=7200
 
 bench: setup
-	$(PY) bench/hot_thread.py
+	$(PY) -m bench.hot_thread
 
 bench-web: setup chromium
-	$(PY) bench/web.py
+	$(PY) -m bench.web
 
 bench-notifications: setup
-	$(PY) bench/notifications.py
+	$(PY) -m bench.notifications
 
 clean:
 	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist .emulators

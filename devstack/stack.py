@@ -95,24 +95,29 @@ def firebase_config(ports: Ports, *, ui: bool) -> dict:
     return config
 
 
-def web_config(stack: Stack) -> dict:
-    """What the web UI reads at /hearth-config.json: the demo project and this stack's Auth emulator."""
+WEB_POLL_MS = 5000  # how often an open thread asks for new comments (production's default)
+
+
+def web_config(stack: Stack, poll_ms: int = WEB_POLL_MS) -> dict:
+    """What the web UI reads at /hearth-config.json: the demo project, this stack's Auth emulator, the poll interval."""
     return {
         "firebase": {"projectId": stack.project, "apiKey": "demo-api-key", "authDomain": f"{stack.project}.firebaseapp.com"},
         "authEmulatorUrl": stack.auth_url,
-        "pollMs": int(os.environ.get("HEARTH_WEB_POLL_MS", "5000")),
+        "pollMs": poll_ms,
     }
 
 
 @contextmanager
 def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
                 data_dir: Path | None = None, query_log: Path | None = None,
-                log: Path | None = None) -> Iterator[Stack]:
+                log: Path | None = None, web_poll_ms: int = WEB_POLL_MS) -> Iterator[Stack]:
     """Run the Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error.
 
     data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
     query_log: the function appends every Firestore query it runs to this file (functions/hearth/db/querylog.py).
-    log: append the emulators' output to this file. Nothing started here outlives the calling
+    log: append the emulators' output to this file.
+    web_poll_ms: how often the web UI's open thread asks for new comments (the browser tests shorten it).
+    Nothing started here outlives the calling
     process, even if it is killed with SIGKILL (see processes.run_server).
     """
     tools = toolchain.resolve()
@@ -149,7 +154,7 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         config = firebase_config(ports, ui=toolchain.ui_cached())
         # The web UI finds this stack's Auth emulator in a per-stack file (gitignored) behind a rewrite.
         web_config_path = ROOT / "web" / f"config.local-{ports.hosting}.json"
-        web_config_path.write_text(json.dumps(web_config(stack), indent=2))
+        web_config_path.write_text(json.dumps(web_config(stack, web_poll_ms), indent=2))
         stop.callback(web_config_path.unlink, missing_ok=True)
         config["hosting"]["rewrites"].insert(0, {"source": WEB_CONFIG_URL, "destination": f"/{web_config_path.name}"})
         config_path.write_text(json.dumps(config, indent=2))

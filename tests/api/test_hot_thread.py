@@ -16,7 +16,7 @@ import pytest
 import requests
 from google.cloud import firestore
 
-from tests.api.conftest import Api
+from devstack.client import Api
 
 T = TypeVar("T")
 WORKER_WARMUP_SECONDS = 300

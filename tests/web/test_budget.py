@@ -1,15 +1,7 @@
 """A smaller run of bench/web.py's measurements, so the benchmark's code stays honest."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-
-from devstack.processes import ROOT
-
-_spec = importlib.util.spec_from_file_location("bench_web", ROOT / "bench" / "web.py")
-bench = importlib.util.module_from_spec(_spec)
-sys.modules["bench_web"] = bench
-_spec.loader.exec_module(bench)
+from bench import web as bench
 
 
 def test_thread_page_javascript_and_render_time_are_within_budget(stack, browser):

@@ -9,7 +9,7 @@ from typing import Literal
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import RESULTS, Forum, ready, sign_in
+from .conftest import RESULTS, Forum, ready, sign_in, watched
 
 RICH = """Some *prose* before the code.
 
@@ -51,7 +51,7 @@ def test_preview_is_rendered_by_the_server_and_matches_the_published_thread(page
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("heading", level=1, name="Preview equals post")).to_be_visible()
     assert page.locator(".thread-body").inner_html() == preview_html
-    assert page.watched.csp == [] and page.watched.errors == []
+    assert watched(page).csp == [] and watched(page).errors == []
 
 
 # --- 2. posts look finished -------------------------------------------------------------------

@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 from .processes import ROOT
-from .seed import seed, seeded
+from .seed import MODERATORS, seed, seeded
 from .stack import Ports, Stack, local_stack
 
 # `make dev KEEP=1` keeps the emulators' data here between runs (gitignored); the default starts fresh.
@@ -78,7 +78,8 @@ def main() -> int:
                 return fail("Seeding the demo content failed:", log, exc)
             say("\nDemo users (email / password):")
             for handle, email, password in accounts:
-                say(f"  @{handle:<6} {email} / {password}")
+                role = "moderator: the queue, the log, hiding, suspensions" if handle in MODERATORS else "member"
+                say(f"  @{handle:<6} {email:<20} / {password}   {role}")
             say(f"\nHearth is running at {stack.hosting_url}  (API: {stack.hosting_url}/api/threads)")
             say("Press Ctrl-C to stop everything.")
             while not stop.wait(1):

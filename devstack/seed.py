@@ -11,6 +11,7 @@ PEOPLE = [
     ("linus", "Linus", "Patches welcome."),
     ("mod", "Hearth Moderator", "Keeps the hearth warm. (moderator)"),
 ]
+MODERATORS = frozenset({"mod"})  # given the moderator claim: they see the queue, the log, hide and suspend
 THREADS = [
     ("ada", "Welcome to Hearth 👋", "Say hi and tell us what you are building.\n\n"
      "Markdown works: **bold**, `code`, [links](https://firebase.google.com).", ["meta", "welcome"]),
@@ -50,7 +51,7 @@ def seed(api_url: str, auth_url: str, project: str) -> list[tuple[str, str, str]
     for handle, name, bio in PEOPLE:
         email = f"{handle}@example.com"
         user = sign_up(auth_url, email, PASSWORD, display_name=name)
-        if handle == "mod":
+        if handle in MODERATORS:
             set_claims(auth_url, project, user.uid, {"moderator": True})
             user = sign_in(auth_url, email, PASSWORD)
         call("PUT", "/me", user, {"handle": handle, "displayName": name, "bio": bio})

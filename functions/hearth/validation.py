@@ -7,9 +7,10 @@ accepts (a test drives the document's patterns against these functions).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from enum import StrEnum
+from typing import Any
 
-from .errors import BadRequest, Invalid, NotFound
+from .errors import Invalid, NotFound
 
 TITLE_MAX = 150
 BODY_MAX = 20_000
@@ -25,7 +26,19 @@ MAX_BODY_BYTES = 64 * 1024
 # not a request for this API, and Python's parser would hit its recursion limit on very deep input.
 MAX_JSON_DEPTH = 16
 LIMIT_DEFAULT = 20
-REACTION_TYPES = ("like", "unicorn", "exploding_head", "raised_hands", "fire")
+
+
+class ReactionType(StrEnum):
+    """The reactions a thread or comment takes (a reaction's id in its URL, a key of reactionCounts)."""
+
+    LIKE = "like"
+    UNICORN = "unicorn"
+    EXPLODING_HEAD = "exploding_head"
+    RAISED_HANDS = "raised_hands"
+    FIRE = "fire"
+
+
+REACTION_TYPES = tuple(ReactionType)
 
 # --- Firestore document ids ----------------------------------------------------------------------
 # Firestore's own rules for a document id: valid UTF-8 of at most 1,500 bytes, no '/', not '.' or
@@ -139,20 +152,6 @@ SURROGATE_RE = re.compile("[\ud800-\udfff]")
 VISIBLE_RE = re.compile(char_class(INVISIBLE, negate=True))
 
 
-def json_object(data: Any) -> dict[str, Any]:
-    """The request body must be a JSON object."""
-    if not isinstance(data, dict):
-        raise BadRequest("the request body must be a JSON object")
-    return data
-
-
-def only_fields(data: dict[str, Any], allowed: Iterable[str]) -> None:
-    """Refuse fields the endpoint does not know, so a typo is not silently ignored."""
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise Invalid(f"unknown field '{unknown[0]}'", field=unknown[0])
-
-
 def text(value: Any, field: str, *, max_len: int, required: bool = True, visible: bool = False,
          no_bidi: bool = False) -> str:
     """A string of at most max_len characters, returned trimmed of surrounding white space.
@@ -240,9 +239,16 @@ def bio(value: Any) -> str:
     return text(value, "bio", max_len=BIO_MAX, required=False)
 
 
-def reaction_type(value: str) -> str:
+def reaction_type(value: str) -> ReactionType:
     if value not in REACTION_TYPES:
         raise Invalid(f"reaction must be one of {', '.join(REACTION_TYPES)}", field="type")
+    return ReactionType(value)
+
+
+def boolean(value: Any, field: str) -> bool:
+    """true or false, nothing that merely looks like one ("true", 1)."""
+    if not isinstance(value, bool):
+        raise Invalid(f"{field} must be true or false", field=field)
     return value
 
 
@@ -260,12 +266,3 @@ def limit(value: str | None, default: int = LIMIT_DEFAULT, maximum: int = LIMIT_
     if not 1 <= number <= maximum:
         raise Invalid(f"limit must be between 1 and {maximum}", field="limit")
     return number
-
-
-def choice(value: str | None, field: str, allowed: tuple[str, ...]) -> str:
-    """Absent (the first of allowed, the default) or one of allowed; an empty value is refused."""
-    if value is None:
-        return allowed[0]
-    if value not in allowed:
-        raise Invalid(f"{field} must be one of {', '.join(allowed)}", field=field)
-    return value

@@ -1,7 +1,7 @@
 """Each endpoint's Firestore work is bounded: round trips and documents read per call, whatever the data.
 
 The app runs in-process here, on a client that counts its calls to the Firestore emulator; the
-budgets below are the ones the README lists.
+budgets below are the ones docs/consistency-and-cost.md lists.
 """
 from __future__ import annotations
 

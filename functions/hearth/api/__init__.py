@@ -1,1 +1,2 @@
-"""The HTTP boundary: the Flask app and its routes, JSON in and out, errors to status codes, the OpenAPI document."""
+"""The HTTP boundary: the Flask app and its routes (app.py), JSON in and out and errors to status codes (http.py),
+every request body and query string as an input model (models.py), the OpenAPI document (openapi.py)."""

@@ -1,21 +1,26 @@
-"""The one HTTP boundary: JSON in, JSON out, domain errors to status codes, caching headers."""
+"""The one HTTP boundary: JSON in (parsed into input models), JSON out, domain errors to status codes,
+caching headers."""
 from __future__ import annotations
 
-import hashlib
 import json
 import traceback
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from firebase_functions import logger
 from flask import Flask, Response, current_app, g, request
 from google.api_core import exceptions as google_errors
+from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import BaseConverter
+from werkzeug.routing import ValidationError as NoMatch
 
 from ..auth import Caller, identify
 from ..deps import Deps
-from ..errors import ApiError, BadRequest, Busy, PayloadTooLarge, Unauthenticated
+from .. import validation
+from ..errors import ApiError, BadRequest, Busy, Invalid, PayloadTooLarge, Unauthenticated
 from ..validation import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from .models import RULE_ERROR, Body, Query
 
 # What the app runs after a successful request by a signed-in caller (create_app registers the
 # profile's role sync): the boundary knows when, the domain knows what.
@@ -85,6 +90,75 @@ def parse_json(raw: bytes) -> Any:
 def json_body() -> Any:
     """The request's JSON body, capped at 64 KiB (read it once: it comes off the stream)."""
     return parse_json(read_capped(request.stream, request.content_length))
+
+
+B = TypeVar("B", bound=Body)
+Q = TypeVar("Q", bound=Query)
+
+
+def body(model: type[B], **context: Any) -> B:
+    """The request's JSON body as model (context: what its rules need, such as now); a refusal is a 422
+    (handle_validation_error), a body that is not a JSON object a 400."""
+    data = json_body()
+    if not isinstance(data, dict):
+        raise BadRequest("the request body must be a JSON object")
+    return model.model_validate(data, context=context)
+
+
+def query(model: type[Q]) -> Q:
+    """The query string as model; a parameter given twice counts once, as its first value."""
+    return model.model_validate(request.args.to_dict(flat=True))
+
+
+def invalid(exc: ValidationError) -> Invalid:
+    """A model's refusal in the API's words: an unknown field first (as a typo), then the first field at fault."""
+    errors = exc.errors(include_url=False)
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    field = str(first["loc"][0]) if first["loc"] else None
+    if first["type"] == RULE_ERROR:
+        ctx = first.get("ctx") or {}
+        return Invalid(str(ctx.get("message") or first["msg"]), field=ctx.get("field"))
+    if first["type"] == "extra_forbidden":
+        return Invalid(f"unknown field '{field}'", field=field)
+    if first["type"] == "missing":
+        return Invalid(f"{field} is required", field=field)
+    return Invalid(f"{field}: {first['msg']}" if field else first["msg"], field=field)
+
+
+def handle_validation_error(exc: ValidationError) -> Response:
+    refused = invalid(exc)
+    return error_response(refused.status, refused.code, refused.message, refused.field)
+
+
+# The regexes themselves refuse Firestore's reserved __.*__ (a segment is matched on its own), so no rule
+# matches such a path and werkzeug answers 404: a converter refusing in to_python after its rule matched would
+# make that a 405 wherever another method's rule shares the path.
+RESERVED_SEGMENT = r"(?!__{chars}*__\Z)"
+
+
+class IdConverter(BaseConverter):
+    """A Hearth id in a URL path (validation.ID_RE, Firestore's id rules): anything else matches no route, a 404."""
+
+    regex = RESERVED_SEGMENT.format(chars="[A-Za-z0-9_-]") + validation.ID_RE.pattern
+
+    def to_python(self, value: str) -> str:
+        if not validation.is_id(value):
+            raise NoMatch()
+        return value
+
+
+class HandleConverter(BaseConverter):
+    """A handle in a URL path (validation.HANDLE_RE, not __x__): anything else matches no route, a 404."""
+
+    regex = RESERVED_SEGMENT.format(chars="[a-z0-9_]") + validation.HANDLE_RE.pattern
+
+    def to_python(self, value: str) -> str:
+        if not validation.is_handle(value):
+            raise NoMatch()
+        return value
+
+
+CONVERTERS = {"id": IdConverter, "handle": HandleConverter}
 
 
 def _identify(*, check_revoked: bool) -> Caller | None:
@@ -233,10 +307,6 @@ def handle_unexpected(exc: Exception) -> Response:
     return error_response(500, "internal", HTTP_MESSAGES[500])
 
 
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
 def add_caching(response: Response) -> Response:
     """Public GETs are cacheable briefly by the CDN; personalised ones are private; writes are not."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
@@ -248,13 +318,10 @@ def add_caching(response: Response) -> Response:
     else:
         seconds = deps().config.cache_seconds
         response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate={seconds}"
-    etag = etag_of(response.get_data())
-    response.headers["ETag"] = etag
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response.status_code = 304
-        response.set_data(b"")
-        response.headers.pop("Content-Type", None)
-        response.headers.pop("Content-Length", None)
+    # Werkzeug's conditional responses: a strong ETag of the body; a matching If-None-Match is a 304
+    # without a body (its entity headers dropped when it is sent).
+    response.add_etag()
+    response.make_conditional(request)  # changes the response in place
     return response
 
 
@@ -265,6 +332,7 @@ def install(app: Flask, *, signed_in_hook: SignedInHook | None = None) -> None:
     # prefix; read_capped() refuses it instead.
     app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider's: keep the serializers' order
     app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(HTTPException, http_error_response)
     for exc_type in TRANSIENT_ERRORS:
         app.register_error_handler(exc_type, handle_transient)

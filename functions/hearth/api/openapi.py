@@ -1,25 +1,82 @@
 """The OpenAPI 3.1 description of the API, served at /api/openapi.json.
 
 It is meant to be exact: every request it allows is accepted and every request it forbids is
-refused, and every status an operation can answer is listed. The text rules come from
-validation.py as patterns rather than being restated here. Tests keep it true: the routes
+refused, every status an operation can answer is listed, and every response object lists its
+fields (`required`, `additionalProperties: false`). Request bodies and query parameters are not
+written here: their schemas come from the input models (models.py), which hold each field's rule
+and schema once, and enums from the domain's StrEnums. Paths and responses are written here.
+Tests keep it true: the routes
 (tests/functions/test_app.py), the patterns against the validators (tests/functions/test_openapi.py),
 and schemathesis fuzzing every operation of the running stack (tests/api/test_schema.py).
 """
 from __future__ import annotations
 
+import copy
+import functools
+from enum import StrEnum
 from typing import Any
 
-from ..db.cursors import CURSOR_PATTERN, MAX_CURSOR_CHARS
-from ..notifications.inbox import MARK_MAX
-from ..moderation.hiding import AWAITING_APPROVAL, BY_APPROVAL, FLAGGED, HIDE_REASONS
-from ..moderation.reports import NOTE_MAX, REPORT_REASONS
-from ..moderation.suspensions import REASON_MAX
-from ..moderation.visibility import DELETED, HIDDEN, VISIBLE
-from ..validation import (BIO_MAX, BODY_MAX, DISPLAY_NAME_MAX, HANDLE_PATTERN, ID_PATTERN, LIMIT_DEFAULT, LIMIT_MAX,
-                         MAX_BODY_BYTES, MAX_JSON_DEPTH, REACTION_TYPES, TAGS_MAX, TITLE_MAX, text_pattern)
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-TAG_PATTERN = "^[a-z0-9-]{1,30}$"
+from ..forum.users import Role
+from ..moderation.hiding import (AWAITING_APPROVAL, BY_APPROVAL, BY_MODERATORS, BY_REPORTS, BY_THREAD_AUTHOR, FLAGGED,
+                                 HideReason, LogAction, QueueState)
+from ..moderation.queue import QueueAction
+from ..moderation.reports import ReportReason
+from ..moderation.visibility import Status
+from ..validation import MAX_BODY_BYTES, MAX_JSON_DEPTH, ReactionType
+from . import models
+
+REF = "#/components/schemas/{model}"
+
+
+def _enum(*values: Any, **more: Any) -> dict[str, Any]:
+    """A string schema of these values (StrEnums are spread into their members' values)."""
+    flat = [str(m) for v in values for m in (list(v) if isinstance(v, type) and issubclass(v, StrEnum) else [v])]
+    return {"type": "string", "enum": flat, **more}
+
+
+class _Schemas(GenerateJsonSchema):
+    """pydantic's JSON Schema without generated `title`s (the document names schemas by key) and without
+    `default: null` (a field left out is simply not sent; null is allowed only where the type says so)."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def generate(self, schema: Any, mode: Any = "validation") -> Any:
+        return _plain(super().generate(schema, mode))
+
+
+def _plain(schema: Any, *, properties: bool = False) -> Any:
+    """schema without `title` keywords and null defaults (a property called title stays)."""
+    if isinstance(schema, dict):
+        return {k: _plain(v, properties=(k == "properties" and not properties)) for k, v in schema.items()
+                if properties or not ((k == "title" and isinstance(v, str)) or (k == "default" and v is None))}
+    if isinstance(schema, list):
+        return [_plain(v) for v in schema]
+    return schema
+
+
+def model_schemas(bodies: tuple[type[BaseModel], ...] = models.BODIES) -> dict[str, Any]:
+    """The request bodies' schemas (and the enums they use), named by model, from the models themselves."""
+    _, top = models_json_schema([(m, "validation") for m in bodies], ref_template=REF, schema_generator=_Schemas)
+    return _plain(top.get("$defs", {}))
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """A query model's fields as OpenAPI query parameters (enums inlined, descriptions lifted out)."""
+    schema = model.model_json_schema(schema_generator=_Schemas)
+    defs = schema.get("$defs", {})
+    params = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        if "$ref" in prop:
+            prop = {**defs[prop.pop("$ref").rsplit("/", 1)[1]], **prop}
+        description = prop.pop("description", "")
+        params.append({"name": name, "in": "query", "required": name in schema.get("required", []),
+                       "schema": prop, "description": description})
+    return params
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -43,40 +100,10 @@ def _path_param(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}, "description": description}
 
 
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
-
-
-def _text(max_len: int, *, required: bool = True, visible: bool = False, no_bidi: bool = False,
-          description: str) -> dict[str, Any]:
-    """A text field as validation.text() checks it (lengths count code points before trimming)."""
-    schema: dict[str, Any] = {"type": "string", "maxLength": max_len,
-                              "pattern": text_pattern(required=required, visible=visible, no_bidi=no_bidi),
-                              "description": description}
-    if required or visible:
-        schema["minLength"] = 1
-    return schema
-
-
-TEXT_RULES = ("No control characters but tab and newline; surrounding white space is trimmed.")
-TITLE = _text(TITLE_MAX, visible=True, no_bidi=True, description=(
-    f"{TEXT_RULES} Must hold a visible character; no bidi embeddings, overrides or isolates."))
-DISPLAY_NAME = _text(DISPLAY_NAME_MAX, visible=True, no_bidi=True, description=TITLE["description"])
-BODY = _text(BODY_MAX, description=f"Markdown. {TEXT_RULES} Must not be blank.")
-BIO = _text(BIO_MAX, required=False, description=f"{TEXT_RULES} Empty or null clears it.")
-TAGS = {"type": "array", "maxItems": TAGS_MAX, "uniqueItems": True,
-        "items": {"type": "string", "pattern": TAG_PATTERN}}
-NULLABLE_TAGS = {**TAGS, "type": ["array", "null"], "description": "null is the same as []"}
-ID = {"type": "string", "pattern": ID_PATTERN}
-
-PAGING = [
-    _query("limit", {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT}, "page size"),
-    _query("cursor", {"type": "string", "minLength": 1, "maxLength": MAX_CURSOR_CHARS, "pattern": CURSOR_PATTERN},
-           "the previous page's nextCursor, unchanged (any other value is a 422)"),
-]
+PAGING = query_parameters(models.Page)
 TID = _path_param("tid", "thread id")
 CID = _path_param("cid", "comment id")
-KIND = {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": list(REACTION_TYPES)}}
+KIND = {"name": "kind", "in": "path", "required": True, "schema": _enum(ReactionType)}
 AUTH: list[dict[str, list[str]]] = [{"firebaseIdToken": []}]
 OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, {"firebaseIdToken": []}]
 NOT_MODIFIED = {"304": {"description": "Not modified: If-None-Match named the current ETag"}}
@@ -135,9 +162,6 @@ UNREAD_RESULT = {"type": "object", "required": ["unread"], "additionalProperties
 
 
 def _paths() -> dict[str, Any]:
-    sort_threads = _query("sort", {"type": "string", "enum": ["new", "top", "active"], "default": "new"}, "order")
-    sort_comments = _query("sort", {"type": "string", "enum": ["top", "new", "old"], "default": "top"}, "order")
-    tag = _query("tag", {"type": "string", "pattern": TAG_PATTERN}, "only threads with this tag")
     handle = _path_param("handle", "user handle")
     no_content = {"204": {"description": "Done"}}
     return {
@@ -171,7 +195,7 @@ def _paths() -> dict[str, Any]:
         },
         "/api/users/{handle}/threads": {
             "get": _get("A user's threads", _page_of("ThreadSummary"), security=OPTIONAL_AUTH,
-                        params=[handle, sort_threads, *PAGING], errors=(*SIGNED_IN_READ, *PAGE, 404)),
+                        params=[handle, *query_parameters(models.UserThreadsQuery)], errors=(*SIGNED_IN_READ, *PAGE, 404)),
         },
         "/api/users/{handle}/comments": {
             "get": _get("A user's visible comments, newest first, with their threads' titles",
@@ -184,7 +208,7 @@ def _paths() -> dict[str, Any]:
         },
         "/api/threads": {
             "get": _get("A page of threads", _page_of("ThreadSummary"), security=OPTIONAL_AUTH,
-                        params=[sort_threads, tag, *PAGING], errors=(*SIGNED_IN_READ, *PAGE)),
+                        params=query_parameters(models.ThreadsQuery), errors=(*SIGNED_IN_READ, *PAGE)),
             "post": _op("Post a thread", _ok(_ref("Thread"), "Created", "201"), security=AUTH,
                         body=_ref("ThreadInput"), errors=(*WRITE, *JSON_BODY, 429)),
         },
@@ -200,7 +224,7 @@ def _paths() -> dict[str, Any]:
         "/api/threads/{tid}/comments": {
             "parameters": [TID],
             "get": _get("A page of root comments with their first replies", _page_of("Comment"),
-                        security=OPTIONAL_AUTH, params=[sort_comments, *PAGING],
+                        security=OPTIONAL_AUTH, params=query_parameters(models.CommentsQuery),
                         errors=(*SIGNED_IN_READ, *PAGE, 404)),
             "post": _op("Comment, or reply with parentId", _ok(_ref("Comment"), "Created", "201"), security=AUTH,
                         body=_ref("CommentInput"), errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
@@ -267,14 +291,13 @@ def _paths() -> dict[str, Any]:
         "/api/mod/queue": {
             "get": _get("Moderators: reported and auto-hidden items, most recently active first, with their reports",
                         _page_of("QueueItem"), security=AUTH,
-                        params=[_query("state", {"type": "string", "enum": ["open", "resolved"], "default": "open"},
-                                       "open (waiting for a decision) or resolved"), *PAGING],
+                        params=query_parameters(models.QueueQuery),
                         errors=(*SIGNED_IN_READ, *PAGE, 403)),
         },
         "/api/mod/queue/{key}": {
             "parameters": [_path_param("key", "queue item id: thread~{tid} or comment~{tid}~{cid}")],
             "post": _op("Moderators: resolve a queue item (dismiss its reports, hide, restore or approve the item)",
-                        _ok(_ref("QueueItem")), security=AUTH, body=_ref("QueueAction"),
+                        _ok(_ref("QueueItem")), security=AUTH, body=_ref("QueueActionInput"),
                         errors=(*WRITE, *JSON_BODY, 404)),
         },
         "/api/mod/log": {
@@ -298,9 +321,11 @@ def _object(required: list[str], optional: dict[str, Any], **more: Any) -> dict[
 
 def _schemas() -> dict[str, Any]:
     string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+    count = {"type": "integer", "minimum": 0}
+    nullable_string = {"type": ["string", "null"]}
     time = {"type": "string", "format": "date-time"}
     nullable_time = {"type": ["string", "null"], "format": "date-time"}
-    status = {"type": "string", "enum": [VISIBLE, HIDDEN, DELETED]}
+    status = _enum(Status)
     hidden = {"anyOf": [{"type": "null"}, _ref("Hidden")]}
     author = {"type": ["object", "null"], "required": ["uid", "handle", "displayName"], "additionalProperties": False,
               "properties": {"uid": string, "handle": string, "displayName": string}}
@@ -323,21 +348,51 @@ def _schemas() -> dict[str, Any]:
     }
     profile = {"uid": string, "handle": string, "displayName": string, "bio": string, "createdAt": time,
                "threadCount": integer, "commentCount": integer,
-               "role": {"type": "string", "enum": ["member", "moderator"], "description": "follows the moderator claim"}}
-    profile["suspension"] = {"anyOf": [{"type": "null"}, {
-        "type": "object", "required": ["reason", "until"], "additionalProperties": False,
-        "properties": {"reason": string, "until": time}}], "description": "while it lasts; null otherwise"}
-    nullable_string = {"type": ["string", "null"]}
+               "role": _enum(Role, description="follows the moderator claim")}
+    profile["suspension"] = {"anyOf": [{"type": "null"}, _object(["reason", "until"], {}, reason=string, until=time)],
+                             "description": "while it lasts; null otherwise"}
     notification = {
-        "id": string, "kind": {"type": "string", "enum": ["reply", "comment", "mention", "moderation"]},
+        "id": string, "kind": _enum("reply", "comment", "mention", "moderation"),
         "threadId": {**nullable_string, "description": "null for a moderation notice about one's account"},
         "threadTitle": string, "commentId": nullable_string,
         "rootId": {**nullable_string, "description": "the root of the comment's tree"},
-        "actor": {"type": "object", "required": ["handle", "displayName"], "additionalProperties": False,
-                  "properties": {"handle": nullable_string, "displayName": nullable_string}},
+        "actor": _object(["handle", "displayName"], {}, handle=nullable_string, displayName=nullable_string),
         "excerpt": {"type": "string", "description": "plain text"}, "createdAt": time, "read": boolean,
     }
+    target = {"kind": _enum("thread", "comment"), "threadId": string, "commentId": nullable_string}
+    user_target = {"kind": {"const": "user"}, "uid": string, "handle": nullable_string}
+    queue_item = {
+        "id": string, "target": _ref("Target"),
+        "item": {"anyOf": [{"type": "null"}, _object(["title", "excerpt", "author"], {}, title=nullable_string,
+                                                     excerpt=string, author=author)],
+                 "description": "the item as it was when first reported"},
+        "itemStatus": _enum(Status, "missing"), "hidden": hidden, "state": _enum(QueueState),
+        "openReports": count, "reportCount": count,
+        "reasonCounts": {"type": "object", "propertyNames": _enum(ReportReason), "additionalProperties": count},
+        "autoHidden": boolean, "approval": boolean, "lastReportedAt": time, "updatedAt": time,
+        "resolution": {"anyOf": [{"type": "null"}, _object(["action", "by", "at"], {}, action=_enum(QueueAction),
+                                                          by=nullable_string, at=time)]},
+        "reports": {"type": "array", "description": "the newest 10", "items": _object(
+            ["reason", "note", "reporter", "createdAt"], {}, reason=_enum(ReportReason), note=string,
+            reporter=_object(["handle"], {}, handle=nullable_string), createdAt=time)},
+    }
+    log_entry = {
+        "id": string,
+        "actor": {"anyOf": [{"type": "null"}, _object(["uid", "handle"], {}, uid=string, handle=nullable_string)],
+                  "description": "null for the forum itself (auto-hide)"},
+        "action": _enum(LogAction),
+        "target": {"anyOf": [_ref("Target"), _object(list(user_target), {}, **user_target)]},
+        "reason": nullable_string, "at": time,
+    }
+    user_comment = {
+        "id": string, "threadId": string,
+        "thread": _object(["id", "title"], {}, id=string, title=nullable_string),
+        "parentId": nullable_string, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
+        "excerpt": string, "createdAt": time, "editedAt": nullable_time, "reactionCounts": _ref("ReactionCounts"),
+        "replyCount": integer,
+    }
     return {
+        **model_schemas(),
         "Error": {
             "type": "object", "required": ["error"], "additionalProperties": False,
             "properties": {"error": {
@@ -348,97 +403,33 @@ def _schemas() -> dict[str, Any]:
                                "until": {"type": "string", "format": "date-time",
                                          "description": "code suspended"}}}},
         },
-        "ReactionCounts": {"type": "object", "required": list(REACTION_TYPES), "additionalProperties": False,
-                           "properties": {t: {"type": "integer", "minimum": 0} for t in REACTION_TYPES}},
-        "MyReactions": {"type": "array", "items": {"type": "string", "enum": list(REACTION_TYPES)}},
+        "ReactionCounts": _object([str(t) for t in ReactionType], {}, **{str(t): count for t in ReactionType}),
+        "MyReactions": {"type": "array", "items": _enum(ReactionType)},
         "Profile": _object(list(profile), {}, **profile),
-        "Me": _object([*profile, "unreadNotifications"], {}, **profile,
-                      unreadNotifications={"type": "integer", "minimum": 0}),
+        "Me": _object([*profile, "unreadNotifications"], {}, **profile, unreadNotifications=count),
         "Notification": _object(list(notification), {}, **notification),
-        "NotificationPage": {"type": "object", "required": ["items", "nextCursor", "unread"],
-                             "additionalProperties": False, "properties": {
-                                 "items": {"type": "array", "items": _ref("Notification")},
-                                 "nextCursor": {"type": ["string", "null"]},
-                                 "unread": {"type": "integer", "minimum": 0}}},
-        "MarkRead": {"type": "object", "additionalProperties": False, "properties": {
-            "ids": {"type": "array", "minItems": 1, "maxItems": MARK_MAX, "items": ID,
-                    "description": "leave out to mark every notification read"}}},
-        "ProfileInput": {"type": "object", "additionalProperties": False, "properties": {
-            "handle": {"type": "string", "pattern": HANDLE_PATTERN,
-                       "description": "3-30 of a-z, 0-9 and _, not both starting and ending with __"},
-            "displayName": DISPLAY_NAME, "bio": {**BIO, "type": ["string", "null"]}}},
+        "NotificationPage": _object(["items", "nextCursor", "unread"], {},
+                                    items={"type": "array", "items": _ref("Notification")},
+                                    nextCursor={"type": ["string", "null"]}, unread=count),
         "Thread": _object([*thread_fields, "body", "bodyHtml"], {**signed_in, "muted": boolean}, **thread_fields,
                           body=string, bodyHtml=string),
         "ThreadSummary": _object([*thread_fields, "excerpt"], signed_in, **thread_fields, excerpt=string),
         "BookmarkedThread": _object([*thread_fields, "excerpt", "bookmarked", "bookmarkedAt"], {},
                                     **thread_fields, excerpt=string, bookmarked={"const": True}, bookmarkedAt=time),
-        "ThreadInput": {"type": "object", "required": ["title", "body"], "additionalProperties": False, "properties": {
-            "title": TITLE, "body": BODY, "tags": NULLABLE_TAGS}},
-        "ThreadPatch": {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
-            "title": TITLE, "body": BODY, "tags": NULLABLE_TAGS,
-            "locked": {"type": "boolean", "description": "moderators only"},
-            "pinned": {"type": "boolean", "description": "moderators only; pinned threads lead the front page"}}},
         "Comment": _object(list(comment_fields), {
             "myReactions": _ref("MyReactions"),  # for a signed-in caller
             "replies": {"type": "array", "items": _ref("Comment")},  # on root comments in a page of them
             "moreReplies": boolean,
         }, **comment_fields),
-        "SuspensionInput": {"type": "object", "required": ["reason", "until"], "additionalProperties": False,
-                            "properties": {"reason": _text(REASON_MAX, description=TEXT_RULES),
-                                           "until": {"type": "string", "format": "date-time",
-                                                     "description": "RFC 3339 with a time zone, in the future"}}},
-        "Hidden": {"type": "object", "description": "why a hidden item is hidden; its text only for its author and moderators",
-                   "properties": {"reason": {"type": "string", "enum": [*HIDE_REASONS, FLAGGED, AWAITING_APPROVAL]},
-                                  "by": {"type": "string",
-                                         "enum": ["moderators", "thread_author", "reports", BY_APPROVAL]},
-                                  "at": time}},
-        "HideInput": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
-            "reason": {"type": "string", "enum": list(HIDE_REASONS)}}},
-        "Target": {"type": "object", "properties": {
-            "kind": {"type": "string", "enum": ["thread", "comment"]}, "threadId": string,
-            "commentId": {"type": ["string", "null"]}}},
-        "ReportInput": {"type": "object", "required": ["reason"], "additionalProperties": False, "properties": {
-            "reason": {"type": "string", "enum": list(REPORT_REASONS)},
-            "note": {**_text(NOTE_MAX, required=False, description=TEXT_RULES), "type": ["string", "null"]}}},
-        "Report": {"type": "object", "properties": {
-            "target": _ref("Target"), "reason": {"type": "string", "enum": list(REPORT_REASONS)}, "note": string,
-            "createdAt": time}},
-        "QueueAction": {"type": "object", "required": ["action"], "additionalProperties": False, "properties": {
-            "action": {"type": "string", "enum": ["dismiss", "hide", "restore", "approve"]},
-            "reason": {"type": "string", "enum": list(HIDE_REASONS), "description": "needed to hide, only then"}}},
-        "QueueItem": {"type": "object", "properties": {
-            "id": string, "target": _ref("Target"),
-            "item": {"type": ["object", "null"], "description": "the item as it was when first reported",
-                     "properties": {"title": {"type": ["string", "null"]}, "excerpt": string, "author": author}},
-            "itemStatus": {"type": "string", "enum": [VISIBLE, HIDDEN, DELETED, "missing"]},
-            "hidden": hidden, "state": {"type": "string", "enum": ["open", "resolved"]},
-            "openReports": integer, "reportCount": integer, "reasonCounts": {"type": "object"},
-            "autoHidden": boolean, "approval": boolean, "lastReportedAt": time, "updatedAt": time,
-            "resolution": {"type": ["object", "null"], "properties": {
-                "action": string, "by": {"type": ["string", "null"]}, "at": time}},
-            "reports": {"type": "array", "description": "the newest 10", "items": {"type": "object", "properties": {
-                "reason": string, "note": string, "reporter": {"type": "object", "properties": {"handle": string}},
-                "createdAt": time}}}}},
-        "LogEntry": {"type": "object", "properties": {
-            "id": string, "actor": {"type": ["object", "null"], "properties": {"uid": string, "handle": {
-                "type": ["string", "null"]}}, "description": "null for the forum itself (auto-hide)"},
-            "action": {"type": "string", "enum": ["hide", "restore", "auto_hide", "dismiss", "approve", "suspend",
-                                                  "unsuspend", "lock", "unlock", "pin", "unpin"]},
-            "target": {"type": "object"}, "reason": {"type": ["string", "null"]}, "at": time,
-            "until": time}},
-        "UserComment": {"type": "object", "properties": {
-            "id": string, "threadId": string,
-            "thread": {"type": "object", "properties": {"id": string, "title": {"type": ["string", "null"]}}},
-            "parentId": {"type": ["string", "null"]}, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
-            "excerpt": string, "createdAt": time, "editedAt": nullable_time, "reactionCounts": _ref("ReactionCounts"),
-            "replyCount": integer}},
-        "RenderInput": {"type": "object", "required": ["body"], "additionalProperties": False,
-                        "properties": {"body": BODY}},
-        "CommentInput": {"type": "object", "required": ["body"], "additionalProperties": False, "properties": {
-            "body": BODY, "parentId": {**ID, "type": ["string", "null"],
-                                       "description": "the comment replied to; null or absent for a root"}}},
-        "CommentPatch": {"type": "object", "required": ["body"], "additionalProperties": False,
-                         "properties": {"body": BODY}},
+        "Hidden": {**_object(["reason", "by", "at"], {}, reason=_enum(HideReason, FLAGGED, AWAITING_APPROVAL),
+                             by=_enum(BY_MODERATORS, BY_THREAD_AUTHOR, BY_REPORTS, BY_APPROVAL), at=time),
+                   "description": "why a hidden item is hidden; its text only for its author and moderators"},
+        "Target": _object(list(target), {}, **target),
+        "Report": _object(["target", "reason", "note", "createdAt"], {}, target=_ref("Target"),
+                          reason=_enum(ReportReason), note=string, createdAt=time),
+        "QueueItem": _object(list(queue_item), {}, **queue_item),
+        "LogEntry": _object(list(log_entry), {"until": {**time, "description": "suspensions"}}, **log_entry),
+        "UserComment": _object(list(user_comment), {}, **user_comment),
     }
 
 
@@ -464,6 +455,12 @@ ERROR_TEXT = {
 
 
 def openapi_document() -> dict[str, Any]:
+    """The document (a copy: it is built once per process, as the models behind it never change)."""
+    return copy.deepcopy(_document())
+
+
+@functools.cache
+def _document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Hearth API", "version": "1.0.0",

@@ -8,7 +8,6 @@ from typing import Any
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
-from .. import validation
 from . import serialize, threads
 from ..db import store
 from ..moderation import guard
@@ -23,7 +22,6 @@ def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[s
     No transaction: it would lock the thread, which everyone writes. The thread and the bookmark
     are read in one batch, and the bookmark is created only where none exists.
     """
-    validation.doc_id(tid, "thread")
     guard.check(db, caller, now)
     thread_ref, ref = store.thread(db, tid), store.bookmarks(db, caller.uid).document(tid)
     got = store.read_all(None, db, [thread_ref, ref])
@@ -35,16 +33,14 @@ def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[s
 
 
 def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
-    validation.doc_id(tid, "thread")
     guard.check(db, caller, now)
     store.bookmarks(db, caller.uid).document(tid).delete()
     return {"threadId": tid, "bookmarked": False}
 
 
-def list_mine(db: firestore.Client, caller: Caller, *, limit: str | None, cursor: str | None) -> dict[str, Any]:
+def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """The caller's bookmarked threads, newest bookmark first: one query and one batched read."""
-    size = validation.limit(limit)
-    snaps, next_cursor = page(store.bookmarks(db, caller.uid), "bookmarks", [("createdAt", DESC)], size, cursor)
+    snaps, next_cursor = page(store.bookmarks(db, caller.uid), "bookmarks", [("createdAt", DESC)], limit, cursor)
     refs = [store.thread(db, s.id) for s in snaps]
     found = {s.id: s for s in db.get_all(refs)} if refs else {}
     items = []

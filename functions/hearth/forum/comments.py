@@ -5,6 +5,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
@@ -27,13 +28,22 @@ MAX_DEPTH = 3
 # reading the root (see first_slot and free_slot).
 PREVIEW_REPLIES = 5
 PREVIEW_ID_RE = re.compile(r"(?P<root>[A-Za-z0-9]+)-(?P<slot>[1-9][0-9]*)")
-SORTS: dict[str, list[Order]] = {
-    "top": [("score", DESC), ("createdAt", DESC)],
-    "new": [("createdAt", DESC)],
-    "old": [("createdAt", ASC)],
+
+
+class CommentSort(StrEnum):
+    """How a thread's root comments are ordered (the first is the default)."""
+
+    TOP = "top"
+    NEW = "new"
+    OLD = "old"
+
+
+SORTS: dict[CommentSort, list[Order]] = {
+    CommentSort.TOP: [("score", DESC), ("createdAt", DESC)],
+    CommentSort.NEW: [("createdAt", DESC)],
+    CommentSort.OLD: [("createdAt", ASC)],
 }
 REPLY_ORDER: list[Order] = [("createdAt", ASC)]
-CREATE_FIELDS = ("body", "parentId")
 
 
 def placement(parent_id: str | None, parent: dict[str, Any] | None) -> dict[str, Any]:
@@ -152,7 +162,7 @@ def read_context(db: firestore.Client, tid: str, parent_id: str | None,
     return Context(thread, parent, int(root.get("descendantCount", 0)) if root is not None else None, got)
 
 
-def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime,
+def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_id: str | None, now: datetime,
            config: Config) -> dict[str, Any]:
     """Post a comment or reply: counters on the thread, parent, root and author move by increments.
 
@@ -160,13 +170,6 @@ def create(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datet
     rate window), then one commit preconditioned on what decides it, the caller's own documents
     (store.retry_while_changed). A burst of comments on one thread never waits on a lock.
     """
-    data = validation.json_object(data)
-    validation.only_fields(data, CREATE_FIELDS)
-    body = validation.body(data.get("body"))
-    parent_id = data.get("parentId")
-    if parent_id is not None:
-        parent_id = validation.id_field(parent_id, "parentId")
-    validation.doc_id(tid, "thread")
     # Mentions are resolved before the write (one batched read, only when the body names someone).
     mentioned = mentions.resolve(db, body)
     body_html = render.markdown_to_html(body, mentioned)
@@ -282,14 +285,11 @@ def nest(root_id: str, replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return by_parent.get(root_id, [])
 
 
-def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort: str | None,
-                  limit: str | None, cursor: str | None) -> dict[str, Any]:
+def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort: CommentSort,
+                  limit: int, cursor: str | None) -> dict[str, Any]:
     """A page of root comments, each with its first replies nested: one query and one batched read."""
-    validation.doc_id(tid, "thread")
-    sort = validation.choice(sort, "sort", tuple(SORTS))
-    size = validation.limit(limit)
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("depth", "==", 1))
-    snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], size, cursor)
+    snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], limit, cursor)
     roots = [(s.id, s.to_dict()) for s in snaps]
     previews = {cid: preview_ids(cid, data) for cid, data in roots}
     reply_ids = [rid for ids in previews.values() for rid in ids]
@@ -316,13 +316,10 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
 
 
 def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id: str, *,
-                 limit: str | None, cursor: str | None) -> dict[str, Any]:
+                 limit: int, cursor: str | None) -> dict[str, Any]:
     """Every reply under a root comment, oldest first and flat (each names its parentId and depth)."""
-    validation.doc_id(tid, "thread")
-    validation.doc_id(root_id, "comment")
-    size = validation.limit(limit)
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("rootId", "==", root_id))
-    snaps, next_cursor = page(query, f"replies:{root_id}", REPLY_ORDER, size, cursor)
+    snaps, next_cursor = page(query, f"replies:{root_id}", REPLY_ORDER, limit, cursor)
     root_ref = store.comment(db, tid, root_id)
     refs = [root_ref, store.thread(db, tid)]
     if caller:
@@ -342,8 +339,6 @@ def get_one(db: firestore.Client, caller: Caller | None, tid: str, cid: str) -> 
 
     For a link to a comment that is not on the first page: its rootId says which replies to load.
     """
-    validation.doc_id(tid, "thread")
-    validation.doc_id(cid, "comment")
     ref = store.comment(db, tid, cid)
     # The thread joins the read: a hidden thread hides its comments.
     refs = [ref, store.thread(db, tid), *([store.reaction(ref, caller.uid)] if caller else [])]
@@ -382,16 +377,13 @@ def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> fires
     return snap
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, data: Any, now: datetime) -> dict[str, Any]:
+def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str, now: datetime) -> dict[str, Any]:
     """Edit a comment's body (author or moderator); marks it edited.
 
     No transaction, so no lock that reactions and replies to the comment would wait on: a plain
     read, then an update preconditioned on the comment being unchanged since, so an edit racing
     a delete cannot put the deleted text back.
     """
-    data = validation.json_object(data)
-    validation.only_fields(data, ("body",))
-    body = validation.body(data.get("body"))
     guard.check(db, caller, now)
     mentioned = mentions.resolve(db, body)
     changes = {"body": body, "bodyHtml": render.markdown_to_html(body, mentioned),
@@ -435,11 +427,9 @@ BY_AUTHOR_ORDER: list[Order] = [("createdAt", DESC)]
 _COMMENT_PATH = re.compile(r"threads/[A-Za-z0-9_-]{1,64}/comments/[A-Za-z0-9_-]{1,64}")
 
 
-def list_by_author(db: firestore.Client, uid: str, *, limit: str | None,
-                   cursor: str | None) -> dict[str, Any]:
+def list_by_author(db: firestore.Client, uid: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """A user's visible comments, newest first, each with its thread's title: one collection-group
     query and one batched read of the threads."""
-    size = validation.limit(limit)
     query = (db.collection_group("comments")
              .where(filter=firestore.FieldFilter("author.uid", "==", uid))
              .where(filter=firestore.FieldFilter("status", "==", VISIBLE)))
@@ -449,7 +439,7 @@ def list_by_author(db: firestore.Client, uid: str, *, limit: str | None,
             raise validation.Invalid("cursor is not valid", field="cursor")
         return db.document(path)
 
-    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, size, cursor,
+    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, limit, cursor,
                               ref_for_path=ref_for_path)
     thread_refs = list({s.reference.parent.parent.path: s.reference.parent.parent for s in snaps}.values())
     found = store.read_all(None, db, thread_refs)

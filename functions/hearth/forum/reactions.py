@@ -6,11 +6,11 @@ from typing import Any, Callable
 
 from google.cloud import firestore
 
-from .. import validation
 from . import comments, ranking, serialize, threads
 from ..db import store
 from ..moderation import guard
 from ..auth import Caller
+from ..validation import ReactionType
 
 
 def types_of(snap: firestore.DocumentSnapshot) -> list[str]:
@@ -18,7 +18,7 @@ def types_of(snap: firestore.DocumentSnapshot) -> list[str]:
     return list((snap.to_dict() or {}).get("types", [])) if snap.exists else []
 
 
-def counter_changes(kind: str, on: bool) -> dict[str, Any]:
+def counter_changes(kind: ReactionType, on: bool) -> dict[str, Any]:
     """What adding (on) or removing one reaction of this kind does to the target: increments only."""
     step = 1 if on else -1
     return {
@@ -30,7 +30,7 @@ def counter_changes(kind: str, on: bool) -> dict[str, Any]:
 def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentReference,
            context: list[firestore.DocumentReference],
            check: Callable[[dict[str, firestore.DocumentSnapshot]], dict[str, Any]],
-           kind: str, on: bool, now: datetime) -> dict[str, Any]:
+           kind: ReactionType, on: bool, now: datetime) -> dict[str, Any]:
     """Add (on) or remove a reaction; idempotent: doing it twice changes nothing the second time.
 
     context: the target and what it hangs from; check: given their snapshots, the target's data
@@ -40,7 +40,6 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
     by increments: a burst of reactions to one target never waits on a lock. The answer's
     reactionCounts are the target's as read just before, with this change applied.
     """
-    kind = validation.reaction_type(kind)
     mine_ref, user_ref = store.reaction(target, caller.uid), store.user(db, caller.uid)
 
     def attempt() -> tuple[dict[str, int], list[str]]:
@@ -52,7 +51,7 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
         mine = types_of(snap)
         if on == (kind in mine):
             return counts, mine
-        mine = mine + [kind] if on else [t for t in mine if t != kind]
+        mine = mine + [kind.value] if on else [t for t in mine if t != kind]
         batch = db.batch()
         batch.update(target, counter_changes(kind, on))
         if not snap.exists:
@@ -69,16 +68,14 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
     return {"reactionCounts": counts, "myReactions": serialize.my_reactions({"types": mine})}
 
 
-def on_thread(db: firestore.Client, caller: Caller, tid: str, kind: str, on: bool, now: datetime) -> dict[str, Any]:
-    validation.doc_id(tid, "thread")
+def on_thread(db: firestore.Client, caller: Caller, tid: str, kind: ReactionType, on: bool,
+              now: datetime) -> dict[str, Any]:
     ref = store.thread(db, tid)
     return toggle(db, caller, ref, [ref], lambda got: threads.visible(got[ref.path]), kind, on, now)
 
 
-def on_comment(db: firestore.Client, caller: Caller, tid: str, cid: str, kind: str, on: bool,
+def on_comment(db: firestore.Client, caller: Caller, tid: str, cid: str, kind: ReactionType, on: bool,
                now: datetime) -> dict[str, Any]:
-    validation.doc_id(tid, "thread")
-    validation.doc_id(cid, "comment")
     thread_ref, ref = store.thread(db, tid), store.comment(db, tid, cid)
 
     def check(got: dict[str, firestore.DocumentSnapshot]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Iterable, Mapping
 
 from google.cloud import firestore
@@ -13,19 +14,27 @@ from ..moderation import guard, hiding
 from ..auth import Caller
 from ..moderation.visibility import DELETED, VISIBLE, readable, reveal
 from ..deps import Config
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Forbidden, NotFound
 from ..db.pagination import DESC, Order, page
 from ..db.ratelimit import reserve
 
-SORTS: dict[str, list[Order]] = {
-    "new": [("createdAt", DESC)],
-    "top": [("score", DESC), ("createdAt", DESC)],
-    "active": [("lastActivityAt", DESC)],
+
+class ThreadSort(StrEnum):
+    """How a list of threads is ordered (the first is the default)."""
+
+    NEW = "new"
+    TOP = "top"
+    ACTIVE = "active"
+
+
+SORTS: dict[ThreadSort, list[Order]] = {
+    ThreadSort.NEW: [("createdAt", DESC)],
+    ThreadSort.TOP: [("score", DESC), ("createdAt", DESC)],
+    ThreadSort.ACTIVE: [("lastActivityAt", DESC)],
 }
 # The front page (the default sort, no tag, no author) shows pinned threads first.
 FRONT_PAGE: list[Order] = [("pinned", DESC), ("createdAt", DESC)]
 MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
-CREATE_FIELDS = ("title", "body", "tags")
 
 
 def content_fields(title: str, body: str, known: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -35,13 +44,12 @@ def content_fields(title: str, body: str, known: Mapping[str, str] | None = None
             "mentions": mentions.mentioned_uids(known or {})}
 
 
-def create(db: firestore.Client, caller: Caller, data: Any, now: datetime, config: Config) -> dict[str, Any]:
-    data = validation.json_object(data)
-    validation.only_fields(data, CREATE_FIELDS)
-    title, body = validation.title(data.get("title")), validation.body(data.get("body"))
+def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags: list[str], now: datetime,
+           config: Config) -> dict[str, Any]:
+    """Post a thread (title, body and tags already checked by the input model)."""
     doc = {
         **content_fields(title, body, mentions.resolve(db, body)),
-        "tags": validation.tags(data.get("tags")),
+        "tags": tags,
         "createdAt": now,
         "editedAt": None,
         "lastActivityAt": now,
@@ -88,20 +96,17 @@ def personal_state(db: firestore.Client, caller: Caller,
     return state
 
 
-def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | None, tag: str | None,
-                 author_uid: str | None = None, limit: str | None, cursor: str | None) -> dict[str, Any]:
+def list_threads(db: firestore.Client, caller: Caller | None, *, sort: ThreadSort, tag: str | None,
+                 author_uid: str | None = None, limit: int, cursor: str | None) -> dict[str, Any]:
     """A page of visible threads: one query, plus one batched read for a signed-in caller."""
-    sort = validation.choice(sort, "sort", tuple(SORTS))
-    tag = validation.tag_filter(tag)
-    size = validation.limit(limit)
     query = store.threads(db).where(filter=firestore.FieldFilter("status", "==", VISIBLE))
     if tag:
         query = query.where(filter=firestore.FieldFilter("tags", "array_contains", tag))
     if author_uid:
         query = query.where(filter=firestore.FieldFilter("author.uid", "==", author_uid))
     kind = f"threads:{sort}:{tag or ''}:{author_uid or ''}"
-    front_page = sort == "new" and not tag and not author_uid
-    snaps, next_cursor = page(query, kind, FRONT_PAGE if front_page else SORTS[sort], size, cursor)
+    front_page = sort == ThreadSort.NEW and not tag and not author_uid
+    snaps, next_cursor = page(query, kind, FRONT_PAGE if front_page else SORTS[sort], limit, cursor)
     # The query keeps to visible threads (as firestore.rules require), so nothing here is hidden.
     items = [serialize.thread(s.id, s.to_dict(), full=False) for s in snaps]
     if caller and items:
@@ -114,7 +119,6 @@ def list_threads(db: firestore.Client, caller: Caller | None, *, sort: str | Non
 def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]:
     """One thread (a deleted one as a tombstone; a hidden one only for its author and moderators);
     with the caller's state in the same batched read."""
-    validation.doc_id(tid, "thread")
     ref = store.thread(db, tid)
     if caller is None:
         snap = ref.get()
@@ -154,23 +158,21 @@ def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> N
         raise Forbidden(f"only the author or a moderator may change this {what}")
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: datetime) -> dict[str, Any]:
-    """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator)."""
-    data = validation.json_object(data)
-    validation.only_fields(data, (*CREATE_FIELDS, *MODERATOR_FLAGS))
-    if not data:
-        raise Invalid("nothing to change: send title, body, tags, locked or pinned")
-    for flag in MODERATOR_FLAGS:
-        if flag in data:
-            if not caller.is_moderator:
-                raise Forbidden(f"only a moderator may change {flag}")
-            if not isinstance(data[flag], bool):
-                raise Invalid(f"{flag} must be true or false", field=flag)
-    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
-    body = validation.body(data["body"]) if "body" in data else None
+def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None = None, body: str | None = None,
+          tags: list[str] | None = None, locked: bool | None = None, pinned: bool | None = None,
+          now: datetime) -> dict[str, Any]:
+    """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator).
+
+    Every value is already checked (the input model); None leaves that field as it is.
+    """
+    flags = {flag: value for flag, value in zip(MODERATOR_FLAGS, (locked, pinned), strict=True) if value is not None}
+    for flag in flags:
+        if not caller.is_moderator:
+            raise Forbidden(f"only a moderator may change {flag}")
     guard.check(db, caller, now)
+    # Mentions are resolved before the transaction (one batched read, only when the body names someone).
     known = mentions.resolve(db, body) if body is not None else {}
-    flags = [f for f in MODERATOR_FLAGS if f in data]
+    edits = body is not None or title is not None or tags is not None
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         current = read_visible(tx, db, tid)
@@ -179,19 +181,19 @@ def patch(db: firestore.Client, caller: Caller, tid: str, data: Any, now: dateti
         if flags:  # locking and pinning are logged: the moderator's handle, read before any write
             actor = hiding.actor_handle(tx, db, caller, store.user(db, caller.uid).get(transaction=tx), now)
         changes: dict[str, Any] = {}
-        if data.keys() & set(CREATE_FIELDS):
-            title = validation.title(data["title"]) if "title" in data else current["title"]
+        if edits:
+            new_title = title if title is not None else current["title"]
             if body is not None:
-                changes.update(content_fields(title, body, known))
+                changes.update(content_fields(new_title, body, known))
             else:
-                changes["title"] = title  # the body, its rendering and its mentions stay as they are
+                changes["title"] = new_title  # the body, its rendering and its mentions stay as they are
             changes["editedAt"] = now
-            if "tags" in data:
-                changes["tags"] = validation.tags(data["tags"])
-        for flag in flags:
-            changes[flag] = data[flag]
-            if bool(current.get(flag, False)) != data[flag]:
-                action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if data[flag] else 1]
+            if tags is not None:
+                changes["tags"] = tags
+        for flag, value in flags.items():
+            changes[flag] = value
+            if bool(current.get(flag, False)) != value:
+                action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if value else 1]
                 hiding.write_log(tx, db, hiding.log_entry(caller, actor, action, hiding.Target(tid),
                                                                   None, now))
         tx.update(store.thread(db, tid), changes)
@@ -208,7 +210,6 @@ def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> Non
     since it was read (no lock held that their writes would wait on).
     """
     guard.check(db, caller, now)
-    validation.doc_id(tid, "thread")
 
     def attempt() -> None:
         snap = store.thread(db, tid).get()

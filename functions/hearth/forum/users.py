@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from google.api_core.exceptions import NotFound as NotFoundError
@@ -16,8 +17,15 @@ from ..notifications import inbox
 from ..auth import Caller
 from ..errors import Conflict, Invalid, NotFound
 
-PROFILE_FIELDS = ("handle", "displayName", "bio")
-MEMBER, MODERATOR = "member", "moderator"
+
+class Role(StrEnum):
+    """The public role badge on a profile."""
+
+    MEMBER = "member"
+    MODERATOR = "moderator"
+
+
+MEMBER, MODERATOR = Role.MEMBER, Role.MODERATOR
 ROLE_MEMO_MAX = 10_000
 
 
@@ -179,17 +187,11 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
             "unreadNotifications": inbox.unread(got[inbox_ref.path])}
 
 
-def put_me(db: firestore.Client, caller: Caller, data: Any, now: datetime) -> dict[str, Any]:
-    """Create or update the caller's profile; a handle someone else holds is a 409."""
-    data = validation.json_object(data)
-    validation.only_fields(data, PROFILE_FIELDS)
-    changes: dict[str, Any] = {}
-    if "handle" in data:
-        changes["handle"] = validation.handle(data["handle"])
-    if "displayName" in data:
-        changes["displayName"] = validation.display_name(data["displayName"])
-    if "bio" in data:
-        changes["bio"] = validation.bio(data["bio"])
+def put_me(db: firestore.Client, caller: Caller, *, handle: str | None = None, display_name: str | None = None,
+           bio: str | None = None, now: datetime) -> dict[str, Any]:
+    """Create or update the caller's profile (None leaves a field as it is); a handle someone else holds is a 409."""
+    changes: dict[str, Any] = {name: value for name, value in
+                               (("handle", handle), ("displayName", display_name), ("bio", bio)) if value is not None}
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         profile = read_profile(tx, db, caller)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from google.cloud import firestore
@@ -20,17 +21,52 @@ from ..db import store
 from ..forum import ranking, serialize, users
 from ..notifications.fanout import notification_id
 from ..auth import Caller
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Forbidden, NotFound
 from .visibility import DELETED, HIDDEN, VISIBLE, is_author, reveal
 
-# Reasons a person gives; `flagged` is set only by auto-hide after enough reports.
-HIDE_REASONS = ("spam", "abuse", "off_topic", "outdated", "other")
+
+class HideReason(StrEnum):
+    """The reasons a person gives for hiding an item."""
+
+    SPAM = "spam"
+    ABUSE = "abuse"
+    OFF_TOPIC = "off_topic"
+    OUTDATED = "outdated"
+    OTHER = "other"
+
+
+class LogAction(StrEnum):
+    """What a moderation log entry records."""
+
+    HIDE = "hide"
+    RESTORE = "restore"
+    AUTO_HIDE = "auto_hide"
+    DISMISS = "dismiss"
+    APPROVE = "approve"
+    SUSPEND = "suspend"
+    UNSUSPEND = "unsuspend"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    PIN = "pin"
+    UNPIN = "unpin"
+
+
+HIDE_REASONS = tuple(HideReason)
+# A hide reason only auto-hide gives, after enough reports.
 FLAGGED = "flagged"
 # Who hid an item, as a role (a moderator's name is never shown): the placeholder says
 # "hidden by moderators: spam".
 BY_MODERATORS, BY_THREAD_AUTHOR, BY_REPORTS = "moderators", "thread_author", "reports"
-# A queue entry (modQueue/{key}) is open while reports wait for a moderator's decision.
-OPEN, RESOLVED = "open", "resolved"
+
+
+class QueueState(StrEnum):
+    """A queue entry (modQueue/{key}) is open while reports wait for a moderator's decision."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+OPEN, RESOLVED = QueueState.OPEN, QueueState.RESOLVED
 # First-post approval: a new member's comment is held (hidden, so it is theirs and moderators'
 # alone) until a moderator approves it; then the member is trusted.
 AWAITING_APPROVAL, BY_APPROVAL = "awaiting_approval", "approval"
@@ -120,15 +156,6 @@ class Target:
         if cid is not None:
             validation.doc_id(cid, "comment")
         return cls(tid, cid)
-
-
-def hide_reason(data: Any) -> str:
-    """The body of PUT .../hidden: {"reason": one of HIDE_REASONS}."""
-    data = validation.json_object(data)
-    validation.only_fields(data, ("reason",))
-    if data.get("reason") not in HIDE_REASONS:
-        raise Invalid(f"reason must be one of {', '.join(HIDE_REASONS)}", field="reason")
-    return data["reason"]
 
 
 def log_entry(actor: Caller | None, actor_handle: str | None, action: str, target: Target | dict[str, Any],

@@ -3,22 +3,30 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from google.cloud import firestore
 
-from .. import validation
 from . import guard
 from ..db import store
 from ..forum import serialize
 from ..auth import Caller
 from ..errors import Forbidden, Invalid, NotFound
-from .hiding import (HIDE_REASONS, OPEN, RESOLVED, Target, actor_handle, log_entry, resolve_queue, set_hidden,
+from .hiding import (OPEN, HideReason, QueueState, Target, actor_handle, log_entry, resolve_queue, set_hidden,
                          write_log)
 from ..db.pagination import DESC, page
 
-STATES = (OPEN, RESOLVED)
-ACTIONS = ("dismiss", "hide", "restore", "approve")
+
+class QueueAction(StrEnum):
+    """What a moderator does with a queue item."""
+
+    DISMISS = "dismiss"
+    HIDE = "hide"
+    RESTORE = "restore"
+    APPROVE = "approve"
+
+
 REPORTS_PER_ITEM = 10  # the newest reports shown with each queue item; reportCount says how many in all
 KEY_RE = re.compile(r"thread~([A-Za-z0-9_-]{1,64})|comment~([A-Za-z0-9_-]{1,64})~([A-Za-z0-9_-]{1,64})")
 
@@ -67,7 +75,7 @@ def queue_item(key: str, data: dict[str, Any], item: firestore.DocumentSnapshot 
     }
 
 
-def list_queue(db: firestore.Client, caller: Caller, *, state: str | None, limit: str | None,
+def list_queue(db: firestore.Client, caller: Caller, *, state: QueueState, limit: int,
                cursor: str | None) -> dict[str, Any]:
     """A page of queue entries in one state, most recently active first, each with its newest reports.
 
@@ -75,10 +83,8 @@ def list_queue(db: firestore.Client, caller: Caller, *, state: str | None, limit
     batched read of the items as they are now.
     """
     require_moderator(caller)
-    state = validation.choice(state, "state", STATES)
-    size = validation.limit(limit)
     query = store.mod_queue(db).where(filter=firestore.FieldFilter("state", "==", state))
-    snaps, next_cursor = page(query, f"queue:{state}", [("updatedAt", DESC)], size, cursor)
+    snaps, next_cursor = page(query, f"queue:{state}", [("updatedAt", DESC)], limit, cursor)
     keys = [s.id for s in snaps]
     by_key: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
     if keys:
@@ -94,31 +100,17 @@ def list_queue(db: firestore.Client, caller: Caller, *, state: str | None, limit
     return {"items": items, "nextCursor": next_cursor}
 
 
-def action_input(data: Any) -> tuple[str, str | None]:
-    """(action, reason) from {"action": dismiss|hide|restore|approve, "reason"?} (a reason is needed to hide)."""
-    data = validation.json_object(data)
-    validation.only_fields(data, ("action", "reason"))
-    action = data.get("action")
-    if action not in ACTIONS:
-        raise Invalid(f"action must be one of {', '.join(ACTIONS)}", field="action")
-    reason = data.get("reason")
-    if action == "hide" and reason not in HIDE_REASONS:
-        raise Invalid(f"to hide, reason must be one of {', '.join(HIDE_REASONS)}", field="reason")
-    if action != "hide" and reason is not None:
-        raise Invalid("only hide takes a reason", field="reason")
-    return action, reason
-
-
-def act(db: firestore.Client, caller: Caller, key: str, data: Any, now: datetime) -> dict[str, Any]:
+def act(db: firestore.Client, caller: Caller, key: str, action: QueueAction, reason: HideReason | None,
+        now: datetime) -> dict[str, Any]:
     """Resolve a queue entry: dismiss its reports (the item stays as it is), hide the item, restore it,
     or approve a comment held for first-post approval (restore it and trust its author from then on).
 
     Hide and restore are the same as PUT/DELETE .../hidden (logged there); the entry is then resolved,
-    and a dismissal or an approval is logged. Doing it again changes nothing.
+    and a dismissal or an approval is logged. Doing it again changes nothing. The input model
+    checked that reason comes with hide and only with it.
     """
     require_moderator(caller)
     target = target_of(key)
-    action, reason = action_input(data)
     queue_ref, actor_ref = store.mod_queue(db).document(key), store.user(db, caller.uid)
     queue_snap = queue_ref.get()
     if not queue_snap.exists:
@@ -166,9 +158,8 @@ def log_item(entry_id: str, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def list_log(db: firestore.Client, caller: Caller, *, limit: str | None, cursor: str | None) -> dict[str, Any]:
+def list_log(db: firestore.Client, caller: Caller, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """Every moderation action, newest first: one query per page."""
     require_moderator(caller)
-    size = validation.limit(limit)
-    snaps, next_cursor = page(store.mod_log(db), "modlog", [("at", DESC)], size, cursor)
+    snaps, next_cursor = page(store.mod_log(db), "modlog", [("at", DESC)], limit, cursor)
     return {"items": [log_item(s.id, s.to_dict()) for s in snaps], "nextCursor": next_cursor}

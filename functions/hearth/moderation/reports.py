@@ -8,35 +8,33 @@ is the Firestore trigger `on_report_created`, which is safe to run any number of
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from google.cloud import firestore
 
-from .. import validation
 from . import guard
 from ..db import store
 from ..forum import render, serialize, users
 from ..auth import Caller
 from ..deps import Config
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Forbidden, NotFound
 from .hiding import BY_REPORTS, FLAGGED, OPEN, Target, comment_count_moves, log_entry, notice_of_hiding, write_log
 from ..db.ratelimit import reserve
 from .visibility import HIDDEN, VISIBLE, is_author
 
-REPORT_REASONS = ("spam", "abuse", "off_topic", "other")
+
+class ReportReason(StrEnum):
+    """Why a reader reports a thread or comment."""
+
+    SPAM = "spam"
+    ABUSE = "abuse"
+    OFF_TOPIC = "off_topic"
+    OTHER = "other"
+
+
+REPORT_REASONS = tuple(ReportReason)
 NOTE_MAX = 500
-
-
-def report_input(data: Any) -> tuple[str, str]:
-    """(reason, note) from {"reason", "note"?}."""
-    data = validation.json_object(data)
-    validation.only_fields(data, ("reason", "note"))
-    reason = data.get("reason")
-    if reason not in REPORT_REASONS:
-        raise Invalid(f"reason must be one of {', '.join(REPORT_REASONS)}", field="reason")
-    note = data.get("note")
-    note = "" if note is None else validation.text(note, "note", max_len=NOTE_MAX, required=False)
-    return reason, note
 
 
 def report_ref(db: firestore.Client, target: Target, uid: str) -> firestore.DocumentReference:
@@ -64,10 +62,10 @@ def answer(doc: dict[str, Any]) -> dict[str, Any]:
             "createdAt": serialize.rfc3339(doc["createdAt"])}
 
 
-def report(db: firestore.Client, caller: Caller, target: Target, data: Any, now: datetime,
+def report(db: firestore.Client, caller: Caller, target: Target, reason: ReportReason, note: str, now: datetime,
            config: Config) -> dict[str, Any]:
-    """File the caller's report of target; a repeat changes nothing and answers the first one."""
-    reason, note = report_input(data)
+    """File the caller's report of target (reason and note already checked); a repeat changes nothing and
+    answers the first one."""
     mine = report_ref(db, target, caller.uid)
     # One batched read outside the transaction: the caller's report, the item and its thread.
     found = store.read_all(None, db, list({r.path: r for r in (mine, store.thread(db, target.thread_id),

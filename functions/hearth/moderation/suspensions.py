@@ -10,7 +10,6 @@ from typing import Any
 
 from google.cloud import firestore
 
-from .. import validation
 from . import guard
 from ..db import store
 from ..forum import serialize, users
@@ -21,12 +20,8 @@ from .hiding import BY_MODERATORS, actor_handle, log_entry, notice, write_log
 REASON_MAX = 500
 
 
-def suspension_input(data: Any, now: datetime) -> tuple[str, datetime]:
-    """(reason, until) from {"reason", "until"}: until is an RFC 3339 time with an offset, after now."""
-    data = validation.json_object(data)
-    validation.only_fields(data, ("reason", "until"))
-    reason = validation.text(data.get("reason"), "reason", max_len=REASON_MAX)
-    raw = data.get("until")
+def suspension_until(raw: Any, now: datetime) -> datetime:
+    """A suspension's end: an RFC 3339 time with an offset, after now; Invalid otherwise."""
     try:
         until = datetime.fromisoformat(raw) if isinstance(raw, str) else None
     except ValueError:
@@ -35,22 +30,22 @@ def suspension_input(data: Any, now: datetime) -> tuple[str, datetime]:
         raise Invalid("until must be an RFC 3339 time with a time zone, like 2030-01-01T00:00:00Z", field="until")
     if until <= now:
         raise Invalid("until must be in the future", field="until")
-    return reason, until
+    return until
 
 
-def _require_moderator(caller: Caller) -> None:
+def require_moderator(caller: Caller) -> None:
     if not caller.is_moderator:
         raise Forbidden("only a moderator may suspend users or lift a suspension")
 
 
-def set_suspension(db: firestore.Client, caller: Caller, handle: str, data: Any | None,
+def set_suspension(db: firestore.Client, caller: Caller, handle: str, suspend: tuple[str, datetime] | None,
                    now: datetime) -> dict[str, Any]:
-    """Suspend the user with this handle (data: {reason, until}), or lift their suspension (data None).
+    """Suspend the user with this handle (suspend: (reason, until)), or lift their suspension (None).
 
     Logged in the same transaction. Answers their public profile.
     """
-    _require_moderator(caller)
-    parsed = suspension_input(data, now) if data is not None else None
+    require_moderator(caller)
+    parsed = suspend
     uid, _ = users.uid_for_handle(db, handle)
     if uid == caller.uid:
         raise Forbidden("moderators cannot suspend themselves")

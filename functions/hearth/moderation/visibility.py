@@ -1,13 +1,21 @@
 """Who may see what: an item is visible, hidden (by moderators, its thread's author or reports) or deleted."""
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, Mapping
 
 from ..auth import Caller
 
-VISIBLE = "visible"
-HIDDEN = "hidden"
-DELETED = "deleted"
+
+class Status(StrEnum):
+    """A thread's or comment's `status`."""
+
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+    DELETED = "deleted"
+
+
+VISIBLE, HIDDEN, DELETED = Status.VISIBLE, Status.HIDDEN, Status.DELETED
 
 
 def is_author(caller: Caller | None, data: Mapping[str, Any]) -> bool:

@@ -41,22 +41,18 @@ def is_read(data: Mapping[str, Any], all_read_at: datetime | None) -> bool:
     return bool(data.get("read")) or (all_read_at is not None and created is not None and created <= all_read_at)
 
 
-def list_mine(db: firestore.Client, caller: Caller, *, limit: str | None, cursor: str | None) -> dict[str, Any]:
+def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """The caller's notifications, newest first, with the unread count: one query and one read."""
-    size = validation.limit(limit)
-    snaps, next_cursor = page(store.notifications(db, caller.uid), "notifications", [("createdAt", DESC)], size, cursor)
+    snaps, next_cursor = page(store.notifications(db, caller.uid), "notifications", [("createdAt", DESC)], limit,
+                              cursor)
     box = store.inbox(db, caller.uid).get()
     seen_at = read_all_at(box)
     items = [serialize.notification(s.id, s.to_dict(), is_read(s.to_dict(), seen_at)) for s in snaps]
     return {"items": items, "nextCursor": next_cursor, "unread": unread(box)}
 
 
-def mark_ids(data: Mapping[str, Any]) -> list[str] | None:
-    """The ids a mark-read request names, or None for all; Invalid for anything else."""
-    validation.only_fields(data, ("ids",))
-    if "ids" not in data:
-        return None
-    ids = data["ids"]
+def ids_to_mark(ids: Any) -> list[str]:
+    """The `ids` of a mark-read request: 1 to MARK_MAX notification ids, repeats dropped; Invalid otherwise."""
     if not isinstance(ids, list) or not 1 <= len(ids) <= MARK_MAX:
         raise Invalid(f"ids must list 1 to {MARK_MAX} notification ids (or send {{}} to mark all read)", field="ids")
     if not all(validation.is_id(i) for i in ids):  # Hearth's id shape and Firestore's rules
@@ -64,9 +60,8 @@ def mark_ids(data: Mapping[str, Any]) -> list[str] | None:
     return list(dict.fromkeys(ids))
 
 
-def mark_read(db: firestore.Client, caller: Caller, data: Any) -> dict[str, int]:
-    """Mark the named notifications read, or all of them with {}; the unread count after."""
-    ids = mark_ids(validation.json_object(data))
+def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> dict[str, int]:
+    """Mark the named notifications read, or all of them (ids None); the unread count after."""
     box_ref = store.inbox(db, caller.uid)
     if ids is None:
         # One write whatever the backlog: everything created up to this commit is read.

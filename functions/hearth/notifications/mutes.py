@@ -7,7 +7,6 @@ from typing import Any
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
-from .. import validation
 from ..db import store
 from ..forum import threads
 from ..moderation import guard
@@ -27,7 +26,6 @@ def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[s
 
 def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:
     """Unmute (idempotent; a thread deleted since can still be unmuted)."""
-    validation.doc_id(tid, "thread")
     guard.check(db, caller, now)
     store.mute(db, caller.uid, tid).delete()
     return {"threadId": tid, "muted": False}

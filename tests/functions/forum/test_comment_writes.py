@@ -48,7 +48,7 @@ def test_a_reply_that_loses_its_preview_slot_takes_a_free_one():
         return firestore.types.CommitResponse()
 
     db = scripted_client(ScriptedApi(documents, commit))
-    reply = comments.create(db, Caller("bob"), "t", {"body": "me too", "parentId": ROOT}, NOW, Config())
+    reply = comments.create(db, Caller("bob"), "t", body="me too", parent_id=ROOT, now=NOW, config=Config())
     assert reply["id"] == f"{ROOT}-5" and reply["rootId"] == ROOT and reply["depth"] == 2
     assert f"threads/t/comments/{ROOT}-5" in commits[-1]
     assert len(commits) <= 2  # at most one lost race before it reads which slots are taken
@@ -71,7 +71,8 @@ def test_a_comment_whose_rate_window_changed_meanwhile_reads_it_again():
         return firestore.types.CommitResponse()
 
     api = ScriptedApi(documents, commit)
-    comment = comments.create(scripted_client(api), Caller("bob"), "t", {"body": "hello"}, NOW, Config())
+    comment = comments.create(scripted_client(api), Caller("bob"), "t", body="hello", parent_id=None, now=NOW,
+                              config=Config())
     assert comment["depth"] == 1 and comment["author"]["handle"] == "user_bob"
     assert len(calls) == 2 and api.calls.count("BatchGetDocuments") == 2
     rate_write = next(w for w in calls[-1]["writes"] if w.update.name.endswith("/users/bob/private/rate"))

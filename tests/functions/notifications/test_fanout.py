@@ -8,7 +8,6 @@ from google.cloud import firestore
 from hearth.forum import serialize
 
 from hearth.notifications import inbox
-from hearth.errors import Invalid
 from hearth.notifications.fanout import (COMMENT, MENTION, REPLY, Subject, added_mentions, document, first_shown,
                                   notification_id, on_comment_written, on_thread_written, recipients)
 
@@ -98,18 +97,6 @@ def test_a_notification_is_read_when_marked_or_older_than_mark_all():
     assert inbox.is_read({"read": False, "createdAt": t0}, t1)
     assert inbox.is_read({"read": False, "createdAt": t1}, t1)
     assert not inbox.is_read({"read": False, "createdAt": t1}, t0)
-
-
-def test_mark_read_takes_ids_or_nothing():
-    assert inbox.mark_ids({}) is None
-    assert inbox.mark_ids({"ids": ["a", "b", "a"]}) == ["a", "b"]
-
-
-@pytest.mark.parametrize("body", [{"ids": []}, {"ids": None}, {"ids": ["a"] * 51}, {"ids": [""]}, {"ids": ["a/b"]},
-                                  {"ids": [7]}, {"all": True}])
-def test_mark_read_refuses_anything_else(body):
-    with pytest.raises(Invalid):
-        inbox.mark_ids(body)
 
 
 class _Missing:

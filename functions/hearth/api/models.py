@@ -1,0 +1,258 @@
+"""Every request body and query string as a pydantic model: where each input field is defined, once.
+
+A field's type carries its rule (a function of validation.py, so the messages stay the API's own)
+and its JSON Schema, which the OpenAPI document takes from here (openapi.py). Routes parse with
+http.body(Model) and http.query(Model) before any domain function runs; http.py turns a
+pydantic ValidationError into the usual 422 {code, message, field}. Adding a body field: see
+docs (the API conventions) or README "Adding a body field".
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Callable, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
+
+from .. import validation
+from ..db.cursors import CURSOR_PATTERN, MAX_CURSOR_CHARS
+from ..errors import Invalid
+from ..forum.comments import CommentSort
+from ..forum.threads import ThreadSort
+from ..moderation.hiding import HideReason, QueueState
+from ..moderation.queue import QueueAction
+from ..moderation.reports import NOTE_MAX, ReportReason
+from ..moderation.suspensions import REASON_MAX, suspension_until
+from ..notifications.inbox import MARK_MAX, ids_to_mark
+
+E = TypeVar("E", bound=StrEnum)
+RULE_ERROR = "hearth_rule"  # the pydantic error type that carries a validation.py message and field
+
+
+def rule_error(message: str, field: str | None) -> PydanticCustomError:
+    """A refusal in the API's words; http.py answers it as Invalid(message, field)."""
+    return PydanticCustomError(RULE_ERROR, "{message}", {"message": message, "field": field})
+
+
+def checked(check: Callable[[Any], Any]) -> BeforeValidator:
+    """Run a validation.py rule on the raw value; its Invalid becomes a pydantic error with the same words."""
+
+    def run(value: Any, info: ValidationInfo) -> Any:
+        try:
+            return check(value)
+        except Invalid as refused:
+            raise rule_error(refused.message, refused.field or info.field_name) from None
+
+    return BeforeValidator(run)
+
+
+def one_of(enum: type[E], field: str, *, nullable: bool = False) -> BeforeValidator:
+    """A value of enum (null too when nullable), refused as '<field> must be one of a, b, c'."""
+
+    def check(value: Any) -> E | None:
+        if value is None and nullable:
+            return None
+        if not isinstance(value, str) or value not in enum._value2member_map_:
+            raise Invalid(f"{field} must be one of {', '.join(enum)}", field=field)
+        return enum(value)
+
+    return checked(check)
+
+
+# --- JSON Schemas of the text rules (validation.text_pattern renders the same character classes) ---
+
+TEXT_RULES = "No control characters but tab and newline; surrounding white space is trimmed."
+
+
+def text_schema(max_len: int, *, required: bool = True, visible: bool = False, no_bidi: bool = False,
+                description: str, nullable: bool = False) -> dict[str, Any]:
+    """A text field as validation.text() checks it (lengths count code points before trimming)."""
+    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string", "maxLength": max_len,
+                              "pattern": validation.text_pattern(required=required, visible=visible, no_bidi=no_bidi),
+                              "description": description}
+    if required or visible:
+        schema["minLength"] = 1
+    return schema
+
+
+TAG_PATTERN = "^[a-z0-9-]{1,30}$"
+ID_SCHEMA = {"type": "string", "pattern": validation.ID_PATTERN}
+TITLE_SCHEMA = text_schema(validation.TITLE_MAX, visible=True, no_bidi=True, description=(
+    f"{TEXT_RULES} Must hold a visible character; no bidi embeddings, overrides or isolates."))
+TAGS_SCHEMA = {"type": ["array", "null"], "maxItems": validation.TAGS_MAX, "uniqueItems": True,
+               "items": {"type": "string", "pattern": TAG_PATTERN}, "description": "null is the same as []"}
+
+# --- field types: a rule and its schema -----------------------------------------------------------
+
+BODY_SCHEMA = text_schema(validation.BODY_MAX, description=f"Markdown. {TEXT_RULES} Must not be blank.")
+TITLE_RULE, BODY_RULE, TAGS_RULE = checked(validation.title), checked(validation.body), checked(validation.tags)
+
+Title = Annotated[str, TITLE_RULE, WithJsonSchema(TITLE_SCHEMA)]
+PostBody = Annotated[str, BODY_RULE, WithJsonSchema(BODY_SCHEMA)]
+Tags = Annotated[list[str], TAGS_RULE, WithJsonSchema(TAGS_SCHEMA)]
+# Fields a request may leave out (None) but not send as null: the rule runs on whatever is sent.
+MaybeTitle = Annotated[str | None, TITLE_RULE, WithJsonSchema(TITLE_SCHEMA)]
+MaybeBody = Annotated[str | None, BODY_RULE, WithJsonSchema(BODY_SCHEMA)]
+MaybeTags = Annotated[list[str] | None, TAGS_RULE, WithJsonSchema(TAGS_SCHEMA)]
+Locked = Annotated[bool | None, checked(lambda v: validation.boolean(v, "locked")),
+                   WithJsonSchema({"type": "boolean", "description": "moderators only"})]
+Pinned = Annotated[bool | None, checked(lambda v: validation.boolean(v, "pinned")),
+                   WithJsonSchema({"type": "boolean",
+                                   "description": "moderators only; pinned threads lead the front page"})]
+
+
+class Body(BaseModel):
+    """A JSON request body: an object with only these fields (an unknown one is a 422 on its name)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)  # JSON names only (parentId, not parent_id)
+
+    def given(self, name: str) -> bool:
+        """Whether the request sent this field (set to anything, null included)."""
+        return name in self.model_fields_set
+
+
+class Query(BaseModel):
+    """A query string: unknown parameters are ignored, as HTTP caches and proxies may add some."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+# --- bodies -----------------------------------------------------------------------------------------
+
+class ThreadInput(Body):
+    title: Title
+    body: PostBody
+    tags: Tags = Field(default_factory=list)
+
+
+class ThreadPatch(Body):
+    """At least one field; locked and pinned are for moderators."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    title: MaybeTitle = None
+    body: MaybeBody = None
+    tags: MaybeTags = None
+    locked: Locked = None
+    pinned: Pinned = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ThreadPatch:
+        if not self.model_fields_set:
+            raise rule_error("nothing to change: send title, body, tags, locked or pinned", None)
+        return self
+
+
+class CommentInput(Body):
+    body: PostBody
+    parent_id: Annotated[str | None, checked(lambda v: None if v is None else validation.id_field(v, "parentId")),
+                         WithJsonSchema({**ID_SCHEMA, "type": ["string", "null"],
+                                         "description": "the comment replied to; null or absent for a root"})
+                         ] = Field(None, alias="parentId")
+
+
+class CommentPatch(Body):
+    body: PostBody
+
+
+class RenderInput(Body):
+    body: PostBody
+
+
+class ProfileInput(Body):
+    handle: Annotated[str | None, checked(validation.handle),
+                      WithJsonSchema({"type": "string", "pattern": validation.HANDLE_PATTERN,
+                                      "description": "3-30 of a-z, 0-9 and _, not both starting and ending with __"})
+                      ] = None
+    display_name: Annotated[str | None, checked(validation.display_name),
+                            WithJsonSchema({**TITLE_SCHEMA, "maxLength": validation.DISPLAY_NAME_MAX})
+                            ] = Field(None, alias="displayName")
+    bio: Annotated[str | None, checked(validation.bio),
+                   WithJsonSchema(text_schema(validation.BIO_MAX, required=False, nullable=True,
+                                              description=f"{TEXT_RULES} Empty or null clears it."))] = None
+
+
+class HideInput(Body):
+    reason: Annotated[HideReason, one_of(HideReason, "reason")]
+
+
+class ReportInput(Body):
+    reason: Annotated[ReportReason, one_of(ReportReason, "reason")]
+    note: Annotated[str, checked(lambda v: "" if v is None else validation.text(v, "note", max_len=NOTE_MAX,
+                                                                                   required=False)),
+                    WithJsonSchema(text_schema(NOTE_MAX, required=False, nullable=True, description=TEXT_RULES))
+                    ] = ""
+
+
+def _until(value: Any, info: ValidationInfo) -> datetime:
+    try:
+        return suspension_until(value, (info.context or {})["now"])
+    except Invalid as refused:
+        raise rule_error(refused.message, refused.field) from None
+
+
+class SuspensionInput(Body):
+    # Parsed with context {"now": ...}: until must be in the future.
+    reason: Annotated[str, checked(lambda v: validation.text(v, "reason", max_len=REASON_MAX)),
+                      WithJsonSchema(text_schema(REASON_MAX, description=TEXT_RULES))]
+    until: Annotated[datetime, BeforeValidator(_until),
+                     WithJsonSchema({"type": "string", "format": "date-time",
+                                     "description": "RFC 3339 with a time zone, in the future"})]
+
+
+class QueueActionInput(Body):
+    action: Annotated[QueueAction, one_of(QueueAction, "action")]
+    reason: Annotated[HideReason | None, one_of(HideReason, "reason", nullable=True),
+                      Field(description="needed to hide, only then")] = None
+
+    @model_validator(mode="after")
+    def _reason_only_to_hide(self) -> QueueActionInput:
+        if self.action == QueueAction.HIDE and self.reason is None:
+            raise rule_error(f"to hide, reason must be one of {', '.join(HideReason)}", "reason")
+        if self.action != QueueAction.HIDE and self.reason is not None:
+            raise rule_error("only hide takes a reason", "reason")
+        return self
+
+
+class MarkRead(Body):
+    ids: Annotated[list[str] | None, checked(ids_to_mark),
+                   WithJsonSchema({"type": "array", "minItems": 1, "maxItems": MARK_MAX, "items": ID_SCHEMA,
+                                   "description": "leave out to mark every notification read"})] = None
+
+
+# --- query strings ------------------------------------------------------------------------------------
+
+class Page(Query):
+    limit: Annotated[int, checked(validation.limit),
+                     WithJsonSchema({"type": "integer", "minimum": 1, "maximum": validation.LIMIT_MAX,
+                                     "default": validation.LIMIT_DEFAULT}),
+                     Field(description="page size")] = validation.LIMIT_DEFAULT
+    cursor: Annotated[str | None,
+                      WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_CURSOR_CHARS,
+                                      "pattern": CURSOR_PATTERN}),
+                      Field(description="the previous page's nextCursor, unchanged (any other value is a 422)")
+                      ] = None
+
+
+class UserThreadsQuery(Page):
+    sort: Annotated[ThreadSort, one_of(ThreadSort, "sort"), Field(description="order")] = ThreadSort.NEW
+
+
+class ThreadsQuery(UserThreadsQuery):
+    tag: Annotated[str | None, checked(validation.tag_filter),
+                   WithJsonSchema({"type": "string", "pattern": TAG_PATTERN}),
+                   Field(description="only threads with this tag")] = None
+
+
+class CommentsQuery(Page):
+    sort: Annotated[CommentSort, one_of(CommentSort, "sort"), Field(description="order")] = CommentSort.TOP
+
+
+class QueueQuery(Page):
+    state: Annotated[QueueState, one_of(QueueState, "state"),
+                     Field(description="open (waiting for a decision) or resolved")] = QueueState.OPEN
+
+
+BODIES: tuple[type[Body], ...] = (ThreadInput, ThreadPatch, CommentInput, CommentPatch, RenderInput, ProfileInput,
+                                  HideInput, ReportInput, SuspensionInput, QueueActionInput, MarkRead)

@@ -163,7 +163,9 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
                                                  leftovers=[config_path, web_config_path, Path(temp_dir)]))
         stack.servers["firebase"] = firebase
         try:
-            firebase.wait_for_line(READY_FIREBASE, timeout=180)
+            # 270 s: on a shared 2-core machine under load (8 stacks) the Functions emulator alone took ~180 s
+            # to load the function; under pytest-timeout's 300 s for the first test's setup.
+            firebase.wait_for_line(READY_FIREBASE, timeout=270)
             wait_for_port("127.0.0.1", ports.hosting, timeout=30)
         except Exception as exc:
             if not quiet:

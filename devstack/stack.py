@@ -137,6 +137,9 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         # request sent as gunicorn closes one fails as a 500 ECONNRESET (and the emulator kills
         # that worker). The emulator sends each worker one request at a time anyway.
         "THREADS": "1",
+        # firebase-tools gives main.py 10 s to be imported and list its functions; on a loaded shared
+        # machine that import has taken longer, and the stack then came up without the function.
+        "FUNCTIONS_DISCOVERY_TIMEOUT": "60",
     }
     if query_log is not None:
         # The Functions emulator hands its own environment on to the Python runtime it spawns.

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import firebase_admin
-from firebase_admin import auth as firebase_auth
-from firebase_admin import exceptions as firebase_errors
+from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError, Busy, Unauthenticated
 from .validation import is_firestore_id
+
+if TYPE_CHECKING:
+    from firebase_admin import exceptions as firebase_errors
+
+# firebase-admin is imported where it is used, not at import time: importing it (google-auth,
+# cachecontrol...) at module level slows the Functions emulator's and the deploy's discovery of
+# main.py's functions and every cold start before the first signed-in request.
 
 # verify(token, check_revoked) -> decoded claims; raises what firebase-admin's verify_id_token raises
 # (ValueError or a FirebaseError) for a token it does not accept.
@@ -48,6 +51,8 @@ def identify(header: str | None, verify: TokenVerifier, *, check_revoked: bool) 
     token = bearer_token(header)
     if token is None:
         return None
+    from firebase_admin import exceptions as firebase_errors
+
     try:
         claims = verify(token, check_revoked)
     except (ValueError, firebase_errors.FirebaseError) as exc:  # what firebase-admin's verify_id_token raises
@@ -67,6 +72,8 @@ def token_error(exc: ValueError | firebase_errors.FirebaseError) -> ApiError:
     a failure to check it at all (Google's certificates or the Auth backend unreachable) is the
     service's, not the caller's: 503, try again.
     """
+    from firebase_admin import auth as firebase_auth
+
     if isinstance(exc, firebase_auth.RevokedIdTokenError):
         return Unauthenticated("the ID token has been revoked; sign in again")
     if isinstance(exc, firebase_auth.ExpiredIdTokenError):
@@ -80,6 +87,9 @@ def token_error(exc: ValueError | firebase_errors.FirebaseError) -> ApiError:
 
 def firebase_verifier() -> TokenVerifier:
     """The production verifier: firebase-admin, revocation checked when asked (on writes)."""
+    import firebase_admin
+    from firebase_admin import auth as firebase_auth
+
     try:
         firebase_admin.get_app()
     except ValueError:  # the default app is not initialised yet

@@ -1,6 +1,6 @@
 """Benchmark the render budget against the whole local stack: hostile posts cannot stall the API.
 
-    .venv/bin/python bench/abuse.py [--normal 12] [--in-flight 10] [--max-seconds 1.0] [--max-ratio 3.0]
+    .venv/bin/python -m bench.abuse [--normal 12] [--in-flight 10] [--max-seconds 1.0] [--max-ratio 3.0]
 
 1. Every input of the hostile-render corpus (tests/support/hostile.py) is posted as a comment
    through Hosting's /api rewrite, each by a user of its own; each must be answered (201, or 422
@@ -23,6 +23,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -87,7 +88,7 @@ def main() -> int:
 
         failures = []
         print(f"1. The hostile corpus ({len(CORPUS)} inputs), each posted as a comment:")
-        for (name, body), user in zip(CORPUS.items(), corpus_users):
+        for (name, body), user in zip(CORPUS.items(), corpus_users, strict=True):
             status, seconds = post(api, user, f"/threads/{tid}/comments", {"body": body})
             ok = status in (201, 422) and seconds <= args.max_seconds
             print(f"   {name:<40} {status}  {seconds:6.3f} s{'' if ok else '  <- FAIL'}")
@@ -96,7 +97,7 @@ def main() -> int:
 
         alone = normal_latencies(api, tid, alone_users, args.normal)
         stop = threading.Event()
-        hostile_counts = {"sent": 0, "statuses": {}}
+        hostile_counts: dict[str, Any] = {"sent": 0, "statuses": {}}
         lock = threading.Lock()
         bodies = itertools.cycle(CORPUS.values())
         # Each client uses its own users, each for at most PREVIEWS_PER_MINUTE previews.

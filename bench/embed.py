@@ -1,6 +1,6 @@
 """Benchmark the embed (embed.js, the frame, count.js) in headless Chromium against the local stack.
 
-    .venv/bin/python bench/embed.py [--comments 50] [--runs 5] [--links 20]
+    .venv/bin/python -m bench.embed [--comments 50] [--runs 5] [--links 20]
 
 Host pages are on another origin (http://localhost:<port>, a small static server, as `make dev`'s
 demo blog) than Hearth (http://127.0.0.1:<port>), as a blog's would be. It measures:

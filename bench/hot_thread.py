@@ -1,6 +1,6 @@
 """Benchmark writes to one hot thread through Hosting, against the whole local stack.
 
-    .venv/bin/python bench/hot_thread.py [--clients 8] [--seconds 30] [--users 480] [--min-rate 80]
+    .venv/bin/python -m bench.hot_thread [--clients 8] [--seconds 30] [--users 480] [--min-rate 80]
 
 --clients threads post, as fast as each gets its answers, for --seconds to ONE thread through
 Hosting's /api rewrite (as the browser does): comments on the thread, replies to one root comment,
@@ -32,10 +32,9 @@ from typing import Callable
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from devstack.authemu import User, sign_up  # noqa: E402
+from devstack.authemu import User, sign_up
+from devstack.client import Api
+from devstack.processes import ROOT
 
 COMMENTS_PER_MINUTE = 5  # the API's default rate limit (HEARTH_COMMENTS_PER_MINUTE)
 KINDS = ("comment", "reply", "thread reaction", "comment reaction")
@@ -74,7 +73,7 @@ class Client:
 
     def __init__(self, base: str, users: list[User], tid: str, root_id: str, tally: Tally) -> None:
         self.base, self.users, self.tid, self.root_id, self.tally = base, users, tid, root_id, tally
-        self.session = requests.Session()
+        self.api = Api(base)
         self.recent: dict[str, deque[float]] = {u.uid: deque() for u in users}
         self.reacted: dict[tuple[str, str], bool] = {}  # (uid, target) -> reaction on
         self.comments = Counter[str]()  # kind -> 2xx comment posts
@@ -96,7 +95,7 @@ class Client:
 
     def _send(self, kind: str, method: str, path: str, user: User, **kwargs) -> bool:
         start = time.perf_counter()
-        response = self.session.request(method, f"{self.base}{path}", headers=user.headers, timeout=60, **kwargs)
+        response = self.api.request(method, path, user, **kwargs)
         self.tally.record(kind, time.perf_counter() - start, response)
         return 200 <= response.status_code < 300
 
@@ -123,12 +122,6 @@ class Client:
             else:
                 self._react(kind if kind.endswith("reaction") else "thread reaction", step)
             step += 1
-
-
-def ensure_ok(response: requests.Response) -> requests.Response:
-    if not response.ok:
-        raise RuntimeError(f"{response.request.method} {response.url}: {response.status_code} {response.text[:300]}")
-    return response
 
 
 def stack_cpu_seconds() -> float:
@@ -170,8 +163,9 @@ def check_counters(api: str, clients: list[Client], tid: str, root_id: str, root
     replies = sum(c.comments["reply"] for c in clients)
     likes = {target: sum(on for c in clients for (_, t), on in c.reacted.items() if t == target)
              for target in ("thread", "comment")}
-    thread = requests.get(f"{api}/threads/{tid}", timeout=30).json()
-    root = next(c for c in requests.get(f"{api}/threads/{tid}/comments?sort=old&limit=1", timeout=30).json()["items"]
+    client = Api(api, timeout=30)
+    thread = client.call("GET", f"/threads/{tid}")
+    root = next(c for c in client.call("GET", f"/threads/{tid}/comments?sort=old&limit=1")["items"]
                 if c["id"] == root_id)
     expected = {
         "thread commentCount": (thread["commentCount"], 1 + comments + replies),
@@ -200,14 +194,13 @@ def main() -> int:
 
     with local_stack(Ports.free()) as stack:
         api = f"{stack.hosting_url}/api"
+        client = Api(api)
         print(f"Signing up {args.users} users on the Auth emulator...", flush=True)
         author, *users = make_users(stack.auth_url, args.users + 1)  # the author's comments count against their limit
         with ThreadPoolExecutor(max_workers=8) as pool:  # profiles exist before the window, as for regulars
-            list(pool.map(lambda u: ensure_ok(requests.get(f"{api}/me", headers=u.headers, timeout=60)), users))
-        tid = requests.post(f"{api}/threads", headers=author.headers, timeout=60,
-                            json={"title": "A hot thread", "body": "Everyone is here."}).json()["id"]
-        root_id = requests.post(f"{api}/threads/{tid}/comments", headers=author.headers, timeout=60,
-                                json={"body": "The root everyone answers"}).json()["id"]
+            list(pool.map(lambda u: Api(api).call("GET", "/me", u), users))
+        tid = client.call("POST", "/threads", author, {"title": "A hot thread", "body": "Everyone is here."})["id"]
+        root_id = client.call("POST", f"/threads/{tid}/comments", author, {"body": "The root everyone answers"})["id"]
         tally = Tally()
         clients = [Client(api, users[i::args.clients], tid, root_id, tally) for i in range(args.clients)]
         print(f"{args.clients} clients writing to one thread through Hosting for {args.seconds:.0f} s...", flush=True)

@@ -1,6 +1,6 @@
 """How long a notification takes: from a comment's 201 to the notification being readable.
 
-    .venv/bin/python bench/notifications.py [--comments 20]
+    .venv/bin/python -m bench.notifications [--comments 20]
 
 Starts the whole local stack (Google's Firestore emulator fires the trigger into the Functions
 emulator), posts --comments comments one after another on one member's thread (each by a
@@ -16,36 +16,30 @@ import statistics
 import sys
 import time
 import uuid
-from pathlib import Path
 
-import requests
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from devstack.authemu import User, sign_up  # noqa: E402
-from devstack.stack import Ports, local_stack  # noqa: E402
+from devstack.authemu import User, sign_up
+from devstack.client import Api
+from devstack.stack import Ports, local_stack
 
 P50_BUDGET_S = 2.0
 POLL_S = 0.02
 DEADLINE_S = 30.0
 
 
-def member(auth_url: str, api: str, name: str) -> User:
+def member(auth_url: str, api: Api, name: str) -> User:
     user = sign_up(auth_url, f"{name}-{uuid.uuid4().hex[:8]}@example.com", "password-123")
-    requests.get(f"{api}/me", headers=user.headers, timeout=30).raise_for_status()  # makes the profile
+    api.call("GET", "/me", user)  # makes the profile
     return user
 
 
-def time_one(session: requests.Session, api: str, author: User, commenter: User, tid: str, n: int) -> float:
+def time_one(api: Api, author: User, commenter: User, tid: str, n: int) -> float:
     """Seconds from the comment's 201 to its notification in the author's list."""
-    response = session.post(f"{api}/threads/{tid}/comments", json={"body": f"comment {n}"},
-                            headers=commenter.headers, timeout=30)
+    response = api.post(f"/threads/{tid}/comments", commenter, json={"body": f"comment {n}"})
     assert response.status_code == 201, response.text
     created = time.perf_counter()
     cid = response.json()["id"]
     while time.perf_counter() - created < DEADLINE_S:
-        page = session.get(f"{api}/me/notifications", params={"limit": 5}, headers=author.headers, timeout=30).json()
+        page = api.call("GET", "/me/notifications", author, params={"limit": 5})
         if any(item["commentId"] == cid for item in page["items"]):
             return time.perf_counter() - created
         time.sleep(POLL_S)
@@ -57,14 +51,12 @@ def main() -> int:
     parser.add_argument("--comments", type=int, default=20)
     args = parser.parse_args()
     with local_stack(Ports.free()) as stack:
-        api = f"{stack.hosting_url}/api"
+        api = Api(f"{stack.hosting_url}/api", timeout=30)
         author = member(stack.auth_url, api, "author")
-        thread = requests.post(f"{api}/threads", json={"title": "Latency", "body": "Comment away"},
-                               headers=author.headers, timeout=30).json()
+        thread = api.call("POST", "/threads", author, {"title": "Latency", "body": "Comment away"})
         commenters = [member(stack.auth_url, api, f"c{n}") for n in range(args.comments)]
-        session = requests.Session()
-        time_one(session, api, author, member(stack.auth_url, api, "warmup"), thread["id"], -1)  # starts the worker
-        times = [time_one(session, api, author, c, thread["id"], n) for n, c in enumerate(commenters)]
+        time_one(api, author, member(stack.auth_url, api, "warmup"), thread["id"], -1)  # starts the worker
+        times = [time_one(api, author, c, thread["id"], n) for n, c in enumerate(commenters)]
     p50 = statistics.median(times)
     p90 = statistics.quantiles(times, n=10)[-1] if len(times) >= 2 else times[0]
     print(f"comment 201 -> notification readable, over {len(times)} comments: "

@@ -1,6 +1,6 @@
 """Search at forum scale: latency through Hosting and Firestore reads per page.
 
-    .venv/bin/python bench/search.py [--posts 5000] [--queries 60]
+    .venv/bin/python -m bench.search [--posts 5000] [--queries 60]
 
 Starts the whole local stack, seeds --posts posts straight into Firestore (two fifths threads, the
 rest comments spread over them) in batched commits, each document shaped and its `terms` computed
@@ -98,7 +98,7 @@ def seed(db, rng: random.Random, posts: int) -> tuple[list[str], list[float]]:
 
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> int:

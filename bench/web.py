@@ -1,6 +1,6 @@
 """Benchmark the web UI in headless Chromium (Debian's), against the whole local stack.
 
-    .venv/bin/python bench/web.py [--comments 200] [--runs 5]
+    .venv/bin/python -m bench.web [--comments 200] [--runs 5]
 
 Measures, on a thread page loaded by a signed-out reader in a fresh browser context (an empty cache):
 
@@ -29,20 +29,15 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
-import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from devstack.authemu import User, sign_up  # noqa: E402
+from devstack.authemu import User, sign_up
+from devstack.chromium import CHROMIUM, CHROMIUM_ARGS
+from devstack.client import Api
+from devstack.processes import ROOT
 
 JS_BUDGET_BYTES = 250 * 1024
 RENDER_BUDGET_MS = 1000.0
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 COMMENTS_PER_USER = 5  # the API's default rate limit per minute
 
 
@@ -75,8 +70,9 @@ class RenderFigures:
 
 
 def _post(api: str, user: User, path: str, body: dict) -> dict:
+    client = Api(api, timeout=120)
     for attempt in range(5):
-        response = requests.post(f"{api}{path}", json=body, headers=user.headers, timeout=120)
+        response = client.post(path, user, json=body)
         if response.status_code == 429:
             time.sleep(int(response.headers.get("Retry-After", "5")))
             continue

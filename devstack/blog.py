@@ -24,7 +24,7 @@ def page(path: Path, hearth: str) -> bytes:
 class Handler(SimpleHTTPRequestHandler):
     hearth = ""
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:  # http.server's name
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -43,7 +43,7 @@ class Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's name
+    def log_message(self, format: str, *args: object) -> None:  # http.server's name
         pass
 
 

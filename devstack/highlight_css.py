@@ -13,7 +13,7 @@ from devstack.processes import ROOT
 
 sys.path.insert(0, str(ROOT / "functions"))
 
-from hearth.forum.render import highlight_css  # noqa: E402
+from hearth.forum.render import highlight_css
 
 BEGIN, END = "/* highlight:begin */\n", "/* highlight:end */"
 

@@ -1,9 +1,8 @@
 """Demo content for `make dev`, written through the API itself: users, threads, nested comments, reactions."""
 from __future__ import annotations
 
-import requests
-
 from .authemu import User, set_claims, sign_in, sign_up
+from .client import Api
 
 PASSWORD = "hearth-demo"
 PEOPLE = [
@@ -28,13 +27,6 @@ THREADS = [
 ]
 
 
-def _call(method: str, url: str, user: User, body: dict | None = None) -> dict:
-    response = requests.request(method, url, json=body, headers=user.headers, timeout=60)
-    if response.status_code >= 400:
-        raise RuntimeError(f"{method} {url}: {response.status_code} {response.text}")
-    return response.json() if response.content else {}
-
-
 def accounts() -> list[tuple[str, str, str]]:
     """(handle, email, password) of every demo user."""
     return [(h, f"{h}@example.com", PASSWORD) for h, _, _ in PEOPLE]
@@ -50,10 +42,11 @@ def seeded(auth_url: str) -> bool:
     return True
 
 
-def seed(api: str, auth_url: str, project: str) -> list[tuple[str, str, str]]:
+def seed(api_url: str, auth_url: str, project: str) -> list[tuple[str, str, str]]:
     """Create the demo content unless it is there already; returns the demo users' sign-ins."""
     if seeded(auth_url):
         return accounts()
+    call = Api(api_url).call
     users: dict[str, User] = {}
     for handle, name, bio in PEOPLE:
         email = f"{handle}@example.com"
@@ -61,25 +54,25 @@ def seed(api: str, auth_url: str, project: str) -> list[tuple[str, str, str]]:
         if handle in MODERATORS:
             set_claims(auth_url, project, user.uid, {"moderator": True})
             user = sign_in(auth_url, email, PASSWORD)
-        _call("PUT", f"{api}/me", user, {"handle": handle, "displayName": name, "bio": bio})
+        call("PUT", "/me", user, {"handle": handle, "displayName": name, "bio": bio})
         users[handle] = user
-    threads = [_call("POST", f"{api}/threads", users[h], {"title": t, "body": b, "tags": tags})
+    threads = [call("POST", "/threads", users[h], {"title": t, "body": b, "tags": tags})
                for h, t, b, tags in THREADS]
     welcome, testing = threads[0]["id"], threads[1]["id"]
-    root = _call("POST", f"{api}/threads/{welcome}/comments", users["grace"],
+    root = call("POST", f"/threads/{welcome}/comments", users["grace"],
                  {"body": "Hi! Building a *compiler* for a forum DSL."})
-    reply = _call("POST", f"{api}/threads/{welcome}/comments", users["ada"],
+    reply = call("POST", f"/threads/{welcome}/comments", users["ada"],
                   {"body": "A DSL for forums? Tell me more.", "parentId": root["id"]})
-    deep = _call("POST", f"{api}/threads/{welcome}/comments", users["grace"],
+    deep = call("POST", f"/threads/{welcome}/comments", users["grace"],
                  {"body": "Threads all the way down.", "parentId": reply["id"]})
-    _call("POST", f"{api}/threads/{welcome}/comments", users["linus"],
+    call("POST", f"/threads/{welcome}/comments", users["linus"],
           {"body": "Depth three is where the nesting stops.", "parentId": deep["id"]})
-    _call("POST", f"{api}/threads/{welcome}/comments", users["linus"], {"body": "Hello from Helsinki. @grace, is the DSL public?"})
-    _call("POST", f"{api}/threads/{testing}/comments", users["ada"],
+    call("POST", f"/threads/{welcome}/comments", users["linus"], {"body": "Hello from Helsinki. @grace, is the DSL public?"})
+    call("POST", f"/threads/{testing}/comments", users["ada"],
           {"body": "`make dev`, then pytest against the emulators."})
     for handle, kinds in {"ada": ["like", "fire"], "linus": ["like", "unicorn"], "mod": ["raised_hands"]}.items():
         for kind in kinds:
-            _call("PUT", f"{api}/threads/{welcome}/reactions/{kind}", users[handle])
-    _call("PUT", f"{api}/threads/{welcome}/comments/{root['id']}/reactions/like", users["ada"])
-    _call("PUT", f"{api}/threads/{testing}/bookmark", users["ada"])
+            call("PUT", f"/threads/{welcome}/reactions/{kind}", users[handle])
+    call("PUT", f"/threads/{welcome}/comments/{root['id']}/reactions/like", users["ada"])
+    call("PUT", f"/threads/{testing}/bookmark", users["ada"])
     return accounts()

@@ -41,12 +41,12 @@ class Ports:
     tasks: int
 
     @classmethod
-    def from_firebase_json(cls) -> "Ports":
+    def from_firebase_json(cls) -> Ports:
         emulators = json.loads((ROOT / "firebase.json").read_text())["emulators"]
         return cls(**{name: emulators[name]["port"] for name in cls.__dataclass_fields__})
 
     @classmethod
-    def free(cls) -> "Ports":
+    def free(cls) -> Ports:
         return cls(**{name: free_port() for name in cls.__dataclass_fields__})
 
 
@@ -95,12 +95,15 @@ def firebase_config(ports: Ports, *, ui: bool) -> dict:
     return config
 
 
-def web_config(stack: "Stack") -> dict:
-    """What the web UI reads at /hearth-config.json: the demo project and this stack's Auth emulator."""
+WEB_POLL_MS = 5000  # how often an open thread asks for new comments (production's default)
+
+
+def web_config(stack: Stack, poll_ms: int = WEB_POLL_MS) -> dict:
+    """What the web UI reads at /hearth-config.json: the demo project, this stack's Auth emulator, the poll interval."""
     return {
         "firebase": {"projectId": stack.project, "apiKey": "demo-api-key", "authDomain": f"{stack.project}.firebaseapp.com"},
         "authEmulatorUrl": stack.auth_url,
-        "pollMs": int(os.environ.get("HEARTH_WEB_POLL_MS", "5000")),
+        "pollMs": poll_ms,
     }
 
 
@@ -111,12 +114,15 @@ LOCAL_EMBED_ORIGINS = "http://localhost:*,http://127.0.0.1:*"
 @contextmanager
 def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
                 data_dir: Path | None = None, query_log: Path | None = None,
-                log: Path | None = None, embed_origins: str = LOCAL_EMBED_ORIGINS) -> Iterator[Stack]:
+                log: Path | None = None, embed_origins: str = LOCAL_EMBED_ORIGINS,
+                web_poll_ms: int = WEB_POLL_MS) -> Iterator[Stack]:
     """Run the Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error.
 
     data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
     query_log: the function appends every Firestore query it runs to this file (functions/hearth/db/querylog.py).
-    log: append the emulators' output to this file. Nothing started here outlives the calling
+    log: append the emulators' output to this file.
+    web_poll_ms: how often the web UI's open thread asks for new comments (the browser tests shorten it).
+    Nothing started here outlives the calling
     process, even if it is killed with SIGKILL (see processes.run_server).
     """
     tools = toolchain.resolve()
@@ -138,6 +144,9 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         "THREADS": "1",
         # The Functions emulator hands its own environment on to the function: the deploy parameter.
         "HEARTH_EMBED_ORIGINS": embed_origins,
+        # firebase-tools gives main.py 10 s to be imported and list its functions; on a loaded shared
+        # machine that import has taken longer, and the stack then came up without the function.
+        "FUNCTIONS_DISCOVERY_TIMEOUT": "60",
     }
     if query_log is not None:
         # The Functions emulator hands its own environment on to the Python runtime it spawns.
@@ -155,7 +164,7 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         config = firebase_config(ports, ui=toolchain.ui_cached())
         # The web UI finds this stack's Auth emulator in a per-stack file (gitignored) behind a rewrite.
         web_config_path = ROOT / "web" / f"config.local-{ports.hosting}.json"
-        web_config_path.write_text(json.dumps(web_config(stack), indent=2))
+        web_config_path.write_text(json.dumps(web_config(stack, web_poll_ms), indent=2))
         stop.callback(web_config_path.unlink, missing_ok=True)
         config["hosting"]["rewrites"].insert(0, {"source": WEB_CONFIG_URL, "destination": f"/{web_config_path.name}"})
         config_path.write_text(json.dumps(config, indent=2))
@@ -164,7 +173,9 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
                                                  leftovers=[config_path, web_config_path, Path(temp_dir)]))
         stack.servers["firebase"] = firebase
         try:
-            firebase.wait_for_line(READY_FIREBASE, timeout=180)
+            # 270 s: on a shared 2-core machine under load (8 stacks) the Functions emulator alone took ~180 s
+            # to load the function; under pytest-timeout's 300 s for the first test's setup.
+            firebase.wait_for_line(READY_FIREBASE, timeout=270)
             wait_for_port("127.0.0.1", ports.hosting, timeout=30)
         except Exception as exc:
             if not quiet:

@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from .errors import Unauthenticated
+from .errors import ApiError, Busy, Unauthenticated
 from .validation import is_firestore_id
 
-# verify(token, check_revoked) -> decoded claims; raises on any bad token.
+if TYPE_CHECKING:
+    from firebase_admin import exceptions as firebase_errors
+
+# firebase-admin is imported where it is used, not at import time: importing it (google-auth,
+# cachecontrol...) at module level slows the Functions emulator's and the deploy's discovery of
+# main.py's functions and every cold start before the first signed-in request.
+
+# verify(token, check_revoked) -> decoded claims; raises what firebase-admin's verify_id_token raises
+# (ValueError or a FirebaseError) for a token it does not accept.
 TokenVerifier = Callable[[str, bool], Mapping[str, Any]]
 
 
@@ -50,12 +59,16 @@ def identify(header: str | None, verify: TokenVerifier, *, check_revoked: bool) 
     token = bearer_token(header)
     if token is None:
         return None
+    from firebase_admin import exceptions as firebase_errors
+
     try:
         claims = verify(token, check_revoked)
         if not check_revoked and claims.get("moderator") is True:
             claims, check_revoked = verify(token, True), True
-    except Exception as exc:  # firebase-admin raises several types; every one means "not signed in"
-        raise Unauthenticated(_why(exc)) from None
+    except (ValueError, firebase_errors.FirebaseError) as exc:  # what firebase-admin's verify_id_token raises
+        raise token_error(exc) from None
+    except RuntimeError:  # the verifier's refusal of emulator tokens outside a demo project (deps)
+        raise Unauthenticated("the ID token is not valid") from None
     uid = claims.get("uid") or claims.get("sub")
     if not isinstance(uid, str) or not uid:
         raise Unauthenticated("the ID token names no user")
@@ -64,23 +77,34 @@ def identify(header: str | None, verify: TokenVerifier, *, check_revoked: bool) 
     return Caller(uid=uid, claims=dict(claims), checked=check_revoked)
 
 
-def _why(exc: Exception) -> str:
-    name = type(exc).__name__
-    if "Revoked" in name:
-        return "the ID token has been revoked; sign in again"
-    if "Expired" in name:
-        return "the ID token has expired; refresh it and retry"
-    if "Disabled" in name:
-        return "this account is disabled"
-    return "the ID token is not valid"
+def token_error(exc: ValueError | firebase_errors.FirebaseError) -> ApiError:
+    """What a failure of firebase-admin's verify_id_token means for the caller.
+
+    A token it refuses (malformed, forged, expired, revoked, of a disabled or deleted user) is 401;
+    a failure to check it at all (Google's certificates or the Auth backend unreachable) is the
+    service's, not the caller's: 503, try again.
+    """
+    from firebase_admin import auth as firebase_auth
+
+    if isinstance(exc, firebase_auth.RevokedIdTokenError):
+        return Unauthenticated("the ID token has been revoked; sign in again")
+    if isinstance(exc, firebase_auth.ExpiredIdTokenError):
+        return Unauthenticated("the ID token has expired; refresh it and retry")
+    if isinstance(exc, firebase_auth.UserDisabledError):
+        return Unauthenticated("this account is disabled")
+    if isinstance(exc, ValueError | firebase_auth.InvalidIdTokenError | firebase_auth.UserNotFoundError):
+        return Unauthenticated("the ID token is not valid")
+    return Busy("the sign-in could not be checked right now; try again in a moment")
 
 
 def firebase_verifier() -> TokenVerifier:
     """The production verifier: firebase-admin, revocation checked when asked (on writes)."""
     import firebase_admin
-    from firebase_admin import auth
+    from firebase_admin import auth as firebase_auth
 
-    if not firebase_admin._apps:  # noqa: SLF001 - the SDK's own registry of initialised apps
+    try:
+        firebase_admin.get_app()
+    except ValueError:  # the default app is not initialised yet
         firebase_admin.initialize_app()
 
     def verify(token: str, check_revoked: bool) -> Mapping[str, Any]:
@@ -90,12 +114,12 @@ def firebase_verifier() -> TokenVerifier:
             from .deps import refuse_emulators_in_production
 
             refuse_emulators_in_production(os.environ)
-        claims = auth.verify_id_token(token, check_revoked=check_revoked)
+        claims: Mapping[str, Any] = firebase_auth.verify_id_token(token, check_revoked=check_revoked)
         if check_revoked and claims.get("moderator") is True:
             # A claim is only as fresh as the token (up to an hour): a demotion takes effect now.
-            user = auth.get_user(claims["uid"])
+            user = firebase_auth.get_user(claims["uid"])
             if user.disabled:
-                raise auth.UserDisabledError("this account is disabled")
+                raise firebase_auth.UserDisabledError("this account is disabled")
             claims = {**claims, "moderator": (user.custom_claims or {}).get("moderator") is True}
         return claims
 
@@ -112,13 +136,15 @@ def firebase_minter() -> TokenMinter:
     needs the role "Service Account Token Creator" on that account; on the Auth emulator they are unsigned.
     """
     import firebase_admin
-    from firebase_admin import auth
+    from firebase_admin import auth as firebase_auth
 
-    if not firebase_admin._apps:  # noqa: SLF001 - the SDK's own registry of initialised apps
+    try:
+        firebase_admin.get_app()
+    except ValueError:  # the default app is not initialised yet
         firebase_admin.initialize_app()
 
     def mint(uid: str) -> str:
-        token = auth.create_custom_token(uid)
+        token = firebase_auth.create_custom_token(uid)
         return token.decode() if isinstance(token, bytes) else token
 
     return mint

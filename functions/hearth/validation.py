@@ -20,6 +20,11 @@ HANDLE_RE = re.compile(r"[a-z0-9_]{3,30}")
 DISPLAY_NAME_MAX = 50
 BIO_MAX = 500
 LIMIT_MAX = 50
+# The request itself (api/http.py enforces them; the OpenAPI document states them).
+MAX_BODY_BYTES = 64 * 1024
+# Hearth's bodies nest two levels deep (an object holding a list of tags); anything much deeper is
+# not a request for this API, and Python's parser would hit its recursion limit on very deep input.
+MAX_JSON_DEPTH = 16
 LIMIT_DEFAULT = 20
 
 

@@ -1,71 +1,18 @@
-"""API tests over HTTP: the whole local stack (Firestore, Auth, Functions, Hosting) on free ports."""
+"""API tests over HTTP against the whole local stack (tests/conftest.py's `stack`): clients, users, threads."""
 from __future__ import annotations
 
 import itertools
 import time
 import uuid
-from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 import requests
 from google.cloud import firestore
 
 from devstack.authemu import User, set_claims, sign_in, sign_up, verify_email
-from devstack.stack import Ports, Stack, local_stack
-
-
-API_TESTS = Path(__file__).parent
-AFTER_API_TESTS = "after_api_tests"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", f"{AFTER_API_TESTS}: runs after every other selected test of tests/api")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Move the tests marked after_api_tests behind the last other API test, whatever order or subset was asked for."""
-    last = [item for item in items if item.get_closest_marker(AFTER_API_TESTS)]
-    rest = [item for item in items if not item.get_closest_marker(AFTER_API_TESTS)]
-    end = max((n + 1 for n, item in enumerate(rest) if item.path.is_relative_to(API_TESTS)), default=0)
-    items[:] = rest[:end] + last + rest[end:]
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The stack; its function logs every Firestore query it runs to stack.query_log (see test_indexes.py)."""
-    query_log = tmp_path_factory.mktemp("firestore") / "queries.jsonl"
-    with local_stack(Ports.free(), quiet=False, query_log=query_log) as running:
-        yield running
-
-
-class Api:
-    """A small client of the Hearth API; `as_user` adds the caller's ID token."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.session = requests.Session()
-
-    def request(self, method: str, path: str, user: User | None = None, **kwargs: Any) -> requests.Response:
-        headers = dict(kwargs.pop("headers", {}) or {})
-        if user is not None:
-            headers.update(user.headers)
-        return self.session.request(method, self.base + path, headers=headers, timeout=60, **kwargs)
-
-    def get(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
-        return self.request("GET", path, user, **kw)
-
-    def post(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
-        return self.request("POST", path, user, **kw)
-
-    def put(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
-        return self.request("PUT", path, user, **kw)
-
-    def patch(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
-        return self.request("PATCH", path, user, **kw)
-
-    def delete(self, path: str, user: User | None = None, **kw: Any) -> requests.Response:
-        return self.request("DELETE", path, user, **kw)
+from devstack.client import Api
+from devstack.stack import Stack
 
 
 @pytest.fixture(scope="session")
@@ -186,13 +133,3 @@ def assert_error(response: requests.Response, status: int, code: str | None = No
     if field:
         assert error.get("field") == field
     return error
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-    """A failed API test shows the tail of the emulators' log (the function's traceback is there)."""
-    outcome = yield
-    report = outcome.get_result()
-    running = getattr(item, "funcargs", {}).get("stack")
-    if report.failed and isinstance(running, Stack):
-        report.sections.append(("local stack log (tail)", running.logs()[-8000:]))

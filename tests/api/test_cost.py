@@ -101,11 +101,11 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     roots = [client.post(f"/api/threads/{tid}/comments", json={"body": f"c{i}"}, headers=_as("u1")).get_json()
              for i in range(25)]
     parent = roots[0]["id"]
-    for depth in range(2):
+    for _depth in range(2):
         parent = client.post(f"/api/threads/{tid}/comments", json={"body": "r", "parentId": parent},
                              headers=_as("u2")).get_json()["id"]
     for root in roots:
-        for i in range(6):
+        for _ in range(6):
             client.post(f"/api/threads/{tid}/comments", json={"body": "r", "parentId": root["id"]},
                         headers=_as("u0"))
     for thread in threads[:20]:

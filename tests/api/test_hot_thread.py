@@ -16,7 +16,7 @@ import pytest
 import requests
 from google.cloud import firestore
 
-from tests.api.conftest import Api
+from devstack.client import Api
 
 T = TypeVar("T")
 WORKER_WARMUP_SECONDS = 300
@@ -78,7 +78,7 @@ def warm_function_workers(api: Api, workers: int) -> None:
 
 
 @pytest.fixture
-def stored(stack, monkeypatch) -> Callable[[str], dict]:
+def stored(stack, monkeypatch) -> Callable[[str], dict | None]:
     """A stored document's fields, read straight from the Firestore emulator (for what the API does not show)."""
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
     db = firestore.Client(project=stack.project)

@@ -2,9 +2,9 @@
 
 Google's Firestore emulator runs any query without an index; production refuses one that lacks its
 composite index. The function logs each query it sends (functions/hearth/querylog.py, switched on by
-the stack fixture), and the last API test checks them all with production's rules
-(tests/support/indexes.py). Indexes no recorded query used are reported, not failed: a run of part of
-tests/api cannot tell, and rules-guarded clients may query Firestore directly with them.
+the stack fixture), and the session's last test (pytest-order) checks them all, the browser tests' included,
+with production's rules (tests/support/indexes.py). Indexes no recorded query used are reported, not failed: a run of part of
+the tests cannot tell, and rules-guarded clients may query Firestore directly with them.
 """
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ def recorded_queries(log: Path) -> Iterator[Recorded]:
 
 
 def test_the_function_logs_the_queries_it_runs(api, stack: Stack, tag: str):
+    assert stack.query_log is not None
     response = api.get(f"/threads?tag={tag}&sort=top")
     assert response.status_code == 200, response.text
 
@@ -71,8 +72,9 @@ def _report(checked: int, missing: dict[indexes.Index, list[str]], unused: list[
     }, indent=2) + "\n", encoding="utf-8")
 
 
-@pytest.mark.after_api_tests
+@pytest.mark.order("last")  # after every other test of the session that sent the API queries (pytest-order)
 def test_every_query_the_api_ran_is_served_by_a_declared_index(stack: Stack):
+    assert stack.query_log is not None
     declared = indexes.load_indexes(INDEXES_FILE.read_text(encoding="utf-8"))
     missing: dict[indexes.Index, list[str]] = defaultdict(list)
     used: set[indexes.Index] = set()
@@ -89,8 +91,8 @@ def test_every_query_the_api_ran_is_served_by_a_declared_index(stack: Stack):
     if unused:
         warnings.warn(UnusedIndexWarning(
             f"{len(unused)} index(es) in firestore.indexes.json served none of the {checked} queries this run recorded "
-            "(expected when only part of tests/api ran): " + "; ".join(f"{i.collection_group} ({i.describe()})" for i in unused)
-            + f". Details: {REPORT.relative_to(ROOT)}"))
+            "(expected when only part of the tests ran): " + "; ".join(f"{i.collection_group} ({i.describe()})" for i in unused)
+            + f". Details: {REPORT.relative_to(ROOT)}"), stacklevel=2)
     if missing:
         pytest.fail("\n\n".join(
             [f"Production would refuse {len(missing)} kind(s) of query the API ran: Google's Firestore emulator does not "

@@ -26,7 +26,7 @@ def new_page(site: str = SITE) -> dict[str, str]:
     return {"site": site, "term": path, "path": path, "title": "Kindling, split small"}
 
 
-def comment_on(api: Api, user: User, page: dict[str, str], body: str = "Nice post") -> requests.Response:
+def comment_on(api: Api, user: User | None, page: dict[str, str], body: str = "Nice post") -> requests.Response:
     return api.post("/pages/comments", user, json={"body": body, **page})
 
 

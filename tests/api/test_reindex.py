@@ -49,7 +49,7 @@ def _seed_old_posts(db, client, n: int) -> tuple[list[str], list[str]]:
                           json={"body": "wombats in comments"}).get_json()["id"]
         tids.append(tid)
         cids.append(cid)
-    for tid, cid in zip(tids, cids):
+    for tid, cid in zip(tids, cids, strict=True):
         db.document(f"threads/{tid}").update({"terms": firestore.DELETE_FIELD})
         db.document(f"threads/{tid}/comments/{cid}").update({"terms": firestore.DELETE_FIELD})
     return tids, cids
@@ -60,7 +60,7 @@ class Stop(Exception):
 
 
 def test_an_interrupted_backfill_resumes_and_a_finished_one_writes_nothing(setup, tmp_path):
-    project, db, client = setup
+    _project, db, client = setup
     tids, cids = _seed_old_posts(db, client, 7)
     deleted = client.post("/api/threads", headers={"Authorization": "Bearer a"},
                           json={"title": "Gone", "body": "quokkas deleted"}).get_json()["id"]
@@ -92,7 +92,7 @@ def test_an_interrupted_backfill_resumes_and_a_finished_one_writes_nothing(setup
 
 
 def test_a_post_edited_during_the_backfill_keeps_the_terms_of_its_edit(setup, tmp_path):
-    project, db, client = setup
+    _project, db, client = setup
     tids, _ = _seed_old_posts(db, client, 1)
     snap = db.document(f"threads/{tids[0]}").get()
     # The edit lands between the backfill's read and its write: its precondition fails, it reads again.

@@ -60,6 +60,7 @@ def test_make_dev_prints_what_matters_and_a_sigkill_leaves_nothing_running(tmp_p
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
+            assert launcher.stdout is not None
             line = launcher.stdout.readline()
             if not line:
                 break
@@ -77,13 +78,14 @@ def test_make_dev_prints_what_matters_and_a_sigkill_leaves_nothing_running(tmp_p
         assert len(printed) <= 16, output
         assert "All emulators ready" in log.read_text()
         # The demo blog (another origin) is up, with Hearth's URL filled into its snippet.
+        assert launcher.stdout is not None
         blog_line = launcher.stdout.readline()
         blog = re.fullmatch(r"A demo blog that embeds it: (http://localhost:\d+)  \(examples/blog/\)\n", blog_line)
         assert blog, blog_line
         hearth = printed[-1].split()[4]
         index = urllib.request.urlopen(blog[1].replace("localhost", "127.0.0.1") + "/", timeout=10).read().decode()
         assert f'<script src="{hearth}/count.js" async></script>' in index
-        ports = [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", next(l for l in printed if l.startswith("Emulators ready")))]
+        ports = [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", next(line for line in printed if line.startswith("Emulators ready")))]
         assert len(ports) == 4 and not any(port_free(p) for p in ports)
         assert len(marked(mark)) > 3  # the launcher, the reaper, firebase-tools, the JVM, the function...
 

@@ -38,6 +38,7 @@ def test_a_launcher_killed_with_sigkill_leaves_no_server_no_child_and_no_leftove
     launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(leftover)], cwd=ROOT, stdout=subprocess.PIPE,
                                 text=True, start_new_session=True)
     try:
+        assert launcher.stdout is not None
         words = launcher.stdout.readline().split()
         assert words[0] == "server", words
         server, child = int(words[1]), int(words[3])

@@ -1,11 +1,8 @@
 import pytest
+from firebase_admin import auth as firebase_auth
 
-from hearth.auth import Caller, bearer_token, identify
-from hearth.errors import Unauthenticated
-
-
-class RevokedIdTokenError(Exception):
-    """Named like firebase-admin's, which is what identify() looks at."""
+from hearth.auth import Caller, bearer_token, identify, token_error
+from hearth.errors import Busy, Unauthenticated
 
 
 def test_no_header_is_an_anonymous_caller():
@@ -52,10 +49,29 @@ def test_a_members_read_is_not_checked_and_cannot_sync_a_role():
 
 def test_revoked_token_says_so():
     def verify(token, check_revoked):
-        raise RevokedIdTokenError("revoked")
+        raise firebase_auth.RevokedIdTokenError("revoked")
 
     with pytest.raises(Unauthenticated, match="revoked"):
         identify("Bearer tok", verify, check_revoked=True)
+
+
+@pytest.mark.parametrize(("exc", "said"), [
+    (firebase_auth.RevokedIdTokenError("r"), "revoked"),
+    (firebase_auth.ExpiredIdTokenError("e", cause=None), "expired"),
+    (firebase_auth.UserDisabledError("d"), "disabled"),
+    (firebase_auth.InvalidIdTokenError("i"), "not valid"),
+    (firebase_auth.UserNotFoundError("n"), "not valid"),
+    (ValueError("Illegal ID token provided"), "not valid"),
+])
+def test_firebase_admins_token_errors_are_401_and_say_why(exc, said):
+    error = token_error(exc)
+    assert isinstance(error, Unauthenticated) and error.status == 401
+    assert said in error.message
+
+
+def test_a_token_that_could_not_be_checked_is_503_not_401():
+    error = token_error(firebase_auth.CertificateFetchError("no certificates", cause=None))
+    assert isinstance(error, Busy) and error.status == 503
 
 
 def test_only_a_true_moderator_claim_makes_a_moderator():

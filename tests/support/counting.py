@@ -12,7 +12,7 @@ from hearth.db.querylog import InterceptedClient
 class _CountingStream:
     """Wraps a server-streaming call, counting the documents that come back."""
 
-    def __init__(self, inner: Any, stats: "Stats") -> None:
+    def __init__(self, inner: Any, stats: Stats) -> None:
         self._inner = inner
         self._stats = stats
 
@@ -23,9 +23,7 @@ class _CountingStream:
         item = next(self._inner)
         pb = getattr(item, "_pb", item)
         fields = pb.DESCRIPTOR.fields_by_name
-        if "document" in fields and pb.HasField("document"):  # RunQuery: a document returned
-            self._stats.docs += 1
-        elif "found" in fields and pb.WhichOneof("result"):  # BatchGet: found or missing, both read
+        if ("document" in fields and pb.HasField("document")) or ("found" in fields and pb.WhichOneof("result")):  # RunQuery: a document returned
             self._stats.docs += 1
         return item
 

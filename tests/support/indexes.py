@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field as _dataclass_field
-from typing import Any, Iterator, Mapping, Optional, Union
+from typing import Any, Iterator, Mapping
 
 from google.cloud.firestore_v1 import field_path as _field_path
 from google.cloud.firestore_v1.types import StructuredQuery as _StructuredQuery
@@ -55,7 +55,7 @@ _INEQUALITY = frozenset({_FOp.LESS_THAN, _FOp.LESS_THAN_OR_EQUAL, _FOp.GREATER_T
 _UNARY_EQUALITY = frozenset({_UOp.IS_NULL, _UOp.IS_NAN})
 _UNARY_INEQUALITY = frozenset({_UOp.IS_NOT_NULL, _UOp.IS_NOT_NAN})
 
-Field = Optional[tuple[str, ...]]  # a field's path segments; None is __name__
+Field = tuple[str, ...] | None  # a field's path segments; None is __name__
 IndexField = tuple[Field, str]  # (field, ASC | DESC | CONTAINS)
 
 
@@ -87,7 +87,7 @@ class IndexSet:
 
     indexes: tuple[Index, ...] = ()
     # (collection group, field) -> the (mode, scope) single-field indexes an override lists
-    overrides: Mapping[tuple[str, tuple[str, ...]], frozenset[tuple[str, str]]] = _dataclass_field(default_factory=dict)
+    overrides: Mapping[tuple[str, Field], frozenset[tuple[str, str]]] = _dataclass_field(default_factory=dict)
 
     def has_single_field(self, group: str, field: tuple[str, ...], mode: str, scope: str) -> bool:
         listed = self.overrides.get((group, field))
@@ -125,7 +125,7 @@ def format_field(field: Field) -> str:
 # --------------------------------------------------------------------------- firestore.indexes.json
 
 
-def _mode(entry: Mapping[str, Any], where: str) -> Optional[str]:
+def _mode(entry: Mapping[str, Any], where: str) -> str | None:
     """ASC / DESC / CONTAINS, or None for a vector field (a vector index serves no structured query)."""
     if "order" in entry:
         if entry["order"] not in (ASC, DESC):
@@ -161,7 +161,7 @@ def _group(entry: Mapping[str, Any], where: str) -> str:
     return group
 
 
-def _index(entry: Mapping[str, Any], where: str) -> Optional[Index]:
+def _index(entry: Mapping[str, Any], where: str) -> Index | None:
     group, scope = _group(entry, where), _scope(entry.get("queryScope"), where)
     fields = entry.get("fields")
     if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) for f in fields):
@@ -175,7 +175,7 @@ def _index(entry: Mapping[str, Any], where: str) -> Optional[Index]:
     return Index(group, scope, tuple(parsed))
 
 
-def load_indexes(data: Union[Mapping[str, Any], str, bytes]) -> IndexSet:
+def load_indexes(data: Mapping[str, Any] | str | bytes) -> IndexSet:
     """Read firestore.indexes.json (its text or parsed): "indexes" and "fieldOverrides" ("ttl" is ignored)."""
     if isinstance(data, (str, bytes, bytearray)):
         try:
@@ -185,7 +185,7 @@ def load_indexes(data: Union[Mapping[str, Any], str, bytes]) -> IndexSet:
     if not isinstance(data, dict):
         raise IndexFileError("must be a JSON object with 'indexes' and 'fieldOverrides'")
     indexes = [_index(e, f"indexes[{n}]") for n, e in enumerate(_objects(data, "indexes"))]
-    overrides = {}
+    overrides: dict[tuple[str, Field], frozenset[tuple[str, str]]] = {}
     for n, entry in enumerate(_objects(data, "fieldOverrides")):
         where = f"fieldOverrides[{n}]"
         group, field = _group(entry, where), parse_field(entry.get("fieldPath"), where)
@@ -278,7 +278,7 @@ def _need(term: list[Any], orders: list[tuple[Field, bool]]) -> _Need:
     return _Need(tuple(equality), array, tuple(sort))
 
 
-Candidate = tuple[tuple[IndexField, ...], Optional[Index]]  # (fields, the declared index or None for a single-field one)
+Candidate = tuple[tuple[IndexField, ...], Index | None]  # (fields, the declared index or None for a single-field one)
 
 
 def _candidates(index_set: IndexSet, group: str, scope: str, need: _Need) -> list[Candidate]:
@@ -293,13 +293,13 @@ def _candidates(index_set: IndexSet, group: str, scope: str, need: _Need) -> lis
     if need.array is not None and not need.equality and index_set.has_single_field(group, need.array, CONTAINS, scope):
         out.append((((need.array, CONTAINS),), None))
     if len(need.sort) == 1:
-        (field, mode), = need.sort
-        if field is not None and index_set.has_single_field(group, field, mode, scope):
+        (sort_field, mode), = need.sort
+        if sort_field is not None and index_set.has_single_field(group, sort_field, mode, scope):
             out.append(((need.sort[0],), None))
     return out
 
 
-def _served_by(need: _Need, candidates: list[Candidate]) -> Optional[set[Optional[Index]]]:
+def _served_by(need: _Need, candidates: list[Candidate]) -> set[Index | None] | None:
     """The indexes that serve the need together (None stands for single-field ones); None when unserved."""
     prefix: set[IndexField] = {(f, "=") for f in need.equality}
     if need.array is not None:
@@ -310,7 +310,7 @@ def _served_by(need: _Need, candidates: list[Candidate]) -> Optional[set[Optiona
         exact = {index for fields, index in candidates if fields == need.sort}
         return exact or None
     covered: set[IndexField] = set()
-    used: set[Optional[Index]] = set()
+    used: set[Index | None] = set()
     cut = len(need.sort)
     for fields, index in candidates:
         head, tail = fields[:len(fields) - cut], fields[len(fields) - cut:]

@@ -1,56 +1,44 @@
-"""Browser tests: the whole local stack on free ports, driven by Debian's Chromium through Playwright."""
+"""Browser tests: the local stack (tests/conftest.py) driven by Debian's Chromium through pytest-playwright.
+
+pytest-playwright gives the browser, the contexts (`new_context`) and, for a failed test, a
+screenshot of every page it opened (pytest.ini: --screenshot only-on-failure, under
+test-results/browser/); tests/conftest.py adds the emulators' log to the failure's report.
+"""
 from __future__ import annotations
 
 import itertools
-import os
-import re
-import shutil
-import subprocess
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 import pytest
-import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, expect
 
 from devstack.authemu import User, sign_up
+from devstack.chromium import CHROMIUM, CHROMIUM_ARGS
+from devstack.client import Api
 from devstack.processes import ROOT
-from devstack.stack import Ports, Stack, local_stack
+from devstack.stack import Stack
 
-CHROMIUM = os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 RESULTS = ROOT / "test-results"
-POLL_MS = 1500  # how often an open thread checks for new comments, in these tests
 _ids = itertools.count()
 
 
-def build_web() -> None:
-    """Build web/dist/app.js when a source is newer (make does it too; this keeps pytest alone honest)."""
-    out = ROOT / "web" / "dist" / "app.js"
-    sources = [*(ROOT / "web" / "src").rglob("*.js"), ROOT / "package-lock.json"]
-    if not out.exists() or max(p.stat().st_mtime for p in sources) > out.stat().st_mtime:
-        subprocess.run(["npm", "run", "--silent", "build:web"], cwd=ROOT, check=True)
-
-
 @pytest.fixture(scope="session")
-def stack() -> Iterator[Stack]:
-    build_web()
-    os.environ["HEARTH_WEB_POLL_MS"] = str(POLL_MS)
-    with local_stack(Ports.free()) as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches Debian's Chromium, headless."""
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any], stack: Stack) -> dict[str, Any]:
+    """Every context opens the stack's Hosting, at a laptop's size unless a test asks for another."""
+    return {**browser_context_args, "base_url": stack.hosting_url, "viewport": {"width": 1100, "height": 900}}
 
 
 @dataclass
@@ -62,66 +50,50 @@ class Watched:
     csp: list[str] = field(default_factory=list)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
+_watched: weakref.WeakKeyDictionary[Page, Watched] = weakref.WeakKeyDictionary()
 
 
-def _new_page(browser: Browser, stack: Stack, request, name: str) -> tuple[Page, Watched, object]:
-    context = browser.new_context(base_url=stack.hosting_url, viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    watched = Watched()
+def watched(page: Page) -> Watched:
+    """The dialogs, uncaught errors and CSP violations of a page opened by open_page()."""
+    return _watched[page]
 
-    def on_dialog(dialog):
+
+def _watch(page: Page) -> Page:
+    seen = _watched[page] = Watched()
+
+    def on_dialog(dialog: Dialog) -> None:
         if dialog.type == "beforeunload":
             # A page with an unposted draft asks before leaving; tests that leave mean it.
-            watched.leaving += 1
+            seen.leaving += 1
             dialog.accept()
             return
-        watched.dialogs.append(dialog.message)
+        seen.dialogs.append(dialog.message)
         dialog.dismiss()
 
-    def on_console(message):
+    def on_console(message: ConsoleMessage) -> None:
         if message.type == "error" and "Content Security Policy" in message.text:
-            watched.csp.append(message.text)
+            seen.csp.append(message.text)
 
     page.on("dialog", on_dialog)
-    page.on("pageerror", lambda exc: watched.errors.append(str(exc)))
+    page.on("pageerror", lambda exc: seen.errors.append(str(exc)))
     page.on("console", on_console)
-    page.watched = watched
-    return page, watched, context
+    return page
 
 
 @pytest.fixture
-def open_page(browser: Browser, stack: Stack, request):
-    """open_page() gives a fresh browser context's page (a separate reader); screenshots on failure."""
-    pages = []
+def open_page(new_context: Callable[..., BrowserContext]) -> Callable[[], Page]:
+    """open_page() gives a fresh browser context's page (a separate reader), watched (see watched())."""
 
     def make() -> Page:
-        page, _, context = _new_page(browser, stack, request, request.node.name)
-        pages.append((page, context))
-        return page
+        context = new_context()
+        context.set_default_timeout(15_000)
+        return _watch(context.new_page())
 
-    yield make
-    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-    if failed:  # the emulators' recent output, to tell a UI failure from a server one
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / f"{safe}-stack.log").write_text(stack.logs()[-30_000:])
-    for n, (page, context) in enumerate(pages):
-        if failed:
-            try:
-                page.screenshot(path=str(RESULTS / f"{safe}-{n}.png"), full_page=True)
-            except Exception:  # a crashed page has nothing to show
-                pass
-        context.close()
+    return make
 
 
 @pytest.fixture
-def page(open_page) -> Page:
+def page(open_page: Callable[[], Page]) -> Page:
     return open_page()
 
 
@@ -143,16 +115,14 @@ class Forum:
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        self.api = f"{stack.hosting_url}/api"
+        self.api = Api(f"{stack.hosting_url}/api")
 
     def call(self, method: str, path: str, member: Member | None = None, body: dict | None = None,
              expect_status: int | None = None) -> dict:
-        response = requests.request(method, f"{self.api}{path}", json=body,
-                                    headers=member.headers if member else {}, timeout=60)
-        if expect_status is not None:
-            assert response.status_code == expect_status, response.text
-        elif response.status_code >= 400:
-            raise AssertionError(f"{method} {path}: {response.status_code} {response.text}")
+        if expect_status is None:
+            return self.api.call(method, path, member, body)
+        response = self.api.request(method, path, member, json=body)
+        assert response.status_code == expect_status, response.text
         return response.json() if response.content else {}
 
     def member(self, name: str = "user", profile: bool = True) -> Member:
@@ -165,7 +135,8 @@ class Forum:
             self.call("PUT", "/me", member, {"handle": handle, "displayName": member.display_name, "bio": ""})
         return member
 
-    def thread(self, author: Member, title: str = "A thread", body: str = "Hello **world**", tags=None) -> dict:
+    def thread(self, author: Member, title: str = "A thread", body: str = "Hello **world**",
+               tags: list[str] | None = None) -> dict:
         return self.call("POST", "/threads", author, {"title": title, "body": body, "tags": tags or []})
 
     def comment(self, author: Member, tid: str, body: str, parent: str | None = None) -> dict:

@@ -16,7 +16,7 @@ from playwright.sync_api import Frame, Page, expect
 from devstack.authemu import set_claims, sign_in
 from devstack.blog import serve
 from devstack.stack import Stack
-from tests.web.conftest import Forum, Member
+from .conftest import Forum, Member, watched
 
 # Chromium's third-party storage blocking, as a frame under another site meets it: every storage throws.
 DENY_FRAME_STORAGE = """
@@ -81,7 +81,10 @@ def host_html(hearth: str, title: str = "An article", attrs: str = "", head: str
 
 def frame_of(page: Page) -> Frame:
     """The embed's frame, once its app has drawn."""
-    frame = page.wait_for_selector("#hearth-comments iframe").content_frame()
+    element = page.wait_for_selector("#hearth-comments iframe")
+    assert element is not None
+    frame = element.content_frame()
+    assert frame is not None
     frame.wait_for_selector("html[data-ready]", state="attached")
     return frame
 
@@ -136,7 +139,7 @@ def test_a_reader_signs_up_in_the_frame_and_the_first_comment_creates_the_page_t
         expect(frame.locator(".comment-body", has_text=f"Comment {n} with")).to_be_visible()
     assert_fits(page)
     assert page.eval_on_selector("#hearth-comments iframe", "f => f.getBoundingClientRect().height") > before + 150
-    assert not page.watched.errors
+    assert not watched(page).errors
 
 
 def test_query_fragment_and_extension_variants_find_one_thread_and_two_pages_two(page: Page, forum: Forum,
@@ -171,11 +174,11 @@ def test_count_js_fills_the_blog_index_in_one_request(page: Page, blog: str, for
     page.goto(f"{blog}/")
     kindling = page.locator('[data-hearth-count="/posts/kindling/"]')
     expect(kindling).to_have_attribute("data-hearth-count-value", re.compile(r"^[0-9]+$"))
-    n = int(kindling.get_attribute("data-hearth-count-value"))
+    n = int(kindling.get_attribute("data-hearth-count-value") or "")
     assert n >= 2 and kindling.inner_text() == f"{n} comments"
     first = page.locator('[data-hearth-count="/posts/first-light"]')
     expect(first).to_have_attribute("data-hearth-count-value", re.compile(r"^[0-9]+$"))
-    value = int(first.get_attribute("data-hearth-count-value"))
+    value = int(first.get_attribute("data-hearth-count-value") or "")
     assert first.inner_text() == ("No comments yet" if value == 0 else "1 comment" if value == 1 else f"{value} comments")
     assert len(counts) == 1, counts
 
@@ -232,7 +235,7 @@ def test_with_storage_denied_in_the_frame_signing_in_works_and_nothing_throws(pa
     frame.get_by_label("Add to the discussion").fill("Signed in with memory only")
     frame.get_by_role("button", name="Comment", exact=True).click()
     expect(frame.locator(".comment-body", has_text="Signed in with memory only")).to_be_visible()
-    assert not page.watched.errors, page.watched.errors
+    assert not watched(page).errors, watched(page).errors
 
 
 def test_hearths_sign_in_window_hands_the_session_to_a_frame_without_storage(open_page, stack: Stack, forum: Forum,
@@ -256,7 +259,7 @@ def test_hearths_sign_in_window_hands_the_session_to_a_frame_without_storage(ope
     popup.wait_for_event("close", timeout=15_000)
     expect(frame.get_by_role("link", name=f"@{member.handle}")).to_be_visible()
     expect(frame.get_by_label("Add to the discussion")).to_be_visible()
-    assert not page.watched.errors, page.watched.errors
+    assert not watched(page).errors, watched(page).errors
 
 
 def test_a_notification_link_to_the_article_highlights_the_comment_in_the_embed(page: Page, stack: Stack,
@@ -275,9 +278,9 @@ def test_a_notification_link_to_the_article_highlights_the_comment_in_the_embed(
     highlighted = frame.locator(f"#c-{target['id']}.highlight")
     expect(highlighted).to_have_count(1)
     # The host page scrolled the comment into its view.
-    page.wait_for_function(f"""() => {{
+    page.wait_for_function("""() => {
         const f = document.querySelector('#hearth-comments iframe').getBoundingClientRect();
-        return f.top < innerHeight && scrollY > 500; }}""")
+        return f.top < innerHeight && scrollY > 500; }""")
 
 
 def test_hidden_and_deleted_comments_behave_as_on_the_thread_page(page: Page, stack: Stack, forum: Forum,

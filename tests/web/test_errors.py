@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Forum, sign_in
+from .conftest import Forum, sign_in, watched
 
 
 def test_taken_handle_is_reported_on_the_handle_field(page: Page, forum: Forum):
@@ -80,4 +80,4 @@ def test_google_sign_in_uses_the_auth_emulators_fake_google_account(page: Page, 
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Continue with Google (emulator test account)").click()
     expect(page.get_by_role("link", name=first)).to_be_visible()  # the same account again
-    assert page.watched.errors == [] and page.watched.csp == []
+    assert watched(page).errors == [] and watched(page).csp == []

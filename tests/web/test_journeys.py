@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Forum, ready, sign_in
+from .conftest import Forum, ready, sign_in, watched
 
 
 def comment_item(page: Page, text: str):
@@ -70,8 +70,8 @@ def test_new_member_signs_up_sets_handle_posts_comments_replies_reacts_and_it_pe
     page.get_by_role("link", name=f"@{handle}").click()
     expect(page.get_by_role("heading", level=1, name="New Bie")).to_be_visible()
     expect(page.get_by_role("link", name="My first thread")).to_be_visible()
-    assert page.watched.errors == [] and page.watched.csp == []
-    assert thread_url.endswith(page.get_by_role("link", name="My first thread").get_attribute("href"))
+    assert watched(page).errors == [] and watched(page).csp == []
+    assert thread_url.endswith(page.get_by_role("link", name="My first thread").get_attribute("href") or "<no href>")
 
 
 def test_second_member_sees_the_thread_and_reacts(open_page, forum: Forum):
@@ -171,7 +171,7 @@ def test_own_comment_can_be_edited_and_deleted_leaving_a_tombstone_above_replies
     expect(page.locator("li.comment .tombstone")).to_have_count(1)
     expect(page.locator(".comment-body", has_text="A reply that survives")).to_be_visible()
     expect(page.locator(".comment-body", has_text="Better words")).to_have_count(0)
-    assert page.watched.errors == []
+    assert watched(page).errors == []
 
 
 def test_author_edits_and_deletes_own_thread_others_cannot(open_page, forum: Forum):

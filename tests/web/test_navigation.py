@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Forum, ready, sign_in
+from .conftest import Forum
 
 
 def test_deep_links_survive_a_reload(page: Page, forum: Forum):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import RESULTS, Forum, ready, sign_in
+from .conftest import RESULTS, Forum, ready, sign_in, watched
 
 RICH = """Some *prose* before the code.
 
@@ -50,7 +51,7 @@ def test_preview_is_rendered_by_the_server_and_matches_the_published_thread(page
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("heading", level=1, name="Preview equals post")).to_be_visible()
     assert page.locator(".thread-body").inner_html() == preview_html
-    assert page.watched.csp == [] and page.watched.errors == []
+    assert watched(page).csp == [] and watched(page).errors == []
 
 
 # --- 2. posts look finished -------------------------------------------------------------------
@@ -65,7 +66,7 @@ def test_tables_quotes_lists_and_highlighted_code_are_styled_in_light_and_dark(b
         page.goto(f"/t/{thread['id']}")
         body = page.locator(".thread-body")
         expect(body.locator("table")).to_be_visible()
-        style = lambda selector, prop: body.locator(selector).first.evaluate(  # noqa: E731
+        style = lambda selector, prop, body=body: body.locator(selector).first.evaluate(  # noqa: E731
             "(el, prop) => getComputedStyle(el)[prop]", prop)
         assert style("td", "borderTopWidth") == "1px" and style("td", "borderTopStyle") == "solid"
         assert style("td.align-right", "textAlign") == "right"
@@ -107,7 +108,7 @@ def test_compose_shows_every_field_error_at_once_and_clears_each_on_input(page: 
     for field, sentence in [(title, "Give your thread a title."), (body, "Write something in the body."),
                             (tags, "“bad_tag!” cannot be a tag: use lowercase letters, digits and “-”, up to 30 characters.")]:
         expect(field).to_have_attribute("aria-invalid", "true")
-        described = field.get_attribute("aria-describedby").split()
+        described = (field.get_attribute("aria-describedby") or "").split()
         expect(page.locator(f"#{described[0]}")).to_have_text(sentence)
     assert requests_made == [], "nothing is sent while a field is wrong"
     expect(title).to_be_focused()
@@ -356,7 +357,7 @@ def small_targets(page: Page, at_least: int) -> list[dict]:
     return [t for t in targets if t["w"] < 44 or t["h"] < 44]
 
 
-def _phone(browser: Browser, stack, scheme: str = "light"):
+def _phone(browser: Browser, stack, scheme: Literal["light", "dark"] = "light"):
     context = browser.new_context(base_url=stack.hosting_url, viewport={"width": 360, "height": 740},
                                   color_scheme=scheme, has_touch=True)
     context.set_default_timeout(15_000)

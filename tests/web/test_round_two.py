@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from devstack.authemu import API_KEY, sign_in as auth_sign_in, verify_email
 
-from .conftest import Forum, Member, ready, sign_in
+from .conftest import Forum, Member, ready, sign_in, watched
 from .test_moderation import comment_item, moderator
 
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -215,7 +215,7 @@ def test_reply_and_comment_drafts_survive_escape_navigation_and_reload_and_clear
 
     page.reload()  # the browser asks first (accepted here), and the drafts are where they were
     ready(page)
-    assert page.watched.leaving == 1
+    assert watched(page).leaving == 1
     expect(page.get_by_label(f"Reply to {author.display_name}")).to_have_value("Half a thought")
     with page.expect_response(lambda r: r.url.endswith("/comments") and r.request.method == "POST" and r.ok):
         page.get_by_role("button", name="Reply", exact=True).last.click()
@@ -242,14 +242,14 @@ def test_leaving_the_site_with_an_unposted_box_asks_first(page: Page, forum: For
     box.fill("not posted yet")
     page.reload()  # the browser's own "Leave site?" (accepted by the fixture)
     ready(page)
-    assert page.watched.leaving == 1
+    assert watched(page).leaving == 1
     expect(box).to_have_value("not posted yet")
     box.fill("")
     page.locator("#account").get_by_role("link", name="New thread").click()  # inside the app: no question
     expect(page.get_by_role("heading", name="Start a discussion")).to_be_visible()
     page.reload()
     ready(page)
-    assert page.watched.leaving == 1  # nothing unposted: nothing asked
+    assert watched(page).leaving == 1  # nothing unposted: nothing asked
 
 
 def test_drafts_work_in_memory_when_storage_is_denied(browser, stack, forum: Forum):
@@ -368,6 +368,7 @@ def test_one_action_row_with_a_keyboard_menu_and_no_hide_on_ones_own_comment(pag
     sign_in(page, mod, f"/t/{thread['id']}")
     footer = page.locator("footer.thread-actions")
     box = footer.bounding_box()
+    assert box is not None
     assert box["height"] < 60, box  # one line at 1100 px, for a moderator too
     # Plain buttons for the reader's own toggles, the rest in the menu.
     expect(footer.get_by_role("button", name="Bookmark")).to_be_visible()
@@ -489,12 +490,12 @@ def test_the_rate_limit_sentence_counts_down_with_the_button(page: Page, forum: 
     page.get_by_role("button", name="Comment", exact=True).click()
     error = page.locator(".comment-form .form-error")
     expect(error).to_have_text(re.compile(r"^Slow down a little: try again in \d+ seconds?\.$"))
-    first = int(re.search(r"\d+", error.inner_text()).group())
-    button_first = int(re.search(r"\((\d+)s\)", page.locator(".comment-form [type=submit]").inner_text()).group(1))
+    first = _number(r"\d+", error.inner_text())
+    button_first = _number(r"\((\d+)s\)", page.locator(".comment-form [type=submit]").inner_text(), 1)
     time.sleep(2.5)
-    later = int(re.search(r"\d+", error.inner_text()).group())
+    later = _number(r"\d+", error.inner_text())
     assert first - later >= 2, (first, later)
-    button_later = int(re.search(r"\((\d+)s\)", page.locator(".comment-form [type=submit]").inner_text()).group(1))
+    button_later = _number(r"\((\d+)s\)", page.locator(".comment-form [type=submit]").inner_text(), 1)
     assert later == button_later and button_first - button_later >= 2
 
 
@@ -516,3 +517,10 @@ def test_reactions_are_drawn_as_svg_without_emoji(page: Page, forum: Forum):
     text = bar.evaluate("(b) => [...b.querySelectorAll('.emoji')].map((e) => e.textContent).join('')")
     assert text == "", text
     assert not re.search(r"[\U0001F300-\U0001FAFF\u2764]", bar.inner_text())
+
+
+def _number(pattern: str, text: str, group: int = 0) -> int:
+    """The number pattern finds in text (its group); the test fails if it finds none."""
+    found = re.search(pattern, text)
+    assert found, (pattern, text)
+    return int(found.group(group))

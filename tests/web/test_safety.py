@@ -4,7 +4,7 @@ from __future__ import annotations
 import requests
 from playwright.sync_api import Page, expect
 
-from .conftest import Forum, ready
+from .conftest import Forum, ready, watched
 
 HOSTILE = ('<img src=x onerror=alert(1)> [x](javascript:alert(1)) <script>alert(2)</script> '
            '<a href="javascript:alert(3)">a</a> <svg onload=alert(4)>')
@@ -21,8 +21,8 @@ def test_hostile_comment_and_title_render_inert(page: Page, forum: Forum):
     expect(page.locator(".comment-body")).to_have_count(2)
     page.wait_for_timeout(500)  # give any injected handler a chance to fire
 
-    assert page.watched.dialogs == []
-    assert page.watched.errors == []
+    assert watched(page).dialogs == []
+    assert watched(page).errors == []
     content = page.locator("main")
     assert content.locator("script").count() == 0
     assert content.locator("[onerror], [onload], img[src='x']").count() == 0
@@ -37,7 +37,7 @@ def test_hostile_comment_and_title_render_inert(page: Page, forum: Forum):
     page.goto("/")
     ready(page)
     expect(page.get_by_role("link", name='<img src=x onerror=alert("title")>').first).to_be_visible()
-    assert page.watched.dialogs == []
+    assert watched(page).dialogs == []
 
 
 def test_hosting_sends_csp_and_security_headers_on_pages_and_deep_links(stack, page: Page):
@@ -54,7 +54,7 @@ def test_hosting_sends_csp_and_security_headers_on_pages_and_deep_links(stack, p
         assert "camera=()" in headers["Permissions-Policy"]
     page.goto("/")
     ready(page)
-    assert page.watched.csp == [] and page.watched.errors == []
+    assert watched(page).csp == [] and watched(page).errors == []
 
 
 def test_preview_of_hostile_markdown_is_rendered_inert_by_the_server(page: Page, forum: Forum):
@@ -68,4 +68,4 @@ def test_preview_of_hostile_markdown_is_rendered_inert_by_the_server(page: Page,
     expect(preview.locator("strong")).to_have_text("bold")
     expect(preview).to_contain_text("<img src=x onerror=alert(1)>")
     assert preview.locator("img, a[href^='javascript']").count() == 0
-    assert page.watched.dialogs == []
+    assert watched(page).dialogs == []

@@ -44,11 +44,11 @@ async function request(method, path, { body, conditional = false } = {}) {
   }
   if (response.status === 304 && known) return { data: known.data, notModified: true };
   if (response.status === 204) return { data: null, notModified: false };
-  let data = null;
+  let data;
   try {
     data = await response.json();
   } catch {
-    data = null;
+    data = null; // an empty or non-JSON body (a proxy's error page)
   }
   if (!response.ok) {
     const error = (data && data.error) || {};

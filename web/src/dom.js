@@ -39,7 +39,7 @@ export function clear(el) {
  *  which browsers read the same way), which leaves the site. */
 export function safeHref(href) {
   const value = String(href || "").trim();
-  if (/^[\/\\]{2}/.test(value)) return false;
+  if (/^[/\\]{2}/.test(value)) return false;
   return /^(https?:|mailto:|\/|#)/i.test(value);
 }
 

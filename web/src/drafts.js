@@ -22,7 +22,7 @@ function storage() {
 
 function read(key) {
   const s = storage();
-  let raw = null;
+  let raw;
   try {
     raw = s ? s.getItem(key) : null;
   } catch {

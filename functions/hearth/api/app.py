@@ -14,9 +14,10 @@ from ..moderation import hiding, queue, reports, suspensions
 from ..notifications import inbox, mutes
 from ..search import service as search_service
 from ..deps import Deps
-from ..errors import Busy, Unauthenticated
+from ..auth import Caller
+from ..errors import Busy
 from ..validation import reaction_type
-from .http import body, caller, deps, query
+from .http import body, deps, optional_caller, query, require_caller
 from .models import (CommentInput, CommentPatch, PageCommentInput, CommentsQuery, HideInput, MarkRead, Page, ProfileInput, QueueActionInput,
                      QueueQuery, RenderInput, ReportInput, SuspensionInput, ThreadInput, ThreadPatch, ThreadsQuery,
                      SearchQuery, UserThreadsQuery)
@@ -45,7 +46,7 @@ def _now():
 
 @me_bp.get("/me")
 def get_me():
-    d, who = deps(), caller(required=True)
+    d, who = deps(), require_caller()
     me = users.get_me(d.db, who, _now())
     if who.is_moderator:  # the Moderation link's count of what waits for a decision
         me["pendingModeration"] = queue.pending_count(d.db)
@@ -54,7 +55,7 @@ def get_me():
 
 @me_bp.put("/me")
 def put_me():
-    d, who, edit = deps(), caller(required=True), body(ProfileInput)
+    d, who, edit = deps(), require_caller(), body(ProfileInput)
     return jsonify(users.put_me(d.db, who, handle=edit.handle, display_name=edit.display_name, bio=edit.bio,
                                 now=_now(), rest_days=d.config.handle_rest_days))
 
@@ -62,7 +63,7 @@ def put_me():
 @me_bp.post("/me/embed-session")
 def post_embed_session():
     """A one-time custom token for the embed's frame, asked for by Hearth's sign-in window (top-level, first-party)."""
-    who, d = caller(required=True), deps()
+    who, d = require_caller(), deps()
     if d.mint_token is None:
         raise Busy("sessions for embedded comment sections are unavailable here")
     d.instance_windows.admit(f"embed-session:{who.uid}", _now(), d.config.embed_session_limit)
@@ -76,7 +77,7 @@ def get_user(handle: str):
 
 @users_bp.get("/users/<handle:handle>/threads")
 def get_user_threads(handle: str):
-    who, q = caller(required=False), query(UserThreadsQuery)
+    who, q = optional_caller(), query(UserThreadsQuery)
     uid, _ = users.uid_for_handle(deps().db, handle)
     return jsonify(threads.list_threads(deps().db, who, sort=q.sort, tag=None, author_uid=uid, limit=q.limit,
                                         cursor=q.cursor))
@@ -84,7 +85,7 @@ def get_user_threads(handle: str):
 
 @users_bp.route("/users/<handle:handle>/suspension", methods=["PUT", "DELETE"])
 def suspension(handle: str):
-    who, now = caller(required=True), _now()
+    who, now = require_caller(), _now()
     suspensions.require_moderator(who)  # who may, before what: a member's request is a 403 whatever its body
     suspend = None
     if request.method == "PUT":
@@ -104,25 +105,25 @@ def get_user_comments(handle: str):
 
 @threads_bp.post("/threads")
 def post_thread():
-    d, who, post = deps(), caller(required=True), body(ThreadInput)
+    d, who, post = deps(), require_caller(), body(ThreadInput)
     return jsonify(threads.create(d.db, who, title=post.title, body=post.body, tags=post.tags, now=_now(),
                                   config=d.config, renderer=d.renderer)), 201
 
 
 @threads_bp.get("/threads")
 def list_threads():
-    who, q = caller(required=False), query(ThreadsQuery)
+    who, q = optional_caller(), query(ThreadsQuery)
     return jsonify(threads.list_threads(deps().db, who, sort=q.sort, tag=q.tag, limit=q.limit, cursor=q.cursor))
 
 
 @threads_bp.get("/threads/<id:tid>")
 def get_thread(tid: str):
-    return jsonify(threads.get(deps().db, caller(required=False), tid))
+    return jsonify(threads.get(deps().db, optional_caller(), tid))
 
 
 @threads_bp.patch("/threads/<id:tid>")
 def patch_thread(tid: str):
-    d, who, edit = deps(), caller(required=True), body(ThreadPatch)
+    d, who, edit = deps(), require_caller(), body(ThreadPatch)
     return jsonify(threads.patch(d.db, who, tid, title=edit.title, body=edit.body, tags=edit.tags,
                                  locked=edit.locked, pinned=edit.pinned, now=_now(), config=d.config,
                                  renderer=d.renderer))
@@ -130,7 +131,7 @@ def patch_thread(tid: str):
 
 @threads_bp.delete("/threads/<id:tid>")
 def delete_thread(tid: str):
-    threads.delete(deps().db, caller(required=True), tid, _now())
+    threads.delete(deps().db, require_caller(), tid, _now())
     return "", 204
 
 
@@ -138,38 +139,38 @@ def delete_thread(tid: str):
 
 @comments_bp.post("/threads/<id:tid>/comments")
 def post_comment(tid: str):
-    d, who, post = deps(), caller(required=True), body(CommentInput)
+    d, who, post = deps(), require_caller(), body(CommentInput)
     return jsonify(comments.create(d.db, who, tid, body=post.body, parent_id=post.parent_id, now=_now(),
                                    config=d.config, renderer=d.renderer)), 201
 
 
 @comments_bp.get("/threads/<id:tid>/comments")
 def list_comments(tid: str):
-    who, q = caller(required=False), query(CommentsQuery)
+    who, q = optional_caller(), query(CommentsQuery)
     return jsonify(comments.list_comments(deps().db, who, tid, sort=q.sort, limit=q.limit, cursor=q.cursor))
 
 
 @comments_bp.get("/threads/<id:tid>/comments/<id:cid>/replies")
 def list_replies(tid: str, cid: str):
-    who, q = caller(required=False), query(Page)
+    who, q = optional_caller(), query(Page)
     return jsonify(comments.list_replies(deps().db, who, tid, cid, limit=q.limit, cursor=q.cursor))
 
 
 @comments_bp.get("/threads/<id:tid>/comments/<id:cid>")
 def get_comment(tid: str, cid: str):
-    return jsonify(comments.get_one(deps().db, caller(required=False), tid, cid))
+    return jsonify(comments.get_one(deps().db, optional_caller(), tid, cid))
 
 
 @comments_bp.patch("/threads/<id:tid>/comments/<id:cid>")
 def patch_comment(tid: str, cid: str):
-    d, who, edit = deps(), caller(required=True), body(CommentPatch)
+    d, who, edit = deps(), require_caller(), body(CommentPatch)
     return jsonify(comments.patch(d.db, who, tid, cid, body=edit.body, now=_now(), config=d.config,
                                   renderer=d.renderer))
 
 
 @comments_bp.delete("/threads/<id:tid>/comments/<id:cid>")
 def delete_comment(tid: str, cid: str):
-    comments.delete(deps().db, caller(required=True), tid, cid, _now())
+    comments.delete(deps().db, require_caller(), tid, cid, _now())
     return "", 204
 
 
@@ -178,13 +179,13 @@ def delete_comment(tid: str, cid: str):
 
 @reactions_bp.route("/threads/<id:tid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_thread(tid: str, kind: str):
-    d, who, on = deps(), caller(required=True), request.method == "PUT"
+    d, who, on = deps(), require_caller(), request.method == "PUT"
     return jsonify(reactions.on_thread(d.db, who, tid, reaction_type(kind), on, _now(), d.config.reaction_limit))
 
 
 @reactions_bp.route("/threads/<id:tid>/comments/<id:cid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_comment(tid: str, cid: str, kind: str):
-    d, who, on = deps(), caller(required=True), request.method == "PUT"
+    d, who, on = deps(), require_caller(), request.method == "PUT"
     return jsonify(reactions.on_comment(d.db, who, tid, cid, reaction_type(kind), on, _now(),
                                         d.config.reaction_limit))
 
@@ -193,17 +194,17 @@ def react_comment(tid: str, cid: str, kind: str):
 
 @bookmarks_bp.put("/threads/<id:tid>/bookmark")
 def put_bookmark(tid: str):
-    return jsonify(bookmarks.put(deps().db, caller(required=True), tid, _now()))
+    return jsonify(bookmarks.put(deps().db, require_caller(), tid, _now()))
 
 
 @bookmarks_bp.delete("/threads/<id:tid>/bookmark")
 def delete_bookmark(tid: str):
-    return jsonify(bookmarks.delete(deps().db, caller(required=True), tid, _now()))
+    return jsonify(bookmarks.delete(deps().db, require_caller(), tid, _now()))
 
 
 @bookmarks_bp.get("/me/bookmarks")
 def list_bookmarks():
-    who, q = caller(required=True), query(Page)
+    who, q = require_caller(), query(Page)
     return jsonify(bookmarks.list_mine(deps().db, who, limit=q.limit, cursor=q.cursor))
 
 
@@ -211,40 +212,40 @@ def list_bookmarks():
 
 @moderation_bp.route("/threads/<id:tid>/hidden", methods=["PUT", "DELETE"])
 def hide_thread(tid: str):
-    d, who = deps(), caller(required=True)
+    d, who = deps(), require_caller()
     reason = body(HideInput).reason if request.method == "PUT" else None
     return jsonify(hiding.set_hidden(d.db, who, hiding.Target(tid), reason, _now(), d.config.hide_limit))
 
 
 @moderation_bp.route("/threads/<id:tid>/comments/<id:cid>/hidden", methods=["PUT", "DELETE"])
 def hide_comment(tid: str, cid: str):
-    d, who = deps(), caller(required=True)
+    d, who = deps(), require_caller()
     reason = body(HideInput).reason if request.method == "PUT" else None
     return jsonify(hiding.set_hidden(d.db, who, hiding.Target(tid, cid), reason, _now(), d.config.hide_limit))
 
 
 @moderation_bp.post("/threads/<id:tid>/report")
 def report_thread(tid: str):
-    d, who, given = deps(), caller(required=True), body(ReportInput)
+    d, who, given = deps(), require_caller(), body(ReportInput)
     return jsonify(reports.report(d.db, who, hiding.Target(tid), given.reason, given.note, _now(), d.config)), 202
 
 
 @moderation_bp.post("/threads/<id:tid>/comments/<id:cid>/report")
 def report_comment(tid: str, cid: str):
-    d, who, given = deps(), caller(required=True), body(ReportInput)
+    d, who, given = deps(), require_caller(), body(ReportInput)
     return jsonify(reports.report(d.db, who, hiding.Target(tid, cid), given.reason, given.note, _now(),
                                   d.config)), 202
 
 
 @moderation_bp.get("/mod/queue")
 def mod_queue():
-    who, q = caller(required=True), query(QueueQuery)
+    who, q = require_caller(), query(QueueQuery)
     return jsonify(queue.list_queue(deps().db, who, state=q.state, limit=q.limit, cursor=q.cursor))
 
 
 @moderation_bp.post("/mod/queue/<key>")
 def mod_queue_action(key: str):
-    who = caller(required=True)
+    who = require_caller()
     queue.require_moderator(who)  # who may, before what: a member's request is a 403 whatever its body
     given = body(QueueActionInput)
     return jsonify(queue.act(deps().db, who, key, given.action, given.reason, _now()))
@@ -252,7 +253,7 @@ def mod_queue_action(key: str):
 
 @moderation_bp.get("/mod/log")
 def mod_log():
-    who, q = caller(required=True), query(Page)
+    who, q = require_caller(), query(Page)
     return jsonify(queue.list_log(deps().db, who, limit=q.limit, cursor=q.cursor))
 
 
@@ -260,24 +261,24 @@ def mod_log():
 
 @notifications_bp.get("/me/notifications")
 def list_notifications():
-    who, q = caller(required=True), query(Page)
+    who, q = require_caller(), query(Page)
     return jsonify(inbox.list_mine(deps().db, who, limit=q.limit, cursor=q.cursor))
 
 
 @notifications_bp.post("/me/notifications/read")
 def mark_notifications_read():
-    who, given = caller(required=True), body(MarkRead)
+    who, given = require_caller(), body(MarkRead)
     return jsonify(inbox.mark_read(deps().db, who, given.ids))
 
 
 @notifications_bp.put("/threads/<id:tid>/mute")
 def put_mute(tid: str):
-    return jsonify(mutes.put(deps().db, caller(required=True), tid, _now()))
+    return jsonify(mutes.put(deps().db, require_caller(), tid, _now()))
 
 
 @notifications_bp.delete("/threads/<id:tid>/mute")
 def delete_mute(tid: str):
-    return jsonify(mutes.delete(deps().db, caller(required=True), tid, _now()))
+    return jsonify(mutes.delete(deps().db, require_caller(), tid, _now()))
 
 
 # --- previews ------------------------------------------------------------------------------
@@ -285,9 +286,7 @@ def delete_mute(tid: str):
 @preview_bp.post("/render")
 def post_render():
     # Signed in, but no revocation check: a preview stores nothing, and that check costs a call to Auth.
-    who = caller(required=False)
-    if who is None:
-        raise Unauthenticated("sign in first: send 'Authorization: Bearer <Firebase ID token>'")
+    who = require_caller(check_revoked=False)
     d, draft = deps(), body(RenderInput)
     return jsonify(preview.render_preview(d.db, who, draft.body, _now(), d.config.preview_limit, d.renderer))
 
@@ -296,7 +295,7 @@ def post_render():
 
 @pages_bp.post("/pages/comments")
 def post_page_comment():
-    d, who, post = deps(), caller(required=True), body(PageCommentInput)
+    d, who, post = deps(), require_caller(), body(PageCommentInput)
     return jsonify(pages.create_comment(d.db, who, site_origin=post.site, page_term=post.term, page_path=post.path,
                                         title=post.title, body=post.body, now=_now(), config=d.config,
                                         renderer=d.renderer)), 201
@@ -335,7 +334,7 @@ def embed_page():
 
 @search_bp.get("/search")
 def search():
-    d, who = deps(), caller(required=False)
+    d, who = deps(), optional_caller()
     limits = search_service.Limits(d.config.search_limit, d.config.anonymous_search_limit,
                                    d.config.anonymous_search_total)
     search_service.admit(d.instance_windows, who, http.client_address(), _now(), limits)
@@ -355,6 +354,15 @@ BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_
               meta_bp)
 
 
+def sync_role(dependencies: Deps, who: Caller) -> None:
+    """After a checked caller's request succeeded or was refused 403 (http.after_signed_in): their public
+    role follows their moderator claim.
+
+    Free when this process has seen the stored role match (users.sync_role), a write only when it changed.
+    """
+    users.sync_role(dependencies.db, who)
+
+
 def create_app(dependencies: Deps) -> Flask:
     """The API app with its dependencies; every route lives under /api."""
     app = Flask("hearth", static_folder=None)
@@ -363,5 +371,5 @@ def create_app(dependencies: Deps) -> Flask:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp, url_prefix="/api")
     app.register_blueprint(embed_bp)
-    http.install(app)
+    http.install(app, signed_in_hook=sync_role)
     return app

@@ -3,35 +3,36 @@ caching headers."""
 from __future__ import annotations
 
 import json
-import logging
+import traceback
+from collections.abc import Callable
 from typing import IO, Any, TypeVar
 
+from firebase_functions import logger
 from flask import Flask, Response, current_app, g, request
 from google.api_core import exceptions as google_errors
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as NoMatch
 
-from ..forum import users
 from ..auth import Caller, identify
 from ..deps import Deps
 from .. import validation
 from ..errors import ApiError, BadRequest, Busy, Invalid, PayloadTooLarge, Unauthenticated
+from ..validation import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from .models import RULE_ERROR, Body, Query
 
-MAX_BODY_BYTES = 64 * 1024
-# Hearth's bodies nest two levels deep (an object holding a list of tags); anything much deeper is
-# not a request for this API, and Python's parser would hit its recursion limit on very deep input.
-MAX_JSON_DEPTH = 16
+# What the app runs after a successful request by a signed-in caller (create_app registers the
+# profile's role sync): the boundary knows when, the domain knows what.
+SignedInHook = Callable[[Deps, Caller], None]
 # Failures of Firestore that pass: answered 503 with Retry-After, like contention (errors.Busy).
 TRANSIENT_ERRORS = (google_errors.ServiceUnavailable, google_errors.DeadlineExceeded,
                     google_errors.ResourceExhausted, google_errors.Aborted)
-log = logging.getLogger("hearth")
 
 
 def deps() -> Deps:
-    return current_app.config["HEARTH_DEPS"]
+    deps_: Deps = current_app.config["HEARTH_DEPS"]
+    return deps_
 
 
 def read_capped(stream: IO[bytes], declared_length: int | None, cap: int = MAX_BODY_BYTES) -> bytes:
@@ -160,16 +161,9 @@ class HandleConverter(BaseConverter):
 CONVERTERS = {"id": IdConverter, "handle": HandleConverter}
 
 
-def caller(*, required: bool) -> Caller | None:
-    """The signed-in caller. Writes (required=True) check revocation and refuse anonymous callers.
-
-    A signed-in caller's public role is brought in line with their moderator claim once the
-    request is answered (sync_caller_role).
-    """
-    who = identify(request.headers.get("Authorization"), deps().verify_token, check_revoked=required)
-    if required and who is None:
-        raise Unauthenticated("sign in first: send 'Authorization: Bearer <Firebase ID token>'")
-    g.hearth_caller = who
+def _identify(*, check_revoked: bool) -> Caller | None:
+    who = identify(request.headers.get("Authorization"), deps().verify_token, check_revoked=check_revoked)
+    g.hearth_caller = who  # for the after-request hook (after_signed_in)
     return who
 
 
@@ -181,23 +175,48 @@ def client_address() -> str | None:
     return forwarded[:64] or request.remote_addr
 
 
-def sync_caller_role(response: Response) -> Response:
-    """After a successful request by a signed-in caller: their public role follows their moderator claim.
+def optional_caller() -> Caller | None:
+    """The signed-in caller, or None for an anonymous request; a bad token is still Unauthenticated.
 
-    Free when this process has seen the stored role match (users.sync_role; every write and
-    GET /me read the profile anyway), a write only when it changed. It runs after the request's own work and only when that succeeded, so a refused
-    request still costs no Firestore call, and a failure here is logged, never the answer.
+    Reads do not check revocation (that costs a call to Auth); an expired token is refused all the
+    same, and a token carrying the moderator claim is checked fresh anyway (auth.identify).
     """
-    who = g.pop("hearth_caller", None)
-    # Only a checked caller's claim is fresh enough to write their role (and moderators/{uid})
-    # from: a stale token of a demoted moderator must never write `moderator` back.
-    # A 403 too: a demoted moderator refused the queue must lose the rules' record at once.
-    if who is not None and who.checked and (response.status_code < 400 or response.status_code == 403):
-        try:
-            users.sync_role(deps().db, who)
-        except Exception:  # the request's answer stands; the next request tries again
-            log.warning("could not sync the role of %s", who.uid, exc_info=True)
-    return response
+    return _identify(check_revoked=False)
+
+
+def require_caller(*, check_revoked: bool = True) -> Caller:
+    """The signed-in caller; Unauthenticated for an anonymous request.
+
+    Writes check that the token was not revoked; check_revoked=False is for requests that store
+    nothing (a preview), where that call to Auth buys nothing.
+    """
+    who = _identify(check_revoked=check_revoked)
+    if who is None:
+        raise Unauthenticated("sign in first: send 'Authorization: Bearer <Firebase ID token>'")
+    return who
+
+
+def after_signed_in(hook: SignedInHook) -> Callable[[Response], Response]:
+    """An after-request handler that runs hook(deps, caller) once a checked caller's request is answered.
+
+    Only a checked caller (token checked against Auth: revocation, a fresh moderator claim) is
+    handed on: a stale token of a demoted moderator must never write `moderator` back. It runs
+    after the request's own work, when that succeeded or was refused with a 403 (a demoted
+    moderator refused the queue must lose the rules' record at once), so any other refused
+    request still costs no Firestore call; a failure of the hook is logged, never the answer
+    (the next request tries again).
+    """
+
+    def run(response: Response) -> Response:
+        who = g.pop("hearth_caller", None)
+        if who is not None and who.checked and (response.status_code < 400 or response.status_code == 403):
+            try:
+                hook(deps(), who)
+            except Exception:  # noqa: BLE001 - the request's answer stands; logged with its traceback
+                logger.warn(f"after-request work for {who.uid} failed\n{traceback.format_exc()}", uid=who.uid)
+        return response
+
+    return run
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None,
@@ -235,7 +254,8 @@ def http_error_response(exc: HTTPException) -> Response:
     if status >= 500:
         status = 500
     message = HTTP_MESSAGES.get(status) or "the request is malformed"
-    headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else None
+    allowed = exc.valid_methods if isinstance(exc, MethodNotAllowed) else None
+    headers = {"Allow": ", ".join(allowed)} if allowed else None
     code = HTTP_CODES.get(status, "bad_request" if status < 500 else "internal")
     return error_response(status, code, message, headers=headers)
 
@@ -278,7 +298,8 @@ def install_server_errors() -> None:
 
 
 def handle_transient(exc: Exception) -> Response:
-    log.warning("Firestore is unavailable or busy on %s %s: %r", request.method, request.path, exc)
+    logger.warn(f"Firestore is unavailable or busy on {request.method} {request.path}: {exc!r}",
+                method=request.method, path=request.path)
     busy = Busy("the forum is busy right now; try again in a moment")
     return error_response(busy.status, busy.code, busy.message, headers=busy.headers())
 
@@ -292,7 +313,9 @@ def handle_value_error(exc: ValueError) -> Response:
 
 
 def handle_unexpected(exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    # One ERROR entry whose message holds the traceback: Cloud Error Reporting groups it from there.
+    logger.error(f"unhandled error on {request.method} {request.path}\n"
+                 + "".join(traceback.format_exception(exc)), method=request.method, path=request.path)
     return error_response(500, "internal", HTTP_MESSAGES[500])
 
 
@@ -315,14 +338,16 @@ def add_caching(response: Response) -> Response:
     # Werkzeug's conditional responses: a strong ETag of the body; a matching If-None-Match is a 304
     # without a body (its entity headers dropped when it is sent).
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # changes the response in place
+    return response
 
 
-def install(app: Flask) -> None:
-    """Wire the boundary into an app: error handlers, caching. json_body() caps bodies itself."""
+def install(app: Flask, *, signed_in_hook: SignedInHook | None = None) -> None:
+    """Wire the boundary into an app: error handlers, caching, and the hook run after a signed-in
+    caller's successful request. json_body() caps bodies itself."""
     # No MAX_CONTENT_LENGTH: werkzeug would cut a chunked body at the limit and hand back the
     # prefix; read_capped() refuses it instead.
-    app.json.sort_keys = False  # keep fields in the order the serializers build them
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider's: keep the serializers' order
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(HTTPException, http_error_response)
@@ -331,4 +356,5 @@ def install(app: Flask) -> None:
     app.register_error_handler(ValueError, handle_value_error)
     app.register_error_handler(Exception, handle_unexpected)
     app.after_request(add_caching)
-    app.after_request(sync_caller_role)
+    if signed_in_hook is not None:
+        app.after_request(after_signed_in(signed_in_hook))

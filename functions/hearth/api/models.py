@@ -141,7 +141,7 @@ class ThreadPatch(Body):
     pinned: Pinned = None
 
     @model_validator(mode="after")
-    def _something(self) -> "ThreadPatch":
+    def _something(self) -> ThreadPatch:
         if not self.model_fields_set:
             raise rule_error("nothing to change: send title, body, tags, locked or pinned", None)
         return self
@@ -228,7 +228,7 @@ class QueueActionInput(Body):
                       Field(description="needed to hide, only then")] = None
 
     @model_validator(mode="after")
-    def _reason_only_to_hide(self) -> "QueueActionInput":
+    def _reason_only_to_hide(self) -> QueueActionInput:
         if self.action == QueueAction.HIDE and self.reason is None:
             raise rule_error(f"to hide, reason must be one of {', '.join(HideReason)}", "reason")
         if self.action != QueueAction.HIDE and self.reason is not None:

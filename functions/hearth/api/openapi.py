@@ -27,9 +27,8 @@ from ..moderation.hiding import (AWAITING_APPROVAL, BY_APPROVAL, BY_MODERATORS, 
 from ..moderation.queue import QueueAction
 from ..moderation.reports import ReportReason
 from ..moderation.visibility import Status
-from ..validation import ReactionType
+from ..validation import MAX_BODY_BYTES, MAX_JSON_DEPTH, ReactionType
 from . import models
-from .http import MAX_BODY_BYTES, MAX_JSON_DEPTH
 
 REF = "#/components/schemas/{model}"
 
@@ -114,8 +113,8 @@ PAGING = query_parameters(models.Page)
 TID = _path_param("tid", "thread id")
 CID = _path_param("cid", "comment id")
 KIND = {"name": "kind", "in": "path", "required": True, "schema": _enum(ReactionType)}
-AUTH = [{"firebaseIdToken": []}]
-OPTIONAL_AUTH = [{}, {"firebaseIdToken": []}]
+AUTH: list[dict[str, list[str]]] = [{"firebaseIdToken": []}]
+OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, {"firebaseIdToken": []}]
 NOT_MODIFIED = {"304": {"description": "Not modified: If-None-Match named the current ETag"}}
 
 # What an operation can answer besides its success, by what it does. Every operation that

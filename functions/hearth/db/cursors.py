@@ -106,4 +106,4 @@ def decode(kind: str, cursor: str | None, value_kinds: Sequence[ValueKind], *,
     # Any id Firestore accepts: lists are of Hearth's ids and of keys like "thread~{tid}".
     if not (_is_document_path(last_id) if tie == "path" else validation.is_firestore_id(last_id)):
         raise _bad()
-    return [_CHECKS[k](v) for k, v in zip(value_kinds, values)] + [last_id]
+    return [_CHECKS[k](v) for k, v in zip(value_kinds, values, strict=False)] + [last_id]

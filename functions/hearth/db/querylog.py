@@ -11,7 +11,7 @@ import fcntl
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import grpc
 from google.cloud import firestore
@@ -21,13 +21,13 @@ ENV = "HEARTH_QUERY_LOG"
 QUERY_METHODS = frozenset({"RunQuery", "RunAggregationQuery"})
 
 
-def log_path(env: Mapping[str, str]) -> Optional[Path]:
+def log_path(env: Mapping[str, str]) -> Path | None:
     """Where to log queries: only when asked to and Firestore is an emulator, so never in production."""
     path = env.get(ENV)
     return Path(path) if path and env.get("FIRESTORE_EMULATOR_HOST") else None
 
 
-def http_request() -> Optional[str]:
+def http_request() -> str | None:
     """The HTTP request being served ("GET /api/threads?sort=top"), if any (a trigger has none)."""
     from flask import has_request_context, request
 
@@ -36,7 +36,7 @@ def http_request() -> Optional[str]:
     return f"{request.method} {request.full_path.rstrip('?')}"
 
 
-def entry(method: str, request: Any, http: Optional[str]) -> dict[str, Any]:
+def entry(method: str, request: Any, http: str | None) -> dict[str, Any]:
     """One line of the log: the method, the HTTP request, and the gRPC request without its transaction."""
     pb = getattr(request, "_pb", request)  # a proto-plus message, or a raw protobuf one
     kept = type(pb)(parent=pb.parent)
@@ -61,7 +61,7 @@ def append_line(path: Path, record: Mapping[str, Any]) -> None:
 class QueryLog(grpc.UnaryStreamClientInterceptor):
     """A gRPC client interceptor that logs each query request to `path` before sending it."""
 
-    def __init__(self, path: Path, describe: Callable[[], Optional[str]] = http_request) -> None:
+    def __init__(self, path: Path, describe: Callable[[], str | None] = http_request) -> None:
         self.path = path
         self.describe = describe
 

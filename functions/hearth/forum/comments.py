@@ -309,10 +309,6 @@ def _thread_readable(found: dict[str, firestore.DocumentSnapshot], db: firestore
         raise NotFound("thread not found")
 
 
-def _batch(db: firestore.Client, refs: list[firestore.DocumentReference]) -> dict[str, firestore.DocumentSnapshot]:
-    return {s.reference.path: s for s in db.get_all(refs)} if refs else {}
-
-
 def _with_reactions(tid: str, items: Iterable[dict[str, Any]], found: dict[str, Any], db: firestore.Client,
                     caller: Caller | None) -> None:
     if caller is None:
@@ -346,7 +342,7 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
     if caller:
         ids = [cid for cid, _ in roots] + reply_ids
         refs += [store.reaction(store.comment(db, tid, cid), caller.uid) for cid in ids]
-    found = _batch(db, refs)
+    found = store.read_all(None, db, refs)
     _thread_readable(found, db, tid, caller)
     items = []
     for cid, data in roots:
@@ -372,7 +368,7 @@ def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id:
     refs = [root_ref, store.thread(db, tid)]
     if caller:
         refs += [store.reaction(store.comment(db, tid, s.id), caller.uid) for s in snaps]
-    found = _batch(db, refs)
+    found = store.read_all(None, db, refs)
     _thread_readable(found, db, tid, caller)
     root = found[root_ref.path]
     if not root.exists or root.get("depth") != 1:
@@ -390,7 +386,7 @@ def get_one(db: firestore.Client, caller: Caller | None, tid: str, cid: str) -> 
     ref = store.comment(db, tid, cid)
     # The thread joins the read: a hidden thread hides its comments.
     refs = [ref, store.thread(db, tid), *([store.reaction(ref, caller.uid)] if caller else [])]
-    found = _batch(db, refs)
+    found = store.read_all(None, db, refs)
     _thread_readable(found, db, tid, caller)
     snap = found[ref.path]
     if not snap.exists or not shown(snap.to_dict(), caller):
@@ -500,7 +496,7 @@ def list_by_author(db: firestore.Client, uid: str, *, limit: int, cursor: str | 
     thread): one collection-group query and one batched read of the threads."""
     query = (db.collection_group("comments")
              .where(filter=firestore.FieldFilter("author.uid", "==", uid))
-             .where(filter=firestore.FieldFilter("status", "==", "visible")))
+             .where(filter=firestore.FieldFilter("status", "==", VISIBLE)))
 
     def ref_for_path(path: str) -> firestore.DocumentReference:
         if not _COMMENT_PATH.fullmatch(path):
@@ -510,7 +506,7 @@ def list_by_author(db: firestore.Client, uid: str, *, limit: int, cursor: str | 
     snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, limit, cursor,
                               ref_for_path=ref_for_path)
     thread_refs = list({s.reference.parent.parent.path: s.reference.parent.parent for s in snaps}.values())
-    found = _batch(db, thread_refs)
+    found = store.read_all(None, db, thread_refs)
     items = []
     for snap in snaps:
         thread = found.get(snap.reference.parent.parent.path)

@@ -162,7 +162,7 @@ def counts(db: firestore.Client, site_value: Any, keys: list[str], config: Confi
     got = store.read_all(None, db, list(refs.values()))
     out = {}
     for tid, ref in refs.items():
-        data = got[ref.path].to_dict() if got[ref.path].exists else {}
+        data = got[ref.path].to_dict() or {}  # None for a missing document
         ours = (data.get("page") or {}).get("site") == origin and data.get("status") == VISIBLE
         out[tid] = int(data.get("commentCount") or 0) if ours else 0
     return {"site": origin, "counts": out}

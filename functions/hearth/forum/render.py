@@ -185,8 +185,8 @@ class _Prose(HTMLParser):
     """The text of a rendered document outside code blocks and tables, blocks kept apart by spaces,
     and list items by " · " (else "unit tests" and "API tests" read as one phrase)."""
 
-    SKIPPED = {"pre", "table"}
-    BLOCKS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "ul", "ol"}
+    SKIPPED = frozenset({"pre", "table"})
+    BLOCKS = frozenset({"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "ul", "ol"})
     ITEM_SEPARATOR = " · "
     ENDS_CLAUSE = tuple(".!?:;·…")
 

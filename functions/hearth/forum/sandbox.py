@@ -28,6 +28,8 @@ from typing import Any, Mapping
 
 from ..errors import Busy, Invalid
 from . import render
+# By name too: inside Sandbox, `render` is the method, not this module.
+from .render import Rendered, Resolver
 
 # What one render may cost: 4 times the largest legitimate post measured (20,000 characters of
 # highlighted fences or of dense markdown: 30-60 ms), far below what a hostile one could take
@@ -83,7 +85,7 @@ def serve(conn: Connection) -> None:
 
         try:
             done = render.render_post(source, resolve)
-        except Exception as exc:  # a renderer bug: the request fails, the worker lives on
+        except Exception as exc:  # noqa: BLE001 - a renderer bug: the request fails, the worker lives on
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
             continue
         conn.send(("done", done.html, done.mentions))
@@ -162,7 +164,7 @@ class Sandbox:
         """Start one worker ahead of the first post (spawning costs a few hundred ms)."""
         self._release(self._acquire())
 
-    def render(self, source: str, resolve: render.Resolver) -> render.Rendered:
+    def render(self, source: str, resolve: Resolver) -> Rendered:
         """render.render_post(source, resolve) in a worker; RenderTooSlow past the CPU budget."""
         worker = self._acquire()
         ok = False
@@ -177,7 +179,7 @@ class Sandbox:
                 worker.kill()
                 self._release(None)
 
-    def _converse(self, worker: _Worker, source: str, resolve: render.Resolver) -> render.Rendered:
+    def _converse(self, worker: _Worker, source: str, resolve: Resolver) -> Rendered:
         pid = worker.process.pid
         cpu_start = cpu_seconds(pid)
         wall_start = time.monotonic()
@@ -192,7 +194,7 @@ class Sandbox:
                     excluded += time.monotonic() - started
                     continue
                 if message[0] == "done":
-                    return render.Rendered(message[1], dict(message[2]))
+                    return Rendered(message[1], dict(message[2]))
                 raise RuntimeError(f"rendering failed in the worker: {message[1]}")
             used = cpu_seconds(pid)
             wall = time.monotonic() - wall_start - excluded

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
+from ..moderation.visibility import VISIBLE
 from ..validation import REACTION_TYPES
 
 
@@ -87,7 +88,7 @@ def thread(tid: str, data: Mapping[str, Any], *, full: bool = True, reveal: bool
         "commentCount": int(data.get("commentCount", 0)),
         "reactionCounts": counts(data.get("reactionCounts")),
         "score": int(data.get("score", 0)),
-        "status": data.get("status", "visible"),
+        "status": data.get("status", VISIBLE),
         "locked": bool(data.get("locked", False)),
         "pinned": bool(data.get("pinned", False)),
         "hidden": hidden(data),
@@ -121,7 +122,7 @@ def comment(cid: str, data: Mapping[str, Any], *, reveal: bool = False) -> dict[
         "reactionCounts": counts(data.get("reactionCounts")),
         "replyCount": int(data.get("replyCount", 0)),
         "descendantCount": int(data.get("descendantCount", 0)),
-        "status": data.get("status", "visible"),
+        "status": data.get("status", VISIBLE),
         "hidden": hidden(data),
     }
 
@@ -136,7 +137,7 @@ def reply_to(comment: Mapping[str, Any]) -> dict[str, Any] | None:
 def comment_summary(cid: str, data: Mapping[str, Any], thread_data: Mapping[str, Any] | None,
                     excerpt: str) -> dict[str, Any]:
     """A comment in a list of someone's comments: an excerpt and where it was posted, no body."""
-    thread_visible = bool(thread_data) and thread_data.get("status", "visible") == "visible"
+    thread_visible = bool(thread_data) and thread_data.get("status", VISIBLE) == VISIBLE
     return {
         "id": cid,
         "threadId": data.get("threadId"),

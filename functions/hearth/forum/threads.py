@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from google.cloud import firestore
 
@@ -62,7 +62,7 @@ def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags:
     """Post a thread (title, body and tags already checked by the input model); rendered only once
     the caller may post (suspension, rate window)."""
     rendered = rendering(db, body, renderer)
-    doc = {
+    doc: dict[str, Any] = {
         "tags": tags,
         "createdAt": now,
         "editedAt": None,
@@ -195,7 +195,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None =
     takes a place in the caller's edit window; the body is rendered only once the checks pass.
     """
     config = config or Config()
-    flags = {flag: value for flag, value in zip(MODERATOR_FLAGS, (locked, pinned)) if value is not None}
+    flags = {flag: value for flag, value in zip(MODERATOR_FLAGS, (locked, pinned), strict=True) if value is not None}
     for flag in flags:
         if not caller.is_moderator:
             raise Forbidden(f"only a moderator may change {flag}")

@@ -200,7 +200,7 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
     else:
         profile = store.run_transaction(db, fn)
     # The caller's own role follows their token's claim now; the stored badge catches up once this
-    # request is answered (http.sync_caller_role), so the web UI offers moderator tools at once.
+    # request is answered (api.app.sync_role, run by http.after_signed_in), so the web UI offers moderator tools at once.
     return {**serialize.profile(caller.uid, profile, now), "role": role_of(caller),
             "unreadNotifications": inbox.unread(got[inbox_ref.path])}
 

@@ -174,7 +174,7 @@ class Target:
         return {"kind": self.kind, "threadId": self.thread_id, "commentId": self.comment_id}
 
     @classmethod
-    def of(cls, tid: str, cid: str | None = None) -> "Target":
+    def of(cls, tid: str, cid: str | None = None) -> Target:
         """A target named in a URL; ids that could never exist are simply not found."""
         validation.doc_id(tid, "thread")
         if cid is not None:
@@ -278,7 +278,7 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
     rate_ref = store.rate_window(db, caller.uid, limit.action) if limit is not None else None
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        got = store.read_all(tx, db, [ref, actor_ref, queue_ref, *([rate_ref] if limited else [])])
+        got = store.read_all(tx, db, [ref, actor_ref, queue_ref, *([rate_ref] if limited and rate_ref is not None else [])])
         # Refused before any write (actor_handle may create the profile).
         rate = reserve(got[rate_ref.path], now, limit) if limited and rate_ref and limit else None
         snap = got[ref.path]

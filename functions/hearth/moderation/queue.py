@@ -5,9 +5,10 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
 from google.cloud import firestore
+from google.cloud.firestore_v1.aggregation import AggregationQuery
 
 from . import guard
 from ..db import store
@@ -127,7 +128,7 @@ def newest_reports(db: firestore.Client, keys: list[str]) -> dict[str, list[dict
     if not keys:
         return {}
     with ThreadPoolExecutor(max_workers=min(REPORT_QUERIES_AT_ONCE, len(keys))) as pool:
-        return dict(zip(keys, pool.map(of, keys)))
+        return dict(zip(keys, pool.map(of, keys), strict=True))
 
 
 def act(db: firestore.Client, caller: Caller, key: str, action: QueueAction, reason: HideReason | None,
@@ -211,5 +212,6 @@ def pending_count(db: firestore.Client, cap: int = PENDING_CAP) -> int:
     """How many queue entries wait for a decision, counted up to cap (an aggregation: one read per
     1,000 index entries, so a flooded queue costs no more than cap allows)."""
     query = store.mod_queue(db).where(filter=firestore.FieldFilter("state", "==", OPEN)).limit(cap)
-    result = query.count(alias="n").get()
+    # google-cloud-firestore annotates count() as returning the class; it returns an AggregationQuery.
+    result = cast(AggregationQuery, query.count(alias="n")).get()
     return int(result[0][0].value) if result and result[0] else 0

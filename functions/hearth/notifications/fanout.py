@@ -14,22 +14,22 @@ delivery of the same event, or a later edit that mentions the same user again, w
 from __future__ import annotations
 
 import hashlib
-import logging
+import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+from firebase_functions import logger
 from google.api_core.exceptions import AlreadyExists, GoogleAPICallError
 from google.cloud import firestore
 
 from ..db import store
 from ..forum import render
 from ..forum.mentions import MAX_MENTIONS
+from ..moderation.visibility import VISIBLE
 
 REPLY, COMMENT, MENTION = "reply", "comment", "mention"
 KINDS = (REPLY, COMMENT, MENTION)
-VISIBLE = "visible"
 EXCERPT_LENGTH = 140
-log = logging.getLogger("hearth.notifications")
 
 
 class DeliveryFailed(Exception):
@@ -130,7 +130,8 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -
         except AlreadyExists:
             continue  # written by an earlier delivery of this event, or for an earlier version of the post
         except GoogleAPICallError:
-            log.exception("could not notify %s about %s", uid, subject.path)
+            logger.error(f"could not notify {uid} about {subject.path}\n{traceback.format_exc()}",
+                         uid=uid, subject=subject.path)
             failed.append(uid)
             continue
         written.append(nid)
@@ -206,8 +207,11 @@ def run(event_id: str, document: str, work: Callable[[], list[str]]) -> list[str
     try:
         written = work()
     except Exception:
-        log.exception("notifications for %s (event %s) failed", document, event_id)
+        # ERROR with the traceback in the message: Error Reporting shows it, the fields find the event.
+        logger.error(f"notifications for {document} (event {event_id}) failed\n{traceback.format_exc()}",
+                     event=event_id, document=document)
         raise
     if written:
-        log.info("event %s on %s: %d notification(s) written", event_id, document, len(written))
+        logger.info(f"event {event_id} on {document}: {len(written)} notification(s) written",
+                    event=event_id, document=document, written=len(written))
     return written

@@ -44,14 +44,14 @@ def wanted_terms(kind: str, data: dict[str, Any]) -> list[str]:
 class Progress:
     """Where a run is: per kind, the last document name done (resumable) and what it did."""
 
-    after: dict[str, str | None] = field(default_factory=lambda: {k: None for k in KINDS})
-    done: dict[str, bool] = field(default_factory=lambda: {k: False for k in KINDS})
+    after: dict[str, str | None] = field(default_factory=lambda: dict.fromkeys(KINDS))
+    done: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(KINDS, False))
     read: int = 0
     written: int = 0
     retried: int = 0
 
     @classmethod
-    def load(cls, path: Path | None) -> "Progress":
+    def load(cls, path: Path | None) -> Progress:
         if path is None or not path.exists():
             return cls()
         raw = json.loads(path.read_text())

@@ -25,7 +25,7 @@ _TAG_RE = re.compile(r"#([A-Za-z0-9-]{1,30})")
 COMMON = frozenset("""
 use get make like just know work want need time thing think way look new good one also can will thank help tri
 see go come take say well much mani even still post thread comment user question answer issu problem code
-""".split())
+""".split())  # noqa: SIM905 - a word list reads best as words
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from google.cloud import firestore
 
@@ -141,7 +141,7 @@ def search(db: firestore.Client, caller: Caller | None, *, q: str, kind: SearchT
     moderator = bool(caller and caller.is_moderator)
     orders = SORTS[sort]
     list_kind = f"search:{kind.value}:{sort.value}:{'m' if moderator else 'p'}:{plan.key()}"
-    tie = "path" if kind == COMMENTS else "id"
+    tie: Literal["id", "path"] = "path" if kind == COMMENTS else "id"
     after = cursors.decode(list_kind, cursor, value_kinds(orders), tie=tie)
     if after is not None and kind == COMMENTS:
         if not _COMMENT_PATH.fullmatch(after[-1]):
@@ -181,8 +181,9 @@ def search(db: firestore.Client, caller: Caller | None, *, q: str, kind: SearchT
         tie_value = last.reference.path if kind == COMMENTS else last.id
         next_cursor = cursors.encode(list_kind, [last.get(field) for field, _ in orders] + [tie_value])
     render: Callable[[firestore.DocumentSnapshot, dict[str, Any] | None], dict[str, Any]] = (
-        (lambda s, _t: thread_result(s.id, s.to_dict(), plan)) if kind == THREADS
-        else (lambda s, t: comment_result(s.id, s.to_dict(), t or {}, plan)))
+        # A streamed query's snapshots exist: to_dict() is None only for a missing document.
+        (lambda s, _t: thread_result(s.id, s.to_dict() or {}, plan)) if kind == THREADS
+        else (lambda s, t: comment_result(s.id, s.to_dict() or {}, t or {}, plan)))
     return {"items": [render(s, t) for s, t in scan.results], "nextCursor": next_cursor}
 
 

@@ -41,7 +41,7 @@ couldnt mustnt shant cannot thats whos whats heres theres whens wheres whys hows
 as until while of at by for with about against between into through during before after above below to from up
 down in out on off over under again further then once here there when where why how all any both each few more
 most other some such no nor not only own same so than too very
-""".split())
+""".split())  # noqa: SIM905 - a word list reads best as words
 
 _stemmer = snowballstemmer.stemmer("english")
 

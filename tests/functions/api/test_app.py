@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 
+from typing import cast
+
 import pytest
+from google.cloud import firestore
 from flask import Flask
 
 from hearth.api.app import create_app
@@ -27,14 +30,14 @@ def _verify(token: str, check_revoked: bool) -> dict:
 
 @pytest.fixture
 def app() -> Flask:
-    return create_app(Deps(db=ExplodingDb(), verify_token=_verify, config=Config(), clock=utc_now))
+    return create_app(Deps(db=cast(firestore.Client, ExplodingDb()), verify_token=_verify, config=Config(), clock=utc_now))
 
 
 def _route_set(app: Flask) -> set[tuple[str, str]]:
     routes = set()
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
-        for method in rule.methods - {"HEAD", "OPTIONS"}:
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
             routes.add((method.lower(), path))
     return routes
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 import io
 import json
 import sys
+from typing import cast
 
 import pytest
+from google.cloud import firestore
 from flask import Flask
 
 from hearth.api import http
@@ -110,7 +112,7 @@ def app() -> Flask:
         def __getattr__(self, name):
             raise AssertionError("Firestore must not be reached")
 
-    return create_app(Deps(db=NoDb(), verify_token=_verify, config=Config(), clock=utc_now))
+    return create_app(Deps(db=cast(firestore.Client, NoDb()), verify_token=_verify, config=Config(), clock=utc_now))
 
 
 def test_a_declared_length_over_64_kib_is_413_before_the_body_is_read(app):
@@ -154,7 +156,7 @@ def test_firestore_failures_that_pass_are_503_busy_with_retry_after(error):
         def __getattr__(self, name):
             raise getattr(google_errors, error)("secret internal detail")
 
-    app = create_app(Deps(db=FailingDb(), verify_token=_verify, config=Config(), clock=utc_now))
+    app = create_app(Deps(db=cast(firestore.Client, FailingDb()), verify_token=_verify, config=Config(), clock=utc_now))
     response = app.test_client().get("/api/threads")
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert response.get_json()["error"]["code"] == "busy"
@@ -166,7 +168,7 @@ def _app_whose_db_raises(exc: Exception) -> Flask:
         def __getattr__(self, name):
             raise exc
 
-    return create_app(Deps(db=FailingDb(), verify_token=_verify, config=Config(), clock=utc_now))
+    return create_app(Deps(db=cast(firestore.Client, FailingDb()), verify_token=_verify, config=Config(), clock=utc_now))
 
 
 def test_a_commit_that_kept_aborting_is_503_busy():
@@ -183,3 +185,32 @@ def test_a_commit_that_kept_aborting_is_503_busy():
 def test_any_other_value_error_is_a_500_without_internals():
     response = _app_whose_db_raises(ValueError("secret internal detail")).test_client().get("/api/threads")
     assert response.status_code == 500 and "secret" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("token, status, runs", [
+    ("checked", 200, True),    # a checked caller's success
+    ("checked", 403, True),    # a refused moderator loses the rules' record at once (issue 15)
+    ("checked", 422, False),   # any other refusal costs no Firestore call
+    ("unchecked", 200, False),  # a stale token must never write its claim back
+    (None, 200, False),         # anonymous
+])
+def test_the_signed_in_hook_runs_only_for_a_checked_caller_answered_2xx_or_403(token, status, runs):
+    """http.after_signed_in carries issue 15's rule for the role sync: checked callers only, a 403 included."""
+    seen: list[tuple[str, bool]] = []
+    deps = Deps(db=cast(firestore.Client, object()), verify_token=_verify, config=Config(), clock=utc_now)
+    app = Flask("hook")
+    app.config["HEARTH_DEPS"] = deps
+
+    @app.get("/x")
+    def x():
+        if token == "checked":
+            http.require_caller(check_revoked=True)
+        else:
+            http.optional_caller()
+        return {"ok": True}, status
+
+    http.install(app, signed_in_hook=lambda d, who: seen.append((who.uid, who.checked)))
+    headers = {"Authorization": "Bearer u1"} if token else {}
+    response = app.test_client().get("/x", headers=headers)
+    assert response.status_code == status
+    assert seen == ([("u1", True)] if runs else [])

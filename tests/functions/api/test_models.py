@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from hearth.api import models
 from hearth.api.http import invalid
@@ -16,7 +16,7 @@ from hearth.moderation.queue import QueueAction
 NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)
 
 
-def refusal(model: type, data: dict, **context) -> Invalid:
+def refusal(model: type[BaseModel], data: dict, **context) -> Invalid:
     """The Invalid the API answers for data (the test fails if the model accepts it)."""
     with pytest.raises(ValidationError) as err:
         model.model_validate(data, context=context)

@@ -64,7 +64,7 @@ def _edges() -> list[str]:
 
 EDGES = _edges()
 SAMPLES = (
-    [c for c in EDGES]
+    list(EDGES)
     + [f"ab{c}cd" for c in EDGES]
     + [f"  {c}  " for c in EDGES]
     + [f"{c}x" for c in EDGES]

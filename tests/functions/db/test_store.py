@@ -63,7 +63,7 @@ def test_a_failed_rollback_after_contention_is_still_contention():
         try:
             raise ValueError("Failed to commit transaction in 5 attempts.") from Aborted("contention")
         except ValueError:
-            raise NotFound("transaction not found")
+            raise NotFound("transaction not found")  # noqa: B904 - the implicit __context__ is the chain under test
     except NotFound as exc:
         assert store.is_contention(exc)
 

@@ -74,7 +74,8 @@ class ProfileRef:
 
 class Batch:
     def __init__(self, store: ProfileStore) -> None:
-        self.store, self.ops = store, []
+        self.store = store
+        self.ops: list[tuple[str, ProfileRef, dict | None]] = []
 
     def update(self, ref: ProfileRef, changes: dict) -> None:
         self.ops.append(("update", ref, changes))
@@ -88,6 +89,7 @@ class Batch:
     def commit(self) -> None:
         for op, ref, data in self.ops:
             if ref.kind == "users":
+                assert data is not None, "profiles are updated, never deleted"
                 self.store.writes.append((ref.uid, data))
                 self.store.profiles[ref.uid].update(data)
             elif op == "set":

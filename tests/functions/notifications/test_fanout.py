@@ -1,4 +1,5 @@
 """The fan-out's decisions, without Firestore (tests/api/test_notification*.py run it for real)."""
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -7,7 +8,6 @@ from google.cloud import firestore
 from hearth.forum import serialize
 
 from hearth.notifications import inbox
-from hearth.errors import Invalid
 from hearth.notifications.fanout import (COMMENT, MENTION, REPLY, Subject, added_mentions, document, first_shown,
                                   notification_id, on_comment_written, on_thread_written, recipients)
 
@@ -138,7 +138,7 @@ SUBJECT = Subject(path="threads/t/comments/c", thread_id="t", thread_title="T", 
                   actor={"uid": "bob", "handle": "bob", "displayName": "Bob"}, excerpt="hi")
 
 
-def test_a_failed_write_is_logged_and_raised_after_the_others_are_written(offline_db, monkeypatch, caplog):
+def test_a_failed_write_is_logged_and_raised_after_the_others_are_written(offline_db, monkeypatch, capsys):
     from google.api_core.exceptions import ServiceUnavailable
 
     from hearth.notifications.fanout import DeliveryFailed, deliver
@@ -151,7 +151,10 @@ def test_a_failed_write_is_logged_and_raised_after_the_others_are_written(offlin
     with pytest.raises(DeliveryFailed, match="1 of 3"):
         deliver(offline_db, SUBJECT, {"ada": REPLY, "cy": COMMENT, "dan": MENTION})
     assert committed == ["ada", "dan"]
-    assert "could not notify cy about threads/t/comments/c" in caplog.text
+    (entry,) = logged(capsys)
+    assert entry["severity"] == "ERROR" and entry["uid"] == "cy" and entry["subject"] == "threads/t/comments/c"
+    assert "could not notify cy about threads/t/comments/c" in entry["message"]
+    assert "ServiceUnavailable" in entry["message"]  # the traceback
 
 
 def test_a_notification_that_exists_already_is_skipped_quietly(offline_db, monkeypatch):
@@ -168,7 +171,7 @@ def test_a_notification_that_exists_already_is_skipped_quietly(offline_db, monke
     assert committed == ["dan"] and written == [notification_id(SUBJECT.path, "dan")]
 
 
-def test_a_trigger_failure_is_logged_with_its_event_and_raised(caplog):
+def test_a_trigger_failure_is_logged_with_its_event_and_raised(capsys):
     from hearth.notifications.fanout import run
 
     def work():
@@ -176,7 +179,16 @@ def test_a_trigger_failure_is_logged_with_its_event_and_raised(caplog):
 
     with pytest.raises(RuntimeError, match="boom"):
         run("event-1", "threads/t/comments/c", work)
-    assert "notifications for threads/t/comments/c (event event-1) failed" in caplog.text
+    (entry,) = logged(capsys)
+    assert entry["severity"] == "ERROR" and entry["event"] == "event-1" and entry["document"] == "threads/t/comments/c"
+    assert "notifications for threads/t/comments/c (event event-1) failed" in entry["message"]
+    assert "RuntimeError: boom" in entry["message"]
+
+
+def logged(capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    """The structured log entries (firebase_functions.logger: one JSON object a line) written so far."""
+    out, err = capsys.readouterr()
+    return [json.loads(line) for line in (out + err).splitlines() if line.startswith("{")]
 
 
 def test_a_comment_on_a_page_thread_links_back_to_the_article():

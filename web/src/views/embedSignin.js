@@ -10,7 +10,7 @@ import { errorBlock, loading } from "../ui.js";
 
 export async function embedSigninView({ main, navigate }) {
   const opener = window.opener;
-  let ours = false;
+  let ours;
   try {
     ours = !!opener && opener.location.origin === location.origin;  // another origin's window throws
   } catch {

@@ -1,0 +1,1 @@
+"""Benchmarks the repo keeps: run them as modules (`python -m bench.hot_thread`) or through make."""

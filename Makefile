@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-embed bench-notifications bench-abuse chromium clean
+.PHONY: setup dev test test-api test-web test-rules fuzz emulator-env bench bench-web bench-embed bench-notifications bench-abuse bench-input bench-search reindex chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -89,6 +89,19 @@ bench-notifications: setup
 # previews in flight at most 3 times its latency alone.
 bench-abuse: setup
 	$(PY) bench/abuse.py
+
+# What typed input costs in-process (model parsing, the OpenAPI document, importing the app); no stack needed.
+bench-input: setup
+	$(PY) bench/input_models.py
+
+# 5,000 posts seeded, then one- and three-word searches through Hosting (p50/p99) and reads per page.
+bench-search: setup
+	$(PY) bench/search.py
+
+# Search terms for posts written before search existed (resumable; docs/search.md). PROJECT=<id> for a
+# real project (Application Default Credentials); FIRESTORE_EMULATOR_HOST=host:port in the environment for the emulators.
+reindex: $(VENV)/.installed
+	$(PY) scripts/reindex.py $(if $(PROJECT),--project $(PROJECT)) $(REINDEX_ARGS)
 
 clean:
 	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist .emulators

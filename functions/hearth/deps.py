@@ -39,6 +39,11 @@ class Config:
     embed_session_limit: Limit = Limit("embed-session", 10, timedelta(minutes=1))
     # Origins whose pages may embed Hearth (forum/pages.py parse_allowed): frame-ancestors and the page endpoints.
     embed_origins: tuple[str, ...] = ()
+    # Searches read up to 100 documents a page: per user, per anonymous address, and all anonymous
+    # searches an instance serves (an address is a header, so it can be forged).
+    search_limit: Limit = Limit("search", 30, timedelta(minutes=1))
+    anonymous_search_limit: Limit = Limit("search", 30, timedelta(minutes=1))
+    anonymous_search_total: Limit = Limit("anonymous search", 600, timedelta(minutes=1))
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ def config_from_params() -> Config:
         report_trust_hours=params.REPORT_TRUST_HOURS.value,
         handle_rest_days=params.HANDLE_REST_DAYS.value,
         embed_origins=parse_allowed(params.EMBED_ORIGINS.value),
+        search_limit=Limit("search", params.SEARCHES_PER_MINUTE.value, timedelta(minutes=1)),
+        anonymous_search_limit=Limit("search", params.ANONYMOUS_SEARCHES_PER_MINUTE.value, timedelta(minutes=1)),
     )
 
 

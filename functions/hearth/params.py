@@ -48,3 +48,10 @@ REPORT_TRUST_HOURS = params.IntParam(
 HANDLE_REST_DAYS = params.IntParam(
     "HEARTH_HANDLE_REST_DAYS", default=30, description="Days a released handle rests before another account may take it"
 )
+SEARCHES_PER_MINUTE = params.IntParam(
+    "HEARTH_SEARCHES_PER_MINUTE", default=30, description="Searches one signed-in user may run per minute"
+)
+ANONYMOUS_SEARCHES_PER_MINUTE = params.IntParam(
+    "HEARTH_ANONYMOUS_SEARCHES_PER_MINUTE", default=30,
+    description="Searches one anonymous address may run per minute (per function instance)",
+)

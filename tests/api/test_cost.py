@@ -192,3 +192,52 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     assert measured["GET /threads/{id}/comments (signed in)"][2] == {"RunQuery": 1, "BatchGetDocuments": 1}
     assert measured["GET /users/{handle}/comments"][2] == {"RunQuery": 2, "BatchGetDocuments": 1}
     assert measured["GET /pages/counts (50 keys)"][2] == {"BatchGetDocuments": 1}
+
+
+# A search page of 20: at most search.MAX_QUERIES queries reading SCAN_FACTOR × 20 documents in all, and for
+# comments one batched read of their threads per query (only of threads not read yet).
+SEARCH_BUDGETS = {
+    "GET /search (threads, one word)": (1, 21),
+    "GET /search (threads, two words, rare together)": (3, 100),
+    "GET /search (comments, two words, rare together)": (3 + 3, 100 + 12),
+}
+
+
+def test_a_search_page_stays_within_its_budget_however_rare_the_matches(app_and_stats):
+    from hearth.search import service
+
+    client, stats = app_and_stats
+    assert (service.MAX_QUERIES, service.SCAN_FACTOR) == (3, 5)  # the figures the README states
+    tids = []
+    for i in range(130):  # every 10th holds the second word: a page cannot fill from the posts it may read
+        body = "kelpie collie" if i % 10 == 0 else "kelpie only"
+        made = client.post("/api/threads", json={"title": f"dogs {i}", "body": body}, headers=_as(f"u{i % 5}"))
+        assert made.status_code == 201
+        tids.append(made.get_json()["id"])
+    for i in range(130):
+        body = "kelpie collie" if i % 10 == 0 else "kelpie only"
+        made = client.post(f"/api/threads/{tids[i % 12]}/comments", json={"body": body}, headers=_as(f"u{i % 5}"))
+        assert made.status_code == 201
+    calls = {
+        "GET /search (threads, one word)": {"q": "kelpie"},
+        "GET /search (threads, two words, rare together)": {"q": "kelpie collie"},
+        "GET /search (comments, two words, rare together)": {"q": "kelpie collie", "type": "comments"},
+    }
+    measured = {}
+    # A member with a profile: the role sync then costs nothing (a caller with none is looked up each time).
+    assert client.get("/api/me", headers=_as("searcher")).status_code == 200
+    for name, params in calls.items():
+        stats.reset()
+        response = client.get("/api/search", query_string=params, headers=_as("searcher"))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        measured[name] = (stats.round_trips, stats.docs, dict(stats.rpcs), len(response.get_json()["items"]))
+    print("\n".join(f"{name}: {m[0]} round trips, {m[1]} documents {m[2]}, {m[3]} results"
+                    for name, m in measured.items()))
+    assert {name: m for name, m in measured.items()
+            if m[0] > SEARCH_BUDGETS[name][0] or m[1] > SEARCH_BUDGETS[name][1]} == {}
+    assert measured["GET /search (threads, one word)"][3] == 20
+    # The rare pair: the scan stopped at its budget with a short page (newest first: 10 of the 100 read).
+    assert measured["GET /search (threads, two words, rare together)"][2] == {"RunQuery": 3}
+    assert measured["GET /search (threads, two words, rare together)"][3] == 10
+    comments = measured["GET /search (comments, two words, rare together)"]
+    assert comments[2]["RunQuery"] == 3 and 1 <= comments[2]["BatchGetDocuments"] <= 3 and comments[3] == 10

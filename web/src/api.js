@@ -118,6 +118,8 @@ export const api = {
   notifications: (cursor) => get(`/me/notifications${query({ cursor })}`),
   /** Mark these notification ids read, or all of them without ids; answers {unread}. */
   markNotificationsRead: (ids) => send("POST", "/me/notifications/read", ids ? { ids } : {}),
+  /** {items, nextCursor}: threads or comments holding every word of q, with marked snippets. */
+  search: ({ q, type, sort, cursor, limit } = {}) => get(`/search${query({ q, type, sort, cursor, limit })}`),
   mute: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/mute`),
 };
 

@@ -13,6 +13,7 @@ import { signInView } from "./views/signin.js";
 import { notFoundView } from "./views/notFound.js";
 import { queueView, logView, isModerator } from "./views/moderation.js";
 import { bellLink, refreshUnread, startBell } from "./bell.js";
+import { startSearchBox, syncSearchBox } from "./searchBox.js";
 import { flushDrafts } from "./drafts.js";
 import { embed, staysInFrame, startFrame } from "./embedded.js";
 import { embedView } from "./views/embed.js";
@@ -32,6 +33,7 @@ const ROUTES = [
   [/^\/notifications$/, lazy(() => import("./views/notifications.js"), "notificationsView")],
   [/^\/embed$/, embedView],
   [/^\/embed\/signin$/, lazy(() => import("./views/embedSignin.js"), "embedSigninView")],
+  [/^\/search$/, lazy(() => import("./views/search.js"), "searchView")],
   [/^\/signin$/, (ctx) => signInView(ctx, "signin")],
   [/^\/signup$/, (ctx) => signInView(ctx, "signup")],
 ];
@@ -73,6 +75,7 @@ async function render() {
     if (render.count++) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
   }
   updateNav();
+  syncSearchBox();
   if (!embed.on) refreshUnread();
 }
 render.count = 0;
@@ -214,6 +217,7 @@ export async function start() {
   configureAuth(app.configReady);
   const unavailable = (error) => announce(`Sign-in is unavailable: ${error.message}`);
   interceptLinks();
+  startSearchBox(navigate);
   startFrame();
   if (embed.on) listenForSession();
   onSessionChange(updateNav);

@@ -12,13 +12,14 @@ from . import embed, http
 from ..forum import bookmarks, comments, pages, preview, reactions, threads, users
 from ..moderation import hiding, queue, reports, suspensions
 from ..notifications import inbox, mutes
+from ..search import service as search_service
 from ..deps import Deps
 from ..errors import Busy, Unauthenticated
 from ..validation import reaction_type
 from .http import body, caller, deps, query
 from .models import (CommentInput, CommentPatch, PageCommentInput, CommentsQuery, HideInput, MarkRead, Page, ProfileInput, QueueActionInput,
                      QueueQuery, RenderInput, ReportInput, SuspensionInput, ThreadInput, ThreadPatch, ThreadsQuery,
-                     UserThreadsQuery)
+                     SearchQuery, UserThreadsQuery)
 from .openapi import openapi_document
 
 me_bp = Blueprint("me", __name__)
@@ -30,6 +31,7 @@ bookmarks_bp = Blueprint("bookmarks", __name__)
 moderation_bp = Blueprint("moderation", __name__)
 notifications_bp = Blueprint("notifications", __name__)
 preview_bp = Blueprint("preview", __name__)
+search_bp = Blueprint("search", __name__)
 meta_bp = Blueprint("meta", __name__)
 pages_bp = Blueprint("pages", __name__)
 embed_bp = Blueprint("embed", __name__)  # outside /api: the frame page itself
@@ -329,6 +331,18 @@ def embed_page():
     return Response(embed.PAGE, mimetype="text/html", headers=embed.headers(allowed))
 
 
+# --- search --------------------------------------------------------------------------------
+
+@search_bp.get("/search")
+def search():
+    d, who = deps(), caller(required=False)
+    limits = search_service.Limits(d.config.search_limit, d.config.anonymous_search_limit,
+                                   d.config.anonymous_search_total)
+    search_service.admit(d.instance_windows, who, http.client_address(), _now(), limits)
+    q = query(SearchQuery)
+    return jsonify(search_service.search(d.db, who, q=q.q, kind=q.type, sort=q.sort, limit=q.limit, cursor=q.cursor))
+
+
 # --- meta -----------------------------------------------------------------------------------
 
 @meta_bp.get("/openapi.json")
@@ -337,7 +351,7 @@ def openapi():
 
 
 BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, moderation_bp, notifications_bp,
-              preview_bp, pages_bp,
+              preview_bp, search_bp, pages_bp,
               meta_bp)
 
 

@@ -173,6 +173,14 @@ def caller(*, required: bool) -> Caller | None:
     return who
 
 
+def client_address() -> str | None:
+    """The address an anonymous request came from, for per-address limits: the first hop of
+    X-Forwarded-For (Hosting and Cloud Functions put the client there), else the socket's peer.
+    A client can write that header itself, so such a limit is never the only one."""
+    forwarded = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
+    return forwarded[:64] or request.remote_addr
+
+
 def sync_caller_role(response: Response) -> Response:
     """After a successful request by a signed-in caller: their public role follows their moderator claim.
 

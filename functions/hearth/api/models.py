@@ -3,8 +3,8 @@
 A field's type carries its rule (a function of validation.py, so the messages stay the API's own)
 and its JSON Schema, which the OpenAPI document takes from here (openapi.py). Routes parse with
 http.body(Model) and http.query(Model) before any domain function runs; http.py turns a
-pydantic ValidationError into the usual 422 {code, message, field}. Adding a body field: see
-docs (the API conventions) or README "Adding a body field".
+pydantic ValidationError into the usual 422 {code, message, field}. Adding a body field:
+docs/api.md, "Adding a body field".
 """
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from ..moderation.queue import QueueAction
 from ..moderation.reports import NOTE_MAX, ReportReason
 from ..moderation.suspensions import REASON_MAX, suspension_until
 from ..notifications.inbox import MARK_MAX, ids_to_mark
+from ..search.query import Q_MAX, parse as parse_search
+from ..search.service import SearchSort, SearchType
 
 E = TypeVar("E", bound=StrEnum)
 RULE_ERROR = "hearth_rule"  # the pydantic error type that carries a validation.py message and field
@@ -266,6 +268,23 @@ class ThreadsQuery(UserThreadsQuery):
 
 class CommentsQuery(Page):
     sort: Annotated[CommentSort, one_of(CommentSort, "sort"), Field(description="order")] = CommentSort.TOP
+
+
+def _searchable(value: Any) -> str:
+    """q as given, once the planner finds a word in it to search for (else its 422 says why)."""
+    if not isinstance(value, str):
+        raise Invalid("q is required: the words to search for", field="q")
+    parse_search(value)
+    return value
+
+
+class SearchQuery(Page):
+    q: Annotated[str, checked(_searchable),
+                 WithJsonSchema({"type": "string", "minLength": 1, "maxLength": Q_MAX}),
+                 Field(description="the words to find (every one, stemmed); \"an exact phrase\", -word to leave "
+                                   "one out, @handle, #tag; only stop words is a 422")]
+    type: Annotated[SearchType, one_of(SearchType, "type"), Field(description="what to find")] = SearchType.THREADS
+    sort: Annotated[SearchSort, one_of(SearchSort, "sort"), Field(description="order")] = SearchSort.NEW
 
 
 class QueueQuery(Page):

@@ -218,6 +218,17 @@ def _paths() -> dict[str, Any]:
             "get": _get("A user's visible comments, newest first, with their threads' titles",
                         _page_of("UserComment"), params=[handle, *PAGING], errors=(*READ, *PAGE, 404)),
         },
+        "/api/search": {
+            "get": _get("Threads or comments holding every word of q (stemmed; \"exact phrase\", -word, @handle "
+                        "and #tag too), with snippets whose matched words are marked. A page may hold fewer than "
+                        "limit items while nextCursor says more may follow",
+                        {**_page_of("SearchThread"), "properties": {
+                            "items": {"type": "array", "items": {"oneOf": [_ref("SearchThread"),
+                                                                           _ref("SearchComment")]}},
+                            "nextCursor": {"type": ["string", "null"]}}},
+                        security=OPTIONAL_AUTH, params=query_parameters(models.SearchQuery),
+                        errors=(*SIGNED_IN_READ, *PAGE, 429)),
+        },
         "/api/render": {
             "post": _op("Render a draft body exactly as a post would be (a preview; nothing is stored)",
                         _ok(RENDER_RESULT), security=AUTH, body=_ref("RenderInput"),
@@ -364,6 +375,9 @@ def _schemas() -> dict[str, Any]:
     string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
     count = {"type": "integer", "minimum": 0}
     nullable_string = {"type": ["string", "null"]}
+    segments = {"type": "array", "items": _ref("Segment"),
+                "description": "the text in order, cut into plain and matched stretches"}
+    findable = _enum(Status.VISIBLE, Status.HIDDEN, description="hidden: found by moderators only")
     time = {"type": "string", "format": "date-time"}
     nullable_time = {"type": ["string", "null"], "format": "date-time"}
     status = _enum(Status)
@@ -485,6 +499,21 @@ def _schemas() -> dict[str, Any]:
         "QueueItem": _object(list(queue_item), {}, **queue_item),
         "LogEntry": _object(list(log_entry), {"until": {**time, "description": "suspensions"}}, **log_entry),
         "UserComment": _object(list(user_comment), {}, **user_comment),
+        "Segment": _object(["text", "match"], {}, text=string,
+                           match={"type": "boolean", "description": "a matched word, to mark"}),
+        "SearchThread": _object(["id", "title", "titleMarked", "snippet", "author", "tags", "createdAt",
+                                 "commentCount", "score", "status"], {},
+                                id=string, title=string, titleMarked=segments, snippet=segments, author=author,
+                                tags={"type": "array", "items": string}, createdAt=time, commentCount=integer,
+                                score=integer, status=findable),
+        "SearchComment": _object(["id", "threadId", "thread", "rootId", "parentId", "snippet", "author",
+                                  "createdAt", "score", "status"], {},
+                                 id=string, threadId=string,
+                                 thread=_object(["id", "title", "status"], {}, id=string, title=string,
+                                                status=findable),
+                                 rootId={"type": ["string", "null"], "description": "the root of its replies"},
+                                 parentId={"type": ["string", "null"]}, snippet=segments, author=author,
+                                 createdAt=time, score=integer, status=findable),
         "PageCounts": {"type": "object", "required": ["site", "counts"], "additionalProperties": False,
                        "properties": {"site": string, "counts": {
                            "type": "object", "additionalProperties": {"type": "integer", "minimum": 0},

@@ -1,6 +1,7 @@
 """Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
 from __future__ import annotations
 
+import functools
 import random
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from ..errors import Forbidden, NotFound
 from ..db.pagination import ASC, DESC, Order, page
 from ..db.ratelimit import charge, reserve
 from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
+from ..search import terms as search_terms
 
 MAX_DEPTH = 3
 # A page of roots comes with each root's first replies, in one query and one batched read. The
@@ -205,6 +207,8 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
     # Rendered only once the cheap checks pass (thread, parent, lock, suspension, rate window),
     # once per request; its @mentions are resolved from the same parse (one batched read).
     rendered = Once(db, body, renderer)
+    # Search terms, like the rendering, once the cheap checks pass and once per request.
+    words = functools.cache(lambda: search_terms.text_terms(search_terms.post_text(None, body)))
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
     claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
@@ -242,6 +246,7 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
             "repliedToId": parent_id,
             "repliedToHandle": answered_handle(context.parent),
             "author": users.author_snapshot(caller.uid, profile),
+            "terms": search_terms.post_terms(words(), profile.get("handle")),
             "createdAt": now,
             "editedAt": None,
             "reactionCounts": {},
@@ -431,6 +436,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str
     """
     config = config or Config()
     rendered = Once(db, body, renderer)
+    words = functools.cache(lambda: search_terms.text_terms(search_terms.post_text(None, body)))
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_window(db, caller.uid, config.edit_limit.action)
     thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
 
@@ -444,7 +450,9 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str
         batch = db.batch()
         charge(batch, rate_ref, got[rate_ref.path], now, config.edit_limit, lambda s: store.unchanged_since(db, s))
         changes = {"body": body, "bodyHtml": rendered().html,
-                   "mentions": mentions.lifetime(current.get("mentions"), rendered().mentions), "editedAt": now}
+                   "mentions": mentions.lifetime(current.get("mentions"), rendered().mentions), "editedAt": now,
+                   # The terms change in the same commit as the text: a search never finds words a post lost.
+                   "terms": search_terms.post_terms(words(), (current.get("author") or {}).get("handle"))}
         batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
         batch.commit()
         return {**current, **changes}
@@ -464,7 +472,7 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
     def attempt() -> None:
         snap = _read_own(db, caller, tid, cid)
         batch = db.batch()
-        batch.update(snap.reference, {"status": DELETED, "body": "", "bodyHtml": "", "deletedAt": now},
+        batch.update(snap.reference, {"status": DELETED, "body": "", "bodyHtml": "", "terms": [], "deletedAt": now},
                      option=store.unchanged_since(db, snap))
         batch.update(store.thread(db, tid), {
             "commentCount": firestore.Increment(-1),

@@ -17,6 +17,7 @@ from ..deps import Config
 from ..errors import Forbidden, NotFound
 from ..db.pagination import DESC, Order, page
 from ..db.ratelimit import reserve
+from ..search import terms as search_terms
 
 
 class ThreadSort(StrEnum):
@@ -74,6 +75,7 @@ def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags:
         "pinned": False,
     }
     ref = store.threads(db).document()
+    words = search_terms.text_terms(search_terms.post_text(title, body))  # before the transaction
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
@@ -84,6 +86,7 @@ def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags:
         # Rendered only now, once the caller may post (suspension, rate window): one render per request.
         doc.update(content_fields(title, body, rendered()))
         doc["author"] = users.author_snapshot(caller.uid, profile)
+        doc["terms"] = search_terms.post_terms(words, doc["author"].get("handle"), doc["tags"])
         # First-post approval covers threads too: a new member's thread waits, hidden, in the queue.
         if hiding.needs_approval(config.first_post_approval, caller, profile):
             hiding.hold_for_approval(tx, db, hiding.Target(ref.id), doc, doc["excerpt"], now)
@@ -171,6 +174,12 @@ def visible(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
     return snap.to_dict()
 
 
+def thread_terms(data: Mapping[str, Any]) -> list[str]:
+    """The search terms of a thread as stored: its title and body, its author's handle, its tags."""
+    words = search_terms.text_terms(search_terms.post_text(data.get("title", ""), data.get("body", "")))
+    return search_terms.post_terms(words, (data.get("author") or {}).get("handle"), data.get("tags") or [])
+
+
 def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> None:
     if not caller.is_moderator and (author or {}).get("uid") != caller.uid:
         raise Forbidden(f"only the author or a moderator may change this {what}")
@@ -215,6 +224,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None =
             changes["editedAt"] = now
             if tags is not None:
                 changes["tags"] = tags
+            changes["terms"] = thread_terms({**current, **changes})  # in the same commit as the text
         for flag, value in flags.items():
             changes[flag] = value
             if bool(current.get(flag, False)) != value:
@@ -243,7 +253,9 @@ def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> Non
         current = visible(snap)
         require_owner(caller, current.get("author"), "thread")
         batch = db.batch()
-        batch.update(snap.reference, {"status": DELETED, "deletedAt": now}, option=store.unchanged_since(db, snap))
+        # A tombstone is found by nobody: its terms go with it.
+        batch.update(snap.reference, {"status": DELETED, "deletedAt": now, "terms": []},
+                     option=store.unchanged_since(db, snap))
         author_uid = (current.get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"threadCount": firestore.Increment(-1)})

@@ -22,7 +22,7 @@ from ..db import store
 from ..deps import Config
 from ..errors import Invalid, OriginNotAllowed
 from ..moderation.visibility import VISIBLE
-from . import comments, render
+from . import comments, render, threads
 
 COUNTS_CACHE_SECONDS = 60  # a listing page's counts may be a minute old
 KEYS_MAX = 50  # terms one counts request may ask about (a listing page's links)
@@ -122,15 +122,7 @@ def new_thread(site_origin: str, page_term: str, url: str, title: str, now: date
         "page": {"site": site_origin, "term": page_term, "url": url},
         "author": None,
         "tags": [],
-        "createdAt": now,
-        "editedAt": None,
-        "lastActivityAt": now,
-        "commentCount": 0,
-        "reactionCounts": {},
-        "score": 0,
-        "status": VISIBLE,
-        "locked": False,
-        "pinned": False,
+        **threads.new_thread_state(now),
     }
 
 

@@ -57,13 +57,9 @@ def rendering(db: firestore.Client, body: str, renderer: render.Renderer) -> Cal
     return get
 
 
-def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags: list[str], now: datetime,
-           config: Config, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
-    """Post a thread (title, body and tags already checked by the input model); rendered only once
-    the caller may post (suspension, rate window)."""
-    rendered = rendering(db, body, renderer)
-    doc: dict[str, Any] = {
-        "tags": tags,
+def new_thread_state(now: Any) -> dict[str, Any]:
+    """What every new thread starts with, whoever posts it (a member, or a page's first comment)."""
+    return {
         "createdAt": now,
         "editedAt": None,
         "lastActivityAt": now,
@@ -74,6 +70,14 @@ def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags:
         "locked": False,
         "pinned": False,
     }
+
+
+def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags: list[str], now: datetime,
+           config: Config, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+    """Post a thread (title, body and tags already checked by the input model); rendered only once
+    the caller may post (suspension, rate window)."""
+    rendered = rendering(db, body, renderer)
+    doc: dict[str, Any] = {"tags": tags, **new_thread_state(now)}
     ref = store.threads(db).document()
     words = search_terms.text_terms(search_terms.post_text(title, body))  # before the transaction
 

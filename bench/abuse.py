@@ -13,6 +13,7 @@ Prints each corpus input's status and latency, both medians and their ratio, and
 machine's other processes took meanwhile is not separated out: run it on an idle machine for
 figures to compare. Exits non-zero when a check fails.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,16 +34,21 @@ sys.path.insert(0, str(ROOT))
 from devstack.authemu import User, sign_up  # noqa: E402
 from tests.support.hostile import CORPUS  # noqa: E402
 
-NORMAL_BODY = "A normal comment with **some** markdown, a [link](https://example.com) and `code`.\n\n" \
-              "```python\ndef greet(name):\n    return f'hello {name}'\n```"
+NORMAL_BODY = (
+    "A normal comment with **some** markdown, a [link](https://example.com) and `code`.\n\n"
+    "```python\ndef greet(name):\n    return f'hello {name}'\n```"
+)
 COMMENTS_PER_MINUTE = 5  # the API's default comment limit: a user posts at most this many per run
 PREVIEWS_PER_MINUTE = 30
 
 
 def make_users(auth_url: str, count: int) -> list[User]:
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(lambda n: sign_up(auth_url, f"abuse{n}-{time.time_ns()}@example.com", "password-123"),
-                             range(count)))
+        return list(
+            pool.map(
+                lambda n: sign_up(auth_url, f"abuse{n}-{time.time_ns()}@example.com", "password-123"), range(count)
+            )
+        )
 
 
 def post(api: str, user: User, path: str, body: dict) -> tuple[int, float]:
@@ -77,13 +83,20 @@ def main() -> int:
         per_phase = -(-args.normal // COMMENTS_PER_MINUTE)
         users = make_users(stack.auth_url, 1 + len(CORPUS) + 2 * per_phase + 4 * args.in_flight)
         author, users = users[0], users[1:]
-        corpus_users, users = users[:len(CORPUS)], users[len(CORPUS):]
-        alone_users, loaded_users, hostile_users = users[:per_phase], users[per_phase:2 * per_phase], \
-            users[2 * per_phase:]
-        tid = requests.post(f"{api}/threads", headers=author.headers, timeout=120,
-                            json={"title": "Abuse bench", "body": "Hostile posts land here."}).json()["id"]
+        corpus_users, users = users[: len(CORPUS)], users[len(CORPUS) :]
+        alone_users, loaded_users, hostile_users = (
+            users[:per_phase],
+            users[per_phase : 2 * per_phase],
+            users[2 * per_phase :],
+        )
+        tid = requests.post(
+            f"{api}/threads",
+            headers=author.headers,
+            timeout=120,
+            json={"title": "Abuse bench", "body": "Hostile posts land here."},
+        ).json()["id"]
         # Warm every runtime the Functions emulator starts (its first request imports the app).
-        for user in alone_users + loaded_users + hostile_users[:args.in_flight]:
+        for user in alone_users + loaded_users + hostile_users[: args.in_flight]:
             requests.get(f"{api}/me", headers=user.headers, timeout=120)
 
         failures = []
@@ -101,7 +114,7 @@ def main() -> int:
         lock = threading.Lock()
         bodies = itertools.cycle(CORPUS.values())
         # Each client uses its own users, each for at most PREVIEWS_PER_MINUTE previews.
-        user_pool = [hostile_users[n::args.in_flight] for n in range(args.in_flight)]
+        user_pool = [hostile_users[n :: args.in_flight] for n in range(args.in_flight)]
 
         def hostile(n: int) -> None:
             for user in itertools.cycle(user_pool[n]):
@@ -128,8 +141,10 @@ def main() -> int:
         alone_median, loaded_median = statistics.median(alone), statistics.median(loaded)
         ratio = loaded_median / alone_median
         print(f"2. A normal comment alone: median {alone_median * 1000:.0f} ms, max {max(alone) * 1000:.0f} ms")
-        print(f"3. With {args.in_flight} hostile previews in flight: median {loaded_median * 1000:.0f} ms, "
-              f"max {max(loaded) * 1000:.0f} ms; ratio {ratio:.2f} (at most {args.max_ratio})")
+        print(
+            f"3. With {args.in_flight} hostile previews in flight: median {loaded_median * 1000:.0f} ms, "
+            f"max {max(loaded) * 1000:.0f} ms; ratio {ratio:.2f} (at most {args.max_ratio})"
+        )
         print(f"   hostile previews answered meanwhile: {hostile_counts['sent']} {hostile_counts['statuses']}")
         if ratio > args.max_ratio:
             failures.append(f"normal comment latency ratio {ratio:.2f} > {args.max_ratio}")

@@ -14,6 +14,7 @@ demo blog) than Hearth (http://127.0.0.1:<port>), as a blog's would be. It measu
    and documents its one API call costs (the same call, answered in-process by a client that
    counts its calls to the same emulator).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,8 +78,10 @@ class Host:
 
 
 def host_page(hearth: str, body: str) -> str:
-    return (f"<!doctype html><html><head><meta charset=utf-8><title>A benchmark article</title></head>"
-            f"<body><h1>A benchmark article</h1><p>{'Text. ' * 200}</p>{body}</body></html>")
+    return (
+        f"<!doctype html><html><head><meta charset=utf-8><title>A benchmark article</title></head>"
+        f"<body><h1>A benchmark article</h1><p>{'Text. ' * 200}</p>{body}</body></html>"
+    )
 
 
 def embed_snippet(hearth: str) -> str:
@@ -93,8 +96,17 @@ def seed_page_thread(api: str, auth_url: str, site: str, term: str, comments: in
     tid = _post(api, users[0], "/pages/comments", {**page, "body": "The first comment"})["threadId"]
     jobs = [(users[(n + 1) // 5], n) for n in range(comments - 1)]
     with ThreadPoolExecutor(6) as pool:
-        list(pool.map(lambda job: _post(api, job[0], f"/threads/{tid}/comments",
-                                        {"body": f"Comment {job[1]}: " + "lorem ipsum dolor sit amet " * 4}), jobs))
+        list(
+            pool.map(
+                lambda job: _post(
+                    api,
+                    job[0],
+                    f"/threads/{tid}/comments",
+                    {"body": f"Comment {job[1]}: " + "lorem ipsum dolor sit amet " * 4},
+                ),
+                jobs,
+            )
+        )
     return tid
 
 
@@ -143,8 +155,9 @@ def measure_first_comment(browser, url: str, runs: int) -> tuple[list[float], li
 
 def measure_counts(browser, stack, host: Host, hearth: str, links: int) -> tuple[int, list[str], tuple[int, int]]:
     """count.js on a listing of `links` links: its requests, and what its API call costs Firestore."""
-    listing = "".join(f'<p><a href="/posts/{n}">Post {n}</a> <span data-hearth-count="/posts/{n}"></span></p>'
-                      for n in range(links))
+    listing = "".join(
+        f'<p><a href="/posts/{n}">Post {n}</a> <span data-hearth-count="/posts/{n}"></span></p>' for n in range(links)
+    )
     body = listing + f'<script src="{hearth}/count.js" async></script>'
     url = host.page("/listing", host_page(hearth, body))
     context = browser.new_context()
@@ -225,13 +238,19 @@ def main() -> int:
     print("The frame's JavaScript on a first load:")
     for name, raw, gz in frame_js:
         print(f"  /{name}: {raw / 1024:.1f} KB raw, ~{gz / 1024:.1f} KB gzip -9")
-    print(f"  total: {sum(f[1] for f in frame_js) / 1024:.1f} KB raw, ~{sum(f[2] for f in frame_js) / 1024:.1f} KB gzip -9")
-    print(f"Host page → first comment drawn in the frame, {args.comments}-comment page thread, {args.runs} fresh loads:")
+    print(
+        f"  total: {sum(f[1] for f in frame_js) / 1024:.1f} KB raw, ~{sum(f[2] for f in frame_js) / 1024:.1f} KB gzip -9"
+    )
+    print(
+        f"Host page → first comment drawn in the frame, {args.comments}-comment page thread, {args.runs} fresh loads:"
+    )
     print(f"  from navigation start: median {statistics.median(from_start):.0f} ms, slowest {max(from_start):.0f} ms")
     print(f"  from DOMContentLoaded: median {statistics.median(from_ready):.0f} ms, slowest {max(from_ready):.0f} ms")
-    print(f"count.js on {args.links} links: {requests_sent} API request(s) "
-          f"({len(sent)} requests to Hearth in all, count.js included); "
-          f"the API call costs Firestore {trips} round trip(s), {docs} document(s) read")
+    print(
+        f"count.js on {args.links} links: {requests_sent} API request(s) "
+        f"({len(sent)} requests to Hearth in all, count.js included); "
+        f"the API call costs Firestore {trips} round trip(s), {docs} document(s) read"
+    )
     if missed:
         print("OVER BUDGET: " + ", ".join(missed), file=sys.stderr)
         return 1

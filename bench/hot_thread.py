@@ -16,6 +16,7 @@ p50/p90/p99/max latency overall and per kind of write, and the histogram of stat
 on the root comment is exactly what the 2xx answers imply. Exits non-zero when a check fails, any
 answer is not 2xx, or writes/s is under --min-rate.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -103,8 +104,11 @@ class Client:
         user = self.users[step % len(self.users)]
         target = "thread" if kind == "thread reaction" else "comment"
         on = not self.reacted.get((user.uid, target), False)
-        path = (f"/threads/{self.tid}/reactions/like" if target == "thread"
-                else f"/threads/{self.tid}/comments/{self.root_id}/reactions/like")
+        path = (
+            f"/threads/{self.tid}/reactions/like"
+            if target == "thread"
+            else f"/threads/{self.tid}/comments/{self.root_id}/reactions/like"
+        )
         if self._send(kind, "PUT" if on else "DELETE", path, user):
             self.reacted[(user.uid, target)] = on
 
@@ -161,12 +165,15 @@ def check_counters(api: str, clients: list[Client], tid: str, root_id: str, root
     """Every counter on the thread and the root comment equals what the 2xx answers imply."""
     comments = sum(c.comments["comment"] for c in clients)
     replies = sum(c.comments["reply"] for c in clients)
-    likes = {target: sum(on for c in clients for (_, t), on in c.reacted.items() if t == target)
-             for target in ("thread", "comment")}
+    likes = {
+        target: sum(on for c in clients for (_, t), on in c.reacted.items() if t == target)
+        for target in ("thread", "comment")
+    }
     client = Api(api, timeout=30)
     thread = client.call("GET", f"/threads/{tid}")
-    root = next(c for c in client.call("GET", f"/threads/{tid}/comments?sort=old&limit=1")["items"]
-                if c["id"] == root_id)
+    root = next(
+        c for c in client.call("GET", f"/threads/{tid}/comments?sort=old&limit=1")["items"] if c["id"] == root_id
+    )
     expected = {
         "thread commentCount": (thread["commentCount"], 1 + comments + replies),
         "thread likes": (thread["reactionCounts"]["like"], likes["thread"]),
@@ -202,7 +209,7 @@ def main() -> int:
         tid = client.call("POST", "/threads", author, {"title": "A hot thread", "body": "Everyone is here."})["id"]
         root_id = client.call("POST", f"/threads/{tid}/comments", author, {"body": "The root everyone answers"})["id"]
         tally = Tally()
-        clients = [Client(api, users[i::args.clients], tid, root_id, tally) for i in range(args.clients)]
+        clients = [Client(api, users[i :: args.clients], tid, root_id, tally) for i in range(args.clients)]
         print(f"{args.clients} clients writing to one thread through Hosting for {args.seconds:.0f} s...", flush=True)
         cpu_before = stack_cpu_seconds()
         start = time.monotonic()
@@ -215,20 +222,31 @@ def main() -> int:
         every = [s for kind in KINDS for s in tally.latencies[kind]]
         rate = tally.ok / elapsed
         print(f"\nwrites/s: {rate:.1f}  ({tally.ok} answered 2xx in {elapsed:.1f} s; budget >= {args.min_rate:.0f})")
-        print(f"CPU: {1000 * cpu / max(1, tally.ok):.1f} ms per write across the stack and this client "
-              f"({cpu / elapsed:.2f} of {os.cpu_count()} cores; machine load average {load:.1f})")
+        print(
+            f"CPU: {1000 * cpu / max(1, tally.ok):.1f} ms per write across the stack and this client "
+            f"({cpu / elapsed:.2f} of {os.cpu_count()} cores; machine load average {load:.1f})"
+        )
         print("latency ms        count    p50    p90    p99    max")
         for kind, values in [("all", every), *((k, tally.latencies[k]) for k in KINDS)]:
             if values:
-                print(f"  {kind:16} {len(values):5} " + " ".join(
-                    f"{1000 * v:6.0f}" for v in (percentile(values, 50), percentile(values, 90),
-                                                 percentile(values, 99), max(values))))
+                print(
+                    f"  {kind:16} {len(values):5} "
+                    + " ".join(
+                        f"{1000 * v:6.0f}"
+                        for v in (percentile(values, 50), percentile(values, 90), percentile(values, 99), max(values))
+                    )
+                )
         print("statuses:", dict(sorted(tally.statuses.items())))
         for failure in tally.failures:
             print("  ", failure)
         print("counters after the run:")
-        wrong = check_counters(api, clients, tid, root_id, lambda: stored_score(
-            stack.firestore_host, stack.project, f"threads/{tid}/comments/{root_id}"))
+        wrong = check_counters(
+            api,
+            clients,
+            tid,
+            root_id,
+            lambda: stored_score(stack.firestore_host, stack.project, f"threads/{tid}/comments/{root_id}"),
+        )
 
     problems = []
     if rate < args.min_rate:

@@ -7,6 +7,7 @@ validation.py rules called directly, of a list's query string (ThreadsQuery), th
 build the OpenAPI document (once per process) and to hand out a copy, and the CPU milliseconds of
 importing the app in a fresh interpreter (a Functions worker's cold start pays it once).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,14 @@ def main() -> None:
     openapi.openapi_document()
     built = (time.perf_counter() - start) * 1000
     copy = per_call_us(openapi.openapi_document, 50) / 1000
-    cold = [float(subprocess.run([sys.executable, "-c", IMPORT], cwd=FUNCTIONS, capture_output=True, text=True,
-                                 check=True).stdout) for _ in range(3)]
+    cold = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", IMPORT], cwd=FUNCTIONS, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
     print(f"ThreadInput parse {model:.1f} us (its rules alone {rules:.1f} us); ThreadsQuery parse {query:.1f} us")
     print(f"OpenAPI document: built in {built:.0f} ms once per process, {copy:.1f} ms per copy served")
     print(f"import hearth.api.app: {min(cold):.0f} ms CPU (best of 3)")

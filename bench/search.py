@@ -14,6 +14,7 @@ the same queries in-process on a client that counts Firestore's RPCs, for the do
 the round trips per page. Exits non-zero when a page reads more than the budget
 (search.MAX_QUERIES queries, SCAN_FACTOR × 20 documents, plus the comments' threads).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,19 +77,45 @@ def seed(db, rng: random.Random, posts: int) -> tuple[list[str], list[float]]:
         when = start + timedelta(seconds=i * 30)
         author = {"uid": f"seed{i % 50}", "handle": f"seeder{i % 50}", "displayName": f"Seeder {i % 50}"}
         body = zipf_text(rng, words, weights, rng.randint(20, 120))
-        common = {"body": body, "bodyHtml": f"<p>{body}</p>", "author": author, "createdAt": when, "editedAt": None,
-                  "reactionCounts": {}, "score": rng.randint(0, 30), "status": "visible", "mentions": []}
+        common = {
+            "body": body,
+            "bodyHtml": f"<p>{body}</p>",
+            "author": author,
+            "createdAt": when,
+            "editedAt": None,
+            "reactionCounts": {},
+            "score": rng.randint(0, 30),
+            "status": "visible",
+            "mentions": [],
+        }
         if i < n_threads:
             ref = db.collection("threads").document()
-            doc = {**common, "title": zipf_text(rng, words, weights, rng.randint(3, 8)), "excerpt": body[:200],
-                   "tags": [], "lastActivityAt": when, "commentCount": 0, "locked": False, "pinned": False}
+            doc = {
+                **common,
+                "title": zipf_text(rng, words, weights, rng.randint(3, 8)),
+                "excerpt": body[:200],
+                "tags": [],
+                "lastActivityAt": when,
+                "commentCount": 0,
+                "locked": False,
+                "pinned": False,
+            }
             doc["terms"] = thread_terms(doc)
             tids.append(ref.id)
         else:
             tid = rng.choice(tids)
             ref = db.collection("threads").document(tid).collection("comments").document()
-            doc = {**common, "threadId": tid, "parentId": None, "rootId": None, "depth": 1, "replyCount": 0,
-                   "descendantCount": 0, "repliedToId": None, "repliedToHandle": None}
+            doc = {
+                **common,
+                "threadId": tid,
+                "parentId": None,
+                "rootId": None,
+                "depth": 1,
+                "replyCount": 0,
+                "descendantCount": 0,
+                "repliedToId": None,
+                "repliedToHandle": None,
+            }
             doc["terms"] = comment_terms(doc)
         add(ref, doc)
     if pending:
@@ -122,24 +149,32 @@ def main() -> int:
         started = time.perf_counter()
         words, weights = seed(firestore.Client(project=stack.project), rng, args.posts)
         print(f"Seeded {args.posts} posts in {time.perf_counter() - started:.0f} s.", flush=True)
-        users: list[User] = [sign_up(stack.auth_url, f"b{n}-{uuid.uuid4().hex[:6]}@example.com", "password-123")
-                             for n in range(USERS)]
+        users: list[User] = [
+            sign_up(stack.auth_url, f"b{n}-{uuid.uuid4().hex[:6]}@example.com", "password-123") for n in range(USERS)
+        ]
         # Queries: words drawn as text draws them (common ones often), so some match thousands of posts.
-        queries = {"1 word": [rng.choices(words, weights=weights)[0] for _ in range(args.queries)],
-                   "3 words": [" ".join(rng.choices(words, weights=weights, k=3)) for _ in range(args.queries)]}
+        queries = {
+            "1 word": [rng.choices(words, weights=weights)[0] for _ in range(args.queries)],
+            "3 words": [" ".join(rng.choices(words, weights=weights, k=3)) for _ in range(args.queries)],
+        }
         counting = CountingClient(project=stack.project)
         many = Limit("search", 1_000_000, timedelta(minutes=1))
-        app = create_app(Deps(db=counting, verify_token=lambda t, c: {"uid": t}, config=Config(search_limit=many),
-                              clock=utc_now)).test_client()
+        app = create_app(
+            Deps(db=counting, verify_token=lambda t, c: {"uid": t}, config=Config(search_limit=many), clock=utc_now)
+        ).test_client()
         session = requests.Session()
         # A cold function (the emulator starts its Python worker on the first request) is not a search's latency.
         for user in users:
             session.get(f"{api}/search", params={"q": words[0]}, headers=user.headers, timeout=300).raise_for_status()
         failed = False
-        budget = {"threads": (service.MAX_QUERIES, service.SCAN_FACTOR * PAGE),
-                  "comments": (2 * service.MAX_QUERIES, 2 * service.SCAN_FACTOR * PAGE)}
-        print(f"{'query':<18} {'p50 ms':>8} {'p99 ms':>8} {'results/page':>13} {'reads/page avg':>15} "
-              f"{'max':>5} {'round trips max':>16}")
+        budget = {
+            "threads": (service.MAX_QUERIES, service.SCAN_FACTOR * PAGE),
+            "comments": (2 * service.MAX_QUERIES, 2 * service.SCAN_FACTOR * PAGE),
+        }
+        print(
+            f"{'query':<18} {'p50 ms':>8} {'p99 ms':>8} {'results/page':>13} {'reads/page avg':>15} "
+            f"{'max':>5} {'round trips max':>16}"
+        )
         call = 0
         for kind in ("threads", "comments"):
             for label, qs in queries.items():
@@ -148,29 +183,34 @@ def main() -> int:
                     user = users[call % USERS]
                     call += 1
                     t0 = time.perf_counter()
-                    response = session.get(f"{api}/search", params={"q": q, "type": kind}, headers=user.headers,
-                                           timeout=300)
+                    response = session.get(
+                        f"{api}/search", params={"q": q, "type": kind}, headers=user.headers, timeout=300
+                    )
                     latencies.append((time.perf_counter() - t0) * 1000)
                     if response.status_code == 429:  # the per-user window: wait it out, then time it again
                         time.sleep(int(response.headers.get("Retry-After", "1")))
                         t0 = time.perf_counter()
-                        response = session.get(f"{api}/search", params={"q": q, "type": kind},
-                                               headers=user.headers, timeout=300)
+                        response = session.get(
+                            f"{api}/search", params={"q": q, "type": kind}, headers=user.headers, timeout=300
+                        )
                         latencies[-1] = (time.perf_counter() - t0) * 1000
                     response.raise_for_status()
                     results.append(len(response.json()["items"]))
                     counting.stats.reset()
-                    local = app.get("/api/search", query_string={"q": q, "type": kind},
-                                    headers={"Authorization": "Bearer bench"})
+                    local = app.get(
+                        "/api/search", query_string={"q": q, "type": kind}, headers={"Authorization": "Bearer bench"}
+                    )
                     assert local.status_code == 200, local.get_data(as_text=True)
                     reads.append(counting.stats.docs)
                     trips.append(counting.stats.round_trips)
                 over = max(trips) > budget[kind][0] or max(reads) > budget[kind][1]
                 failed |= over
-                print(f"{kind + ', ' + label:<18} {statistics.median(latencies):>8.0f} "
-                      f"{percentile(latencies, 99):>8.0f} {statistics.mean(results):>13.1f} "
-                      f"{statistics.mean(reads):>15.1f} {max(reads):>5} {max(trips):>16}"
-                      f"{'  OVER BUDGET' if over else ''}")
+                print(
+                    f"{kind + ', ' + label:<18} {statistics.median(latencies):>8.0f} "
+                    f"{percentile(latencies, 99):>8.0f} {statistics.mean(results):>13.1f} "
+                    f"{statistics.mean(reads):>15.1f} {max(reads):>5} {max(trips):>16}"
+                    f"{'  OVER BUDGET' if over else ''}"
+                )
         load = os.getloadavg()
         print(f"(load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {os.cpu_count()} CPUs)")
     return 1 if failed else 0

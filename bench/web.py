@@ -20,6 +20,7 @@ Measures, on a thread page loaded by a signed-out reader in a fresh browser cont
 
 Prints the figures and exits non-zero when a budget is missed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,7 +30,6 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-
 
 from devstack.authemu import User, sign_up
 from devstack.chromium import CHROMIUM, CHROMIUM_ARGS
@@ -93,12 +93,19 @@ def seed_thread(api: str, auth_url: str, comments: int, *, workers: int = 6, tag
     roots = max(1, comments // COMMENTS_PER_USER)
     stamp = int(time.time() * 1000)
     with ThreadPoolExecutor(workers) as pool:
-        users = list(pool.map(lambda n: sign_up(auth_url, f"bench{stamp}_{n}@example.com", "bench-password"),
-                              range(roots)))
-        thread = _post(api, users[0], "/threads", {
-            "title": f"A busy thread with {comments} comments",
-            "body": "Measuring how fast a long discussion renders.\n\n" + "Some **markdown** text. " * 20,
-            "tags": [tag]})
+        users = list(
+            pool.map(lambda n: sign_up(auth_url, f"bench{stamp}_{n}@example.com", "bench-password"), range(roots))
+        )
+        thread = _post(
+            api,
+            users[0],
+            "/threads",
+            {
+                "title": f"A busy thread with {comments} comments",
+                "body": "Measuring how fast a long discussion renders.\n\n" + "Some **markdown** text. " * 20,
+                "tags": [tag],
+            },
+        )
         tid = thread["id"]
         left = comments
         parents: list[str | None] = [None] * roots
@@ -142,7 +149,9 @@ def measure_js(browser, url: str) -> JsFigures:
     for response in responses:
         body = response.body()
         encoded = response.request.sizes()["responseBodySize"]
-        files.append((response.url.split("//", 1)[-1].split("/", 1)[-1], encoded, len(body), len(gzip.compress(body, 9))))
+        files.append(
+            (response.url.split("//", 1)[-1].split("/", 1)[-1], encoded, len(body), len(gzip.compress(body, 9)))
+        )
     context.close()
     return JsFigures(files)
 
@@ -172,8 +181,10 @@ def measure_render(browser, url: str, runs: int) -> RenderFigures:
         page = context.new_page()
         page.goto(url, wait_until="commit")
         page.wait_for_function("() => window.__hearthRenderedAt !== undefined", timeout=30_000)
-        elapsed, data_at = page.evaluate("""() => [window.__hearthRenderedAt, Math.max(...performance.getEntriesByType('resource')
+        elapsed, data_at = (
+            page.evaluate("""() => [window.__hearthRenderedAt, Math.max(...performance.getEntriesByType('resource')
             .filter((e) => new URL(e.name).pathname.startsWith('/api/threads/')).map((e) => e.responseEnd))]""")
+        )
         rendered = page.locator("li.comment").count()
         samples.append(elapsed)
         client.append(max(0.0, elapsed - data_at))
@@ -186,13 +197,19 @@ def report(js: JsFigures, render: RenderFigures, comments: int) -> list[str]:
     print("JavaScript on the first load of a thread page:")
     for path, encoded, raw, gz in js.files:
         print(f"  /{path}: {raw / 1024:.1f} KB raw, {encoded / 1024:.1f} KB transferred, ~{gz / 1024:.1f} KB gzip")
-    print(f"  total: {js.raw / 1024:.1f} KB raw (budget {JS_BUDGET_BYTES // 1024} KB, judged on raw), "
-          f"{js.encoded / 1024:.1f} KB transferred by the Hosting emulator, ~{js.gzip / 1024:.1f} KB gzip -9")
+    print(
+        f"  total: {js.raw / 1024:.1f} KB raw (budget {JS_BUDGET_BYTES // 1024} KB, judged on raw), "
+        f"{js.encoded / 1024:.1f} KB transferred by the Hosting emulator, ~{js.gzip / 1024:.1f} KB gzip -9"
+    )
     print(f"Thread with {comments} comments ({render.comments_rendered} rendered on the first page):")
-    print(f"  render time: median {render.median:.0f} ms, slowest {max(render.samples_ms):.0f} ms "
-          f"over {len(render.samples_ms)} fresh loads (budget < {RENDER_BUDGET_MS:.0f} ms, judged on the median)")
-    print(f"  of which in the browser after the API answered: median {statistics.median(render.client_ms):.0f} ms, "
-          f"slowest {max(render.client_ms):.0f} ms")
+    print(
+        f"  render time: median {render.median:.0f} ms, slowest {max(render.samples_ms):.0f} ms "
+        f"over {len(render.samples_ms)} fresh loads (budget < {RENDER_BUDGET_MS:.0f} ms, judged on the median)"
+    )
+    print(
+        f"  of which in the browser after the API answered: median {statistics.median(render.client_ms):.0f} ms, "
+        f"slowest {max(render.client_ms):.0f} ms"
+    )
     missed = []
     if js.raw > JS_BUDGET_BYTES:
         missed.append("JavaScript size")

@@ -3,6 +3,7 @@
 Its pages name Hearth as {{HEARTH}}; this server fills in the running Hearth's URL, so the same
 files work on any port. `python -m devstack.blog PORT HEARTH_URL` serves it until stopped.
 """
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@
 `request` (and get/post/put/patch/delete) give the raw response, for callers that look at statuses
 and headers; `call` gives the JSON of a 2xx answer and raises ApiFailure for any other.
 """
+
 from __future__ import annotations
 
 from typing import Any, Protocol
@@ -56,8 +57,9 @@ class Api:
     def delete(self, path: str, user: Signed | None = None, **kwargs: Any) -> requests.Response:
         return self.request("DELETE", path, user, **kwargs)
 
-    def call(self, method: str, path: str, user: Signed | None = None, body: Any = None,
-             **kwargs: Any) -> dict[str, Any]:
+    def call(
+        self, method: str, path: str, user: Signed | None = None, body: Any = None, **kwargs: Any
+    ) -> dict[str, Any]:
         """The JSON of a 2xx answer ({} when it has no body); ApiFailure otherwise."""
         response = self.request(method, path, user, json=body, **kwargs)
         if not response.ok:

@@ -5,6 +5,7 @@ emulators' own output goes to a log file whose path it prints. `VERBOSE=1` print
 too. `HEARTH_DEV_PORTS=free` runs on free ports instead of firebase.json's and `HEARTH_DEV_LOG`
 names another log file (the launcher's tests use both). Nothing it starts outlives it, even killed with SIGKILL (devstack/reaper.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -48,8 +49,10 @@ def fail(what: str, log: Path, exc: BaseException | None = None) -> int:
 
 def describe(stack: Stack) -> str:
     p = stack.ports
-    return (f"Firestore 127.0.0.1:{p.firestore}, Auth 127.0.0.1:{p.auth}, Functions 127.0.0.1:{p.functions}, "
-            f"Hosting 127.0.0.1:{p.hosting} (hub {p.hub}, logging {p.logging}, eventarc {p.eventarc}, tasks {p.tasks})")
+    return (
+        f"Firestore 127.0.0.1:{p.firestore}, Auth 127.0.0.1:{p.auth}, Functions 127.0.0.1:{p.functions}, "
+        f"Hosting 127.0.0.1:{p.hosting} (hub {p.hub}, logging {p.logging}, eventarc {p.eventarc}, tasks {p.tasks})"
+    )
 
 
 def main() -> int:
@@ -71,8 +74,11 @@ def main() -> int:
         with local_stack(ports, quiet=True, echo=verbose, data_dir=DATA_DIR if keep else None, log=log) as stack:
             say(f"Emulators ready in {time.monotonic() - started:.0f} s: {describe(stack)}")
             say(f"  Firestore is Google's emulator (jar: {stack.firestore_jar})")
-            say("Keeping the data of the last run (KEEP=1)…" if keep and seeded(stack.auth_url)
-                else "Seeding demo content through the API…")
+            say(
+                "Keeping the data of the last run (KEEP=1)…"
+                if keep and seeded(stack.auth_url)
+                else "Seeding demo content through the API…"
+            )
             try:
                 accounts = seed(f"{stack.hosting_url}/api", stack.auth_url, stack.project)
             except Exception as exc:  # noqa: BLE001 - said in full, then everything stops
@@ -82,7 +88,9 @@ def main() -> int:
                 role = "moderator: the queue, the log, hiding, suspensions" if handle in MODERATORS else "member"
                 say(f"  @{handle:<6} {email:<20} / {password}   {role}")
             blog_port = free_port() if os.environ.get("HEARTH_DEV_PORTS") == "free" else BLOG_PORT
-            with run_server([sys.executable, "-m", "devstack.blog", str(blog_port), stack.hosting_url], log=log) as blog:
+            with run_server(
+                [sys.executable, "-m", "devstack.blog", str(blog_port), stack.hosting_url], log=log
+            ) as blog:
                 stack.servers["blog"] = blog
                 try:
                     wait_for_port("127.0.0.1", blog_port, timeout=30)

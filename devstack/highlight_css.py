@@ -5,6 +5,7 @@
 The block sits between `/* highlight:begin */` and `/* highlight:end */`; a test keeps it equal
 to hearth.forum.render.highlight_css(), so upgrading Pygments or changing a style means running this.
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """Start servers for tests in their own process group and always stop them."""
+
 from __future__ import annotations
 
 import os
@@ -147,16 +148,32 @@ def start_reaper(server: subprocess.Popen, tag: str, leftovers: Sequence[Path]) 
     It learns of our death through PR_SET_PDEATHSIG, which the kernel ties to the thread that
     started it: call this from the thread that lives as long as the server should (the main one).
     """
-    args = [sys.executable, "-m", "devstack.reaper", "--parent", str(os.getpid()), "--server", str(server.pid),
-            "--tag", tag, *[arg for path in leftovers for arg in ("--remove", str(path))]]
-    return subprocess.Popen(args, cwd=ROOT, env={**os.environ, TAG_VARIABLE: tag}, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+    args = [
+        sys.executable,
+        "-m",
+        "devstack.reaper",
+        "--parent",
+        str(os.getpid()),
+        "--server",
+        str(server.pid),
+        "--tag",
+        tag,
+        *[arg for path in leftovers for arg in ("--remove", str(path))],
+    ]
+    return subprocess.Popen(
+        args, cwd=ROOT, env={**os.environ, TAG_VARIABLE: tag}, stdin=subprocess.DEVNULL, start_new_session=True
+    )
 
 
 @contextmanager
-def run_server(args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT,
-               echo: str | None = None, log: Path | None = None,
-               leftovers: Sequence[Path] = ()) -> Iterator[Server]:
+def run_server(
+    args: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    echo: str | None = None,
+    log: Path | None = None,
+    leftovers: Sequence[Path] = (),
+) -> Iterator[Server]:
     """Run args in a new process group with merged stdout/stderr; stop the group on exit.
 
     With echo (a prefix), the output is also printed as it comes; with log, it is appended to

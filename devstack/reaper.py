@@ -10,6 +10,7 @@ every process carrying the server's tag (firebase-tools starts the Firestore JVM
 of its own), and removes the launcher's temporary files. When the launcher stops the server
 itself, it kills the reaper first.
 """
+
 from __future__ import annotations
 
 import argparse

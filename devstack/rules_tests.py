@@ -5,6 +5,7 @@ FIRESTORE_EMULATOR_HOST and GCLOUD_PROJECT and stops the emulator afterwards. Th
 free ports from a config of their own, so the run can share the machine with `make dev` and the
 other suites. The exit status is the tests'.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,10 @@ PROJECT = "demo-hearth-rules"
 REPORT = "test-results/rules-tests.txt"
 # Dots on the console, every test by name in REPORT. The shell firebase-tools runs the script with
 # expands the glob (node 20 takes no glob itself).
-TESTS = ("node --test --test-reporter=dot --test-reporter-destination=stdout "
-         f"--test-reporter=spec --test-reporter-destination={REPORT} tests/rules/*.test.mjs")
+TESTS = (
+    "node --test --test-reporter=dot --test-reporter-destination=stdout "
+    f"--test-reporter=spec --test-reporter-destination={REPORT} tests/rules/*.test.mjs"
+)
 
 
 def main() -> int:
@@ -35,8 +38,17 @@ def main() -> int:
     config_path = ROOT / f".firebase.local-{os.getpid()}-rules.json"
     config_path.write_text(json.dumps(firebase_config(Ports.free(), ui=False), indent=2))
     env = {**os.environ, **tools.env(), "NO_UPDATE_NOTIFIER": "1", "CI": os.environ.get("CI", "true")}
-    args = [str(FIREBASE), "emulators:exec", "--only", "firestore", "--project", PROJECT,
-            "--config", str(config_path), TESTS]
+    args = [
+        str(FIREBASE),
+        "emulators:exec",
+        "--only",
+        "firestore",
+        "--project",
+        PROJECT,
+        "--config",
+        str(config_path),
+        TESTS,
+    ]
     try:
         # firebase-tools keeps a per-project hub locator in the temp folder: one of its own per run.
         with tempfile.TemporaryDirectory(prefix="hearth-rules-") as tmp:

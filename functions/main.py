@@ -1,4 +1,5 @@
 """Entry points of Hearth's Cloud Functions. Only wiring lives here; the logic is in hearth/."""
+
 from __future__ import annotations
 
 import threading
@@ -76,16 +77,22 @@ def api(req: https_fn.Request) -> https_fn.Response:
 def notify_on_comment(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
     """Replies, comments on one's thread and @mentions, from a new or edited comment."""
     before, after = fanout.data_of(event.data.before), fanout.data_of(event.data.after)
-    fanout.run(event.id, event.document, lambda: fanout.on_comment_written(
-        _get_db(), event.params["threadId"], event.params["commentId"], before, after))
+    fanout.run(
+        event.id,
+        event.document,
+        lambda: fanout.on_comment_written(
+            _get_db(), event.params["threadId"], event.params["commentId"], before, after
+        ),
+    )
 
 
 @firestore_fn.on_document_written(document="threads/{threadId}", region=REGION, max_instances=20)
 def notify_on_thread(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
     """@mentions in a new or edited thread."""
     before, after = fanout.data_of(event.data.before), fanout.data_of(event.data.after)
-    fanout.run(event.id, event.document, lambda: fanout.on_thread_written(
-        _get_db(), event.params["threadId"], before, after))
+    fanout.run(
+        event.id, event.document, lambda: fanout.on_thread_written(_get_db(), event.params["threadId"], before, after)
+    )
 
 
 @firestore_fn.on_document_created(document="reports/{reportId}", region=REGION, max_instances=20)
@@ -97,5 +104,6 @@ def on_report_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | 
     """
     if event.data is None:
         return
-    reports.on_report_created(_get_db(), event.params["reportId"], event.data.to_dict() or {}, event.id, utc_now(),
-                              _get_config())
+    reports.on_report_created(
+        _get_db(), event.params["reportId"], event.data.to_dict() or {}, event.id, utc_now(), _get_config()
+    )

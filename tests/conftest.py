@@ -1,5 +1,6 @@
 """What every test directory shares: ONE local stack (the Firebase emulators on free ports) for the
 API tests and the browser tests alike, started when the first test needs it and stopped at the end."""
+
 from __future__ import annotations
 
 import subprocess

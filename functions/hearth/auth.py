@@ -1,4 +1,5 @@
 """Who is calling: a Firebase ID token from the Authorization header, verified by firebase-admin."""
+
 from __future__ import annotations
 
 import os

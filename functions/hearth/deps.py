@@ -1,4 +1,5 @@
 """What the domain modules need from the outside, built once per process."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,8 @@ from typing import Callable, Mapping
 
 from google.cloud import firestore
 
-from .db import querylog
 from .auth import TokenMinter, TokenVerifier
+from .db import querylog
 from .db.ratelimit import InstanceWindows, Limit
 from .forum import render
 
@@ -114,8 +115,10 @@ def refuse_emulators_in_production(env: Mapping[str, str]) -> None:
     project = env.get("GCLOUD_PROJECT") or env.get("GOOGLE_CLOUD_PROJECT") or ""
     deployed = bool(env.get("K_SERVICE")) and env.get("FUNCTIONS_EMULATOR") != "true"
     if deployed or not project.startswith(DEMO_PREFIX):
-        raise RuntimeError(f"{', '.join(leaked)} may be set only for a '{DEMO_PREFIX}' project on the emulators "
-                           f"(project: {project or 'not named'})")
+        raise RuntimeError(
+            f"{', '.join(leaked)} may be set only for a '{DEMO_PREFIX}' project on the emulators "
+            f"(project: {project or 'not named'})"
+        )
 
 
 def firestore_client(env: Mapping[str, str]) -> firestore.Client:
@@ -137,12 +140,17 @@ def trigger_client() -> firestore.Client:
 def production_deps() -> Deps:
     """Deps for the deployed function (and the Functions emulator)."""
     from .auth import firebase_minter, firebase_verifier
-
     from .forum.sandbox import Sandbox
 
     refuse_emulators_in_production(os.environ)
     sandbox = Sandbox()
     # The first worker starts now, beside the rest of the cold start, not in the first post's request.
     threading.Thread(target=sandbox.warm, name="hearth-render-warm", daemon=True).start()
-    return Deps(db=firestore_client(os.environ), verify_token=firebase_verifier(), config=config_from_params(),
-                clock=utc_now, renderer=sandbox.render, mint_token=firebase_minter())
+    return Deps(
+        db=firestore_client(os.environ),
+        verify_token=firebase_verifier(),
+        config=config_from_params(),
+        clock=utc_now,
+        renderer=sandbox.render,
+        mint_token=firebase_minter(),
+    )

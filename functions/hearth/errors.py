@@ -1,4 +1,5 @@
 """Domain errors. The HTTP boundary (hearth.http) is the one place that turns them into responses."""
+
 from __future__ import annotations
 
 

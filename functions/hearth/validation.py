@@ -4,6 +4,7 @@ The text rules are written once, as character classes, and used twice: here to c
 and in the OpenAPI document as `pattern`s, so what the document allows is exactly what the API
 accepts (a test drives the document's patterns against these functions).
 """
+
 from __future__ import annotations
 
 import re
@@ -102,17 +103,41 @@ CONTROL: Ranges = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F))
 # The implicit marks (LRM, RLM, ALM) stay allowed: right-to-left names need them.
 BIDI_CONTROLS: Ranges = ((0x202A, 0x202E), (0x2066, 0x2069))
 # Unicode's White_Space property: what trimming removes.
-WHITE_SPACE: Ranges = ((0x09, 0x0D), (0x20, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680),
-                       (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F),
-                       (0x3000, 0x3000))
+WHITE_SPACE: Ranges = (
+    (0x09, 0x0D),
+    (0x20, 0x20),
+    (0x85, 0x85),
+    (0xA0, 0xA0),
+    (0x1680, 0x1680),
+    (0x2000, 0x200A),
+    (0x2028, 0x2029),
+    (0x202F, 0x202F),
+    (0x205F, 0x205F),
+    (0x3000, 0x3000),
+)
 # Unicode's Default_Ignorable_Code_Point property (zero-width characters, joiners, fillers,
 # variation selectors, tags...), which renderers draw as nothing, and U+2800 BRAILLE PATTERN
 # BLANK, drawn as a blank cell.
-INVISIBLE_EXTRA: Ranges = ((0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C), (0x115F, 0x1160), (0x17B4, 0x17B5),
-                           (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F),
-                           (0x2800, 0x2800), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
-                           (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
-                           (0xE0000, 0xE0FFF))
+INVISIBLE_EXTRA: Ranges = (
+    (0xAD, 0xAD),
+    (0x34F, 0x34F),
+    (0x61C, 0x61C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
 # A character is visible unless it is white space, a control or one of the above.
 INVISIBLE: Ranges = WHITE_SPACE + CONTROL + INVISIBLE_EXTRA
 
@@ -152,8 +177,9 @@ SURROGATE_RE = re.compile("[\ud800-\udfff]")
 VISIBLE_RE = re.compile(char_class(INVISIBLE, negate=True))
 
 
-def text(value: Any, field: str, *, max_len: int, required: bool = True, visible: bool = False,
-         no_bidi: bool = False) -> str:
+def text(
+    value: Any, field: str, *, max_len: int, required: bool = True, visible: bool = False, no_bidi: bool = False
+) -> str:
     """A string of at most max_len characters, returned trimmed of surrounding white space.
 
     Refused: lone surrogates (not Unicode text; Firestore cannot store them), control characters

@@ -1,4 +1,5 @@
 """API tests over HTTP against the whole local stack (tests/conftest.py's `stack`): clients, users, threads."""
+
 from __future__ import annotations
 
 import itertools

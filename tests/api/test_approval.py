@@ -4,6 +4,7 @@ wait for a moderator.
 The deployed parameter is read once per instance, so these tests run the app in-process on the stack's
 Firestore with the parameter on; every other API test runs with it off (the default).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -70,7 +71,9 @@ def test_a_new_members_comment_waits_for_approval_then_they_are_trusted(client):
 def test_moderators_comments_never_wait_and_only_held_comments_can_be_approved(client):
     mod, reporter = _as("mod2:mod"), _as("reporter2")
     tid = client.post("/api/threads", headers=mod, json={"title": "t", "body": "b"}).get_json()["id"]
-    assert client.post(f"/api/threads/{tid}/comments", headers=mod, json={"body": "hi"}).get_json()["status"] == "visible"
+    assert (
+        client.post(f"/api/threads/{tid}/comments", headers=mod, json={"body": "hi"}).get_json()["status"] == "visible"
+    )
     client.post(f"/api/threads/{tid}/report", headers=reporter, json={"reason": "spam"})
     refused = client.post(f"/api/mod/queue/thread~{tid}", headers=mod, json={"action": "approve"})
     assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "action"
@@ -91,7 +94,9 @@ def test_a_new_members_thread_waits_for_approval_too(client):
     assert entry["approval"] is True and entry["item"]["title"] == "my thread"
     assert client.post(f"/api/mod/queue/thread~{tid}", headers=mod, json={"action": "approve"}).status_code == 200
     assert client.get(f"/api/threads/{tid}").get_json()["status"] == "visible"
-    assert client.post("/api/threads", headers=newbie, json={"title": "t2", "body": "b"}).get_json()["status"] == "visible"
+    assert (
+        client.post("/api/threads", headers=newbie, json={"title": "t2", "body": "b"}).get_json()["status"] == "visible"
+    )
 
 
 def test_a_held_reply_moves_no_counter_until_approved(client):
@@ -99,8 +104,9 @@ def test_a_held_reply_moves_no_counter_until_approved(client):
     mod, newbie = _as("mod4:mod"), _as("newbie4")
     tid = client.post("/api/threads", headers=mod, json={"title": "t", "body": "b"}).get_json()["id"]
     root = client.post(f"/api/threads/{tid}/comments", headers=mod, json={"body": "root"}).get_json()
-    held = client.post(f"/api/threads/{tid}/comments", headers=newbie,
-                       json={"body": "held reply", "parentId": root["id"]}).get_json()
+    held = client.post(
+        f"/api/threads/{tid}/comments", headers=newbie, json={"body": "held reply", "parentId": root["id"]}
+    ).get_json()
     assert held["status"] == "hidden"
     db = client.application.config["HEARTH_DEPS"].db
 

@@ -43,8 +43,7 @@ def test_replies_nest_to_depth_three_then_stay_there(api, alice, bob, thread, ma
 def test_many_replies_are_bounded_with_a_way_to_load_the_rest(api, make_user, thread, make_comment):
     people = [make_user() for _ in range(2)]
     root = make_comment(people[0], thread["id"], "root")
-    replies = [make_comment(people[(i + 1) % 2], thread["id"], f"r{i}", root["id"])
-               for i in range(8)]
+    replies = [make_comment(people[(i + 1) % 2], thread["id"], f"r{i}", root["id"]) for i in range(8)]
     top = api.get(f"/threads/{thread['id']}/comments").json()["items"][0]
     assert 0 < len(top["replies"]) < 8 and top["moreReplies"] is True
     seen, cursor = [], None
@@ -113,16 +112,26 @@ def test_only_author_or_moderator_edits_and_deletes_comments(api, alice, bob, ma
     assert_error(api.patch(path, alice, json={"body": "again"}), 404)
 
 
-@pytest.mark.parametrize("body,field", [({"body": ""}, "body"), ({"body": "x" * 20_001}, "body"),
-                                        ({"body": "x", "parentId": 5}, "parentId"), ({"text": "x"}, "text")])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"body": ""}, "body"),
+        ({"body": "x" * 20_001}, "body"),
+        ({"body": "x", "parentId": 5}, "parentId"),
+        ({"text": "x"}, "text"),
+    ],
+)
 def test_invalid_comment_is_422_and_nothing_moves(api, bob, thread, body, field):
     assert_error(api.post(f"/threads/{thread['id']}/comments", bob, json=body), 422, field=field)
     assert api.get(f"/threads/{thread['id']}").json()["commentCount"] == 0
 
 
 def test_reply_to_unknown_parent_is_404_and_nothing_moves(api, bob, thread):
-    assert_error(api.post(f"/threads/{thread['id']}/comments", bob, json={"body": "x", "parentId": "nope"}), 404,
-                 field="parentId")
+    assert_error(
+        api.post(f"/threads/{thread['id']}/comments", bob, json={"body": "x", "parentId": "nope"}),
+        404,
+        field="parentId",
+    )
     assert api.get(f"/threads/{thread['id']}").json()["commentCount"] == 0
 
 
@@ -132,7 +141,9 @@ def test_comments_on_unknown_thread_are_404(api, bob):
 
 
 def test_hostile_comment_comes_back_inert(api, bob, thread, make_comment):
-    comment = make_comment(bob, thread["id"], '<img src=x onerror=alert(1)> [a](javascript:alert(1)) <script>x</script>')
+    comment = make_comment(
+        bob, thread["id"], "<img src=x onerror=alert(1)> [a](javascript:alert(1)) <script>x</script>"
+    )
     assert inert_problems(comment["bodyHtml"]) == []
     listed = api.get(f"/threads/{thread['id']}/comments").json()["items"][0]
     assert inert_problems(listed["bodyHtml"]) == []
@@ -148,8 +159,9 @@ def test_one_comment_can_be_read_alone_with_where_it_sits(api, alice, bob, threa
     assert api.get(f"/threads/{thread['id']}/comments/{root['id']}").json()["rootId"] is None
 
 
-def test_a_deleted_comment_reads_as_a_tombstone_while_replied_to_and_404_otherwise(api, alice, bob, thread,
-                                                                                 make_comment):
+def test_a_deleted_comment_reads_as_a_tombstone_while_replied_to_and_404_otherwise(
+    api, alice, bob, thread, make_comment
+):
     root = make_comment(alice, thread["id"], "root")
     make_comment(bob, thread["id"], "reply", root["id"])
     lone = make_comment(alice, thread["id"], "lone")
@@ -175,8 +187,9 @@ def test_deleting_replies_takes_back_their_count_and_score(api, db, make_user, m
     assert [(c["id"], c["replyCount"]) for c in top] == [(root["id"], 0)]
 
 
-def test_a_deleted_comment_stays_as_a_tombstone_only_while_a_reply_hangs_from_it(api, make_user, make_thread,
-                                                                                   make_comment):
+def test_a_deleted_comment_stays_as_a_tombstone_only_while_a_reply_hangs_from_it(
+    api, make_user, make_thread, make_comment
+):
     author = make_user()
     thread = make_thread(author)
     root = make_comment(author, thread["id"], "root")

@@ -3,6 +3,7 @@
 The app runs in-process here, on a client that counts its calls to the Firestore emulator; the
 budgets below are the ones docs/consistency-and-cost.md lists.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -11,12 +12,12 @@ from typing import Any, Iterator
 
 import pytest
 
-from hearth.forum import pages
-from hearth.notifications import fanout
 from hearth.api.app import create_app
-from hearth.deps import Config, Deps, utc_now
 from hearth.db.querylog import QueryLog
 from hearth.db.ratelimit import Limit
+from hearth.deps import Config, Deps, utc_now
+from hearth.forum import pages
+from hearth.notifications import fanout
 from tests.support.counting import CountingClient
 
 # endpoint -> (round trips, documents read) at most, for pages of 20 with 5 reply previews each.
@@ -69,10 +70,12 @@ def app_and_stats(stack, monkeypatch) -> Iterator[tuple[Any, Any]]:
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
     # The in-process app's queries join the function's in the query log the index check reads.
     db = CountingClient(project=f"cost-{uuid.uuid4().hex[:8]}", interceptors=[QueryLog(stack.query_log)])
-    config = Config(comment_limit=Limit("comment", 10_000, timedelta(minutes=1)),
-                    thread_limit=Limit("thread", 10_000, timedelta(minutes=10)),
-                    report_limit=Limit("report", 10_000, timedelta(minutes=10)),
-                    embed_origins=("https://blog.example",))
+    config = Config(
+        comment_limit=Limit("comment", 10_000, timedelta(minutes=1)),
+        thread_limit=Limit("thread", 10_000, timedelta(minutes=10)),
+        report_limit=Limit("report", 10_000, timedelta(minutes=10)),
+        embed_origins=("https://blog.example",),
+    )
     app = create_app(Deps(db=db, verify_token=fake_verify, config=config, clock=utc_now))
     yield app.test_client(), db.stats
 
@@ -95,87 +98,134 @@ def _as(uid: str) -> dict[str, str]:
 
 def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     client, stats = app_and_stats
-    threads = [client.post("/api/threads", json={"title": f"t{i}", "body": "b"}, headers=_as(f"u{i % 3}")).get_json()
-               for i in range(25)]
+    threads = [
+        client.post("/api/threads", json={"title": f"t{i}", "body": "b"}, headers=_as(f"u{i % 3}")).get_json()
+        for i in range(25)
+    ]
     tid = threads[0]["id"]
-    roots = [client.post(f"/api/threads/{tid}/comments", json={"body": f"c{i}"}, headers=_as("u1")).get_json()
-             for i in range(25)]
+    roots = [
+        client.post(f"/api/threads/{tid}/comments", json={"body": f"c{i}"}, headers=_as("u1")).get_json()
+        for i in range(25)
+    ]
     parent = roots[0]["id"]
     for _depth in range(2):
-        parent = client.post(f"/api/threads/{tid}/comments", json={"body": "r", "parentId": parent},
-                             headers=_as("u2")).get_json()["id"]
+        parent = client.post(
+            f"/api/threads/{tid}/comments", json={"body": "r", "parentId": parent}, headers=_as("u2")
+        ).get_json()["id"]
     for root in roots:
         for _ in range(6):
-            client.post(f"/api/threads/{tid}/comments", json={"body": "r", "parentId": root["id"]},
-                        headers=_as("u0"))
+            client.post(f"/api/threads/{tid}/comments", json={"body": "r", "parentId": root["id"]}, headers=_as("u0"))
     for thread in threads[:20]:
         client.put(f"/api/threads/{thread['id']}/bookmark", headers=_as("u1"))
     handle = client.get("/api/me", headers=_as("u1")).get_json()["handle"]
     for thread in threads[:22]:  # 22 resolved queue entries of 2 reports each, and a page of the log
         for reporter in ("r1", "r2"):
-            assert client.post(f"/api/threads/{thread['id']}/report", json={"reason": "spam"},
-                               headers=_as(reporter)).status_code == 202
-        assert client.post(f"/api/mod/queue/thread~{thread['id']}", json={"action": "dismiss"},
-                           headers=_as("m1:mod")).status_code == 200
+            assert (
+                client.post(
+                    f"/api/threads/{thread['id']}/report", json={"reason": "spam"}, headers=_as(reporter)
+                ).status_code
+                == 202
+            )
+        assert (
+            client.post(
+                f"/api/mod/queue/thread~{thread['id']}", json={"action": "dismiss"}, headers=_as("m1:mod")
+            ).status_code
+            == 200
+        )
     mentioned = [client.get("/api/me", headers=_as(u)).get_json()["handle"] for u in ("u0", "u2")]
     db = client.application.config["HEARTH_DEPS"].db
     for i in range(25):  # what the triggers would have written (they fire only for the stack's own project)
-        fanout.deliver(db, fanout.Subject(
-            path=f"threads/{tid}/comments/n{i}", thread_id=tid, thread_title="t0", comment_id=f"n{i}", root_id=None,
-            actor={"uid": "u0", "handle": "x", "displayName": "X"}, excerpt="e"), {"u1": fanout.COMMENT})
+        fanout.deliver(
+            db,
+            fanout.Subject(
+                path=f"threads/{tid}/comments/n{i}",
+                thread_id=tid,
+                thread_title="t0",
+                comment_id=f"n{i}",
+                root_id=None,
+                actor={"uid": "u0", "handle": "x", "displayName": "X"},
+                excerpt="e",
+            ),
+            {"u1": fanout.COMMENT},
+        )
     unread_ids = [i["id"] for i in client.get("/api/me/notifications", headers=_as("u1")).get_json()["items"]]
     mentioning = {"body": f"@{mentioned[0]} and @{mentioned[1]}", "parentId": parent}
     reply = db.document(f"threads/{tid}/comments/{roots[2]['id']}").get().to_dict()
-    reply = {**reply, "mentions": ["u0", "u2"], "author": {"uid": "u9", "handle": "u9", "displayName": "U"},
-             "repliedToId": roots[2]["id"], "parentId": roots[2]["id"], "rootId": roots[2]["id"], "depth": 2}
+    reply = {
+        **reply,
+        "mentions": ["u0", "u2"],
+        "author": {"uid": "u9", "handle": "u9", "displayName": "U"},
+        "repliedToId": roots[2]["id"],
+        "parentId": roots[2]["id"],
+        "rootId": roots[2]["id"],
+        "depth": 2,
+    }
 
-    page_comment = {"site": "https://blog.example", "term": "/p1", "path": "/p1", "title": "P",
-                    "body": "first"}
+    page_comment = {"site": "https://blog.example", "term": "/p1", "path": "/p1", "title": "P", "body": "first"}
     for i in range(0, 50, 2):  # half the listing's pages have comments
-        assert client.post("/api/pages/comments", json={**page_comment, "term": f"/p{i}"},
-                           headers=_as("u0")).status_code == 201
+        assert (
+            client.post("/api/pages/comments", json={**page_comment, "term": f"/p{i}"}, headers=_as("u0")).status_code
+            == 201
+        )
     calls = {
         "GET /threads": lambda: client.get("/api/threads"),
         "GET /threads (signed in)": lambda: client.get("/api/threads", headers=_as("u1")),
         "GET /threads/{id}": lambda: client.get(f"/api/threads/{tid}"),
         "GET /threads/{id} (signed in)": lambda: client.get(f"/api/threads/{tid}", headers=_as("u1")),
         "GET /threads/{id}/comments": lambda: client.get(f"/api/threads/{tid}/comments"),
-        "GET /threads/{id}/comments (signed in)": lambda: client.get(f"/api/threads/{tid}/comments",
-                                                                     headers=_as("u1")),
+        "GET /threads/{id}/comments (signed in)": lambda: client.get(f"/api/threads/{tid}/comments", headers=_as("u1")),
         "GET /threads/{id}/comments/{cid}/replies": lambda: client.get(
-            f"/api/threads/{tid}/comments/{roots[1]['id']}/replies"),
+            f"/api/threads/{tid}/comments/{roots[1]['id']}/replies"
+        ),
         "GET /threads/{id}/comments/{cid} (signed in)": lambda: client.get(
-            f"/api/threads/{tid}/comments/{parent}", headers=_as("u1")),
+            f"/api/threads/{tid}/comments/{parent}", headers=_as("u1")
+        ),
         "GET /users/{handle}": lambda: client.get(f"/api/users/{handle}"),
         "GET /users/{handle}/comments": lambda: client.get(f"/api/users/{handle}/comments"),
         "GET /me/bookmarks": lambda: client.get("/api/me/bookmarks", headers=_as("u1")),
-        "POST /threads (first post: makes the profile)": lambda: client.post("/api/threads", json={"title": "t", "body": "b"}, headers=_as("u9")),
+        "POST /threads (first post: makes the profile)": lambda: client.post(
+            "/api/threads", json={"title": "t", "body": "b"}, headers=_as("u9")
+        ),
         "POST /threads/{id}/comments (reply at depth 3)": lambda: client.post(
-            f"/api/threads/{tid}/comments", json={"body": "deep", "parentId": parent}, headers=_as("u2")),
-        "PUT /threads/{id}/reactions/{type}": lambda: client.put(f"/api/threads/{tid}/reactions/fire",
-                                                                 headers=_as("u1")),
-        "POST /threads/{id}/report": lambda: client.post(f"/api/threads/{threads[23]['id']}/report",
-                                                         json={"reason": "spam"}, headers=_as("r1")),
-        "GET /mod/queue": lambda: client.get("/api/mod/queue", query_string={"state": "resolved"},
-                                             headers=_as("m1:mod")),
+            f"/api/threads/{tid}/comments", json={"body": "deep", "parentId": parent}, headers=_as("u2")
+        ),
+        "PUT /threads/{id}/reactions/{type}": lambda: client.put(
+            f"/api/threads/{tid}/reactions/fire", headers=_as("u1")
+        ),
+        "POST /threads/{id}/report": lambda: client.post(
+            f"/api/threads/{threads[23]['id']}/report", json={"reason": "spam"}, headers=_as("r1")
+        ),
+        "GET /mod/queue": lambda: client.get(
+            "/api/mod/queue", query_string={"state": "resolved"}, headers=_as("m1:mod")
+        ),
         "GET /mod/log": lambda: client.get("/api/mod/log", headers=_as("m1:mod")),
         "GET /me": lambda: client.get("/api/me", headers=_as("u1")),
         "GET /me/notifications": lambda: client.get("/api/me/notifications", headers=_as("u1")),
         "POST /me/notifications/read (20 ids)": lambda: client.post(
-            "/api/me/notifications/read", json={"ids": unread_ids}, headers=_as("u1")),
-        "POST /me/notifications/read (all)": lambda: client.post("/api/me/notifications/read", json={},
-                                                                 headers=_as("u1")),
+            "/api/me/notifications/read", json={"ids": unread_ids}, headers=_as("u1")
+        ),
+        "POST /me/notifications/read (all)": lambda: client.post(
+            "/api/me/notifications/read", json={}, headers=_as("u1")
+        ),
         "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": lambda: client.post(
-            f"/api/threads/{tid}/comments", json=mentioning, headers=_as("u1")),
-        "GET /pages/counts (50 keys)": lambda: client.get("/api/pages/counts", query_string=[
-            ("site", "https://blog.example"),
-            *[("keys", pages.thread_id("https://blog.example", f"/p{i}")) for i in range(50)]]),
+            f"/api/threads/{tid}/comments", json=mentioning, headers=_as("u1")
+        ),
+        "GET /pages/counts (50 keys)": lambda: client.get(
+            "/api/pages/counts",
+            query_string=[
+                ("site", "https://blog.example"),
+                *[("keys", pages.thread_id("https://blog.example", f"/p{i}")) for i in range(50)],
+            ],
+        ),
         "POST /pages/comments (first comment: creates the page thread)": lambda: client.post(
-            "/api/pages/comments", json=page_comment, headers=_as("u1")),
+            "/api/pages/comments", json=page_comment, headers=_as("u1")
+        ),
         "POST /pages/comments (the page thread exists)": lambda: client.post(
-            "/api/pages/comments", json=page_comment, headers=_as("u2")),
+            "/api/pages/comments", json=page_comment, headers=_as("u2")
+        ),
         "trigger: a reply mentioning 2 users": lambda: _Ok(
-            fanout.on_comment_written(db, tid, "fresh-reply", None, reply)),
+            fanout.on_comment_written(db, tid, "fresh-reply", None, reply)
+        ),
     }
     measured = {}
     for name, call in calls.items():
@@ -183,8 +233,11 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
         response = call()
         assert response.status_code in (200, 201, 202), (name, response.get_data(as_text=True))
         measured[name] = (stats.round_trips, stats.docs, dict(stats.rpcs))
-    over = {name: measured[name] for name, (trips, docs) in BUDGETS.items()
-            if measured[name][0] > trips or measured[name][1] > docs}
+    over = {
+        name: measured[name]
+        for name, (trips, docs) in BUDGETS.items()
+        if measured[name][0] > trips or measured[name][1] > docs
+    }
     print("\n".join(f"{name}: {m[0]} round trips, {m[1]} documents {m[2]}" for name, m in measured.items()))
     assert over == {}
     # Lists really are one query: never one read per item.
@@ -231,10 +284,14 @@ def test_a_search_page_stays_within_its_budget_however_rare_the_matches(app_and_
         response = client.get("/api/search", query_string=params, headers=_as("searcher"))
         assert response.status_code == 200, response.get_data(as_text=True)
         measured[name] = (stats.round_trips, stats.docs, dict(stats.rpcs), len(response.get_json()["items"]))
-    print("\n".join(f"{name}: {m[0]} round trips, {m[1]} documents {m[2]}, {m[3]} results"
-                    for name, m in measured.items()))
-    assert {name: m for name, m in measured.items()
-            if m[0] > SEARCH_BUDGETS[name][0] or m[1] > SEARCH_BUDGETS[name][1]} == {}
+    print(
+        "\n".join(
+            f"{name}: {m[0]} round trips, {m[1]} documents {m[2]}, {m[3]} results" for name, m in measured.items()
+        )
+    )
+    assert {
+        name: m for name, m in measured.items() if m[0] > SEARCH_BUDGETS[name][0] or m[1] > SEARCH_BUDGETS[name][1]
+    } == {}
     assert measured["GET /search (threads, one word)"][3] == 20
     # The rare pair: the scan stopped at its budget with a short page (newest first: 10 of the 100 read).
     assert measured["GET /search (threads, two words, rare together)"][2] == {"RunQuery": 3}

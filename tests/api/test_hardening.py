@@ -1,6 +1,7 @@
 """Regression tests for what a black-box probe of the API found (issue 8): requests a stranger can
 send that got a 500 or a non-JSON answer, a body cap that chunked bodies slipped past, and a
 public role that did not follow the moderator claim. They run on either Firestore emulator."""
+
 from __future__ import annotations
 
 import base64
@@ -29,20 +30,34 @@ def raw_json(api: Api, method: str, path: str, user: User, text: str) -> request
 
 # --- ids Firestore reserves (__.*__) or could never hold ---------------------------------------
 
-@pytest.mark.parametrize("path", [
-    "/threads/__x__", "/threads/__main__/comments", "/threads/{tid}/comments/__x__/replies",
-    "/threads/__x__/comments/__y__/replies",
-])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/threads/__x__",
+        "/threads/__main__/comments",
+        "/threads/{tid}/comments/__x__/replies",
+        "/threads/__x__/comments/__y__/replies",
+    ],
+)
 def test_reserved_ids_in_paths_are_404_not_500(api, thread, path):
     assert_error(api.get(path.format(tid=thread["id"])), 404, "not_found")
 
 
-@pytest.mark.parametrize("method,path", [
-    ("PATCH", "/threads/__x__"), ("DELETE", "/threads/__x__"), ("PUT", "/threads/__x__/reactions/like"),
-    ("PUT", "/threads/__x__/bookmark"), ("DELETE", "/threads/__x__/bookmark"),
-    ("POST", "/threads/__x__/comments"), ("PATCH", "/threads/{tid}/comments/__x__"),
-    ("DELETE", "/threads/{tid}/comments/__x__"), ("PUT", "/threads/{tid}/comments/__x__/reactions/fire"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("PATCH", "/threads/__x__"),
+        ("DELETE", "/threads/__x__"),
+        ("PUT", "/threads/__x__/reactions/like"),
+        ("PUT", "/threads/__x__/bookmark"),
+        ("DELETE", "/threads/__x__/bookmark"),
+        ("POST", "/threads/__x__/comments"),
+        ("PATCH", "/threads/{tid}/comments/__x__"),
+        ("DELETE", "/threads/{tid}/comments/__x__"),
+        ("PUT", "/threads/{tid}/comments/__x__/reactions/fire"),
+    ],
+)
 def test_reserved_ids_in_write_paths_are_404_not_500(api, alice, thread, method, path):
     body = {"body": "b"} if method in ("POST", "PATCH") else None
     assert_error(api.request(method, path.format(tid=thread["id"]), alice, json=body), 404, "not_found")
@@ -91,15 +106,17 @@ TEXT_FIELDS = [
 
 @pytest.mark.parametrize("method,path,template,field", TEXT_FIELDS)
 @pytest.mark.parametrize("value", ['"a\\ud800b"', '"\\udfff"', '"a\\u0000b"', '"a\\u0007b"', '"a\\rb"', '"a\\u009fb"'])
-def test_lone_surrogates_and_control_characters_are_422_on_the_field(api, alice, thread, method, path, template,
-                                                                      field, value):
+def test_lone_surrogates_and_control_characters_are_422_on_the_field(
+    api, alice, thread, method, path, template, field, value
+):
     response = raw_json(api, method, path.format(tid=thread["id"]), alice, template.format(v=value))
     assert_error(response, 422, "invalid_argument", field)
 
 
 @pytest.mark.parametrize("field", ["title", "displayName"])
-@pytest.mark.parametrize("value", ["\u200b\u200b", "\u3164", "\u2800", " \u200d ", "\ufe0f", "evil\u202etxt.exe",
-                                   "a\u2066b\u2069"])
+@pytest.mark.parametrize(
+    "value", ["\u200b\u200b", "\u3164", "\u2800", " \u200d ", "\ufe0f", "evil\u202etxt.exe", "a\u2066b\u2069"]
+)
 def test_titles_and_display_names_need_a_visible_character_and_no_bidi_controls(api, alice, field, value):
     if field == "title":
         response = api.post("/threads", alice, json={"title": value, "body": "b"})
@@ -123,17 +140,22 @@ def test_nothing_is_stored_when_a_text_rule_refuses_a_thread(api, make_user):
 
 # --- JSON nesting --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "[" * 5000 + "]" * 5000,
-    '{"title": ' + "[" * 5000 + "]" * 5000 + ', "body": "b"}',
-    '{"title": "t", "body": "b", "tags": ' + "[" * 20 + "]" * 20 + "}",
-    '{"title": NaN, "body": "b"}',
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"title": ' + "[" * 5000 + "]" * 5000 + ', "body": "b"}',
+        '{"title": "t", "body": "b", "tags": ' + "[" * 20 + "]" * 20 + "}",
+        '{"title": NaN, "body": "b"}',
+    ],
+)
 def test_deeply_nested_or_non_standard_json_is_400(api, alice, text):
     assert_error(raw_json(api, "POST", "/threads", alice, text), 400, "bad_request")
 
 
 # --- cursors ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def lists(api, alice, thread, make_comment) -> dict[str, tuple[str, str, list[str]]]:
@@ -156,7 +178,8 @@ HOSTILE_CURSORS: dict[str, Callable[[str, list[str]], str]] = {
     "a last id with a slash": lambda kind, kinds: forge([kind, [GOOD[k] for k in kinds] + ["a/b"]]),
     "a reserved last id": lambda kind, kinds: forge([kind, [GOOD[k] for k in kinds] + ["__x__"]]),
     "a time before year 1 in UTC": lambda kind, kinds: forge(
-        [kind, [{"t": "0001-01-01T00:00:00+14:00"} if k == "time" else GOOD[k] for k in kinds] + ["abc"]]),
+        [kind, [{"t": "0001-01-01T00:00:00+14:00"} if k == "time" else GOOD[k] for k in kinds] + ["abc"]]
+    ),
     "a number past 64 bits": lambda kind, kinds: forge([kind, [2**64 for _ in kinds] + ["abc"]]),
     "a deep array": lambda kind, kinds: forge("[" * 380 + "]" * 380),
     "a long cursor": lambda kind, kinds: forge([kind, [GOOD[k] for k in kinds] + ["x" * 1500]]),
@@ -183,16 +206,27 @@ def test_empty_or_unknown_query_values_are_422(api, query):
 
 # --- every error is JSON, through Hosting and on the function directly -----------------------
 
+
 @pytest.fixture(params=["hosting", "function"])
 def either(request, api, direct_api) -> Api:
     return api if request.param == "hosting" else direct_api
 
 
-@pytest.mark.parametrize("path,status", [
-    ("/threads/abc%0A", 404), ("/threads/abc%0Adef", 404), ("/threads/%0A/comments", 404),
-    ("/nothing/here", 404), ("/", 404), ("/threads/abc/nope", 404), ("/threads/.cache", 404),
-    ("/threads/.x/comments", 404), ("/.well-known/x", 404), ("/threads/./comments", 404),
-])
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/threads/abc%0A", 404),
+        ("/threads/abc%0Adef", 404),
+        ("/threads/%0A/comments", 404),
+        ("/nothing/here", 404),
+        ("/", 404),
+        ("/threads/abc/nope", 404),
+        ("/threads/.cache", 404),
+        ("/threads/.x/comments", 404),
+        ("/.well-known/x", 404),
+        ("/threads/./comments", 404),
+    ],
+)
 def test_odd_paths_answer_the_json_error_shape(either, path, status):
     response = either.get(path)
     assert response.headers["Content-Type"].startswith("application/json")
@@ -213,10 +247,13 @@ def test_a_method_not_allowed_is_405_json_with_allow(either):
     assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
 
 
-@pytest.mark.parametrize("headers", [
-    {"X-Big": "a" * 9000},  # one field past gunicorn's 8,190 bytes
-    {f"X-Many-{i}": "v" for i in range(150)},  # past gunicorn's 100 fields
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Big": "a" * 9000},  # one field past gunicorn's 8,190 bytes
+        {f"X-Many-{i}": "v" for i in range(150)},  # past gunicorn's 100 fields
+    ],
+)
 def test_oversized_headers_answer_the_json_error_shape(either, headers):
     response = either.get("/threads", headers=headers)
     assert response.headers["Content-Type"].startswith("application/json")
@@ -225,9 +262,10 @@ def test_oversized_headers_answer_the_json_error_shape(either, headers):
 
 # --- the 64 KiB cap holds for chunked bodies ------------------------------------------------
 
+
 def _chunked(body: bytes, size: int = 8192) -> Iterator[bytes]:
     for start in range(0, len(body), size):
-        yield body[start:start + size]
+        yield body[start : start + size]
 
 
 def _thread_body(total: int) -> bytes:
@@ -239,8 +277,9 @@ def _thread_body(total: int) -> bytes:
 def test_a_chunked_body_over_64_kib_is_413_and_stores_nothing(direct_api, make_user):
     # Directly: firebase-tools' Hosting emulator cannot proxy chunked bodies at all (it answers 500).
     author = make_user()
-    response = direct_api.post("/threads", author, data=_chunked(_thread_body(64 * 1024 + 1)),
-                               headers={"Content-Type": "application/json"})
+    response = direct_api.post(
+        "/threads", author, data=_chunked(_thread_body(64 * 1024 + 1)), headers={"Content-Type": "application/json"}
+    )
     assert "Content-Length" not in response.request.headers  # it really went chunked
     assert_error(response, 413, "payload_too_large")
     assert direct_api.get("/me", author).json()["threadCount"] == 0
@@ -248,12 +287,14 @@ def test_a_chunked_body_over_64_kib_is_413_and_stores_nothing(direct_api, make_u
 
 def test_a_chunked_body_of_exactly_64_kib_is_accepted(direct_api, make_user):
     author = make_user()
-    response = direct_api.post("/threads", author, data=_chunked(_thread_body(64 * 1024)),
-                               headers={"Content-Type": "application/json"})
+    response = direct_api.post(
+        "/threads", author, data=_chunked(_thread_body(64 * 1024)), headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 201, response.text
 
 
 # --- the document matches what the API accepts ---------------------------------------------
+
 
 def test_nulls_the_document_allows_are_accepted(api, alice, thread):
     doc = api.get("/openapi.json").json()["components"]["schemas"]
@@ -281,6 +322,7 @@ def test_every_operation_that_uses_firestore_documents_503_with_retry_after(api)
 
 
 # --- the public role follows the moderator claim --------------------------------------------
+
 
 def test_public_role_follows_the_moderator_claim_on_the_next_signed_in_request(api, stack, make_user):
     user = make_user()

@@ -1,4 +1,5 @@
 """Hiding with a reason: moderators hide and restore threads and comments; a thread's author hides comments on it."""
+
 import pytest
 
 from tests.api.conftest import assert_error
@@ -26,8 +27,9 @@ def test_moderator_hides_a_thread_it_leaves_lists_and_anonymous_reads(api, alice
     assert api.get(path, moderator).json()["body"] == thread["body"]
 
 
-def test_the_author_of_a_hidden_item_gets_a_moderation_notification_with_the_reason(api, alice, bob, moderator,
-                                                                                    thread, make_comment):
+def test_the_author_of_a_hidden_item_gets_a_moderation_notification_with_the_reason(
+    api, alice, bob, moderator, thread, make_comment
+):
     comment = make_comment(bob, thread["id"], "rude")
     _hide(api, moderator, f"/threads/{thread['id']}/comments/{comment['id']}", "abuse")
     _hide(api, moderator, f"/threads/{thread['id']}/comments/{comment['id']}", "spam")  # a new reason: no new notice
@@ -70,15 +72,23 @@ def test_only_moderators_hide_threads(api, alice, bob, thread):
     assert api.get(path).json()["status"] == "visible"
 
 
-@pytest.mark.parametrize("body,field", [({"reason": "flagged"}, "reason"), ({"reason": "rude"}, "reason"),
-                                        ({}, "reason"), ({"reason": "spam", "note": "x"}, "note")])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"reason": "flagged"}, "reason"),
+        ({"reason": "rude"}, "reason"),
+        ({}, "reason"),
+        ({"reason": "spam", "note": "x"}, "note"),
+    ],
+)
 def test_hide_needs_a_known_reason(api, moderator, thread, body, field):
     assert_error(api.put(f"/threads/{thread['id']}/hidden", moderator, json=body), 422, "invalid_argument", field)
     assert api.get(f"/threads/{thread['id']}").json()["status"] == "visible"
 
 
 def test_hidden_comment_with_replies_is_a_placeholder_and_its_author_still_sees_it(
-        api, alice, bob, make_user, moderator, thread, make_comment):
+    api, alice, bob, make_user, moderator, thread, make_comment
+):
     carol = make_user(name="Carol")
     root = make_comment(bob, thread["id"], "rude words")
     reply = make_comment(carol, thread["id"], "calm down", root["id"])
@@ -100,7 +110,9 @@ def test_hidden_comment_with_replies_is_a_placeholder_and_its_author_still_sees_
 
     mine = api.get(comments, bob, params={"sort": "old"}).json()["items"]
     assert [(c["id"], c["body"], c["hidden"]["reason"]) for c in mine] == [
-        (root["id"], "rude words", "abuse"), (lonely["id"], "more rude words", "abuse")]
+        (root["id"], "rude words", "abuse"),
+        (lonely["id"], "more rude words", "abuse"),
+    ]
     # Hidden comments are not counted, as deleted ones are not.
     assert api.get(f"/threads/{thread['id']}").json()["commentCount"] == 1
 
@@ -157,16 +169,20 @@ def test_thread_author_cannot_undo_a_moderators_hide(api, alice, bob, moderator,
     assert api.get(f"/threads/{thread['id']}/comments", bob).json()["items"][0]["hidden"]["by"] == "moderators"
 
 
-def test_comment_author_cannot_hide_restore_edit_or_react_to_a_hidden_comment(api, bob, moderator, thread,
-                                                                              make_comment):
+def test_comment_author_cannot_hide_restore_edit_or_react_to_a_hidden_comment(
+    api, bob, moderator, thread, make_comment
+):
     comment = make_comment(bob, thread["id"])
     path = f"/threads/{thread['id']}/comments/{comment['id']}"
     _hide(api, moderator, path)
     assert_error(api.delete(f"{path}/hidden", bob), 403)
     assert_error(api.patch(path, bob, json={"body": "evading"}), 404)
     assert_error(api.put(f"{path}/reactions/like", bob), 404)
-    assert_error(api.post(f"/threads/{thread['id']}/comments", bob, json={"body": "r", "parentId": comment["id"]}),
-                 404, field="parentId")
+    assert_error(
+        api.post(f"/threads/{thread['id']}/comments", bob, json={"body": "r", "parentId": comment["id"]}),
+        404,
+        field="parentId",
+    )
 
 
 def test_unknown_items_are_404(api, moderator, thread):

@@ -4,6 +4,7 @@ Writes never read the thread, a parent or a root in their transactions (counters
 increment transforms), so these bursts do not queue on a lock in Google's Firestore emulator,
 which times a contended lock out after about 2 s. Each test prints its burst's latencies.
 """
+
 from __future__ import annotations
 
 import math
@@ -48,9 +49,11 @@ def unexpected(responses: list[requests.Response], *ok: int) -> list[tuple[int, 
 
 
 def report(name: str, seconds: list[float]) -> str:
-    line = (f"{name}: n={len(seconds)} p50={percentile(seconds, 50) * 1000:.0f} ms "
-            f"p90={percentile(seconds, 90) * 1000:.0f} ms p99={percentile(seconds, 99) * 1000:.0f} ms "
-            f"max={max(seconds) * 1000:.0f} ms")
+    line = (
+        f"{name}: n={len(seconds)} p50={percentile(seconds, 50) * 1000:.0f} ms "
+        f"p90={percentile(seconds, 90) * 1000:.0f} ms p99={percentile(seconds, 99) * 1000:.0f} ms "
+        f"max={max(seconds) * 1000:.0f} ms"
+    )
     print(line)
     return line
 
@@ -127,8 +130,9 @@ def test_fifty_users_commenting_at_once_on_one_thread_all_succeed_with_exact_cou
 
 
 @pytest.mark.timeout(900)
-def test_thirty_users_replying_at_once_to_one_root_all_succeed_with_exact_counts(api, people, thread,
-                                                                                   make_comment, stored):
+def test_thirty_users_replying_at_once_to_one_root_all_succeed_with_exact_counts(
+    api, people, thread, make_comment, stored
+):
     users = people(30)
     root = make_comment(users[0], thread["id"], "the root everyone answers")
     warm_function_workers(api, len(users))
@@ -153,8 +157,9 @@ def test_thirty_users_replying_at_once_to_one_root_all_succeed_with_exact_counts
 
 
 @pytest.mark.timeout(900)
-def test_reactions_and_replies_to_one_comment_at_once_keep_its_counters_and_score_exact(api, people, thread,
-                                                                                          make_comment, stored):
+def test_reactions_and_replies_to_one_comment_at_once_keep_its_counters_and_score_exact(
+    api, people, thread, make_comment, stored
+):
     users = people(30)
     root = make_comment(users[0], thread["id"], "popular")
     warm_function_workers(api, len(users))
@@ -199,8 +204,7 @@ def test_deleting_a_comment_twice_at_once_drops_the_counts_once(api, people, thr
 
 
 @pytest.mark.timeout(900)
-def test_a_moderator_deletes_a_thread_in_the_middle_of_a_burst_of_comments(api, people, make_user, thread,
-                                                                            stored):
+def test_a_moderator_deletes_a_thread_in_the_middle_of_a_burst_of_comments(api, people, make_user, thread, stored):
     users = people(30)
     moderator = make_user(moderator=True)
     warm_function_workers(api, len(users) + 1)

@@ -1,4 +1,5 @@
 """The HTTP boundary: error shape, unknown routes, body limits, caching headers, Hosting in front."""
+
 import time
 
 import pytest
@@ -21,9 +22,10 @@ def test_body_over_64_kib_is_413_and_stores_nothing(api, alice):
     assert api.get("/me", alice).json()["threadCount"] == 0
 
 
-@pytest.mark.parametrize("data,headers", [("{not json", {"Content-Type": "application/json"}),
-                                          ("[1, 2]", {"Content-Type": "application/json"}),
-                                          ("", {})])
+@pytest.mark.parametrize(
+    "data,headers",
+    [("{not json", {"Content-Type": "application/json"}), ("[1, 2]", {"Content-Type": "application/json"}), ("", {})],
+)
 def test_malformed_json_is_400(api, alice, data, headers):
     assert_error(api.post("/threads", alice, data=data, headers=headers), 400, "bad_request")
 

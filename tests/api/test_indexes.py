@@ -6,6 +6,7 @@ the stack fixture), and the session's last test (pytest-order) checks them all, 
 with production's rules (tests/support/indexes.py). Indexes no recorded query used are reported, not failed: a run of part of
 the tests cannot tell, and rules-guarded clients may query Firestore directly with them.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,11 @@ def recorded_queries(log: Path) -> Iterator[Recorded]:
     for line in log.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         request = json_format.ParseDict(record["request"], REQUESTS[record["method"]]())
-        query = (request.structured_aggregation_query.structured_query
-                 if record["method"] == "RunAggregationQuery" else request.structured_query)
+        query = (
+            request.structured_aggregation_query.structured_query
+            if record["method"] == "RunAggregationQuery"
+            else request.structured_query
+        )
         yield Recorded(record["method"], record["http"], query)
 
 
@@ -65,11 +69,18 @@ def test_the_function_logs_the_queries_it_runs(api, stack: Stack, tag: str):
 
 def _report(checked: int, missing: dict[indexes.Index, list[str]], unused: list[indexes.Index]) -> None:
     REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(json.dumps({
-        "queriesChecked": checked,
-        "missing": [{"index": i.to_json(), "neededBy": sorted(set(by))} for i, by in missing.items()],
-        "unused": [i.to_json() for i in unused],
-    }, indent=2) + "\n", encoding="utf-8")
+    REPORT.write_text(
+        json.dumps(
+            {
+                "queriesChecked": checked,
+                "missing": [{"index": i.to_json(), "neededBy": sorted(set(by))} for i, by in missing.items()],
+                "unused": [i.to_json() for i in unused],
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 @pytest.mark.order("last")  # after every other test of the session that sent the API queries (pytest-order)
@@ -89,13 +100,26 @@ def test_every_query_the_api_ran_is_served_by_a_declared_index(stack: Stack):
     _report(checked, missing, unused)
 
     if unused:
-        warnings.warn(UnusedIndexWarning(
-            f"{len(unused)} index(es) in firestore.indexes.json served none of the {checked} queries this run recorded "
-            "(expected when only part of the tests ran): " + "; ".join(f"{i.collection_group} ({i.describe()})" for i in unused)
-            + f". Details: {REPORT.relative_to(ROOT)}"), stacklevel=2)
+        warnings.warn(
+            UnusedIndexWarning(
+                f"{len(unused)} index(es) in firestore.indexes.json served none of the {checked} queries this run recorded "
+                "(expected when only part of the tests ran): "
+                + "; ".join(f"{i.collection_group} ({i.describe()})" for i in unused)
+                + f". Details: {REPORT.relative_to(ROOT)}"
+            ),
+            stacklevel=2,
+        )
     if missing:
-        pytest.fail("\n\n".join(
-            [f"Production would refuse {len(missing)} kind(s) of query the API ran: Google's Firestore emulator does not "
-             "enforce indexes, production does (FAILED_PRECONDITION: The query requires an index)."]
-            + [f"{indexes.advice(index)}\nNeeded by: {', '.join(sorted(set(by))[:5])}" for index, by in missing.items()]),
-            pytrace=False)
+        pytest.fail(
+            "\n\n".join(
+                [
+                    f"Production would refuse {len(missing)} kind(s) of query the API ran: Google's Firestore emulator does not "
+                    "enforce indexes, production does (FAILED_PRECONDITION: The query requires an index)."
+                ]
+                + [
+                    f"{indexes.advice(index)}\nNeeded by: {', '.join(sorted(set(by))[:5])}"
+                    for index, by in missing.items()
+                ]
+            ),
+            pytrace=False,
+        )

@@ -1,4 +1,5 @@
 """Rate limits (consistency under concurrency: test_hot_thread.py)."""
+
 from tests.api.conftest import assert_error
 
 
@@ -24,6 +25,7 @@ def test_fourth_thread_in_ten_minutes_is_429(api, make_user, make_thread):
 
 # Issue 15: rate windows (Firestore, so they hold across instances) for edits, reaction changes,
 # previews and a thread author's hide/restore; each answered 429 with Retry-After.
+
 
 def _exhaust(send, count: int) -> None:
     for n in range(count):
@@ -70,13 +72,16 @@ def test_the_thirty_first_preview_in_a_minute_is_429_per_caller(api, make_user):
 
 
 def test_a_thread_author_hiding_and_restoring_in_a_loop_is_limited_and_notifies_once(
-        api, make_user, make_thread, make_comment):
+    api, make_user, make_thread, make_comment
+):
     """Finding 5: 25 hide/restore cycles gave the commenter 25 unread notices and the log 50 entries."""
     author, commenter = make_user(), make_user()
     thread = make_thread(author)
     comment = make_comment(commenter, thread["id"], "a comment")
     path = f"/threads/{thread['id']}/comments/{comment['id']}/hidden"
-    _exhaust(lambda n: api.put(path, author, json={"reason": "off_topic"}) if n % 2 == 0 else api.delete(path, author), 10)
+    _exhaust(
+        lambda n: api.put(path, author, json={"reason": "off_topic"}) if n % 2 == 0 else api.delete(path, author), 10
+    )
     refused = api.put(path, author, json={"reason": "off_topic"})
     assert_error(refused, 429, "rate_limited")
     assert int(refused.headers["Retry-After"]) >= 1

@@ -1,4 +1,5 @@
 """Locking and pinning: moderators only, logged; pinned threads lead the front page's default sort."""
+
 import pytest
 
 from tests.api.conftest import assert_error
@@ -21,8 +22,7 @@ def test_pinned_threads_come_first_on_the_front_page_only(api, make_user, modera
     assert front[0]["id"] != older["id"] and older["id"] in [t["id"] for t in front]
 
 
-def test_front_page_pages_through_pinned_and_unpinned_threads_without_repeats(api, make_user, moderator,
-                                                                           make_thread):
+def test_front_page_pages_through_pinned_and_unpinned_threads_without_repeats(api, make_user, moderator, make_thread):
     authors = [make_user() for _ in range(3)]
     made = [make_thread(authors[i % 3], title=f"p{i}") for i in range(5)]
     api.patch(f"/threads/{made[1]['id']}", moderator, json={"pinned": True})

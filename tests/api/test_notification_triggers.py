@@ -1,5 +1,6 @@
 """The notification trigger called in-process with constructed events, as the platform delivers
 them (a CloudEvent with a protobuf DocumentEventData), against the stack's Firestore emulator."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,27 +28,38 @@ def db(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[firestore.Clie
     yield client
 
 
-def written_event(project: str, path: str, after: dict[str, Any], before: dict[str, Any] | None = None,
-                  event_id: str | None = None) -> CloudEvent:
+def written_event(
+    project: str, path: str, after: dict[str, Any], before: dict[str, Any] | None = None, event_id: str | None = None
+) -> CloudEvent:
     """A `document.v1.written` CloudEvent for path, encoded as Eventarc delivers it."""
 
     def document(data: dict[str, Any]) -> events.Document:
-        pb = Document(name=f"projects/{project}/databases/(default)/documents/{path}", fields=_helpers.encode_dict(data))
+        pb = Document(
+            name=f"projects/{project}/databases/(default)/documents/{path}", fields=_helpers.encode_dict(data)
+        )
         return events.Document.deserialize(Document.serialize(pb))
 
     payload = events.DocumentEventData(value=document(after), old_value=document(before) if before else None)
     attributes = {
-        "specversion": "1.0", "id": event_id or uuid.uuid4().hex, "type": "google.cloud.firestore.document.v1.written",
+        "specversion": "1.0",
+        "id": event_id or uuid.uuid4().hex,
+        "type": "google.cloud.firestore.document.v1.written",
         "source": f"//firestore.googleapis.com/projects/{project}/databases/(default)",
-        "time": "2026-01-01T00:00:00.000Z", "datacontenttype": "application/protobuf", "location": "us-central1",
-        "project": project, "namespace": "(default)", "database": "(default)", "document": path,
+        "time": "2026-01-01T00:00:00.000Z",
+        "datacontenttype": "application/protobuf",
+        "location": "us-central1",
+        "project": project,
+        "namespace": "(default)",
+        "database": "(default)",
+        "document": path,
         "subject": f"documents/{path}",
     }
     return CloudEvent(attributes, events.DocumentEventData.serialize(payload))
 
 
-def test_the_same_comment_event_delivered_twice_writes_one_notification(api, stack, db, alice, bob, thread,
-                                                                      make_comment):
+def test_the_same_comment_event_delivered_twice_writes_one_notification(
+    api, stack, db, alice, bob, thread, make_comment
+):
     comment = make_comment(bob, thread["id"], "Hello")
     path = f"threads/{thread['id']}/comments/{comment['id']}"
     data = db.document(path).get().to_dict()

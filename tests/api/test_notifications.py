@@ -1,5 +1,6 @@
 """Notifications end to end: the API writes a post, Google's Firestore emulator fires the trigger
 into the Functions emulator, the trigger writes the notifications, the API lists them."""
+
 from __future__ import annotations
 
 import time
@@ -79,7 +80,9 @@ def test_a_reply_to_your_comment_is_one_reply_even_on_your_own_thread(api, alice
     assert sorted(i["kind"] for i in items) == ["comment", "comment", "reply"]
 
 
-def test_a_reply_below_depth_three_notifies_the_comment_answered(api, alice, bob, carol, make_user, thread, make_comment):
+def test_a_reply_below_depth_three_notifies_the_comment_answered(
+    api, alice, bob, carol, make_user, thread, make_comment
+):
     dave = make_user(name="Dave")
     root = make_comment(bob, thread["id"], "depth 1")
     second = make_comment(alice, thread["id"], "depth 2", parent_id=root["id"])
@@ -115,8 +118,9 @@ def test_mentioning_yourself_notifies_nobody_but_the_others(api, alice, bob, car
     assert [i["kind"] for i in wait_for_inbox(api, alice, 1)["items"]] == ["comment"]
 
 
-def test_an_edit_notifies_only_the_users_it_newly_mentions(api, alice, bob, carol, make_user, thread, make_comment,
-                                                            handle_of):
+def test_an_edit_notifies_only_the_users_it_newly_mentions(
+    api, alice, bob, carol, make_user, thread, make_comment, handle_of
+):
     dave, erin = make_user(name="Dave"), make_user(name="Erin")
     comment = make_comment(bob, thread["id"], f"Hi @{handle_of(carol)}")
     wait_for_inbox(api, carol, 1)
@@ -211,14 +215,17 @@ def test_notifications_page_with_a_cursor(api, alice, bob, thread, make_comment)
     assert len(set(ids)) == 3
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"ids": []}, "ids"),
-    ({"ids": "abc"}, "ids"),
-    ({"ids": [1]}, "ids"),
-    ({"ids": ["../x"]}, "ids"),
-    ({"ids": ["a"] * 51}, "ids"),
-    ({"all": True}, "all"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"ids": []}, "ids"),
+        ({"ids": "abc"}, "ids"),
+        ({"ids": [1]}, "ids"),
+        ({"ids": ["../x"]}, "ids"),
+        ({"ids": ["a"] * 51}, "ids"),
+        ({"all": True}, "all"),
+    ],
+)
 def test_mark_read_validates_its_body(api, alice, body, field):
     assert_error(api.post("/me/notifications/read", alice, json=body), 422, "invalid_argument", field)
 

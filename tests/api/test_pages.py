@@ -1,5 +1,6 @@
 """Page threads (the embed) over HTTP: the first comment creates the page's thread exactly once,
 the allowed origins rule the page endpoints and the frame's CSP, counts come in one read."""
+
 from __future__ import annotations
 
 import hashlib
@@ -72,8 +73,9 @@ def test_ten_first_comments_at_once_make_one_thread_with_ten_comments(api: Api, 
 def test_a_page_of_a_site_that_is_not_allowed_is_refused(api: Api, alice: User):
     page = new_page("https://evil.example")
     assert_error(comment_on(api, alice, page), 403, "origin_not_allowed", "site")
-    refused = api.get("/pages/counts", params={"site": "https://evil.example",
-                                               "keys": page_thread_id("https://evil.example", "/a")})
+    refused = api.get(
+        "/pages/counts", params={"site": "https://evil.example", "keys": page_thread_id("https://evil.example", "/a")}
+    )
     assert_error(refused, 403, "origin_not_allowed", "site")
     # The loader on that site reads the refusal (and nothing else) to say why there are no comments.
     assert refused.headers["Access-Control-Allow-Origin"] == "*"
@@ -82,20 +84,29 @@ def test_a_page_of_a_site_that_is_not_allowed_is_refused(api: Api, alice: User):
 
 def test_page_fields_are_checked(api: Api, alice: User):
     page = new_page()
-    for changes, field in [({"site": "http://localhost:4321/"}, "site"), ({"site": "HTTP://LOCALHOST:4321"}, "site"),
-                           ({"site": "http://localhost:80"}, "site"), ({"path": "http://127.0.0.1:4321/x"}, "path"),
-                           ({"path": "/x#frag"}, "path"), ({"path": "javascript:alert(1)"}, "path"),
-                           ({"path": "//evil.example/x"}, "path"), ({"path": "/a b"}, "path"),
-                           ({"term": "  "}, "term"), ({"term": "x" * 501}, "term"), ({"title": ""}, "title"),
-                           ({"body": ""}, "body")]:
+    for changes, field in [
+        ({"site": "http://localhost:4321/"}, "site"),
+        ({"site": "HTTP://LOCALHOST:4321"}, "site"),
+        ({"site": "http://localhost:80"}, "site"),
+        ({"path": "http://127.0.0.1:4321/x"}, "path"),
+        ({"path": "/x#frag"}, "path"),
+        ({"path": "javascript:alert(1)"}, "path"),
+        ({"path": "//evil.example/x"}, "path"),
+        ({"path": "/a b"}, "path"),
+        ({"term": "  "}, "term"),
+        ({"term": "x" * 501}, "term"),
+        ({"title": ""}, "title"),
+        ({"body": ""}, "body"),
+    ]:
         assert_error(comment_on(api, alice, {**page, **changes}), 422, "invalid_argument", field)
     assert_error(api.post("/pages/comments", alice, json={**page, "body": "x", "parentId": "a"}), 422)
     assert_error(comment_on(api, None, page), 401)
     assert_error(api.get(f"/threads/{page_thread_id(page['site'], page['term'])}"), 404)  # nothing written
 
 
-def test_counts_are_one_cacheable_answer_for_the_site_with_visible_comments_only(api: Api, alice: User,
-                                                                                  moderator: User):
+def test_counts_are_one_cacheable_answer_for_the_site_with_visible_comments_only(
+    api: Api, alice: User, moderator: User
+):
     pages = [new_page() for _ in range(3)]
     comments = [comment_on(api, alice, pages[0]).json() for _ in range(2)] + [comment_on(api, alice, pages[1]).json()]
     keys = [page_thread_id(SITE, p["term"]) for p in pages]
@@ -106,13 +117,17 @@ def test_counts_are_one_cacheable_answer_for_the_site_with_visible_comments_only
     assert "s-maxage=60" in response.headers["Cache-Control"]
     # A hidden comment is not counted, nor a deleted one.
     tid = comments[0]["threadId"]
-    assert api.put(f"/threads/{tid}/comments/{comments[0]['id']}/hidden", moderator,
-                   json={"reason": "spam"}).status_code == 200
+    assert (
+        api.put(f"/threads/{tid}/comments/{comments[0]['id']}/hidden", moderator, json={"reason": "spam"}).status_code
+        == 200
+    )
     assert api.delete(f"/threads/{tid}/comments/{comments[1]['id']}", alice).status_code == 204
     assert api.get("/pages/counts", params={"site": SITE, "keys": keys[0]}).json()["counts"] == {keys[0]: 0}
     # Another allowed site asking for this site's page learns nothing (its own page of that id has none).
     other = api.get("/pages/counts", params={"site": "http://localhost:9", "keys": keys[1]})
-    assert other.json()["counts"] == {keys[1]: 0} and other.headers["Access-Control-Allow-Origin"] == "http://localhost:9"
+    assert (
+        other.json()["counts"] == {keys[1]: 0} and other.headers["Access-Control-Allow-Origin"] == "http://localhost:9"
+    )
 
 
 def test_counts_take_at_most_50_keys_each_a_page_thread_id(api: Api):
@@ -135,8 +150,10 @@ def test_the_embed_page_may_be_framed_by_the_allowed_origins_only(stack: Stack):
         assert "frame-ancestors 'none'" in other.headers["Content-Security-Policy"], path
         assert other.headers["X-Frame-Options"] == "DENY", path
     # Hearth's sign-in window for the embed keeps its opener (the frame) to hand the session back.
-    assert requests.get(f"{stack.hosting_url}/embed/signin", timeout=30).headers[
-        "Cross-Origin-Opener-Policy"] == "unsafe-none"
+    assert (
+        requests.get(f"{stack.hosting_url}/embed/signin", timeout=30).headers["Cross-Origin-Opener-Policy"]
+        == "unsafe-none"
+    )
     loader = requests.get(f"{stack.hosting_url}/embed.js", timeout=30)
     assert loader.status_code == 200 and "hearth-comments" in loader.text
     assert loader.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
@@ -168,8 +185,12 @@ def test_the_sign_in_window_gets_a_custom_token_that_signs_the_frame_in(api: Api
     response = api.post("/me/embed-session", alice)
     assert response.status_code == 200, response.text
     token = response.json()["customToken"]
-    signed = requests.post(f"{stack.auth_url}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken",
-                           params={"key": API_KEY}, json={"token": token, "returnSecureToken": True}, timeout=30)
+    signed = requests.post(
+        f"{stack.auth_url}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken",
+        params={"key": API_KEY},
+        json={"token": token, "returnSecureToken": True},
+        timeout=30,
+    )
     assert signed.status_code == 200, signed.text
     me = api.get("/me", headers={"Authorization": f"Bearer {signed.json()['idToken']}"}).json()
     assert me["uid"] == alice.uid

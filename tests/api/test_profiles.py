@@ -73,8 +73,9 @@ def test_user_threads_lists_only_that_users_threads(api, alice, bob, make_thread
     assert [t["id"] for t in items] == [mine["id"]]
 
 
-@pytest.mark.parametrize("sort, order", [("new", ["newer", "older"]), ("top", ["older", "newer"]),
-                                         ("active", ["older", "newer"])])
+@pytest.mark.parametrize(
+    "sort, order", [("new", ["newer", "older"]), ("top", ["older", "newer"]), ("active", ["older", "newer"])]
+)
 def test_user_threads_follow_every_sort(api, alice, bob, make_thread, make_comment, sort, order):
     handle = _handle()
     api.put("/me", alice, json={"handle": handle})
@@ -85,8 +86,9 @@ def test_user_threads_follow_every_sort(api, alice, bob, make_thread, make_comme
     assert [t["title"] for t in items] == order
 
 
-def test_user_comments_lists_visible_comments_newest_first_with_thread_titles(api, alice, bob, make_thread,
-                                                                            make_comment):
+def test_user_comments_lists_visible_comments_newest_first_with_thread_titles(
+    api, alice, bob, make_thread, make_comment
+):
     handle = _handle()
     api.put("/me", bob, json={"handle": handle})
     first = make_thread(alice, title="First thread")
@@ -99,8 +101,10 @@ def test_user_comments_lists_visible_comments_newest_first_with_thread_titles(ap
 
     items = api.get(f"/users/{handle}/comments").json()["items"]
     assert [c["id"] for c in items] == [newer["id"], older["id"]]
-    assert [c["thread"] for c in items] == [{"id": second["id"], "title": "Second thread"},
-                                           {"id": first["id"], "title": "First thread"}]
+    assert [c["thread"] for c in items] == [
+        {"id": second["id"], "title": "Second thread"},
+        {"id": first["id"], "title": "First thread"},
+    ]
     assert items[1]["excerpt"] == "An older comment"  # prose only: the code block is left out
     assert "body" not in items[0] and "bodyHtml" not in items[0]
 
@@ -112,7 +116,9 @@ def test_user_comments_page_with_a_cursor_without_loss_or_repeats(api, alice, ma
     made = [make_comment(alice, threads[i % 2]["id"], f"c{i}")["id"] for i in range(5)]
     seen, cursor = [], None
     while True:
-        page = api.get(f"/users/{handle}/comments", params={"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        page = api.get(
+            f"/users/{handle}/comments", params={"limit": 2, **({"cursor": cursor} if cursor else {})}
+        ).json()
         seen += [c["id"] for c in page["items"]]
         cursor = page["nextCursor"]
         if not cursor:
@@ -120,8 +126,14 @@ def test_user_comments_page_with_a_cursor_without_loss_or_repeats(api, alice, ma
     assert seen == list(reversed(made))
 
 
-@pytest.mark.parametrize("params, field", [({"limit": "0"}, "limit"), ({"cursor": "nonsense"}, "cursor"),
-                                           ({"cursor": "WyJ1c2VyLWNvbW1lbnRzOngiLFtdXQ"}, "cursor")])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"limit": "0"}, "limit"),
+        ({"cursor": "nonsense"}, "cursor"),
+        ({"cursor": "WyJ1c2VyLWNvbW1lbnRzOngiLFtdXQ"}, "cursor"),
+    ],
+)
 def test_user_comments_refuses_bad_paging(api, alice, params, field):
     handle = _handle()
     api.put("/me", alice, json={"handle": handle})

@@ -1,4 +1,5 @@
 """The moderators' queue and log: API and rules; nobody else reads them."""
+
 import pytest
 import requests
 
@@ -21,8 +22,9 @@ def _handle(api, user):
     return api.get("/me", user).json()["handle"]
 
 
-def test_queue_lists_reported_items_newest_first_with_their_reports(api, alice, bob, make_user, moderator, thread,
-                                                                  make_comment):
+def test_queue_lists_reported_items_newest_first_with_their_reports(
+    api, alice, bob, make_user, moderator, thread, make_comment
+):
     carol, dave = make_user(name="Carol"), make_user(name="Dave")
     comment = make_comment(bob, thread["id"], "buy my stuff")
     cpath = f"/threads/{thread['id']}/comments/{comment['id']}"
@@ -39,7 +41,9 @@ def test_queue_lists_reported_items_newest_first_with_their_reports(api, alice, 
     assert second["openReports"] == 2 and second["reportCount"] == 2
     assert second["reasonCounts"] == {"spam": 1, "off_topic": 1}
     assert [(r["reporter"]["handle"], r["reason"], r["note"]) for r in second["reports"]] == [
-        (_handle(api, dave), "off_topic", ""), (_handle(api, carol), "spam", "a link farm")]
+        (_handle(api, dave), "off_topic", ""),
+        (_handle(api, carol), "spam", "a link farm"),
+    ]
     assert first["item"]["title"] == thread["title"]
 
     # Paging: the cursor carries on where the page stopped, without repeats.
@@ -48,8 +52,9 @@ def test_queue_lists_reported_items_newest_first_with_their_reports(api, alice, 
     assert [one["items"][0]["id"], two["items"][0]["id"]] == [first["id"], second["id"]]
 
 
-def test_queue_actions_dismiss_hide_and_restore_resolve_the_item_and_are_logged(api, alice, bob, make_user,
-                                                                                moderator, thread, make_comment):
+def test_queue_actions_dismiss_hide_and_restore_resolve_the_item_and_are_logged(
+    api, alice, bob, make_user, moderator, thread, make_comment
+):
     reporter = make_user()
     kept, spam = make_comment(bob, thread["id"], "fine"), make_comment(bob, thread["id"], "spam")
     kept_key = f"comment~{thread['id']}~{kept['id']}"
@@ -78,13 +83,17 @@ def test_queue_actions_dismiss_hide_and_restore_resolve_the_item_and_are_logged(
 
     log = api.get("/mod/log", moderator, params={"limit": 3}).json()["items"]
     assert [(e["action"], e["target"]["commentId"]) for e in log] == [
-        ("restore", spam["id"]), ("hide", spam["id"]), ("dismiss", kept["id"])]
+        ("restore", spam["id"]),
+        ("hide", spam["id"]),
+        ("dismiss", kept["id"]),
+    ]
     assert log[1]["reason"] == "spam" and log[1]["actor"]["handle"] == _handle(api, moderator)
     assert all(e["at"].endswith("Z") for e in log)
 
 
-def test_auto_hidden_items_wait_in_the_queue_until_a_moderator_restores_them(api, db, alice, make_user, moderator,
-                                                                          make_thread):
+def test_auto_hidden_items_wait_in_the_queue_until_a_moderator_restores_them(
+    api, db, alice, make_user, moderator, make_thread
+):
     thread = make_thread(make_user())
     path, key = f"/threads/{thread['id']}", f"thread~{thread['id']}"
     for user in [make_user() for _ in range(3)]:
@@ -110,10 +119,17 @@ def test_non_moderators_cannot_read_or_act_on_the_queue_or_the_log(api, alice, b
     assert_error(api.get("/mod/log"), 401, "unauthenticated")
 
 
-@pytest.mark.parametrize("body,field", [({"action": "ban"}, "action"), ({}, "action"),
-                                        ({"action": "hide"}, "reason"), ({"action": "hide", "reason": "flagged"}, "reason"),
-                                        ({"action": "dismiss", "reason": "spam"}, "reason"),
-                                        ({"action": "dismiss", "x": 1}, "x")])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"action": "ban"}, "action"),
+        ({}, "action"),
+        ({"action": "hide"}, "reason"),
+        ({"action": "hide", "reason": "flagged"}, "reason"),
+        ({"action": "dismiss", "reason": "spam"}, "reason"),
+        ({"action": "dismiss", "x": 1}, "x"),
+    ],
+)
 def test_invalid_queue_action_is_422(api, bob, moderator, thread, body, field):
     _report(api, bob, f"/threads/{thread['id']}")
     assert_error(api.post(f"/mod/queue/thread~{thread['id']}", moderator, json=body), 422, "invalid_argument", field)
@@ -124,13 +140,15 @@ def test_unknown_queue_items_are_404(api, moderator, thread):
     assert_error(api.post("/mod/queue/nonsense", moderator, json={"action": "dismiss"}), 404)
 
 
-@pytest.mark.parametrize("params,field", [({"state": "closed"}, "state"), ({"limit": 0}, "limit"),
-                                          ({"cursor": "garbage"}, "cursor")])
+@pytest.mark.parametrize(
+    "params,field", [({"state": "closed"}, "state"), ({"limit": 0}, "limit"), ({"cursor": "garbage"}, "cursor")]
+)
 def test_invalid_queue_query_is_422(api, moderator, params, field):
     assert_error(api.get("/mod/queue", moderator, params=params), 422, "invalid_argument", field)
 
 
 # --- rules: the second wall ---------------------------------------------------------------------
+
 
 def _read_directly(stack, user, path):
     """A client's direct read of a document through Firestore's REST API, as firestore.rules judge it."""
@@ -167,8 +185,9 @@ def test_queue_and_log_entries_name_their_thread(api, bob, make_user, moderator,
     assert by_action[("lock", None)]["threadTitle"] == thread["title"]
 
 
-def test_me_tells_moderators_only_how_many_queue_entries_wait(api, alice, bob, make_user, moderator, thread,
-                                                              make_comment):
+def test_me_tells_moderators_only_how_many_queue_entries_wait(
+    api, alice, bob, make_user, moderator, thread, make_comment
+):
     before = api.get("/me", moderator).json()["pendingModeration"]
     comment = make_comment(bob, thread["id"], "one more to look at")
     _report(api, make_user(), f"/threads/{thread['id']}/comments/{comment['id']}", "spam")
@@ -180,7 +199,8 @@ def test_me_tells_moderators_only_how_many_queue_entries_wait(api, alice, bob, m
 
 
 def test_every_documented_limit_pages_a_queue_of_more_than_thirty_items_and_reports_are_capped_per_item(
-        stack, monkeypatch):
+    stack, monkeypatch
+):
     """Finding 6: with 31 items queued, limit=31..50 answered 500 (an `in` filter over more than 30
     values), and one heavily reported item pushed the other items' reports off the page."""
     import uuid
@@ -195,8 +215,10 @@ def test_every_documented_limit_pages_a_queue_of_more_than_thirty_items_and_repo
 
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
     db = gcf.Client(project=f"queue-{uuid.uuid4().hex[:8]}")
-    config = Config(thread_limit=Limit("thread", 10_000, timedelta(minutes=10)),
-                    report_limit=Limit("report", 10_000, timedelta(minutes=10)))
+    config = Config(
+        thread_limit=Limit("thread", 10_000, timedelta(minutes=10)),
+        report_limit=Limit("report", 10_000, timedelta(minutes=10)),
+    )
 
     def verify(token, check_revoked):
         uid, _, role = token.partition(":")
@@ -216,21 +238,25 @@ def test_every_documented_limit_pages_a_queue_of_more_than_thirty_items_and_repo
         assert client.post(f"/api/threads/{tid}/report", json={"reason": "spam"}, headers=as_("r0")).status_code == 202
     heavy = tids[0]
     for n in range(1, 3 * REPORTS_PER_ITEM):  # one item reported by many more than the page's share
-        assert client.post(f"/api/threads/{heavy}/report", json={"reason": "abuse"},
-                           headers=as_(f"r{n}")).status_code == 202
+        assert (
+            client.post(f"/api/threads/{heavy}/report", json={"reason": "abuse"}, headers=as_(f"r{n}")).status_code
+            == 202
+        )
     for limit in range(31, 51):
         page = client.get("/api/mod/queue", query_string={"state": "open", "limit": limit}, headers=as_("m:mod"))
         assert page.status_code == 200, (limit, page.get_data(as_text=True))
         assert len(page.get_json()["items"]) == min(limit, 33)
-    items = client.get("/api/mod/queue", query_string={"state": "open", "limit": 50},
-                       headers=as_("m:mod")).get_json()["items"]
+    items = client.get("/api/mod/queue", query_string={"state": "open", "limit": 50}, headers=as_("m:mod")).get_json()[
+        "items"
+    ]
     by_id = {item["target"]["threadId"]: item for item in items}
     assert len(by_id[heavy]["reports"]) == REPORTS_PER_ITEM and by_id[heavy]["reportCount"] == 3 * REPORTS_PER_ITEM
     assert all(len(by_id[tid]["reports"]) == 1 for tid in tids[1:])
 
 
 def test_a_demoted_moderators_token_reads_nothing_more_through_the_api_or_the_rules(
-        api, stack, db, bob, make_user, thread):
+    api, stack, db, bob, make_user, thread
+):
     """Finding 10: a demoted moderator kept reading hidden text, reports and the log for up to an
     hour (API and rules), and the role sync could write `moderator` back from the stale token."""
     from devstack.authemu import set_claims

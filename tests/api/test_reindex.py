@@ -1,5 +1,6 @@
 """make reindex (hearth.search.backfill) on the emulator's Firestore: posts without terms become findable,
 an interrupted run resumes, a finished one writes nothing more, and a post edited meanwhile keeps its own terms."""
+
 from __future__ import annotations
 
 import uuid
@@ -33,8 +34,9 @@ def setup(stack, monkeypatch):
 
 
 def _search(client, q: str, kind: str = "threads") -> list[str]:
-    response = client.get("/api/search", query_string={"q": q, "type": kind, "limit": 50},
-                          headers={"Authorization": "Bearer reader"})
+    response = client.get(
+        "/api/search", query_string={"q": q, "type": kind, "limit": 50}, headers={"Authorization": "Bearer reader"}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return [i["id"] for i in response.get_json()["items"]]
 
@@ -43,10 +45,14 @@ def _seed_old_posts(db, client, n: int) -> tuple[list[str], list[str]]:
     """n threads and n comments as written before search existed: no terms field."""
     tids, cids = [], []
     for i in range(n):
-        tid = client.post("/api/threads", headers={"Authorization": "Bearer a"},
-                          json={"title": f"Legacy {i}", "body": "quokkas everywhere"}).get_json()["id"]
-        cid = client.post(f"/api/threads/{tid}/comments", headers={"Authorization": "Bearer b"},
-                          json={"body": "wombats in comments"}).get_json()["id"]
+        tid = client.post(
+            "/api/threads",
+            headers={"Authorization": "Bearer a"},
+            json={"title": f"Legacy {i}", "body": "quokkas everywhere"},
+        ).get_json()["id"]
+        cid = client.post(
+            f"/api/threads/{tid}/comments", headers={"Authorization": "Bearer b"}, json={"body": "wombats in comments"}
+        ).get_json()["id"]
         tids.append(tid)
         cids.append(cid)
     for tid, cid in zip(tids, cids, strict=True):
@@ -62,8 +68,9 @@ class Stop(Exception):
 def test_an_interrupted_backfill_resumes_and_a_finished_one_writes_nothing(setup, tmp_path):
     _project, db, client = setup
     tids, cids = _seed_old_posts(db, client, 7)
-    deleted = client.post("/api/threads", headers={"Authorization": "Bearer a"},
-                          json={"title": "Gone", "body": "quokkas deleted"}).get_json()["id"]
+    deleted = client.post(
+        "/api/threads", headers={"Authorization": "Bearer a"}, json={"title": "Gone", "body": "quokkas deleted"}
+    ).get_json()["id"]
     assert client.delete(f"/api/threads/{deleted}", headers={"Authorization": "Bearer a"}).status_code == 204
     db.document(f"threads/{deleted}").update({"terms": ["quokka"]})  # as an old tombstone might hold
     assert _search(client, "quokkas") == [] and _search(client, "wombats", "comments") == []
@@ -96,8 +103,12 @@ def test_a_post_edited_during_the_backfill_keeps_the_terms_of_its_edit(setup, tm
     tids, _ = _seed_old_posts(db, client, 1)
     snap = db.document(f"threads/{tids[0]}").get()
     # The edit lands between the backfill's read and its write: its precondition fails, it reads again.
-    assert client.patch(f"/api/threads/{tids[0]}", headers={"Authorization": "Bearer a"},
-                        json={"body": "platypus now"}).status_code == 200
+    assert (
+        client.patch(
+            f"/api/threads/{tids[0]}", headers={"Authorization": "Bearer a"}, json={"body": "platypus now"}
+        ).status_code
+        == 200
+    )
     progress = backfill.Progress()
     backfill._commit(db, "threads", [(snap, ["stale"])], progress)
     assert progress.retried == 1

@@ -1,4 +1,5 @@
 """POST /api/render: the preview is the post, by construction."""
+
 import pytest
 
 from tests.api.conftest import assert_error
@@ -44,7 +45,9 @@ def test_preview_stores_nothing(api, alice):
 
 
 def test_preview_of_hostile_markdown_is_inert(api, alice):
-    html = api.post("/render", alice, json={"body": "<script>alert(1)</script> [x](javascript:alert(1))"}).json()["bodyHtml"]
+    html = api.post("/render", alice, json={"body": "<script>alert(1)</script> [x](javascript:alert(1))"}).json()[
+        "bodyHtml"
+    ]
     assert inert_problems(html) == []
 
 
@@ -52,14 +55,17 @@ def test_preview_needs_a_signed_in_caller(api):
     assert_error(api.post("/render", json={"body": "hi"}), 401, "unauthenticated")
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"body": ""}, "body"),
-    ({"body": "   "}, "body"),
-    ({"body": "x" * 20_001}, "body"),
-    ({"body": 5}, "body"),
-    ({}, "body"),
-    ({"body": "hi", "title": "x"}, "title"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"body": ""}, "body"),
+        ({"body": "   "}, "body"),
+        ({"body": "x" * 20_001}, "body"),
+        ({"body": 5}, "body"),
+        ({}, "body"),
+        ({"body": "hi", "title": "x"}, "title"),
+    ],
+)
 def test_preview_validates_the_body_like_a_post(api, alice, payload, field):
     assert_error(api.post("/render", alice, json=payload), 422, "invalid_argument", field)
 
@@ -69,8 +75,11 @@ def test_preview_refuses_what_is_not_a_json_object(api, alice):
 
 
 def test_preview_over_64_kib_is_413(api, alice):
-    assert_error(api.post("/render", alice, data="x" * (65 * 1024), headers={"Content-Type": "application/json"}),
-                 413, "payload_too_large")
+    assert_error(
+        api.post("/render", alice, data="x" * (65 * 1024), headers={"Content-Type": "application/json"}),
+        413,
+        "payload_too_large",
+    )
 
 
 def test_every_request_of_the_hostile_corpus_is_answered_within_a_second(api, make_user, thread):
@@ -128,7 +137,9 @@ def test_cheap_checks_come_before_rendering(stack, monkeypatch):
         return {"uid": token}
 
     db = firestore.Client(project=f"cheap-{uuid.uuid4().hex[:8]}")
-    client = create_app(Deps(db=db, verify_token=verify, config=Config(), clock=utc_now, renderer=renderer)).test_client()
+    client = create_app(
+        Deps(db=db, verify_token=verify, config=Config(), clock=utc_now, renderer=renderer)
+    ).test_client()
     user = {"Authorization": "Bearer u1"}
     tid = client.post("/api/threads", headers=user, json={"title": "t", "body": "b"}).get_json()["id"]
     cid = client.post(f"/api/threads/{tid}/comments", headers=user, json={"body": "c"}).get_json()["id"]
@@ -137,8 +148,9 @@ def test_cheap_checks_come_before_rendering(stack, monkeypatch):
     refusals = [
         client.patch(f"/api/threads/{tid}/comments/nope", headers=user, json={"body": hostile}),  # 404
         client.patch("/api/threads/nope", headers=user, json={"body": hostile}),  # 404
-        client.patch(f"/api/threads/{tid}/comments/{cid}", headers={"Authorization": "Bearer u2"},
-                     json={"body": hostile}),  # 403: not the author
+        client.patch(
+            f"/api/threads/{tid}/comments/{cid}", headers={"Authorization": "Bearer u2"}, json={"body": hostile}
+        ),  # 403: not the author
         client.post("/api/threads/nope/comments", headers=user, json={"body": hostile}),  # 404
     ]
     client.post("/api/threads", headers=user, json={"title": "t2", "body": "b"})

@@ -1,4 +1,5 @@
 """Reports and auto-hide: one report per user per item; enough distinct reporters hide the item, exactly once."""
+
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
@@ -7,7 +8,6 @@ from google.cloud import firestore
 
 from hearth.moderation.hiding import Target
 from hearth.moderation.reports import auto_hide
-
 from tests.api.conftest import assert_error, wait_for
 
 THRESHOLD = 3  # HEARTH_AUTO_HIDE_REPORTS's default
@@ -50,10 +50,16 @@ def test_reporting_needs_sign_in_a_known_reason_and_someone_elses_visible_item(a
     assert_error(_report(api, bob, f"{path}/comments/nope"), 404)
 
 
-@pytest.mark.parametrize("body,field", [({"reason": "outdated"}, "reason"), ({}, "reason"),
-                                        ({"reason": "spam", "note": "x" * 501}, "note"),
-                                        ({"reason": "spam", "note": 5}, "note"),
-                                        ({"reason": "spam", "extra": 1}, "extra")])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"reason": "outdated"}, "reason"),
+        ({}, "reason"),
+        ({"reason": "spam", "note": "x" * 501}, "note"),
+        ({"reason": "spam", "note": 5}, "note"),
+        ({"reason": "spam", "extra": 1}, "extra"),
+    ],
+)
 def test_invalid_report_is_422_and_stores_nothing(api, db, bob, thread, body, field):
     assert_error(api.post(f"/threads/{thread['id']}/report", bob, json=body), 422, "invalid_argument", field)
     assert _reports_of(db, f"thread~{thread['id']}") == []
@@ -69,8 +75,9 @@ def test_reporting_is_rate_limited(api, make_user, make_thread):
     assert int(response.headers["Retry-After"]) >= 1
 
 
-def test_three_users_reporting_a_comment_at_once_hide_it_exactly_once(api, db, make_user, alice, bob, thread,
-                                                                      make_comment):
+def test_three_users_reporting_a_comment_at_once_hide_it_exactly_once(
+    api, db, make_user, alice, bob, thread, make_comment
+):
     comment = make_comment(bob, thread["id"], "spam spam spam")
     make_comment(alice, thread["id"], "a fine comment")
     path = f"/threads/{thread['id']}/comments/{comment['id']}"
@@ -81,8 +88,10 @@ def test_three_users_reporting_a_comment_at_once_hide_it_exactly_once(api, db, m
 
     key = f"comment~{thread['id']}~{comment['id']}"
     # The trigger stamps every report it has seen: wait until it has seen all three.
-    wait_for(lambda: all(r.to_dict().get("checkedAt") for r in _reports_of(db, key)) and len(_reports_of(db, key)) == 3,
-             what="the trigger to check every report")
+    wait_for(
+        lambda: all(r.to_dict().get("checkedAt") for r in _reports_of(db, key)) and len(_reports_of(db, key)) == 3,
+        what="the trigger to check every report",
+    )
     stored = db.collection("threads").document(thread["id"]).collection("comments").document(comment["id"]).get()
     assert stored.get("status") == "hidden"
     assert stored.get("hidden")["reason"] == "flagged" and stored.get("hidden")["by"] == "reports"
@@ -93,7 +102,8 @@ def test_three_users_reporting_a_comment_at_once_hide_it_exactly_once(api, db, m
     assert queue.get("autoHidden") is True and queue.get("openReports") == 3
     notices = [n for n in api.get("/me/notifications", bob).json()["items"] if n["kind"] == "moderation"]
     assert [(n["actor"]["displayName"], n["excerpt"]) for n in notices] == [
-        ("Hearth", "hid your comment in “Hello”: reported by several readers; a moderator will review it")]
+        ("Hearth", "hid your comment in “Hello”: reported by several readers; a moderator will review it")
+    ]
 
     # A fourth report changes nothing: a repeat answers the same; a newcomer no longer sees the item.
     repeat = _report(api, reporters[0], path, "abuse")
@@ -103,15 +113,22 @@ def test_three_users_reporting_a_comment_at_once_hide_it_exactly_once(api, db, m
     assert len(_log_of(db, thread["id"], "auto_hide")) == 1
 
     # A repeated delivery of a report's event (at least once) hides nothing more and moves no count.
-    repeated = auto_hide(db, Target(thread["id"], comment["id"]), f"{key}~{reporters[0].uid}", THRESHOLD,
-                         datetime.now(timezone.utc), "a-repeated-event")
+    repeated = auto_hide(
+        db,
+        Target(thread["id"], comment["id"]),
+        f"{key}~{reporters[0].uid}",
+        THRESHOLD,
+        datetime.now(timezone.utc),
+        "a-repeated-event",
+    )
     assert repeated is False
     assert len(_log_of(db, thread["id"], "auto_hide")) == 1
     assert api.get(f"/threads/{thread['id']}").json()["commentCount"] == 1
 
 
 def test_two_reports_do_not_hide_and_a_moderators_restore_needs_new_reports_to_hide_again(
-        api, db, make_user, moderator, make_thread, tag):
+    api, db, make_user, moderator, make_thread, tag
+):
     thread = make_thread(make_user(), tags=[tag])
     path, key = f"/threads/{thread['id']}", f"thread~{thread['id']}"
     first = [make_user() for _ in range(THRESHOLD - 1)]
@@ -130,19 +147,24 @@ def test_two_reports_do_not_hide_and_a_moderators_restore_needs_new_reports_to_h
     queue = db.collection("modQueue").document(key).get()
     assert queue.get("state") == "resolved" and queue.get("openReports") == 0
     assert _report(api, make_user(), path, "spam").status_code == 202
-    wait_for(lambda: len(_reports_of(db, key)) == 4 and all(r.to_dict().get("checkedAt") for r in _reports_of(db, key)),
-             what="the trigger")
+    wait_for(
+        lambda: len(_reports_of(db, key)) == 4 and all(r.to_dict().get("checkedAt") for r in _reports_of(db, key)),
+        what="the trigger",
+    )
     assert api.get(path).json()["status"] == "visible"
     assert db.collection("modQueue").document(key).get().get("state") == "open"
 
 
 def _checked(db, key, count):
-    wait_for(lambda: len(_reports_of(db, key)) == count and all(r.to_dict().get("checkedAt") for r in _reports_of(db, key)),
-             what="the trigger to check every report")
+    wait_for(
+        lambda: len(_reports_of(db, key)) == count and all(r.to_dict().get("checkedAt") for r in _reports_of(db, key)),
+        what="the trigger to check every report",
+    )
 
 
 def test_three_unverified_accounts_cannot_hide_anything_their_reports_wait_in_the_queue(
-        api, db, make_user, make_thread):
+    api, db, make_user, make_thread
+):
     """Finding 2: three fresh accounts reached the auto-hide threshold; nothing looked at the reporter."""
     thread = make_thread(make_user(), title="A good thread")
     path = f"/threads/{thread['id']}"
@@ -161,8 +183,9 @@ def test_three_unverified_accounts_cannot_hide_anything_their_reports_wait_in_th
     assert counted.json()["countsTowardHiding"] is True and counted.json()["waitsBecause"] is None
 
 
-def test_a_pinned_thread_and_a_moderators_comment_are_never_auto_hidden(api, db, make_user, moderator, make_thread,
-                                                                        make_comment):
+def test_a_pinned_thread_and_a_moderators_comment_are_never_auto_hidden(
+    api, db, make_user, moderator, make_thread, make_comment
+):
     """Finding 2: a moderator's pinned thread could be hidden by three reports."""
     thread = make_thread(moderator, title="Rules")
     assert api.patch(f"/threads/{thread['id']}", moderator, json={"pinned": True}).status_code == 200

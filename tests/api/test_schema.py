@@ -11,6 +11,7 @@ edits, replies, reactions and bookmarks reach their success paths, not only thei
 `make test` runs a short pass (HEARTH_FUZZ_EXAMPLES per operation and pass, default 5; the
 coverage phase adds its boundary cases on top); `make fuzz` runs the same tests with more.
 """
+
 from __future__ import annotations
 
 import os
@@ -101,9 +102,11 @@ def fuzz_report(request: pytest.FixtureRequest) -> Iterator[None]:
         operations = {operation for _, operation in SENT}
         plugins = request.config.pluginmanager
         reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
-        line = (f"schemathesis: {len(operations)} operations, {sum(SENT.values())} generated requests "
-                f"({', '.join(f'{name} {n}' for name, n in sorted(_per_pass().items()))}), "
-                f"{MAX_EXAMPLES} examples per operation and pass")
+        line = (
+            f"schemathesis: {len(operations)} operations, {sum(SENT.values())} generated requests "
+            f"({', '.join(f'{name} {n}' for name, n in sorted(_per_pass().items()))}), "
+            f"{MAX_EXAMPLES} examples per operation and pass"
+        )
         if reporter is not None and capture is not None:
             with capture.global_and_fixture_disabled():  # the terminal, not the captured output
                 reporter.write_line(line)
@@ -159,8 +162,9 @@ def test_anonymous_requests_conform_to_the_document(case: schemathesis.Case) -> 
 
 
 @any_operation.parametrize()
-def test_signed_in_requests_conform_to_the_document(case: schemathesis.Case, owner: User,
-                                                    new_user: Callable[[], User]) -> None:
+def test_signed_in_requests_conform_to_the_document(
+    case: schemathesis.Case, owner: User, new_user: Callable[[], User]
+) -> None:
     without_made_up_cursor(case)
     searchable_query(case)
     SENT["signed in", case.operation.label] += 1
@@ -168,8 +172,9 @@ def test_signed_in_requests_conform_to_the_document(case: schemathesis.Case, own
 
 
 @seeded_operation.parametrize()
-def test_requests_on_existing_items_conform_to_the_document(case: schemathesis.Case, owner: User,
-                                                            new_user: Callable[[], User]) -> None:
+def test_requests_on_existing_items_conform_to_the_document(
+    case: schemathesis.Case, owner: User, new_user: Callable[[], User]
+) -> None:
     without_made_up_cursor(case)
     searchable_query(case)
     SENT["existing items", case.operation.label] += 1

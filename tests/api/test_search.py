@@ -3,6 +3,7 @@ deleting; phrases and exclusions; paging without repeats; the errors and the rat
 
 Every test searches for words made up for it, so the stack's other data never matches.
 """
+
 from __future__ import annotations
 
 import random
@@ -48,7 +49,10 @@ def test_a_word_in_a_title_finds_the_thread_with_the_word_marked(api, alice, mak
 def test_a_stemmed_word_in_a_body_finds_the_thread_and_the_snippet_marks_it(api, alice, make_thread):
     w = word()
     thread = make_thread(alice, title="Rendering", body=f"Some prose first. Then **{w}** rendering happens.")
-    response = api.get("/search", params={"q": f"{w} render"}, )
+    response = api.get(
+        "/search",
+        params={"q": f"{w} render"},
+    )
     assert ids(response) == [thread["id"]]
     snippet = response.json()["items"][0]["snippet"]
     assert "".join(s["text"] for s in snippet) == f"Some prose first. Then {w} rendering happens."
@@ -91,8 +95,7 @@ def test_an_edit_that_removes_a_word_stops_finding_the_post(api, alice, make_thr
     thread = make_thread(alice, title=f"About {old}", body=f"{old} here")
     comment = make_comment(alice, thread["id"], f"{old} in a comment")
     assert api.patch(f"/threads/{thread['id']}", alice, json={"title": "About it", "body": new}).status_code == 200
-    assert api.patch(f"/threads/{thread['id']}/comments/{comment['id']}", alice,
-                     json={"body": new}).status_code == 200
+    assert api.patch(f"/threads/{thread['id']}/comments/{comment['id']}", alice, json={"body": new}).status_code == 200
     assert ids(api.get("/search", params={"q": old})) == []
     assert ids(api.get("/search", params={"q": old, "type": "comments"})) == []
     assert ids(api.get("/search", params={"q": new})) == [thread["id"]]
@@ -125,8 +128,9 @@ def test_hidden_posts_are_found_by_moderators_only(api, alice, bob, moderator, m
     assert ids(api.get("/search", params={"q": w})) == [thread["id"]]
 
 
-def test_comments_in_a_hidden_thread_are_found_by_moderators_only(api, alice, bob, moderator, make_thread,
-                                                                   make_comment):
+def test_comments_in_a_hidden_thread_are_found_by_moderators_only(
+    api, alice, bob, moderator, make_thread, make_comment
+):
     w = word()
     thread = make_thread(alice, title="Soon hidden")
     comment = make_comment(bob, thread["id"], f"{w} visible comment")
@@ -178,16 +182,19 @@ def test_sort_top_orders_by_score(api, alice, bob, make_thread, make_comment):
     assert ids(api.get("/search", params={"q": w})) == [quiet_later["id"], busy["id"], quiet["id"]]
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"q": "the how to"}, "q"),
-    ({}, "q"),
-    ({"q": ""}, "q"),
-    ({"q": "x" * 201}, "q"),
-    ({"q": "firestore", "type": "users"}, "type"),
-    ({"q": "firestore", "sort": "active"}, "sort"),
-    ({"q": "firestore", "limit": "0"}, "limit"),
-    ({"q": "firestore", "cursor": "not-a-cursor"}, "cursor"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"q": "the how to"}, "q"),
+        ({}, "q"),
+        ({"q": ""}, "q"),
+        ({"q": "x" * 201}, "q"),
+        ({"q": "firestore", "type": "users"}, "type"),
+        ({"q": "firestore", "sort": "active"}, "sort"),
+        ({"q": "firestore", "limit": "0"}, "limit"),
+        ({"q": "firestore", "cursor": "not-a-cursor"}, "cursor"),
+    ],
+)
 def test_bad_queries_are_422_with_a_sentence(api, alice, params, field):
     error = assert_error(api.get("/search", alice, params=params), 422, field=field)
     if params.get("q") == "the how to":
@@ -201,13 +208,18 @@ def test_a_cursor_belongs_to_its_query(api, alice, make_thread):
     cursor = api.get("/search", alice, params={"q": w, "limit": 1}).json()["nextCursor"]
     assert cursor
     assert api.get("/search", alice, params={"q": w, "limit": 1, "cursor": cursor}).status_code == 200
-    assert_error(api.get("/search", alice, params={"q": f"{w} {word()}", "limit": 1, "cursor": cursor}), 422,
-                 field="cursor")
-    assert_error(api.get("/search", alice, params={"q": w, "limit": 1, "cursor": cursor, "type": "comments"}), 422,
-                 field="cursor")
+    assert_error(
+        api.get("/search", alice, params={"q": f"{w} {word()}", "limit": 1, "cursor": cursor}), 422, field="cursor"
+    )
+    assert_error(
+        api.get("/search", alice, params={"q": w, "limit": 1, "cursor": cursor, "type": "comments"}),
+        422,
+        field="cursor",
+    )
 
 
 # --- in-process, on the emulator's Firestore, with the write limits raised (many posts quickly) -----------
+
 
 def _verify(token: str, check_revoked: bool) -> dict[str, Any]:
     uid, _, role = token.partition(":")
@@ -228,8 +240,12 @@ def client(stack, monkeypatch) -> Iterator[Any]:
     db = InterceptedClient(project=f"search-{uuid.uuid4().hex[:8]}", interceptors=[QueryLog(stack.query_log)])
     assert isinstance(db, firestore.Client)
     many = timedelta(minutes=1)
-    config = Config(comment_limit=Limit("comment", 10_000, many), thread_limit=Limit("thread", 10_000, many),
-                    search_limit=Limit("search", 5, many), anonymous_search_limit=Limit("search", 3, many))
+    config = Config(
+        comment_limit=Limit("comment", 10_000, many),
+        thread_limit=Limit("thread", 10_000, many),
+        search_limit=Limit("search", 5, many),
+        anonymous_search_limit=Limit("search", 3, many),
+    )
     yield create_app(Deps(db=db, verify_token=_verify, config=config, clock=utc_now)).test_client()
 
 
@@ -238,8 +254,11 @@ def _page_through(client, params: dict[str, Any], who: str) -> tuple[list[str], 
     pages = 0
     cursor = None
     while True:
-        response = client.get("/api/search", query_string={**params, **({"cursor": cursor} if cursor else {})},
-                              headers=_as(f"{who}-{pages}"))  # a user per page: the search limit is 5 a minute
+        response = client.get(
+            "/api/search",
+            query_string={**params, **({"cursor": cursor} if cursor else {})},
+            headers=_as(f"{who}-{pages}"),
+        )  # a user per page: the search limit is 5 a minute
         assert response.status_code == 200, response.get_data(as_text=True)
         body = response.get_json()
         seen += [item["id"] for item in body["items"]]
@@ -268,8 +287,9 @@ def test_paging_over_60_matches_returns_each_once_in_order(client, kind):
     # Both made-up words are as long and as rare: the first leads the query, the second is checked on the page read.
     for limit in (7, 20):
         for sort in ("new", "top"):
-            seen, pages = _page_through(client, {"q": f"{w} {other}", "type": kind, "limit": limit, "sort": sort},
-                                        f"p{limit}{sort}")
+            seen, pages = _page_through(
+                client, {"q": f"{w} {other}", "type": kind, "limit": limit, "sort": sort}, f"p{limit}{sort}"
+            )
             assert len(seen) == len(set(seen)) == 60, (limit, sort)
             assert set(seen) == set(matching)
             if sort == "new":

@@ -1,4 +1,5 @@
 """Suspensions: moderators stop a user's writes with a reason until a time; it ends by itself."""
+
 from __future__ import annotations
 
 import uuid
@@ -38,8 +39,9 @@ def test_suspension_shows_on_the_profile_to_everyone(api, suspended):
     assert api.get("/me", suspended["user"]).json()["suspension"]["reason"] == "flame wars"
 
 
-def test_every_write_of_a_suspended_user_is_403_suspended_and_stores_nothing(api, db, alice, suspended, thread,
-                                                                             make_comment, tag):
+def test_every_write_of_a_suspended_user_is_403_suspended_and_stores_nothing(
+    api, db, alice, suspended, thread, make_comment, tag
+):
     bob = suspended["user"]
     comment = make_comment(alice, thread["id"], "hello")
     tid, cpath = thread["id"], f"/threads/{thread['id']}/comments/{comment['id']}"
@@ -79,11 +81,15 @@ def test_a_suspended_authors_own_edits_and_deletes_are_refused_too(api, make_thr
     api.put(f"/users/{handle}/suspension", moderator, json={"reason": "cooling off", "until": until})
     assert_error(api.patch(f"/threads/{mine['id']}", bob, json={"title": "x"}), 403, "suspended")
     assert_error(api.delete(f"/threads/{mine['id']}", bob), 403, "suspended")
-    assert_error(api.patch(f"/threads/{mine['id']}/comments/{comment['id']}", bob, json={"body": "x"}), 403,
-                 "suspended")
+    assert_error(
+        api.patch(f"/threads/{mine['id']}/comments/{comment['id']}", bob, json={"body": "x"}), 403, "suspended"
+    )
     assert_error(api.delete(f"/threads/{mine['id']}/comments/{comment['id']}", bob), 403, "suspended")
-    assert_error(api.put(f"/threads/{mine['id']}/comments/{comment['id']}/hidden", bob, json={"reason": "spam"}),
-                 403, "suspended")
+    assert_error(
+        api.put(f"/threads/{mine['id']}/comments/{comment['id']}/hidden", bob, json={"reason": "spam"}),
+        403,
+        "suspended",
+    )
     assert api.get(f"/threads/{mine['id']}").json()["title"] == mine["title"]
 
 
@@ -103,16 +109,19 @@ def test_only_moderators_suspend(api, alice, bob):
     assert api.get(f"/users/{handle}").json()["suspension"] is None
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"until": "2999-01-01T00:00:00Z"}, "reason"),
-    ({"reason": "", "until": "2999-01-01T00:00:00Z"}, "reason"),
-    ({"reason": "x" * 501, "until": "2999-01-01T00:00:00Z"}, "reason"),
-    ({"reason": "x"}, "until"),
-    ({"reason": "x", "until": "tomorrow"}, "until"),
-    ({"reason": "x", "until": "2999-01-01T00:00:00"}, "until"),  # no time zone
-    ({"reason": "x", "until": "2001-01-01T00:00:00Z"}, "until"),  # the past
-    ({"reason": "x", "until": "2999-01-01T00:00:00Z", "days": 3}, "days"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"until": "2999-01-01T00:00:00Z"}, "reason"),
+        ({"reason": "", "until": "2999-01-01T00:00:00Z"}, "reason"),
+        ({"reason": "x" * 501, "until": "2999-01-01T00:00:00Z"}, "reason"),
+        ({"reason": "x"}, "until"),
+        ({"reason": "x", "until": "tomorrow"}, "until"),
+        ({"reason": "x", "until": "2999-01-01T00:00:00"}, "until"),  # no time zone
+        ({"reason": "x", "until": "2001-01-01T00:00:00Z"}, "until"),  # the past
+        ({"reason": "x", "until": "2999-01-01T00:00:00Z", "days": 3}, "days"),
+    ],
+)
 def test_invalid_suspension_is_422(api, bob, moderator, body, field):
     handle = api.get("/me", bob).json()["handle"]
     assert_error(api.put(f"/users/{handle}/suspension", moderator, json=body), 422, "invalid_argument", field)
@@ -120,11 +129,14 @@ def test_invalid_suspension_is_422(api, bob, moderator, body, field):
 
 
 def test_unknown_user_is_404(api, moderator):
-    assert_error(api.put("/users/nobody_here_123/suspension", moderator,
-                         json={"reason": "x", "until": "2999-01-01T00:00:00Z"}), 404)
+    assert_error(
+        api.put("/users/nobody_here_123/suspension", moderator, json={"reason": "x", "until": "2999-01-01T00:00:00Z"}),
+        404,
+    )
 
 
 # --- the end of a suspension, on an injected clock ---------------------------------------------
+
 
 class Clock:
     def __init__(self, now: datetime) -> None:
@@ -156,8 +168,7 @@ def test_suspension_ends_by_itself_at_until(clocked):
     user, mod = {"Authorization": "Bearer u1"}, {"Authorization": "Bearer m1:mod"}
     handle = client.get("/api/me", headers=user).get_json()["handle"]
     until = clock.now + timedelta(hours=2)
-    response = client.put(f"/api/users/{handle}/suspension", headers=mod,
-                          json={"reason": "spam", "until": _iso(until)})
+    response = client.put(f"/api/users/{handle}/suspension", headers=mod, json={"reason": "spam", "until": _iso(until)})
     assert response.status_code == 200, response.get_data(as_text=True)
 
     clock.now = until - timedelta(seconds=1)

@@ -28,17 +28,20 @@ def test_unknown_thread_is_404(api):
     assert_error(api.get("/threads/doesnotexist"), 404, "not_found")
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"title": "", "body": "b"}, "title"),
-    ({"title": "x" * 151, "body": "b"}, "title"),
-    ({"title": "t", "body": ""}, "body"),
-    ({"title": "t", "body": "b" * 20_001}, "body"),
-    ({"title": "t", "body": "b", "tags": ["Bad Tag"]}, "tags"),
-    ({"title": "t", "body": "b", "tags": ["a", "b", "c", "d", "e"]}, "tags"),
-    ({"title": 5, "body": "b"}, "title"),
-    ({"body": "b"}, "title"),
-    ({"title": "t", "body": "b", "extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"title": "", "body": "b"}, "title"),
+        ({"title": "x" * 151, "body": "b"}, "title"),
+        ({"title": "t", "body": ""}, "body"),
+        ({"title": "t", "body": "b" * 20_001}, "body"),
+        ({"title": "t", "body": "b", "tags": ["Bad Tag"]}, "tags"),
+        ({"title": "t", "body": "b", "tags": ["a", "b", "c", "d", "e"]}, "tags"),
+        ({"title": 5, "body": "b"}, "title"),
+        ({"body": "b"}, "title"),
+        ({"title": "t", "body": "b", "extra": 1}, "extra"),
+    ],
+)
 def test_invalid_thread_is_422_naming_the_field_and_stores_nothing(api, alice, body, field):
     assert_error(api.post("/threads", alice, json=body), 422, "invalid_argument", field)
     assert api.get("/me", alice).json()["threadCount"] == 0
@@ -87,9 +90,16 @@ def test_list_items_carry_counts_and_personal_state(api, alice, make_thread, tag
     assert "excerpt" in item and "body" not in item
 
 
-@pytest.mark.parametrize("params,field", [({"sort": "hot"}, "sort"), ({"limit": 0}, "limit"),
-                                          ({"limit": 51}, "limit"), ({"tag": "Not A Tag"}, "tag"),
-                                          ({"cursor": "garbage!"}, "cursor")])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"sort": "hot"}, "sort"),
+        ({"limit": 0}, "limit"),
+        ({"limit": 51}, "limit"),
+        ({"tag": "Not A Tag"}, "tag"),
+        ({"cursor": "garbage!"}, "cursor"),
+    ],
+)
 def test_bad_list_parameters_are_422(api, params, field):
     assert_error(api.get("/threads", params=params), 422, "invalid_argument", field)
 

@@ -1,5 +1,6 @@
 """`make dev` (devstack/dev.py): what it prints, where the emulators' output goes, and that a hard
 kill of it (SIGKILL, as a closed terminal or `kill -9` would) leaves no server and no port behind."""
+
 from __future__ import annotations
 
 import os
@@ -54,8 +55,15 @@ def test_make_dev_prints_what_matters_and_a_sigkill_leaves_nothing_running(tmp_p
     log = tmp_path / "emulators.log"
     env = {**os.environ, "HEARTH_DEV_PORTS": "free", "HEARTH_DEV_LOG": str(log), MARK: mark}
     env.pop("VERBOSE", None)
-    launcher = subprocess.Popen([sys.executable, "-m", "devstack.dev"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "devstack.dev"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     printed: list[str] = []
     try:
         deadline = time.monotonic() + 240
@@ -73,8 +81,10 @@ def test_make_dev_prints_what_matters_and_a_sigkill_leaves_nothing_running(tmp_p
         assert "Seeding demo content through the API…" in output
         assert re.search(r"@ada\s+ada@example\.com\s+/ hearth-demo", output)  # emails padded to a column
         assert f"their output goes to {log}" in output
-        assert not re.search(r"functions|GET /|POST /|WARNING|Terminated|MetadataLookup", output.replace(
-            "Firebase emulators (Firestore, Auth, Functions, Hosting)", "")), output
+        assert not re.search(
+            r"functions|GET /|POST /|WARNING|Terminated|MetadataLookup",
+            output.replace("Firebase emulators (Firestore, Auth, Functions, Hosting)", ""),
+        ), output
         assert len(printed) <= 16, output
         assert "All emulators ready" in log.read_text()
         # The demo blog (another origin) is up, with Hearth's URL filled into its snippet.
@@ -85,7 +95,12 @@ def test_make_dev_prints_what_matters_and_a_sigkill_leaves_nothing_running(tmp_p
         hearth = printed[-1].split()[4]
         index = urllib.request.urlopen(blog[1].replace("localhost", "127.0.0.1") + "/", timeout=10).read().decode()
         assert f'<script src="{hearth}/count.js" async></script>' in index
-        ports = [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", next(line for line in printed if line.startswith("Emulators ready")))]
+        ports = [
+            int(p)
+            for p in re.findall(
+                r"127\.0\.0\.1:(\d+)", next(line for line in printed if line.startswith("Emulators ready"))
+            )
+        ]
         assert len(ports) == 4 and not any(port_free(p) for p in ports)
         assert len(marked(mark)) > 3  # the launcher, the reaper, firebase-tools, the JVM, the function...
 

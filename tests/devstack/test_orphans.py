@@ -1,4 +1,5 @@
 """Nothing a launcher starts outlives it, even when it is killed with SIGKILL (devstack/reaper.py)."""
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,13 @@ def wait_until(condition, seconds: float) -> bool:
 
 def test_a_launcher_killed_with_sigkill_leaves_no_server_no_child_and_no_leftover(tmp_path: Path) -> None:
     leftover = tmp_path / "config.json"
-    launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(leftover)], cwd=ROOT, stdout=subprocess.PIPE,
-                                text=True, start_new_session=True)
+    launcher = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, str(leftover)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         assert launcher.stdout is not None
         words = launcher.stdout.readline().split()

@@ -1,4 +1,5 @@
 """Servers started for the stack are stopped with everything they started (devstack/processes.py)."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """How the stack finds Java 21+ and the Firestore emulator's jar (devstack/toolchain.py)."""
+
 from __future__ import annotations
 
 import json

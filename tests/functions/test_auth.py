@@ -55,14 +55,17 @@ def test_revoked_token_says_so():
         identify("Bearer tok", verify, check_revoked=True)
 
 
-@pytest.mark.parametrize(("exc", "said"), [
-    (firebase_auth.RevokedIdTokenError("r"), "revoked"),
-    (firebase_auth.ExpiredIdTokenError("e", cause=None), "expired"),
-    (firebase_auth.UserDisabledError("d"), "disabled"),
-    (firebase_auth.InvalidIdTokenError("i"), "not valid"),
-    (firebase_auth.UserNotFoundError("n"), "not valid"),
-    (ValueError("Illegal ID token provided"), "not valid"),
-])
+@pytest.mark.parametrize(
+    ("exc", "said"),
+    [
+        (firebase_auth.RevokedIdTokenError("r"), "revoked"),
+        (firebase_auth.ExpiredIdTokenError("e", cause=None), "expired"),
+        (firebase_auth.UserDisabledError("d"), "disabled"),
+        (firebase_auth.InvalidIdTokenError("i"), "not valid"),
+        (firebase_auth.UserNotFoundError("n"), "not valid"),
+        (ValueError("Illegal ID token provided"), "not valid"),
+    ],
+)
 def test_firebase_admins_token_errors_are_401_and_say_why(exc, said):
     error = token_error(exc)
     assert isinstance(error, Unauthenticated) and error.status == 401

@@ -46,7 +46,10 @@ def test_auto_hide_runs_on_each_new_report_document():
 
 def test_the_notification_triggers_watch_comments_and_threads():
     # What `firebase deploy` (and the Functions emulator) reads to subscribe them to Firestore.
-    expected = {"notify_on_comment": "threads/{threadId}/comments/{commentId}", "notify_on_thread": "threads/{threadId}"}
+    expected = {
+        "notify_on_comment": "threads/{threadId}/comments/{commentId}",
+        "notify_on_thread": "threads/{threadId}",
+    }
     for name, document in expected.items():
         trigger = getattr(main, name).__firebase_endpoint__.eventTrigger
         assert trigger["eventType"] == "google.cloud.firestore.document.v1.written"

@@ -4,8 +4,21 @@ from hearth import validation
 from hearth.errors import Invalid, NotFound
 
 
-@pytest.mark.parametrize("value", ["t", "x" * 150, "  padded  ", "\u00c9t\u00e9 \U0001f525", "\u05e9\u05dc\u05d5\u05dd",
-                                   "a\u200bb", "\u200fRTL mark", "tab\tand\nnewline", "\u0301", "\ue000"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "t",
+        "x" * 150,
+        "  padded  ",
+        "\u00c9t\u00e9 \U0001f525",
+        "\u05e9\u05dc\u05d5\u05dd",
+        "a\u200bb",
+        "\u200fRTL mark",
+        "tab\tand\nnewline",
+        "\u0301",
+        "\ue000",
+    ],
+)
 def test_title_accepts_1_to_150_characters_with_something_visible(value):
     assert validation.title(value) == value.strip()
 
@@ -17,11 +30,31 @@ def test_title_refuses_empty_long_or_non_string(value):
     assert err.value.field == "title"
 
 
-INVISIBLE_ONLY = ["\u200b\u200b", "\u200d", "\u3164", "\u2800", "\u115f\u1160", "\ufe0f", "\u00ad",
-                  "\U000e0041\U000e0042", "\u2060", "\ufeff", " \u3000 \u00a0 \u200b "]
+INVISIBLE_ONLY = [
+    "\u200b\u200b",
+    "\u200d",
+    "\u3164",
+    "\u2800",
+    "\u115f\u1160",
+    "\ufe0f",
+    "\u00ad",
+    "\U000e0041\U000e0042",
+    "\u2060",
+    "\ufeff",
+    " \u3000 \u00a0 \u200b ",
+]
 CONTROLS = ["a\x00b", "a\x07b", "a\rb", "a\x1bb", "a\x7fb", "a\x85b", "a\x9fb", "a\x0bb", "a\x0cb"]
-BIDI = ["a\u202ab", "a\u202bb", "a\u202cb", "a\u202db", "evil\u202eexe.txt", "a\u2066b", "a\u2067b",
-        "a\u2068b", "a\u2069b"]
+BIDI = [
+    "a\u202ab",
+    "a\u202bb",
+    "a\u202cb",
+    "a\u202db",
+    "evil\u202eexe.txt",
+    "a\u2066b",
+    "a\u2067b",
+    "a\u2068b",
+    "a\u2069b",
+]
 
 
 @pytest.mark.parametrize("check", [validation.title, validation.display_name])
@@ -67,8 +100,9 @@ def test_tags_accepts_up_to_four_valid_tags(tags):
     assert validation.tags(tags) == (tags or [])
 
 
-@pytest.mark.parametrize("tags", [["A"], ["with space"], ["x" * 31], [""], ["a", "b", "c", "d", "e"],
-                                  ["dup", "dup"], "python", [3]])
+@pytest.mark.parametrize(
+    "tags", [["A"], ["with space"], ["x" * 31], [""], ["a", "b", "c", "d", "e"], ["dup", "dup"], "python", [3]]
+)
 def test_tags_refuses_bad_tags(tags):
     with pytest.raises(Invalid) as err:
         validation.tags(tags)
@@ -106,8 +140,7 @@ def test_reaction_type_must_be_one_of_devtos_five():
         validation.reaction_type("heart")
 
 
-@pytest.mark.parametrize("value", ["../x", "a/b", "", "x" * 65, "a b", "__x__", "__main__", "____", "abc\n",
-                                   ".", ".."])
+@pytest.mark.parametrize("value", ["../x", "a/b", "", "x" * 65, "a b", "__x__", "__main__", "____", "abc\n", ".", ".."])
 def test_ids_from_urls_that_cannot_exist_are_not_found(value):
     with pytest.raises(NotFound):
         validation.doc_id(value, "thread")
@@ -125,10 +158,25 @@ def test_ids_of_hearths_shape_are_accepted(value):
     assert validation.doc_id(value, "thread") == value == validation.id_field(value, "parentId")
 
 
-@pytest.mark.parametrize("value,ok", [("abc", True), ("caf\u00e9", True), ("a" * 1500, True), ("a" * 1501, False),
-                                      ("\u00e9" * 751, False), ("__x__", False), ("__\n__", False), (".", False),
-                                      ("..", False), ("...", True), ("a/b", False), ("", False), ("a\ud800", False),
-                                      (None, False)])
+@pytest.mark.parametrize(
+    "value,ok",
+    [
+        ("abc", True),
+        ("caf\u00e9", True),
+        ("a" * 1500, True),
+        ("a" * 1501, False),
+        ("\u00e9" * 751, False),
+        ("__x__", False),
+        ("__\n__", False),
+        (".", False),
+        ("..", False),
+        ("...", True),
+        ("a/b", False),
+        ("", False),
+        ("a\ud800", False),
+        (None, False),
+    ],
+)
 def test_firestore_document_id_rules(value, ok):
     assert validation.is_firestore_id(value) is ok
 

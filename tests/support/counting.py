@@ -1,4 +1,5 @@
 """A Firestore client that counts its round trips (RPCs) and the documents they read."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -23,7 +24,9 @@ class _CountingStream:
         item = next(self._inner)
         pb = getattr(item, "_pb", item)
         fields = pb.DESCRIPTOR.fields_by_name
-        if ("document" in fields and pb.HasField("document")) or ("found" in fields and pb.WhichOneof("result")):  # RunQuery: a document returned
+        if ("document" in fields and pb.HasField("document")) or (
+            "found" in fields and pb.WhichOneof("result")
+        ):  # RunQuery: a document returned
             self._stats.docs += 1
         return item
 

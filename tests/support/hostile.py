@@ -2,6 +2,7 @@
 seconds (the finding's measurements in the comments), and more of the kind. Every one must be
 answered within a second: rendered, or refused 422 when the render passes its CPU budget.
 Used by tests/api/test_render.py and bench/abuse.py."""
+
 from __future__ import annotations
 
 BODY_MAX = 20_000

@@ -1,9 +1,23 @@
 """Check that HTML is inert: no scripting elements, no event handlers, no script URLs."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
-FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "form", "input", "link", "meta", "base"}
+FORBIDDEN_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "style",
+    "form",
+    "input",
+    "link",
+    "meta",
+    "base",
+}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href"}
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 

@@ -30,10 +30,12 @@ The rules (production's index selection in native mode, as documented):
 Known simplification: production may also scan an index backwards or pick other plans; this check
 accepts exact directions only, so it can be stricter than production, never looser.
 """
+
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field as _dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as _dataclass_field
 from typing import Any, Iterator, Mapping
 
 from google.cloud.firestore_v1 import field_path as _field_path
@@ -50,8 +52,16 @@ COLLECTION, COLLECTION_GROUP = "COLLECTION", "COLLECTION_GROUP"
 
 _EQUALITY = frozenset({_FOp.EQUAL, _FOp.IN})
 _ARRAY = frozenset({_FOp.ARRAY_CONTAINS, _FOp.ARRAY_CONTAINS_ANY})
-_INEQUALITY = frozenset({_FOp.LESS_THAN, _FOp.LESS_THAN_OR_EQUAL, _FOp.GREATER_THAN,
-                         _FOp.GREATER_THAN_OR_EQUAL, _FOp.NOT_EQUAL, _FOp.NOT_IN})
+_INEQUALITY = frozenset(
+    {
+        _FOp.LESS_THAN,
+        _FOp.LESS_THAN_OR_EQUAL,
+        _FOp.GREATER_THAN,
+        _FOp.GREATER_THAN_OR_EQUAL,
+        _FOp.NOT_EQUAL,
+        _FOp.NOT_IN,
+    }
+)
 _UNARY_EQUALITY = frozenset({_UOp.IS_NULL, _UOp.IS_NAN})
 _UNARY_INEQUALITY = frozenset({_UOp.IS_NOT_NULL, _UOp.IS_NOT_NAN})
 
@@ -73,8 +83,10 @@ class Index:
 
     def to_json(self) -> dict[str, Any]:
         """This index as an entry of firestore.indexes.json's "indexes" list."""
-        fields = [{"fieldPath": format_field(f), **({"arrayConfig": CONTAINS} if mode == CONTAINS else {"order": mode})}
-                  for f, mode in self.fields]
+        fields = [
+            {"fieldPath": format_field(f), **({"arrayConfig": CONTAINS} if mode == CONTAINS else {"order": mode})}
+            for f, mode in self.fields
+        ]
         return {"collectionGroup": self.collection_group, "queryScope": self.query_scope, "fields": fields}
 
     def describe(self) -> str:
@@ -245,8 +257,11 @@ def normalized_order(query: Any) -> list[tuple[Field, bool]]:
             orders.append((field, order.direction == StructuredQuery.Direction.DESCENDING))
     last_desc = orders[-1][1] if orders else False
     ordered = {field for field, _ in orders}
-    inequalities = {field for field, op, unary in map(_leaf, _leaves(query.where))
-                    if op in (_UNARY_INEQUALITY if unary else _INEQUALITY)} - ordered
+    inequalities = {
+        field
+        for field, op, unary in map(_leaf, _leaves(query.where))
+        if op in (_UNARY_INEQUALITY if unary else _INEQUALITY)
+    } - ordered
     orders += [(field, last_desc) for field in sorted(f for f in inequalities if f is not None)]
     if None not in ordered:
         orders.append((None, last_desc))
@@ -284,7 +299,8 @@ Candidate = tuple[tuple[IndexField, ...], Index | None]  # (fields, the declared
 def _candidates(index_set: IndexSet, group: str, scope: str, need: _Need) -> list[Candidate]:
     """Every index of the group and scope that may serve the need."""
     out: list[Candidate] = [
-        (i.fields, i) for i in index_set.indexes if i.collection_group == group and i.query_scope == scope]
+        (i.fields, i) for i in index_set.indexes if i.collection_group == group and i.query_scope == scope
+    ]
     for field in need.equality:
         mode = next((m for m in (ASC, DESC) if index_set.has_single_field(group, field, m, scope)), None)
         if mode:
@@ -293,7 +309,7 @@ def _candidates(index_set: IndexSet, group: str, scope: str, need: _Need) -> lis
     if need.array is not None and not need.equality and index_set.has_single_field(group, need.array, CONTAINS, scope):
         out.append((((need.array, CONTAINS),), None))
     if len(need.sort) == 1:
-        (sort_field, mode), = need.sort
+        ((sort_field, mode),) = need.sort
         if sort_field is not None and index_set.has_single_field(group, sort_field, mode, scope):
             out.append(((need.sort[0],), None))
     return out
@@ -313,7 +329,7 @@ def _served_by(need: _Need, candidates: list[Candidate]) -> set[Index | None] | 
     used: set[Index | None] = set()
     cut = len(need.sort)
     for fields, index in candidates:
-        head, tail = fields[:len(fields) - cut], fields[len(fields) - cut:]
+        head, tail = fields[: len(fields) - cut], fields[len(fields) - cut :]
         if len(fields) < cut or tail != need.sort:
             continue
         keys = {(f, CONTAINS if mode == CONTAINS else "=") for f, mode in head}
@@ -354,17 +370,25 @@ def plan(query: Any, index_set: IndexSet) -> Plan:
 def advice(index: Index) -> str:
     """What to add to firestore.indexes.json for a missing index, with the JSON entry."""
     if len(index.fields) > 1:
-        return (f'Add to the "indexes" list of firestore.indexes.json (a composite index on '
-                f"{index.describe()}):\n{json.dumps(index.to_json(), indent=2)}")
+        return (
+            f'Add to the "indexes" list of firestore.indexes.json (a composite index on '
+            f"{index.describe()}):\n{json.dumps(index.to_json(), indent=2)}"
+        )
     # A missing single-field index: collection-group scope, or exempted. An override replaces the
     # automatic indexes, so it lists them again beside the one needed.
-    (field, mode), = index.fields
+    ((field, mode),) = index.fields
     wanted = {"arrayConfig": CONTAINS} if mode == CONTAINS else {"order": mode}
     override = {
         "collectionGroup": index.collection_group,
         "fieldPath": format_field(field),
-        "indexes": [{"order": ASC, "queryScope": COLLECTION}, {"order": DESC, "queryScope": COLLECTION},
-                    {"arrayConfig": CONTAINS, "queryScope": COLLECTION}, {**wanted, "queryScope": index.query_scope}],
+        "indexes": [
+            {"order": ASC, "queryScope": COLLECTION},
+            {"order": DESC, "queryScope": COLLECTION},
+            {"arrayConfig": CONTAINS, "queryScope": COLLECTION},
+            {**wanted, "queryScope": index.query_scope},
+        ],
     }
-    return (f'Add to the "fieldOverrides" list of firestore.indexes.json (a single-field index on '
-            f"{index.describe()} in {index.query_scope} scope, which is not automatic):\n{json.dumps(override, indent=2)}")
+    return (
+        f'Add to the "fieldOverrides" list of firestore.indexes.json (a single-field index on '
+        f"{index.describe()} in {index.query_scope} scope, which is not automatic):\n{json.dumps(override, indent=2)}"
+    )

@@ -1,4 +1,5 @@
 """Which queries need which index (tests/support/indexes.py); queries are built by google-cloud-firestore itself."""
+
 from __future__ import annotations
 
 import json
@@ -35,12 +36,18 @@ def query_id(value: Any) -> str | None:
     """A readable test id for a StructuredQuery: "a EQUAL, b GREATER_THAN / -c"."""
     if not isinstance(value, I.StructuredQuery):
         return None
-    leaves = [leaf.field_filter if leaf.WhichOneof("filter_type") == "field_filter" else leaf.unary_filter
-              for leaf in I._leaves(value.where)]
+    leaves = [
+        leaf.field_filter if leaf.WhichOneof("filter_type") == "field_filter" else leaf.unary_filter
+        for leaf in I._leaves(value.where)
+    ]
     either = value.where.composite_filter.op == I.StructuredQuery.CompositeFilter.Operator.OR
-    where = (" OR " if either else ", ").join(f"{leaf.field.field_path} {type(leaf).Operator.Name(leaf.op)}" for leaf in leaves)
-    order = ", ".join(("-" if o.direction == I.StructuredQuery.Direction.DESCENDING else "") + o.field.field_path
-                      for o in value.order_by)
+    where = (" OR " if either else ", ").join(
+        f"{leaf.field.field_path} {type(leaf).Operator.Name(leaf.op)}" for leaf in leaves
+    )
+    order = ", ".join(
+        ("-" if o.direction == I.StructuredQuery.Direction.DESCENDING else "") + o.field.field_path
+        for o in value.order_by
+    )
     return f"{where or 'all'} / {order or 'no order'}"
 
 
@@ -49,7 +56,12 @@ def composite(*fields: str, scope: str = "COLLECTION", group: str = "c") -> dict
     out = []
     for f in fields:
         path, _, mode = f.partition(" ")
-        out.append({"fieldPath": path, **({"arrayConfig": "CONTAINS"} if mode == "CONTAINS" else {"order": mode or "ASCENDING"})})
+        out.append(
+            {
+                "fieldPath": path,
+                **({"arrayConfig": "CONTAINS"} if mode == "CONTAINS" else {"order": mode or "ASCENDING"}),
+            }
+        )
     return {"collectionGroup": group, "queryScope": scope, "fields": out}
 
 
@@ -58,8 +70,10 @@ def index_set(*indexes: dict, overrides: tuple[dict, ...] = ()) -> I.IndexSet:
 
 
 def missing(q: Any, declared: I.IndexSet | None = None) -> list[list[str]]:
-    return [[f"{f['fieldPath']} {f.get('order') or f.get('arrayConfig')}" for f in m.to_json()["fields"]]
-            for m in I.plan(q, declared or index_set()).missing]
+    return [
+        [f"{f['fieldPath']} {f.get('order') or f.get('arrayConfig')}" for f in m.to_json()["fields"]]
+        for m in I.plan(q, declared or index_set()).missing
+    ]
 
 
 @pytest.mark.parametrize(
@@ -115,7 +129,9 @@ def test_queries_served_by_single_field_indexes_need_nothing(q):
         (query(where=ff("a.`b c`", "==", 1), order=("d",)), [["a.`b c` ASCENDING", "d ASCENDING"]]),
         # The threads list: visible ones with a tag, newest first.
         (
-            query(where=and_([ff("status", "==", "visible"), ff("tags", "array_contains", "x")]), order=("-createdAt",)),
+            query(
+                where=and_([ff("status", "==", "visible"), ff("tags", "array_contains", "x")]), order=("-createdAt",)
+            ),
             [["status ASCENDING", "tags CONTAINS", "createdAt DESCENDING"]],
         ),
     ],
@@ -168,7 +184,9 @@ def test_plan_names_the_declared_indexes_a_query_can_use():
     plan = I.plan(query(where=or_([ff("a", "==", 1), ff("b", "==", 2)]), order=("c",)), declared)
     assert plan.missing == ()
     assert plan.used == set(declared.indexes[:2])
-    assert I.plan(query(order=("a", "b")), index_set(composite("a", "b"))).used == set(index_set(composite("a", "b")).indexes)
+    assert I.plan(query(order=("a", "b")), index_set(composite("a", "b"))).used == set(
+        index_set(composite("a", "b")).indexes
+    )
 
 
 def test_collection_group_queries_need_collection_group_single_field_overrides():
@@ -201,14 +219,21 @@ def test_advice_carries_the_json_entry_to_add():
 
 
 def test_load_indexes_reads_a_firebase_cli_file():
-    loaded = I.load_indexes(json.dumps({
-        "indexes": [
-            composite("a", "t CONTAINS"),
-            {"collectionGroup": "v", "queryScope": "COLLECTION",
-             "fields": [{"fieldPath": "e", "vectorConfig": {"dimension": 3, "flat": {}}}]},
-        ],
-        "fieldOverrides": [{"collectionGroup": "c", "fieldPath": "ttl", "ttl": True}],
-    }))
+    loaded = I.load_indexes(
+        json.dumps(
+            {
+                "indexes": [
+                    composite("a", "t CONTAINS"),
+                    {
+                        "collectionGroup": "v",
+                        "queryScope": "COLLECTION",
+                        "fields": [{"fieldPath": "e", "vectorConfig": {"dimension": 3, "flat": {}}}],
+                    },
+                ],
+                "fieldOverrides": [{"collectionGroup": "c", "fieldPath": "ttl", "ttl": True}],
+            }
+        )
+    )
     assert loaded.indexes == (I.Index("c", "COLLECTION", ((("a",), "ASCENDING"), (("t",), "CONTAINS"))),)
     assert loaded.overrides == {}
 
@@ -223,7 +248,11 @@ def test_load_indexes_reads_a_firebase_cli_file():
         {"indexes": [{"collectionGroup": "c", "fields": []}]},
         {"indexes": [{"collectionGroup": "c", "fields": [{"fieldPath": "a", "order": "UP"}]}]},
         {"indexes": [{"collectionGroup": "c", "fields": [{"fieldPath": "a..b", "order": "ASCENDING"}]}]},
-        {"indexes": [{"collectionGroup": "c", "queryScope": "DATABASE", "fields": [{"fieldPath": "a", "order": "ASCENDING"}]}]},
+        {
+            "indexes": [
+                {"collectionGroup": "c", "queryScope": "DATABASE", "fields": [{"fieldPath": "a", "order": "ASCENDING"}]}
+            ]
+        },
         {"fieldOverrides": [{"collectionGroup": "c", "fieldPath": "a", "indexes": [{"arrayConfig": "ANY"}]}]},
     ],
 )
@@ -235,5 +264,6 @@ def test_load_indexes_rejects_malformed_files(data):
 def test_the_projects_own_firestore_indexes_json_loads_and_round_trips():
     declared = json.loads((ROOT / "firestore.indexes.json").read_text(encoding="utf-8"))
     loaded = I.load_indexes(declared)
-    assert [i.to_json() for i in loaded.indexes] == [{**i, "queryScope": i.get("queryScope", "COLLECTION")}
-                                                     for i in declared["indexes"]]
+    assert [i.to_json() for i in loaded.indexes] == [
+        {**i, "queryScope": i.get("queryScope", "COLLECTION")} for i in declared["indexes"]
+    ]

@@ -1,6 +1,7 @@
 """A google-cloud-firestore client whose wire (the GAPIC API object) is scripted, for failures an
 emulator will not produce on demand. Everything above the wire is the real SDK: its transaction
 runner, its retries and the exceptions it raises."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Iterator

@@ -4,6 +4,7 @@ pytest-playwright gives the browser, the contexts (`new_context`) and, for a fai
 screenshot of every page it opened (pytest.ini: --screenshot only-on-failure, under
 test-results/browser/); tests/conftest.py adds the emulators' log to the failure's report.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -44,6 +45,7 @@ def browser_context_args(browser_context_args: dict[str, Any], stack: Stack) -> 
 @dataclass
 class Watched:
     """What a page did that a test may want to assert never happened."""
+
     dialogs: list[str] = field(default_factory=list)
     leaving: int = 0  # "Leave site?" questions (beforeunload), answered yes
     errors: list[str] = field(default_factory=list)
@@ -99,6 +101,7 @@ def page(open_page: Callable[[], Page]) -> Page:
 
 # --- data through the API ----------------------------------------------------------------------
 
+
 @dataclass
 class Member:
     user: User
@@ -117,8 +120,14 @@ class Forum:
         self.stack = stack
         self.api = Api(f"{stack.hosting_url}/api")
 
-    def call(self, method: str, path: str, member: Member | None = None, body: dict | None = None,
-             expect_status: int | None = None) -> dict:
+    def call(
+        self,
+        method: str,
+        path: str,
+        member: Member | None = None,
+        body: dict | None = None,
+        expect_status: int | None = None,
+    ) -> dict:
         if expect_status is None:
             return self.api.call(method, path, member, body)
         response = self.api.request(method, path, member, json=body)
@@ -135,8 +144,9 @@ class Forum:
             self.call("PUT", "/me", member, {"handle": handle, "displayName": member.display_name, "bio": ""})
         return member
 
-    def thread(self, author: Member, title: str = "A thread", body: str = "Hello **world**",
-               tags: list[str] | None = None) -> dict:
+    def thread(
+        self, author: Member, title: str = "A thread", body: str = "Hello **world**", tags: list[str] | None = None
+    ) -> dict:
         return self.call("POST", "/threads", author, {"title": title, "body": body, "tags": tags or []})
 
     def comment(self, author: Member, tid: str, body: str, parent: str | None = None) -> dict:

@@ -1,4 +1,5 @@
 """A smaller run of bench/web.py's measurements, so the benchmark's code stays honest."""
+
 from __future__ import annotations
 
 from bench import web as bench

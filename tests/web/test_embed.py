@@ -1,5 +1,6 @@
 """The embed on another origin's page: the demo blog (examples/blog/, its own server on localhost)
 and host pages Playwright serves on made-up origins. Hearth itself is on 127.0.0.1."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,6 +17,7 @@ from playwright.sync_api import Frame, Page, expect
 from devstack.authemu import set_claims, sign_in
 from devstack.blog import serve
 from devstack.stack import Stack
+
 from .conftest import Forum, Member, watched
 
 # Chromium's third-party storage blocking, as a frame under another site meets it: every storage throws.
@@ -74,9 +76,11 @@ def page_thread_id(site: str, term: str) -> str:
 
 
 def host_html(hearth: str, title: str = "An article", attrs: str = "", head: str = "", before: str = "") -> str:
-    return (f"<!doctype html><html><head><meta charset=utf-8><title>{title}</title>{head}</head><body>"
-            f"<h1>{title}</h1>{before}<div id=hearth-comments></div>"
-            f'<script src="{hearth}/embed.js" {attrs} async></script></body></html>')
+    return (
+        f"<!doctype html><html><head><meta charset=utf-8><title>{title}</title>{head}</head><body>"
+        f"<h1>{title}</h1>{before}<div id=hearth-comments></div>"
+        f'<script src="{hearth}/embed.js" {attrs} async></script></body></html>'
+    )
 
 
 def frame_of(page: Page) -> Frame:
@@ -91,10 +95,12 @@ def frame_of(page: Page) -> Frame:
 
 def assert_fits(page: Page) -> None:
     """The iframe is exactly as tall as its content: the host page never shows a second scrollbar."""
+
     def fits() -> bool:
         outer = page.eval_on_selector("#hearth-comments iframe", "f => f.getBoundingClientRect().height")
         inner = frame_of(page).evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
         return abs(outer - inner) <= 1
+
     for _ in range(50):
         if fits():
             return
@@ -102,8 +108,9 @@ def assert_fits(page: Page) -> None:
     assert fits(), "the iframe's height does not follow its content"
 
 
-def test_a_reader_signs_up_in_the_frame_and_the_first_comment_creates_the_page_thread(page: Page, stack: Stack,
-                                                                                     blog: str, forum: Forum):
+def test_a_reader_signs_up_in_the_frame_and_the_first_comment_creates_the_page_thread(
+    page: Page, stack: Stack, blog: str, forum: Forum
+):
     page.goto(f"{blog}/posts/first-light")
     frame = frame_of(page)
     # A page nobody commented on: an empty section; viewing made no thread.
@@ -142,15 +149,24 @@ def test_a_reader_signs_up_in_the_frame_and_the_first_comment_creates_the_page_t
     assert not watched(page).errors
 
 
-def test_query_fragment_and_extension_variants_find_one_thread_and_two_pages_two(page: Page, forum: Forum,
-                                                                                 stack: Stack, hosts: Hosts):
+def test_query_fragment_and_extension_variants_find_one_thread_and_two_pages_two(
+    page: Page, forum: Forum, stack: Stack, hosts: Hosts
+):
     origin = hosts.allowed
     member = forum.member("author")
     path = f"/notes/{uuid.uuid4().hex[:8]}"
-    forum.call("POST", "/pages/comments", member, {"site": origin, "term": path, "path": path,
-                                                   "title": "Notes", "body": "Seen from every variant"})
-    forum.call("POST", "/pages/comments", member, {"site": origin, "term": path + "-other", "path": path + "-other",
-                                                   "title": "Other", "body": "Another page"})
+    forum.call(
+        "POST",
+        "/pages/comments",
+        member,
+        {"site": origin, "term": path, "path": path, "title": "Notes", "body": "Seen from every variant"},
+    )
+    forum.call(
+        "POST",
+        "/pages/comments",
+        member,
+        {"site": origin, "term": path + "-other", "path": path + "-other", "title": "Other", "body": "Another page"},
+    )
     hosts.page(path, host_html(stack.hosting_url))
     hosts.page(path + "-other", host_html(stack.hosting_url))
     for variant in (f"{path}?utm=x#frag", f"{path}/", f"{path}.html", f"{path}/index.html"):
@@ -167,8 +183,18 @@ def test_query_fragment_and_extension_variants_find_one_thread_and_two_pages_two
 def test_count_js_fills_the_blog_index_in_one_request(page: Page, blog: str, forum: Forum):
     member = forum.member("counter")
     for n in range(2):
-        forum.call("POST", "/pages/comments", member, {"site": blog, "term": "/posts/kindling", "path": "/posts/kindling/",
-                                                       "title": "Kindling, split small", "body": f"count me {n}"})
+        forum.call(
+            "POST",
+            "/pages/comments",
+            member,
+            {
+                "site": blog,
+                "term": "/posts/kindling",
+                "path": "/posts/kindling/",
+                "title": "Kindling, split small",
+                "body": f"count me {n}",
+            },
+        )
     counts = []
     page.on("request", lambda r: counts.append(r.url) if "/api/pages/counts" in r.url else None)
     page.goto(f"{blog}/")
@@ -179,7 +205,9 @@ def test_count_js_fills_the_blog_index_in_one_request(page: Page, blog: str, for
     first = page.locator('[data-hearth-count="/posts/first-light"]')
     expect(first).to_have_attribute("data-hearth-count-value", re.compile(r"^[0-9]+$"))
     value = int(first.get_attribute("data-hearth-count-value") or "")
-    assert first.inner_text() == ("No comments yet" if value == 0 else "1 comment" if value == 1 else f"{value} comments")
+    assert first.inner_text() == (
+        "No comments yet" if value == 0 else "1 comment" if value == 1 else f"{value} comments"
+    )
     assert len(counts) == 1, counts
 
 
@@ -190,8 +218,11 @@ def test_a_site_that_is_not_allowed_cannot_frame_the_embed_and_is_told_why(page:
     expect(page.locator("#hearth-comments .hearth-error")).to_contain_text("is not allowed to embed this Hearth")
     expect(page.locator("#hearth-comments iframe")).to_have_count(0)
     # The API refuses the site's page too.
-    answer = requests.get(f"{stack.hosting_url}/api/pages/counts",
-                          params={"site": not_allowed, "keys": page_thread_id(not_allowed, "/post")}, timeout=30)
+    answer = requests.get(
+        f"{stack.hosting_url}/api/pages/counts",
+        params={"site": not_allowed, "keys": page_thread_id(not_allowed, "/post")},
+        timeout=30,
+    )
     assert answer.status_code == 403 and answer.json()["error"]["code"] == "origin_not_allowed"
     # And the browser refuses to draw the frame there (checked directly, without the loader's removal).
     hosts.page("/framed", "<!doctype html><title>framed</title><p>A page that frames Hearth itself</p>")
@@ -218,15 +249,19 @@ def test_light_dark_and_set_theme(page: Page, stack: Stack, hosts: Hosts):
     expect(frame.locator("html")).to_have_attribute("data-theme", "dark")
 
 
-def test_with_storage_denied_in_the_frame_signing_in_works_and_nothing_throws(page: Page, stack: Stack,
-                                                                             forum: Forum, hosts: Hosts):
+def test_with_storage_denied_in_the_frame_signing_in_works_and_nothing_throws(
+    page: Page, stack: Stack, forum: Forum, hosts: Hosts
+):
     member = forum.member("nostorage")
     page.context.add_init_script(DENY_FRAME_STORAGE)
     path = f"/denied-{uuid.uuid4().hex[:6]}"
     hosts.page(path, host_html(stack.hosting_url, title="No storage here"))
     page.goto(hosts.allowed + path)
     frame = frame_of(page)
-    assert frame.evaluate("() => { try { localStorage; return 'allowed'; } catch (e) { return e.name; } }") == "SecurityError"
+    assert (
+        frame.evaluate("() => { try { localStorage; return 'allowed'; } catch (e) { return e.name; } }")
+        == "SecurityError"
+    )
     frame.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in").click()
     frame.get_by_label("Email").fill(member.user.email)
     frame.get_by_label("Password").fill(member.user.password)
@@ -238,8 +273,9 @@ def test_with_storage_denied_in_the_frame_signing_in_works_and_nothing_throws(pa
     assert not watched(page).errors, watched(page).errors
 
 
-def test_hearths_sign_in_window_hands_the_session_to_a_frame_without_storage(open_page, stack: Stack, forum: Forum,
-                                                                            hosts: Hosts):
+def test_hearths_sign_in_window_hands_the_session_to_a_frame_without_storage(
+    open_page, stack: Stack, forum: Forum, hosts: Hosts
+):
     member = forum.member("popup")
     page = open_page()
     # Signed in to Hearth itself (first-party storage) earlier in this browser.
@@ -262,15 +298,27 @@ def test_hearths_sign_in_window_hands_the_session_to_a_frame_without_storage(ope
     assert not watched(page).errors, watched(page).errors
 
 
-def test_a_notification_link_to_the_article_highlights_the_comment_in_the_embed(page: Page, stack: Stack,
-                                                                                forum: Forum, hosts: Hosts):
+def test_a_notification_link_to_the_article_highlights_the_comment_in_the_embed(
+    page: Page, stack: Stack, forum: Forum, hosts: Hosts
+):
     origin = hosts.allowed
     path = f"/linked-{uuid.uuid4().hex[:6]}"
     members = [forum.member("linker") for _ in range(3)]  # 5 comments a minute each
-    comments = [forum.call("POST", "/pages/comments", members[n % 3],
-                           {"site": origin, "term": path, "path": path, "title": "Long",
-                            "body": f"Comment number {n}\n\n" + "text\n\n" * 8})
-                for n in range(12)]
+    comments = [
+        forum.call(
+            "POST",
+            "/pages/comments",
+            members[n % 3],
+            {
+                "site": origin,
+                "term": path,
+                "path": path,
+                "title": "Long",
+                "body": f"Comment number {n}\n\n" + "text\n\n" * 8,
+            },
+        )
+        for n in range(12)
+    ]
     target = comments[0]  # the oldest: last in the default order, below the fold
     hosts.page(path, host_html(stack.hosting_url, before="<div style='height:1500px'>article text</div>"))
     page.goto(f"{origin}{path}#hearth-c-{target['id']}")
@@ -283,18 +331,28 @@ def test_a_notification_link_to_the_article_highlights_the_comment_in_the_embed(
         return f.top < innerHeight && scrollY > 500; }""")
 
 
-def test_hidden_and_deleted_comments_behave_as_on_the_thread_page(page: Page, stack: Stack, forum: Forum,
-                                                                  hosts: Hosts):
+def test_hidden_and_deleted_comments_behave_as_on_the_thread_page(page: Page, stack: Stack, forum: Forum, hosts: Hosts):
     origin = hosts.allowed
     path = f"/moderated-{uuid.uuid4().hex[:6]}"
     author, mod_reader = forum.member("writer"), forum.member("other")
-    first = forum.call("POST", "/pages/comments", author, {"site": origin, "term": path, "path": path,
-                                                           "title": "Moderated", "body": "Will be hidden"})
-    second = forum.call("POST", "/pages/comments", author, {"site": origin, "term": path, "path": path,
-                                                            "title": "Moderated", "body": "Will be deleted"})
+    first = forum.call(
+        "POST",
+        "/pages/comments",
+        author,
+        {"site": origin, "term": path, "path": path, "title": "Moderated", "body": "Will be hidden"},
+    )
+    second = forum.call(
+        "POST",
+        "/pages/comments",
+        author,
+        {"site": origin, "term": path, "path": path, "title": "Moderated", "body": "Will be deleted"},
+    )
     forum.comment(mod_reader, first["threadId"], "A reply keeps the tombstone", parent=second["id"])
-    requests.delete(f"{stack.hosting_url}/api/threads/{first['threadId']}/comments/{second['id']}",
-                    headers=author.headers, timeout=30).raise_for_status()
+    requests.delete(
+        f"{stack.hosting_url}/api/threads/{first['threadId']}/comments/{second['id']}",
+        headers=author.headers,
+        timeout=30,
+    ).raise_for_status()
     mod = forum.member("moder")
     set_claims(stack.auth_url, stack.project, mod.user.uid, {"moderator": True})
     mod = Member(sign_in(stack.auth_url, mod.user.email, mod.user.password), mod.handle, mod.display_name)

@@ -1,5 +1,6 @@
 """The embed's page mapping and thread ids (web/src/embed/mapping.js), run in Node: the same page
 must always map to the same term, and the JavaScript id must be the API's."""
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,18 @@ def test_pathname_mapping_treats_extension_index_and_slash_variants_as_one_page(
 def test_pathname_ignores_query_and_fragment_and_url_ignores_only_the_fragment():
     url = "new URL('https://blog.example/posts/a.html?utm=x#frag')"
     assert run(f"[m.termOfUrl({url}, 'pathname'), m.termOfUrl({url}, 'url')]") == [
-        "/posts/a", "https://blog.example/posts/a.html?utm=x"]
+        "/posts/a",
+        "https://blog.example/posts/a.html?utm=x",
+    ]
 
 
 def test_the_thread_id_is_the_apis_for_any_text():
-    cases = [("https://blog.example", "/posts/a"), ("http://localhost:5002", "/ünïcode/🔥"),
-             ("https://blog.example", "x" * 500), ("https://blog.example", "")]
+    cases = [
+        ("https://blog.example", "/posts/a"),
+        ("http://localhost:5002", "/ünïcode/🔥"),
+        ("https://blog.example", "x" * 500),
+        ("https://blog.example", ""),
+    ]
     assert run(f"{json.dumps(cases)}.map(([s, t]) => m.pageThreadId(s, t))") == [thread_id(s, t) for s, t in cases]
 
 

@@ -1,4 +1,5 @@
 """Errors are shown where they happen: the failing field, the rate limit's wait, a network failure."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """What people do in the browser: sign up, post, comment, reply, react, and read as someone else."""
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,9 @@ def test_new_member_signs_up_sets_handle_posts_comments_replies_reacts_and_it_pe
     first = comment_item(page, "First comment")
     expect(first.locator(".replies .comment-body", has_text="A reply to myself")).to_be_visible()
     expect(first.locator(".comment-meta .author").first).to_have_text("New Bie")
-    expect(page.get_by_role("group", name="Reactions to this thread").get_by_role("button", name="Unicorn: 1")
-           ).to_have_attribute("aria-pressed", "true")
+    expect(
+        page.get_by_role("group", name="Reactions to this thread").get_by_role("button", name="Unicorn: 1")
+    ).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("button", name="Bookmarked")).to_be_visible()
 
     page.get_by_role("link", name="Bookmarks").click()
@@ -133,8 +135,9 @@ def test_signed_out_reader_reads_everything_but_is_asked_to_sign_in_to_write(pag
     page.get_by_role("group", name="Reactions to this thread").get_by_role("button", name="Like: 0").click()
     announcer = page.locator("#announcer")
     expect(announcer).to_contain_text("Sign in to react")
-    expect(page.get_by_role("group", name="Reactions to this thread").get_by_role("button", name="Like: 0")
-           ).to_have_attribute("aria-pressed", "false")
+    expect(
+        page.get_by_role("group", name="Reactions to this thread").get_by_role("button", name="Like: 0")
+    ).to_have_attribute("aria-pressed", "false")
     comment_item(page, "A public comment").get_by_role("button", name="Reply").first.click()
     expect(announcer).to_contain_text("Sign in to reply")
     page.get_by_role("button", name="Bookmark").click()

@@ -1,11 +1,13 @@
 """Moderation in the browser: reporting with a reason, the moderators' queue and log, hiding, suspensions."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import Page, expect
 
-from devstack.authemu import set_claims, sign_in as auth_sign_in
+from devstack.authemu import set_claims
+from devstack.authemu import sign_in as auth_sign_in
 
 from .conftest import Forum, Member, ready, sign_in
 
@@ -24,7 +26,12 @@ def comment_item(page: Page, text: str):
 
 
 def test_reader_reports_a_comment_with_a_reason_and_moderators_see_it(page: Page, forum: Forum):
-    author, writer, reader, mod = forum.member("author"), forum.member("writer"), forum.member("reader"), moderator(forum)
+    author, writer, reader, mod = (
+        forum.member("author"),
+        forum.member("writer"),
+        forum.member("reader"),
+        moderator(forum),
+    )
     thread = forum.thread(author, title="Reporting journey")
     comment = forum.comment(writer, thread["id"], "Cheap watches at example dot com")
 
@@ -49,17 +56,24 @@ def test_reader_reports_a_comment_with_a_reason_and_moderators_see_it(page: Page
     queue = forum.call("GET", "/mod/queue", mod)["items"]
     entry = next(i for i in queue if i["id"] == f"comment~{thread['id']}~{comment['id']}")
     assert [(r["reason"], r["note"], r["reporter"]["handle"]) for r in entry["reports"]] == [
-        ("spam", "a link farm", reader.handle)]
+        ("spam", "a link farm", reader.handle)
+    ]
 
 
 def test_moderator_hides_from_the_queue_readers_see_the_placeholder_and_the_log_says_so(open_page, forum: Forum):
-    author, writer, replier, reporter, mod = (forum.member("author"), forum.member("writer"), forum.member("replier"),
-                                              forum.member("reporter"), moderator(forum))
+    author, writer, replier, reporter, mod = (
+        forum.member("author"),
+        forum.member("writer"),
+        forum.member("replier"),
+        forum.member("reporter"),
+        moderator(forum),
+    )
     thread = forum.thread(author, title="Queue journey")
     spam = forum.comment(writer, thread["id"], "Buy followers now")
     forum.comment(replier, thread["id"], "Please stop", spam["id"])
-    forum.call("POST", f"/threads/{thread['id']}/comments/{spam['id']}/report", reporter, {"reason": "spam"},
-               expect_status=202)
+    forum.call(
+        "POST", f"/threads/{thread['id']}/comments/{spam['id']}/report", reporter, {"reason": "spam"}, expect_status=202
+    )
 
     page = open_page()
     sign_in(page, mod)
@@ -72,11 +86,13 @@ def test_moderator_hides_from_the_queue_readers_see_the_placeholder_and_the_log_
     with page.expect_response(lambda r: "/mod/queue/" in r.url and r.ok):
         page.locator("form.reason-form").get_by_role("button", name="Hide").click()
     expect(page.locator("li.queue-item", has_text="Buy followers now").first).to_contain_text(
-        "Now: hidden by moderators: spam")
+        "Now: hidden by moderators: spam"
+    )
 
     page.get_by_role("link", name="Log").click()
     expect(page.get_by_role("list", name="Moderation actions").locator("li").first).to_contain_text(
-        f"@{mod.handle} hid a comment in “Queue journey”: spam")
+        f"@{mod.handle} hid a comment in “Queue journey”: spam"
+    )
 
     reader = open_page()
     reader.goto(f"/t/{thread['id']}")
@@ -89,7 +105,9 @@ def test_moderator_hides_from_the_queue_readers_see_the_placeholder_and_the_log_
     own = open_page()
     sign_in(own, writer, f"/t/{thread['id']}")
     expect(own.get_by_text("Buy followers now")).to_be_visible()
-    expect(own.get_by_text("Only its author and moderators see this: it was hidden by moderators: spam.")).to_be_visible()
+    expect(
+        own.get_by_text("Only its author and moderators see this: it was hidden by moderators: spam.")
+    ).to_be_visible()
 
 
 def test_thread_author_hides_and_restores_a_comment_on_their_thread(open_page, forum: Forum):

@@ -1,4 +1,5 @@
 """Getting around: deep links, the thread list's sorts and tags, keyboard-only posting, live notices."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,13 @@ def test_deep_links_survive_a_reload(page: Page, forum: Forum):
     thread = forum.thread(author, "Deep linked thread", "Body", ["links"])
     comment = forum.comment(author, thread["id"], "Linked comment")
 
-    for path, heading in [(f"/t/{thread['id']}", "Deep linked thread"), (f"/u/{author.handle}", author.display_name),
-                          ("/?tag=links", "#links"), ("/signin", "Sign in to Hearth"), ("/no/such/page", "Page not found")]:
+    for path, heading in [
+        (f"/t/{thread['id']}", "Deep linked thread"),
+        (f"/u/{author.handle}", author.display_name),
+        ("/?tag=links", "#links"),
+        ("/signin", "Sign in to Hearth"),
+        ("/no/such/page", "Page not found"),
+    ]:
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         page.reload()
@@ -99,8 +105,14 @@ def test_open_thread_announces_new_comments_instead_of_jumping(page: Page, forum
     expect(page.locator(".comment-body", has_text="Before")).to_be_visible()
 
     conditional = []
-    page.on("response", lambda r: conditional.append(r.status)
-            if r.url.endswith(f"/api/threads/{thread['id']}") and r.request.headers.get("if-none-match") else None)
+    page.on(
+        "response",
+        lambda r: (
+            conditional.append(r.status)
+            if r.url.endswith(f"/api/threads/{thread['id']}") and r.request.headers.get("if-none-match")
+            else None
+        ),
+    )
     page.wait_for_timeout(3500)  # at least one poll while nothing changes
     assert 304 in conditional
 

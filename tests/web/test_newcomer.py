@@ -1,5 +1,6 @@
 """What a newcomer sees (issue 11): exact previews, readable posts, clear errors, a thread you can follow,
 a phone-sized page that works, and screenshots of the thread page kept as test artifacts."""
+
 from __future__ import annotations
 
 import re
@@ -36,6 +37,7 @@ def comment_li(page: Page, comment: dict):
 
 # --- 1. the preview is the post ---------------------------------------------------------------
 
+
 def test_preview_is_rendered_by_the_server_and_matches_the_published_thread(page: Page, forum: Forum):
     member = forum.member("previewer")
     sign_in(page, member, "/new")
@@ -56,6 +58,7 @@ def test_preview_is_rendered_by_the_server_and_matches_the_published_thread(page
 
 # --- 2. posts look finished -------------------------------------------------------------------
 
+
 def test_tables_quotes_lists_and_highlighted_code_are_styled_in_light_and_dark(browser: Browser, stack, forum: Forum):
     author = forum.member("styler")
     thread = forum.thread(author, "Styled post", RICH)
@@ -67,7 +70,8 @@ def test_tables_quotes_lists_and_highlighted_code_are_styled_in_light_and_dark(b
         body = page.locator(".thread-body")
         expect(body.locator("table")).to_be_visible()
         style = lambda selector, prop, body=body: body.locator(selector).first.evaluate(  # noqa: E731
-            "(el, prop) => getComputedStyle(el)[prop]", prop)
+            "(el, prop) => getComputedStyle(el)[prop]", prop
+        )
         assert style("td", "borderTopWidth") == "1px" and style("td", "borderTopStyle") == "solid"
         assert style("td.align-right", "textAlign") == "right"
         assert style("blockquote", "borderLeftWidth") == "4px"
@@ -80,6 +84,7 @@ def test_tables_quotes_lists_and_highlighted_code_are_styled_in_light_and_dark(b
 
 
 # --- 3. list summaries read as prose ----------------------------------------------------------
+
 
 def test_front_page_and_profile_excerpts_skip_code_and_tables_and_end_on_a_word(page: Page, forum: Forum):
     author = forum.member("summariser")
@@ -98,6 +103,7 @@ def test_front_page_and_profile_excerpts_skip_code_and_tables_and_end_on_a_word(
 
 # --- 4. forms: every error at once, in sentences, cleared on input ----------------------------
 
+
 def test_compose_shows_every_field_error_at_once_and_clears_each_on_input(page: Page, forum: Forum):
     sign_in(page, forum.member("composer"), "/new")
     requests_made = []
@@ -105,8 +111,11 @@ def test_compose_shows_every_field_error_at_once_and_clears_each_on_input(page: 
     page.get_by_label("Tags").fill("Bad_Tag!")
     page.get_by_role("button", name="Publish").click()
     title, body, tags = page.get_by_label("Title"), page.get_by_label("Body", exact=True), page.get_by_label("Tags")
-    for field, sentence in [(title, "Give your thread a title."), (body, "Write something in the body."),
-                            (tags, "“bad_tag!” cannot be a tag: use lowercase letters, digits and “-”, up to 30 characters.")]:
+    for field, sentence in [
+        (title, "Give your thread a title."),
+        (body, "Write something in the body."),
+        (tags, "“bad_tag!” cannot be a tag: use lowercase letters, digits and “-”, up to 30 characters."),
+    ]:
         expect(field).to_have_attribute("aria-invalid", "true")
         described = (field.get_attribute("aria-describedby") or "").split()
         expect(page.locator(f"#{described[0]}")).to_have_text(sentence)
@@ -146,6 +155,7 @@ def test_api_field_errors_are_shown_as_the_uis_own_sentences(page: Page, forum: 
 
 
 # --- 5. who replied to whom -------------------------------------------------------------------
+
 
 @pytest.fixture
 def deep_thread(forum: Forum) -> dict:
@@ -233,6 +243,7 @@ def test_the_link_control_copies_the_comments_address(page: Page, deep_thread):
 
 # --- 6. faces, and someone's comments ---------------------------------------------------------
 
+
 def test_generated_avatars_appear_wherever_an_author_does_and_nothing_is_fetched_for_them(page: Page, forum: Forum):
     author = forum.member("facey")
     thread = forum.thread(author, "Faces everywhere", "Hello")
@@ -273,6 +284,7 @@ def test_profile_comments_tab_lists_a_members_comments_with_their_threads(page: 
 
 # --- 7. sign-in returns to where it started ---------------------------------------------------
 
+
 def test_sign_in_from_the_header_returns_to_the_thread(page: Page, forum: Forum):
     member = forum.member("returner")
     thread = forum.thread(member, "Come back here")
@@ -286,8 +298,9 @@ def test_sign_in_from_the_header_returns_to_the_thread(page: Page, forum: Forum)
     assert page.url.endswith(f"/t/{thread['id']}")
 
 
-@pytest.mark.parametrize("next_value", ["//evil.example/x", "https://evil.example/", "/\\evil.example",
-                                        "javascript:alert(1)", "/signin"])
+@pytest.mark.parametrize(
+    "next_value", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "/signin"]
+)
 def test_sign_in_never_sends_anyone_off_the_site(page: Page, forum: Forum, next_value):
     member = forum.member("safe")
     page.goto(f"/signin?next={next_value}")
@@ -299,6 +312,7 @@ def test_sign_in_never_sends_anyone_off_the_site(page: Page, forum: Forum, next_
 
 
 # --- 8. toasts --------------------------------------------------------------------------------
+
 
 def test_toasts_come_one_at_a_time_and_leave_on_navigation_or_after_a_few_seconds(page: Page, forum: Forum):
     member = forum.member("toaster")
@@ -358,8 +372,9 @@ def small_targets(page: Page, at_least: int) -> list[dict]:
 
 
 def _phone(browser: Browser, stack, scheme: Literal["light", "dark"] = "light"):
-    context = browser.new_context(base_url=stack.hosting_url, viewport={"width": 360, "height": 740},
-                                  color_scheme=scheme, has_touch=True)
+    context = browser.new_context(
+        base_url=stack.hosting_url, viewport={"width": 360, "height": 740}, color_scheme=scheme, has_touch=True
+    )
     context.set_default_timeout(15_000)
     return context, context.new_page()
 
@@ -419,6 +434,7 @@ def test_every_tap_target_on_a_phone_is_at_least_44_by_44(browser: Browser, stac
 
 # --- 10. emoji keep words; the logo is a drawing ----------------------------------------------
 
+
 def test_reactions_have_names_on_hover_and_focus_and_the_logo_is_svg(page: Page, forum: Forum):
     author = forum.member("emoji")
     forum.thread(author, "Emoji labels", "Hi")
@@ -450,13 +466,15 @@ def test_reactions_have_names_on_hover_and_focus_and_the_logo_is_svg(page: Page,
 
 # --- screenshots of the thread page, kept as artifacts ----------------------------------------
 
+
 @pytest.mark.parametrize("width", [1280, 360])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_thread_page_screenshots(browser: Browser, stack, deep_thread, forum: Forum, width, scheme):
     thread = deep_thread["thread"]
     forum.comment(deep_thread["b"], thread["id"], RICH)
-    context = browser.new_context(base_url=stack.hosting_url, viewport={"width": width, "height": 900},
-                                  color_scheme=scheme)
+    context = browser.new_context(
+        base_url=stack.hosting_url, viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
     page = context.new_page()
     try:
         sign_in(page, deep_thread["b"], f"/t/{thread['id']}")

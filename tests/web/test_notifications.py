@@ -1,4 +1,5 @@
 """The bell, the notifications page, a notification opening its comment, and muting, in the browser."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ def wait_for_notifications(forum: Forum, member: Member, count: int) -> list[dic
         if len(items) >= count:
             return items
         if time.monotonic() > end:
-            pytest.fail(f"{count} notification(s) for {member.handle} not written within {DEADLINE}s; "
-                        f"the triggers' log:\n{trigger_log(forum.stack.logs())}")
+            pytest.fail(
+                f"{count} notification(s) for {member.handle} not written within {DEADLINE}s; "
+                f"the triggers' log:\n{trigger_log(forum.stack.logs())}"
+            )
         time.sleep(0.1)
 
 
@@ -76,8 +79,9 @@ def test_a_reply_beyond_the_previews_is_revealed_and_mark_all_read_clears_the_be
     alice, bob, carol = forum.member("alice"), forum.member("bob"), forum.member("carol")
     thread = forum.thread(alice, title="Many replies")
     root = forum.comment(alice, thread["id"], "Alice's root")
-    replies = [forum.comment(bob if n % 2 else carol, thread["id"], f"reply number {n}", parent=root["id"])
-               for n in range(7)]
+    replies = [
+        forum.comment(bob if n % 2 else carol, thread["id"], f"reply number {n}", parent=root["id"]) for n in range(7)
+    ]
     wait_for_notifications(forum, alice, 7)
     sign_in(page, alice, "/notifications")
     expect(page.locator("li.notification.unread")).to_have_count(7)

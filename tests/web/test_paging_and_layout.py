@@ -1,4 +1,5 @@
 """Long lists page with "load more"; the layout holds at 360 px and follows the colour scheme."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -53,14 +54,20 @@ def test_comments_and_replies_load_more(page: Page, forum: Forum):
 
 def test_thread_page_fits_a_360px_screen_and_follows_dark_mode(browser, stack, forum: Forum):
     author = forum.member("narrow")
-    thread = forum.thread(author, "A rather long title that has to wrap on a narrow phone screen",
-                          "averyveryverylongwordwithoutanyspacesthatcouldoverflowthelayoutifnotwrapped" * 2, ["mobile"])
+    thread = forum.thread(
+        author,
+        "A rather long title that has to wrap on a narrow phone screen",
+        "averyveryverylongwordwithoutanyspacesthatcouldoverflowthelayoutifnotwrapped" * 2,
+        ["mobile"],
+    )
     root = forum.comment(author, thread["id"], "Root")
     reply = forum.comment(author, thread["id"], "Reply", root["id"])
     forum.comment(author, thread["id"], "Deepest reply", reply["id"])
     backgrounds = {}
     for scheme in ("light", "dark"):
-        context = browser.new_context(base_url=stack.hosting_url, viewport={"width": 360, "height": 740}, color_scheme=scheme)
+        context = browser.new_context(
+            base_url=stack.hosting_url, viewport={"width": 360, "height": 740}, color_scheme=scheme
+        )
         page = context.new_page()
         page.goto(f"/t/{thread['id']}")
         expect(page.locator(".comment-body", has_text="Deepest reply")).to_be_visible()

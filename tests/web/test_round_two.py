@@ -1,5 +1,6 @@
 """Web UI round two (issue 18): the newcomer's bugs 1-8, drafts, quote-reply, forgot password, and
 the rough edges (one action row with a "⋯" menu, moderator context, countdown, initials, drawn reactions)."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 import requests
 from playwright.sync_api import Page, expect
 
-from devstack.authemu import API_KEY, sign_in as auth_sign_in, verify_email
+from devstack.authemu import API_KEY, verify_email
+from devstack.authemu import sign_in as auth_sign_in
 
 from .conftest import Forum, Member, ready, sign_in, watched
 from .test_moderation import comment_item, moderator
@@ -36,6 +38,7 @@ def comment_menu(item):
 
 # --- bugs 1-8 ----------------------------------------------------------------------------------
 
+
 def test_moderation_notices_have_no_null_line_and_say_the_suspensions_end_as_a_date(page: Page, forum: Forum):
     author, member, mod = forum.member("author"), forum.member("member"), moderator(forum)
     thread = forum.thread(author, title="Notices thread")
@@ -54,8 +57,9 @@ def test_moderation_notices_have_no_null_line_and_say_the_suspensions_end_as_a_d
     suspension = page.locator(".notification", has_text="suspended your account")
     year = str(datetime.now(timezone.utc).year)
     expect(suspension.locator("time").first).to_contain_text(re.compile(r"\d{4}"))
-    assert "flame wars" in suspension.inner_text() and (year in suspension.inner_text()
-                                                        or str(int(year) + 1) in suspension.inner_text())
+    assert "flame wars" in suspension.inner_text() and (
+        year in suspension.inner_text() or str(int(year) + 1) in suspension.inner_text()
+    )
 
 
 def test_report_form_opens_as_a_block_under_the_action_row_not_inside_it(page: Page, forum: Forum):
@@ -156,8 +160,10 @@ def test_errors_say_the_real_reason_beside_the_field(open_page, forum: Forum):
     expect(mod_page.get_by_label("Reason for the suspension")).to_have_attribute("aria-invalid", "true")
     expect(mod_page.get_by_label("Days")).to_have_attribute("aria-invalid", "true")
     expect(mod_page.get_by_text("Something in the form needs a change.")).to_have_count(0)
-    assert "suspension" not in forum.call("GET", f"/users/{target.handle}") or \
-        forum.call("GET", f"/users/{target.handle}")["suspension"] is None
+    assert (
+        "suspension" not in forum.call("GET", f"/users/{target.handle}")
+        or forum.call("GET", f"/users/{target.handle}")["suspension"] is None
+    )
 
 
 def test_a_suspended_member_sees_disabled_reactions(page: Page, forum: Forum):
@@ -188,6 +194,7 @@ def test_a_profile_lists_as_many_comments_as_it_counts_with_one_on_a_deleted_thr
 
 
 # --- drafts ----------------------------------------------------------------------------------------
+
 
 def test_reply_and_comment_drafts_survive_escape_navigation_and_reload_and_clear_on_post(page: Page, forum: Forum):
     author, member = forum.member("author"), forum.member("member")
@@ -326,10 +333,13 @@ def test_quote_puts_the_selected_text_with_its_author_into_the_reply_box(page: P
     page.evaluate("document.getSelection().removeAllRanges()")
     box.fill("")
     comment_menu(item).get_by_role("menuitem", name="Quote").click()
-    expect(box).to_have_value(f"@{author.handle} wrote:\n> First sentence here. The part worth quoting is this one.\n\n")
+    expect(box).to_have_value(
+        f"@{author.handle} wrote:\n> First sentence here. The part worth quoting is this one.\n\n"
+    )
 
 
 # --- forgot password -------------------------------------------------------------------------------
+
 
 def test_forgot_password_sends_a_reset_link_that_sets_a_new_password(page: Page, forum: Forum):
     member = forum.member("forgetful")
@@ -342,11 +352,18 @@ def test_forgot_password_sends_a_reset_link_that_sets_a_new_password(page: Page,
     reset.get_by_role("button", name="Send the link").click()
     expect(page.locator(".forgot-password .notice")).to_contain_text(f"If {member.user.email} belongs to an account")
 
-    codes = requests.get(f"{forum.stack.auth_url}/emulator/v1/projects/{forum.stack.project}/oobCodes", timeout=30).json()
-    mine = [c for c in codes.get("oobCodes", []) if c["email"] == member.user.email and c["requestType"] == "PASSWORD_RESET"]
+    codes = requests.get(
+        f"{forum.stack.auth_url}/emulator/v1/projects/{forum.stack.project}/oobCodes", timeout=30
+    ).json()
+    mine = [
+        c for c in codes.get("oobCodes", []) if c["email"] == member.user.email and c["requestType"] == "PASSWORD_RESET"
+    ]
     assert mine, codes
-    response = requests.post(f"{forum.stack.auth_url}/identitytoolkit.googleapis.com/v1/accounts:resetPassword?key={API_KEY}",
-                             json={"oobCode": mine[-1]["oobCode"], "newPassword": "a-new-password"}, timeout=30)
+    response = requests.post(
+        f"{forum.stack.auth_url}/identitytoolkit.googleapis.com/v1/accounts:resetPassword?key={API_KEY}",
+        json={"oobCode": mine[-1]["oobCode"], "newPassword": "a-new-password"},
+        timeout=30,
+    )
     assert response.ok, response.text
     assert auth_sign_in(forum.stack.auth_url, member.user.email, "a-new-password").uid == member.user.uid
 
@@ -359,6 +376,7 @@ def test_forgot_password_sends_a_reset_link_that_sets_a_new_password(page: Page,
 
 
 # --- rough edges -----------------------------------------------------------------------------------
+
 
 def test_one_action_row_with_a_keyboard_menu_and_no_hide_on_ones_own_comment(page: Page, forum: Forum):
     mod, writer = moderator(forum), forum.member("writer")
@@ -407,10 +425,15 @@ def test_thread_author_sees_no_hide_on_their_own_comment(page: Page, forum: Foru
     forum.comment(author, thread["id"], "Mine on my thread")
     forum.comment(other, thread["id"], "Someone else's")
     sign_in(page, author, f"/t/{thread['id']}")
-    mine = [n.strip() for n in comment_menu(comment_item(page, "Mine on my thread")).get_by_role("menuitem").all_inner_texts()]
+    mine = [
+        n.strip()
+        for n in comment_menu(comment_item(page, "Mine on my thread")).get_by_role("menuitem").all_inner_texts()
+    ]
     assert "Hide" not in mine and "Edit" in mine, mine
     page.keyboard.press("Escape")
-    theirs = [n.strip() for n in comment_menu(comment_item(page, "Someone else's")).get_by_role("menuitem").all_inner_texts()]
+    theirs = [
+        n.strip() for n in comment_menu(comment_item(page, "Someone else's")).get_by_role("menuitem").all_inner_texts()
+    ]
     assert "Hide" in theirs, theirs
 
 
@@ -434,11 +457,21 @@ def test_the_comment_row_keeps_to_one_line_at_360_px(open_page, forum: Forum):
 
 
 def test_moderators_see_thread_names_in_the_log_and_queue_and_a_pending_count(page: Page, forum: Forum):
-    author, writer, reporter, mod = forum.member("author"), forum.member("writer"), forum.member("reporter"), moderator(forum)
+    author, writer, reporter, mod = (
+        forum.member("author"),
+        forum.member("writer"),
+        forum.member("reporter"),
+        moderator(forum),
+    )
     thread = forum.thread(author, title="Context for moderators")
     comment = forum.comment(writer, thread["id"], "A reported remark")
-    forum.call("POST", f"/threads/{thread['id']}/comments/{comment['id']}/report", reporter, {"reason": "spam"},
-               expect_status=202)
+    forum.call(
+        "POST",
+        f"/threads/{thread['id']}/comments/{comment['id']}/report",
+        reporter,
+        {"reason": "spam"},
+        expect_status=202,
+    )
     forum.call("PATCH", f"/threads/{thread['id']}", mod, {"locked": True})
     pending = forum.call("GET", "/me", mod)["pendingModeration"]
     assert pending >= 1
@@ -450,7 +483,8 @@ def test_moderators_see_thread_names_in_the_log_and_queue_and_a_pending_count(pa
     expect(entry).to_contain_text("In “Context for moderators”")
     page.goto("/mod/log")
     expect(page.locator(".log-entry", has_text="locked").first).to_contain_text(
-        f"@{mod.handle} locked the thread “Context for moderators”")
+        f"@{mod.handle} locked the thread “Context for moderators”"
+    )
     assert "pendingModeration" not in forum.call("GET", "/me", author)
 
 
@@ -463,8 +497,14 @@ def test_hidden_by_readers_reports_is_said_once(page: Page, forum: Forum):
         reporter = forum.member(f"r{n}")
         verify_email(forum.stack.auth_url, forum.stack.project, reporter.user.uid)
         reporter.user = auth_sign_in(forum.stack.auth_url, reporter.user.email, reporter.user.password)
-        forum.call("POST", f"/threads/{thread['id']}/comments/{comment['id']}/report", reporter,
-                   {"reason": "spam"}, expect_status=202)
+        forum.call(
+            "POST",
+            f"/threads/{thread['id']}/comments/{comment['id']}/report",
+            reporter,
+            {"reason": "spam"},
+            expect_status=202,
+        )
+
     # The auto-hide is the report trigger's work: wait until the API hides the comment from readers.
     def status() -> str:
         items = forum.call("GET", f"/threads/{thread['id']}/comments")["items"]

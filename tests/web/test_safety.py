@@ -1,4 +1,5 @@
 """Hostile input renders inert, and Hosting sends the security headers the page runs under."""
+
 from __future__ import annotations
 
 import requests
@@ -6,8 +7,10 @@ from playwright.sync_api import Page, expect
 
 from .conftest import Forum, ready, watched
 
-HOSTILE = ('<img src=x onerror=alert(1)> [x](javascript:alert(1)) <script>alert(2)</script> '
-           '<a href="javascript:alert(3)">a</a> <svg onload=alert(4)>')
+HOSTILE = (
+    "<img src=x onerror=alert(1)> [x](javascript:alert(1)) <script>alert(2)</script> "
+    '<a href="javascript:alert(3)">a</a> <svg onload=alert(4)>'
+)
 
 
 def test_hostile_comment_and_title_render_inert(page: Page, forum: Forum):

@@ -1,5 +1,6 @@
 """Search in the browser: the header box ("/" focuses it), the results page's tabs, marked matches, paging,
 the empty state, a result that opens its comment highlighted; by keyboard and at 360 px."""
+
 from __future__ import annotations
 
 import random

@@ -4,23 +4,41 @@ Path ids come checked by the `id` and `handle` converters (http.CONVERTERS), bod
 strings as input models (models.py, parsed by http.body and http.query), so a domain function
 gets typed values only.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from . import embed, http
+from ..auth import Caller
+from ..deps import Deps
+from ..errors import Busy
 from ..forum import bookmarks, comments, pages, preview, reactions, threads, users
 from ..moderation import hiding, queue, reports, suspensions
 from ..notifications import inbox, mutes
 from ..search import service as search_service
-from ..deps import Deps
-from ..auth import Caller
-from ..errors import Busy
 from ..validation import reaction_type
+from . import embed, http
 from .http import body, deps, optional_caller, query, require_caller
-from .models import (CommentInput, CommentPatch, PageCommentInput, CommentsQuery, HideInput, MarkRead, Page, ProfileInput, QueueActionInput,
-                     QueueQuery, RenderInput, ReportInput, SuspensionInput, ThreadInput, ThreadPatch, ThreadsQuery,
-                     SearchQuery, UserThreadsQuery)
+from .models import (
+    CommentInput,
+    CommentPatch,
+    CommentsQuery,
+    HideInput,
+    MarkRead,
+    Page,
+    PageCommentInput,
+    ProfileInput,
+    QueueActionInput,
+    QueueQuery,
+    RenderInput,
+    ReportInput,
+    SearchQuery,
+    SuspensionInput,
+    ThreadInput,
+    ThreadPatch,
+    ThreadsQuery,
+    UserThreadsQuery,
+)
 from .openapi import openapi_document
 
 me_bp = Blueprint("me", __name__)
@@ -44,6 +62,7 @@ def _now():
 
 # --- profiles -------------------------------------------------------------------------------
 
+
 @me_bp.get("/me")
 def get_me():
     d, who = deps(), require_caller()
@@ -56,8 +75,17 @@ def get_me():
 @me_bp.put("/me")
 def put_me():
     d, who, edit = deps(), require_caller(), body(ProfileInput)
-    return jsonify(users.put_me(d.db, who, handle=edit.handle, display_name=edit.display_name, bio=edit.bio,
-                                now=_now(), rest_days=d.config.handle_rest_days))
+    return jsonify(
+        users.put_me(
+            d.db,
+            who,
+            handle=edit.handle,
+            display_name=edit.display_name,
+            bio=edit.bio,
+            now=_now(),
+            rest_days=d.config.handle_rest_days,
+        )
+    )
 
 
 @me_bp.post("/me/embed-session")
@@ -79,8 +107,9 @@ def get_user(handle: str):
 def get_user_threads(handle: str):
     who, q = optional_caller(), query(UserThreadsQuery)
     uid, _ = users.uid_for_handle(deps().db, handle)
-    return jsonify(threads.list_threads(deps().db, who, sort=q.sort, tag=None, author_uid=uid, limit=q.limit,
-                                        cursor=q.cursor))
+    return jsonify(
+        threads.list_threads(deps().db, who, sort=q.sort, tag=None, author_uid=uid, limit=q.limit, cursor=q.cursor)
+    )
 
 
 @users_bp.route("/users/<handle:handle>/suspension", methods=["PUT", "DELETE"])
@@ -103,11 +132,22 @@ def get_user_comments(handle: str):
 
 # --- threads --------------------------------------------------------------------------------
 
+
 @threads_bp.post("/threads")
 def post_thread():
     d, who, post = deps(), require_caller(), body(ThreadInput)
-    return jsonify(threads.create(d.db, who, title=post.title, body=post.body, tags=post.tags, now=_now(),
-                                  config=d.config, renderer=d.renderer)), 201
+    return jsonify(
+        threads.create(
+            d.db,
+            who,
+            title=post.title,
+            body=post.body,
+            tags=post.tags,
+            now=_now(),
+            config=d.config,
+            renderer=d.renderer,
+        )
+    ), 201
 
 
 @threads_bp.get("/threads")
@@ -124,9 +164,21 @@ def get_thread(tid: str):
 @threads_bp.patch("/threads/<id:tid>")
 def patch_thread(tid: str):
     d, who, edit = deps(), require_caller(), body(ThreadPatch)
-    return jsonify(threads.patch(d.db, who, tid, title=edit.title, body=edit.body, tags=edit.tags,
-                                 locked=edit.locked, pinned=edit.pinned, now=_now(), config=d.config,
-                                 renderer=d.renderer))
+    return jsonify(
+        threads.patch(
+            d.db,
+            who,
+            tid,
+            title=edit.title,
+            body=edit.body,
+            tags=edit.tags,
+            locked=edit.locked,
+            pinned=edit.pinned,
+            now=_now(),
+            config=d.config,
+            renderer=d.renderer,
+        )
+    )
 
 
 @threads_bp.delete("/threads/<id:tid>")
@@ -137,11 +189,15 @@ def delete_thread(tid: str):
 
 # --- comments -------------------------------------------------------------------------------
 
+
 @comments_bp.post("/threads/<id:tid>/comments")
 def post_comment(tid: str):
     d, who, post = deps(), require_caller(), body(CommentInput)
-    return jsonify(comments.create(d.db, who, tid, body=post.body, parent_id=post.parent_id, now=_now(),
-                                   config=d.config, renderer=d.renderer)), 201
+    return jsonify(
+        comments.create(
+            d.db, who, tid, body=post.body, parent_id=post.parent_id, now=_now(), config=d.config, renderer=d.renderer
+        )
+    ), 201
 
 
 @comments_bp.get("/threads/<id:tid>/comments")
@@ -164,8 +220,9 @@ def get_comment(tid: str, cid: str):
 @comments_bp.patch("/threads/<id:tid>/comments/<id:cid>")
 def patch_comment(tid: str, cid: str):
     d, who, edit = deps(), require_caller(), body(CommentPatch)
-    return jsonify(comments.patch(d.db, who, tid, cid, body=edit.body, now=_now(), config=d.config,
-                                  renderer=d.renderer))
+    return jsonify(
+        comments.patch(d.db, who, tid, cid, body=edit.body, now=_now(), config=d.config, renderer=d.renderer)
+    )
 
 
 @comments_bp.delete("/threads/<id:tid>/comments/<id:cid>")
@@ -177,6 +234,7 @@ def delete_comment(tid: str, cid: str):
 # --- reactions ------------------------------------------------------------------------------
 # An unknown reaction is a 422 (a rule broken), not a 404, so the kind is checked here, not by a converter.
 
+
 @reactions_bp.route("/threads/<id:tid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_thread(tid: str, kind: str):
     d, who, on = deps(), require_caller(), request.method == "PUT"
@@ -186,11 +244,11 @@ def react_thread(tid: str, kind: str):
 @reactions_bp.route("/threads/<id:tid>/comments/<id:cid>/reactions/<kind>", methods=["PUT", "DELETE"])
 def react_comment(tid: str, cid: str, kind: str):
     d, who, on = deps(), require_caller(), request.method == "PUT"
-    return jsonify(reactions.on_comment(d.db, who, tid, cid, reaction_type(kind), on, _now(),
-                                        d.config.reaction_limit))
+    return jsonify(reactions.on_comment(d.db, who, tid, cid, reaction_type(kind), on, _now(), d.config.reaction_limit))
 
 
 # --- bookmarks ------------------------------------------------------------------------------
+
 
 @bookmarks_bp.put("/threads/<id:tid>/bookmark")
 def put_bookmark(tid: str):
@@ -209,6 +267,7 @@ def list_bookmarks():
 
 
 # --- moderation -----------------------------------------------------------------------------
+
 
 @moderation_bp.route("/threads/<id:tid>/hidden", methods=["PUT", "DELETE"])
 def hide_thread(tid: str):
@@ -233,8 +292,7 @@ def report_thread(tid: str):
 @moderation_bp.post("/threads/<id:tid>/comments/<id:cid>/report")
 def report_comment(tid: str, cid: str):
     d, who, given = deps(), require_caller(), body(ReportInput)
-    return jsonify(reports.report(d.db, who, hiding.Target(tid, cid), given.reason, given.note, _now(),
-                                  d.config)), 202
+    return jsonify(reports.report(d.db, who, hiding.Target(tid, cid), given.reason, given.note, _now(), d.config)), 202
 
 
 @moderation_bp.get("/mod/queue")
@@ -258,6 +316,7 @@ def mod_log():
 
 
 # --- notifications and muting ----------------------------------------------------------------
+
 
 @notifications_bp.get("/me/notifications")
 def list_notifications():
@@ -283,6 +342,7 @@ def delete_mute(tid: str):
 
 # --- previews ------------------------------------------------------------------------------
 
+
 @preview_bp.post("/render")
 def post_render():
     # Signed in, but no revocation check: a preview stores nothing, and that check costs a call to Auth.
@@ -293,12 +353,24 @@ def post_render():
 
 # --- pages of other sites (the embed) ------------------------------------------------------
 
+
 @pages_bp.post("/pages/comments")
 def post_page_comment():
     d, who, post = deps(), require_caller(), body(PageCommentInput)
-    return jsonify(pages.create_comment(d.db, who, site_origin=post.site, page_term=post.term, page_path=post.path,
-                                        title=post.title, body=post.body, now=_now(), config=d.config,
-                                        renderer=d.renderer)), 201
+    return jsonify(
+        pages.create_comment(
+            d.db,
+            who,
+            site_origin=post.site,
+            page_term=post.term,
+            page_path=post.path,
+            title=post.title,
+            body=post.body,
+            now=_now(),
+            config=d.config,
+            renderer=d.renderer,
+        )
+    ), 201
 
 
 @pages_bp.get("/pages/counts")
@@ -332,11 +404,13 @@ def embed_page():
 
 # --- search --------------------------------------------------------------------------------
 
+
 @search_bp.get("/search")
 def search():
     d, who = deps(), optional_caller()
-    limits = search_service.Limits(d.config.search_limit, d.config.anonymous_search_limit,
-                                   d.config.anonymous_search_total)
+    limits = search_service.Limits(
+        d.config.search_limit, d.config.anonymous_search_limit, d.config.anonymous_search_total
+    )
     search_service.admit(d.instance_windows, who, http.client_address(), _now(), limits)
     q = query(SearchQuery)
     return jsonify(search_service.search(d.db, who, q=q.q, kind=q.type, sort=q.sort, limit=q.limit, cursor=q.cursor))
@@ -344,14 +418,26 @@ def search():
 
 # --- meta -----------------------------------------------------------------------------------
 
+
 @meta_bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
 
 
-BLUEPRINTS = (me_bp, users_bp, threads_bp, comments_bp, reactions_bp, bookmarks_bp, moderation_bp, notifications_bp,
-              preview_bp, search_bp, pages_bp,
-              meta_bp)
+BLUEPRINTS = (
+    me_bp,
+    users_bp,
+    threads_bp,
+    comments_bp,
+    reactions_bp,
+    bookmarks_bp,
+    moderation_bp,
+    notifications_bp,
+    preview_bp,
+    search_bp,
+    pages_bp,
+    meta_bp,
+)
 
 
 def sync_role(dependencies: Deps, who: Caller) -> None:

@@ -5,16 +5,19 @@ Content-Security-Policy is the site's (firebase.json; a test keeps the two equal
 `frame-ancestors` listing HEARTH_EMBED_ORIGINS, the same setting the page endpoints check.
 Every other page keeps `frame-ancestors 'none'`.
 """
+
 from __future__ import annotations
 
 from typing import Iterable
 
 CACHE_SECONDS = 300  # changes only with a deploy (the setting)
 # firebase.json's policy for every page, without its frame-ancestors directive.
-BASE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; font-src 'self'; "
-            "connect-src 'self' https://identitytoolkit.googleapis.com https://securetoken.googleapis.com "
-            "http://127.0.0.1:* ws://127.0.0.1:*; frame-src 'self' https://*.firebaseapp.com http://127.0.0.1:*; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'")
+BASE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; font-src 'self'; "
+    "connect-src 'self' https://identitytoolkit.googleapis.com https://securetoken.googleapis.com "
+    "http://127.0.0.1:* ws://127.0.0.1:*; frame-src 'self' https://*.firebaseapp.com http://127.0.0.1:*; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 
 # The same shell as web/index.html (the app draws into #main), marked as embedded: the app then
 # shows the page's thread and no site chrome, and links leave the frame in a new tab.

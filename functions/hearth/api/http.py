@@ -1,5 +1,6 @@
 """The one HTTP boundary: JSON in (parsed into input models), JSON out, domain errors to status codes,
 caching headers."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,9 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as NoMatch
 
+from .. import validation
 from ..auth import Caller, identify
 from ..deps import Deps
-from .. import validation
 from ..errors import ApiError, BadRequest, Busy, Invalid, PayloadTooLarge, Unauthenticated
 from ..validation import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from .models import RULE_ERROR, Body, Query
@@ -26,8 +27,12 @@ from .models import RULE_ERROR, Body, Query
 # profile's role sync): the boundary knows when, the domain knows what.
 SignedInHook = Callable[[Deps, Caller], None]
 # Failures of Firestore that pass: answered 503 with Retry-After, like contention (errors.Busy).
-TRANSIENT_ERRORS = (google_errors.ServiceUnavailable, google_errors.DeadlineExceeded,
-                    google_errors.ResourceExhausted, google_errors.Aborted)
+TRANSIENT_ERRORS = (
+    google_errors.ServiceUnavailable,
+    google_errors.DeadlineExceeded,
+    google_errors.ResourceExhausted,
+    google_errors.Aborted,
+)
 
 
 def deps() -> Deps:
@@ -219,8 +224,14 @@ def after_signed_in(hook: SignedInHook) -> Callable[[Response], Response]:
     return run
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None,
-                   headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> Response:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+    details: dict[str, Any] | None = None,
+) -> Response:
     error: dict[str, Any] = {"code": code, "message": message}
     if field:
         error["field"] = field
@@ -236,9 +247,20 @@ def handle_api_error(exc: ApiError) -> Response:
     return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers(), exc.details())
 
 
-HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 422: "invalid_argument",
-              429: "rate_limited", 431: "bad_request", 500: "internal", 503: "busy"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    422: "invalid_argument",
+    429: "rate_limited",
+    431: "bad_request",
+    500: "internal",
+    503: "busy",
+}
 HTTP_MESSAGES = {
     404: "no such endpoint",
     405: "method not allowed on this endpoint",
@@ -274,8 +296,10 @@ def server_error_bytes(status: int, reason: str) -> bytes:
     code = HTTP_CODES.get(status, "bad_request" if status < 500 else "internal")
     message = SERVER_MESSAGES.get(status) or HTTP_MESSAGES.get(status) or reason
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-            f"Cache-Control: no-store\r\nContent-Length: {len(body)}\r\n\r\n")
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        f"Cache-Control: no-store\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode("latin-1") + body
 
 
@@ -298,8 +322,11 @@ def install_server_errors() -> None:
 
 
 def handle_transient(exc: Exception) -> Response:
-    logger.warn(f"Firestore is unavailable or busy on {request.method} {request.path}: {exc!r}",
-                method=request.method, path=request.path)
+    logger.warn(
+        f"Firestore is unavailable or busy on {request.method} {request.path}: {exc!r}",
+        method=request.method,
+        path=request.path,
+    )
     busy = Busy("the forum is busy right now; try again in a moment")
     return error_response(busy.status, busy.code, busy.message, headers=busy.headers())
 
@@ -314,8 +341,11 @@ def handle_value_error(exc: ValueError) -> Response:
 
 def handle_unexpected(exc: Exception) -> Response:
     # One ERROR entry whose message holds the traceback: Cloud Error Reporting groups it from there.
-    logger.error(f"unhandled error on {request.method} {request.path}\n"
-                 + "".join(traceback.format_exception(exc)), method=request.method, path=request.path)
+    logger.error(
+        f"unhandled error on {request.method} {request.path}\n" + "".join(traceback.format_exception(exc)),
+        method=request.method,
+        path=request.path,
+    )
     return error_response(500, "internal", HTTP_MESSAGES[500])
 
 

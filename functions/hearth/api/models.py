@@ -6,6 +6,7 @@ http.body(Model) and http.query(Model) before any domain function runs; http.py 
 pydantic ValidationError into the usual 422 {code, message, field}. Adding a body field:
 docs/api.md, "Adding a body field".
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,7 +27,8 @@ from ..moderation.queue import QueueAction
 from ..moderation.reports import NOTE_MAX, ReportReason
 from ..moderation.suspensions import REASON_MAX, suspension_until
 from ..notifications.inbox import MARK_MAX, ids_to_mark
-from ..search.query import Q_MAX, parse as parse_search
+from ..search.query import Q_MAX
+from ..search.query import parse as parse_search
 from ..search.service import SearchSort, SearchType
 
 E = TypeVar("E", bound=StrEnum)
@@ -68,12 +70,22 @@ def one_of(enum: type[E], field: str, *, nullable: bool = False) -> BeforeValida
 TEXT_RULES = "No control characters but tab and newline; surrounding white space is trimmed."
 
 
-def text_schema(max_len: int, *, required: bool = True, visible: bool = False, no_bidi: bool = False,
-                description: str, nullable: bool = False) -> dict[str, Any]:
+def text_schema(
+    max_len: int,
+    *,
+    required: bool = True,
+    visible: bool = False,
+    no_bidi: bool = False,
+    description: str,
+    nullable: bool = False,
+) -> dict[str, Any]:
     """A text field as validation.text() checks it (lengths count code points before trimming)."""
-    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string", "maxLength": max_len,
-                              "pattern": validation.text_pattern(required=required, visible=visible, no_bidi=no_bidi),
-                              "description": description}
+    schema: dict[str, Any] = {
+        "type": ["string", "null"] if nullable else "string",
+        "maxLength": max_len,
+        "pattern": validation.text_pattern(required=required, visible=visible, no_bidi=no_bidi),
+        "description": description,
+    }
     if required or visible:
         schema["minLength"] = 1
     return schema
@@ -81,10 +93,19 @@ def text_schema(max_len: int, *, required: bool = True, visible: bool = False, n
 
 TAG_PATTERN = "^[a-z0-9-]{1,30}$"
 ID_SCHEMA = {"type": "string", "pattern": validation.ID_PATTERN}
-TITLE_SCHEMA = text_schema(validation.TITLE_MAX, visible=True, no_bidi=True, description=(
-    f"{TEXT_RULES} Must hold a visible character; no bidi embeddings, overrides or isolates."))
-TAGS_SCHEMA = {"type": ["array", "null"], "maxItems": validation.TAGS_MAX, "uniqueItems": True,
-               "items": {"type": "string", "pattern": TAG_PATTERN}, "description": "null is the same as []"}
+TITLE_SCHEMA = text_schema(
+    validation.TITLE_MAX,
+    visible=True,
+    no_bidi=True,
+    description=(f"{TEXT_RULES} Must hold a visible character; no bidi embeddings, overrides or isolates."),
+)
+TAGS_SCHEMA = {
+    "type": ["array", "null"],
+    "maxItems": validation.TAGS_MAX,
+    "uniqueItems": True,
+    "items": {"type": "string", "pattern": TAG_PATTERN},
+    "description": "null is the same as []",
+}
 
 # --- field types: a rule and its schema -----------------------------------------------------------
 
@@ -98,11 +119,16 @@ Tags = Annotated[list[str], TAGS_RULE, WithJsonSchema(TAGS_SCHEMA)]
 MaybeTitle = Annotated[str | None, TITLE_RULE, WithJsonSchema(TITLE_SCHEMA)]
 MaybeBody = Annotated[str | None, BODY_RULE, WithJsonSchema(BODY_SCHEMA)]
 MaybeTags = Annotated[list[str] | None, TAGS_RULE, WithJsonSchema(TAGS_SCHEMA)]
-Locked = Annotated[bool | None, checked(lambda v: validation.boolean(v, "locked")),
-                   WithJsonSchema({"type": "boolean", "description": "moderators only"})]
-Pinned = Annotated[bool | None, checked(lambda v: validation.boolean(v, "pinned")),
-                   WithJsonSchema({"type": "boolean",
-                                   "description": "moderators only; pinned threads lead the front page"})]
+Locked = Annotated[
+    bool | None,
+    checked(lambda v: validation.boolean(v, "locked")),
+    WithJsonSchema({"type": "boolean", "description": "moderators only"}),
+]
+Pinned = Annotated[
+    bool | None,
+    checked(lambda v: validation.boolean(v, "pinned")),
+    WithJsonSchema({"type": "boolean", "description": "moderators only; pinned threads lead the front page"}),
+]
 
 
 class Body(BaseModel):
@@ -122,6 +148,7 @@ class Query(BaseModel):
 
 
 # --- bodies -----------------------------------------------------------------------------------------
+
 
 class ThreadInput(Body):
     title: Title
@@ -149,26 +176,60 @@ class ThreadPatch(Body):
 
 class CommentInput(Body):
     body: PostBody
-    parent_id: Annotated[str | None, checked(lambda v: None if v is None else validation.id_field(v, "parentId")),
-                         WithJsonSchema({**ID_SCHEMA, "type": ["string", "null"],
-                                         "description": "the comment replied to; null or absent for a root"})
-                         ] = Field(None, alias="parentId")
+    parent_id: Annotated[
+        str | None,
+        checked(lambda v: None if v is None else validation.id_field(v, "parentId")),
+        WithJsonSchema(
+            {
+                **ID_SCHEMA,
+                "type": ["string", "null"],
+                "description": "the comment replied to; null or absent for a root",
+            }
+        ),
+    ] = Field(None, alias="parentId")
 
 
 class PageCommentInput(Body):
     """A root comment on a page of another site (the embed); the first one creates the page's thread."""
 
-    site: Annotated[str, checked(pages.origin), WithJsonSchema({
-        "type": "string", "pattern": pages.ORIGIN_PATTERN,
-        "description": "the page's origin as location.origin spells it (no default port); one HEARTH_EMBED_ORIGINS "
-                       "allows, else 403 origin_not_allowed"})]
-    term: Annotated[str, checked(pages.term), WithJsonSchema(text_schema(
-        pages.TERM_MAX, visible=True, no_bidi=True,
-        description=f"The page's mapped term (embed.js: pathname, url, title, og:title or the site's own key). "
-                    f"{TEXT_RULES}"))]
-    path: Annotated[str, checked(pages.path), WithJsonSchema({
-        "type": "string", "minLength": 1, "maxLength": pages.URL_MAX, "pattern": pages.PATH_PATTERN,
-        "description": "the path and query of the article's canonical URL on the site (the thread links to site + path)"})]
+    site: Annotated[
+        str,
+        checked(pages.origin),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": pages.ORIGIN_PATTERN,
+                "description": "the page's origin as location.origin spells it (no default port); one HEARTH_EMBED_ORIGINS "
+                "allows, else 403 origin_not_allowed",
+            }
+        ),
+    ]
+    term: Annotated[
+        str,
+        checked(pages.term),
+        WithJsonSchema(
+            text_schema(
+                pages.TERM_MAX,
+                visible=True,
+                no_bidi=True,
+                description=f"The page's mapped term (embed.js: pathname, url, title, og:title or the site's own key). "
+                f"{TEXT_RULES}",
+            )
+        ),
+    ]
+    path: Annotated[
+        str,
+        checked(pages.path),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": pages.URL_MAX,
+                "pattern": pages.PATH_PATTERN,
+                "description": "the path and query of the article's canonical URL on the site (the thread links to site + path)",
+            }
+        ),
+    ]
     title: Title
     body: PostBody
 
@@ -182,16 +243,31 @@ class RenderInput(Body):
 
 
 class ProfileInput(Body):
-    handle: Annotated[str | None, checked(validation.handle),
-                      WithJsonSchema({"type": "string", "pattern": validation.HANDLE_PATTERN,
-                                      "description": "3-30 of a-z, 0-9 and _, not both starting and ending with __"})
-                      ] = None
-    display_name: Annotated[str | None, checked(validation.display_name),
-                            WithJsonSchema({**TITLE_SCHEMA, "maxLength": validation.DISPLAY_NAME_MAX})
-                            ] = Field(None, alias="displayName")
-    bio: Annotated[str | None, checked(validation.bio),
-                   WithJsonSchema(text_schema(validation.BIO_MAX, required=False, nullable=True,
-                                              description=f"{TEXT_RULES} Empty or null clears it."))] = None
+    handle: Annotated[
+        str | None,
+        checked(validation.handle),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": validation.HANDLE_PATTERN,
+                "description": "3-30 of a-z, 0-9 and _, not both starting and ending with __",
+            }
+        ),
+    ] = None
+    display_name: Annotated[
+        str | None,
+        checked(validation.display_name),
+        WithJsonSchema({**TITLE_SCHEMA, "maxLength": validation.DISPLAY_NAME_MAX}),
+    ] = Field(None, alias="displayName")
+    bio: Annotated[
+        str | None,
+        checked(validation.bio),
+        WithJsonSchema(
+            text_schema(
+                validation.BIO_MAX, required=False, nullable=True, description=f"{TEXT_RULES} Empty or null clears it."
+            )
+        ),
+    ] = None
 
 
 class HideInput(Body):
@@ -200,10 +276,11 @@ class HideInput(Body):
 
 class ReportInput(Body):
     reason: Annotated[ReportReason, one_of(ReportReason, "reason")]
-    note: Annotated[str, checked(lambda v: "" if v is None else validation.text(v, "note", max_len=NOTE_MAX,
-                                                                                   required=False)),
-                    WithJsonSchema(text_schema(NOTE_MAX, required=False, nullable=True, description=TEXT_RULES))
-                    ] = ""
+    note: Annotated[
+        str,
+        checked(lambda v: "" if v is None else validation.text(v, "note", max_len=NOTE_MAX, required=False)),
+        WithJsonSchema(text_schema(NOTE_MAX, required=False, nullable=True, description=TEXT_RULES)),
+    ] = ""
 
 
 def _until(value: Any, info: ValidationInfo) -> datetime:
@@ -215,17 +292,25 @@ def _until(value: Any, info: ValidationInfo) -> datetime:
 
 class SuspensionInput(Body):
     # Parsed with context {"now": ...}: until must be in the future.
-    reason: Annotated[str, checked(lambda v: validation.text(v, "reason", max_len=REASON_MAX)),
-                      WithJsonSchema(text_schema(REASON_MAX, description=TEXT_RULES))]
-    until: Annotated[datetime, BeforeValidator(_until),
-                     WithJsonSchema({"type": "string", "format": "date-time",
-                                     "description": "RFC 3339 with a time zone, in the future"})]
+    reason: Annotated[
+        str,
+        checked(lambda v: validation.text(v, "reason", max_len=REASON_MAX)),
+        WithJsonSchema(text_schema(REASON_MAX, description=TEXT_RULES)),
+    ]
+    until: Annotated[
+        datetime,
+        BeforeValidator(_until),
+        WithJsonSchema(
+            {"type": "string", "format": "date-time", "description": "RFC 3339 with a time zone, in the future"}
+        ),
+    ]
 
 
 class QueueActionInput(Body):
     action: Annotated[QueueAction, one_of(QueueAction, "action")]
-    reason: Annotated[HideReason | None, one_of(HideReason, "reason", nullable=True),
-                      Field(description="needed to hide, only then")] = None
+    reason: Annotated[
+        HideReason | None, one_of(HideReason, "reason", nullable=True), Field(description="needed to hide, only then")
+    ] = None
 
     @model_validator(mode="after")
     def _reason_only_to_hide(self) -> QueueActionInput:
@@ -237,23 +322,38 @@ class QueueActionInput(Body):
 
 
 class MarkRead(Body):
-    ids: Annotated[list[str] | None, checked(ids_to_mark),
-                   WithJsonSchema({"type": "array", "minItems": 1, "maxItems": MARK_MAX, "items": ID_SCHEMA,
-                                   "description": "leave out to mark every notification read"})] = None
+    ids: Annotated[
+        list[str] | None,
+        checked(ids_to_mark),
+        WithJsonSchema(
+            {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MARK_MAX,
+                "items": ID_SCHEMA,
+                "description": "leave out to mark every notification read",
+            }
+        ),
+    ] = None
 
 
 # --- query strings ------------------------------------------------------------------------------------
 
+
 class Page(Query):
-    limit: Annotated[int, checked(validation.limit),
-                     WithJsonSchema({"type": "integer", "minimum": 1, "maximum": validation.LIMIT_MAX,
-                                     "default": validation.LIMIT_DEFAULT}),
-                     Field(description="page size")] = validation.LIMIT_DEFAULT
-    cursor: Annotated[str | None,
-                      WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_CURSOR_CHARS,
-                                      "pattern": CURSOR_PATTERN}),
-                      Field(description="the previous page's nextCursor, unchanged (any other value is a 422)")
-                      ] = None
+    limit: Annotated[
+        int,
+        checked(validation.limit),
+        WithJsonSchema(
+            {"type": "integer", "minimum": 1, "maximum": validation.LIMIT_MAX, "default": validation.LIMIT_DEFAULT}
+        ),
+        Field(description="page size"),
+    ] = validation.LIMIT_DEFAULT
+    cursor: Annotated[
+        str | None,
+        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_CURSOR_CHARS, "pattern": CURSOR_PATTERN}),
+        Field(description="the previous page's nextCursor, unchanged (any other value is a 422)"),
+    ] = None
 
 
 class UserThreadsQuery(Page):
@@ -261,9 +361,12 @@ class UserThreadsQuery(Page):
 
 
 class ThreadsQuery(UserThreadsQuery):
-    tag: Annotated[str | None, checked(validation.tag_filter),
-                   WithJsonSchema({"type": "string", "pattern": TAG_PATTERN}),
-                   Field(description="only threads with this tag")] = None
+    tag: Annotated[
+        str | None,
+        checked(validation.tag_filter),
+        WithJsonSchema({"type": "string", "pattern": TAG_PATTERN}),
+        Field(description="only threads with this tag"),
+    ] = None
 
 
 class CommentsQuery(Page):
@@ -279,19 +382,36 @@ def _searchable(value: Any) -> str:
 
 
 class SearchQuery(Page):
-    q: Annotated[str, checked(_searchable),
-                 WithJsonSchema({"type": "string", "minLength": 1, "maxLength": Q_MAX}),
-                 Field(description="the words to find (every one, stemmed); \"an exact phrase\", -word to leave "
-                                   "one out, @handle, #tag; only stop words is a 422")]
+    q: Annotated[
+        str,
+        checked(_searchable),
+        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": Q_MAX}),
+        Field(
+            description='the words to find (every one, stemmed); "an exact phrase", -word to leave '
+            "one out, @handle, #tag; only stop words is a 422"
+        ),
+    ]
     type: Annotated[SearchType, one_of(SearchType, "type"), Field(description="what to find")] = SearchType.THREADS
     sort: Annotated[SearchSort, one_of(SearchSort, "sort"), Field(description="order")] = SearchSort.NEW
 
 
 class QueueQuery(Page):
-    state: Annotated[QueueState, one_of(QueueState, "state"),
-                     Field(description="open (waiting for a decision) or resolved")] = QueueState.OPEN
+    state: Annotated[
+        QueueState, one_of(QueueState, "state"), Field(description="open (waiting for a decision) or resolved")
+    ] = QueueState.OPEN
 
 
-BODIES: tuple[type[Body], ...] = (ThreadInput, ThreadPatch, CommentInput, PageCommentInput, CommentPatch, RenderInput,
-                                  ProfileInput,
-                                  HideInput, ReportInput, SuspensionInput, QueueActionInput, MarkRead)
+BODIES: tuple[type[Body], ...] = (
+    ThreadInput,
+    ThreadPatch,
+    CommentInput,
+    PageCommentInput,
+    CommentPatch,
+    RenderInput,
+    ProfileInput,
+    HideInput,
+    ReportInput,
+    SuspensionInput,
+    QueueActionInput,
+    MarkRead,
+)

@@ -9,6 +9,7 @@ Tests keep it true: the routes
 (tests/functions/test_app.py), the patterns against the validators (tests/functions/test_openapi.py),
 and schemathesis fuzzing every operation of the running stack (tests/api/test_schema.py).
 """
+
 from __future__ import annotations
 
 import copy
@@ -20,10 +21,18 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from ..forum.pages import KEYS_MAX, ORIGIN_PATTERN, THREAD_ID_PATTERN
-
 from ..forum.users import Role
-from ..moderation.hiding import (AWAITING_APPROVAL, BY_APPROVAL, BY_MODERATORS, BY_REPORTS, BY_THREAD_AUTHOR, FLAGGED,
-                                 HideReason, LogAction, QueueState)
+from ..moderation.hiding import (
+    AWAITING_APPROVAL,
+    BY_APPROVAL,
+    BY_MODERATORS,
+    BY_REPORTS,
+    BY_THREAD_AUTHOR,
+    FLAGGED,
+    HideReason,
+    LogAction,
+    QueueState,
+)
 from ..moderation.queue import QueueAction
 from ..moderation.reports import ReportReason
 from ..moderation.visibility import Status
@@ -53,8 +62,11 @@ class _Schemas(GenerateJsonSchema):
 def _plain(schema: Any, *, properties: bool = False) -> Any:
     """schema without `title` keywords and null defaults (a property called title stays)."""
     if isinstance(schema, dict):
-        return {k: _plain(v, properties=(k == "properties" and not properties)) for k, v in schema.items()
-                if properties or not ((k == "title" and isinstance(v, str)) or (k == "default" and v is None))}
+        return {
+            k: _plain(v, properties=(k == "properties" and not properties))
+            for k, v in schema.items()
+            if properties or not ((k == "title" and isinstance(v, str)) or (k == "default" and v is None))
+        }
     if isinstance(schema, list):
         return [_plain(v) for v in schema]
     return schema
@@ -76,8 +88,15 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
         if "$ref" in prop:
             prop = {**defs[prop.pop("$ref").rsplit("/", 1)[1]], **prop}
         description = prop.pop("description", "")
-        params.append({"name": name, "in": "query", "required": name in schema.get("required", []),
-                       "schema": prop, "description": description})
+        params.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in schema.get("required", []),
+                "schema": prop,
+                "description": description,
+            }
+        )
     return params
 
 
@@ -106,9 +125,12 @@ def _path_param(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}, "description": description}
 
 
-SITE = {"type": "string", "pattern": ORIGIN_PATTERN,
-        "description": "an origin as location.origin spells it (no default port); "
-                       "one HEARTH_EMBED_ORIGINS allows, else 403 origin_not_allowed"}
+SITE = {
+    "type": "string",
+    "pattern": ORIGIN_PATTERN,
+    "description": "an origin as location.origin spells it (no default port); "
+    "one HEARTH_EMBED_ORIGINS allows, else 403 origin_not_allowed",
+}
 PAGING = query_parameters(models.Page)
 TID = _path_param("tid", "thread id")
 CID = _path_param("cid", "comment id")
@@ -135,8 +157,15 @@ def _page_of(item: str) -> dict[str, Any]:
     }
 
 
-def _op(summary: str, responses: dict[str, Any], *, security: list | None = None, params: list | None = None,
-        body: dict[str, Any] | None = None, errors: tuple[int, ...] = ()) -> dict[str, Any]:
+def _op(
+    summary: str,
+    responses: dict[str, Any],
+    *,
+    security: list | None = None,
+    params: list | None = None,
+    body: dict[str, Any] | None = None,
+    errors: tuple[int, ...] = (),
+) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "responses": {**responses, **_errors(*set(errors))}}
     if security is not None:
         op["security"] = security
@@ -153,21 +182,41 @@ def _get(summary: str, schema: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
 
 
 REACTION_RESULT = {
-    "type": "object", "required": ["reactionCounts", "myReactions"], "additionalProperties": False,
+    "type": "object",
+    "required": ["reactionCounts", "myReactions"],
+    "additionalProperties": False,
     "properties": {
-        "reactionCounts": {**_ref("ReactionCounts"),
-                           "description": "the target's counts as read just before this change, with it applied"},
+        "reactionCounts": {
+            **_ref("ReactionCounts"),
+            "description": "the target's counts as read just before this change, with it applied",
+        },
         "myReactions": _ref("MyReactions"),
     },
 }
-RENDER_RESULT = {"type": "object", "required": ["bodyHtml"], "additionalProperties": False,
-                 "properties": {"bodyHtml": {"type": "string"}}}
-BOOKMARK_RESULT = {"type": "object", "required": ["threadId", "bookmarked"], "additionalProperties": False,
-                   "properties": {"threadId": {"type": "string"}, "bookmarked": {"type": "boolean"}}}
-MUTE_RESULT = {"type": "object", "required": ["threadId", "muted"], "additionalProperties": False,
-               "properties": {"threadId": {"type": "string"}, "muted": {"type": "boolean"}}}
-UNREAD_RESULT = {"type": "object", "required": ["unread"], "additionalProperties": False,
-                 "properties": {"unread": {"type": "integer", "minimum": 0}}}
+RENDER_RESULT = {
+    "type": "object",
+    "required": ["bodyHtml"],
+    "additionalProperties": False,
+    "properties": {"bodyHtml": {"type": "string"}},
+}
+BOOKMARK_RESULT = {
+    "type": "object",
+    "required": ["threadId", "bookmarked"],
+    "additionalProperties": False,
+    "properties": {"threadId": {"type": "string"}, "bookmarked": {"type": "boolean"}},
+}
+MUTE_RESULT = {
+    "type": "object",
+    "required": ["threadId", "muted"],
+    "additionalProperties": False,
+    "properties": {"threadId": {"type": "string"}, "muted": {"type": "boolean"}},
+}
+UNREAD_RESULT = {
+    "type": "object",
+    "required": ["unread"],
+    "additionalProperties": False,
+    "properties": {"unread": {"type": "integer", "minimum": 0}},
+}
 
 
 def _paths() -> dict[str, Any]:
@@ -175,114 +224,221 @@ def _paths() -> dict[str, Any]:
     no_content = {"204": {"description": "Done"}}
     return {
         "/api/me": {
-            "get": _get("The caller's profile (made on first use) and unread notification count", _ref("Me"),
-                        security=AUTH, errors=SIGNED_IN_READ),
-            "put": _op("Create or update the caller's profile", _ok(_ref("Profile")), security=AUTH,
-                       body=_ref("ProfileInput"), errors=(*WRITE, *JSON_BODY, 409)),
+            "get": _get(
+                "The caller's profile (made on first use) and unread notification count",
+                _ref("Me"),
+                security=AUTH,
+                errors=SIGNED_IN_READ,
+            ),
+            "put": _op(
+                "Create or update the caller's profile",
+                _ok(_ref("Profile")),
+                security=AUTH,
+                body=_ref("ProfileInput"),
+                errors=(*WRITE, *JSON_BODY, 409),
+            ),
         },
         "/api/me/embed-session": {
-            "post": _op("A one-time custom token that signs the embed's frame in as the caller (Hearth's sign-in "
-                        "window hands it to the frame; the frame calls signInWithCustomToken)",
-                        _ok({"type": "object", "required": ["customToken"], "additionalProperties": False,
-                             "properties": {"customToken": {"type": "string"}}}),
-                        security=AUTH, errors=(401, 429, 503)),
+            "post": _op(
+                "A one-time custom token that signs the embed's frame in as the caller (Hearth's sign-in "
+                "window hands it to the frame; the frame calls signInWithCustomToken)",
+                _ok(
+                    {
+                        "type": "object",
+                        "required": ["customToken"],
+                        "additionalProperties": False,
+                        "properties": {"customToken": {"type": "string"}},
+                    }
+                ),
+                security=AUTH,
+                errors=(401, 429, 503),
+            ),
         },
         "/api/me/bookmarks": {
-            "get": _get("The caller's bookmarked threads, newest bookmark first", _page_of("BookmarkedThread"),
-                        security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE)),
+            "get": _get(
+                "The caller's bookmarked threads, newest bookmark first",
+                _page_of("BookmarkedThread"),
+                security=AUTH,
+                params=PAGING,
+                errors=(*SIGNED_IN_READ, *PAGE),
+            ),
         },
         "/api/me/notifications": {
-            "get": _get("The caller's notifications, newest first, and the unread count", _ref("NotificationPage"),
-                        security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE)),
+            "get": _get(
+                "The caller's notifications, newest first, and the unread count",
+                _ref("NotificationPage"),
+                security=AUTH,
+                params=PAGING,
+                errors=(*SIGNED_IN_READ, *PAGE),
+            ),
         },
         "/api/me/notifications/read": {
-            "post": _op("Mark the named notifications read, or all of them with {}", _ok(UNREAD_RESULT),
-                        security=AUTH, body=_ref("MarkRead"), errors=(*WRITE, *JSON_BODY)),
+            "post": _op(
+                "Mark the named notifications read, or all of them with {}",
+                _ok(UNREAD_RESULT),
+                security=AUTH,
+                body=_ref("MarkRead"),
+                errors=(*WRITE, *JSON_BODY),
+            ),
         },
         "/api/users/{handle}": {
             "get": _get("A public profile", _ref("Profile"), params=[handle], errors=(*READ, 404)),
         },
         "/api/users/{handle}/suspension": {
             "parameters": [handle],
-            "put": _op("Suspend a user until a time, with a reason (moderators)", _ok(_ref("Profile")), security=AUTH,
-                       body=_ref("SuspensionInput"), errors=(*WRITE, *JSON_BODY, 404)),
-            "delete": _op("Lift a user's suspension (moderators)", _ok(_ref("Profile")), security=AUTH,
-                          errors=(*WRITE, 404)),
+            "put": _op(
+                "Suspend a user until a time, with a reason (moderators)",
+                _ok(_ref("Profile")),
+                security=AUTH,
+                body=_ref("SuspensionInput"),
+                errors=(*WRITE, *JSON_BODY, 404),
+            ),
+            "delete": _op(
+                "Lift a user's suspension (moderators)", _ok(_ref("Profile")), security=AUTH, errors=(*WRITE, 404)
+            ),
         },
         "/api/users/{handle}/threads": {
-            "get": _get("A user's threads", _page_of("ThreadSummary"), security=OPTIONAL_AUTH,
-                        params=[handle, *query_parameters(models.UserThreadsQuery)], errors=(*SIGNED_IN_READ, *PAGE, 404)),
+            "get": _get(
+                "A user's threads",
+                _page_of("ThreadSummary"),
+                security=OPTIONAL_AUTH,
+                params=[handle, *query_parameters(models.UserThreadsQuery)],
+                errors=(*SIGNED_IN_READ, *PAGE, 404),
+            ),
         },
         "/api/users/{handle}/comments": {
-            "get": _get("A user's visible comments, newest first, with their threads' titles",
-                        _page_of("UserComment"), params=[handle, *PAGING], errors=(*READ, *PAGE, 404)),
+            "get": _get(
+                "A user's visible comments, newest first, with their threads' titles",
+                _page_of("UserComment"),
+                params=[handle, *PAGING],
+                errors=(*READ, *PAGE, 404),
+            ),
         },
         "/api/search": {
-            "get": _get("Threads or comments holding every word of q (stemmed; \"exact phrase\", -word, @handle "
-                        "and #tag too), with snippets whose matched words are marked. A page may hold fewer than "
-                        "limit items while nextCursor says more may follow",
-                        {**_page_of("SearchThread"), "properties": {
-                            "items": {"type": "array", "items": {"oneOf": [_ref("SearchThread"),
-                                                                           _ref("SearchComment")]}},
-                            "nextCursor": {"type": ["string", "null"]}}},
-                        security=OPTIONAL_AUTH, params=query_parameters(models.SearchQuery),
-                        errors=(*SIGNED_IN_READ, *PAGE, 429)),
+            "get": _get(
+                'Threads or comments holding every word of q (stemmed; "exact phrase", -word, @handle '
+                "and #tag too), with snippets whose matched words are marked. A page may hold fewer than "
+                "limit items while nextCursor says more may follow",
+                {
+                    **_page_of("SearchThread"),
+                    "properties": {
+                        "items": {"type": "array", "items": {"oneOf": [_ref("SearchThread"), _ref("SearchComment")]}},
+                        "nextCursor": {"type": ["string", "null"]},
+                    },
+                },
+                security=OPTIONAL_AUTH,
+                params=query_parameters(models.SearchQuery),
+                errors=(*SIGNED_IN_READ, *PAGE, 429),
+            ),
         },
         "/api/render": {
-            "post": _op("Render a draft body exactly as a post would be (a preview; nothing is stored)",
-                        _ok(RENDER_RESULT), security=AUTH, body=_ref("RenderInput"),
-                        errors=(401, 503, *JSON_BODY, 429)),
+            "post": _op(
+                "Render a draft body exactly as a post would be (a preview; nothing is stored)",
+                _ok(RENDER_RESULT),
+                security=AUTH,
+                body=_ref("RenderInput"),
+                errors=(401, 503, *JSON_BODY, 429),
+            ),
         },
         "/api/threads": {
-            "get": _get("A page of threads", _page_of("ThreadSummary"), security=OPTIONAL_AUTH,
-                        params=query_parameters(models.ThreadsQuery), errors=(*SIGNED_IN_READ, *PAGE)),
-            "post": _op("Post a thread", _ok(_ref("Thread"), "Created", "201"), security=AUTH,
-                        body=_ref("ThreadInput"), errors=(*WRITE, *JSON_BODY, 429)),
+            "get": _get(
+                "A page of threads",
+                _page_of("ThreadSummary"),
+                security=OPTIONAL_AUTH,
+                params=query_parameters(models.ThreadsQuery),
+                errors=(*SIGNED_IN_READ, *PAGE),
+            ),
+            "post": _op(
+                "Post a thread",
+                _ok(_ref("Thread"), "Created", "201"),
+                security=AUTH,
+                body=_ref("ThreadInput"),
+                errors=(*WRITE, *JSON_BODY, 429),
+            ),
         },
         "/api/threads/{tid}": {
             "parameters": [TID],
-            "get": _get("A thread (a deleted one as a tombstone)", _ref("Thread"), security=OPTIONAL_AUTH,
-                        errors=(*SIGNED_IN_READ, 404)),
-            "patch": _op("Edit a thread (author or moderator; locked: moderators)", _ok(_ref("Thread")),
-                         security=AUTH, body=_ref("ThreadPatch"), errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
-            "delete": _op("Delete a thread (a tombstone stays)", no_content, security=AUTH,
-                          errors=(*WRITE, 403, 404)),
+            "get": _get(
+                "A thread (a deleted one as a tombstone)",
+                _ref("Thread"),
+                security=OPTIONAL_AUTH,
+                errors=(*SIGNED_IN_READ, 404),
+            ),
+            "patch": _op(
+                "Edit a thread (author or moderator; locked: moderators)",
+                _ok(_ref("Thread")),
+                security=AUTH,
+                body=_ref("ThreadPatch"),
+                errors=(*WRITE, *JSON_BODY, 403, 404, 429),
+            ),
+            "delete": _op("Delete a thread (a tombstone stays)", no_content, security=AUTH, errors=(*WRITE, 403, 404)),
         },
         "/api/threads/{tid}/comments": {
             "parameters": [TID],
-            "get": _get("A page of root comments with their first replies", _page_of("Comment"),
-                        security=OPTIONAL_AUTH, params=query_parameters(models.CommentsQuery),
-                        errors=(*SIGNED_IN_READ, *PAGE, 404)),
-            "post": _op("Comment, or reply with parentId", _ok(_ref("Comment"), "Created", "201"), security=AUTH,
-                        body=_ref("CommentInput"), errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
+            "get": _get(
+                "A page of root comments with their first replies",
+                _page_of("Comment"),
+                security=OPTIONAL_AUTH,
+                params=query_parameters(models.CommentsQuery),
+                errors=(*SIGNED_IN_READ, *PAGE, 404),
+            ),
+            "post": _op(
+                "Comment, or reply with parentId",
+                _ok(_ref("Comment"), "Created", "201"),
+                security=AUTH,
+                body=_ref("CommentInput"),
+                errors=(*WRITE, *JSON_BODY, 403, 404, 429),
+            ),
         },
         "/api/threads/{tid}/comments/{cid}": {
             "parameters": [TID, CID],
-            "get": _get("One comment (a tombstone while replies hang from it); rootId says where it sits",
-                        _ref("Comment"), security=OPTIONAL_AUTH, errors=(*SIGNED_IN_READ, 404)),
-            "patch": _op("Edit a comment (author or moderator)", _ok(_ref("Comment")), security=AUTH,
-                         body=_ref("CommentPatch"), errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
-            "delete": _op("Delete a comment (a tombstone stays while it has replies)", no_content, security=AUTH,
-                          errors=(*WRITE, 403, 404)),
+            "get": _get(
+                "One comment (a tombstone while replies hang from it); rootId says where it sits",
+                _ref("Comment"),
+                security=OPTIONAL_AUTH,
+                errors=(*SIGNED_IN_READ, 404),
+            ),
+            "patch": _op(
+                "Edit a comment (author or moderator)",
+                _ok(_ref("Comment")),
+                security=AUTH,
+                body=_ref("CommentPatch"),
+                errors=(*WRITE, *JSON_BODY, 403, 404, 429),
+            ),
+            "delete": _op(
+                "Delete a comment (a tombstone stays while it has replies)",
+                no_content,
+                security=AUTH,
+                errors=(*WRITE, 403, 404),
+            ),
         },
         "/api/threads/{tid}/comments/{cid}/replies": {
             "parameters": [TID, CID],
-            "get": _get("Every reply under a root comment, oldest first, flat", _page_of("Comment"),
-                        security=OPTIONAL_AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE, 404)),
+            "get": _get(
+                "Every reply under a root comment, oldest first, flat",
+                _page_of("Comment"),
+                security=OPTIONAL_AUTH,
+                params=PAGING,
+                errors=(*SIGNED_IN_READ, *PAGE, 404),
+            ),
         },
         "/api/threads/{tid}/reactions/{kind}": {
             "parameters": [TID, KIND],
-            "put": _op("React to a thread (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                       errors=(*WRITE, 404, 422, 429)),
-            "delete": _op("Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                          errors=(*WRITE, 404, 422, 429)),
+            "put": _op(
+                "React to a thread (idempotent)", _ok(REACTION_RESULT), security=AUTH, errors=(*WRITE, 404, 422, 429)
+            ),
+            "delete": _op(
+                "Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH, errors=(*WRITE, 404, 422, 429)
+            ),
         },
         "/api/threads/{tid}/comments/{cid}/reactions/{kind}": {
             "parameters": [TID, CID, KIND],
-            "put": _op("React to a comment (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                       errors=(*WRITE, 404, 422, 429)),
-            "delete": _op("Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH,
-                          errors=(*WRITE, 404, 422, 429)),
+            "put": _op(
+                "React to a comment (idempotent)", _ok(REACTION_RESULT), security=AUTH, errors=(*WRITE, 404, 422, 429)
+            ),
+            "delete": _op(
+                "Take a reaction back (idempotent)", _ok(REACTION_RESULT), security=AUTH, errors=(*WRITE, 404, 422, 429)
+            ),
         },
         "/api/threads/{tid}/bookmark": {
             "parameters": [TID],
@@ -291,77 +447,139 @@ def _paths() -> dict[str, Any]:
         },
         "/api/threads/{tid}/hidden": {
             "parameters": [TID],
-            "put": _op("Hide a thread with a reason (moderators)", _ok(_ref("Thread")), security=AUTH,
-                       body=_ref("HideInput"), errors=(*WRITE, *JSON_BODY, 404)),
-            "delete": _op("Restore a hidden thread (moderators)", _ok(_ref("Thread")), security=AUTH,
-                          errors=(*WRITE, 404)),
+            "put": _op(
+                "Hide a thread with a reason (moderators)",
+                _ok(_ref("Thread")),
+                security=AUTH,
+                body=_ref("HideInput"),
+                errors=(*WRITE, *JSON_BODY, 404),
+            ),
+            "delete": _op(
+                "Restore a hidden thread (moderators)", _ok(_ref("Thread")), security=AUTH, errors=(*WRITE, 404)
+            ),
         },
         "/api/threads/{tid}/comments/{cid}/hidden": {
             "parameters": [TID, CID],
-            "put": _op("Hide a comment with a reason (moderators, or the thread's author)", _ok(_ref("Comment")),
-                       security=AUTH, body=_ref("HideInput"), errors=(*WRITE, *JSON_BODY, 404, 429)),
-            "delete": _op("Restore a hidden comment (moderators; the thread's author for their own hides)",
-                          _ok(_ref("Comment")), security=AUTH, errors=(*WRITE, 404, 429)),
+            "put": _op(
+                "Hide a comment with a reason (moderators, or the thread's author)",
+                _ok(_ref("Comment")),
+                security=AUTH,
+                body=_ref("HideInput"),
+                errors=(*WRITE, *JSON_BODY, 404, 429),
+            ),
+            "delete": _op(
+                "Restore a hidden comment (moderators; the thread's author for their own hides)",
+                _ok(_ref("Comment")),
+                security=AUTH,
+                errors=(*WRITE, 404, 429),
+            ),
         },
         "/api/threads/{tid}/report": {
             "parameters": [TID],
-            "post": _op("Report a thread (once per user; a repeat answers the first report)",
-                        _ok(_ref("Report"), "Accepted", "202"), security=AUTH, body=_ref("ReportInput"),
-                        errors=(*WRITE, *JSON_BODY, 404, 429)),
+            "post": _op(
+                "Report a thread (once per user; a repeat answers the first report)",
+                _ok(_ref("Report"), "Accepted", "202"),
+                security=AUTH,
+                body=_ref("ReportInput"),
+                errors=(*WRITE, *JSON_BODY, 404, 429),
+            ),
         },
         "/api/threads/{tid}/comments/{cid}/report": {
             "parameters": [TID, CID],
-            "post": _op("Report a comment (once per user; a repeat answers the first report)",
-                        _ok(_ref("Report"), "Accepted", "202"), security=AUTH, body=_ref("ReportInput"),
-                        errors=(*WRITE, *JSON_BODY, 404, 429)),
+            "post": _op(
+                "Report a comment (once per user; a repeat answers the first report)",
+                _ok(_ref("Report"), "Accepted", "202"),
+                security=AUTH,
+                body=_ref("ReportInput"),
+                errors=(*WRITE, *JSON_BODY, 404, 429),
+            ),
         },
         "/api/mod/queue": {
-            "get": _get("Moderators: reported and auto-hidden items, most recently active first, with their reports",
-                        _page_of("QueueItem"), security=AUTH,
-                        params=query_parameters(models.QueueQuery),
-                        errors=(*SIGNED_IN_READ, *PAGE, 403)),
+            "get": _get(
+                "Moderators: reported and auto-hidden items, most recently active first, with their reports",
+                _page_of("QueueItem"),
+                security=AUTH,
+                params=query_parameters(models.QueueQuery),
+                errors=(*SIGNED_IN_READ, *PAGE, 403),
+            ),
         },
         "/api/mod/queue/{key}": {
             "parameters": [_path_param("key", "queue item id: thread~{tid} or comment~{tid}~{cid}")],
-            "post": _op("Moderators: resolve a queue item (dismiss its reports, hide, restore or approve the item)",
-                        _ok(_ref("QueueItem")), security=AUTH, body=_ref("QueueActionInput"),
-                        errors=(*WRITE, *JSON_BODY, 404)),
+            "post": _op(
+                "Moderators: resolve a queue item (dismiss its reports, hide, restore or approve the item)",
+                _ok(_ref("QueueItem")),
+                security=AUTH,
+                body=_ref("QueueActionInput"),
+                errors=(*WRITE, *JSON_BODY, 404),
+            ),
         },
         "/api/mod/log": {
-            "get": _get("Moderators: every moderation action, newest first (append-only)", _page_of("LogEntry"),
-                        security=AUTH, params=PAGING, errors=(*SIGNED_IN_READ, *PAGE, 403)),
+            "get": _get(
+                "Moderators: every moderation action, newest first (append-only)",
+                _page_of("LogEntry"),
+                security=AUTH,
+                params=PAGING,
+                errors=(*SIGNED_IN_READ, *PAGE, 403),
+            ),
         },
         "/api/threads/{tid}/mute": {
             "parameters": [TID],
-            "put": _op("Mute a thread: no more notifications from it (idempotent)", _ok(MUTE_RESULT), security=AUTH,
-                       errors=(*WRITE, 404)),
+            "put": _op(
+                "Mute a thread: no more notifications from it (idempotent)",
+                _ok(MUTE_RESULT),
+                security=AUTH,
+                errors=(*WRITE, 404),
+            ),
             "delete": _op("Unmute a thread (idempotent)", _ok(MUTE_RESULT), security=AUTH, errors=(*WRITE, 404)),
         },
         "/api/pages/comments": {
-            "post": _op("Comment on a page of an allowed site (the embed); the first comment creates the page's "
-                        "thread, whose id is pg- and the first 32 hex digits of sha256(site + newline + term)",
-                        _ok(_ref("Comment"), "Created", "201"), security=AUTH, body=_ref("PageCommentInput"),
-                        errors=(*WRITE, *JSON_BODY, 403, 404, 429)),
+            "post": _op(
+                "Comment on a page of an allowed site (the embed); the first comment creates the page's "
+                "thread, whose id is pg- and the first 32 hex digits of sha256(site + newline + term)",
+                _ok(_ref("Comment"), "Created", "201"),
+                security=AUTH,
+                body=_ref("PageCommentInput"),
+                errors=(*WRITE, *JSON_BODY, 403, 404, 429),
+            ),
         },
         "/api/pages/counts": {
-            "get": _get("Visible comments per page of a site, for count.js: one batched read; CORS for the site "
-                        "itself when it is allowed; cacheable about a minute", _ref("PageCounts"),
-                        params=[{**_query("site", SITE, "the site's origin, as location.origin spells it"),
-                                 "required": True},
-                                {**_query("keys", {"type": "array", "minItems": 1, "maxItems": KEYS_MAX,
-                                                   "items": {"type": "string", "pattern": THREAD_ID_PATTERN}},
-                                          "the pages' thread ids, pg- and the first 32 hex digits of "
-                                          "sha256(site + newline + mapped term) (keys=pg-…&keys=pg-…)"),
-                                 "required": True,
-                                 "style": "form", "explode": True}],
-                        errors=(*READ, 403, 422)),
+            "get": _get(
+                "Visible comments per page of a site, for count.js: one batched read; CORS for the site "
+                "itself when it is allowed; cacheable about a minute",
+                _ref("PageCounts"),
+                params=[
+                    {**_query("site", SITE, "the site's origin, as location.origin spells it"), "required": True},
+                    {
+                        **_query(
+                            "keys",
+                            {
+                                "type": "array",
+                                "minItems": 1,
+                                "maxItems": KEYS_MAX,
+                                "items": {"type": "string", "pattern": THREAD_ID_PATTERN},
+                            },
+                            "the pages' thread ids, pg- and the first 32 hex digits of "
+                            "sha256(site + newline + mapped term) (keys=pg-…&keys=pg-…)",
+                        ),
+                        "required": True,
+                        "style": "form",
+                        "explode": True,
+                    },
+                ],
+                errors=(*READ, 403, 422),
+            ),
         },
         "/api/openapi.json": {"get": _get("This document", {"type": "object"})},
-        "/embed": {"get": {
-            "summary": "The embed's frame page (HTML): embed.js frames it; its CSP frame-ancestors lists "
-                       "HEARTH_EMBED_ORIGINS",
-            "responses": {"200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
-                          **NOT_MODIFIED}}},
+        "/embed": {
+            "get": {
+                "summary": "The embed's frame page (HTML): embed.js frames it; its CSP frame-ancestors lists "
+                "HEARTH_EMBED_ORIGINS",
+                "responses": {
+                    "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                    **NOT_MODIFIED,
+                },
+            }
+        },
     }
 
 
@@ -374,158 +592,327 @@ def _schemas() -> dict[str, Any]:
     string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
     count = {"type": "integer", "minimum": 0}
     nullable_string = {"type": ["string", "null"]}
-    segments = {"type": "array", "items": _ref("Segment"),
-                "description": "the text in order, cut into plain and matched stretches"}
+    segments = {
+        "type": "array",
+        "items": _ref("Segment"),
+        "description": "the text in order, cut into plain and matched stretches",
+    }
     findable = _enum(Status.VISIBLE, Status.HIDDEN, description="hidden: found by moderators only")
     time = {"type": "string", "format": "date-time"}
     nullable_time = {"type": ["string", "null"], "format": "date-time"}
     status = _enum(Status)
     hidden = {"anyOf": [{"type": "null"}, _ref("Hidden")]}
-    author = {"type": ["object", "null"], "required": ["uid", "handle", "displayName"], "additionalProperties": False,
-              "properties": {"uid": string, "handle": string, "displayName": string}}
+    author = {
+        "type": ["object", "null"],
+        "required": ["uid", "handle", "displayName"],
+        "additionalProperties": False,
+        "properties": {"uid": string, "handle": string, "displayName": string},
+    }
     thread_fields = {
-        "id": string, "title": string, "author": author, "tags": {"type": "array", "items": string},
-        "createdAt": time, "editedAt": nullable_time, "lastActivityAt": time, "commentCount": integer,
-        "reactionCounts": _ref("ReactionCounts"), "score": integer, "status": status, "hidden": hidden, "locked": boolean,
+        "id": string,
+        "title": string,
+        "author": author,
+        "tags": {"type": "array", "items": string},
+        "createdAt": time,
+        "editedAt": nullable_time,
+        "lastActivityAt": time,
+        "commentCount": integer,
+        "reactionCounts": _ref("ReactionCounts"),
+        "score": integer,
+        "status": status,
+        "hidden": hidden,
+        "locked": boolean,
         "pinned": boolean,
-        "page": {"anyOf": [{"type": "null"}, {
-            "type": "object", "required": ["site", "url"], "additionalProperties": False,
-            "properties": {"site": string, "url": string}}],
-            "description": "a page thread: the article on another site it is the discussion of"},
+        "page": {
+            "anyOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["site", "url"],
+                    "additionalProperties": False,
+                    "properties": {"site": string, "url": string},
+                },
+            ],
+            "description": "a page thread: the article on another site it is the discussion of",
+        },
     }
     signed_in = {"myReactions": _ref("MyReactions"), "bookmarked": boolean}  # only for a signed-in caller
     comment_fields = {
-        "id": string, "threadId": string, "parentId": {"type": ["string", "null"]},
-        "rootId": {"type": ["string", "null"]}, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
-        "body": string, "bodyHtml": string, "author": author, "createdAt": time, "editedAt": nullable_time,
-        "reactionCounts": _ref("ReactionCounts"), "replyCount": integer, "descendantCount": integer,
-        "status": status, "hidden": hidden,
-        "replyTo": {"type": ["object", "null"], "required": ["id", "handle"], "additionalProperties": False,
-                    "description": "the comment this one answers (below depth 3, not its parent)",
-                    "properties": {"id": string, "handle": {"type": ["string", "null"]}}},
+        "id": string,
+        "threadId": string,
+        "parentId": {"type": ["string", "null"]},
+        "rootId": {"type": ["string", "null"]},
+        "depth": {"type": "integer", "minimum": 1, "maximum": 3},
+        "body": string,
+        "bodyHtml": string,
+        "author": author,
+        "createdAt": time,
+        "editedAt": nullable_time,
+        "reactionCounts": _ref("ReactionCounts"),
+        "replyCount": integer,
+        "descendantCount": integer,
+        "status": status,
+        "hidden": hidden,
+        "replyTo": {
+            "type": ["object", "null"],
+            "required": ["id", "handle"],
+            "additionalProperties": False,
+            "description": "the comment this one answers (below depth 3, not its parent)",
+            "properties": {"id": string, "handle": {"type": ["string", "null"]}},
+        },
     }
-    profile = {"uid": string, "handle": string, "displayName": string, "bio": string, "createdAt": time,
-               "threadCount": integer, "commentCount": integer,
-               "role": _enum(Role, description="follows the moderator claim")}
-    profile["suspension"] = {"anyOf": [{"type": "null"}, _object(["reason", "until"], {}, reason=string, until=time)],
-                             "description": "while it lasts; null otherwise"}
+    profile = {
+        "uid": string,
+        "handle": string,
+        "displayName": string,
+        "bio": string,
+        "createdAt": time,
+        "threadCount": integer,
+        "commentCount": integer,
+        "role": _enum(Role, description="follows the moderator claim"),
+    }
+    profile["suspension"] = {
+        "anyOf": [{"type": "null"}, _object(["reason", "until"], {}, reason=string, until=time)],
+        "description": "while it lasts; null otherwise",
+    }
     notification = {
-        "id": string, "kind": _enum("reply", "comment", "mention", "moderation"),
+        "id": string,
+        "kind": _enum("reply", "comment", "mention", "moderation"),
         "threadId": {**nullable_string, "description": "null for a moderation notice about one's account"},
-        "threadTitle": string, "commentId": nullable_string,
+        "threadTitle": string,
+        "commentId": nullable_string,
         "rootId": {**nullable_string, "description": "the root of the comment's tree"},
         "actor": _object(["handle", "displayName"], {}, handle=nullable_string, displayName=nullable_string),
-        "excerpt": {"type": "string", "description": "plain text"}, "createdAt": time, "read": boolean,
+        "excerpt": {"type": "string", "description": "plain text"},
+        "createdAt": time,
+        "read": boolean,
         "url": {**nullable_string, "description": "a comment on a page thread: the article, URL#hearth-c-{commentId}"},
     }
     target = {"kind": _enum("thread", "comment"), "threadId": string, "commentId": nullable_string}
     user_target = {"kind": {"const": "user"}, "uid": string, "handle": nullable_string}
     thread_title = {**nullable_string, "description": "the title, now, of the thread the item is (in); null once gone"}
     queue_item = {
-        "id": string, "target": _ref("Target"), "threadTitle": thread_title,
-        "item": {"anyOf": [{"type": "null"}, _object(["title", "excerpt", "author"], {}, title=nullable_string,
-                                                     excerpt=string, author=author)],
-                 "description": "the item as it was when first reported"},
-        "itemStatus": _enum(Status, "missing"), "hidden": hidden, "state": _enum(QueueState),
-        "openReports": count, "reportCount": count,
+        "id": string,
+        "target": _ref("Target"),
+        "threadTitle": thread_title,
+        "item": {
+            "anyOf": [
+                {"type": "null"},
+                _object(["title", "excerpt", "author"], {}, title=nullable_string, excerpt=string, author=author),
+            ],
+            "description": "the item as it was when first reported",
+        },
+        "itemStatus": _enum(Status, "missing"),
+        "hidden": hidden,
+        "state": _enum(QueueState),
+        "openReports": count,
+        "reportCount": count,
         "reasonCounts": {"type": "object", "propertyNames": _enum(ReportReason), "additionalProperties": count},
-        "autoHidden": boolean, "approval": boolean, "lastReportedAt": time, "updatedAt": time,
-        "resolution": {"anyOf": [{"type": "null"}, _object(["action", "by", "at"], {}, action=_enum(QueueAction),
-                                                          by=nullable_string, at=time)]},
-        "reports": {"type": "array", "description": "the newest 10", "items": _object(
-            ["reason", "note", "reporter", "createdAt"], {}, reason=_enum(ReportReason), note=string,
-            reporter=_object(["handle"], {}, handle=nullable_string), createdAt=time)},
+        "autoHidden": boolean,
+        "approval": boolean,
+        "lastReportedAt": time,
+        "updatedAt": time,
+        "resolution": {
+            "anyOf": [
+                {"type": "null"},
+                _object(["action", "by", "at"], {}, action=_enum(QueueAction), by=nullable_string, at=time),
+            ]
+        },
+        "reports": {
+            "type": "array",
+            "description": "the newest 10",
+            "items": _object(
+                ["reason", "note", "reporter", "createdAt"],
+                {},
+                reason=_enum(ReportReason),
+                note=string,
+                reporter=_object(["handle"], {}, handle=nullable_string),
+                createdAt=time,
+            ),
+        },
     }
     log_entry = {
         "id": string,
-        "actor": {"anyOf": [{"type": "null"}, _object(["uid", "handle"], {}, uid=string, handle=nullable_string)],
-                  "description": "null for the forum itself (auto-hide)"},
+        "actor": {
+            "anyOf": [{"type": "null"}, _object(["uid", "handle"], {}, uid=string, handle=nullable_string)],
+            "description": "null for the forum itself (auto-hide)",
+        },
         "action": _enum(LogAction),
         "target": {"anyOf": [_ref("Target"), _object(list(user_target), {}, **user_target)]},
         "threadTitle": {**nullable_string, "description": "the title, now, of the thread acted on (or the comment's)"},
-        "reason": nullable_string, "at": time,
+        "reason": nullable_string,
+        "at": time,
     }
     user_comment = {
-        "id": string, "threadId": string,
+        "id": string,
+        "threadId": string,
         "thread": _object(["id", "title"], {}, id=string, title=nullable_string),
-        "parentId": nullable_string, "depth": {"type": "integer", "minimum": 1, "maximum": 3},
-        "excerpt": string, "createdAt": time, "editedAt": nullable_time, "reactionCounts": _ref("ReactionCounts"),
+        "parentId": nullable_string,
+        "depth": {"type": "integer", "minimum": 1, "maximum": 3},
+        "excerpt": string,
+        "createdAt": time,
+        "editedAt": nullable_time,
+        "reactionCounts": _ref("ReactionCounts"),
         "replyCount": integer,
     }
     return {
         **model_schemas(),
         "Error": {
-            "type": "object", "required": ["error"], "additionalProperties": False,
-            "properties": {"error": {
-                "type": "object", "required": ["code", "message"], "additionalProperties": False,
-                "properties": {"code": string, "message": string,
-                               "field": {"type": "string", "description": "the field or parameter at fault"},
-                               "reason": {"type": "string", "description": "code suspended"},
-                               "until": {"type": "string", "format": "date-time",
-                                         "description": "code suspended"}}}},
+            "type": "object",
+            "required": ["error"],
+            "additionalProperties": False,
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "code": string,
+                        "message": string,
+                        "field": {"type": "string", "description": "the field or parameter at fault"},
+                        "reason": {"type": "string", "description": "code suspended"},
+                        "until": {"type": "string", "format": "date-time", "description": "code suspended"},
+                    },
+                }
+            },
         },
         "ReactionCounts": _object([str(t) for t in ReactionType], {}, **{str(t): count for t in ReactionType}),
         "MyReactions": {"type": "array", "items": _enum(ReactionType)},
         "Profile": _object(list(profile), {}, **profile),
-        "Me": _object([*profile, "unreadNotifications"], {
-            "pendingModeration": {"type": "integer", "minimum": 0, "maximum": 100,
-                                  "description": "moderators only: open queue entries, counted up to 100"}},
-            **profile, unreadNotifications=count),
+        "Me": _object(
+            [*profile, "unreadNotifications"],
+            {
+                "pendingModeration": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 100,
+                    "description": "moderators only: open queue entries, counted up to 100",
+                }
+            },
+            **profile,
+            unreadNotifications=count,
+        ),
         "Notification": _object(list(notification), {}, **notification),
-        "NotificationPage": _object(["items", "nextCursor", "unread"], {},
-                                    items={"type": "array", "items": _ref("Notification")},
-                                    nextCursor={"type": ["string", "null"]}, unread=count),
-        "Thread": _object([*thread_fields, "body", "bodyHtml"], {**signed_in, "muted": boolean}, **thread_fields,
-                          body=string, bodyHtml=string),
+        "NotificationPage": _object(
+            ["items", "nextCursor", "unread"],
+            {},
+            items={"type": "array", "items": _ref("Notification")},
+            nextCursor={"type": ["string", "null"]},
+            unread=count,
+        ),
+        "Thread": _object(
+            [*thread_fields, "body", "bodyHtml"],
+            {**signed_in, "muted": boolean},
+            **thread_fields,
+            body=string,
+            bodyHtml=string,
+        ),
         "ThreadSummary": _object([*thread_fields, "excerpt"], signed_in, **thread_fields, excerpt=string),
-        "BookmarkedThread": _object([*thread_fields, "excerpt", "bookmarked", "bookmarkedAt"], {},
-                                    **thread_fields, excerpt=string, bookmarked={"const": True}, bookmarkedAt=time),
-        "Comment": _object(list(comment_fields), {
-            "myReactions": _ref("MyReactions"),  # for a signed-in caller
-            "replies": {"type": "array", "items": _ref("Comment")},  # on root comments in a page of them
-            "moreReplies": boolean,
-        }, **comment_fields),
-        "Hidden": {**_object(["reason", "by", "at"], {}, reason=_enum(HideReason, FLAGGED, AWAITING_APPROVAL),
-                             by=_enum(BY_MODERATORS, BY_THREAD_AUTHOR, BY_REPORTS, BY_APPROVAL), at=time),
-                   "description": "why a hidden item is hidden; its text only for its author and moderators"},
+        "BookmarkedThread": _object(
+            [*thread_fields, "excerpt", "bookmarked", "bookmarkedAt"],
+            {},
+            **thread_fields,
+            excerpt=string,
+            bookmarked={"const": True},
+            bookmarkedAt=time,
+        ),
+        "Comment": _object(
+            list(comment_fields),
+            {
+                "myReactions": _ref("MyReactions"),  # for a signed-in caller
+                "replies": {"type": "array", "items": _ref("Comment")},  # on root comments in a page of them
+                "moreReplies": boolean,
+            },
+            **comment_fields,
+        ),
+        "Hidden": {
+            **_object(
+                ["reason", "by", "at"],
+                {},
+                reason=_enum(HideReason, FLAGGED, AWAITING_APPROVAL),
+                by=_enum(BY_MODERATORS, BY_THREAD_AUTHOR, BY_REPORTS, BY_APPROVAL),
+                at=time,
+            ),
+            "description": "why a hidden item is hidden; its text only for its author and moderators",
+        },
         "Target": _object(list(target), {}, **target),
-        "Report": _object(["target", "reason", "note", "createdAt", "countsTowardHiding", "waitsBecause"], {},
-                          target=_ref("Target"), reason=_enum(ReportReason), note=string, createdAt=time,
-                          countsTowardHiding={**boolean, "description":
-                                              "whether the report counts toward auto-hide (a verified account old enough)"},
-                          waitsBecause={"type": ["string", "null"], "enum": ["unverified_email", "new_account", None],
-                                        "description": "why the report only reaches the moderators' queue"}),
+        "Report": _object(
+            ["target", "reason", "note", "createdAt", "countsTowardHiding", "waitsBecause"],
+            {},
+            target=_ref("Target"),
+            reason=_enum(ReportReason),
+            note=string,
+            createdAt=time,
+            countsTowardHiding={
+                **boolean,
+                "description": "whether the report counts toward auto-hide (a verified account old enough)",
+            },
+            waitsBecause={
+                "type": ["string", "null"],
+                "enum": ["unverified_email", "new_account", None],
+                "description": "why the report only reaches the moderators' queue",
+            },
+        ),
         "QueueItem": _object(list(queue_item), {}, **queue_item),
         "LogEntry": _object(list(log_entry), {"until": {**time, "description": "suspensions"}}, **log_entry),
         "UserComment": _object(list(user_comment), {}, **user_comment),
-        "Segment": _object(["text", "match"], {}, text=string,
-                           match={"type": "boolean", "description": "a matched word, to mark"}),
-        "SearchThread": _object(["id", "title", "titleMarked", "snippet", "author", "tags", "createdAt",
-                                 "commentCount", "score", "status"], {},
-                                id=string, title=string, titleMarked=segments, snippet=segments, author=author,
-                                tags={"type": "array", "items": string}, createdAt=time, commentCount=integer,
-                                score=integer, status=findable),
-        "SearchComment": _object(["id", "threadId", "thread", "rootId", "parentId", "snippet", "author",
-                                  "createdAt", "score", "status"], {},
-                                 id=string, threadId=string,
-                                 thread=_object(["id", "title", "status"], {}, id=string, title=string,
-                                                status=findable),
-                                 rootId={"type": ["string", "null"], "description": "the root of its replies"},
-                                 parentId={"type": ["string", "null"]}, snippet=segments, author=author,
-                                 createdAt=time, score=integer, status=findable),
-        "PageCounts": {"type": "object", "required": ["site", "counts"], "additionalProperties": False,
-                       "properties": {"site": string, "counts": {
-                           "type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
-                           "description": "visible comments per key (0 for a page nobody commented on, "
-                                          "or another site's)"}}},
+        "Segment": _object(
+            ["text", "match"], {}, text=string, match={"type": "boolean", "description": "a matched word, to mark"}
+        ),
+        "SearchThread": _object(
+            ["id", "title", "titleMarked", "snippet", "author", "tags", "createdAt", "commentCount", "score", "status"],
+            {},
+            id=string,
+            title=string,
+            titleMarked=segments,
+            snippet=segments,
+            author=author,
+            tags={"type": "array", "items": string},
+            createdAt=time,
+            commentCount=integer,
+            score=integer,
+            status=findable,
+        ),
+        "SearchComment": _object(
+            ["id", "threadId", "thread", "rootId", "parentId", "snippet", "author", "createdAt", "score", "status"],
+            {},
+            id=string,
+            threadId=string,
+            thread=_object(["id", "title", "status"], {}, id=string, title=string, status=findable),
+            rootId={"type": ["string", "null"], "description": "the root of its replies"},
+            parentId={"type": ["string", "null"]},
+            snippet=segments,
+            author=author,
+            createdAt=time,
+            score=integer,
+            status=findable,
+        ),
+        "PageCounts": {
+            "type": "object",
+            "required": ["site", "counts"],
+            "additionalProperties": False,
+            "properties": {
+                "site": string,
+                "counts": {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer", "minimum": 0},
+                    "description": "visible comments per key (0 for a page nobody commented on, or another site's)",
+                },
+            },
+        },
     }
 
 
 def _error_response(description: str, retry_after: bool = False) -> dict[str, Any]:
     response: dict[str, Any] = {"description": description, **_json(_ref("Error"))}
     if retry_after:
-        response["headers"] = {"Retry-After": {"required": True, "description": "seconds to wait before retrying",
-                                               "schema": {"type": "integer", "minimum": 1}}}
+        response["headers"] = {
+            "Retry-After": {
+                "required": True,
+                "description": "seconds to wait before retrying",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        }
     return response
 
 
@@ -551,13 +938,20 @@ def openapi_document() -> dict[str, Any]:
 def _document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Hearth API", "version": "1.0.0",
-                 "description": "Threads, threaded comments and reactions on Firebase."},
+        "info": {
+            "title": "Hearth API",
+            "version": "1.0.0",
+            "description": "Threads, threaded comments and reactions on Firebase.",
+        },
         "servers": [{"url": "/"}],
         "paths": _paths(),
         "components": {
-            "securitySchemes": {"firebaseIdToken": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"}},
+            "securitySchemes": {
+                "firebaseIdToken": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"}
+            },
             "schemas": _schemas(),
-            "responses": {f"E{s}": _error_response(text, retry_after=s in (429, 503)) for s, text in ERROR_TEXT.items()},
+            "responses": {
+                f"E{s}": _error_response(text, retry_after=s in (429, 503)) for s, text in ERROR_TEXT.items()
+            },
         },
     }

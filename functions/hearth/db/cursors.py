@@ -4,6 +4,7 @@ A cursor comes back from the client, so it is untrusted input: decode() checks e
 hand-made one could get wrong (alphabet, size, nesting, shape, the type and range of each value,
 the id rules) before any of it reaches a Firestore query, and refuses it as 422 on `cursor`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -81,8 +82,9 @@ def _is_document_path(value: Any) -> bool:
     return len(segments) >= 2 and len(segments) % 2 == 0 and all(map(validation.is_firestore_id, segments))
 
 
-def decode(kind: str, cursor: str | None, value_kinds: Sequence[ValueKind], *,
-           tie: Literal["id", "path"] = "id") -> list[Any] | None:
+def decode(
+    kind: str, cursor: str | None, value_kinds: Sequence[ValueKind], *, tie: Literal["id", "path"] = "id"
+) -> list[Any] | None:
     """The sort values (one per value_kinds, then the tie-breaker: a document id, or for a
     collection-group list a document path) in a cursor encode(kind, ...) made.
 

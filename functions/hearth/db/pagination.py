@@ -1,4 +1,5 @@
 """Cursor pagination over Firestore queries: one query per page, never an offset."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Sequence
@@ -27,10 +28,15 @@ def value_kinds(orders: Sequence[Order]) -> list[cursors.ValueKind]:
     return [FIELD_KINDS[field] for field, _ in orders]
 
 
-def page(query: firestore.Query, kind: str, orders: Sequence[Order], limit: int,
-         cursor: str | None, transaction: Any = None,
-         ref_for_path: Callable[[str], firestore.DocumentReference] | None = None,
-         ) -> tuple[list[firestore.DocumentSnapshot], str | None]:
+def page(
+    query: firestore.Query,
+    kind: str,
+    orders: Sequence[Order],
+    limit: int,
+    cursor: str | None,
+    transaction: Any = None,
+    ref_for_path: Callable[[str], firestore.DocumentReference] | None = None,
+) -> tuple[list[firestore.DocumentSnapshot], str | None]:
     """One page of query in the given order (document id breaks ties) and the cursor of the next page.
 
     A collection-group query breaks ties on the whole document path, not the id: it passes

@@ -5,6 +5,7 @@ the stack with HEARTH_QUERY_LOG=<file>, and the function's Firestore client appe
 RunQuery / RunAggregationQuery (the request's parent and structured query, in protobuf JSON, and the
 HTTP request that ran it); tests/api/test_indexes.py checks them against firestore.indexes.json.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -53,7 +54,7 @@ def append_line(path: Path, record: Mapping[str, Any]) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX)  # released by close
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 

@@ -1,4 +1,5 @@
 """Sliding-window rate limits. The window is a list of recent action times kept in Firestore."""
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,11 @@ class Limit:
 
     def describe(self) -> str:
         seconds = int(self.period.total_seconds())
-        span = f"{seconds // 60} minutes" if seconds % 60 == 0 and seconds >= 120 else (
-            "minute" if seconds == 60 else f"{seconds} seconds")
+        span = (
+            f"{seconds // 60} minutes"
+            if seconds % 60 == 0 and seconds >= 120
+            else ("minute" if seconds == 60 else f"{seconds} seconds")
+        )
         return f"at most {self.count} {self.action}s per {span}"
 
 

@@ -1,5 +1,6 @@
 """Where things live in Firestore (one function per document or collection), and the two ways Hearth writes:
 a transaction runner, and a runner of writes preconditioned on what they read."""
+
 from __future__ import annotations
 
 import random
@@ -109,8 +110,9 @@ def reaction(target: firestore.DocumentReference, uid: str) -> firestore.Documen
     return target.collection("reactions").document(uid)
 
 
-def read_all(tx: firestore.Transaction | None, db: firestore.Client,
-             refs: list[firestore.DocumentReference]) -> dict[str, firestore.DocumentSnapshot]:
+def read_all(
+    tx: firestore.Transaction | None, db: firestore.Client, refs: list[firestore.DocumentReference]
+) -> dict[str, firestore.DocumentSnapshot]:
     """Snapshots of refs by path, in one batched read (one round trip, however many documents)."""
     return {snap.reference.path: snap for snap in db.get_all(refs, transaction=tx)} if refs else {}
 

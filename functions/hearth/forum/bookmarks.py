@@ -1,4 +1,5 @@
 """Bookmarks: a private reading list under users/{uid}/bookmarks, readable only by its owner."""
+
 from __future__ import annotations
 
 import contextlib
@@ -8,12 +9,12 @@ from typing import Any
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
-from . import serialize, threads
-from ..db import store
-from ..moderation import guard
 from ..auth import Caller
+from ..db import store
 from ..db.pagination import DESC, page
+from ..moderation import guard
 from ..moderation.visibility import readable, reveal
+from . import serialize, threads
 
 
 def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:

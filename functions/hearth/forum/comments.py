@@ -1,4 +1,5 @@
 """Comments: threaded replies to depth 3, listed as pages of root comments with their first replies."""
+
 from __future__ import annotations
 
 import functools
@@ -12,16 +13,16 @@ from typing import Any, Callable, Iterable
 from google.cloud import firestore
 
 from .. import validation
-from . import mentions, ranking, render, serialize, threads, users
-from ..db import store
-from ..moderation import guard, hiding
 from ..auth import Caller
-from ..deps import Config
-from ..errors import Forbidden, NotFound
+from ..db import store
 from ..db.pagination import ASC, DESC, Order, page
 from ..db.ratelimit import charge, reserve
+from ..deps import Config
+from ..errors import Forbidden, NotFound
+from ..moderation import guard, hiding
 from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 from ..search import terms as search_terms
+from . import mentions, ranking, render, serialize, threads, users
 
 MAX_DEPTH = 3
 # A page of roots comes with each root's first replies, in one query and one batched read. The
@@ -135,8 +136,12 @@ def parent_changes(where: dict[str, Any], step: int) -> dict[str, dict[str, Any]
     """What a reply counts on its direct parent (replyCount, score), step +1 or -1."""
     if where.get("parentId") is None:
         return {}
-    return {where["parentId"]: {"replyCount": firestore.Increment(step),
-                                "score": firestore.Increment(step * ranking.COMMENT_POINTS_PER_REPLY)}}
+    return {
+        where["parentId"]: {
+            "replyCount": firestore.Increment(step),
+            "score": firestore.Increment(step * ranking.COMMENT_POINTS_PER_REPLY),
+        }
+    }
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,13 @@ class Context:
     creates_thread: bool = False  # a page's first comment: the thread does not exist yet (pages.py)
 
 
-def read_context(db: firestore.Client, tid: str, parent_id: str | None,
-                 also: list[firestore.DocumentReference], new_thread: dict[str, Any] | None = None) -> Context:
+def read_context(
+    db: firestore.Client,
+    tid: str,
+    parent_id: str | None,
+    also: list[firestore.DocumentReference],
+    new_thread: dict[str, Any] | None = None,
+) -> Context:
     """The thread, the parent, the root's reply count and the `also` documents, in one batched read.
 
     new_thread: a page thread to create when the thread does not exist (a root comment only).
@@ -193,9 +203,18 @@ class Once:
         return self._done
 
 
-def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_id: str | None, now: datetime,
-           config: Config, renderer: render.Renderer = render.render_post,
-           new_thread: dict[str, Any] | None = None) -> dict[str, Any]:
+def create(
+    db: firestore.Client,
+    caller: Caller,
+    tid: str,
+    *,
+    body: str,
+    parent_id: str | None,
+    now: datetime,
+    config: Config,
+    renderer: render.Renderer = render.render_post,
+    new_thread: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Post a comment or reply: counters on the thread, parent, root and author move by increments.
 
     No transaction: one batched read (the thread, the parent and root, the caller's profile and
@@ -233,8 +252,11 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
             slot = free_slot(taken_slots(db, tid, where["rootId"])) if claimed else first_slot(replies)
         if slot is not None:
             claimed.append(slot)
-        ref = (store.comment(db, tid, preview_id(where["rootId"], slot)) if slot is not None
-               else store.comments(db, tid).document())
+        ref = (
+            store.comment(db, tid, preview_id(where["rootId"], slot))
+            if slot is not None
+            else store.comments(db, tid).document()
+        )
         doc = {
             "threadId": tid,
             **where,
@@ -263,21 +285,30 @@ def create(db: firestore.Client, caller: Caller, tid: str, *, body: str, parent_
         else:
             batch.create(rate_ref, rate)
         if held:  # counted on the thread, like a restored comment, only once approved
-            hiding.hold_for_approval(batch, db, hiding.Target(tid, ref.id), doc,
-                                         render.excerpt(doc["bodyHtml"]), now)
+            hiding.hold_for_approval(batch, db, hiding.Target(tid, ref.id), doc, render.excerpt(doc["bodyHtml"]), now)
         batch.create(ref, doc)
         if context.creates_thread:
-            counted = {} if held else {"commentCount": 1, "score": ranking.THREAD_POINTS_PER_COMMENT,
-                                       "lastActivityAt": firestore.SERVER_TIMESTAMP}
+            counted = (
+                {}
+                if held
+                else {
+                    "commentCount": 1,
+                    "score": ranking.THREAD_POINTS_PER_COMMENT,
+                    "lastActivityAt": firestore.SERVER_TIMESTAMP,
+                }
+            )
             batch.create(store.thread(db, tid), {**context.thread, **counted})
         elif not held:
             # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
             # only moves forward, since commits to one document are ordered.
-            batch.update(store.thread(db, tid), {
-                "commentCount": firestore.Increment(1),
-                "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
-                "lastActivityAt": firestore.SERVER_TIMESTAMP,
-            })
+            batch.update(
+                store.thread(db, tid),
+                {
+                    "commentCount": firestore.Increment(1),
+                    "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
+                    "lastActivityAt": firestore.SERVER_TIMESTAMP,
+                },
+            )
         for cid, changes in counter_changes(where, held=held).items():
             batch.update(store.comment(db, tid, cid), changes)
         batch.commit()
@@ -301,16 +332,18 @@ def view(cid: str, data: dict[str, Any], caller: Caller | None) -> dict[str, Any
     return serialize.comment(cid, data, reveal=reveal(caller, data))
 
 
-def _thread_readable(found: dict[str, firestore.DocumentSnapshot], db: firestore.Client, tid: str,
-                     caller: Caller | None) -> None:
+def _thread_readable(
+    found: dict[str, firestore.DocumentSnapshot], db: firestore.Client, tid: str, caller: Caller | None
+) -> None:
     """NotFound unless the thread exists and the caller may read it (a hidden thread hides its comments)."""
     snap = found[store.thread(db, tid).path]
     if not snap.exists or not readable(caller, snap.to_dict()):
         raise NotFound("thread not found")
 
 
-def _with_reactions(tid: str, items: Iterable[dict[str, Any]], found: dict[str, Any], db: firestore.Client,
-                    caller: Caller | None) -> None:
+def _with_reactions(
+    tid: str, items: Iterable[dict[str, Any]], found: dict[str, Any], db: firestore.Client, caller: Caller | None
+) -> None:
     if caller is None:
         return
     for item in items:
@@ -329,8 +362,9 @@ def nest(root_id: str, replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return by_parent.get(root_id, [])
 
 
-def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort: CommentSort,
-                  limit: int, cursor: str | None) -> dict[str, Any]:
+def list_comments(
+    db: firestore.Client, caller: Caller | None, tid: str, *, sort: CommentSort, limit: int, cursor: str | None
+) -> dict[str, Any]:
     """A page of root comments, each with its first replies nested: one query and one batched read."""
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("depth", "==", 1))
     snaps, next_cursor = page(query, f"comments:{sort}", SORTS[sort], limit, cursor)
@@ -359,8 +393,9 @@ def list_comments(db: firestore.Client, caller: Caller | None, tid: str, *, sort
     return {"items": items, "nextCursor": next_cursor}
 
 
-def list_replies(db: firestore.Client, caller: Caller | None, tid: str, root_id: str, *,
-                 limit: int, cursor: str | None) -> dict[str, Any]:
+def list_replies(
+    db: firestore.Client, caller: Caller | None, tid: str, root_id: str, *, limit: int, cursor: str | None
+) -> dict[str, Any]:
     """Every reply under a root comment, oldest first and flat (each names its parentId and depth)."""
     query = store.comments(db, tid).where(filter=firestore.FieldFilter("rootId", "==", root_id))
     snaps, next_cursor = page(query, f"replies:{root_id}", REPLY_ORDER, limit, cursor)
@@ -421,8 +456,17 @@ def _read_own(db: firestore.Client, caller: Caller, tid: str, cid: str) -> fires
     return snap
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str, now: datetime,
-          config: Config | None = None, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+def patch(
+    db: firestore.Client,
+    caller: Caller,
+    tid: str,
+    cid: str,
+    *,
+    body: str,
+    now: datetime,
+    config: Config | None = None,
+    renderer: render.Renderer = render.render_post,
+) -> dict[str, Any]:
     """Edit a comment's body (author or moderator); marks it edited.
 
     No transaction, so no lock that reactions and replies to the comment would wait on: one
@@ -445,10 +489,14 @@ def patch(db: firestore.Client, caller: Caller, tid: str, cid: str, *, body: str
         guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
         batch = db.batch()
         charge(batch, rate_ref, got[rate_ref.path], now, config.edit_limit, lambda s: store.unchanged_since(db, s))
-        changes = {"body": body, "bodyHtml": rendered().html,
-                   "mentions": mentions.lifetime(current.get("mentions"), rendered().mentions), "editedAt": now,
-                   # The terms change in the same commit as the text: a search never finds words a post lost.
-                   "terms": search_terms.post_terms(words(), (current.get("author") or {}).get("handle"))}
+        changes = {
+            "body": body,
+            "bodyHtml": rendered().html,
+            "mentions": mentions.lifetime(current.get("mentions"), rendered().mentions),
+            "editedAt": now,
+            # The terms change in the same commit as the text: a search never finds words a post lost.
+            "terms": search_terms.post_terms(words(), (current.get("author") or {}).get("handle")),
+        }
         batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
         batch.commit()
         return {**current, **changes}
@@ -468,12 +516,18 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
     def attempt() -> None:
         snap = _read_own(db, caller, tid, cid)
         batch = db.batch()
-        batch.update(snap.reference, {"status": DELETED, "body": "", "bodyHtml": "", "terms": [], "deletedAt": now},
-                     option=store.unchanged_since(db, snap))
-        batch.update(store.thread(db, tid), {
-            "commentCount": firestore.Increment(-1),
-            "score": firestore.Increment(-ranking.THREAD_POINTS_PER_COMMENT),
-        })
+        batch.update(
+            snap.reference,
+            {"status": DELETED, "body": "", "bodyHtml": "", "terms": [], "deletedAt": now},
+            option=store.unchanged_since(db, snap),
+        )
+        batch.update(
+            store.thread(db, tid),
+            {
+                "commentCount": firestore.Increment(-1),
+                "score": firestore.Increment(-ranking.THREAD_POINTS_PER_COMMENT),
+            },
+        )
         author_uid = (snap.to_dict().get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
@@ -494,17 +548,18 @@ _COMMENT_PATH = re.compile(r"threads/[A-Za-z0-9_-]{1,64}/comments/[A-Za-z0-9_-]{
 def list_by_author(db: firestore.Client, uid: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """A user's visible comments, newest first, each with its thread's title (None for a deleted
     thread): one collection-group query and one batched read of the threads."""
-    query = (db.collection_group("comments")
-             .where(filter=firestore.FieldFilter("author.uid", "==", uid))
-             .where(filter=firestore.FieldFilter("status", "==", VISIBLE)))
+    query = (
+        db.collection_group("comments")
+        .where(filter=firestore.FieldFilter("author.uid", "==", uid))
+        .where(filter=firestore.FieldFilter("status", "==", VISIBLE))
+    )
 
     def ref_for_path(path: str) -> firestore.DocumentReference:
         if not _COMMENT_PATH.fullmatch(path):
             raise validation.Invalid("cursor is not valid", field="cursor")
         return db.document(path)
 
-    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, limit, cursor,
-                              ref_for_path=ref_for_path)
+    snaps, next_cursor = page(query, f"user-comments:{uid}", BY_AUTHOR_ORDER, limit, cursor, ref_for_path=ref_for_path)
     thread_refs = list({s.reference.parent.parent.path: s.reference.parent.parent for s in snaps}.values())
     found = store.read_all(None, db, thread_refs)
     items = []
@@ -514,6 +569,12 @@ def list_by_author(db: firestore.Client, uid: str, *, limit: int, cursor: str | 
             continue  # a hidden thread takes its comments out of every list
         # A deleted thread's comments stay readable under its tombstone, so they stay listed (and
         # counted: the profile's commentCount includes them), with no thread title.
-        items.append(serialize.comment_summary(snap.id, snap.to_dict(), thread.to_dict() if thread and thread.exists else None,
-                                               render.excerpt(snap.get("bodyHtml") or "")))
+        items.append(
+            serialize.comment_summary(
+                snap.id,
+                snap.to_dict(),
+                thread.to_dict() if thread and thread.exists else None,
+                render.excerpt(snap.get("bodyHtml") or ""),
+            )
+        )
     return {"items": items, "nextCursor": next_cursor}

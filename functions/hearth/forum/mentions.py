@@ -1,5 +1,6 @@
 """@mentions: found in a post's markdown (never in code or link text), resolved to users with one
 batched read when the post is written, and rendered as links to the mentioned profiles."""
+
 from __future__ import annotations
 
 import re
@@ -120,7 +121,7 @@ def _split(token: Token, known: Mapping[str, Any]) -> list[Token] | None:
             continue
         if match.start() > last:
             plain = Token("text", "", 0)
-            plain.content = text[last:match.start()]
+            plain.content = text[last : match.start()]
             out.append(plain)
         link = Token("link_open", "a", 1)
         link.attrs = {"href": profile_href(handle), "class": "mention"}
@@ -155,7 +156,7 @@ def link_tokens(tokens: list[Token], known: Mapping[str, Any]) -> None:
         for i, token in reversed(list(_outside_links(children))):
             replacement = _split(token, known)
             if replacement is not None:
-                children[i:i + 1] = replacement
+                children[i : i + 1] = replacement
 
 
 def plugin(md: MarkdownIt) -> None:

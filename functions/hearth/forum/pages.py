@@ -7,6 +7,7 @@ comments race, one create wins and the others run again and find it (store.retry
 Page threads have no author (nobody owns a stranger's article here), so only moderators may
 change, hide or lock them; they appear in the forum's lists with `page` set.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -68,7 +69,7 @@ def origin_allowed(origin: str, allowed: Iterable[str]) -> bool:
             return True
         if entry.endswith(":*"):
             base = entry[:-2]
-            rest = origin[len(base):] if origin.startswith(base) else None
+            rest = origin[len(base) :] if origin.startswith(base) else None
             if rest == "" or (rest is not None and re.fullmatch(r":[0-9]{1,5}", rest)):
                 return True
     return False
@@ -102,8 +103,11 @@ def thread_id(site_origin: str, page_term: str) -> str:
 def path(value: Any) -> str:
     """The article's path and query on its site (its URL is site + path)."""
     if not isinstance(value, str) or len(value) > URL_MAX or not PATH_RE.fullmatch(value):
-        raise Invalid(f"path must be the page's path and query on its site, starting with a single /, without a "
-                      f"fragment, in URL characters (at most {URL_MAX})", field="path")
+        raise Invalid(
+            f"path must be the page's path and query on its site, starting with a single /, without a "
+            f"fragment, in URL characters (at most {URL_MAX})",
+            field="path",
+        )
     return value
 
 
@@ -118,7 +122,11 @@ def new_thread(site_origin: str, page_term: str, url: str, title: str, now: date
     body = f"The discussion of [{escaped}](<{url}>)."
     body_html = render.markdown_to_html(body, None)
     return {
-        "title": title, "body": body, "bodyHtml": body_html, "excerpt": render.excerpt(body_html), "mentions": [],
+        "title": title,
+        "body": body,
+        "bodyHtml": body_html,
+        "excerpt": render.excerpt(body_html),
+        "mentions": [],
         "page": {"site": site_origin, "term": page_term, "url": url},
         "author": None,
         "tags": [],
@@ -126,16 +134,35 @@ def new_thread(site_origin: str, page_term: str, url: str, title: str, now: date
     }
 
 
-def create_comment(db: firestore.Client, caller: Caller, *, site_origin: str, page_term: str, page_path: str,
-                   title: str, body: str, now: datetime, config: Config,
-                   renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+def create_comment(
+    db: firestore.Client,
+    caller: Caller,
+    *,
+    site_origin: str,
+    page_term: str,
+    page_path: str,
+    title: str,
+    body: str,
+    now: datetime,
+    config: Config,
+    renderer: render.Renderer = render.render_post,
+) -> dict[str, Any]:
     """A root comment on a page's thread (fields as api/models.py PageCommentInput checked them), creating the
     thread on the first one; 403 origin_not_allowed unless the site may embed Hearth."""
     site(site_origin, config.embed_origins)
     url = page_url(page_path, site_origin)
     tid = thread_id(site_origin, page_term)
-    return comments.create(db, caller, tid, body=body, parent_id=None, now=now, config=config, renderer=renderer,
-                           new_thread=new_thread(site_origin, page_term, url, title, now))
+    return comments.create(
+        db,
+        caller,
+        tid,
+        body=body,
+        parent_id=None,
+        now=now,
+        config=config,
+        renderer=renderer,
+        new_thread=new_thread(site_origin, page_term, url, title, now),
+    )
 
 
 def counts(db: firestore.Client, site_value: Any, keys: list[str], config: Config) -> dict[str, Any]:

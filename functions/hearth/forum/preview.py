@@ -1,18 +1,25 @@
 """Previews: a draft rendered exactly as a post would be, stored nowhere."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from google.cloud import firestore
 
-from . import mentions, render
 from ..auth import Caller
 from ..db import store
 from ..db.ratelimit import Limit, charge
+from . import mentions, render
 
 
-def render_preview(db: firestore.Client, caller: Caller, body: str, now: datetime, limit: Limit,
-                   renderer: render.Renderer = render.render_post) -> dict[str, str]:
+def render_preview(
+    db: firestore.Client,
+    caller: Caller,
+    body: str,
+    now: datetime,
+    limit: Limit,
+    renderer: render.Renderer = render.render_post,
+) -> dict[str, str]:
     """{"bodyHtml"} for a draft body, through the same validation and renderer as a post.
 
     Each preview takes a place in the caller's preview window (Firestore, so it holds across

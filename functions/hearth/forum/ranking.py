@@ -3,6 +3,7 @@
 Scores are linear in the counters, so a write that moves a counter moves the score by a fixed
 amount (an increment transform), and no write has to read the document to rescore it.
 """
+
 from __future__ import annotations
 
 from typing import Mapping

@@ -1,4 +1,5 @@
 """Reactions (dev.to's five): one document per (user, target); the target's counts move by increments."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,13 +7,13 @@ from typing import Any, Callable
 
 from google.cloud import firestore
 
-from . import comments, ranking, serialize, threads
-from ..db import store
-from ..moderation import guard
 from ..auth import Caller
+from ..db import store
 from ..db.ratelimit import Limit, charge
 from ..deps import Config
+from ..moderation import guard
 from ..validation import ReactionType
+from . import comments, ranking, serialize, threads
 
 DEFAULT_LIMIT = Config().reaction_limit
 
@@ -31,10 +32,17 @@ def counter_changes(kind: ReactionType, on: bool) -> dict[str, Any]:
     }
 
 
-def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentReference,
-           context: list[firestore.DocumentReference],
-           check: Callable[[dict[str, firestore.DocumentSnapshot]], dict[str, Any]],
-           kind: ReactionType, on: bool, now: datetime, limit: Limit = DEFAULT_LIMIT) -> dict[str, Any]:
+def toggle(
+    db: firestore.Client,
+    caller: Caller,
+    target: firestore.DocumentReference,
+    context: list[firestore.DocumentReference],
+    check: Callable[[dict[str, firestore.DocumentSnapshot]], dict[str, Any]],
+    kind: ReactionType,
+    on: bool,
+    now: datetime,
+    limit: Limit = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     """Add (on) or remove a reaction; idempotent: doing it twice changes nothing the second time.
 
     context: the target and what it hangs from; check: given their snapshots, the target's data
@@ -76,14 +84,29 @@ def toggle(db: firestore.Client, caller: Caller, target: firestore.DocumentRefer
     return {"reactionCounts": counts, "myReactions": serialize.my_reactions({"types": mine})}
 
 
-def on_thread(db: firestore.Client, caller: Caller, tid: str, kind: ReactionType, on: bool,
-              now: datetime, limit: Limit = DEFAULT_LIMIT) -> dict[str, Any]:
+def on_thread(
+    db: firestore.Client,
+    caller: Caller,
+    tid: str,
+    kind: ReactionType,
+    on: bool,
+    now: datetime,
+    limit: Limit = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     ref = store.thread(db, tid)
     return toggle(db, caller, ref, [ref], lambda got: threads.visible(got[ref.path]), kind, on, now, limit)
 
 
-def on_comment(db: firestore.Client, caller: Caller, tid: str, cid: str, kind: ReactionType, on: bool,
-               now: datetime, limit: Limit = DEFAULT_LIMIT) -> dict[str, Any]:
+def on_comment(
+    db: firestore.Client,
+    caller: Caller,
+    tid: str,
+    cid: str,
+    kind: ReactionType,
+    on: bool,
+    now: datetime,
+    limit: Limit = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     thread_ref, ref = store.thread(db, tid), store.comment(db, tid, cid)
 
     def check(got: dict[str, firestore.DocumentSnapshot]) -> dict[str, Any]:

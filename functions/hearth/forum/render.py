@@ -5,6 +5,7 @@ A post is parsed once (render_post): its @mentions come from the same tokens tha
 Only an allow-list of lexers, each fed a hostile corpus in the tests, highlights code, and only
 fences up to FENCE_HIGHLIGHT_MAX characters; sandbox.py puts a CPU budget on one render.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,10 +41,16 @@ HIGHLIGHTED_LANGUAGES: dict[str, str] = {
     **dict.fromkeys(("typescript", "ts", "tsx"), "typescript"),
     "json": "json",
     **dict.fromkeys(("bash", "sh", "shell", "zsh"), "bash"),
-    "html": "html", "xml": "xml", "css": "css",
-    "sql": "sql", "go": "go", **dict.fromkeys(("rust", "rs"), "rust"),
-    **dict.fromkeys(("yaml", "yml"), "yaml"), "toml": "toml",
-    **dict.fromkeys(("ruby", "rb"), "ruby"), "php": "php",
+    "html": "html",
+    "xml": "xml",
+    "css": "css",
+    "sql": "sql",
+    "go": "go",
+    **dict.fromkeys(("rust", "rs"), "rust"),
+    **dict.fromkeys(("yaml", "yml"), "yaml"),
+    "toml": "toml",
+    **dict.fromkeys(("ruby", "rb"), "ruby"),
+    "php": "php",
 }
 # Longer fences are shown plain: lexers are regex machines, and their cost grows with the input.
 FENCE_HIGHLIGHT_MAX = 4096
@@ -97,9 +104,34 @@ _md, _md_plain = _renderer(highlight_code), _renderer(None)
 HIGHLIGHTED_HTML_MAX = 128 * 1024
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "img", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td", "span",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -248,6 +280,7 @@ def excerpt(body_html: str, length: int = 200) -> str:
 
 def highlight_css() -> str:
     """Token colours for the stylesheet: light by default, dark under prefers-color-scheme: dark."""
+
     def rules(style: str) -> list[str]:
         defs = HtmlFormatter(style=style, classprefix=TOKEN_CLASS_PREFIX).get_style_defs(".markdown")
         # Keep token colours only; the page's own pre/code rules give the block its background.

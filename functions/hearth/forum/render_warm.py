@@ -1,6 +1,7 @@
 """Imported once by the render workers' fork server (sandbox.py): it renders a post in every
 allow-listed language, so the lexers Pygments imports lazily are loaded before any worker is
 forked, and no post's CPU budget pays for an import."""
+
 from __future__ import annotations
 
 from . import render

@@ -16,6 +16,7 @@ The conversation per render (one parse, as render.render_post does it in process
   worker -> API  ("done", html, {handle: uid}) or ("error", message)
 The time the API spends resolving handles is not charged to the worker's budget.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -28,6 +29,7 @@ from typing import Any, Mapping
 
 from ..errors import Busy, Invalid
 from . import render
+
 # By name too: inside Sandbox, `render` is the method, not this module.
 from .render import Rendered, Resolver
 
@@ -52,7 +54,9 @@ class RenderTooSlow(Invalid):
     def __init__(self, budget: float) -> None:
         super().__init__(
             f"this post takes too long to format (over {budget:g} s of CPU); "
-            "shorten or split its code blocks, or remove unusual markup", field="body")
+            "shorten or split its code blocks, or remove unusual markup",
+            field="body",
+        )
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -63,7 +67,7 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     # The command name (field 2) is in parentheses and may hold spaces: count from after it.
-    fields = stat[stat.rindex(b")") + 2:].split()
+    fields = stat[stat.rindex(b")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
@@ -116,8 +120,12 @@ class _Worker:
 class Sandbox:
     """A pool of render workers with a CPU budget per render; thread-safe, one per process."""
 
-    def __init__(self, cpu_budget: float = CPU_BUDGET_SECONDS, max_workers: int = MAX_WORKERS,
-                 wall_limit: float = WALL_LIMIT_SECONDS) -> None:
+    def __init__(
+        self,
+        cpu_budget: float = CPU_BUDGET_SECONDS,
+        max_workers: int = MAX_WORKERS,
+        wall_limit: float = WALL_LIMIT_SECONDS,
+    ) -> None:
         self.cpu_budget, self.max_workers, self.wall_limit = cpu_budget, max_workers, wall_limit
         self._idle: list[_Worker] = []
         self._count = 0

@@ -1,4 +1,5 @@
 """Firestore documents to the API's JSON (camelCase, RFC 3339 times)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -134,8 +135,9 @@ def reply_to(comment: Mapping[str, Any]) -> dict[str, Any] | None:
     return {"id": comment["repliedToId"], "handle": comment.get("repliedToHandle")}
 
 
-def comment_summary(cid: str, data: Mapping[str, Any], thread_data: Mapping[str, Any] | None,
-                    excerpt: str) -> dict[str, Any]:
+def comment_summary(
+    cid: str, data: Mapping[str, Any], thread_data: Mapping[str, Any] | None, excerpt: str
+) -> dict[str, Any]:
     """A comment in a list of someone's comments: an excerpt and where it was posted, no body."""
     thread_visible = bool(thread_data) and thread_data.get("status", VISIBLE) == VISIBLE
     return {

@@ -1,4 +1,5 @@
 """Threads: post, list (new / top / active, by tag or author), read, edit, soft-delete."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,16 +9,16 @@ from typing import Any, Callable, Iterable, Mapping
 from google.cloud import firestore
 
 from .. import validation
-from . import mentions, render, serialize, users
-from ..db import store
-from ..moderation import guard, hiding
 from ..auth import Caller
-from ..moderation.visibility import DELETED, VISIBLE, readable, reveal
-from ..deps import Config
-from ..errors import Forbidden, NotFound
+from ..db import store
 from ..db.pagination import DESC, Order, page
 from ..db.ratelimit import reserve
+from ..deps import Config
+from ..errors import Forbidden, NotFound
+from ..moderation import guard, hiding
+from ..moderation.visibility import DELETED, VISIBLE, readable, reveal
 from ..search import terms as search_terms
+from . import mentions, render, serialize, users
 
 
 class ThreadSort(StrEnum):
@@ -38,11 +39,17 @@ FRONT_PAGE: list[Order] = [("pinned", DESC), ("createdAt", DESC)]
 MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
 
 
-def content_fields(title: str, body: str, rendered: render.Rendered,
-                   mentioned_before: list[str] | None = None) -> dict[str, Any]:
+def content_fields(
+    title: str, body: str, rendered: render.Rendered, mentioned_before: list[str] | None = None
+) -> dict[str, Any]:
     """Title and body with its rendering; the post's mentions are every user it ever named (mentions.lifetime)."""
-    return {"title": title, "body": body, "bodyHtml": rendered.html, "excerpt": render.excerpt(rendered.html),
-            "mentions": mentions.lifetime(mentioned_before, rendered.mentions)}
+    return {
+        "title": title,
+        "body": body,
+        "bodyHtml": rendered.html,
+        "excerpt": render.excerpt(rendered.html),
+        "mentions": mentions.lifetime(mentioned_before, rendered.mentions),
+    }
 
 
 def rendering(db: firestore.Client, body: str, renderer: render.Renderer) -> Callable[[], render.Rendered]:
@@ -72,8 +79,17 @@ def new_thread_state(now: Any) -> dict[str, Any]:
     }
 
 
-def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags: list[str], now: datetime,
-           config: Config, renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+def create(
+    db: firestore.Client,
+    caller: Caller,
+    *,
+    title: str,
+    body: str,
+    tags: list[str],
+    now: datetime,
+    config: Config,
+    renderer: render.Renderer = render.render_post,
+) -> dict[str, Any]:
     """Post a thread (title, body and tags already checked by the input model); rendered only once
     the caller may post (suspension, rate window)."""
     rendered = rendering(db, body, renderer)
@@ -103,8 +119,7 @@ def create(db: firestore.Client, caller: Caller, *, title: str, body: str, tags:
     return {**serialize.thread(ref.id, stored, reveal=True), "myReactions": [], "bookmarked": False}
 
 
-def personal_state(db: firestore.Client, caller: Caller,
-                   tids: Iterable[str]) -> dict[str, dict[str, Any]]:
+def personal_state(db: firestore.Client, caller: Caller, tids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """myReactions and bookmarked for each thread, in one batched read."""
     tids = list(tids)
     refs = [store.reaction(store.thread(db, t), caller.uid) for t in tids]
@@ -121,8 +136,16 @@ def personal_state(db: firestore.Client, caller: Caller,
     return state
 
 
-def list_threads(db: firestore.Client, caller: Caller | None, *, sort: ThreadSort, tag: str | None,
-                 author_uid: str | None = None, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_threads(
+    db: firestore.Client,
+    caller: Caller | None,
+    *,
+    sort: ThreadSort,
+    tag: str | None,
+    author_uid: str | None = None,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
     """A page of visible threads: one query, plus one batched read for a signed-in caller."""
     query = store.threads(db).where(filter=firestore.FieldFilter("status", "==", VISIBLE))
     if tag:
@@ -150,8 +173,12 @@ def get(db: firestore.Client, caller: Caller | None, tid: str) -> dict[str, Any]
         if not snap.exists or not readable(None, snap.to_dict()):
             raise NotFound("thread not found")
         return serialize.thread(tid, snap.to_dict())
-    refs = [ref, store.reaction(ref, caller.uid), store.bookmarks(db, caller.uid).document(tid),
-            store.mute(db, caller.uid, tid)]
+    refs = [
+        ref,
+        store.reaction(ref, caller.uid),
+        store.bookmarks(db, caller.uid).document(tid),
+        store.mute(db, caller.uid, tid),
+    ]
     found = {s.reference.path: s for s in db.get_all(refs)}
     snap = found[ref.path]
     if not snap.exists or not readable(caller, snap.to_dict()):
@@ -189,10 +216,20 @@ def require_owner(caller: Caller, author: dict[str, Any] | None, what: str) -> N
         raise Forbidden(f"only the author or a moderator may change this {what}")
 
 
-def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None = None, body: str | None = None,
-          tags: list[str] | None = None, locked: bool | None = None, pinned: bool | None = None,
-          now: datetime, config: Config | None = None,
-          renderer: render.Renderer = render.render_post) -> dict[str, Any]:
+def patch(
+    db: firestore.Client,
+    caller: Caller,
+    tid: str,
+    *,
+    title: str | None = None,
+    body: str | None = None,
+    tags: list[str] | None = None,
+    locked: bool | None = None,
+    pinned: bool | None = None,
+    now: datetime,
+    config: Config | None = None,
+    renderer: render.Renderer = render.render_post,
+) -> dict[str, Any]:
     """Edit title, body or tags (author or moderator; marks the thread edited); lock or pin it (moderator).
 
     Every value is already checked (the input model); None leaves that field as it is. An edit
@@ -233,8 +270,7 @@ def patch(db: firestore.Client, caller: Caller, tid: str, *, title: str | None =
             changes[flag] = value
             if bool(current.get(flag, False)) != value:
                 action = {"locked": ("lock", "unlock"), "pinned": ("pin", "unpin")}[flag][0 if value else 1]
-                hiding.write_log(tx, db, hiding.log_entry(caller, actor, action, hiding.Target(tid),
-                                                                  None, now))
+                hiding.write_log(tx, db, hiding.log_entry(caller, actor, action, hiding.Target(tid), None, now))
         if rate is not None:
             tx.set(rate_ref, rate, merge=True)
         tx.update(store.thread(db, tid), changes)
@@ -258,8 +294,9 @@ def delete(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> Non
         require_owner(caller, current.get("author"), "thread")
         batch = db.batch()
         # A tombstone is found by nobody: its terms go with it.
-        batch.update(snap.reference, {"status": DELETED, "deletedAt": now, "terms": []},
-                     option=store.unchanged_since(db, snap))
+        batch.update(
+            snap.reference, {"status": DELETED, "deletedAt": now, "terms": []}, option=store.unchanged_since(db, snap)
+        )
         author_uid = (current.get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"threadCount": firestore.Increment(-1)})

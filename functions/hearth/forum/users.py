@@ -1,4 +1,5 @@
 """Profiles: public users/{uid} documents, unique handles, and profiles made on first use."""
+
 from __future__ import annotations
 
 import re
@@ -10,12 +11,12 @@ from google.api_core.exceptions import NotFound as NotFoundError
 from google.cloud import firestore
 
 from .. import validation
-from . import serialize
+from ..auth import Caller
 from ..db import store
+from ..errors import Conflict, Invalid, NotFound
 from ..moderation import guard
 from ..notifications import inbox
-from ..auth import Caller
-from ..errors import Conflict, Invalid, NotFound
+from . import serialize
 
 
 class Role(StrEnum):
@@ -123,8 +124,12 @@ def initial_display_name(caller: Caller, handle: str) -> str:
         return handle
 
 
-def read_profile(tx: firestore.Transaction | None, db: firestore.Client, caller: Caller,
-                 snap: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
+def read_profile(
+    tx: firestore.Transaction | None,
+    db: firestore.Client,
+    caller: Caller,
+    snap: firestore.DocumentSnapshot | None = None,
+) -> dict[str, Any]:
     """The caller's profile (snap, when already read); a missing one comes back marked `_new`.
 
     A new profile gets a free generated handle. Reads happen in tx, or plainly when tx is None
@@ -157,8 +162,14 @@ def read_profile(tx: firestore.Transaction | None, db: firestore.Client, caller:
     }
 
 
-def write_profile(tx: firestore.Transaction | firestore.WriteBatch, db: firestore.Client, caller: Caller,
-                  profile: dict[str, Any], now: datetime, **increments: int) -> None:
+def write_profile(
+    tx: firestore.Transaction | firestore.WriteBatch,
+    db: firestore.Client,
+    caller: Caller,
+    profile: dict[str, Any],
+    now: datetime,
+    **increments: int,
+) -> None:
     """Store a profile read_profile made up (with its handle claim), or bump counters of an existing one.
 
     Call it after the other reads. Counters go in the same write, never a second one. The new
@@ -201,8 +212,11 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
         profile = store.run_transaction(db, fn)
     # The caller's own role follows their token's claim now; the stored badge catches up once this
     # request is answered (api.app.sync_role, run by http.after_signed_in), so the web UI offers moderator tools at once.
-    return {**serialize.profile(caller.uid, profile, now), "role": role_of(caller),
-            "unreadNotifications": inbox.unread(got[inbox_ref.path])}
+    return {
+        **serialize.profile(caller.uid, profile, now),
+        "role": role_of(caller),
+        "unreadNotifications": inbox.unread(got[inbox_ref.path]),
+    }
 
 
 HANDLE_REST_DAYS = 30
@@ -220,13 +234,24 @@ def claimable(holder: firestore.DocumentSnapshot, uid: str, now: datetime) -> bo
     return isinstance(rests_until, datetime) and rests_until <= now
 
 
-def put_me(db: firestore.Client, caller: Caller, *, handle: str | None = None, display_name: str | None = None,
-           bio: str | None = None, now: datetime, rest_days: int = HANDLE_REST_DAYS) -> dict[str, Any]:
+def put_me(
+    db: firestore.Client,
+    caller: Caller,
+    *,
+    handle: str | None = None,
+    display_name: str | None = None,
+    bio: str | None = None,
+    now: datetime,
+    rest_days: int = HANDLE_REST_DAYS,
+) -> dict[str, Any]:
     """Create or update the caller's profile (None leaves a field as it is); a handle someone else
     holds, or that rests after its release (rest_days, so old posts and links never point at a
     newcomer), is a 409."""
-    changes: dict[str, Any] = {name: value for name, value in
-                               (("handle", handle), ("displayName", display_name), ("bio", bio)) if value is not None}
+    changes: dict[str, Any] = {
+        name: value
+        for name, value in (("handle", handle), ("displayName", display_name), ("bio", bio))
+        if value is not None
+    }
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         profile = read_profile(tx, db, caller)
@@ -249,8 +274,10 @@ def put_me(db: firestore.Client, caller: Caller, *, handle: str | None = None, d
             tx.update(store.user(db, caller.uid), changes)
         if new_handle != old_handle and not is_new:
             # Released, not deleted: it rests with its last owner before anyone else may take it.
-            tx.set(store.handle(db, old_handle), {"uid": caller.uid, "releasedAt": now,
-                                                  "restsUntil": now + timedelta(days=rest_days)})
+            tx.set(
+                store.handle(db, old_handle),
+                {"uid": caller.uid, "releasedAt": now, "restsUntil": now + timedelta(days=rest_days)},
+            )
         tx.set(store.handle(db, new_handle), {"uid": caller.uid})
         return profile
 

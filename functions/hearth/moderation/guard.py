@@ -1,4 +1,5 @@
 """Who may write at all: a suspended user may not, until their suspension ends (by the injected clock)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,10 +7,10 @@ from typing import Any, Mapping
 
 from google.cloud import firestore
 
-from ..db import store
-from ..forum import serialize
 from ..auth import Caller
+from ..db import store
 from ..errors import Suspended
+from ..forum import serialize
 
 
 def refuse_if_suspended(profile: Mapping[str, Any] | None, now: datetime) -> None:

@@ -6,6 +6,7 @@ anonymous read (firestore.rules allow reads only while `status == "visible"`), i
 moderators still read it whole, and a hidden comment with replies stays as a placeholder that
 says why.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,13 +17,13 @@ from typing import Any
 from google.cloud import firestore
 
 from .. import validation
-from . import guard
-from ..db import store
-from ..forum import ranking, serialize, users
-from ..notifications.fanout import notification_id
 from ..auth import Caller
+from ..db import store
 from ..db.ratelimit import Limit, reserve
 from ..errors import Forbidden, NotFound
+from ..forum import ranking, serialize, users
+from ..notifications.fanout import notification_id
+from . import guard
 from .visibility import DELETED, HIDDEN, VISIBLE, is_author, reveal
 
 
@@ -78,9 +79,19 @@ NOTICE_ACTORS = {BY_MODERATORS: "Moderators", BY_THREAD_AUTHOR: "The thread's au
 REASON_WORDS = {"off_topic": "off topic", FLAGGED: "reported by several readers; a moderator will review it"}
 
 
-def notice(tx: firestore.Transaction, db: firestore.Client, uid: str, subject: str, *, by: str, text: str,
-           thread_id: str | None = None, thread_title: str = "", comment_id: str | None = None,
-           root_id: str | None = None) -> None:
+def notice(
+    tx: firestore.Transaction,
+    db: firestore.Client,
+    uid: str,
+    subject: str,
+    *,
+    by: str,
+    text: str,
+    thread_id: str | None = None,
+    thread_title: str = "",
+    comment_id: str | None = None,
+    root_id: str | None = None,
+) -> None:
     """Tell uid about a moderation action (a `moderation` notification), in the action's own transaction.
 
     As the notification triggers do: the notification is created (its id a function of the action's
@@ -88,16 +99,24 @@ def notice(tx: firestore.Transaction, db: firestore.Client, uid: str, subject: s
     exactly once, with the action, or not at all.
     """
     doc = {
-        "kind": "moderation", "threadId": thread_id, "threadTitle": thread_title, "commentId": comment_id,
-        "rootId": root_id, "actor": {"uid": None, "handle": None, "displayName": NOTICE_ACTORS.get(by, "Moderators")},
-        "excerpt": text, "subject": subject, "createdAt": firestore.SERVER_TIMESTAMP, "read": False,
+        "kind": "moderation",
+        "threadId": thread_id,
+        "threadTitle": thread_title,
+        "commentId": comment_id,
+        "rootId": root_id,
+        "actor": {"uid": None, "handle": None, "displayName": NOTICE_ACTORS.get(by, "Moderators")},
+        "excerpt": text,
+        "subject": subject,
+        "createdAt": firestore.SERVER_TIMESTAMP,
+        "read": False,
     }
     tx.create(store.notifications(db, uid).document(notification_id(subject, uid)), doc)
     tx.set(store.inbox(db, uid), {"unread": firestore.Increment(1)}, merge=True)
 
 
-def hiding_notice_ref(db: firestore.Client, target: Target, item: dict[str, Any], by: str,
-                      actor_uid: str | None) -> firestore.DocumentReference | None:
+def hiding_notice_ref(
+    db: firestore.Client, target: Target, item: dict[str, Any], by: str, actor_uid: str | None
+) -> firestore.DocumentReference | None:
     """Where the notice of hiding item goes: one per item, action and actor (never the time), so
     hiding, restoring and hiding again tells the author once. None when nobody is to be told
     (no author, or the author hid it themselves). Read it in the transaction before its writes."""
@@ -105,12 +124,22 @@ def hiding_notice_ref(db: firestore.Client, target: Target, item: dict[str, Any]
     if not author_uid or author_uid == actor_uid:
         return None
     return store.notifications(db, author_uid).document(
-        notification_id(notice_subject(target, "hide", actor_uid or by), author_uid))
+        notification_id(notice_subject(target, "hide", actor_uid or by), author_uid)
+    )
 
 
-def notice_of_hiding(tx: firestore.Transaction, db: firestore.Client, target: Target, item: dict[str, Any],
-                     thread_title: str, by: str, reason: str, now: datetime, actor_uid: str | None,
-                     sent: firestore.DocumentSnapshot | None) -> None:
+def notice_of_hiding(
+    tx: firestore.Transaction,
+    db: firestore.Client,
+    target: Target,
+    item: dict[str, Any],
+    thread_title: str,
+    by: str,
+    reason: str,
+    now: datetime,
+    actor_uid: str | None,
+    sent: firestore.DocumentSnapshot | None,
+) -> None:
     """Tell an item's author it was hidden, and why (not when they hid it themselves, nor twice).
 
     sent: the snapshot of hiding_notice_ref, read earlier in tx.
@@ -119,11 +148,23 @@ def notice_of_hiding(tx: firestore.Transaction, db: firestore.Client, target: Ta
     if not author_uid or author_uid == actor_uid or sent is None or sent.exists:
         return
     why = REASON_WORDS.get(reason, reason)
-    text = f"hid your {target.kind} in “{thread_title}”: {why}" if target.comment_id else \
-        f"hid your thread “{thread_title}”: {why}"
-    notice(tx, db, author_uid, notice_subject(target, "hide", actor_uid or by), by=by, text=text,
-           thread_id=target.thread_id, thread_title=thread_title, comment_id=target.comment_id,
-           root_id=item.get("rootId") or target.comment_id)
+    text = (
+        f"hid your {target.kind} in “{thread_title}”: {why}"
+        if target.comment_id
+        else f"hid your thread “{thread_title}”: {why}"
+    )
+    notice(
+        tx,
+        db,
+        author_uid,
+        notice_subject(target, "hide", actor_uid or by),
+        by=by,
+        text=text,
+        thread_id=target.thread_id,
+        thread_title=thread_title,
+        comment_id=target.comment_id,
+        root_id=item.get("rootId") or target.comment_id,
+    )
 
 
 def notice_subject(target: Target, action: str, actor: str) -> str:
@@ -136,17 +177,31 @@ def needs_approval(enabled: bool, caller: Caller, profile: dict[str, Any]) -> bo
     return enabled and not caller.is_moderator and not profile.get("approved")
 
 
-def hold_for_approval(tx: firestore.Transaction, db: firestore.Client, target: Target, doc: dict[str, Any],
-                      excerpt: str, now: datetime) -> None:
+def hold_for_approval(
+    tx: firestore.Transaction, db: firestore.Client, target: Target, doc: dict[str, Any], excerpt: str, now: datetime
+) -> None:
     """Make doc (a new thread or comment, written in tx) wait in the queue, hidden, for a moderator's approval."""
     doc.update(status=HIDDEN, hidden={"reason": AWAITING_APPROVAL, "by": BY_APPROVAL, "uid": None, "at": now})
-    tx.set(store.mod_queue(db).document(target.key), {
-        "key": target.key, "target": target.as_dict(), "state": OPEN, "approval": True,
-        "item": {"title": None if target.comment_id else doc.get("title"), "excerpt": excerpt,
-                 "author": serialize.author(doc.get("author"))},
-        "openReports": 0, "openTrusted": 0, "reportCount": 0, "reasonCounts": {}, "lastReportedAt": now,
-        "updatedAt": now,
-    })
+    tx.set(
+        store.mod_queue(db).document(target.key),
+        {
+            "key": target.key,
+            "target": target.as_dict(),
+            "state": OPEN,
+            "approval": True,
+            "item": {
+                "title": None if target.comment_id else doc.get("title"),
+                "excerpt": excerpt,
+                "author": serialize.author(doc.get("author")),
+            },
+            "openReports": 0,
+            "openTrusted": 0,
+            "reportCount": 0,
+            "reasonCounts": {},
+            "lastReportedAt": now,
+            "updatedAt": now,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -182,8 +237,15 @@ class Target:
         return cls(tid, cid)
 
 
-def log_entry(actor: Caller | None, actor_handle: str | None, action: str, target: Target | dict[str, Any],
-              reason: str | None, now: datetime, **extra: Any) -> dict[str, Any]:
+def log_entry(
+    actor: Caller | None,
+    actor_handle: str | None,
+    action: str,
+    target: Target | dict[str, Any],
+    reason: str | None,
+    now: datetime,
+    **extra: Any,
+) -> dict[str, Any]:
     """One line of the moderation log; actor None means the forum itself (auto-hide)."""
     return {
         "actor": {"uid": actor.uid, "handle": actor_handle} if actor else None,
@@ -195,8 +257,9 @@ def log_entry(actor: Caller | None, actor_handle: str | None, action: str, targe
     }
 
 
-def write_log(tx: firestore.Transaction, db: firestore.Client, entry: dict[str, Any],
-              entry_id: str | None = None) -> None:
+def write_log(
+    tx: firestore.Transaction, db: firestore.Client, entry: dict[str, Any], entry_id: str | None = None
+) -> None:
     """Append to the log in the action's own transaction: the action and its record commit together."""
     log = store.mod_log(db)
     tx.create(log.document(entry_id) if entry_id else log.document(), entry)
@@ -227,21 +290,27 @@ def _thread_for(db: firestore.Client, caller: Caller, target: Target) -> dict[st
 def comment_count_moves(db: firestore.Client, tx: firestore.Transaction, target: Target, by: int) -> None:
     """A hidden comment is not counted, as a deleted one is not: the thread's count and score move."""
     if target.comment_id:
-        tx.update(store.thread(db, target.thread_id), {
-            "commentCount": firestore.Increment(by), "score": firestore.Increment(ranking.COMMENT_WEIGHT * by)})
+        tx.update(
+            store.thread(db, target.thread_id),
+            {"commentCount": firestore.Increment(by), "score": firestore.Increment(ranking.COMMENT_WEIGHT * by)},
+        )
 
 
-def approved_reply_counts(db: firestore.Client, tx: firestore.Transaction, target: Target,
-                          item: dict[str, Any]) -> None:
+def approved_reply_counts(
+    db: firestore.Client, tx: firestore.Transaction, target: Target, item: dict[str, Any]
+) -> None:
     """A reply held for approval moved no score on its parent; approving it does (comments.counter_changes)."""
     parent_id = item.get("parentId") if target.comment_id else None
     if parent_id:
-        tx.update(store.comment(db, target.thread_id, parent_id), {
-            "replyCount": firestore.Increment(1), "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY)})
+        tx.update(
+            store.comment(db, target.thread_id, parent_id),
+            {"replyCount": firestore.Increment(1), "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY)},
+        )
 
 
-def actor_handle(tx: firestore.Transaction, db: firestore.Client, caller: Caller,
-                 snap: firestore.DocumentSnapshot, now: datetime) -> str:
+def actor_handle(
+    tx: firestore.Transaction, db: firestore.Client, caller: Caller, snap: firestore.DocumentSnapshot, now: datetime
+) -> str:
     """The acting moderator's handle for the log, their profile made on first use (as posting does).
 
     Call it after the transaction's other reads and before its other writes.
@@ -251,19 +320,33 @@ def actor_handle(tx: firestore.Transaction, db: firestore.Client, caller: Caller
     return profile["handle"]
 
 
-def resolve_queue(tx: firestore.Transaction, queue: firestore.DocumentSnapshot, action: str, actor: Caller,
-                  actor_handle: str | None, now: datetime) -> None:
+def resolve_queue(
+    tx: firestore.Transaction,
+    queue: firestore.DocumentSnapshot,
+    action: str,
+    actor: Caller,
+    actor_handle: str | None,
+    now: datetime,
+) -> None:
     """A moderator's decision closes the item's open queue entry: its reports so far are dealt with,
     and only new reports (openReports starts again from 0) can hide it again."""
     if queue.exists and queue.get("state") == OPEN:
-        tx.update(queue.reference, {
-            "state": RESOLVED, "openReports": 0, "openTrusted": 0, "autoHidden": False, "updatedAt": now,
-            "resolution": {"action": action, "by": {"uid": actor.uid, "handle": actor_handle}, "at": now},
-        })
+        tx.update(
+            queue.reference,
+            {
+                "state": RESOLVED,
+                "openReports": 0,
+                "openTrusted": 0,
+                "autoHidden": False,
+                "updatedAt": now,
+                "resolution": {"action": action, "by": {"uid": actor.uid, "handle": actor_handle}, "at": now},
+            },
+        )
 
 
-def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str | None,
-               now: datetime, limit: Limit | None = None) -> dict[str, Any]:
+def set_hidden(
+    db: firestore.Client, caller: Caller, target: Target, reason: str | None, now: datetime, limit: Limit | None = None
+) -> dict[str, Any]:
     """Hide target with reason (None: restore it). Idempotent; each change is logged with it.
 
     A thread's author (not a moderator) has a rate window for it (limit): each change takes a
@@ -278,7 +361,9 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
     rate_ref = store.rate_window(db, caller.uid, limit.action) if limit is not None else None
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        got = store.read_all(tx, db, [ref, actor_ref, queue_ref, *([rate_ref] if limited and rate_ref is not None else [])])
+        got = store.read_all(
+            tx, db, [ref, actor_ref, queue_ref, *([rate_ref] if limited and rate_ref is not None else [])]
+        )
         # Refused before any write (actor_handle may create the profile).
         rate = reserve(got[rate_ref.path], now, limit) if limited and rate_ref and limit else None
         snap = got[ref.path]
@@ -291,8 +376,11 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
         status, hidden = current.get("status"), current.get("hidden") or {}
         if status == HIDDEN and role != BY_MODERATORS and hidden.get("by") != role:
             raise Forbidden(f"this {target.kind} was hidden by {hidden.get('by')}; only a moderator may change that")
-        unchanged = status != HIDDEN if reason is None else (
-            status == HIDDEN and (hidden.get("reason"), hidden.get("by")) == (reason, role))
+        unchanged = (
+            status != HIDDEN
+            if reason is None
+            else (status == HIDDEN and (hidden.get("reason"), hidden.get("by")) == (reason, role))
+        )
         if unchanged:
             return current  # already as asked: nothing to change or log
         if reason is None:
@@ -313,8 +401,18 @@ def set_hidden(db: firestore.Client, caller: Caller, target: Target, reason: str
             resolve_queue(tx, got[queue_ref.path], action, caller, handle, now)
         write_log(tx, db, log_entry(caller, handle, action, target, reason, now, role=role))
         if reason is not None and status != HIDDEN:
-            notice_of_hiding(tx, db, target, current, (current if not target.comment_id else thread).get("title", ""),
-                             role, reason, now, caller.uid, sent)
+            notice_of_hiding(
+                tx,
+                db,
+                target,
+                current,
+                (current if not target.comment_id else thread).get("title", ""),
+                role,
+                reason,
+                now,
+                caller.uid,
+                sent,
+            )
         return after
 
     after = store.run_transaction(db, fn)

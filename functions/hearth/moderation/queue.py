@@ -1,4 +1,5 @@
 """The moderators' queue (reported and auto-hidden items, with their reports) and the moderation log."""
+
 from __future__ import annotations
 
 import re
@@ -10,14 +11,13 @@ from typing import Any, Iterable, cast
 from google.cloud import firestore
 from google.cloud.firestore_v1.aggregation import AggregationQuery
 
-from . import guard
-from ..db import store
-from ..forum import serialize
 from ..auth import Caller
-from ..errors import Forbidden, Invalid, NotFound
-from .hiding import (OPEN, HideReason, QueueState, Target, actor_handle, log_entry, resolve_queue, set_hidden,
-                         write_log)
+from ..db import store
 from ..db.pagination import DESC, page
+from ..errors import Forbidden, Invalid, NotFound
+from ..forum import serialize
+from . import guard
+from .hiding import OPEN, HideReason, QueueState, Target, actor_handle, log_entry, resolve_queue, set_hidden, write_log
 
 PENDING_CAP = 100  # the Moderation link says "99+" beyond this
 
@@ -49,9 +49,12 @@ def target_of(key: str) -> Target:
 
 
 def _report(data: dict[str, Any]) -> dict[str, Any]:
-    return {"reason": data.get("reason"), "note": data.get("note", ""),
-            "reporter": {"handle": (data.get("reporter") or {}).get("handle")},
-            "createdAt": serialize.rfc3339(data.get("createdAt"))}
+    return {
+        "reason": data.get("reason"),
+        "note": data.get("note", ""),
+        "reporter": {"handle": (data.get("reporter") or {}).get("handle")},
+        "createdAt": serialize.rfc3339(data.get("createdAt")),
+    }
 
 
 def thread_title(thread: firestore.DocumentSnapshot | None) -> str | None:
@@ -64,8 +67,13 @@ def thread_refs(db: firestore.Client, thread_ids: Iterable[str | None]) -> list[
     return [store.thread(db, tid) for tid in dict.fromkeys(t for t in thread_ids if t)]
 
 
-def queue_item(key: str, data: dict[str, Any], item: firestore.DocumentSnapshot | None,
-               reports: list[dict[str, Any]], thread: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
+def queue_item(
+    key: str,
+    data: dict[str, Any],
+    item: firestore.DocumentSnapshot | None,
+    reports: list[dict[str, Any]],
+    thread: firestore.DocumentSnapshot | None = None,
+) -> dict[str, Any]:
     """A queue entry as moderators see it: the item as reported, its state now, its reports, and the
     title of the thread it is (in)."""
     resolution = data.get("resolution")
@@ -84,15 +92,20 @@ def queue_item(key: str, data: dict[str, Any], item: firestore.DocumentSnapshot 
         "approval": bool(data.get("approval")),
         "lastReportedAt": serialize.rfc3339(data.get("lastReportedAt")),
         "updatedAt": serialize.rfc3339(data.get("updatedAt")),
-        "resolution": None if not resolution else {
-            "action": resolution.get("action"), "by": (resolution.get("by") or {}).get("handle"),
-            "at": serialize.rfc3339(resolution.get("at"))},
+        "resolution": None
+        if not resolution
+        else {
+            "action": resolution.get("action"),
+            "by": (resolution.get("by") or {}).get("handle"),
+            "at": serialize.rfc3339(resolution.get("at")),
+        },
         "reports": reports,
     }
 
 
-def list_queue(db: firestore.Client, caller: Caller, *, state: QueueState, limit: int,
-               cursor: str | None) -> dict[str, Any]:
+def list_queue(
+    db: firestore.Client, caller: Caller, *, state: QueueState, limit: int, cursor: str | None
+) -> dict[str, Any]:
     """A page of queue entries in one state, most recently active first, each with its newest reports.
 
     The page, then each item's newest reports (one small query per item, capped per item and run
@@ -108,9 +121,16 @@ def list_queue(db: firestore.Client, caller: Caller, *, state: QueueState, limit
     targets = {k: target_of(k) for k in keys}
     threads = thread_refs(db, (t.thread_id for t in targets.values() if t.comment_id))
     items_now = store.read_all(None, db, [t.ref(db) for t in targets.values()] + threads)
-    items = [queue_item(s.id, s.to_dict(), items_now.get(targets[s.id].ref(db).path), by_key[s.id],
-                        items_now.get(store.thread(db, targets[s.id].thread_id).path))
-             for s in snaps]
+    items = [
+        queue_item(
+            s.id,
+            s.to_dict(),
+            items_now.get(targets[s.id].ref(db).path),
+            by_key[s.id],
+            items_now.get(store.thread(db, targets[s.id].thread_id).path),
+        )
+        for s in snaps
+    ]
     return {"items": items, "nextCursor": next_cursor}
 
 
@@ -121,8 +141,12 @@ def newest_reports(db: firestore.Client, keys: list[str]) -> dict[str, list[dict
     """Each queue item's newest REPORTS_PER_ITEM reports, one query per item, several at a time."""
 
     def of(key: str) -> list[dict[str, Any]]:
-        query = (store.reports(db).where(filter=firestore.FieldFilter("key", "==", key))
-                 .order_by("createdAt", direction=DESC).limit(REPORTS_PER_ITEM))
+        query = (
+            store.reports(db)
+            .where(filter=firestore.FieldFilter("key", "==", key))
+            .order_by("createdAt", direction=DESC)
+            .limit(REPORTS_PER_ITEM)
+        )
         return [_report(snap.to_dict()) for snap in query.stream()]
 
     if not keys:
@@ -131,8 +155,9 @@ def newest_reports(db: firestore.Client, keys: list[str]) -> dict[str, list[dict
         return dict(zip(keys, pool.map(of, keys), strict=True))
 
 
-def act(db: firestore.Client, caller: Caller, key: str, action: QueueAction, reason: HideReason | None,
-        now: datetime) -> dict[str, Any]:
+def act(
+    db: firestore.Client, caller: Caller, key: str, action: QueueAction, reason: HideReason | None, now: datetime
+) -> dict[str, Any]:
     """Resolve a queue entry: dismiss its reports (the item stays as it is), hide the item, restore it,
     or approve a comment held for first-post approval (restore it and trust its author from then on).
 
@@ -164,8 +189,11 @@ def act(db: firestore.Client, caller: Caller, key: str, action: QueueAction, rea
         handle = actor_handle(tx, db, caller, got[actor_ref.path], now)
         resolve_queue(tx, queue, action, caller, handle, now)
         if action == "dismiss" and queue.get("state") == OPEN:
-            write_log(tx, db, log_entry(caller, handle, "dismiss", target, None, now,
-                                        reports=int(queue.get("openReports") or 0)))
+            write_log(
+                tx,
+                db,
+                log_entry(caller, handle, "dismiss", target, None, now, reports=int(queue.get("openReports") or 0)),
+            )
         if to_approve:
             tx.update(author_ref, {"approved": True})
             write_log(tx, db, log_entry(caller, handle, "approve", target, None, now))
@@ -176,8 +204,7 @@ def act(db: firestore.Client, caller: Caller, key: str, action: QueueAction, rea
     return queue_item(key, found[queue_ref.path].to_dict(), found[target.ref(db).path], [], found[thread_ref.path])
 
 
-def log_item(entry_id: str, data: dict[str, Any],
-             thread: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
+def log_item(entry_id: str, data: dict[str, Any], thread: firestore.DocumentSnapshot | None = None) -> dict[str, Any]:
     """A log entry; threadTitle names the thread a thread's or a comment's entry is about (None for users)."""
     out = {
         "id": entry_id,

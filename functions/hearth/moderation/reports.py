@@ -5,6 +5,7 @@ writes the report with a create precondition plus blind increments on the item's
 so people reporting one item at once never contend in their requests. What follows (auto-hide)
 is the Firestore trigger `on_report_created`, which is safe to run any number of times.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -13,15 +14,24 @@ from typing import Any
 
 from google.cloud import firestore
 
-from . import guard
-from ..db import store
-from ..forum import render, serialize, users
 from ..auth import Caller
+from ..db import store
+from ..db.ratelimit import reserve
 from ..deps import Config
 from ..errors import Forbidden, NotFound
-from .hiding import (BY_REPORTS, FLAGGED, OPEN, Target, comment_count_moves, hiding_notice_ref, log_entry,
-                     notice_of_hiding, write_log)
-from ..db.ratelimit import reserve
+from ..forum import render, serialize, users
+from . import guard
+from .hiding import (
+    BY_REPORTS,
+    FLAGGED,
+    OPEN,
+    Target,
+    comment_count_moves,
+    hiding_notice_ref,
+    log_entry,
+    notice_of_hiding,
+    write_log,
+)
 from .visibility import HIDDEN, VISIBLE, is_author
 
 
@@ -62,8 +72,11 @@ def report_ref(db: firestore.Client, target: Target, uid: str) -> firestore.Docu
 def snapshot(target: Target, item: dict[str, Any]) -> dict[str, Any]:
     """What the queue shows of the item as it was when reported."""
     excerpt = item.get("excerpt") if not target.comment_id else render.excerpt(item.get("bodyHtml", ""))
-    return {"title": item.get("title") if not target.comment_id else None, "excerpt": excerpt or "",
-            "author": serialize.author(item.get("author"))}
+    return {
+        "title": item.get("title") if not target.comment_id else None,
+        "excerpt": excerpt or "",
+        "author": serialize.author(item.get("author")),
+    }
 
 
 def _visible_item(found: dict[str, firestore.DocumentSnapshot], db: firestore.Client, target: Target) -> dict[str, Any]:
@@ -78,19 +91,26 @@ def _visible_item(found: dict[str, firestore.DocumentSnapshot], db: firestore.Cl
 def answer(doc: dict[str, Any]) -> dict[str, Any]:
     """A report as its reporter sees it; countsTowardHiding false says why it waits (waitsBecause)."""
     waits = doc.get("distrust")
-    return {"target": doc["target"], "reason": doc["reason"], "note": doc.get("note", ""),
-            "createdAt": serialize.rfc3339(doc["createdAt"]),
-            "countsTowardHiding": waits is None, "waitsBecause": waits}
+    return {
+        "target": doc["target"],
+        "reason": doc["reason"],
+        "note": doc.get("note", ""),
+        "createdAt": serialize.rfc3339(doc["createdAt"]),
+        "countsTowardHiding": waits is None,
+        "waitsBecause": waits,
+    }
 
 
-def report(db: firestore.Client, caller: Caller, target: Target, reason: ReportReason, note: str, now: datetime,
-           config: Config) -> dict[str, Any]:
+def report(
+    db: firestore.Client, caller: Caller, target: Target, reason: ReportReason, note: str, now: datetime, config: Config
+) -> dict[str, Any]:
     """File the caller's report of target (reason and note already checked); a repeat changes nothing and
     answers the first one."""
     mine = report_ref(db, target, caller.uid)
     # One batched read outside the transaction: the caller's report, the item and its thread.
-    found = store.read_all(None, db, list({r.path: r for r in (mine, store.thread(db, target.thread_id),
-                                                                target.ref(db))}.values()))
+    found = store.read_all(
+        None, db, list({r.path: r for r in (mine, store.thread(db, target.thread_id), target.ref(db))}.values())
+    )
     if found[mine.path].exists:
         return answer(found[mine.path].to_dict())
     item = _visible_item(found, db, target)
@@ -107,27 +127,45 @@ def report(db: firestore.Client, caller: Caller, target: Target, reason: ReportR
         guard.refuse_if_suspended(profile, now)
         rate = reserve(got[rate_ref.path], now, config.report_limit)
         waits = distrust(caller, profile, now, config.report_trust_hours)
-        doc = {"key": target.key, "target": target.as_dict(),
-               "reporter": {"uid": caller.uid, "handle": profile["handle"]},
-               "reason": reason, "note": note, "createdAt": now, "trusted": waits is None, "distrust": waits}
+        doc = {
+            "key": target.key,
+            "target": target.as_dict(),
+            "reporter": {"uid": caller.uid, "handle": profile["handle"]},
+            "reason": reason,
+            "note": note,
+            "createdAt": now,
+            "trusted": waits is None,
+            "distrust": waits,
+        }
         users.write_profile(tx, db, caller, profile, now)
         tx.set(rate_ref, rate, merge=True)
         tx.create(mine, doc)  # the precondition makes one report per (item, reporter), whatever races
         # Blind writes: increments never read the shared document, so reporters never contend on it.
-        tx.set(queue_ref, {
-            "key": target.key, "target": target.as_dict(), "item": snapshot(target, item), "state": OPEN,
-            "openReports": firestore.Increment(1), "reportCount": firestore.Increment(1),
-            # Reports are one per (item, reporter): this counts distinct trusted reporters.
-            "openTrusted": firestore.Increment(1 if waits is None else 0),
-            "reasonCounts": {reason: firestore.Increment(1)}, "lastReportedAt": now, "updatedAt": now,
-        }, merge=True)
+        tx.set(
+            queue_ref,
+            {
+                "key": target.key,
+                "target": target.as_dict(),
+                "item": snapshot(target, item),
+                "state": OPEN,
+                "openReports": firestore.Increment(1),
+                "reportCount": firestore.Increment(1),
+                # Reports are one per (item, reporter): this counts distinct trusted reporters.
+                "openTrusted": firestore.Increment(1 if waits is None else 0),
+                "reasonCounts": {reason: firestore.Increment(1)},
+                "lastReportedAt": now,
+                "updatedAt": now,
+            },
+            merge=True,
+        )
         return doc
 
     return answer(store.run_transaction(db, fn))
 
 
-def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: int, now: datetime,
-              event_id: str) -> bool:
+def auto_hide(
+    db: firestore.Client, target: Target, report_id: str, threshold: int, now: datetime, event_id: str
+) -> bool:
     """Hide target (reason `flagged`) once its distinct trusted open reporters reach threshold; True
     if this call hid it. A moderator's post and a pinned thread are never hidden this way.
 
@@ -136,7 +174,11 @@ def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: i
     report, so a run that failed is made good by the next report. The report is stamped
     `checkedAt`, so one can tell which reports the trigger has seen.
     """
-    queue_ref, ref, thread_ref = store.mod_queue(db).document(target.key), target.ref(db), store.thread(db, target.thread_id)
+    queue_ref, ref, thread_ref = (
+        store.mod_queue(db).document(target.key),
+        target.ref(db),
+        store.thread(db, target.thread_id),
+    )
     report = store.reports(db).document(report_id)
 
     def fn(tx: firestore.Transaction) -> bool:
@@ -156,8 +198,12 @@ def auto_hide(db: firestore.Client, target: Target, report_id: str, threshold: i
         tx.update(ref, {"status": HIDDEN, "hidden": {"reason": FLAGGED, "by": BY_REPORTS, "uid": None, "at": now}})
         comment_count_moves(db, tx, target, -1)
         tx.update(queue_ref, {"autoHidden": True, "updatedAt": now})
-        write_log(tx, db, log_entry(None, None, "auto_hide", target, FLAGGED, now,
-                                    reports=int(queue.get("openTrusted"))), entry_id=f"auto-hide-{event_id}")
+        write_log(
+            tx,
+            db,
+            log_entry(None, None, "auto_hide", target, FLAGGED, now, reports=int(queue.get("openTrusted"))),
+            entry_id=f"auto-hide-{event_id}",
+        )
         title = (thread.to_dict() or {}).get("title", "") if thread.exists else ""
         notice_of_hiding(tx, db, target, item.to_dict(), title, BY_REPORTS, FLAGGED, now, None, sent)
         return True
@@ -173,8 +219,9 @@ def exempt(item: dict[str, Any], target: Target, author: dict[str, Any] | None) 
     return (author or {}).get("role") == "moderator"
 
 
-def on_report_created(db: firestore.Client, report_id: str, report_doc: dict[str, Any], event_id: str,
-                      now: datetime, config: Config) -> bool:
+def on_report_created(
+    db: firestore.Client, report_id: str, report_doc: dict[str, Any], event_id: str, now: datetime, config: Config
+) -> bool:
     """The trigger's work for one new report document."""
     raw = report_doc.get("target") or {}
     target = Target(raw["threadId"], raw.get("commentId"))

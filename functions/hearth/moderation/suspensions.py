@@ -3,6 +3,7 @@
 The suspension lives on the public profile (`users/{uid}.suspension`), so the profile shows it to
 everyone, and every write checks it against the injected clock before doing anything else.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,11 +11,11 @@ from typing import Any
 
 from google.cloud import firestore
 
-from . import guard
-from ..db import store
-from ..forum import serialize, users
 from ..auth import Caller
+from ..db import store
 from ..errors import Forbidden, Invalid, NotFound
+from ..forum import serialize, users
+from . import guard
 from .hiding import BY_MODERATORS, actor_handle, log_entry, notice, write_log
 
 REASON_MAX = 500
@@ -38,8 +39,9 @@ def require_moderator(caller: Caller) -> None:
         raise Forbidden("only a moderator may suspend users or lift a suspension")
 
 
-def set_suspension(db: firestore.Client, caller: Caller, handle: str, suspend: tuple[str, datetime] | None,
-                   now: datetime) -> dict[str, Any]:
+def set_suspension(
+    db: firestore.Client, caller: Caller, handle: str, suspend: tuple[str, datetime] | None, now: datetime
+) -> dict[str, Any]:
     """Suspend the user with this handle (suspend: (reason, until)), or lift their suspension (None).
 
     Logged in the same transaction. Answers their public profile.
@@ -70,8 +72,14 @@ def set_suspension(db: firestore.Client, caller: Caller, handle: str, suspend: t
         suspension = {"reason": reason, "until": until, "at": now}
         tx.update(ref, {"suspension": suspension})
         write_log(tx, db, log_entry(caller, mod_handle, "suspend", target, reason, now, until=until))
-        notice(tx, db, uid, f"moderation/suspension/{uid}/{now.isoformat()}", by=BY_MODERATORS,
-               text=f"suspended your account until {serialize.rfc3339(until)}: {reason}")
+        notice(
+            tx,
+            db,
+            uid,
+            f"moderation/suspension/{uid}/{now.isoformat()}",
+            by=BY_MODERATORS,
+            text=f"suspended your account until {serialize.rfc3339(until)}: {reason}",
+        )
         return {**profile, "suspension": suspension}
 
     return serialize.profile(uid, store.run_transaction(db, fn), now)

@@ -1,4 +1,5 @@
 """Who may see what: an item is visible, hidden (by moderators, its thread's author or reports) or deleted."""
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -11,6 +11,7 @@ repeat: a notification's id is a function of the post and the recipient, and it 
 overwritten) in one atomic batch with the +1 on the recipient's unread counter, so a second
 delivery of the same event, or a later edit that mentions the same user again, writes nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,8 +56,9 @@ def notification_id(subject_path: str, uid: str) -> str:
     return hashlib.sha256(f"{subject_path}\n{uid}".encode()).hexdigest()[:40]
 
 
-def recipients(actor_uid: str, *, replied_to: str | None = None, thread_author: str | None = None,
-               mentioned: Iterable[str] = ()) -> dict[str, str]:
+def recipients(
+    actor_uid: str, *, replied_to: str | None = None, thread_author: str | None = None, mentioned: Iterable[str] = ()
+) -> dict[str, str]:
     """uid -> kind for one post: one kind each (reply, then comment, then mention), never the actor."""
     wanted: dict[str, str] = {}
     candidates = [(REPLY, replied_to), (COMMENT, thread_author)]
@@ -130,8 +132,9 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -
         except AlreadyExists:
             continue  # written by an earlier delivery of this event, or for an earlier version of the post
         except GoogleAPICallError:
-            logger.error(f"could not notify {uid} about {subject.path}\n{traceback.format_exc()}",
-                         uid=uid, subject=subject.path)
+            logger.error(
+                f"could not notify {uid} about {subject.path}\n{traceback.format_exc()}", uid=uid, subject=subject.path
+            )
             failed.append(uid)
             continue
         written.append(nid)
@@ -152,8 +155,9 @@ def first_shown(before: Mapping[str, Any] | None, after: Mapping[str, Any] | Non
     return before is None or (before.get("hidden") or {}).get("by") == "approval"
 
 
-def on_comment_written(db: firestore.Client, tid: str, cid: str, before: Mapping[str, Any] | None,
-                       after: Mapping[str, Any] | None) -> list[str]:
+def on_comment_written(
+    db: firestore.Client, tid: str, cid: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> list[str]:
     """A comment was created or changed: notify as the module says; the ids newly written."""
     if not visible(after):
         return []
@@ -175,14 +179,22 @@ def on_comment_written(db: firestore.Client, tid: str, cid: str, before: Mapping
         thread_author=(thread.get("author") or {}).get("uid") if created else None,
         mentioned=mentioned,
     )
-    subject = Subject(path=store.comment(db, tid, cid).path, thread_id=tid, thread_title=thread.get("title", ""),
-                      comment_id=cid, root_id=after.get("rootId") or cid, actor=actor, excerpt=_excerpt(after),
-                      page_url=article_link(thread, cid))
+    subject = Subject(
+        path=store.comment(db, tid, cid).path,
+        thread_id=tid,
+        thread_title=thread.get("title", ""),
+        comment_id=cid,
+        root_id=after.get("rootId") or cid,
+        actor=actor,
+        excerpt=_excerpt(after),
+        page_url=article_link(thread, cid),
+    )
     return deliver(db, subject, wanted)
 
 
-def on_thread_written(db: firestore.Client, tid: str, before: Mapping[str, Any] | None,
-                      after: Mapping[str, Any] | None) -> list[str]:
+def on_thread_written(
+    db: firestore.Client, tid: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> list[str]:
     """A thread was created or edited: notify the users it newly mentions; the ids newly written."""
     if not visible(after):
         return []
@@ -190,8 +202,15 @@ def on_thread_written(db: firestore.Client, tid: str, before: Mapping[str, Any] 
     if not mentioned:
         return []
     actor = after["author"]
-    subject = Subject(path=store.thread(db, tid).path, thread_id=tid, thread_title=after.get("title", ""),
-                      comment_id=None, root_id=None, actor=actor, excerpt=_excerpt(after))
+    subject = Subject(
+        path=store.thread(db, tid).path,
+        thread_id=tid,
+        thread_title=after.get("title", ""),
+        comment_id=None,
+        root_id=None,
+        actor=actor,
+        excerpt=_excerpt(after),
+    )
     return deliver(db, subject, recipients(actor["uid"], mentioned=mentioned))
 
 
@@ -208,10 +227,17 @@ def run(event_id: str, document: str, work: Callable[[], list[str]]) -> list[str
         written = work()
     except Exception:
         # ERROR with the traceback in the message: Error Reporting shows it, the fields find the event.
-        logger.error(f"notifications for {document} (event {event_id}) failed\n{traceback.format_exc()}",
-                     event=event_id, document=document)
+        logger.error(
+            f"notifications for {document} (event {event_id}) failed\n{traceback.format_exc()}",
+            event=event_id,
+            document=document,
+        )
         raise
     if written:
-        logger.info(f"event {event_id} on {document}: {len(written)} notification(s) written",
-                    event=event_id, document=document, written=len(written))
+        logger.info(
+            f"event {event_id} on {document}: {len(written)} notification(s) written",
+            event=event_id,
+            document=document,
+            written=len(written),
+        )
     return written

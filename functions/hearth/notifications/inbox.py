@@ -8,6 +8,7 @@ time, see fanout.document) at or before readAllAt, so marking all read costs the
 however many notifications a user has, and the counter stays exact: every write to the inbox
 document is ordered by its commit time, the same clock as the notifications' createdAt.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,11 +17,11 @@ from typing import Any, Mapping
 from google.cloud import firestore
 
 from .. import validation
-from ..db import store
-from ..forum import serialize
 from ..auth import Caller
-from ..errors import Invalid
+from ..db import store
 from ..db.pagination import DESC, page
+from ..errors import Invalid
+from ..forum import serialize
 
 MARK_MAX = 50
 
@@ -43,8 +44,9 @@ def is_read(data: Mapping[str, Any], all_read_at: datetime | None) -> bool:
 
 def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """The caller's notifications, newest first, with the unread count: one query and one read."""
-    snaps, next_cursor = page(store.notifications(db, caller.uid), "notifications", [("createdAt", DESC)], limit,
-                              cursor)
+    snaps, next_cursor = page(
+        store.notifications(db, caller.uid), "notifications", [("createdAt", DESC)], limit, cursor
+    )
     box = store.inbox(db, caller.uid).get()
     seen_at = read_all_at(box)
     items = [serialize.notification(s.id, s.to_dict(), is_read(s.to_dict(), seen_at)) for s in snaps]

@@ -1,4 +1,5 @@
 """Muting: a user hears nothing more from a thread until they unmute it (users/{uid}/mutes/{tid})."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,10 +8,10 @@ from typing import Any
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
+from ..auth import Caller
 from ..db import store
 from ..forum import threads
 from ..moderation import guard
-from ..auth import Caller
 
 
 def put(db: firestore.Client, caller: Caller, tid: str, now: datetime) -> dict[str, Any]:

@@ -9,6 +9,7 @@ overwritten. After every commit the position is saved to a state file, so an int
 resumes where it stopped; running it again when everything is current reads and writes nothing
 but the reads.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,8 +56,13 @@ class Progress:
         if path is None or not path.exists():
             return cls()
         raw = json.loads(path.read_text())
-        return cls(after=raw["after"], done=raw["done"], read=raw.get("read", 0), written=raw.get("written", 0),
-                   retried=raw.get("retried", 0))
+        return cls(
+            after=raw["after"],
+            done=raw["done"],
+            read=raw.get("read", 0),
+            written=raw.get("written", 0),
+            retried=raw.get("retried", 0),
+        )
 
     def save(self, path: Path | None) -> None:
         if path is None:
@@ -70,13 +76,17 @@ def _query(db: firestore.Client, kind: str, after: str | None, page: int) -> fir
     source = db.collection("threads") if kind == "threads" else db.collection_group("comments")
     query = source.order_by("__name__")
     if after is not None:
-        query = query.start_after({"__name__": db.document(after)} if kind == "comments" else
-                                  {"__name__": db.collection("threads").document(after)})
+        query = query.start_after(
+            {"__name__": db.document(after)}
+            if kind == "comments"
+            else {"__name__": db.collection("threads").document(after)}
+        )
     return query.limit(page)
 
 
-def _commit(db: firestore.Client, kind: str, changes: list[tuple[firestore.DocumentSnapshot, list[str]]],
-            progress: Progress) -> None:
+def _commit(
+    db: firestore.Client, kind: str, changes: list[tuple[firestore.DocumentSnapshot, list[str]]], progress: Progress
+) -> None:
     """Write the changed terms in one batch; when a post changed since it was read, each one alone."""
     if not changes:
         return
@@ -93,8 +103,9 @@ def _commit(db: firestore.Client, kind: str, changes: list[tuple[firestore.Docum
         _rewrite(db, kind, snap.reference, progress)
 
 
-def _rewrite(db: firestore.Client, kind: str, ref: firestore.DocumentReference, progress: Progress,
-             attempts: int = 5) -> None:
+def _rewrite(
+    db: firestore.Client, kind: str, ref: firestore.DocumentReference, progress: Progress, attempts: int = 5
+) -> None:
     for _ in range(attempts):
         snap = ref.get()
         progress.retried += 1
@@ -112,8 +123,15 @@ def _rewrite(db: firestore.Client, kind: str, ref: firestore.DocumentReference, 
     raise RuntimeError(f"{ref.path} kept changing; run the backfill again")
 
 
-def run(db: firestore.Client, *, state: Path | None = None, page: int = 200, batch: int = 200,
-        kinds: Iterable[str] = KINDS, on_page: Callable[[Progress], None] | None = None) -> Progress:
+def run(
+    db: firestore.Client,
+    *,
+    state: Path | None = None,
+    page: int = 200,
+    batch: int = 200,
+    kinds: Iterable[str] = KINDS,
+    on_page: Callable[[Progress], None] | None = None,
+) -> Progress:
     """Backfill every post's terms, resuming from `state` when it holds an earlier run's position."""
     if not 1 <= batch <= MAX_BATCH:
         raise ValueError(f"batch must be 1-{MAX_BATCH}")
@@ -129,7 +147,7 @@ def run(db: firestore.Client, *, state: Path | None = None, page: int = 200, bat
                 if data.get("terms") != terms:
                     changes.append((snap, terms))
             for start in range(0, len(changes), batch):
-                _commit(db, kind, changes[start:start + batch], progress)
+                _commit(db, kind, changes[start : start + batch], progress)
             if snaps:
                 last = snaps[-1].reference
                 progress.after[kind] = last.path if kind == "comments" else last.id

@@ -1,6 +1,7 @@
 """Search queries: parsed into the terms every result must hold, exact phrases and excluded words, and
 planned: one term (the most selective) goes to Firestore's `array-contains`, the rest are checked on
 the page read."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,10 +23,11 @@ _TAG_RE = re.compile(r"#([A-Za-z0-9-]{1,30})")
 # Stemmed words so common in a forum that nearly every post holds them: a query that has another
 # term queries by that one (a small term-frequency table; anything not in it counts as rare, and
 # among rare terms the longest is taken).
-COMMON = frozenset("""
+_COMMON_WORDS = """
 use get make like just know work want need time thing think way look new good one also can will thank help tri
 see go come take say well much mani even still post thread comment user question answer issu problem code
-""".split())  # noqa: SIM905 - a word list reads best as words
+"""
+COMMON = frozenset(_COMMON_WORDS.split())  # a word list reads best as words
 
 
 @dataclass(frozen=True)
@@ -93,11 +95,16 @@ def parse(q: str | None) -> Plan:
         else:
             required.update(dict.fromkeys(_word_terms(part["word"])))
     if not required:
-        raise Invalid("every word of this search is too common to search for (like 'the' or 'how') or too short: "
-                      "add a more specific word", field="q")
+        raise Invalid(
+            "every word of this search is too common to search for (like 'the' or 'how') or too short: "
+            "add a more specific word",
+            field="q",
+        )
     if len(required) > MAX_REQUIRED or len(excluded) > MAX_EXCLUDED or len(phrases) > MAX_PHRASES:
-        raise Invalid(f"a search holds at most {MAX_REQUIRED} words, {MAX_EXCLUDED} excluded words and "
-                      f"{MAX_PHRASES} phrases", field="q")
+        raise Invalid(
+            f"a search holds at most {MAX_REQUIRED} words, {MAX_EXCLUDED} excluded words and {MAX_PHRASES} phrases",
+            field="q",
+        )
     lead = max(required, key=selectivity)
     return Plan(tuple(required), lead, tuple(dict.fromkeys(excluded)), tuple(dict.fromkeys(phrases)))
 
@@ -106,7 +113,7 @@ def has_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
     """Whether the folded words hold the phrase's words next to each other, in order."""
     n = len(phrase)
     first = phrase[0]
-    return any(words[i] == first and tuple(words[i:i + n]) == tuple(phrase) for i in range(len(words) - n + 1))
+    return any(words[i] == first and tuple(words[i : i + n]) == tuple(phrase) for i in range(len(words) - n + 1))
 
 
 def phrases_match(plan: Plan, text: str) -> bool:

@@ -9,6 +9,7 @@ all; the cursor then points after the last document *read*, not the last one ret
 page neither repeats nor skips one, and a page may hold fewer results than `limit` while
 `nextCursor` still says more may follow.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,6 +30,7 @@ from ..moderation.visibility import HIDDEN, VISIBLE
 from . import query as planner
 from . import snippet as snippets
 from . import terms as search_terms
+
 
 class SearchType(StrEnum):
     """What a search finds (the first is the default)."""
@@ -63,8 +65,7 @@ class Limits:
     anonymous_total: Limit
 
 
-def admit(windows: InstanceWindows, caller: Caller | None, address: str | None, now: datetime,
-          limits: Limits) -> None:
+def admit(windows: InstanceWindows, caller: Caller | None, address: str | None, now: datetime, limits: Limits) -> None:
     """Count one search, or RateLimited. Kept in the instance's memory, as previews are: a search writes
     nothing, and a Firestore window would add a write to every search. An anonymous caller's address
     can be forged (a header), so all anonymous searches of an instance share a ceiling too."""
@@ -112,8 +113,11 @@ class _Scan:
     def candidate(self, snap: firestore.DocumentSnapshot) -> bool:
         """Whether a document read holds the whole query (its thread aside)."""
         data = snap.to_dict() or {}
-        return (_findable(data, self.moderator) and self.plan.matches(data.get("terms") or [])
-                and planner.phrases_match(self.plan, _text(self.kind, data)))
+        return (
+            _findable(data, self.moderator)
+            and self.plan.matches(data.get("terms") or [])
+            and planner.phrases_match(self.plan, _text(self.kind, data))
+        )
 
     def read_threads(self, snaps: list[firestore.DocumentSnapshot]) -> None:
         """The threads of these comments not read yet, in one batched read."""
@@ -130,9 +134,16 @@ class _Scan:
         return thread.to_dict()
 
 
-def search(db: firestore.Client, caller: Caller | None, *, q: str, kind: SearchType = SearchType.THREADS,
-           sort: SearchSort = SearchSort.NEW, limit: int = validation.LIMIT_DEFAULT,
-           cursor: str | None = None) -> dict[str, Any]:
+def search(
+    db: firestore.Client,
+    caller: Caller | None,
+    *,
+    q: str,
+    kind: SearchType = SearchType.THREADS,
+    sort: SearchSort = SearchSort.NEW,
+    limit: int = validation.LIMIT_DEFAULT,
+    cursor: str | None = None,
+) -> dict[str, Any]:
     """A page of results: at most MAX_QUERIES queries and SCAN_FACTOR × limit documents read, plus for
     comments one batched read of their threads per query. q, kind, sort and limit as models.SearchQuery
     checked them."""
@@ -182,8 +193,10 @@ def search(db: firestore.Client, caller: Caller | None, *, q: str, kind: SearchT
         next_cursor = cursors.encode(list_kind, [last.get(field) for field, _ in orders] + [tie_value])
     render: Callable[[firestore.DocumentSnapshot, dict[str, Any] | None], dict[str, Any]] = (
         # A streamed query's snapshots exist: to_dict() is None only for a missing document.
-        (lambda s, _t: thread_result(s.id, s.to_dict() or {}, plan)) if kind == THREADS
-        else (lambda s, t: comment_result(s.id, s.to_dict() or {}, t or {}, plan)))
+        (lambda s, _t: thread_result(s.id, s.to_dict() or {}, plan))
+        if kind == THREADS
+        else (lambda s, t: comment_result(s.id, s.to_dict() or {}, t or {}, plan))
+    )
     return {"items": [render(s, t) for s, t in scan.results], "nextCursor": next_cursor}
 
 
@@ -217,4 +230,3 @@ def comment_result(cid: str, data: dict[str, Any], thread: dict[str, Any], plan:
         "score": int(data.get("score", 0)),
         "status": data.get("status", VISIBLE),
     }
-

@@ -1,5 +1,6 @@
 """Snippets: a short stretch of a post's plain text around its first match, cut into plain segments
 and matched ones, so a client marks them with text nodes and <mark> elements and never parses HTML."""
+
 from __future__ import annotations
 
 from typing import Iterable, TypedDict
@@ -19,8 +20,9 @@ def _is_match(tok: t.Token, wanted: frozenset[str], phrase_words: frozenset[str]
     return bool(wanted.intersection(tok.terms)) or tok.folded in phrase_words
 
 
-def _matched_spans(tokens: Iterable[t.Token], wanted: frozenset[str], phrase_words: frozenset[str]
-                   ) -> list[tuple[int, int]]:
+def _matched_spans(
+    tokens: Iterable[t.Token], wanted: frozenset[str], phrase_words: frozenset[str]
+) -> list[tuple[int, int]]:
     return [(tok.start, tok.end) for tok in tokens if _is_match(tok, wanted, phrase_words)]
 
 

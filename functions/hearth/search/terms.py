@@ -7,6 +7,7 @@ its parts is one too, so `markdownToHtml` and `html` both find it. Chinese, Japa
 text, written without spaces, becomes overlapping pairs of characters. The author's handle and a
 thread's tags are terms of their own (`@ada`, `#firebase`), apart from the words.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,7 +33,7 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac
 # Snowball's English stop words (snowballstem.org/algorithms/english/stop.txt), with the
 # apostrophes taken out as tokens have theirs; contractions that would read as other words
 # (we'll -> "well", she'll -> "shell", can't -> "cant") are left out.
-STOP_WORDS = frozenset("""
+_STOP_WORDS_WORDS = """
 i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself
 it its itself they them their theirs themselves what which who whom this that these those am is are was were be
 been being have has had having do does did doing would should could ought im youre hes shes theyre ive youve
@@ -41,7 +42,8 @@ couldnt mustnt shant cannot thats whos whats heres theres whens wheres whys hows
 as until while of at by for with about against between into through during before after above below to from up
 down in out on off over under again further then once here there when where why how all any both each few more
 most other some such no nor not only own same so than too very
-""".split())  # noqa: SIM905 - a word list reads best as words
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_WORDS.split())  # a word list reads best as words
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -63,7 +65,7 @@ def _cut(term: str) -> str:
 
 
 def _cjk_pairs(run: str) -> list[str]:
-    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+    return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def _word_terms(word: str) -> list[str]:
@@ -71,7 +73,7 @@ def _word_terms(word: str) -> list[str]:
     terms: list[str] = []
     last = 0
     for match in _CJK_RE.finditer(word):  # CJK runs inside a word become pairs, the rest stays a word
-        terms += _word_terms(word[last:match.start()]) if match.start() > last else []
+        terms += _word_terms(word[last : match.start()]) if match.start() > last else []
         terms += _cjk_pairs(match.group())
         last = match.end()
     if last:

@@ -3,6 +3,7 @@ URLs or markup. Only markdown's block structure is parsed (paragraphs, headings,
 the inline parse is most of a render's cost, and what it would take out of a paragraph (emphasis
 marks, a link's destination, backticks) a few patterns take out here, so terms cost a small part
 of the render the write does anyway."""
+
 from __future__ import annotations
 
 import html

@@ -1,17 +1,17 @@
 """The app and its HTTP boundary in-process, with stand-ins for Firestore and Auth."""
+
 from __future__ import annotations
 
 import re
-
 from typing import cast
 
 import pytest
-from google.cloud import firestore
 from flask import Flask
+from google.cloud import firestore
 
 from hearth.api.app import create_app
-from hearth.deps import Config, Deps, utc_now
 from hearth.api.openapi import openapi_document
+from hearth.deps import Config, Deps, utc_now
 from tests.support.wire import ScriptedApi, scripted_client
 
 
@@ -30,7 +30,9 @@ def _verify(token: str, check_revoked: bool) -> dict:
 
 @pytest.fixture
 def app() -> Flask:
-    return create_app(Deps(db=cast(firestore.Client, ExplodingDb()), verify_token=_verify, config=Config(), clock=utc_now))
+    return create_app(
+        Deps(db=cast(firestore.Client, ExplodingDb()), verify_token=_verify, config=Config(), clock=utc_now)
+    )
 
 
 def _route_set(app: Flask) -> set[tuple[str, str]]:
@@ -43,8 +45,12 @@ def _route_set(app: Flask) -> set[tuple[str, str]]:
 
 
 def test_openapi_describes_exactly_the_routes_the_app_serves(app):
-    documented = {(method, path) for path, item in openapi_document()["paths"].items()
-                  for method in item if method != "parameters"}
+    documented = {
+        (method, path)
+        for path, item in openapi_document()["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
     assert documented == _route_set(app)
 
 
@@ -68,15 +74,17 @@ def test_unexpected_errors_are_500_without_internals(app):
 
 
 def test_bad_token_is_401_before_any_firestore_work(app):
-    response = app.test_client().post("/api/threads", json={"title": "t", "body": "b"},
-                                      headers={"Authorization": "Bearer bad"})
+    response = app.test_client().post(
+        "/api/threads", json={"title": "t", "body": "b"}, headers={"Authorization": "Bearer bad"}
+    )
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthenticated"
 
 
 def test_validation_happens_before_any_firestore_work(app):
-    response = app.test_client().post("/api/threads", json={"title": "", "body": "b"},
-                                      headers={"Authorization": "Bearer u1"})
+    response = app.test_client().post(
+        "/api/threads", json={"title": "", "body": "b"}, headers={"Authorization": "Bearer u1"}
+    )
     assert response.status_code == 422
     assert response.get_json()["error"]["field"] == "title"
 
@@ -90,17 +98,21 @@ def test_unknown_routes_and_methods_use_the_error_shape(app):
 
 
 def test_oversized_bodies_are_413(app):
-    response = app.test_client().post("/api/threads", data="x" * (65 * 1024), content_type="application/json",
-                                      headers={"Authorization": "Bearer u1"})
+    response = app.test_client().post(
+        "/api/threads", data="x" * (65 * 1024), content_type="application/json", headers={"Authorization": "Bearer u1"}
+    )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("POST", "/api/threads", {"title": "t", "body": "b"}),  # a transaction: the SDK gives up with a ValueError
-    ("POST", "/api/threads/t1/comments", {"body": "hello"}),  # preconditioned commits
-    ("PUT", "/api/threads/t1/reactions/like", None),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("POST", "/api/threads", {"title": "t", "body": "b"}),  # a transaction: the SDK gives up with a ValueError
+        ("POST", "/api/threads/t1/comments", {"body": "hello"}),  # preconditioned commits
+        ("PUT", "/api/threads/t1/reactions/like", None),
+    ],
+)
 def test_contention_that_outlasts_every_retry_is_503_busy_with_retry_after(monkeypatch, method, path, body):
     """Commits that keep aborting answer 503 busy with Retry-After, never 500."""
     from google.api_core.exceptions import Aborted
@@ -122,17 +134,23 @@ def test_contention_that_outlasts_every_retry_is_503_busy_with_retry_after(monke
 
 @pytest.mark.parametrize("body", [b"[]", b'"x"', b"3", b"null"])
 def test_a_body_that_is_not_a_json_object_is_400_before_any_firestore_work(app, body):
-    response = app.test_client().post("/api/threads", data=body, content_type="application/json",
-                                      headers={"Authorization": "Bearer u1"})
+    response = app.test_client().post(
+        "/api/threads", data=body, content_type="application/json", headers={"Authorization": "Bearer u1"}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_request"
 
 
 @pytest.mark.parametrize("value", ["..", "x" * 65, "a b", "__x__", "__main__", "____", "abc%0A", ".", "a%2Fb"])
 def test_ids_in_urls_that_cannot_exist_match_no_route_before_any_firestore_work(app, value):
-    for method, path in (("GET", f"/api/threads/{value}"), ("GET", f"/api/threads/t/comments/{value}"),
-                         ("PUT", f"/api/threads/{value}/bookmark"), ("GET", f"/api/threads/{value}/comments"),
-                         ("POST", f"/api/threads/{value}/comments"), ("PATCH", f"/api/threads/t/comments/{value}")):
+    for method, path in (
+        ("GET", f"/api/threads/{value}"),
+        ("GET", f"/api/threads/t/comments/{value}"),
+        ("PUT", f"/api/threads/{value}/bookmark"),
+        ("GET", f"/api/threads/{value}/comments"),
+        ("POST", f"/api/threads/{value}/comments"),
+        ("PATCH", f"/api/threads/t/comments/{value}"),
+    ):
         response = app.test_client().open(path, method=method)
         assert response.status_code == 404, (method, path)
         assert response.get_json()["error"]["code"] == "not_found"

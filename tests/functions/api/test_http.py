@@ -1,4 +1,5 @@
 """The HTTP boundary's own rules: the body cap, JSON parsing, and errors from the servers around the app."""
+
 from __future__ import annotations
 
 import io
@@ -7,8 +8,8 @@ import sys
 from typing import cast
 
 import pytest
-from google.cloud import firestore
 from flask import Flask
+from google.cloud import firestore
 
 from hearth.api import http
 from hearth.api.app import create_app
@@ -56,8 +57,7 @@ def test_read_capped_refuses_a_declared_length_over_the_cap_without_reading():
     assert stream.given == 0
 
 
-@pytest.mark.parametrize("value,depth", [(1, 0), ("s", 0), ([], 1), ({}, 1), ({"a": [1, {"b": []}]}, 4),
-                                         ([[[[]]]], 4)])
+@pytest.mark.parametrize("value,depth", [(1, 0), ("s", 0), ([], 1), ({}, 1), ({"a": [1, {"b": []}]}, 4), ([[[[]]]], 4)])
 def test_json_depth_counts_nested_arrays_and_objects(value, depth):
     assert http.json_depth(value) == depth
 
@@ -69,15 +69,29 @@ def test_parse_json_allows_the_depth_limit_and_refuses_one_more():
         http.parse_json(("[" * (limit + 1) + "]" * (limit + 1)).encode())
 
 
-@pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000, b'{"a": ' + b"{" * 5000, b"NaN", b'{"a": Infinity}',
-                                 b"-Infinity", b"", b"{", b"\xff\xfe\x00", b'{"a": 1' + b"9" * 5000 + b"}"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a": ' + b"{" * 5000,
+        b"NaN",
+        b'{"a": Infinity}',
+        b"-Infinity",
+        b"",
+        b"{",
+        b"\xff\xfe\x00",
+        b'{"a": 1' + b"9" * 5000 + b"}",
+    ],
+)
 def test_parse_json_refuses_deep_malformed_or_non_standard_json_as_bad_request(raw):
     with pytest.raises(BadRequest):
         http.parse_json(raw)
 
 
-@pytest.mark.parametrize("status,reason", [(400, "Bad Request"), (414, "URI Too Long"),
-                                           (431, "Request Header Fields Too Large"), (501, "Not Implemented")])
+@pytest.mark.parametrize(
+    "status,reason",
+    [(400, "Bad Request"), (414, "URI Too Long"), (431, "Request Header Fields Too Large"), (501, "Not Implemented")],
+)
 def test_server_errors_are_whole_http_responses_in_the_error_shape(status, reason):
     raw = http.server_error_bytes(status, reason)
     head, _, body = raw.partition(b"\r\n\r\n")
@@ -117,9 +131,12 @@ def app() -> Flask:
 
 def test_a_declared_length_over_64_kib_is_413_before_the_body_is_read(app):
     stream = Trickle()
-    response = app.test_client().post("/api/threads", content_type="application/json",
-                                      headers={"Authorization": "Bearer u1"},
-                                      environ_overrides={"wsgi.input": stream, "CONTENT_LENGTH": "10000000"})
+    response = app.test_client().post(
+        "/api/threads",
+        content_type="application/json",
+        headers={"Authorization": "Bearer u1"},
+        environ_overrides={"wsgi.input": stream, "CONTENT_LENGTH": "10000000"},
+    )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
     assert stream.given == 0
@@ -138,9 +155,22 @@ def function_app(monkeypatch):
     return functions_framework.create_app(target="api", source="functions/main.py")
 
 
-@pytest.mark.parametrize("path", ["/api/threads/abc%0A", "/api/threads/%0A/comments", "/api/threads/%zz",
-                                  "/api/threads/%E9", "/api/threads/%", "/api/nope", "/nope", "/", "/favicon.ico",
-                                  "/api/threads/__x__", "/api/users/%00"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/threads/abc%0A",
+        "/api/threads/%0A/comments",
+        "/api/threads/%zz",
+        "/api/threads/%E9",
+        "/api/threads/%",
+        "/api/nope",
+        "/nope",
+        "/",
+        "/favicon.ico",
+        "/api/threads/__x__",
+        "/api/users/%00",
+    ],
+)
 def test_the_function_answers_odd_paths_in_the_error_shape(function_app, path):
     response = function_app.test_client().get(path)
     assert response.status_code == 404
@@ -168,7 +198,9 @@ def _app_whose_db_raises(exc: Exception) -> Flask:
         def __getattr__(self, name):
             raise exc
 
-    return create_app(Deps(db=cast(firestore.Client, FailingDb()), verify_token=_verify, config=Config(), clock=utc_now))
+    return create_app(
+        Deps(db=cast(firestore.Client, FailingDb()), verify_token=_verify, config=Config(), clock=utc_now)
+    )
 
 
 def test_a_commit_that_kept_aborting_is_503_busy():
@@ -187,13 +219,16 @@ def test_any_other_value_error_is_a_500_without_internals():
     assert response.status_code == 500 and "secret" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("token, status, runs", [
-    ("checked", 200, True),    # a checked caller's success
-    ("checked", 403, True),    # a refused moderator loses the rules' record at once (issue 15)
-    ("checked", 422, False),   # any other refusal costs no Firestore call
-    ("unchecked", 200, False),  # a stale token must never write its claim back
-    (None, 200, False),         # anonymous
-])
+@pytest.mark.parametrize(
+    "token, status, runs",
+    [
+        ("checked", 200, True),  # a checked caller's success
+        ("checked", 403, True),  # a refused moderator loses the rules' record at once (issue 15)
+        ("checked", 422, False),  # any other refusal costs no Firestore call
+        ("unchecked", 200, False),  # a stale token must never write its claim back
+        (None, 200, False),  # anonymous
+    ],
+)
 def test_the_signed_in_hook_runs_only_for_a_checked_caller_answered_2xx_or_403(token, status, runs):
     """http.after_signed_in carries issue 15's rule for the role sync: checked callers only, a 403 included."""
     seen: list[tuple[str, bool]] = []

@@ -1,4 +1,5 @@
 """The input models: typed values out, refusals in the API's own words (http.invalid) with the field at fault."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -30,14 +31,17 @@ def test_a_thread_comes_out_trimmed_and_typed():
     assert models.ThreadInput.model_validate({"title": "t", "body": "b", "tags": None}).tags == []
 
 
-@pytest.mark.parametrize("data,field,message", [
-    ({"title": "", "body": "b"}, "title", "title is required"),
-    ({"title": "t", "body": 5}, "body", "body must be a string"),
-    ({"title": "t", "body": "b", "tags": ["a", "a"]}, "tags", "tag 'a' is repeated"),
-    ({"body": "b"}, "title", "title is required"),
-    ({"title": "t", "body": "b", "titel": "x"}, "titel", "unknown field 'titel'"),
-    ({"titel": "x", "title": ""}, "titel", "unknown field 'titel'"),  # a typo is named before other faults
-])
+@pytest.mark.parametrize(
+    "data,field,message",
+    [
+        ({"title": "", "body": "b"}, "title", "title is required"),
+        ({"title": "t", "body": 5}, "body", "body must be a string"),
+        ({"title": "t", "body": "b", "tags": ["a", "a"]}, "tags", "tag 'a' is repeated"),
+        ({"body": "b"}, "title", "title is required"),
+        ({"title": "t", "body": "b", "titel": "x"}, "titel", "unknown field 'titel'"),
+        ({"titel": "x", "title": ""}, "titel", "unknown field 'titel'"),  # a typo is named before other faults
+    ],
+)
 def test_a_refused_thread_names_the_field_in_the_apis_words(data, field, message):
     refused = refusal(models.ThreadInput, data)
     assert (refused.status, refused.code, refused.field, refused.message) == (422, "invalid_argument", field, message)
@@ -49,8 +53,17 @@ def test_a_thread_patch_tells_left_out_from_sent():
     assert models.ThreadPatch.model_validate({"tags": None}).tags == []  # null clears the tags
 
 
-@pytest.mark.parametrize("data,field", [({}, None), ({"locked": "true"}, "locked"), ({"pinned": 1}, "pinned"),
-                                        ({"title": None}, "title"), ({"body": "  "}, "body"), ({"x": 1}, "x")])
+@pytest.mark.parametrize(
+    "data,field",
+    [
+        ({}, None),
+        ({"locked": "true"}, "locked"),
+        ({"pinned": 1}, "pinned"),
+        ({"title": None}, "title"),
+        ({"body": "  "}, "body"),
+        ({"x": 1}, "x"),
+    ],
+)
 def test_a_thread_patch_refuses_nothing_null_and_look_alike_booleans(data, field):
     assert refusal(models.ThreadPatch, data).field == field
 
@@ -74,8 +87,10 @@ def test_mark_read_takes_ids_or_nothing():
     assert models.MarkRead.model_validate({"ids": ["a", "b", "a"]}).ids == ["a", "b"]
 
 
-@pytest.mark.parametrize("body", [{"ids": []}, {"ids": None}, {"ids": ["a"] * 51}, {"ids": [""]}, {"ids": ["a/b"]},
-                                  {"ids": [7]}, {"all": True}])
+@pytest.mark.parametrize(
+    "body",
+    [{"ids": []}, {"ids": None}, {"ids": ["a"] * 51}, {"ids": [""]}, {"ids": ["a/b"]}, {"ids": [7]}, {"all": True}],
+)
 def test_mark_read_refuses_anything_else(body):
     assert refusal(models.MarkRead, body).field in ("ids", "all")
 
@@ -83,11 +98,19 @@ def test_mark_read_refuses_anything_else(body):
 def test_enums_are_refused_with_their_values_listed():
     assert models.HideInput.model_validate({"reason": "spam"}).reason is HideReason.SPAM
     refused = refusal(models.HideInput, {"reason": "rude"})
-    assert refused.field == "reason" and refused.message == "reason must be one of spam, abuse, off_topic, outdated, other"
+    assert (
+        refused.field == "reason" and refused.message == "reason must be one of spam, abuse, off_topic, outdated, other"
+    )
 
 
-@pytest.mark.parametrize("data,field", [({"action": "hide"}, "reason"), ({"action": "dismiss", "reason": "spam"}, "reason"),
-                                        ({"action": "ban"}, "action")])
+@pytest.mark.parametrize(
+    "data,field",
+    [
+        ({"action": "hide"}, "reason"),
+        ({"action": "dismiss", "reason": "spam"}, "reason"),
+        ({"action": "ban"}, "action"),
+    ],
+)
 def test_a_queue_action_takes_a_reason_to_hide_and_only_then(data, field):
     assert refusal(models.QueueActionInput, data).field == field
     action = models.QueueActionInput.model_validate({"action": "hide", "reason": "abuse"})
@@ -96,8 +119,9 @@ def test_a_queue_action_takes_a_reason_to_hide_and_only_then(data, field):
 
 def test_a_suspension_ends_in_the_future_of_the_request():
     until = (NOW + timedelta(days=1)).isoformat()
-    assert models.SuspensionInput.model_validate({"reason": "r", "until": until}, context={"now": NOW}).until == \
-        NOW + timedelta(days=1)
+    assert models.SuspensionInput.model_validate(
+        {"reason": "r", "until": until}, context={"now": NOW}
+    ).until == NOW + timedelta(days=1)
     assert refusal(models.SuspensionInput, {"reason": "r", "until": NOW.isoformat()}, now=NOW).field == "until"
     assert refusal(models.SuspensionInput, {"reason": "r", "until": "2031-01-01T00:00:00"}, now=NOW).field == "until"
 
@@ -114,8 +138,17 @@ def test_query_strings_default_and_parse_and_ignore_unknown_parameters():
     assert (q.sort, q.limit, q.tag) == (ThreadSort.TOP, 5, "a-b")
 
 
-@pytest.mark.parametrize("query,field", [({"limit": "0"}, "limit"), ({"limit": " 5"}, "limit"),
-                                         ({"sort": ""}, "sort"), ({"sort": "old"}, "sort"), ({"sort": "Top"}, "sort"),
-                                         ({"sort": "new "}, "sort"), ({"tag": ""}, "tag")])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ({"limit": "0"}, "limit"),
+        ({"limit": " 5"}, "limit"),
+        ({"sort": ""}, "sort"),
+        ({"sort": "old"}, "sort"),
+        ({"sort": "Top"}, "sort"),
+        ({"sort": "new "}, "sort"),
+        ({"tag": ""}, "tag"),
+    ],
+)
 def test_a_bad_query_parameter_is_refused_on_its_name(query, field):
     assert refusal(models.ThreadsQuery, query).field == field

@@ -4,6 +4,7 @@ The text patterns are read from the served document and run, with a JSON Schema 
 against the same inputs as the validators, so the two cannot drift apart. The structural rules
 below hold for every operation, including ones added later.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -14,10 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hearth import validation
-
+from hearth.api.openapi import openapi_document
 from hearth.db import cursors
 from hearth.errors import ApiError
-from hearth.api.openapi import openapi_document
 
 DOC = openapi_document()
 SCHEMAS = DOC["components"]["schemas"]
@@ -57,7 +57,7 @@ def _accepted(check: Callable[[Any], Any], value: Any) -> bool:
 
 def _edges() -> list[str]:
     """Every character at and just beside each edge of every range the text rules name."""
-    ranges = (validation.CONTROL + validation.BIDI_CONTROLS + validation.WHITE_SPACE + validation.INVISIBLE_EXTRA)
+    ranges = validation.CONTROL + validation.BIDI_CONTROLS + validation.WHITE_SPACE + validation.INVISIBLE_EXTRA
     codes = {c for a, b in ranges for c in (a - 1, a, b, b + 1) if 0 <= c <= 0x10FFFF and not 0xD800 <= c <= 0xDFFF}
     return [chr(c) for c in sorted(codes)]
 
@@ -68,9 +68,36 @@ SAMPLES = (
     + [f"ab{c}cd" for c in EDGES]
     + [f"  {c}  " for c in EDGES]
     + [f"{c}x" for c in EDGES]
-    + ["", " ", "x", "  x  ", "__x__", "__main__", "____", "abc", "a-b", "a_b", "A", "a/b", "..", "\U0001f525",
-       "\u05e9\u05dc\u05d5\u05dd", "\u200e\u05e9", "x" * 30, "x" * 31, "x" * 50, "x" * 51, " " + "x" * 50,
-       "x" * 150, "x" * 151, "x" * 500, "x" * 501, " " * 3 + "x" * 148, "x" * 64, "x" * 65]
+    + [
+        "",
+        " ",
+        "x",
+        "  x  ",
+        "__x__",
+        "__main__",
+        "____",
+        "abc",
+        "a-b",
+        "a_b",
+        "A",
+        "a/b",
+        "..",
+        "\U0001f525",
+        "\u05e9\u05dc\u05d5\u05dd",
+        "\u200e\u05e9",
+        "x" * 30,
+        "x" * 31,
+        "x" * 50,
+        "x" * 51,
+        " " + "x" * 50,
+        "x" * 150,
+        "x" * 151,
+        "x" * 500,
+        "x" * 501,
+        " " * 3 + "x" * 148,
+        "x" * 64,
+        "x" * 65,
+    ]
 )
 
 
@@ -103,8 +130,9 @@ def test_a_cursor_the_api_makes_matches_the_documented_cursor_parameter():
 
 # --- rules every operation keeps, so endpoints added later are held to them --------------------
 
-OPERATIONS = [(path, method, op) for path, item in DOC["paths"].items() for method, op in item.items()
-              if method != "parameters"]
+OPERATIONS = [
+    (path, method, op) for path, item in DOC["paths"].items() for method, op in item.items() if method != "parameters"
+]
 IDS = [f"{method.upper()} {path}" for path, method, _ in OPERATIONS]
 
 
@@ -130,8 +158,9 @@ def test_operations_list_the_statuses_their_shape_implies(path, method, op):
 
 def test_the_documented_error_responses_exist_with_retry_after_where_it_is_sent():
     responses = DOC["components"]["responses"]
-    referenced = {r["$ref"].rsplit("/", 1)[1] for _, _, op in OPERATIONS for r in op["responses"].values()
-                  if "$ref" in r}
+    referenced = {
+        r["$ref"].rsplit("/", 1)[1] for _, _, op in OPERATIONS for r in op["responses"].values() if "$ref" in r
+    }
     assert referenced <= set(responses)
     for name in ("E429", "E503"):
         assert responses[name]["headers"]["Retry-After"]["required"] is True

@@ -36,19 +36,22 @@ def test_a_time_with_an_offset_comes_back_in_utc():
     assert cursors.decode("k", token, ["time"]) == [WHEN, "abc"]
 
 
-@pytest.mark.parametrize("token", [
-    "",  # an empty value is not a cursor
-    "not base64 !",
-    "e30",  # {}
-    "W10",  # []
-    "x" * (cursors.MAX_CURSOR_CHARS + 1),
-    _forge("[" * 5000 + "]" * 5000),  # nesting past the parser's recursion limit
-    _forge("{not json"),
-    _forge(["k"]),
-    _forge(["k", "abc"]),
-    _forge([1, ["abc"]]),
-    cursors.encode("k", [1]),  # too few values for the list
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",  # an empty value is not a cursor
+        "not base64 !",
+        "e30",  # {}
+        "W10",  # []
+        "x" * (cursors.MAX_CURSOR_CHARS + 1),
+        _forge("[" * 5000 + "]" * 5000),  # nesting past the parser's recursion limit
+        _forge("{not json"),
+        _forge(["k"]),
+        _forge(["k", "abc"]),
+        _forge([1, ["abc"]]),
+        cursors.encode("k", [1]),  # too few values for the list
+    ],
+)
 def test_garbage_or_wrong_shape_cursor_is_invalid(token):
     with pytest.raises(Invalid) as err:
         cursors.decode("k", token, ["int"])
@@ -62,18 +65,21 @@ def test_the_last_id_must_be_a_document_id(last_id):
     assert err.value.field == "cursor"
 
 
-@pytest.mark.parametrize("value", [
-    {"t": "0001-01-01T00:00:00+14:00"},  # before year 1 once in UTC
-    {"t": "9999-12-31T23:59:59-14:00"},  # after year 9999 once in UTC
-    {"t": "2026-01-02T03:04:05"},  # no offset: which time is it?
-    {"t": "yesterday"},
-    {"t": 5},
-    {"t": "2026-01-02T03:04:05+00:00", "x": 1},
-    "2026-01-02T03:04:05+00:00",
-    5,
-    None,
-    [["deep"]],
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"t": "0001-01-01T00:00:00+14:00"},  # before year 1 once in UTC
+        {"t": "9999-12-31T23:59:59-14:00"},  # after year 9999 once in UTC
+        {"t": "2026-01-02T03:04:05"},  # no offset: which time is it?
+        {"t": "yesterday"},
+        {"t": 5},
+        {"t": "2026-01-02T03:04:05+00:00", "x": 1},
+        "2026-01-02T03:04:05+00:00",
+        5,
+        None,
+        [["deep"]],
+    ],
+)
 def test_a_time_value_must_be_a_time_firestore_can_hold(value):
     with pytest.raises(Invalid) as err:
         cursors.decode("k", _forge(["k", [value, "abc"]]), ["time"])
@@ -111,9 +117,18 @@ def test_the_last_id_may_be_any_id_firestore_accepts():
         assert cursors.decode("k", _forge(["k", [last_id]]), []) == [last_id]
 
 
-@pytest.mark.parametrize("path,ok", [("threads/a/comments/b", True), ("threads/__x__/comments/b", False),
-                                     ("threads/a/comments", False), ("threads//comments/b", False),
-                                     ("threads/a/comments/..", False), ("b", False), (7, False)])
+@pytest.mark.parametrize(
+    "path,ok",
+    [
+        ("threads/a/comments/b", True),
+        ("threads/__x__/comments/b", False),
+        ("threads/a/comments", False),
+        ("threads//comments/b", False),
+        ("threads/a/comments/..", False),
+        ("b", False),
+        (7, False),
+    ],
+)
 def test_a_collection_group_cursor_ends_with_a_document_path(path, ok):
     token = _forge(["k", [path]])
     if ok:

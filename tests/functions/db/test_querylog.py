@@ -1,4 +1,5 @@
 """The query log the index check reads: only on the emulators, whole lines, queries only."""
+
 from __future__ import annotations
 
 import json
@@ -13,19 +14,27 @@ from google.protobuf import json_format
 from hearth.db import querylog
 from hearth.deps import firestore_client
 
-QUERY = StructuredQuery(from_=[StructuredQuery.CollectionSelector(collection_id="threads")],
-                        order_by=[StructuredQuery.Order(field=StructuredQuery.FieldReference(field_path="createdAt"),
-                                                        direction=StructuredQuery.Direction.DESCENDING)])
+QUERY = StructuredQuery(
+    from_=[StructuredQuery.CollectionSelector(collection_id="threads")],
+    order_by=[
+        StructuredQuery.Order(
+            field=StructuredQuery.FieldReference(field_path="createdAt"), direction=StructuredQuery.Direction.DESCENDING
+        )
+    ],
+)
 PARENT = "projects/demo-hearth/databases/(default)/documents"
 
 
-@pytest.mark.parametrize("env, expected", [
-    ({}, None),
-    ({"HEARTH_QUERY_LOG": "/tmp/q.jsonl"}, None),  # no emulator: production, never logs
-    ({"FIRESTORE_EMULATOR_HOST": "127.0.0.1:8080"}, None),
-    ({"HEARTH_QUERY_LOG": "", "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8080"}, None),
-    ({"HEARTH_QUERY_LOG": "/tmp/q.jsonl", "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8080"}, Path("/tmp/q.jsonl")),
-])
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, None),
+        ({"HEARTH_QUERY_LOG": "/tmp/q.jsonl"}, None),  # no emulator: production, never logs
+        ({"FIRESTORE_EMULATOR_HOST": "127.0.0.1:8080"}, None),
+        ({"HEARTH_QUERY_LOG": "", "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8080"}, None),
+        ({"HEARTH_QUERY_LOG": "/tmp/q.jsonl", "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8080"}, Path("/tmp/q.jsonl")),
+    ],
+)
 def test_queries_are_logged_only_when_asked_and_on_the_emulator(env, expected):
     assert querylog.log_path(env) == expected
 
@@ -48,7 +57,8 @@ def test_an_entry_keeps_the_query_and_drops_the_transaction():
 
 def test_an_aggregation_entry_keeps_its_structured_query():
     request = RunAggregationQueryRequest(
-        parent=PARENT, structured_aggregation_query={"structured_query": QUERY, "aggregations": [{"count": {}}]})
+        parent=PARENT, structured_aggregation_query={"structured_query": QUERY, "aggregations": [{"count": {}}]}
+    )
     entry = querylog.entry("RunAggregationQuery", request._pb, None)
     parsed = json_format.ParseDict(entry["request"], RunAggregationQueryRequest.pb()())
     assert parsed.structured_aggregation_query.structured_query == StructuredQuery.pb(QUERY)

@@ -2,8 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hearth.errors import RateLimited
 from hearth.db.ratelimit import InstanceWindows, Limit, admit
+from hearth.errors import RateLimited
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
 FIVE_A_MINUTE = Limit("comment", 5, timedelta(minutes=1))

@@ -1,4 +1,5 @@
 """The transaction runner and the optimistic writer: contention becomes Busy (503), nothing else does."""
+
 from __future__ import annotations
 
 import pytest
@@ -68,11 +69,14 @@ def test_a_failed_rollback_after_contention_is_still_contention():
         assert store.is_contention(exc)
 
 
-@pytest.mark.parametrize("exc", [
-    ValueError("a bug of ours"),
-    InvalidArgument("bad field path"),
-    Forbidden("only the author or a moderator may change this thread"),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ValueError("a bug of ours"),
+        InvalidArgument("bad field path"),
+        Forbidden("only the author or a moderator may change this thread"),
+    ],
+)
 def test_errors_that_are_not_contention_pass_through_unchanged(exc):
     db = scripted_client(ScriptedApi({}, lambda request: firestore.types.CommitResponse()))
 
@@ -96,11 +100,14 @@ def test_a_write_whose_reads_changed_is_tried_again():
     assert store.retry_while_changed(attempt) == "written" and len(attempts) == 3
 
 
-@pytest.mark.parametrize("exc", [
-    FailedPrecondition("the stored version does not match the required base version"),
-    AlreadyExists("entity already exists"),
-    Aborted("too much contention on these documents"),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        FailedPrecondition("the stored version does not match the required base version"),
+        AlreadyExists("entity already exists"),
+        Aborted("too much contention on these documents"),
+    ],
+)
 def test_a_write_whose_reads_never_stop_changing_ends_in_busy(exc):
     def attempt():
         raise exc

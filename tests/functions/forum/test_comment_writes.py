@@ -1,4 +1,5 @@
 """Posting a comment when a concurrent one got there first: the real SDK over a scripted wire."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -7,11 +8,10 @@ import pytest
 from google.api_core.exceptions import AlreadyExists, FailedPrecondition
 from google.cloud import firestore
 
-from hearth.db import store
-
-from hearth.forum import comments
 from hearth.auth import Caller
+from hearth.db import store
 from hearth.deps import Config
+from hearth.forum import comments
 from tests.support.wire import ScriptedApi, scripted_client
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -26,8 +26,11 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def created_paths(request) -> list[str]:
     """The documents a commit creates (writes with the precondition exists=false)."""
-    return [w.update.name.split("/documents/", 1)[1] for w in request["writes"]
-            if "current_document" in w and not w.current_document.exists]
+    return [
+        w.update.name.split("/documents/", 1)[1]
+        for w in request["writes"]
+        if "current_document" in w and not w.current_document.exists
+    ]
 
 
 def test_a_reply_that_loses_its_preview_slot_takes_a_free_one():
@@ -71,8 +74,9 @@ def test_a_comment_whose_rate_window_changed_meanwhile_reads_it_again():
         return firestore.types.CommitResponse()
 
     api = ScriptedApi(documents, commit)
-    comment = comments.create(scripted_client(api), Caller("bob"), "t", body="hello", parent_id=None, now=NOW,
-                              config=Config())
+    comment = comments.create(
+        scripted_client(api), Caller("bob"), "t", body="hello", parent_id=None, now=NOW, config=Config()
+    )
     assert comment["depth"] == 1 and comment["author"]["handle"] == "user_bob"
     assert len(calls) == 2 and api.calls.count("BatchGetDocuments") == 2
     rate_write = next(w for w in calls[-1]["writes"] if w.update.name.endswith("/users/bob/private/rate"))

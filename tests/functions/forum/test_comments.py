@@ -23,14 +23,23 @@ def test_a_comment_without_parent_is_a_root():
 
 def test_a_reply_nests_one_level_below_its_parent():
     assert placement("r", {"depth": 1, "rootId": None, "parentId": None}) == {
-        "parentId": "r", "rootId": "r", "depth": 2}
+        "parentId": "r",
+        "rootId": "r",
+        "depth": 2,
+    }
     assert placement("c2", {"depth": 2, "rootId": "r", "parentId": "r"}) == {
-        "parentId": "c2", "rootId": "r", "depth": 3}
+        "parentId": "c2",
+        "rootId": "r",
+        "depth": 3,
+    }
 
 
 def test_a_reply_to_depth_three_joins_its_parents_level():
     assert placement("c3", {"depth": 3, "rootId": "r", "parentId": "c2"}) == {
-        "parentId": "c2", "rootId": "r", "depth": 3}
+        "parentId": "c2",
+        "rootId": "r",
+        "depth": 3,
+    }
 
 
 def test_nest_builds_the_tree_from_a_flat_oldest_first_list():
@@ -73,8 +82,9 @@ def test_other_comment_ids_name_no_root(cid):
     assert preview_root(cid) is None
 
 
-@pytest.mark.parametrize("descendants, expected", [(0, []), (2, [f"r-{n}" for n in range(1, 6)]),
-                                                  (40, [f"r-{n}" for n in range(1, 6)])])
+@pytest.mark.parametrize(
+    "descendants, expected", [(0, []), (2, [f"r-{n}" for n in range(1, 6)]), (40, [f"r-{n}" for n in range(1, 6)])]
+)
 def test_a_root_with_replies_is_read_with_all_five_preview_slots(descendants, expected):
     assert preview_ids("r", {"descendantCount": descendants}) == expected
 
@@ -104,8 +114,11 @@ def test_a_root_comment_moves_no_comment_counters():
 
 def test_a_reply_to_a_root_moves_its_replies_score_and_descendants_in_one_write():
     assert counter_changes({"parentId": "r", "rootId": "r", "depth": 2}) == {
-        "r": {"replyCount": firestore.Increment(1), "score": firestore.Increment(1),
-              "descendantCount": firestore.Increment(1)},
+        "r": {
+            "replyCount": firestore.Increment(1),
+            "score": firestore.Increment(1),
+            "descendantCount": firestore.Increment(1),
+        },
     }
 
 
@@ -119,5 +132,6 @@ def test_a_deep_reply_moves_its_parent_and_its_root_apart():
 @pytest.mark.parametrize("on, step", [(True, 1), (False, -1)])
 def test_a_reaction_moves_its_count_and_the_score_by_one(on, step):
     assert reaction_changes("fire", on) == {
-        "reactionCounts.fire": firestore.Increment(step), "score": firestore.Increment(step),
+        "reactionCounts.fire": firestore.Increment(step),
+        "score": firestore.Increment(step),
     }

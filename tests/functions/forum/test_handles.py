@@ -1,4 +1,5 @@
 """Handles rest after release (issue 15, finding 9)."""
+
 from datetime import datetime, timedelta, timezone
 
 from hearth.forum.users import claimable

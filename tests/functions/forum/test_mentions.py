@@ -4,18 +4,21 @@ from hearth.forum.mentions import MAX_MENTIONS, handles_in, mentioned_uids
 from hearth.forum.render import markdown_to_html, sanitize
 
 
-@pytest.mark.parametrize("source, handles", [
-    ("hi @ada", ["ada"]),
-    ("@ada, @bob_2 and @ada again", ["ada", "bob_2"]),
-    ("@Ada is @ada", ["ada"]),
-    ("(@ada) @ada. @ada! *@bob*", ["ada", "bob"]),
-    ("`@ada` and\n\n```\n@bob\n```\n\n    @carl", []),
-    ("[@ada](https://example.com) <https://x.example/@bob>", []),
-    ("![@ada](https://example.com/a.png)", []),
-    ("mail ada@example.com or @@bob or a/@carl", []),
-    ("@ab is too short, @" + "a" * 31 + " too long", []),
-    ("> quoted @ada\n\n- listed @bob", ["ada", "bob"]),
-])
+@pytest.mark.parametrize(
+    "source, handles",
+    [
+        ("hi @ada", ["ada"]),
+        ("@ada, @bob_2 and @ada again", ["ada", "bob_2"]),
+        ("@Ada is @ada", ["ada"]),
+        ("(@ada) @ada. @ada! *@bob*", ["ada", "bob"]),
+        ("`@ada` and\n\n```\n@bob\n```\n\n    @carl", []),
+        ("[@ada](https://example.com) <https://x.example/@bob>", []),
+        ("![@ada](https://example.com/a.png)", []),
+        ("mail ada@example.com or @@bob or a/@carl", []),
+        ("@ab is too short, @" + "a" * 31 + " too long", []),
+        ("> quoted @ada\n\n- listed @bob", ["ada", "bob"]),
+    ],
+)
 def test_handles_are_found_in_text_only(source, handles):
     assert handles_in(source) == handles
 
@@ -34,13 +37,16 @@ def test_known_handles_become_profile_links():
     assert html == '<p>hi <a href="/u/ada" class="mention" rel="nofollow ugc noopener">@Ada</a> and @bob</p>\n'
 
 
-@pytest.mark.parametrize("source", [
-    "`@ada`",
-    "```\n@ada\n```",
-    "    @ada",
-    "[see @ada](https://example.com)",
-    "ada@example.com",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "`@ada`",
+        "```\n@ada\n```",
+        "    @ada",
+        "[see @ada](https://example.com)",
+        "ada@example.com",
+    ],
+)
 def test_no_mention_link_inside_code_links_or_addresses(source):
     assert 'class="mention"' not in markdown_to_html(source, {"ada": "u1"})
 
@@ -51,7 +57,8 @@ def test_without_known_handles_the_text_stays_plain():
 
 def test_only_the_mention_class_survives_sanitising():
     assert sanitize('<a href="/u/a" class="mention evil">x</a><p class="x">y</p>') == (
-        '<a href="/u/a" class="mention" rel="nofollow ugc noopener">x</a><p>y</p>')
+        '<a href="/u/a" class="mention" rel="nofollow ugc noopener">x</a><p>y</p>'
+    )
 
 
 def test_names_firestore_reserves_are_never_looked_up_as_handles():

@@ -1,6 +1,6 @@
-import pytest
-
 from pathlib import Path
+
+import pytest
 
 from hearth.forum.render import HIGHLIGHTED_HTML_MAX, cut_at_word, excerpt, highlight_css, markdown_to_html, sanitize
 from tests.support.html import inert_problems
@@ -16,7 +16,7 @@ HOSTILE = [
     '<div onmouseover="alert(1)">hover</div>',
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "<svg onload=alert(1)>",
-    '<style>body{display:none}</style>',
+    "<style>body{display:none}</style>",
 ]
 
 
@@ -61,18 +61,25 @@ def test_excerpt_cuts_long_text():
 
 
 def test_excerpt_skips_code_blocks_and_tables_and_keeps_the_prose_around_them():
-    source = ("Intro text.\n\n```python\nprint(greet(\"world\"))\n```\n\n- a list item\n\n"
-              "| a | b |\n|---|---|\n| 1 | 2 |\n\n    indented code\n\nThe end.")
+    source = (
+        'Intro text.\n\n```python\nprint(greet("world"))\n```\n\n- a list item\n\n'
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n    indented code\n\nThe end."
+    )
     assert excerpt(markdown_to_html(source)) == "Intro text. a list item The end."
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("Tests start it themselves.\n\n- unit tests\n- in-process API tests over HTTP",
-     "Tests start it themselves. unit tests · in-process API tests over HTTP"),
-    ("Steps\n\n1. clone\n2. make dev\n3. open the page", "Steps · clone · make dev · open the page"),
-    ("- outer\n  - inner one\n  - inner two\n- last", "outer · inner one · inner two · last"),
-    ("- ends here.\n- next", "ends here. next"),  # a clause already ended: no separator
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        (
+            "Tests start it themselves.\n\n- unit tests\n- in-process API tests over HTTP",
+            "Tests start it themselves. unit tests · in-process API tests over HTTP",
+        ),
+        ("Steps\n\n1. clone\n2. make dev\n3. open the page", "Steps · clone · make dev · open the page"),
+        ("- outer\n  - inner one\n  - inner two\n- last", "outer · inner one · inner two · last"),
+        ("- ends here.\n- next", "ends here. next"),  # a clause already ended: no separator
+    ],
+)
 def test_excerpt_keeps_list_items_apart(source, expected):
     assert excerpt(markdown_to_html(source)) == expected
 
@@ -81,14 +88,17 @@ def test_excerpt_collapses_white_space_across_blocks():
     assert excerpt(markdown_to_html("one\ntwo\n\n\n> three\n\n1. four")) == "one two three · four"
 
 
-@pytest.mark.parametrize("text, length, expected", [
-    ("alpha beta gamma", 50, "alpha beta gamma"),
-    ("alpha beta gamma", 12, "alpha beta…"),  # "gamma" would be cut: it goes whole
-    ("alpha beta gamma", 11, "alpha beta…"),  # the cut falls on the space after "beta"
-    ("alpha, beta gamma", 9, "alpha…"),  # no dangling punctuation before the ellipsis
-    ("alpha · beta gamma", 9, "alpha…"),  # nor a list items' separator
-    ("supercalifragilistic", 8, "superca…"),  # one word longer than the excerpt is cut where it must be
-])
+@pytest.mark.parametrize(
+    "text, length, expected",
+    [
+        ("alpha beta gamma", 50, "alpha beta gamma"),
+        ("alpha beta gamma", 12, "alpha beta…"),  # "gamma" would be cut: it goes whole
+        ("alpha beta gamma", 11, "alpha beta…"),  # the cut falls on the space after "beta"
+        ("alpha, beta gamma", 9, "alpha…"),  # no dangling punctuation before the ellipsis
+        ("alpha · beta gamma", 9, "alpha…"),  # nor a list items' separator
+        ("supercalifragilistic", 8, "superca…"),  # one word longer than the excerpt is cut where it must be
+    ],
+)
 def test_cut_at_word_keeps_whole_words(text, length, expected):
     assert cut_at_word(text, length) == expected
     assert len(cut_at_word(text, length)) <= length

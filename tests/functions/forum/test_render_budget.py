@@ -1,5 +1,6 @@
 """Bounded rendering (issue 15, finding 1): allow-listed lexers fed a hostile corpus, the fence cap,
 one parse per post, and the worker sandbox that stops a render past its CPU budget."""
+
 from __future__ import annotations
 
 import os
@@ -64,8 +65,23 @@ def test_every_allow_listed_lexer_is_fast_on_the_hostile_corpus(lexer):
     assert slow == {}, f"{lexer} is slow on {slow}: take it off HIGHLIGHTED_LANGUAGES"
 
 
-@pytest.mark.parametrize("lang", ["c", "cpp", "java", "objective-c", "cuda", "ini", "make", "scala", "tex",
-                                  "terraform", "systemd", "nosuchlanguage"])
+@pytest.mark.parametrize(
+    "lang",
+    [
+        "c",
+        "cpp",
+        "java",
+        "objective-c",
+        "cuda",
+        "ini",
+        "make",
+        "scala",
+        "tex",
+        "terraform",
+        "systemd",
+        "nosuchlanguage",
+    ],
+)
 def test_languages_off_the_allow_list_stay_plain(lang):
     """The finding's case: ```c + a + 8,000 spaces + ! took 5.5 s; off the list it costs nothing."""
     source = f"```{lang}\na{' ' * 8000}!\n```"
@@ -104,14 +120,17 @@ def test_a_post_naming_nobody_never_resolves():
     assert render_post("no handles here", lambda handles: pytest.fail("resolved")).mentions == {}
 
 
-@pytest.mark.parametrize("source", [
-    "[x](//evil.example)",
-    "[x](//evil.example/path)",
-    "[x]( //evil.example)",
-    "[x](/\\evil.example)",
-    "![x](//evil.example/a.png)",
-    "<//evil.example>",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[x](//evil.example)",
+        "[x](//evil.example/path)",
+        "[x]( //evil.example)",
+        "[x](/\\evil.example)",
+        "![x](//evil.example/a.png)",
+        "<//evil.example>",
+    ],
+)
 def test_scheme_relative_links_are_dropped(source):
     html = render.markdown_to_html(source)
     urls = re.findall(r'(?:href|src)="([^"]*)"', html)
@@ -120,8 +139,7 @@ def test_scheme_relative_links_are_dropped(source):
 
 @pytest.mark.parametrize("url", ["//evil.example", " //evil.example", "/\\evil.example", "\\\\evil.example"])
 def test_the_sanitiser_drops_scheme_relative_urls_whatever_wrote_them(url):
-    assert render.sanitize(f'<a href="{url}">x</a><img src="{url}">') == (
-        '<a rel="nofollow ugc noopener">x</a><img>')
+    assert render.sanitize(f'<a href="{url}">x</a><img src="{url}">') == ('<a rel="nofollow ugc noopener">x</a><img>')
 
 
 def test_same_site_and_absolute_links_stay():

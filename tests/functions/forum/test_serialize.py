@@ -10,19 +10,27 @@ def test_times_are_rfc3339_utc_with_milliseconds():
 
 
 def test_counts_list_every_reaction_type():
-    assert serialize.counts({"fire": 2}) == {"like": 0, "unicorn": 0, "exploding_head": 0, "raised_hands": 0,
-                                             "fire": 2}
+    assert serialize.counts({"fire": 2}) == {"like": 0, "unicorn": 0, "exploding_head": 0, "raised_hands": 0, "fire": 2}
 
 
 def test_deleted_comment_is_a_tombstone_without_text_or_author():
-    out = serialize.comment("c", {"status": "deleted", "body": "secret", "bodyHtml": "<p>secret</p>",
-                                  "author": {"uid": "u", "handle": "h", "displayName": "H"}})
+    out = serialize.comment(
+        "c",
+        {
+            "status": "deleted",
+            "body": "secret",
+            "bodyHtml": "<p>secret</p>",
+            "author": {"uid": "u", "handle": "h", "displayName": "H"},
+        },
+    )
     assert out["body"] == "" and out["bodyHtml"] == "" and out["author"] is None
     assert out["status"] == "deleted"
 
 
 def test_profile_never_carries_an_email():
-    out = serialize.profile("u", {"handle": "h", "email": "x@example.com", "displayName": "H"}, datetime.now(timezone.utc))
+    out = serialize.profile(
+        "u", {"handle": "h", "email": "x@example.com", "displayName": "H"}, datetime.now(timezone.utc)
+    )
     assert "email" not in out and "x@example.com" not in str(out)
 
 
@@ -34,8 +42,13 @@ def test_thread_summaries_carry_an_excerpt_not_the_body():
 
 
 def test_hidden_comment_is_a_placeholder_with_its_reason_unless_revealed():
-    data = {"status": "hidden", "body": "spammy", "bodyHtml": "<p>spammy</p>", "author": {"uid": "u", "handle": "h"},
-            "hidden": {"reason": "spam", "by": "moderators", "uid": "m", "at": None}}
+    data = {
+        "status": "hidden",
+        "body": "spammy",
+        "bodyHtml": "<p>spammy</p>",
+        "author": {"uid": "u", "handle": "h"},
+        "hidden": {"reason": "spam", "by": "moderators", "uid": "m", "at": None},
+    }
     out = serialize.comment("c", data)
     assert (out["body"], out["bodyHtml"], out["author"]) == ("", "", None)
     assert out["hidden"] == {"reason": "spam", "by": "moderators", "at": None}  # never the moderator's uid

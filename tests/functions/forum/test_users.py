@@ -162,9 +162,18 @@ def test_the_role_memo_forgets_everything_when_full():
     assert not memo.knows(("p", "a")) and memo.get(("p", "c")) == "moderator"
 
 
-@pytest.mark.parametrize("name,expected", [("Ada", "Ada"), ("  Ada  ", "Ada"), ("\u200b", "user_x"),
-                                           ("evil\u202eexe", "user_x"), ("a\x00b", "user_x"), (None, "user_x"),
-                                           ("x" * 80, "x" * 50)])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("Ada", "Ada"),
+        ("  Ada  ", "Ada"),
+        ("\u200b", "user_x"),
+        ("evil\u202eexe", "user_x"),
+        ("a\x00b", "user_x"),
+        (None, "user_x"),
+        ("x" * 80, "x" * 50),
+    ],
+)
 def test_a_new_profile_takes_the_account_name_only_if_it_passes_the_display_name_rules(name, expected):
     claims = {"name": name} if name is not None else {}
     assert initial_display_name(Caller("u1", claims), "user_x") == expected

@@ -1,4 +1,5 @@
 """Trust before auto-hide (issue 15, finding 2): who counts, and what is never hidden by reports."""
+
 from datetime import datetime, timedelta, timezone
 
 from hearth.auth import Caller

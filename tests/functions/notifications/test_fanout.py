@@ -1,4 +1,5 @@
 """The fan-out's decisions, without Firestore (tests/api/test_notification*.py run it for real)."""
+
 import json
 from datetime import datetime, timezone
 
@@ -6,10 +7,20 @@ import pytest
 from google.cloud import firestore
 
 from hearth.forum import serialize
-
 from hearth.notifications import inbox
-from hearth.notifications.fanout import (COMMENT, MENTION, REPLY, Subject, added_mentions, document, first_shown,
-                                  notification_id, on_comment_written, on_thread_written, recipients)
+from hearth.notifications.fanout import (
+    COMMENT,
+    MENTION,
+    REPLY,
+    Subject,
+    added_mentions,
+    document,
+    first_shown,
+    notification_id,
+    on_comment_written,
+    on_thread_written,
+    recipients,
+)
 
 
 class ExplodingDb:
@@ -20,14 +31,22 @@ class ExplodingDb:
 
 
 def post(**fields):
-    return {"status": "visible", "author": {"uid": "bob", "handle": "bob", "displayName": "Bob"},
-            "mentions": [], "bodyHtml": "<p>hi</p>", **fields}
+    return {
+        "status": "visible",
+        "author": {"uid": "bob", "handle": "bob", "displayName": "Bob"},
+        "mentions": [],
+        "bodyHtml": "<p>hi</p>",
+        **fields,
+    }
 
 
 def test_a_reply_beats_a_comment_beats_a_mention():
     assert recipients("bob", replied_to="ada", thread_author="ada", mentioned=["ada"]) == {"ada": REPLY}
     assert recipients("bob", replied_to="carl", thread_author="ada", mentioned=["ada", "carl", "dan"]) == {
-        "carl": REPLY, "ada": COMMENT, "dan": MENTION}
+        "carl": REPLY,
+        "ada": COMMENT,
+        "dan": MENTION,
+    }
 
 
 def test_the_actor_is_never_notified():
@@ -51,15 +70,18 @@ def test_an_edit_adds_only_the_users_it_newly_mentions():
     assert added_mentions({"mentions": ["a", "b"]}, {"mentions": ["a"]}) == []
 
 
-@pytest.mark.parametrize("before, after", [
-    (post(), {**post(), "replyCount": 1, "score": 1}),  # a counter moved
-    (post(mentions=["ada"]), post(mentions=["ada"], body="edited")),  # an edit that mentions nobody new
-    (post(), None),  # deleted for good
-    (None, post(status="deleted")),
-    (post(), post(status="deleted", mentions=["ada"])),
-    (None, post(author=None)),
-    (post(status="hidden", hidden={"by": "moderators"}), post()),  # a restore: notified when it was new
-])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (post(), {**post(), "replyCount": 1, "score": 1}),  # a counter moved
+        (post(mentions=["ada"]), post(mentions=["ada"], body="edited")),  # an edit that mentions nobody new
+        (post(), None),  # deleted for good
+        (None, post(status="deleted")),
+        (post(), post(status="deleted", mentions=["ada"])),
+        (None, post(author=None)),
+        (post(status="hidden", hidden={"by": "moderators"}), post()),  # a restore: notified when it was new
+    ],
+)
 def test_events_that_notify_nobody_touch_no_document(before, after):
     assert on_comment_written(ExplodingDb(), "t", "c", before, after) == []
     assert on_thread_written(ExplodingDb(), "t", before, after) == []
@@ -77,17 +99,34 @@ def test_a_new_thread_without_mentions_touches_no_document():
 
 
 def test_the_notification_document_snapshots_what_the_list_shows():
-    subject = Subject(path="threads/t/comments/c", thread_id="t", thread_title="Title", comment_id="c", root_id="r",
-                      actor={"uid": "bob", "handle": "bob", "displayName": "Bob", "extra": 1}, excerpt="hi")
+    subject = Subject(
+        path="threads/t/comments/c",
+        thread_id="t",
+        thread_title="Title",
+        comment_id="c",
+        root_id="r",
+        actor={"uid": "bob", "handle": "bob", "displayName": "Bob", "extra": 1},
+        excerpt="hi",
+    )
     doc = document(subject, REPLY)
     assert doc["createdAt"] is firestore.SERVER_TIMESTAMP  # the commit time, comparable with readAllAt
     assert doc["actor"] == {"uid": "bob", "handle": "bob", "displayName": "Bob"}
     assert (doc["kind"], doc["read"], doc["rootId"]) == (REPLY, False, "r")
     created = datetime(2026, 1, 1, tzinfo=timezone.utc)
     item = serialize.notification("n1", {**doc, "createdAt": created}, read=False)
-    assert item == {"id": "n1", "kind": "reply", "threadId": "t", "threadTitle": "Title", "commentId": "c",
-                    "rootId": "r", "actor": {"handle": "bob", "displayName": "Bob"}, "excerpt": "hi",
-                    "createdAt": "2026-01-01T00:00:00.000Z", "read": False, "url": None}
+    assert item == {
+        "id": "n1",
+        "kind": "reply",
+        "threadId": "t",
+        "threadTitle": "Title",
+        "commentId": "c",
+        "rootId": "r",
+        "actor": {"handle": "bob", "displayName": "Bob"},
+        "excerpt": "hi",
+        "createdAt": "2026-01-01T00:00:00.000Z",
+        "read": False,
+        "url": None,
+    }
 
 
 def test_a_notification_is_read_when_marked_or_older_than_mark_all():
@@ -134,8 +173,15 @@ def _batches(db, monkeypatch, outcome):
     return committed
 
 
-SUBJECT = Subject(path="threads/t/comments/c", thread_id="t", thread_title="T", comment_id="c", root_id="c",
-                  actor={"uid": "bob", "handle": "bob", "displayName": "Bob"}, excerpt="hi")
+SUBJECT = Subject(
+    path="threads/t/comments/c",
+    thread_id="t",
+    thread_title="T",
+    comment_id="c",
+    root_id="c",
+    actor={"uid": "bob", "handle": "bob", "displayName": "Bob"},
+    excerpt="hi",
+)
 
 
 def test_a_failed_write_is_logged_and_raised_after_the_others_are_written(offline_db, monkeypatch, capsys):
@@ -194,15 +240,26 @@ def logged(capsys: pytest.CaptureFixture[str]) -> list[dict]:
 def test_a_comment_on_a_page_thread_links_back_to_the_article():
     from hearth.notifications.fanout import article_link, thread_shown
 
-    page_thread = {"status": "visible", "author": None,
-                   "page": {"site": "https://blog.example", "url": "https://blog.example/a"}}
+    page_thread = {
+        "status": "visible",
+        "author": None,
+        "page": {"site": "https://blog.example", "url": "https://blog.example/a"},
+    }
     assert thread_shown(page_thread)  # no author, still a thread readers see
     assert not thread_shown({**page_thread, "status": "hidden"})
     assert article_link(page_thread, "c1") == "https://blog.example/a#hearth-c-c1"
     assert article_link({"status": "visible", "author": {"uid": "u"}}, "c1") is None
-    subject = Subject(path="threads/t/comments/c1", thread_id="t", thread_title="A", comment_id="c1", root_id="c1",
-                      actor={"uid": "bob", "handle": "bob", "displayName": "Bob"}, excerpt="hi",
-                      page_url=article_link(page_thread, "c1"))
+    subject = Subject(
+        path="threads/t/comments/c1",
+        thread_id="t",
+        thread_title="A",
+        comment_id="c1",
+        root_id="c1",
+        actor={"uid": "bob", "handle": "bob", "displayName": "Bob"},
+        excerpt="hi",
+        page_url=article_link(page_thread, "c1"),
+    )
     assert document(subject, REPLY)["url"] == "https://blog.example/a#hearth-c-c1"
-    assert "url" not in document(Subject(path="p", thread_id="t", thread_title="A", comment_id=None, root_id=None,
-                                         actor={}, excerpt=""), MENTION)
+    assert "url" not in document(
+        Subject(path="p", thread_id="t", thread_title="A", comment_id=None, root_id=None, actor={}, excerpt=""), MENTION
+    )

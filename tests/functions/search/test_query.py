@@ -49,8 +49,18 @@ def test_a_query_of_stop_words_only_is_refused_with_a_sentence():
     assert "too common" in str(err.value)
 
 
-@pytest.mark.parametrize("q", [None, "", "   ", "x" * (qp.Q_MAX + 1), "-only -excluded", '"the of"',
-                               " ".join(f"word{i}" for i in range(qp.MAX_REQUIRED + 1))])
+@pytest.mark.parametrize(
+    "q",
+    [
+        None,
+        "",
+        "   ",
+        "x" * (qp.Q_MAX + 1),
+        "-only -excluded",
+        '"the of"',
+        " ".join(f"word{i}" for i in range(qp.MAX_REQUIRED + 1)),
+    ],
+)
 def test_queries_that_cannot_be_planned_are_invalid(q):
     with pytest.raises(Invalid):
         qp.parse(q)

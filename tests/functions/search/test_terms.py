@@ -9,17 +9,20 @@ def found_by(text: str, query_word: str) -> bool:
     return set(t.text_terms(query_word)) <= set(t.text_terms(text)) and bool(t.text_terms(query_word))
 
 
-@pytest.mark.parametrize("text, word", [
-    ("Rendering markdown on write", "render"),
-    ("render the page", "rendering"),
-    ("The cats sat", "cat"),
-    ("Café au lait", "CAFE"),
-    ("naïve approach", "naive"),
-    ("STRASSE und Straße", "strasse"),
-    ("ﬁrebase ligature", "firebase"),  # NFKC: the ligature is two letters
-    ("東京都に住んでいます", "東京"),
-    ("Привет, Мир", "мир"),
-])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("Rendering markdown on write", "render"),
+        ("render the page", "rendering"),
+        ("The cats sat", "cat"),
+        ("Café au lait", "CAFE"),
+        ("naïve approach", "naive"),
+        ("STRASSE und Straße", "strasse"),
+        ("ﬁrebase ligature", "firebase"),  # NFKC: the ligature is two letters
+        ("東京都に住んでいます", "東京"),
+        ("Привет, Мир", "мир"),
+    ],
+)
 def test_words_are_found_by_their_folded_stemmed_forms(text, word):
     assert found_by(text, word)
 
@@ -29,14 +32,17 @@ def test_unrelated_words_are_not_found():
     assert not found_by("東京都", "大阪")
 
 
-@pytest.mark.parametrize("identifier, parts", [
-    ("get_all", ["get_all", "get"]),  # "all" is a stop word
-    ("markdownToHTML", ["markdowntohtml", "markdown", "html"]),
-    ("HTMLParser", ["htmlparser", "html", "parser"]),
-    ("os.path.join", ["os.path.join", "os", "path", "join"]),
-    ("firebase-tools", ["firebase-tools", "firebas", "tool"]),
-    ("python311", ["python311", "python", "311"]),
-])
+@pytest.mark.parametrize(
+    "identifier, parts",
+    [
+        ("get_all", ["get_all", "get"]),  # "all" is a stop word
+        ("markdownToHTML", ["markdowntohtml", "markdown", "html"]),
+        ("HTMLParser", ["htmlparser", "html", "parser"]),
+        ("os.path.join", ["os.path.join", "os", "path", "join"]),
+        ("firebase-tools", ["firebase-tools", "firebas", "tool"]),
+        ("python311", ["python311", "python", "311"]),
+    ],
+)
 def test_code_identifiers_are_terms_whole_and_by_their_parts(identifier, parts):
     assert t.text_terms(identifier) == parts
 
@@ -71,9 +77,11 @@ def test_post_terms_put_the_handle_and_tags_first_and_cap_the_total():
 
 
 def test_plain_text_keeps_prose_link_text_and_code_but_not_urls_or_markup():
-    body = ("# Heading\n\nSome *emph* and [link text](http://example.com/secretpath \"title\") "
-            "![alt words](img.png) <https://auto.example/zzz> &amp; `inline_code`\n\n"
-            "```py\ndef fooBar():\n    pass\n```\n\n> quoted\n\n- item\n\n[r]: http://ref.example/hidden")
+    body = (
+        '# Heading\n\nSome *emph* and [link text](http://example.com/secretpath "title") '
+        "![alt words](img.png) <https://auto.example/zzz> &amp; `inline_code`\n\n"
+        "```py\ndef fooBar():\n    pass\n```\n\n> quoted\n\n- item\n\n[r]: http://ref.example/hidden"
+    )
     text = plain_text(body)
     for kept in ("Heading", "emph", "link text", "alt words", "&", "inline_code", "def fooBar", "quoted", "item"):
         assert kept in text

@@ -15,6 +15,11 @@ spent per write (read from /proc, so a run on a busy machine can be told from a 
 p50/p90/p99/max latency overall and per kind of write, and the histogram of status codes; then checks that every counter on the thread and
 on the root comment is exactly what the 2xx answers imply. Exits non-zero when a check fails, any
 answer is not 2xx, or writes/s is under --min-rate.
+
+The stack runs with the write log on (functions/hearth/db/writelog.py), so the run also prints what
+production would refuse and the emulator does not: the document that took the most writes over the
+window (and its rate) and in its busiest 1-second window, and the background function invocations
+(triggers, tasks) per API write.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import argparse
 import math
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, deque
@@ -33,6 +39,7 @@ from typing import Callable
 
 import requests
 
+from devstack import writelog
 from devstack.authemu import User, sign_up
 from devstack.client import Api
 from devstack.processes import ROOT
@@ -189,6 +196,24 @@ def check_counters(api: str, clients: list[Client], tid: str, root_id: str, root
     return [name for name, (got, want) in expected.items() if got != want]
 
 
+def report_writes(log_path: Path, start: float, end: float, settled: float, api_writes: int) -> tuple[float, int]:
+    """Print the busiest document over [start, end) and in its busiest second, and the background
+    invocations up to settled (the writes' triggers may run after the window); (its rate, its window count)."""
+    run = writelog.read(log_path, start, end)
+    doc, count = writelog.busiest(run)
+    window_doc, window = writelog.busiest_window(run)
+    rate = count / (end - start)
+    calls = writelog.invocations(writelog.read(log_path, start, settled))
+    print("writes per document (production sustains about 1 write/s per document):")
+    print(f"  {len(run.writes)} document writes in {api_writes} API writes")
+    print(f"  busiest over the run:  {rate:6.1f} writes/s  ({count} writes to {doc})")
+    print(f"  busiest 1-s window:    {window:6d} writes    (to {window_doc})")
+    detail = ", ".join(f"{name} {n}" for name, n in calls.most_common()) or "none"
+    total = sum(calls.values())
+    print(f"background invocations: {total / max(1, api_writes):.2f} per API write ({total}: {detail})")
+    return rate, window
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -199,7 +224,9 @@ def main() -> int:
 
     from devstack.stack import Ports, local_stack
 
-    with local_stack(Ports.free()) as stack:
+    log_dir = tempfile.TemporaryDirectory(prefix="hearth-bench-")
+    write_log = Path(log_dir.name) / "writes.jsonl"
+    with log_dir, local_stack(Ports.free(), write_log=write_log) as stack:
         api = f"{stack.hosting_url}/api"
         client = Api(api)
         print(f"Signing up {args.users} users on the Auth emulator...", flush=True)
@@ -212,10 +239,10 @@ def main() -> int:
         clients = [Client(api, users[i :: args.clients], tid, root_id, tally) for i in range(args.clients)]
         print(f"{args.clients} clients writing to one thread through Hosting for {args.seconds:.0f} s...", flush=True)
         cpu_before = stack_cpu_seconds()
-        start = time.monotonic()
+        start, wall_start = time.monotonic(), time.time()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             list(pool.map(lambda c: c.run(start + args.seconds), clients))
-        elapsed = time.monotonic() - start
+        elapsed, wall_end = time.monotonic() - start, time.time()
         cpu = stack_cpu_seconds() - cpu_before
         load = os.getloadavg()[0]
 
@@ -247,6 +274,8 @@ def main() -> int:
             root_id,
             lambda: stored_score(stack.firestore_host, stack.project, f"threads/{tid}/comments/{root_id}"),
         )
+        time.sleep(5)  # the window's last writes' background work
+        report_writes(write_log, wall_start, wall_end, time.time(), tally.ok)
 
     problems = []
     if rate < args.min_rate:

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from hearth.api.app import create_app
 from hearth.api.http import http_error_response, install_server_errors
+from hearth.db import writelog
 from hearth.deps import Config, config_from_params, production_deps, trigger_client, utc_now
 from hearth.moderation import reports
 from hearth.notifications import fanout
@@ -76,6 +77,7 @@ def api(req: https_fn.Request) -> https_fn.Response:
 @firestore_fn.on_document_written(document="threads/{threadId}/comments/{commentId}", region=REGION, max_instances=20)
 def notify_on_comment(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
     """Replies, comments on one's thread and @mentions, from a new or edited comment."""
+    writelog.invoked("notify_on_comment")
     before, after = fanout.data_of(event.data.before), fanout.data_of(event.data.after)
     fanout.run(
         event.id,
@@ -89,6 +91,7 @@ def notify_on_comment(event: firestore_fn.Event[firestore_fn.Change[firestore_fn
 @firestore_fn.on_document_written(document="threads/{threadId}", region=REGION, max_instances=20)
 def notify_on_thread(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
     """@mentions in a new or edited thread."""
+    writelog.invoked("notify_on_thread")
     before, after = fanout.data_of(event.data.before), fanout.data_of(event.data.after)
     fanout.run(
         event.id, event.document, lambda: fanout.on_thread_written(_get_db(), event.params["threadId"], before, after)
@@ -102,6 +105,7 @@ def on_report_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | 
     Safe to run twice (delivery is at least once). Python triggers are never retried: a run that
     fails is logged by the framework, and the item's next report checks the count again.
     """
+    writelog.invoked("on_report_created")
     if event.data is None:
         return
     reports.on_report_created(

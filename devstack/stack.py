@@ -126,6 +126,7 @@ def local_stack(
     data_dir: Path | None = None,
     query_log: Path | None = None,
     write_log: Path | None = None,
+    faults: str | None = None,
     log: Path | None = None,
     embed_origins: str = LOCAL_EMBED_ORIGINS,
     web_poll_ms: int = WEB_POLL_MS,
@@ -136,6 +137,8 @@ def local_stack(
     query_log: the function appends every Firestore query it runs to this file (functions/hearth/db/querylog.py).
     write_log: the function and the triggers append the documents each commit writes, and each
     background invocation, to this file (functions/hearth/db/writelog.py; devstack/writelog.py reads it).
+    faults: HEARTH_FAULTS for the function (functions/hearth/faults.py), e.g. "background:0.3": that
+    share of background runs fail before they write, and are retried.
     log: append the emulators' output to this file.
     web_poll_ms: how often the web UI's open thread asks for new comments (the browser tests shorten it).
     Nothing started here outlives the calling
@@ -169,6 +172,8 @@ def local_stack(
         env["HEARTH_QUERY_LOG"] = str(query_log)
     if write_log is not None:
         env["HEARTH_WRITE_LOG"] = str(write_log)
+    if faults:
+        env["HEARTH_FAULTS"] = faults
     args = [
         str(FIREBASE),
         "emulators:start",

@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
 
-from .. import validation
+from .. import background, validation
 from ..auth import Caller
-from ..db import store
+from ..db import counters, folding, store
 from ..db.pagination import ASC, DESC, Order, page
 from ..db.ratelimit import charge, reserve
 from ..deps import Config
@@ -114,21 +114,18 @@ def taken_slots(db: firestore.Client, tid: str, root_id: str) -> set[int]:
     return {n for n, ref in refs.items() if got[ref.path].exists}
 
 
-def counter_changes(where: dict[str, Any], held: bool = False) -> dict[str, dict[str, Any]]:
+def counter_changes(where: dict[str, Any], held: bool = False) -> dict[str, dict[str, int]]:
     """The increments a new reply makes, by comment id: its direct parent's and its root's counters.
 
-    One write per document: the direct parent and the root may be the same comment. A reply held
+    One shard bump per comment: the direct parent and the root may be the same comment. A reply held
     for approval (held) moves no score: only the root's descendantCount, which places preview
     slots and only grows; approving it moves the rest (hiding.set_hidden).
     """
-    changes: dict[str, dict[str, Any]] = {}
+    changes: dict[str, dict[str, int]] = {}
     if where["parentId"] is not None and not held:
-        changes[where["parentId"]] = {
-            "replyCount": firestore.Increment(1),
-            "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY),
-        }
+        changes[where["parentId"]] = {"replyCount": 1, "score": ranking.COMMENT_POINTS_PER_REPLY}
     if where["rootId"] is not None:
-        changes.setdefault(where["rootId"], {})["descendantCount"] = firestore.Increment(1)
+        changes.setdefault(where["rootId"], {})["descendantCount"] = 1
     return changes
 
 
@@ -233,6 +230,8 @@ def create(
 
     def attempt() -> tuple[str, dict[str, Any]]:
         context = read_context(db, tid, parent_id, [user_ref, rate_ref], new_thread)
+        snaps.clear()
+        snaps.update(context.got)
         if context.thread.get("locked") and not caller.is_moderator:
             raise Forbidden("this thread is locked")
         where = placement(parent_id, context.parent)
@@ -299,22 +298,42 @@ def create(
             )
             batch.create(store.thread(db, tid), {**context.thread, **counted})
         elif not held:
-            # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
-            # only moves forward, since commits to one document are ordered.
-            batch.update(
-                store.thread(db, tid),
-                {
-                    "commentCount": firestore.Increment(1),
-                    "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
-                    "lastActivityAt": firestore.SERVER_TIMESTAMP,
-                },
+            # Through a shard of the thread's counters (db/counters.py), folded into the thread
+            # about once a second at most. lastActivityAt is the commit's own time: a server value,
+            # so it needs no read; the fold keeps the latest.
+            bumped.append(store.thread(db, tid))
+            counters.bump(
+                batch,
+                bumped[-1],
+                {"commentCount": 1, "score": ranking.THREAD_POINTS_PER_COMMENT},
+                activity=True,
             )
         for cid, changes in counter_changes(where, held=held).items():
-            batch.update(store.comment(db, tid, cid), changes)
+            bumped.append(store.comment(db, tid, cid))
+            counters.bump(batch, bumped[-1], changes)
+        if not held:  # its notifications: background work, in this commit (a held one's, once approved)
+            background.add(
+                batch,
+                db,
+                background.comment_id(tid, ref.id),
+                background.COMMENT,
+                threadId=tid,
+                commentId=ref.id,
+                mentions=doc["mentions"],
+            )
         batch.commit()
         return ref.id, doc
 
-    cid, stored = store.retry_while_changed(attempt)
+    bumped: list[firestore.DocumentReference] = []
+    snaps: dict[str, firestore.DocumentSnapshot] = {}
+
+    def attempt_once() -> tuple[str, dict[str, Any]]:
+        bumped.clear()
+        return attempt()
+
+    cid, stored = store.retry_while_changed(attempt_once)
+    for owner in bumped:  # the owners as the successful attempt read them, before its bumps
+        folding.settle(db, owner, now, snaps.get(owner.path))
     return {**serialize.comment(cid, stored, reveal=True), "myReactions": [], "replies": [], "moreReplies": False}
 
 
@@ -489,15 +508,20 @@ def patch(
         guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
         batch = db.batch()
         charge(batch, rate_ref, got[rate_ref.path], now, config.edit_limit, lambda s: store.unchanged_since(db, s))
+        lifetime = mentions.lifetime(current.get("mentions"), rendered().mentions)
         changes = {
             "body": body,
             "bodyHtml": rendered().html,
-            "mentions": mentions.lifetime(current.get("mentions"), rendered().mentions),
+            "mentions": lifetime,
             "editedAt": now,
             # The terms change in the same commit as the text: a search never finds words a post lost.
             "terms": search_terms.post_terms(words(), (current.get("author") or {}).get("handle")),
         }
         batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
+        added = [uid for uid in lifetime if uid not in (current.get("mentions") or [])]
+        if added:  # their notifications: background work, in this commit
+            item = background.mentions_id(comment_ref.path, added, now)
+            background.add(batch, db, item, background.MENTIONS, threadId=tid, commentId=cid, mentions=added)
         batch.commit()
         return {**current, **changes}
 

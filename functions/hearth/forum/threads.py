@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from google.cloud import firestore
 
-from .. import validation
+from .. import background, validation
 from ..auth import Caller
 from ..db import store
 from ..db.pagination import DESC, Order, page
@@ -113,6 +113,10 @@ def create(
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
         tx.create(ref, doc)
+        if doc["mentions"] and doc["status"] == VISIBLE:  # their notifications: background work, in this commit
+            background.add(
+                tx, db, background.thread_id(ref.id), background.THREAD, threadId=ref.id, mentions=doc["mentions"]
+            )
         return doc
 
     stored = store.run_transaction(db, fn)
@@ -274,6 +278,10 @@ def patch(
         if rate is not None:
             tx.set(rate_ref, rate, merge=True)
         tx.update(store.thread(db, tid), changes)
+        added = [uid for uid in changes.get("mentions", []) if uid not in (current.get("mentions") or [])]
+        if added:  # their notifications: background work, in this commit
+            item = background.mentions_id(store.thread(db, tid).path, added, now)
+            background.add(tx, db, item, background.MENTIONS, threadId=tid, mentions=added)
         return {**current, **changes}
 
     return serialize.thread(tid, store.run_transaction(db, fn))

@@ -396,6 +396,11 @@ def set_hidden(
             comment_count_moves(db, tx, target, -1 if reason else 1)
         if reason is None and hidden.get("reason") == AWAITING_APPROVAL:
             approved_reply_counts(db, tx, target, current)
+            if target.comment_id:  # readers see it now: its notifications, as for a new comment
+                from .. import background  # (background imports moderation)
+
+                item = background.comment_id(target.thread_id, target.comment_id)
+                background.add(tx, db, item, background.COMMENT, threadId=target.thread_id, commentId=target.comment_id)
         action = "hide" if reason else "restore"
         if role == BY_MODERATORS:
             resolve_queue(tx, got[queue_ref.path], action, caller, handle, now)

@@ -3,7 +3,8 @@
 The request reads only the reporter's own documents (their report, profile and rate state) and
 writes the report with a create precondition plus blind increments on the item's queue document,
 so people reporting one item at once never contend in their requests. What follows (auto-hide)
-is the Firestore trigger `on_report_created`, which is safe to run any number of times.
+is background work (an outbox item written with the report, background.py), safe to run any
+number of times and retried until it succeeds.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from google.cloud import firestore
 
+from .. import background
 from ..auth import Caller
 from ..db import store
 from ..db.ratelimit import reserve
@@ -140,6 +142,8 @@ def report(
         users.write_profile(tx, db, caller, profile, now)
         tx.set(rate_ref, rate, merge=True)
         tx.create(mine, doc)  # the precondition makes one report per (item, reporter), whatever races
+        # Auto-hide is background work, in this commit (background.py).
+        background.add(tx, db, background.report_id(mine.id), background.REPORT, reportId=mine.id, target=doc["target"])
         # Blind writes: increments never read the shared document, so reporters never contend on it.
         tx.set(
             queue_ref,
@@ -170,8 +174,8 @@ def auto_hide(
     if this call hid it. A moderator's post and a pinned thread are never hidden this way.
 
     Idempotent and exact: it changes the item only from visible, in a transaction that reads the
-    counter and the item, so concurrent or repeated runs hide it once. It runs again on every
-    report, so a run that failed is made good by the next report. The report is stamped
+    counter and the item, so concurrent or repeated runs hide it once. It runs for every report,
+    and a run that fails is retried (background.py). The report is stamped
     `checkedAt`, so one can tell which reports the trigger has seen.
     """
     queue_ref, ref, thread_ref = (
@@ -222,7 +226,7 @@ def exempt(item: dict[str, Any], target: Target, author: dict[str, Any] | None) 
 def on_report_created(
     db: firestore.Client, report_id: str, report_doc: dict[str, Any], event_id: str, now: datetime, config: Config
 ) -> bool:
-    """The trigger's work for one new report document."""
+    """The background work for one new report (its outbox item)."""
     raw = report_doc.get("target") or {}
     target = Target(raw["threadId"], raw.get("commentId"))
     return auto_hide(db, target, report_id, config.auto_hide_reports, now, event_id)

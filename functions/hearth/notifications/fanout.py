@@ -1,4 +1,5 @@
-"""Who hears about a post: the fan-out behind the Firestore triggers on threads and comments.
+"""Who hears about a post: the fan-out the background work runs (background.py) for a new thread or
+comment and for an edit that mentions someone new.
 
 A new comment notifies the author of the comment it answers (`reply`), the thread's author
 (`comment`: every comment on the thread, as dev.to subscribes an article's author to all its
@@ -6,10 +7,11 @@ comments) and the users it @mentions (`mention`). A new thread, or an edit of a 
 comment, notifies the users it newly mentions. Each recipient gets at most one notification per
 post: reply beats comment beats mention; never the actor, never someone who muted the thread.
 
-Delivery is at least once and Python triggers are not retried, so every write here is safe to
+Background work is run at least once (retried until it succeeds), so every write here is safe to
 repeat: a notification's id is a function of the post and the recipient, and it is created (never
-overwritten) in one atomic batch with the +1 on the recipient's unread counter, so a second
-delivery of the same event, or a later edit that mentions the same user again, writes nothing.
+overwritten) in one atomic batch with the +1 on the recipient's unread counter (through one of the
+inbox's counter shards, db/counters.py), so a second run for the same post, or a later edit that
+mentions the same user again, writes nothing.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import traceback
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
 from firebase_functions import logger
 from google.api_core.exceptions import AlreadyExists, GoogleAPICallError
 from google.cloud import firestore
 
-from ..db import store
+from ..db import counters, folding, store
 from ..forum import render
 from ..forum.mentions import MAX_MENTIONS
 from ..moderation.visibility import VISIBLE
@@ -113,7 +116,8 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -
     """Write each wanted recipient's notification unless they muted the thread; the ids newly written.
 
     One batched read of the recipients' mutes, then one atomic commit per recipient: create the
-    notification and add 1 to their unread count, or, when it exists already, do neither.
+    notification and add 1 to their unread count, or, when it exists already, do neither. Then each
+    recipient's inbox is folded (or its fold scheduled), also when a run before this one wrote.
     """
     if not wanted:
         return []
@@ -126,7 +130,7 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -
         nid = notification_id(subject.path, uid)
         batch = db.batch()
         batch.create(store.notifications(db, uid).document(nid), document(subject, kind))
-        batch.set(store.inbox(db, uid), {"unread": firestore.Increment(1)}, merge=True)
+        counters.bump(batch, store.inbox(db, uid), {"unread": 1})
         try:
             batch.commit()
         except AlreadyExists:
@@ -138,6 +142,10 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -
             failed.append(uid)
             continue
         written.append(nid)
+    now = datetime.now(timezone.utc)
+    for uid in wanted:
+        if uid not in failed and not found[mutes[uid].path].exists:
+            folding.settle(db, store.inbox(db, uid), now)
     if failed:
         raise DeliveryFailed(f"{len(failed)} of {len(wanted)} notifications about {subject.path} not written")
     return written
@@ -212,6 +220,42 @@ def on_thread_written(
         excerpt=_excerpt(after),
     )
     return deliver(db, subject, recipients(actor["uid"], mentioned=mentioned))
+
+
+def comment_created(db: firestore.Client, tid: str, cid: str, mentioned: list[str] | None) -> list[str]:
+    """A comment readers now see (new, or approved): notify as the module says; the ids newly written.
+
+    mentioned: the uids its body mentions, as the API resolved them (None: the comment's own list)."""
+    snap = store.comment(db, tid, cid).get()
+    if not snap.exists:
+        return []
+    after = snap.to_dict()
+    if mentioned is not None:
+        after = {**after, "mentions": mentioned}
+    return on_comment_written(db, tid, cid, None, after)
+
+
+def thread_created(db: firestore.Client, tid: str, mentioned: list[str] | None) -> list[str]:
+    """A new thread readers see: notify the users it mentions; the ids newly written."""
+    snap = store.thread(db, tid).get()
+    if not snap.exists:
+        return []
+    after = snap.to_dict()
+    if mentioned is not None:
+        after = {**after, "mentions": mentioned}
+    return on_thread_written(db, tid, None, after)
+
+
+def mentions_added(db: firestore.Client, tid: str, cid: str | None, added: list[str]) -> list[str]:
+    """An edit of a thread (cid None) or comment mentioned these users for the first time: notify them."""
+    snap = (store.comment(db, tid, cid) if cid else store.thread(db, tid)).get()
+    if not snap.exists or not added:
+        return []
+    post = {k: v for k, v in snap.to_dict().items() if k != "hidden"}
+    before, after = {**post, "mentions": []}, {**post, "mentions": added}
+    if cid:
+        return on_comment_written(db, tid, cid, before, after) if visible(snap.to_dict()) else []
+    return on_thread_written(db, tid, before, after)
 
 
 def data_of(snapshot: firestore.DocumentSnapshot | None) -> dict[str, Any] | None:

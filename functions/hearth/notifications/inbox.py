@@ -1,9 +1,12 @@
 """A user's notifications: the list, the unread count (a counter, never a scan), marking read.
 
-users/{uid}/private/inbox holds {unread, readAllAt}. The triggers add 1 to `unread` in the same
-commit that creates a notification (never when it exists already), marking some read takes
-them off in one transaction, and marking all read is one write: `unread` = 0 and `readAllAt` =
-the commit time. A notification is read when its `read` is true or it was created (commit
+users/{uid}/private/inbox holds {unread, readAllAt}. The background fan-out adds 1 to `unread` in
+the same commit that creates a notification (never when it exists already), through one of the
+inbox's counter shards (db/counters.py: a popular author's inbox takes a notification per comment
+on their thread), folded into `unread` about once a second; the count readers get is the inbox's
+plus its pending shards' (one query, which reads nothing once they are folded). Marking some read
+takes them off in one transaction, and marking all read is one transaction too: `unread` = 0,
+`readAllAt` = the commit time, and the pending shards emptied. A notification is read when its `read` is true or it was created (commit
 time, see fanout.document) at or before readAllAt, so marking all read costs the same
 however many notifications a user has, and the counter stays exact: every write to the inbox
 document is ordered by its commit time, the same clock as the notifications' createdAt.
@@ -12,13 +15,13 @@ document is ordered by its commit time, the same clock as the notifications' cre
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from google.cloud import firestore
 
 from .. import validation
 from ..auth import Caller
-from ..db import store
+from ..db import counters, store
 from ..db.pagination import DESC, page
 from ..errors import Invalid
 from ..forum import serialize
@@ -26,11 +29,15 @@ from ..forum import serialize
 MARK_MAX = 50
 
 
-def unread(inbox: firestore.DocumentSnapshot | None) -> int:
-    """The unread count kept in a user's inbox document (0 before their first notification)."""
-    if inbox is None or not inbox.exists:
-        return 0
-    return max(0, int(inbox.get("unread") or 0))
+def unread(inbox: firestore.DocumentSnapshot | None, shards: Sequence[Any] = ()) -> int:
+    """The unread count: the user's inbox document's, plus what its pending shards add (0 before any)."""
+    folded = int(inbox.get("unread") or 0) if inbox is not None and inbox.exists else 0
+    return max(0, folded + counters.pending_total(list(shards), "unread"))
+
+
+def pending(db: firestore.Client, uid: str, tx: firestore.Transaction | None = None) -> list[Any]:
+    """The inbox's shards not folded yet (one query)."""
+    return counters.pending(db, store.inbox(db, uid), tx)
 
 
 def read_all_at(inbox: firestore.DocumentSnapshot) -> datetime | None:
@@ -50,7 +57,7 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str |
     box = store.inbox(db, caller.uid).get()
     seen_at = read_all_at(box)
     items = [serialize.notification(s.id, s.to_dict(), is_read(s.to_dict(), seen_at)) for s in snaps]
-    return {"items": items, "nextCursor": next_cursor, "unread": unread(box)}
+    return {"items": items, "nextCursor": next_cursor, "unread": unread(box, pending(db, caller.uid))}
 
 
 def ids_to_mark(ids: Any) -> list[str]:
@@ -66,13 +73,21 @@ def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> di
     """Mark the named notifications read, or all of them (ids None); the unread count after."""
     box_ref = store.inbox(db, caller.uid)
     if ids is None:
-        # One write whatever the backlog: everything created up to this commit is read.
-        box_ref.set({"unread": 0, "readAllAt": firestore.SERVER_TIMESTAMP}, merge=True)
+        # Whatever the backlog: everything created up to this commit is read. The pending shards
+        # are read in the transaction, so a notification's +1 lands wholly before it (and is
+        # emptied here) or after it (and counts, its createdAt being after readAllAt).
+        def read_everything(tx: firestore.Transaction) -> None:
+            shards = pending(db, caller.uid, tx)
+            counters.unfold(tx, shards)
+            tx.set(box_ref, {"unread": 0, "readAllAt": firestore.SERVER_TIMESTAMP}, merge=True)
+
+        store.run_transaction(db, read_everything)
         return {"unread": 0}
     refs = [store.notifications(db, caller.uid).document(i) for i in ids]
 
     def fn(tx: firestore.Transaction) -> int:
         got = store.read_all(tx, db, [box_ref, *refs])
+        shards = pending(db, caller.uid, tx)
         box = got[box_ref.path]
         seen_at = read_all_at(box)
         newly = [r for r in refs if got[r.path].exists and not is_read(got[r.path].to_dict(), seen_at)]
@@ -80,6 +95,6 @@ def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> di
             tx.update(ref, {"read": True})
         if newly:
             tx.set(box_ref, {"unread": firestore.Increment(-len(newly))}, merge=True)
-        return max(0, unread(box) - len(newly))
+        return max(0, unread(box, shards) - len(newly))
 
     return {"unread": store.run_transaction(db, fn)}

@@ -30,8 +30,13 @@ from google.cloud import firestore
 from . import store
 
 SHARDS = 200  # a thread taking 100 increments/s puts about 0.5/s on each shard
-BUCKET = 4.0  # folds a quiet owner may take at once (a few quick writes all show at once)
-REFILL_SECONDS = 1.0  # then one fold per second
+# Folds a quiet owner may take at once (a few quick writes all show at once): each fold also
+# writes the shards it empties, so a shard bumped in a burst's first second takes at most this
+# many writes more in it.
+BUCKET = 3.0
+# Then one fold per REFILL_SECONDS: a little slower than one a second, so an owner stays under
+# one write a second however long a burst lasts (the bucket's first folds included).
+REFILL_SECONDS = 1.25
 # Fields a shard holds that are not counters.
 PENDING, LAST_AT, ACTIVITY = "n", "at", "lastActivityAt"
 FOLDED_AT, TOKENS = "foldedAt", "foldTokens"

@@ -253,6 +253,7 @@ def main() -> int:
     log_dir = tempfile.TemporaryDirectory(prefix="hearth-bench-")
     write_log = Path(log_dir.name) / "writes.jsonl"
     with log_dir, local_stack(Ports.free(), write_log=write_log) as stack:
+        stack.warm_background()  # the fold tasks' worker, as a deployed function's warm instance
         api = f"{stack.hosting_url}/api"
         client = Api(api)
         print(f"Signing up {args.users} users on the Auth emulator...", flush=True)

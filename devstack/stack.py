@@ -77,6 +77,14 @@ class Stack:
         """The `api` function called directly on the Functions emulator (paths then start with /api)."""
         return f"http://127.0.0.1:{self.ports.functions}/{self.project}/{REGION}/api"
 
+    def warm_background(self) -> None:
+        """Start a worker of the `background` task function (the Functions emulator starts one on its
+        first task, importing the function: seconds on a loaded machine, longer than a fold may lag)."""
+        import requests
+
+        url = f"http://127.0.0.1:{self.ports.functions}/{self.project}/{REGION}/background"
+        requests.post(url, json={"data": {}}, timeout=120).raise_for_status()
+
     @property
     def auth_url(self) -> str:
         return f"http://{self.auth_host}"

@@ -37,6 +37,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         write_log=logs / "writes.jsonl",
         web_poll_ms=WEB_POLL_MS,
     ) as running:
+        running.warm_background()
         yield running
 
 

@@ -33,6 +33,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """This module's own stack, with faults (named `stack`: a failure shows its log, tests/conftest.py)."""
     logs: Path = tmp_path_factory.mktemp("faulty")
     with local_stack(Ports.free(), quiet=False, write_log=logs / "writes.jsonl", faults=FAULTS) as running:
+        running.warm_background()
         yield running
 
 

@@ -12,7 +12,7 @@ import requests
 
 from devstack.authemu import API_KEY, User
 from devstack.stack import Stack
-from tests.api.conftest import Api, assert_error, wait_for
+from tests.api.conftest import Api, assert_error, folded, wait_for
 from tests.api.test_hot_thread import at_once, warm_function_workers
 
 SITE = "http://localhost:4321"  # allowed by the local stack's http://localhost:*
@@ -66,7 +66,7 @@ def test_ten_first_comments_at_once_make_one_thread_with_ten_comments(api: Api, 
     tid = page_thread_id(page["site"], page["term"])
     assert {r.json()["threadId"] for r in responses} == {tid}
     # Counted through the thread's shards, folded in within a few seconds (db/counters.py).
-    wait_for(lambda: api.get(f"/threads/{tid}").json()["commentCount"] == 10, 5, "the folded count")
+    folded(lambda: api.get(f"/threads/{tid}").json()["commentCount"] == 10)
     listed = api.get(f"/threads/{tid}/comments", params={"limit": 50}).json()["items"]
     assert sorted(c["author"]["uid"] for c in listed) == sorted(u.uid for u in users)
 

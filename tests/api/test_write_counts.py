@@ -12,7 +12,7 @@ import pytest
 
 from devstack import writelog
 from hearth.db import counters
-from tests.api.conftest import wait_for
+from tests.api.conftest import folded
 from tests.api.test_hot_thread import at_once, people, unexpected, warm_function_workers
 
 __all__ = ["people"]  # a fixture
@@ -54,10 +54,8 @@ def test_a_burst_of_comments_and_reactions_is_counted_document_by_document(api, 
     doc, most = writelog.busiest_window(log)
     assert most <= 5, (doc, most)
     # After the burst the thread shows every comment and reaction within a few seconds.
-    wait_for(
+    folded(
         lambda: (
             (t := api.get(f"/threads/{tid}").json())["commentCount"] == BURST and t["reactionCounts"]["like"] == BURST
         ),
-        5,
-        "the folded counts",
     )

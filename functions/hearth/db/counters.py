@@ -107,10 +107,17 @@ def counts_of(data: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
     return out
 
 
-def pending(db: firestore.Client, owner: firestore.DocumentReference, tx: Any = None) -> list[Any]:
-    """The owner's shards that hold increments not folded in yet (one query; none read for a settled owner)."""
+def pending(
+    db: firestore.Client, owner: firestore.DocumentReference, tx: Any = None, read_time: datetime | None = None
+) -> list[Any]:
+    """The owner's shards that hold increments not folded in yet (one query; none read for a settled owner).
+
+    read_time: the time the owner was read at, so owner and shards are one snapshot (a fold
+    committing between two plain reads would be counted twice or not at all)."""
     query = shards(owner).where(filter=firestore.FieldFilter(PENDING, ">", 0))
-    return list(query.stream(transaction=tx)) if tx is not None else list(query.stream())
+    if tx is not None:
+        return list(query.stream(transaction=tx))
+    return list(query.stream(read_time=read_time)) if read_time is not None else list(query.stream())
 
 
 def pending_total(snaps: list[Any], field: str) -> int:

@@ -129,16 +129,11 @@ def counter_changes(where: dict[str, Any], held: bool = False) -> dict[str, dict
     return changes
 
 
-def parent_changes(where: dict[str, Any], step: int) -> dict[str, dict[str, Any]]:
+def parent_changes(where: dict[str, Any], step: int) -> dict[str, dict[str, int]]:
     """What a reply counts on its direct parent (replyCount, score), step +1 or -1."""
     if where.get("parentId") is None:
         return {}
-    return {
-        where["parentId"]: {
-            "replyCount": firestore.Increment(step),
-            "score": firestore.Increment(step * ranking.COMMENT_POINTS_PER_REPLY),
-        }
-    }
+    return {where["parentId"]: {"replyCount": step, "score": step * ranking.COMMENT_POINTS_PER_REPLY}}
 
 
 @dataclass(frozen=True)
@@ -537,7 +532,10 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
     """
     guard.check(db, caller, now)
 
+    bumped: list[firestore.DocumentReference] = []
+
     def attempt() -> None:
+        bumped.clear()
         snap = _read_own(db, caller, tid, cid)
         batch = db.batch()
         batch.update(
@@ -545,13 +543,9 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
             {"status": DELETED, "body": "", "bodyHtml": "", "terms": [], "deletedAt": now},
             option=store.unchanged_since(db, snap),
         )
-        batch.update(
-            store.thread(db, tid),
-            {
-                "commentCount": firestore.Increment(-1),
-                "score": firestore.Increment(-ranking.THREAD_POINTS_PER_COMMENT),
-            },
-        )
+        # Through the shards, as the comment's creation counted it (a fold then moves both at once).
+        bumped.append(store.thread(db, tid))
+        counters.bump(batch, bumped[-1], {"commentCount": -1, "score": -ranking.THREAD_POINTS_PER_COMMENT})
         author_uid = (snap.to_dict().get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
@@ -559,10 +553,13 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
         # live replies, so a tombstone knows whether replies still hang from it). The root's
         # descendantCount stays: it places preview slots, and only grows.
         for parent_id, changes in parent_changes(snap.to_dict(), -1).items():
-            batch.update(store.comment(db, tid, parent_id), changes)
+            bumped.append(store.comment(db, tid, parent_id))
+            counters.bump(batch, bumped[-1], changes)
         batch.commit()
 
     store.retry_while_changed(attempt)
+    for owner in bumped:
+        folding.settle(db, owner, now)
 
 
 BY_AUTHOR_ORDER: list[Order] = [("createdAt", DESC)]

@@ -215,7 +215,9 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
     return {
         **serialize.profile(caller.uid, profile, now),
         "role": role_of(caller),
-        "unreadNotifications": inbox.unread(got[inbox_ref.path], inbox.pending(db, caller.uid)),
+        "unreadNotifications": inbox.unread(
+            got[inbox_ref.path], inbox.pending(db, caller.uid, at=got[inbox_ref.path].read_time)
+        ),
     }
 
 

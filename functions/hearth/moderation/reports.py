@@ -17,7 +17,7 @@ from google.cloud import firestore
 
 from .. import background
 from ..auth import Caller
-from ..db import store
+from ..db import folding, store
 from ..db.ratelimit import reserve
 from ..deps import Config
 from ..errors import Forbidden, NotFound
@@ -185,7 +185,10 @@ def auto_hide(
     )
     report = store.reports(db).document(report_id)
 
+    bumped: list[firestore.DocumentReference] = []
+
     def fn(tx: firestore.Transaction) -> bool:
+        bumped.clear()
         got = store.read_all(tx, db, list({r.path: r for r in (queue_ref, ref, thread_ref)}.values()))
         queue, item, thread = got[queue_ref.path], got[ref.path], got[thread_ref.path]
         author_uid = ((item.to_dict() or {}).get("author") or {}).get("uid") if item.exists else None
@@ -200,7 +203,7 @@ def auto_hide(
         if exempt(item.to_dict(), target, author.to_dict() if author is not None and author.exists else None):
             return False
         tx.update(ref, {"status": HIDDEN, "hidden": {"reason": FLAGGED, "by": BY_REPORTS, "uid": None, "at": now}})
-        comment_count_moves(db, tx, target, -1)
+        bumped.extend(comment_count_moves(db, tx, target, -1))
         tx.update(queue_ref, {"autoHidden": True, "updatedAt": now})
         write_log(
             tx,
@@ -212,7 +215,10 @@ def auto_hide(
         notice_of_hiding(tx, db, target, item.to_dict(), title, BY_REPORTS, FLAGGED, now, None, sent)
         return True
 
-    return store.run_transaction(db, fn)
+    hid = store.run_transaction(db, fn)
+    for owner in bumped:
+        folding.settle(db, owner, now)
+    return hid
 
 
 def exempt(item: dict[str, Any], target: Target, author: dict[str, Any] | None) -> bool:

@@ -35,9 +35,11 @@ def unread(inbox: firestore.DocumentSnapshot | None, shards: Sequence[Any] = ())
     return max(0, folded + counters.pending_total(list(shards), "unread"))
 
 
-def pending(db: firestore.Client, uid: str, tx: firestore.Transaction | None = None) -> list[Any]:
-    """The inbox's shards not folded yet (one query)."""
-    return counters.pending(db, store.inbox(db, uid), tx)
+def pending(
+    db: firestore.Client, uid: str, tx: firestore.Transaction | None = None, at: datetime | None = None
+) -> list[Any]:
+    """The inbox's shards not folded yet (one query), as of `at` (when the inbox was read) or in tx."""
+    return counters.pending(db, store.inbox(db, uid), tx, at)
 
 
 def read_all_at(inbox: firestore.DocumentSnapshot) -> datetime | None:
@@ -57,7 +59,7 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str |
     box = store.inbox(db, caller.uid).get()
     seen_at = read_all_at(box)
     items = [serialize.notification(s.id, s.to_dict(), is_read(s.to_dict(), seen_at)) for s in snaps]
-    return {"items": items, "nextCursor": next_cursor, "unread": unread(box, pending(db, caller.uid))}
+    return {"items": items, "nextCursor": next_cursor, "unread": unread(box, pending(db, caller.uid, at=box.read_time))}
 
 
 def ids_to_mark(ids: Any) -> list[str]:

@@ -13,6 +13,7 @@ from google.cloud import firestore
 import main
 from devstack.stack import Stack
 from hearth import background
+from hearth.db import querylog
 from hearth.deps import Config, utc_now
 from tests.api.conftest import wait_for
 from tests.api.test_notifications import inbox, wait_for_inbox
@@ -24,7 +25,9 @@ def db(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[firestore.Clie
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
     monkeypatch.setenv("GCLOUD_PROJECT", stack.project)
     monkeypatch.delenv("HEARTH_FAULTS", raising=False)
-    client = firestore.Client(project=stack.project)
+    # Its queries (the sweep's) go to the stack's query log, for the index check (test_indexes.py).
+    log = querylog.QueryLog(stack.query_log, describe=lambda: None) if stack.query_log else None
+    client = querylog.InterceptedClient(project=stack.project, interceptors=[log] if log else [])
     monkeypatch.setattr(main, "_db", client)
     yield client
 

@@ -176,3 +176,17 @@ def notification(nid: str, data: Mapping[str, Any], read: bool) -> dict[str, Any
         "createdAt": rfc3339(data.get("createdAt")),
         "read": read,
     }
+
+
+def notification_group(newest: Mapping[str, Any], group: Mapping[str, Any], read: bool) -> dict[str, Any]:
+    """A run of comments on one's thread as one item (notifications/groups.fold): the newest comment's
+    actor, excerpt and time; the id, commentId and rootId of the run's first comment (where to start reading)."""
+    return {
+        **notification(str(group["id"]), newest, read),
+        "commentId": group.get("commentId"),
+        "rootId": group.get("rootId"),
+        "url": group.get("url"),
+        "count": int(group.get("count", 1)),
+        "commentIds": list(group.get("commentIds") or []),
+        "actors": list(group.get("actors") or []),
+    }

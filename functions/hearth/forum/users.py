@@ -13,6 +13,7 @@ from google.cloud import firestore
 from .. import validation
 from ..auth import Caller
 from ..db import store
+from ..db.ratelimit import Limit, charge
 from ..errors import Conflict, Invalid, NotFound
 from ..moderation import guard
 from ..notifications import inbox
@@ -296,3 +297,35 @@ def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, An
 def get_user(db: firestore.Client, handle: str, now: datetime) -> dict[str, Any]:
     uid, profile = uid_for_handle(db, handle)
     return serialize.profile(uid, profile, now)
+
+
+HANDLE_PREFIX_MIN = 2
+HANDLES_FOUND = 5
+
+
+def handles_with_prefix(
+    db: firestore.Client, caller: Caller, prefix: str, now: datetime, limit: Limit
+) -> dict[str, Any]:
+    """Up to HANDLES_FOUND handles starting with prefix (for @mention autocomplete), in handle order.
+
+    Handles only, never a list of everyone: the prefix is at least HANDLE_PREFIX_MIN characters and
+    each lookup takes a place in the caller's Firestore rate window (ratelimit.Limit `lookup`), so a
+    script walking every prefix is slowed to the window's pace. One range query on `users.handle`
+    (current handles only: a resting one belongs to nobody now) and one preconditioned write.
+    """
+    rate_ref = store.rate_window(db, caller.uid, limit.action)
+
+    def charge_lookup() -> None:
+        batch = db.batch()
+        charge(batch, rate_ref, rate_ref.get(), now, limit, lambda s: store.unchanged_since(db, s))
+        batch.commit()
+
+    store.retry_while_changed(charge_lookup)
+    query = (
+        store.users(db)
+        .where(filter=firestore.FieldFilter("handle", ">=", prefix))
+        .where(filter=firestore.FieldFilter("handle", "<", prefix + "\uf8ff"))
+        .order_by("handle")
+        .limit(HANDLES_FOUND)
+    )
+    return {"handles": [s.get("handle") for s in query.stream()]}

@@ -66,6 +66,15 @@ def set_suspension(
                 return profile  # nothing to lift
             tx.update(ref, {"suspension": firestore.DELETE_FIELD})
             write_log(tx, db, log_entry(caller, mod_handle, "unsuspend", target, None, now))
+            if serialize.suspension(profile, now):  # lifted before its end: tell the member they may post again
+                notice(
+                    tx,
+                    db,
+                    uid,
+                    f"moderation/unsuspension/{uid}/{now.isoformat()}",
+                    by=BY_MODERATORS,
+                    text="lifted your suspension: you can post, comment and react again",
+                )
             return {k: v for k, v in profile.items() if k != "suspension"}
         reason, until = parsed
         # Who suspended them is in the log (moderators only), never on the public profile.

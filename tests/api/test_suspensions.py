@@ -100,6 +100,16 @@ def test_lifting_a_suspension_lets_the_user_write_again(api, suspended, moderato
     assert api.get(f"/users/{suspended['handle']}").json()["suspension"] is None
 
 
+def test_lifting_a_suspension_tells_the_member_once(api, suspended, moderator):
+    before = api.get("/me", suspended["user"]).json()["unreadNotifications"]
+    assert api.delete(f"/users/{suspended['handle']}/suspension", moderator).status_code == 200
+    assert api.delete(f"/users/{suspended['handle']}/suspension", moderator).status_code == 200  # nothing to lift
+    notices = [n for n in api.get("/me/notifications", suspended["user"]).json()["items"] if n["kind"] == "moderation"]
+    assert notices[0]["excerpt"] == "lifted your suspension: you can post, comment and react again"
+    assert len(notices) == 2 and notices[0]["actor"]["displayName"] == "Moderators" and notices[0]["read"] is False
+    assert api.get("/me", suspended["user"]).json()["unreadNotifications"] == before + 1
+
+
 def test_only_moderators_suspend(api, alice, bob):
     handle = api.get("/me", bob).json()["handle"]
     until = _iso(datetime.now(timezone.utc) + timedelta(days=1))

@@ -74,13 +74,13 @@ def item(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _versions(post: firestore.DocumentReference) -> dict[str, Any]:
     query = store.history(post).order_by("n", direction=firestore.Query.DESCENDING).limit(KEPT)
-    return {"items": [item(s.to_dict()) for s in query.stream()], "kept": KEPT}
+    return {"items": [item(s.to_dict() or {}) for s in query.stream()], "kept": KEPT}
 
 
 def _readable(caller: Caller | None, snap: firestore.DocumentSnapshot | None) -> bool:
     if snap is None or not snap.exists:
         return False
-    data = snap.to_dict()
+    data = snap.to_dict() or {}
     return data.get("status") != DELETED and readable(caller, data)
 
 
@@ -97,7 +97,7 @@ def of_comment(db: firestore.Client, caller: Caller | None, tid: str, cid: str) 
     thread_ref, ref = store.thread(db, tid), store.comment(db, tid, cid)
     got = store.read_all(None, db, [thread_ref, ref])
     thread = got[thread_ref.path]
-    if not thread.exists or not readable(caller, thread.to_dict()):
+    if not thread.exists or not readable(caller, thread.to_dict() or {}):
         raise NotFound("thread not found")
     if not _readable(caller, got[ref.path]):
         raise NotFound("comment not found")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import traceback
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from firebase_functions import logger
 from google.api_core.exceptions import AlreadyExists, GoogleAPICallError
@@ -58,17 +58,25 @@ def notification_id(subject_path: str, uid: str) -> str:
     return hashlib.sha256(f"{subject_path}\n{uid}".encode()).hexdigest()[:40]
 
 
+def recipient_kinds(
+    actor_uid: str, *, replied_to: str | None = None, thread_author: str | None = None, mentioned: Iterable[str] = ()
+) -> dict[str, tuple[NotificationKind, ...]]:
+    """uid -> every kind a post could notify them as, by precedence (reply, comment, mention); never the actor."""
+    wanted: dict[str, tuple[NotificationKind, ...]] = {}
+    candidates = [(REPLY, replied_to), (COMMENT, thread_author)]
+    candidates += [(MENTION, uid) for uid in list(mentioned)[:MAX_MENTIONS]]
+    for kind, uid in candidates:
+        if uid and uid != actor_uid and kind not in wanted.get(uid, ()):
+            wanted[uid] = (*wanted.get(uid, ()), kind)
+    return wanted
+
+
 def recipients(
     actor_uid: str, *, replied_to: str | None = None, thread_author: str | None = None, mentioned: Iterable[str] = ()
 ) -> dict[str, NotificationKind]:
     """uid -> kind for one post: one kind each (reply, then comment, then mention), never the actor."""
-    wanted: dict[str, NotificationKind] = {}
-    candidates = [(REPLY, replied_to), (COMMENT, thread_author)]
-    candidates += [(MENTION, uid) for uid in list(mentioned)[:MAX_MENTIONS]]
-    for kind, uid in candidates:
-        if uid and uid != actor_uid and uid not in wanted:
-            wanted[uid] = kind
-    return wanted
+    kinds = recipient_kinds(actor_uid, replied_to=replied_to, thread_author=thread_author, mentioned=mentioned)
+    return {uid: found[0] for uid, found in kinds.items()}
 
 
 def added_mentions(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
@@ -117,7 +125,18 @@ def heard(muted: bool, prefs: Mapping[str, Any] | None, kind: str, actor_uid: st
     return not muted and preferences.wants(prefs, kind, actor_uid)
 
 
-def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -> list[str]:
+def kind_heard(
+    muted: bool, prefs: Mapping[str, Any] | None, kinds: str | Sequence[str], actor_uid: str | None
+) -> str | None:
+    """The first of a recipient's kinds (by precedence) they hear, or None: a thread's author who turned
+    comments off still hears a mention in a comment on their thread."""
+    for kind in (kinds,) if isinstance(kinds, str) else kinds:
+        if heard(muted, prefs, kind, actor_uid):
+            return kind
+    return None
+
+
+def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | Sequence[str]]) -> list[str]:
     """Write each wanted recipient's notification unless they would not hear it (heard); the ids newly written.
 
     One batched read of the recipients' mutes and preferences (and, for the thread's author, what
@@ -130,7 +149,7 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -
     actor_uid = subject.actor.get("uid")
     mutes = {uid: store.mute(db, uid, subject.thread_id) for uid in wanted}
     prefs = {uid: store.preferences(db, uid) for uid in wanted}
-    grouped = [uid for uid, kind in wanted.items() if kind == COMMENT]
+    grouped = [uid for uid, kinds in wanted.items() if COMMENT in ((kinds,) if isinstance(kinds, str) else kinds)]
     run_refs = {
         uid: [
             store.notifications(db, uid).document(notification_id(subject.path, uid)),
@@ -142,9 +161,10 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -
     refs = [*mutes.values(), *prefs.values(), *(r for rs in run_refs.values() for r in rs)]
     found = store.read_all(None, db, refs)
     written, failed = [], []
-    for uid, kind in wanted.items():
+    for uid, kinds in wanted.items():
         pref = found[prefs[uid].path]
-        if not heard(found[mutes[uid].path].exists, pref.to_dict() if pref.exists else None, kind, actor_uid):
+        kind = kind_heard(found[mutes[uid].path].exists, pref.to_dict() if pref.exists else None, kinds, actor_uid)
+        if kind is None:
             continue
         nid = notification_id(subject.path, uid)
         try:
@@ -207,7 +227,7 @@ def on_comment_written(
     if not thread_shown(thread):
         return []
     replied_to = found[refs[1].path].to_dict() if replied_to_id and found[refs[1].path].exists else None
-    wanted = recipients(
+    wanted = recipient_kinds(
         actor["uid"],
         replied_to=(replied_to or {}).get("author", {}).get("uid") if visible(replied_to) else None,
         thread_author=(thread.get("author") or {}).get("uid") if created else None,
@@ -245,7 +265,7 @@ def on_thread_written(
         actor=actor,
         excerpt=_excerpt(after),
     )
-    return deliver(db, subject, recipients(actor["uid"], mentioned=mentioned))
+    return deliver(db, subject, recipient_kinds(actor["uid"], mentioned=mentioned))
 
 
 def data_of(snapshot: firestore.DocumentSnapshot | None) -> dict[str, Any] | None:

@@ -88,7 +88,7 @@ def deliver_in_run(
             return False  # an earlier delivery of this event wrote it
         marker = got[marker_ref.path]
         inbox = got[inbox_ref.path]
-        all_read_at = inbox.to_dict().get("readAllAt") if inbox.exists else None
+        all_read_at = (inbox.to_dict() or {}).get("readAllAt") if inbox.exists else None
         run = current_run(marker.to_dict() if marker.exists else None, all_read_at)
         batch = db.batch()
         if run is not None:

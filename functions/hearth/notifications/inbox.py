@@ -11,10 +11,12 @@ document is ordered by its commit time, the same clock as the notifications' cre
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Mapping
 
 from google.cloud import firestore
+from google.cloud.firestore_v1.aggregation import AggregationQuery
 
 from .. import validation
 from ..auth import Caller
@@ -25,6 +27,7 @@ from ..forum import serialize
 from . import groups
 
 MARK_MAX = 50
+RUN_QUERIES_AT_ONCE = 8
 
 
 def unread(inbox: firestore.DocumentSnapshot | None) -> int:
@@ -54,7 +57,8 @@ def _run_members(db: firestore.Client, uid: str, run: str) -> tuple[list[tuple[s
     of_run = store.notifications(db, uid).where(filter=firestore.FieldFilter("run", "==", run))
     newest = of_run.order_by("createdAt", direction=firestore.Query.DESCENDING).limit(groups.GROUP_IDS).stream()
     members = [(s.id, s.to_dict()) for s in newest]
-    counted = of_run.count(alias="n").get()
+    # AggregationQuery built directly: Query.count() is annotated as returning the class, not an instance.
+    counted = AggregationQuery(of_run).count(alias="n").get()
     return members, int(counted[0][0].value) if counted and counted[0] else len(members)
 
 
@@ -80,8 +84,12 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str |
     markers = {tid: (got[r.path].to_dict() if got[r.path].exists else None) for tid, r in marker_refs.items()}
     heads = {run: (got[r.path].to_dict() if got[r.path].exists else None) for run, r in head_refs.items()}
     newest, counts = {}, {}
-    for run in runs:
-        newest[run], counts[run] = _run_members(db, caller.uid, run)
+    if runs:  # each run's two queries, side by side (a run's newest few and its count)
+        with ThreadPoolExecutor(max_workers=min(RUN_QUERIES_AT_ONCE, len(runs))) as pool:
+            for run, (members, count) in zip(
+                runs, pool.map(lambda r: _run_members(db, caller.uid, r), runs), strict=True
+            ):
+                newest[run], counts[run] = members, count
     items = []
     for nid, data, group in groups.fold(found, newest, counts, heads):
         if group is None:

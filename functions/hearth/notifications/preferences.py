@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from google.cloud import firestore
+from google.cloud.firestore_v1.field_path import FieldPath
 
 from ..auth import Caller
 from ..db import store
@@ -48,7 +49,7 @@ def wants(data: Mapping[str, Any] | None, kind: str, actor_uid: str | None) -> b
 
 def _read(db: firestore.Client, uid: str, tx: firestore.Transaction | None = None) -> dict[str, Any]:
     snap = store.preferences(db, uid).get(transaction=tx)
-    return snap.to_dict() if snap.exists else {}
+    return (snap.to_dict() or {}) if snap.exists else {}
 
 
 def get_settings(db: firestore.Client, caller: Caller) -> dict[str, Any]:
@@ -111,5 +112,5 @@ def unblock(db: firestore.Client, caller: Caller, handle: str) -> dict[str, Any]
         except NotFound:
             return {"uid": None, "handle": handle, "blockedAt": None, "blocked": False}
     if uid in current:
-        ref.update({firestore.FieldPath(["blocked", uid]).to_api_repr(): firestore.DELETE_FIELD})
+        ref.update({FieldPath("blocked", uid).to_api_repr(): firestore.DELETE_FIELD})
     return {"uid": uid, "handle": handle, "blockedAt": None, "blocked": False}

@@ -4,6 +4,7 @@ import { session, setProfile } from "../session.js";
 import { field, submitting, signInHref, announce, errorBlock, loading, safeNext, avatar } from "../ui.js";
 import { threadItem, pagedList } from "./threadItem.js";
 import { isModerator, suspensionNotice } from "./moderation.js";
+import { isBlocked, loadBlocks, setBlocked } from "../blocks.js";
 
 export async function profileView({ main, match, params }) {
   const [handle] = match;
@@ -12,7 +13,7 @@ export async function profileView({ main, match, params }) {
   main.append(status);
   let user;
   try {
-    user = await api.user(handle);
+    [user] = await Promise.all([api.user(handle), loadBlocks()]);
   } catch (error) {
     status.replaceWith(error.status === 404 ? h("div", h("h1", "No such member"), h("p", `Nobody goes by @${handle} here.`)) : errorBlock(error, () => location.reload()));
     return;
@@ -30,6 +31,7 @@ export async function profileView({ main, match, params }) {
       user.bio ? h("p.bio", user.bio) : null,
       h("p.meta", "Joined ", timeEl(user.createdAt)),
       own ? h("a.button", { href: "/settings" }, "Edit profile") : null,
+      session.user && !own ? blockButton(user) : null,
       isModerator() && !own ? suspendControls(user) : null),
     h("nav.tabs-nav", { "aria-label": `@${user.handle}'s posts` },
       h("ul.sort-tabs",
@@ -66,7 +68,8 @@ function commentItem(comment) {
 
 export async function settingsView({ main, params, navigate }) {
   const welcome = params.get("welcome") === "1";
-  main.append(h("h1", welcome ? "Choose your handle" : "Your profile"));
+  main.append(h("h1", welcome ? "Choose your handle" : "Settings"));
+  if (!welcome) main.append(h("h2", "Your profile"));
   if (!session.user) {
     main.append(h("p", h("a", { href: signInHref() }, "Sign in"), " to edit your profile."));
     return;
@@ -102,6 +105,32 @@ export async function settingsView({ main, params, navigate }) {
   });
   main.append(form);
   if (welcome) handle.focus();
+  if (!welcome) {
+    const { preferenceSections } = await import("./settings.js");
+    main.append(...preferenceSections());
+  }
+}
+
+/** Block or unblock a member (their posts collapse for the reader; they cannot notify the reader). */
+function blockButton(user) {
+  const button = h("button.button.block", { type: "button", "aria-pressed": String(isBlocked(user.uid)) });
+  const draw = () => { button.textContent = isBlocked(user.uid) ? "Unblock" : "Block"; button.setAttribute("aria-pressed", String(isBlocked(user.uid))); };
+  draw();
+  button.addEventListener("click", async () => {
+    const on = !isBlocked(user.uid);
+    button.disabled = true;
+    try {
+      await api.block(user.handle, on);
+      setBlocked(user.uid, on);
+      announce(on ? `@${user.handle} is blocked: their posts are collapsed and they cannot notify you.` : `@${user.handle} is unblocked.`);
+    } catch (error) {
+      announce(`Not changed: ${error.message}`);
+    } finally {
+      button.disabled = false;
+      draw();
+    }
+  });
+  return button;
 }
 
 /** Moderators suspend a member until a date, with a reason, or lift a suspension. */

@@ -315,7 +315,7 @@ def _paths() -> dict[str, Any]:
                 "Unblock a member, by their handle now or when blocked (idempotent)",
                 _ok(_ref("BlockResult")),
                 security=AUTH,
-                errors=WRITE,
+                errors=(*WRITE, 404),
             ),
         },
         "/api/users": {

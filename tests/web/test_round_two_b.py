@@ -34,6 +34,7 @@ def test_edited_opens_the_earlier_versions_of_a_comment_and_a_thread(page: Page,
     forum.call("PATCH", f"/threads/{thread['id']}", author, {"title": "Edited thread, renamed"})
 
     sign_in(page, reader, f"/t/{thread['id']}")
+    ready(page)
     item = comment_item(page, "Comment, final")
     edited = item.get_by_role("button", name="edited")
     expect(edited).to_have_attribute("aria-expanded", "false")
@@ -58,6 +59,7 @@ def test_mention_autocomplete_is_a_keyboard_combobox_in_every_compose_box(page: 
     writer, named = forum.member("writer"), forum.member("mentionee")
     thread = forum.thread(writer, title="Autocomplete thread")
     sign_in(page, writer, f"/t/{thread['id']}")
+    ready(page)
     box = page.get_by_label("Add to the discussion")
     expect(box).to_have_attribute("role", "combobox")
     box.fill("Thanks ")

@@ -189,3 +189,22 @@ def test_suspension_ends_by_itself_at_until(clocked):
     clock.now = until
     assert client.post("/api/threads", headers=user, json={"title": "t", "body": "b"}).status_code == 201
     assert client.get(f"/api/users/{handle}").get_json()["suspension"] is None
+
+
+def test_a_suspension_that_ran_out_is_cleared_and_told_on_the_members_next_visit(clocked):
+    client, clock = clocked
+    user, mod = {"Authorization": "Bearer u2"}, {"Authorization": "Bearer m1:mod"}
+    handle = client.get("/api/me", headers=user).get_json()["handle"]
+    until = clock.now + timedelta(hours=2)
+    client.put(f"/api/users/{handle}/suspension", headers=mod, json={"reason": "spam", "until": _iso(until)})
+    clock.now = until - timedelta(seconds=1)
+    assert client.get("/api/me", headers=user).get_json()["unreadNotifications"] == 1  # the suspension notice
+
+    clock.now = until + timedelta(minutes=5)
+    me = client.get("/api/me", headers=user).get_json()
+    assert me["suspension"] is None and me["unreadNotifications"] == 2
+    assert client.get("/api/me", headers=user).get_json()["unreadNotifications"] == 2  # told once
+    items = client.get("/api/me/notifications", headers=user).get_json()["items"]
+    assert items[0]["kind"] == "moderation" and items[0]["actor"]["displayName"] == "Hearth"
+    assert items[0]["excerpt"] == "says your suspension is over: you can post, comment and react again"
+    assert sum(i["excerpt"].startswith("says your suspension is over") for i in items) == 1

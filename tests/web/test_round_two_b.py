@@ -34,8 +34,8 @@ def test_edited_opens_the_earlier_versions_of_a_comment_and_a_thread(page: Page,
     forum.call("PATCH", f"/threads/{thread['id']}", author, {"title": "Edited thread, renamed"})
 
     sign_in(page, reader, f"/t/{thread['id']}")
-    ready(page)
     item = comment_item(page, "Comment, final")
+    expect(item).to_be_visible(timeout=30_000)  # the first thread page of a run waits on cold function runtimes
     edited = item.get_by_role("button", name="edited")
     expect(edited).to_have_attribute("aria-expanded", "false")
     edited.click()
@@ -59,8 +59,8 @@ def test_mention_autocomplete_is_a_keyboard_combobox_in_every_compose_box(page: 
     writer, named = forum.member("writer"), forum.member("mentionee")
     thread = forum.thread(writer, title="Autocomplete thread")
     sign_in(page, writer, f"/t/{thread['id']}")
-    ready(page)
     box = page.get_by_label("Add to the discussion")
+    expect(box).to_be_visible(timeout=30_000)
     expect(box).to_have_attribute("role", "combobox")
     box.fill("Thanks ")
     box.press_sequentially(f"@{named.handle[:-1]}", delay=20)

@@ -67,8 +67,8 @@ def _now():
 
 @me_bp.get("/me")
 def get_me():
-    d, who = deps(), require_caller()
-    me = users.get_me(d.db, who, _now())
+    d, who, now = deps(), require_caller(), _now()
+    me = users.get_me(d.db, who, now, on_ended=lambda: suspensions.end(d.db, who.uid, now))
     if who.is_moderator:  # the Moderation link's count of what waits for a decision
         me["pendingModeration"] = queue.pending_count(d.db)
     return jsonify(me)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Callable
 
 from google.api_core.exceptions import NotFound as NotFoundError
 from google.cloud import firestore
@@ -195,8 +195,14 @@ def author_snapshot(uid: str, profile: dict[str, Any]) -> dict[str, Any]:
     return {"uid": uid, "handle": profile["handle"], "displayName": profile.get("displayName", profile["handle"])}
 
 
-def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any]:
-    """The caller's profile (made on first use) and their unread notification count."""
+def get_me(
+    db: firestore.Client, caller: Caller, now: datetime, on_ended: Callable[[], Any] | None = None
+) -> dict[str, Any]:
+    """The caller's profile (made on first use) and their unread notification count.
+
+    on_ended: run when the profile still holds a suspension that is over (the moderation seam clears it
+    and tells the member: moderation.suspensions.end), before the count is read back.
+    """
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         profile = read_profile(tx, db, caller)
@@ -211,6 +217,10 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
         ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
     else:
         profile = store.run_transaction(db, fn)
+    if on_ended is not None and profile.get("suspension") and not serialize.suspension(profile, now):
+        on_ended()
+        profile = {k: v for k, v in profile.items() if k != "suspension"}
+        got[inbox_ref.path] = inbox_ref.get()  # the notice just written counts
     # The caller's own role follows their token's claim now; the stored badge catches up once this
     # request is answered (api.app.sync_role, run by http.after_signed_in), so the web UI offers moderator tools at once.
     return {

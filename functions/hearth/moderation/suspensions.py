@@ -16,7 +16,7 @@ from ..db import store
 from ..errors import Forbidden, Invalid, NotFound
 from ..forum import serialize, users
 from . import guard
-from .hiding import BY_MODERATORS, actor_handle, log_entry, notice, write_log
+from .hiding import BY_MODERATORS, BY_REPORTS, actor_handle, log_entry, notice, write_log
 
 REASON_MAX = 500
 
@@ -92,3 +92,31 @@ def set_suspension(
         return {**profile, "suspension": suspension}
 
     return serialize.profile(uid, store.run_transaction(db, fn), now)
+
+
+def end(db: firestore.Client, uid: str, now: datetime) -> None:
+    """A suspension that ran out: take it off the profile and tell the member, once, in one transaction.
+
+    Nothing runs at the moment a suspension ends, so this runs on the member's next GET /api/me (the
+    web UI asks on every visit): the profile then still holds the suspension, over.
+    """
+    ref = store.user(db, uid)
+
+    def fn(tx: firestore.Transaction) -> None:
+        snap = ref.get(transaction=tx)
+        profile = (snap.to_dict() or {}) if snap.exists else {}
+        held = profile.get("suspension")
+        if not held or serialize.suspension(profile, now):
+            return  # ended already by another request, or suspended again since
+        tx.update(ref, {"suspension": firestore.DELETE_FIELD})
+        until = held.get("until")
+        notice(
+            tx,
+            db,
+            uid,
+            f"moderation/suspension-ended/{uid}/{until.isoformat() if until else ''}",
+            by=BY_REPORTS,  # named "Hearth": the forum itself, not a moderator
+            text="says your suspension is over: you can post, comment and react again",
+        )
+
+    store.run_transaction(db, fn)

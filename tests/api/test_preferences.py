@@ -92,7 +92,7 @@ def test_blocking_collapses_nothing_server_side_but_silences_the_member(
 
 
 def test_blocks_refuse_oneself_and_strangers(api, alice, handle_of):  # noqa: F811
-    assert_error(api.put(f"/me/blocks/{handle_of(alice)}", alice), 422, "invalid_argument", "handle")
+    assert_error(api.put(f"/me/blocks/{handle_of(alice)}", alice), 403, "forbidden")
     assert_error(api.put("/me/blocks/nobody_at_all_here", alice), 404, "not_found")
     assert_error(api.put("/me/blocks/A-B", alice), 404)
     assert api.delete("/me/blocks/nobody_at_all_here", alice).json()["blocked"] is False

@@ -354,6 +354,8 @@ NotifySwitch = Annotated[bool | None, checked(_notify_kind), WithJsonSchema({"ty
 class NotifyInput(Body):
     """Which kinds notify the member; a kind left out stays as it is."""
 
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
     reply: NotifySwitch = Field(None, description="replies to my comments")
     comment: NotifySwitch = Field(None, description="comments on my threads (grouped while unread)")
     mention: NotifySwitch = Field(None, description="@mentions of me")

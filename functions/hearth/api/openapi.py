@@ -309,7 +309,7 @@ def _paths() -> dict[str, Any]:
                 "Block a member: their posts collapse for the caller and they cannot notify the caller (idempotent)",
                 _ok(_ref("BlockResult")),
                 security=AUTH,
-                errors=(*WRITE, 404, 409, 422),
+                errors=(*WRITE, 404, 409),
             ),
             "delete": _op(
                 "Unblock a member, by their handle now or when blocked (idempotent)",

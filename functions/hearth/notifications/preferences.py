@@ -18,7 +18,7 @@ from google.cloud.firestore_v1.field_path import FieldPath
 
 from ..auth import Caller
 from ..db import store
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Forbidden, NotFound
 from ..forum import serialize, users
 from .kinds import OPTIONAL_KINDS, NotificationKind
 
@@ -84,7 +84,7 @@ def block(db: firestore.Client, caller: Caller, handle: str, now: datetime) -> d
     """Block the member with this handle (idempotent); at most MAX_BLOCKS. One query, one transaction."""
     uid, profile = users.uid_for_handle(db, handle)
     if uid == caller.uid:
-        raise Invalid("you cannot block yourself", field="handle")
+        raise Forbidden("you cannot block yourself")
     ref = store.preferences(db, caller.uid)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:

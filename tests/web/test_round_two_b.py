@@ -104,6 +104,15 @@ def test_a_blocked_members_posts_collapse_and_the_block_list_unblocks(page: Page
     page.get_by_role("button", name="Block").click()
     expect(page.get_by_role("button", name="Unblock")).to_have_attribute("aria-pressed", "true")
 
+    pests = forum.thread(pest, title="The pest's own thread")
+    page.goto("/?sort=new")
+    ready(page)
+    folded = page.locator("li.thread-item.blocked")
+    expect(folded.first).to_contain_text("Thread by a user you blocked —")
+    expect(page.get_by_role("link", name="The pest's own thread")).to_have_count(0)
+    folded.first.get_by_role("button", name="show").click()
+    expect(page.get_by_role("link", name="The pest's own thread")).to_be_focused()
+
     page.goto(f"/t/{thread['id']}")
     ready(page)
     expect(page.get_by_text("Comment by a user you blocked —")).to_be_visible()
@@ -124,6 +133,9 @@ def test_a_blocked_members_posts_collapse_and_the_block_list_unblocks(page: Page
     page.goto(f"/t/{thread['id']}")
     ready(page)
     expect(page.get_by_text("Annoying words")).to_be_visible()
+    page.goto(f"/t/{pests['id']}")
+    ready(page)
+    expect(page.locator(".thread-body")).to_be_visible()
 
 
 def test_notification_settings_switch_kinds_and_a_kind_turned_off_stays_quiet(page: Page, forum: Forum):

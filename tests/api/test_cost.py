@@ -40,11 +40,11 @@ BUDGETS = {
     "GET /me/bookmarks": (2, 21 + 20),
     "POST /threads (first post: makes the profile)": (4, 5),
     "GET /me": (1, 2),
-    # The page, one batched read (the inbox, each run's marker and first notification), and per run
-    # on the page its newest few (groups.GROUP_IDS) and its count: at worst 20 runs.
-    "GET /me/notifications": (2 + 2 * 20, 21 + 1 + 20 + 20 + 20 * GROUP_IDS),
-    # 25 comments on one thread: one run, one item.
-    "GET /me/notifications (one run of 25)": (2 + 2, 21 + 1 + 1 + 1 + GROUP_IDS),
+    # The page, one batched read (the inbox and each run's marker), and per run on the page its
+    # newest few (groups.GROUP_IDS) and its count: at worst 20 runs.
+    "GET /me/notifications": (2 + 2 * 20, 21 + 1 + 20 + 20 * GROUP_IDS),
+    # 25 comments on one thread: one run, one item (the run's later notifications are not in the page).
+    "GET /me/notifications (one run of 25)": (2 + 2, 1 + 1 + 1 + GROUP_IDS),
     # Edit history: the post (and its thread), then the ring of kept versions.
     "GET /threads/{id}/history": (2, 1 + KEPT),
     "GET /threads/{id}/comments/{cid}/history": (2, 2 + KEPT),

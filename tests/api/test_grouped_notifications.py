@@ -40,7 +40,7 @@ def test_comments_while_unread_are_one_item_and_one_unread(api, alice, make_user
     assert item["commentIds"] == [c["id"] for c in reversed(posted)][:GROUP_IDS]  # newest first
     assert item["actor"]["displayName"] == "Person 0"  # who wrote the newest
     assert [a["displayName"] for a in item["actors"]] == ["Person 0", "Person 3", "Person 2"][:GROUP_ACTORS]
-    assert item["excerpt"] == "comment 4"
+    assert item["excerpt"] == "comment 4" and item["latestAt"] >= item["createdAt"]
 
     # Reading the item ends the run: one off the count, and the next comment starts a new run.
     assert api.post("/me/notifications/read", alice, json={"ids": [item["id"]]}).json() == {"unread": 0}
@@ -58,12 +58,12 @@ def test_mark_all_read_ends_every_run(api, alice, bob, thread, make_comment, mak
     make_comment(bob, other["id"], "two")
     make_comment(bob, thread["id"], "three")
     page = wait_until(api, alice, lambda p: sum(i.get("count", 0) for i in p["items"]) == 3, "two runs of 3")
-    assert counts(page) == [("comment", 2), ("comment", 1)] and page["unread"] == 2
+    assert counts(page) == [("comment", 1), ("comment", 2)] and page["unread"] == 2  # runs by when they began
     assert api.post("/me/notifications/read", alice, json={}).json() == {"unread": 0}
     assert all(i["read"] for i in inbox(api, alice)["items"])
     make_comment(bob, thread["id"], "four")  # the stale run is over: a new one starts, and counts
     page = wait_until(api, alice, lambda p: len(p["items"]) == 3, "a new run")
-    assert counts(page) == [("comment", 1), ("comment", 2), ("comment", 1)] and page["unread"] == 1
+    assert counts(page) == [("comment", 1), ("comment", 1), ("comment", 2)] and page["unread"] == 1
     assert api.get("/me", alice).json()["unreadNotifications"] == 1
 
 
@@ -87,8 +87,9 @@ def test_a_run_shows_once_across_pages(api, alice, bob, make_user, thread, make_
     make_comment(carol, mention_thread["id"], f"hey @{handle}")
     wait_until(api, alice, lambda p: len(p["items"]) == 2 and p["items"][1].get("count") == 4, "a run and a mention")
     seen, cursor = [], None
-    for _ in range(10):
-        page = inbox(api, alice, limit=2, **({"cursor": cursor} if cursor else {}))
+    for _ in range(10):  # pages of one: never an empty page, whatever a run holds
+        page = inbox(api, alice, limit=1, **({"cursor": cursor} if cursor else {}))
+        assert len(page["items"]) == 1
         seen += [(i["kind"], i.get("count")) for i in page["items"]]
         cursor = page["nextCursor"]
         if not cursor:

@@ -873,6 +873,7 @@ def _schemas() -> dict[str, Any]:
                     "items": string,
                     "description": "the run's comments, newest first (the newest few)",
                 },
+                "latestAt": {**time, "description": "a run of comments: when its newest comment came"},
                 "actors": {
                     "type": "array",
                     "maxItems": GROUP_ACTORS,

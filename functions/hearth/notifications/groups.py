@@ -10,13 +10,17 @@ document). Each `comment` notification stays its own document; what groups them 
   and the +1 on the unread count; later comments of the run find it and are written alone, with
   `run` = the marker's run (the id of the run's first notification). So a run counts once in the
   bell however many comments it holds, and the marker is written once per run.
+- The run's first notification (its head) is an ordinary notification (`createdAt`, so the list
+  query finds it); the later ones (members) carry no `createdAt`, only `memberAt`, so the list
+  query, ordered by `createdAt`, never returns them: a page is never filled with one busy run.
+  Every notification of a run has `memberAt`, which orders the run's own query (its newest few).
 - Reading the run (marking its item, or any of its notifications, read) deletes the marker and
   takes 1 off the count; "mark all read" leaves markers in place, stale: a marker started at or
   before readAllAt is over (the same commit-time clock as every notification).
-- The list (inbox.list_mine) shows a run once, where its newest notification falls, as one item of
-  kind `comment`: its id and commentId are the run's first notification's (the first unread
-  comment, while the run is unread), with `count`, `commentIds` (newest first, at most
-  GROUP_IDS) and `actors` (the first few, newest first).
+- The list (inbox.list_mine) shows a run as one item of kind `comment`, where its head falls (when
+  the run began): its id and commentId are the head's (the first unread comment, while the run is
+  unread), with `count`, `commentIds` (newest first, at most GROUP_IDS), `actors` (the first few,
+  newest first) and `latestAt`; its actor and excerpt are the newest comment's.
 
 A comment that lands in the same instant the member reads the run joins the run being read (it
 counts as read with it), as it would have a moment earlier: keeping that exact would mean a
@@ -91,10 +95,11 @@ def deliver_in_run(
         all_read_at = (inbox.to_dict() or {}).get("readAllAt") if inbox.exists else None
         run = current_run(marker.to_dict() if marker.exists else None, all_read_at)
         batch = db.batch()
-        if run is not None:
-            batch.create(note_ref, {**doc, "run": run})
+        if run is not None:  # a member: no createdAt, so the list shows the run once, by its head
+            member = {k: v for k, v in doc.items() if k != "createdAt"}
+            batch.create(note_ref, {**member, "run": run, "memberAt": firestore.SERVER_TIMESTAMP})
         else:
-            batch.create(note_ref, {**doc, "run": nid})
+            batch.create(note_ref, {**doc, "run": nid, "memberAt": firestore.SERVER_TIMESTAMP})
             if marker.exists:  # stale since "mark all read": this run replaces it, unless someone got there first
                 batch.update(marker_ref, marker_doc(tid, nid), option=store.unchanged_since(db, marker))
             else:
@@ -112,25 +117,21 @@ def fold(
     snaps: list[tuple[str, Mapping[str, Any]]],
     newest: Mapping[str, list[tuple[str, Mapping[str, Any]]]],
     counts: Mapping[str, int],
-    heads: Mapping[str, Mapping[str, Any] | None],
 ) -> list[tuple[str, Mapping[str, Any], dict[str, Any] | None]]:
-    """A page of notifications with each run shown once, where its newest notification is.
+    """A page of notifications with each run's head as its run's item.
 
-    newest: run -> its newest notifications (id, data), newest first; counts: run -> how many it
-    holds; heads: run -> its first notification. Answers (id, data, group) in page order, where
-    group is {id, commentId, rootId, count, commentIds, actors} for a run's item and None otherwise;
-    older notifications of a run shown elsewhere (on this page or another) are left out.
+    newest: run -> its newest notifications (id, data), newest first (the head among them once
+    it is one of the newest); counts: run -> how many it holds. Answers (id, data, group) in page
+    order, where group is {id, commentId, rootId, url, count, commentIds, actors, latest} for a run's
+    head (latest: the newest notification's data) and None for any other notification.
     """
     out: list[tuple[str, Mapping[str, Any], dict[str, Any] | None]] = []
     for nid, data in snaps:
         run = data.get("run")
-        if not run or run not in newest:
-            out.append((nid, data, None))
+        if not run or run != nid or run not in newest:
+            out.append((nid, data, None))  # not a run's head (a member never comes in a page)
             continue
-        members = newest[run]
-        if not members or members[0][0] != nid:
-            continue  # an older comment of a run whose item is its newest one
-        head = heads.get(run) or members[-1][1]
+        members = newest[run] or [(nid, data)]
         actors: list[dict[str, Any]] = []
         for _, member in members:
             actor = member.get("actor") or {}
@@ -140,12 +141,13 @@ def fold(
                 )
         group = {
             "id": run,
-            "commentId": head.get("commentId"),
-            "rootId": head.get("rootId"),
-            "url": head.get("url"),
+            "commentId": data.get("commentId"),
+            "rootId": data.get("rootId"),
+            "url": data.get("url"),
             "count": max(int(counts.get(run, len(members))), len(members)),
             "commentIds": [m.get("commentId") for _, m in members[:GROUP_IDS] if m.get("commentId")],
             "actors": [{"handle": a["handle"], "displayName": a["displayName"]} for a in actors],
+            "latest": members[0][1],
         }
         out.append((nid, data, group))
     return out

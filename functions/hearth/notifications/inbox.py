@@ -55,34 +55,32 @@ def is_read(
 def _run_members(db: firestore.Client, uid: str, run: str) -> tuple[list[tuple[str, dict[str, Any]]], int]:
     """A run's newest notifications (at most groups.GROUP_IDS, newest first) and how many it holds: two queries."""
     of_run = store.notifications(db, uid).where(filter=firestore.FieldFilter("run", "==", run))
-    newest = of_run.order_by("createdAt", direction=firestore.Query.DESCENDING).limit(groups.GROUP_IDS).stream()
-    members = [(s.id, s.to_dict()) for s in newest]
+    newest = of_run.order_by("memberAt", direction=firestore.Query.DESCENDING).limit(groups.GROUP_IDS).stream()
+    members = [(s.id, s.to_dict() or {}) for s in newest]
     # AggregationQuery built directly: Query.count() is annotated as returning the class, not an instance.
     counted = AggregationQuery(of_run).count(alias="n").get()
     return members, int(counted[0][0].value) if counted and counted[0] else len(members)
 
 
 def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str | None) -> dict[str, Any]:
-    """The caller's notifications, newest first, each run of comments on a thread as one item
-    (notifications/groups.py), with the unread count.
+    """The caller's notifications, newest first, each run of comments on a thread as one item where it
+    began (notifications/groups.py), with the unread count.
 
-    One query and one batched read (the inbox, and each run's thread marker and first notification),
-    plus two queries per run on the page (its newest notifications and its count). A page may hold
-    fewer than `limit` items: a run's older notifications are left out where its item shows.
+    One query (a run's later notifications have no createdAt, so it never returns them) and one
+    batched read (the inbox and the thread markers of the runs on the page), plus two queries per
+    run on the page (its newest notifications and its count), 8 runs at a time.
     """
     snaps, next_cursor = page(
         store.notifications(db, caller.uid), "notifications", [("createdAt", DESC)], limit, cursor
     )
-    found = [(s.id, s.to_dict()) for s in snaps]
-    runs = {str(d["run"]): str(d.get("threadId") or "") for _, d in found if d.get("run") and d.get("threadId")}
+    found = [(s.id, s.to_dict() or {}) for s in snaps]
+    runs = {nid: str(d.get("threadId") or "") for nid, d in found if d.get("run") == nid and d.get("threadId")}
     box_ref = store.inbox(db, caller.uid)
     marker_refs = {tid: store.group_marker(db, caller.uid, tid) for tid in set(runs.values())}
-    head_refs = {run: store.notifications(db, caller.uid).document(run) for run in runs}
-    got = store.read_all(None, db, [box_ref, *marker_refs.values(), *head_refs.values()])
+    got = store.read_all(None, db, [box_ref, *marker_refs.values()])
     box = got[box_ref.path]
     seen_at = read_all_at(box)
     markers = {tid: (got[r.path].to_dict() if got[r.path].exists else None) for tid, r in marker_refs.items()}
-    heads = {run: (got[r.path].to_dict() if got[r.path].exists else None) for run, r in head_refs.items()}
     newest, counts = {}, {}
     if runs:  # each run's two queries, side by side (a run's newest few and its count)
         with ThreadPoolExecutor(max_workers=min(RUN_QUERIES_AT_ONCE, len(runs))) as pool:
@@ -91,12 +89,11 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str |
             ):
                 newest[run], counts[run] = members, count
     items = []
-    for nid, data, group in groups.fold(found, newest, counts, heads):
+    for nid, data, group in groups.fold(found, newest, counts):
         if group is None:
             items.append(serialize.notification(nid, data, is_read(data, seen_at, markers)))
-            continue
-        read = not groups.run_unread(data, markers, seen_at)
-        items.append(serialize.notification_group(data, group, read))
+        else:
+            items.append(serialize.notification_group(data, group, not groups.run_unread(data, markers, seen_at)))
     return {"items": items, "nextCursor": next_cursor, "unread": unread(box)}
 
 

@@ -39,12 +39,14 @@ def _note(n: int, run: str | None, actor: str = "a") -> tuple[str, dict]:
     return f"n{n}", data
 
 
-def test_a_run_shows_once_where_its_newest_notification_is():
-    page = [_note(9, None), _note(8, "n1", "b"), _note(7, None), _note(6, "n1", "a"), _note(5, "n1", "b")]
-    newest = {"n1": [_note(8, "n1", "b"), _note(6, "n1", "a"), _note(5, "n1", "b"), _note(1, "n1", "c")]}
-    folded = fold(page, newest, {"n1": 4}, {"n1": _note(1, "n1", "c")[1]})
-    assert [(nid, group is not None) for nid, _, group in folded] == [("n9", False), ("n8", True), ("n7", False)]
+def test_a_runs_head_is_its_item_and_says_what_the_run_holds():
+    head = _note(1, "n1", "c")
+    page = [_note(9, None), head, _note(0, None)]
+    newest = {"n1": [_note(8, "n1", "b"), _note(6, "n1", "a"), _note(5, "n1", "b"), head]}
+    folded = fold(page, newest, {"n1": 4})
+    assert [(nid, group is not None) for nid, _, group in folded] == [("n9", False), ("n1", True), ("n0", False)]
     group = folded[1][2]
+    assert group is not None and group.pop("latest") == _note(8, "n1", "b")[1]
     assert group == {
         "id": "n1",
         "commentId": "c1",  # the run's first comment
@@ -60,14 +62,15 @@ def test_a_run_shows_once_where_its_newest_notification_is():
     }
 
 
-def test_older_notifications_of_a_run_on_a_later_page_are_left_out():
-    newest = {"n1": [_note(8, "n1"), _note(6, "n1")]}
-    assert fold([_note(6, "n1"), _note(5, None)], newest, {"n1": 2}, {}) == [("n5", _note(5, None)[1], None)]
-
-
 def test_a_group_lists_a_bounded_few():
-    members = [_note(n, "n0", f"p{n}") for n in range(40, 0, -1)]
-    [(_, _, group)] = fold(members[:1], {"n0": members}, {"n0": 150}, {"n0": None})
+    members = [_note(n, "n1", f"p{n}") for n in range(40, 0, -1)]
+    [(_, _, group)] = fold([_note(1, "n1")], {"n1": members}, {"n1": 150})
     assert group is not None and group["count"] == 150
     assert len(group["commentIds"]) == GROUP_IDS and len(group["actors"]) == GROUP_ACTORS
-    assert group["commentId"] == "c1"  # no head read: the oldest known member
+    assert group["commentId"] == "c1"
+
+
+def test_a_run_of_one_is_an_item_of_one():
+    head = _note(3, "n3")
+    [(_, _, group)] = fold([head], {"n3": []}, {"n3": 0})
+    assert group is not None and (group["count"], group["commentIds"]) == (1, ["c3"])

@@ -55,7 +55,7 @@ function notificationItem(item) {
   append(li, [
     h("p.notification-head", item.read ? null : h("span.new-badge", "New"), link),
     item.excerpt && !moderation ? h("p.excerpt", item.excerpt) : null,  // plain text from the API
-    h("p.meta", timeEl(item.createdAt))]);
+    h("p.meta", grouped ? ["began ", timeEl(item.createdAt), " · latest ", timeEl(item.latestAt)] : timeEl(item.createdAt))]);
   return li;
 }
 

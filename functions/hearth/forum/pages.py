@@ -121,7 +121,7 @@ def new_thread(site_origin: str, page_term: str, url: str, title: str, now: date
     escaped = MARKDOWN_SPECIAL_RE.sub(lambda m: "\\" + m.group(0), title)
     body = f"The discussion of [{escaped}](<{url}>)."
     body_html = render.markdown_to_html(body, None)
-    return {
+    doc: dict[str, Any] = {
         "title": title,
         "body": body,
         "bodyHtml": body_html,
@@ -132,6 +132,9 @@ def new_thread(site_origin: str, page_term: str, url: str, title: str, now: date
         "tags": [],
         **threads.new_thread_state(now),
     }
+    # Found by search from its first commit, as any thread is (no author: the title's and body's words only).
+    doc["terms"] = threads.thread_terms(doc)
+    return doc
 
 
 def create_comment(

@@ -282,7 +282,23 @@ def _paths() -> dict[str, Any]:
             ),
         },
         "/api/users/{handle}": {
-            "get": _get("A public profile", _ref("Profile"), params=[handle], errors=(*READ, 404)),
+            "get": _get(
+                "A profile (its suspension shown to the user and moderators only)",
+                _ref("Profile"),
+                security=OPTIONAL_AUTH,
+                params=[handle],
+                errors=(*SIGNED_IN_READ, 404),
+            ),
+        },
+        "/api/users/id/{uid}": {
+            "get": _get(
+                "A profile by uid, what posts link to (a mention or an author keeps its person through a change "
+                "of handle); its suspension shown to the user and moderators only",
+                _ref("Profile"),
+                security=OPTIONAL_AUTH,
+                params=[_path_param("uid", "user id")],
+                errors=(*SIGNED_IN_READ, 404),
+            ),
         },
         "/api/users/{handle}/suspension": {
             "parameters": [handle],
@@ -673,7 +689,7 @@ def _schemas() -> dict[str, Any]:
     }
     profile["suspension"] = {
         "anyOf": [{"type": "null"}, _object(["reason", "until"], {}, reason=string, until=time)],
-        "description": "while it lasts; null otherwise",
+        "description": "while it lasts, to the user and moderators; null otherwise",
     }
     notification = {
         "id": string,

@@ -126,7 +126,7 @@ def new_thread(site_origin: str, page_term: str, url: str, title: str, now: date
         "body": body,
         "bodyHtml": body_html,
         "excerpt": render.excerpt(body_html),
-        "mentions": [],
+        "mentionCount": 0,
         "page": {"site": site_origin, "term": page_term, "url": url},
         "author": None,
         "tags": [],

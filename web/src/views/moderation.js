@@ -5,7 +5,7 @@ import { sendVerificationEmail } from "../auth.js";
 import { api } from "../api.js";
 import { pagedList } from "./threadItem.js";
 import { session } from "../session.js";
-import { announce, requireSignIn, signInHref } from "../ui.js";
+import { announce, profileHref, requireSignIn, signInHref } from "../ui.js";
 
 export const REPORT_REASONS = [["spam", "Spam"], ["abuse", "Abuse or harassment"], ["off_topic", "Off topic"], ["other", "Something else"]];
 export const HIDE_REASONS = [["spam", "Spam"], ["abuse", "Abuse"], ["off_topic", "Off topic"], ["outdated", "Outdated"], ["other", "Other"]];
@@ -269,7 +269,7 @@ const ACTION_TEXT = { approve: "approved", hide: "hid", restore: "restored", aut
 /** What a log entry acted on, by name: "@ada", "the thread “Title”", "a comment in “Title”". */
 function logTarget(target, threadTitle) {
   if (!target) return "";
-  if (target.kind === "user") return h("a", { href: `/u/${target.handle}` }, `@${target.handle}`);
+  if (target.kind === "user") return h("a", { href: profileHref(target) }, `@${target.handle}`);
   const name = threadName(threadTitle);
   return target.kind === "comment"
     ? h("span", h("a", { href: itemHref(target) }, "a comment"), " in ", h("a", { href: `/t/${target.threadId}` }, name))

@@ -5,20 +5,23 @@ import { field, submitting, signInHref, announce, errorBlock, loading, safeNext,
 import { threadItem, pagedList } from "./threadItem.js";
 import { isModerator, suspensionNotice } from "./moderation.js";
 
-export async function profileView({ main, match, params }) {
-  const [handle] = match;
+/** /u/{handle}, or /u/id/{uid} (byId) where posts link: the same profile. */
+export async function profileView({ main, match, params, byId = false }) {
+  const key = byId ? safeDecode(match[0]) : match[0];
   const tab = params.get("tab") === "comments" ? "comments" : "threads";
   const status = loading("Loading profile…");
   main.append(status);
   let user;
   try {
-    user = await api.user(handle);
+    user = await (byId ? api.userById(key) : api.user(key));
   } catch (error) {
-    status.replaceWith(error.status === 404 ? h("div", h("h1", "No such member"), h("p", `Nobody goes by @${handle} here.`)) : errorBlock(error, () => location.reload()));
+    const nobody = byId ? "This member is not here any more." : `Nobody goes by @${key} here.`;
+    status.replaceWith(error.status === 404 ? h("div", h("h1", "No such member"), h("p", nobody)) : errorBlock(error, () => location.reload()));
     return;
   }
   const own = session.profile && session.profile.uid === user.uid;
-  const base = `/u/${encodeURIComponent(user.handle)}`;
+  // The tabs stay on the address the reader came by (a uid link stays a uid link).
+  const base = location.pathname;
   const tabLink = (name, href, label) => h("li", h("a", { href, "aria-current": tab === name ? "page" : null }, label));
   status.replaceWith(
     h("section.profile.card",
@@ -139,4 +142,13 @@ function suspendControls(user) {
   });
   box.append(h("details", h("summary", "Suspend…"), form));
   return box;
+}
+
+/** A path segment as it was encoded; a malformed one stays as it is (and then names nobody: a 404). */
+function safeDecode(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev lint format test test-api test-web test-rules fuzz emulator-env bench bench-web bench-embed bench-notifications bench-abuse bench-input bench-search reindex chromium clean
+.PHONY: setup dev lint format test test-api test-web test-rules fuzz emulator-env bench bench-web bench-embed bench-notifications bench-abuse bench-input bench-search reindex migrate-private chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -117,6 +117,12 @@ bench-search: setup
 # real project (Application Default Credentials); FIRESTORE_EMULATOR_HOST=host:port in the environment for the emulators.
 reindex: $(VENV)/.installed
 	$(PY) scripts/reindex.py $(if $(PROJECT),--project $(PROJECT)) $(REINDEX_ARGS)
+
+# Once after deploying the version that keeps suspensions, approval and mention uids off public documents
+# (docs/deploying.md): moves them, and writes moderators/{uid} for the moderator claim's holders. PROJECT=<id>
+# for a real project; FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST for the emulators.
+migrate-private: $(VENV)/.installed
+	$(PY) scripts/migrate_private.py $(if $(PROJECT),--project $(PROJECT))
 
 clean:
 	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist .emulators

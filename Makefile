@@ -16,8 +16,13 @@ node_modules/.installed: package.json package-lock.json
 
 # The web UI bundle (app + Firebase Auth SDK), built by esbuild; web/README.md explains it.
 # embed.js and count.js (for other sites' pages) are built beside it, into web/ itself.
-web/dist/app.js: $(shell find web/src -name '*.js') package-lock.json node_modules/.installed
+web/dist/app.js: $(shell find web/src -name '*.js') web/src/limits.js package-lock.json node_modules/.installed
 	npm run --silent build:web
+
+# The API's input limits as the web UI checks them, written from the Python that enforces them.
+web/src/limits.js: functions/hearth/validation.py functions/hearth/moderation/reports.py \
+		functions/hearth/moderation/suspensions.py functions/hearth/search/query.py devstack/web_limits.py $(VENV)/.installed
+	$(PY) -m devstack.web_limits && touch $@
 
 # Browser tests use Debian's Chromium (never a downloaded browser).
 chromium:

@@ -4,6 +4,7 @@ import { append, h, timeEl, dateEl, plural } from "../dom.js";
 import { sendVerificationEmail } from "../auth.js";
 import { api } from "../api.js";
 import { pagedList } from "./threadItem.js";
+import { LIMITS } from "../limits.js";
 import { session } from "../session.js";
 import { announce, profileHref, requireSignIn, signInHref } from "../ui.js";
 
@@ -62,7 +63,7 @@ function reasonForm({ after, returnFocus, legend, reasons, withNote, submitLabel
   const id = `reason-${Math.random().toString(36).slice(2, 8)}`;
   const select = h("select", { id, name: "reason", required: true },
     h("option", { value: "" }, "Choose a reason…"), reasons.map(([v, label]) => h("option", { value: v }, label)));
-  const note = withNote ? h("textarea", { id: `${id}-note`, name: "note", rows: 2, maxlength: 500 }) : null;
+  const note = withNote ? h("textarea", { id: `${id}-note`, name: "note", rows: 2, maxlength: LIMITS.note }) : null;
   const error = h("p.form-error", { role: "alert", hidden: true });
   const submit = h("button.button.primary", { type: "submit" }, submitLabel);
   const back = () => { if (returnFocus?.isConnected) returnFocus.focus(); };

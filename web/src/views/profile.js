@@ -4,6 +4,8 @@ import { session, setProfile } from "../session.js";
 import { field, submitting, signInHref, announce, errorBlock, loading, safeNext, avatar } from "../ui.js";
 import { threadItem, pagedList } from "./threadItem.js";
 import { isModerator, suspensionNotice } from "./moderation.js";
+import { LIMITS } from "../limits.js";
+import { DAYS_MAX } from "../messages.js";
 
 /** /u/{handle}, or /u/id/{uid} (byId) where posts link: the same profile. */
 export async function profileView({ main, match, params, byId = false }) {
@@ -85,13 +87,13 @@ export async function settingsView({ main, params, navigate }) {
   }
   if (welcome) main.append(h("p", "Others will see you by this handle and name. You can change them later."));
   const handle = h("input", { id: "handle", name: "handle", required: true, value: me.handle, pattern: "[a-z0-9_]{3,30}", autocomplete: "username", spellcheck: "false" });
-  const displayName = h("input", { id: "displayName", name: "displayName", required: true, maxlength: 50, value: me.displayName, autocomplete: "name" });
-  const bio = h("textarea", { id: "bio", name: "bio", rows: 4, maxlength: 500 });
+  const displayName = h("input", { id: "displayName", name: "displayName", required: true, maxlength: LIMITS.displayName, value: me.displayName, autocomplete: "name" });
+  const bio = h("textarea", { id: "bio", name: "bio", rows: 4, maxlength: LIMITS.bio });
   bio.value = me.bio || "";
   const form = h("form.card", { novalidate: true },
     field("Handle", handle, "3-30 characters: lowercase letters, digits and '_'."),
     field("Display name", displayName),
-    field("Bio", bio, "Up to 500 characters."),
+    field("Bio", bio, `Up to ${LIMITS.bio} characters.`),
     h("div.form-actions", h("button.button.primary", { type: "submit" }, "Save profile")));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -126,8 +128,8 @@ function suspendControls(user) {
     box.append(lift);
     return box;
   }
-  const reason = h("input", { id: "suspend-reason", name: "reason", required: true, maxlength: 500 });
-  const days = h("input", { id: "suspend-days", name: "until", type: "number", min: 1, max: 3650, value: 7 });
+  const reason = h("input", { id: "suspend-reason", name: "reason", required: true, maxlength: LIMITS.reason });
+  const days = h("input", { id: "suspend-days", name: "until", type: "number", min: 1, max: DAYS_MAX, value: 7 });
   const form = h("form.suspend", { novalidate: true, "aria-label": "Suspend this member" },
     field("Reason for the suspension", reason), field("Days", days),
     h("div.form-actions", h("button.button.danger", { type: "submit" }, "Suspend")));

@@ -27,6 +27,7 @@ from .models import (
     MarkRead,
     Page,
     PageCommentInput,
+    PageCountsQuery,
     ProfileInput,
     QueueActionInput,
     QueueQuery,
@@ -382,8 +383,8 @@ def post_page_comment():
 
 @pages_bp.get("/pages/counts")
 def page_counts():
-    d = deps()
-    return jsonify(pages.counts(d.db, request.args.get("site"), request.args.getlist("keys"), d.config))
+    d, q = deps(), query(PageCountsQuery)
+    return jsonify(pages.counts(d.db, q.site, q.keys, d.config))
 
 
 @pages_bp.after_request

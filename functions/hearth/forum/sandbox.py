@@ -40,6 +40,12 @@ CPU_BUDGET_SECONDS = 0.25
 # Wall time a render may wait on a busy machine before it is given up even if its CPU time is
 # under budget (a worker that is starved, or stuck outside the CPU).
 WALL_LIMIT_SECONDS = 5.0
+# A render that has used this much CPU is not a normal post (the largest legitimate ones take
+# 30-60 ms): its worker drops to the lowest CPU priority, so that the instance's other requests
+# (and their renders) go first while it runs out its budget. A worker is never raised back
+# (that needs privileges), so it is retired after that render instead of reused.
+LOW_PRIORITY_AFTER_SECONDS = 0.05
+LOWEST_PRIORITY = 19
 MAX_WORKERS = 4
 # A request waits at most this long for a free worker before it is answered 503.
 ACQUIRE_SECONDS = 10.0
@@ -108,6 +114,15 @@ def _context() -> Any:
 class _Worker:
     process: Any
     conn: Connection
+    lowered: bool = False  # its CPU priority was lowered: retire it after this render
+
+    def lower_priority(self) -> None:
+        """Put the worker behind every other process of the instance (a no-op where not allowed)."""
+        self.lowered = True
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, LOWEST_PRIORITY)
+        except (OSError, AttributeError):  # no setpriority (not POSIX) or not permitted: budget still holds
+            pass
 
     def kill(self) -> None:
         try:
@@ -181,9 +196,9 @@ class Sandbox:
             ok = True
             return result
         finally:
-            if ok:
+            if ok and not worker.lowered:
                 self._release(worker)
-            else:  # killed, broken or interrupted mid-conversation: never reuse it
+            else:  # killed, broken, lowered or interrupted mid-conversation: never reuse it
                 worker.kill()
                 self._release(None)
 
@@ -209,6 +224,8 @@ class Sandbox:
             if cpu_start is not None and used is not None:
                 if used - cpu_start > self.cpu_budget or wall > self.wall_limit:
                     raise RenderTooSlow(self.cpu_budget)
+                if not worker.lowered and used - cpu_start > LOW_PRIORITY_AFTER_SECONDS:
+                    worker.lower_priority()
             elif wall > self.cpu_budget:  # no /proc: wall time is all there is to go by
                 raise RenderTooSlow(self.cpu_budget)
             if not worker.process.is_alive():

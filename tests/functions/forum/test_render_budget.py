@@ -10,6 +10,7 @@ import time
 import pytest
 
 from hearth.forum import render
+from hearth.forum import sandbox as sandbox_module
 from hearth.forum.render import FENCE_HIGHLIGHT_MAX, HIGHLIGHTED_LANGUAGES, highlight_code, render_post
 from hearth.forum.sandbox import RenderTooSlow, Sandbox, cpu_seconds
 
@@ -193,3 +194,30 @@ def _alive(pid: int) -> bool:
 def test_cpu_seconds_reads_this_process():
     used = cpu_seconds(os.getpid())
     assert used is None or used > 0
+
+
+def test_a_long_render_runs_at_the_lowest_priority_and_its_worker_is_retired():
+    """Past LOW_PRIORITY_AFTER_SECONDS of CPU a render yields the CPU to the instance's other requests."""
+    box = Sandbox(cpu_budget=5.0, max_workers=1)
+    box.warm()
+    pid = box._idle[0].process.pid
+    seen: list[int] = []
+    original = sandbox_module._Worker.lower_priority
+
+    def spy(worker: sandbox_module._Worker) -> None:
+        original(worker)
+        seen.append(os.getpriority(os.PRIO_PROCESS, worker.process.pid))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox_module._Worker, "lower_priority", spy)
+        # Quadratic in markdown-it: well past 50 ms of CPU, well under the 5 s budget.
+        box.render("![" * 3_000, lambda handles: {})
+    assert seen == [sandbox_module.LOWEST_PRIORITY]
+    assert not _alive(pid) and box._count == 0 and box._idle == []  # retired, not reused
+    # A short render keeps its worker at normal priority, for the next post.
+    box.render("**ok**", lambda handles: {})
+    assert len(box._idle) == 1 and os.getpriority(os.PRIO_PROCESS, box._idle[0].process.pid) == os.getpriority(
+        os.PRIO_PROCESS, 0
+    )
+    for worker in box._idle:
+        worker.kill()

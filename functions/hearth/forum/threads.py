@@ -40,7 +40,7 @@ MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
 
 
 def content_fields(title: str, body: str, rendered: render.Rendered) -> dict[str, Any]:
-    """Title and body with its rendering (the mentions go to the post's private document: mentions.fields)."""
+    """Title and body with its rendering (whom it mentions goes to its private document: mentions.record)."""
     return {"title": title, "body": body, "bodyHtml": rendered.html, "excerpt": render.excerpt(rendered.html)}
 
 

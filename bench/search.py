@@ -27,13 +27,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "functions"))
 
 from devstack.authemu import User, sign_up  # noqa: E402
+from devstack.client import Api  # noqa: E402
 from devstack.stack import Ports, local_stack  # noqa: E402
 
 VOCABULARY = 3_000
@@ -162,10 +161,10 @@ def main() -> int:
         app = create_app(
             Deps(db=counting, verify_token=lambda t, c: {"uid": t}, config=Config(search_limit=many), clock=utc_now)
         ).test_client()
-        session = requests.Session()
+        client = Api(api, timeout=300)
         # A cold function (the emulator starts its Python worker on the first request) is not a search's latency.
         for user in users:
-            session.get(f"{api}/search", params={"q": words[0]}, headers=user.headers, timeout=300).raise_for_status()
+            client.get("/search", user, params={"q": words[0]}).raise_for_status()
         failed = False
         budget = {
             "threads": (service.MAX_QUERIES, service.SCAN_FACTOR * PAGE),
@@ -183,16 +182,12 @@ def main() -> int:
                     user = users[call % USERS]
                     call += 1
                     t0 = time.perf_counter()
-                    response = session.get(
-                        f"{api}/search", params={"q": q, "type": kind}, headers=user.headers, timeout=300
-                    )
+                    response = client.get("/search", user, params={"q": q, "type": kind})
                     latencies.append((time.perf_counter() - t0) * 1000)
                     if response.status_code == 429:  # the per-user window: wait it out, then time it again
                         time.sleep(int(response.headers.get("Retry-After", "1")))
                         t0 = time.perf_counter()
-                        response = session.get(
-                            f"{api}/search", params={"q": q, "type": kind}, headers=user.headers, timeout=300
-                        )
+                        response = client.get("/search", user, params={"q": q, "type": kind})
                         latencies[-1] = (time.perf_counter() - t0) * 1000
                     response.raise_for_status()
                     results.append(len(response.json()["items"]))

@@ -57,7 +57,7 @@ dev: setup
 
 # ruff (rules, import order and formatting) and mypy (pyproject.toml) over the Python, eslint
 # (eslint.config.mjs) over web/src and the rules tests. `make format` fixes what ruff can.
-PY_SOURCES := functions/main.py functions/hearth devstack bench tests
+PY_SOURCES := functions/main.py functions/hearth devstack bench scripts tests
 lint: $(VENV)/.installed node_modules/.installed
 	$(PY) -m ruff check $(PY_SOURCES)
 	$(PY) -m ruff format --check $(PY_SOURCES)

@@ -38,8 +38,10 @@ BUDGETS = {
     # the handle's query, the comments' collection-group query, one batched read of their threads
     "GET /users/{handle}/comments": (3, 1 + 21 + 1),
     "GET /me/bookmarks": (2, 21 + 20),
-    "POST /threads (first post: makes the profile)": (4, 5),
-    "GET /me": (1, 2),
+    # The profile, the rate window and the standing (a suspension, approval: not on the public profile).
+    "POST /threads (first post: makes the profile)": (4, 6),
+    # The profile, the unread count and the caller's standing, in one batched read.
+    "GET /me": (1, 3),
     # The page, one batched read (the inbox and each run's marker), and per run on the page its
     # newest few (groups.GROUP_IDS) and its count: at worst 20 runs.
     "GET /me/notifications": (2 + 2 * 20, 21 + 1 + 20 + 20 * GROUP_IDS),
@@ -58,12 +60,13 @@ BUDGETS = {
     # begin, the inbox and the notifications, then the run markers of the runs among them, commit
     "POST /me/notifications/read (20 ids)": (4, 21 + 20),
     "POST /me/notifications/read (all)": (1, 0),
-    "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": (3, 5 + 2),
-    # reads the thread and the comment answered, then the 3 recipients' mutes and preferences (and
-    # the thread author's run: their notification, run marker and inbox); one commit per recipient
-    "trigger: a reply mentioning 2 users": (2 + 3, 2 + 3 + 3 + 3),
-    # The report, the thread (and the comment) read at once; then begin, the reporter's three, commit.
-    "POST /threads/{id}/report": (4, 2 + 3),
+    "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": (3, 6 + 2),
+    # reads the thread, the comment answered and the reply's private mentions, then the 3 recipients'
+    # mutes and preferences (and the thread author's run: their notification, run marker and inbox);
+    # one commit per recipient
+    "trigger: a reply mentioning 2 users": (2 + 3, 3 + 3 + 3 + 3),
+    # The report, the thread (and the comment) read at once; then begin, the reporter's four, commit.
+    "POST /threads/{id}/report": (4, 2 + 4),
     # The page (20 + 1), each item's newest reports (one query per item, at most 10 each, run
     # side by side: an `in` over the page's keys breaks past 30 values), the 20 items as they are now
     # with the threads of the comments among them (their titles), in one batched read.
@@ -73,8 +76,8 @@ BUDGETS = {
     # count.js: one batched read of the page threads, however many links (at most 50) a listing has.
     "GET /pages/counts (50 keys)": (1, 50),
     # A page's first comment: the same batched read and commit as any comment; the commit creates the thread.
-    "POST /pages/comments (first comment: creates the page thread)": (2, 4),
-    "POST /pages/comments (the page thread exists)": (2, 4),
+    "POST /pages/comments (first comment: creates the page thread)": (2, 5),
+    "POST /pages/comments (the page thread exists)": (2, 5),
 }
 
 
@@ -193,9 +196,11 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
         client.patch(f"/api/threads/{tid}/comments/{edited_comment}", json={"body": f"edit {n}"}, headers=_as("u1"))
     mentioning = {"body": f"@{mentioned[0]} and @{mentioned[1]}", "parentId": parent}
     reply = db.document(f"threads/{tid}/comments/{roots[2]['id']}").get().to_dict()
+    # Whom it mentions lives in its private document, the count on the reply itself.
+    db.document(f"threads/{tid}/comments/fresh-reply/private/mentions").set({"uids": ["u0", "u2"]})
     reply = {
         **reply,
-        "mentions": ["u0", "u2"],
+        "mentionCount": 2,
         "author": {"uid": "u9", "handle": "u9", "displayName": "U"},
         "repliedToId": roots[2]["id"],
         "parentId": roots[2]["id"],

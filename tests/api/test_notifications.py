@@ -102,7 +102,8 @@ def test_a_reply_below_depth_three_notifies_the_comment_answered(
 def test_a_mention_notifies_the_user_and_links_their_profile(api, alice, bob, carol, thread, make_comment, handle_of):
     c = handle_of(carol)
     comment = make_comment(bob, thread["id"], f"Ping @{c}, not `@{c}` nor @nobody_{c}")
-    assert f'<a href="/u/{c}" class="mention" rel="nofollow ugc noopener">@{c}</a>' in comment["bodyHtml"]
+    # The link names Carol by uid: it stays hers when she changes handle, and never reaches a later holder.
+    assert f'<a href="/u/id/{carol.uid}" class="mention" rel="nofollow ugc noopener">@{c}</a>' in comment["bodyHtml"]
     assert f"<code>@{c}</code>" in comment["bodyHtml"] and f"@nobody_{c}" in comment["bodyHtml"]
     assert comment["bodyHtml"].count("<a ") == 1
     [item] = wait_for_inbox(api, carol, 1)["items"]
@@ -146,7 +147,7 @@ def test_an_edit_notifies_only_the_users_it_newly_mentions(
 def test_a_thread_edit_notifies_the_users_it_newly_mentions(api, alice, carol, thread, handle_of):
     edited = api.patch(f"/threads/{thread['id']}", alice, json={"body": f"Now with @{handle_of(carol)}"})
     assert edited.status_code == 200, edited.text
-    assert f'href="/u/{handle_of(carol)}"' in edited.json()["bodyHtml"]
+    assert f'href="/u/id/{carol.uid}"' in edited.json()["bodyHtml"]
     [item] = wait_for_inbox(api, carol, 1)["items"]
     assert (item["kind"], item["threadId"], item["commentId"]) == ("mention", thread["id"], None)
     # A title-only edit keeps the body's rendering and its mentions.

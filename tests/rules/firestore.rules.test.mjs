@@ -39,6 +39,7 @@ after(async () => {
 const everyone = PERSONAS;
 const ownerOnly = ['owner'];
 const moderatorOnly = ['moderator'];
+const ownerAndModerator = ['owner', 'moderator'];
 const nobody = [];
 
 /** One test per persona: `allowed` personas succeed at `attempt(db)`, the others are refused. */
@@ -66,6 +67,9 @@ describe('get one document', () => {
     ['users/alice/bookmarks/visible', ownerOnly],
     ['users/alice/notifications/n1', ownerOnly],
     ['users/alice/private/inbox', ownerOnly],
+    // Her standing (a suspension's reason, approval): hers and moderators' (not a demoted one's).
+    ['users/alice/private/standing', ownerAndModerator],
+    ['users/nobody/private/standing', ['moderator']],
     ['users/alice/mutes/visible', ownerOnly],
     ['users/alice/groups/visible', ownerOnly],
     ['users/alice/private/preferences', ownerOnly],
@@ -88,6 +92,9 @@ describe('get one document', () => {
     // Edit history: served by the API alone (who may read it depends on the post).
     ['threads/visible/history/v0', nobody],
     ['threads/visible/comments/c-visible/history/v0', nobody],
+    // Whom a post mentioned: nobody's to read, the mentioned user and the author included.
+    ['threads/visible/private/mentions', nobody],
+    ['threads/visible/comments/c-visible/private/mentions', nobody],
     // Moderation: reports, the queue and the log are for moderators only (the reporter included).
     ['reports/thread~visible~bob', moderatorOnly],
     ['modQueue/thread~visible', moderatorOnly],
@@ -134,7 +141,8 @@ describe('list queries', () => {
     (db) => query(collection(db, 'users'), where('role', '==', 'moderator')), []);
   eachPersonaLists('handles', nobody, (db) => collection(db, 'handles'), []);
   eachPersonaLists("a user's private documents", ownerOnly,
-    (db) => collection(db, 'users/alice/private'), ['inbox', 'preferences', 'rate']);
+    (db) => collection(db, 'users/alice/private'), ['inbox', 'preferences', 'rate', 'standing']);
+  eachPersonaLists("a post's private documents", nobody, (db) => collection(db, 'threads/visible/private'), []);
   eachPersonaLists("a user's bookmarks", ownerOnly,
     (db) => query(collection(db, 'users/alice/bookmarks'), orderBy('createdAt', 'desc')), ['visible']);
   eachPersonaLists("a user's notifications", ownerOnly,

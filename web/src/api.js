@@ -76,6 +76,7 @@ export const api = {
   me: () => get("/me"),
   updateMe: (changes) => send("PUT", "/me", changes),
   user: (handle) => get(`/users/${enc(handle)}`),
+  userById: (uid) => get(`/users/id/${enc(uid)}`),
   userThreads: (handle, cursor) => get(`/users/${enc(handle)}/threads${query({ cursor })}`),
   userComments: (handle, cursor) => get(`/users/${enc(handle)}/comments${query({ cursor })}`),
   /** The server's own rendering of a draft (the post will look exactly like this). */

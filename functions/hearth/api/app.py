@@ -28,6 +28,7 @@ from .models import (
     MarkRead,
     Page,
     PageCommentInput,
+    PageCountsQuery,
     ProfileInput,
     QueueActionInput,
     QueueQuery,
@@ -133,7 +134,14 @@ def find_handles():
 
 @users_bp.get("/users/<handle:handle>")
 def get_user(handle: str):
-    return jsonify(users.get_user(deps().db, handle, _now()))
+    return jsonify(users.get_user(deps().db, handle, _now(), optional_caller()))
+
+
+# By uid: what posts link to (mentions, authors), so a link keeps its person through a change of handle.
+# "id" is no handle (handles have 3 characters or more), so the two routes never meet.
+@users_bp.get("/users/id/<id:uid>")
+def get_user_by_uid(uid: str):
+    return jsonify(users.get_user_by_uid(deps().db, uid, _now(), optional_caller()))
 
 
 @users_bp.get("/users/<handle:handle>/threads")
@@ -418,8 +426,8 @@ def post_page_comment():
 
 @pages_bp.get("/pages/counts")
 def page_counts():
-    d = deps()
-    return jsonify(pages.counts(d.db, request.args.get("site"), request.args.getlist("keys"), d.config))
+    d, q = deps(), query(PageCountsQuery)
+    return jsonify(pages.counts(d.db, q.site, q.keys, d.config))
 
 
 @pages_bp.after_request

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import traceback
 from collections.abc import Callable
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, get_origin
 
 from firebase_functions import logger
 from flask import Flask, Response, current_app, g, request
@@ -111,8 +111,13 @@ def body(model: type[B], **context: Any) -> B:
 
 
 def query(model: type[Q]) -> Q:
-    """The query string as model; a parameter given twice counts once, as its first value."""
-    return model.model_validate(request.args.to_dict(flat=True))
+    """The query string as model; a parameter given twice counts once, as its first value, except
+    where the model's field is a list (keys=a&keys=b)."""
+    args: dict[str, Any] = request.args.to_dict(flat=True)
+    for name, info in model.model_fields.items():
+        if get_origin(info.annotation) is list:
+            args[name] = request.args.getlist(name)
+    return model.model_validate(args)
 
 
 def invalid(exc: ValidationError) -> Invalid:

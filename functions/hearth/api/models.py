@@ -453,6 +453,36 @@ class HandlePrefixQuery(Query):
     ]
 
 
+class PageCountsQuery(Query):
+    """count.js's question: how many visible comments each of a site's pages has (keys repeats: keys=…&keys=…)."""
+
+    site: Annotated[
+        str,
+        checked(pages.origin),
+        WithJsonSchema({"type": "string", "pattern": pages.ORIGIN_PATTERN}),
+        Field(
+            description="the site's origin as location.origin spells it (no default port); one HEARTH_EMBED_ORIGINS "
+            "allows, else 403 origin_not_allowed"
+        ),
+    ]
+    keys: Annotated[
+        list[str],
+        checked(pages.page_keys),
+        WithJsonSchema(
+            {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": pages.KEYS_MAX,
+                "items": {"type": "string", "pattern": pages.THREAD_ID_PATTERN},
+            }
+        ),
+        Field(
+            description="the pages' thread ids, pg- and the first 32 hex digits of sha256(site + newline + mapped "
+            "term) (keys=pg-…&keys=pg-…)"
+        ),
+    ]  # http.query hands a list field every value it was given, none at all as []: page_keys says why that is 422
+
+
 class QueueQuery(Page):
     state: Annotated[
         QueueState, one_of(QueueState, "state"), Field(description="open (waiting for a decision) or resolved")

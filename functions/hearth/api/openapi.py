@@ -21,7 +21,6 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from ..forum.history import KEPT
-from ..forum.pages import KEYS_MAX, ORIGIN_PATTERN, THREAD_ID_PATTERN
 from ..forum.users import HANDLES_FOUND, Role
 from ..moderation.hiding import (
     AWAITING_APPROVAL,
@@ -129,12 +128,6 @@ def _path_param(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}, "description": description}
 
 
-SITE = {
-    "type": "string",
-    "pattern": ORIGIN_PATTERN,
-    "description": "an origin as location.origin spells it (no default port); "
-    "one HEARTH_EMBED_ORIGINS allows, else 403 origin_not_allowed",
-}
 PAGING = query_parameters(models.Page)
 TID = _path_param("tid", "thread id")
 CID = _path_param("cid", "comment id")
@@ -329,7 +322,23 @@ def _paths() -> dict[str, Any]:
             ),
         },
         "/api/users/{handle}": {
-            "get": _get("A public profile", _ref("Profile"), params=[handle], errors=(*READ, 404)),
+            "get": _get(
+                "A profile (its suspension shown to the user and moderators only)",
+                _ref("Profile"),
+                security=OPTIONAL_AUTH,
+                params=[handle],
+                errors=(*SIGNED_IN_READ, 404),
+            ),
+        },
+        "/api/users/id/{uid}": {
+            "get": _get(
+                "A profile by uid, what posts link to (a mention or an author keeps its person through a change "
+                "of handle); its suspension shown to the user and moderators only",
+                _ref("Profile"),
+                security=OPTIONAL_AUTH,
+                params=[_path_param("uid", "user id")],
+                errors=(*SIGNED_IN_READ, 404),
+            ),
         },
         "/api/users/{handle}/suspension": {
             "parameters": [handle],
@@ -615,23 +624,8 @@ def _paths() -> dict[str, Any]:
                 "itself when it is allowed; cacheable about a minute",
                 _ref("PageCounts"),
                 params=[
-                    {**_query("site", SITE, "the site's origin, as location.origin spells it"), "required": True},
-                    {
-                        **_query(
-                            "keys",
-                            {
-                                "type": "array",
-                                "minItems": 1,
-                                "maxItems": KEYS_MAX,
-                                "items": {"type": "string", "pattern": THREAD_ID_PATTERN},
-                            },
-                            "the pages' thread ids, pg- and the first 32 hex digits of "
-                            "sha256(site + newline + mapped term) (keys=pg-…&keys=pg-…)",
-                        ),
-                        "required": True,
-                        "style": "form",
-                        "explode": True,
-                    },
+                    {**param, **({"style": "form", "explode": True} if param["name"] == "keys" else {})}
+                    for param in query_parameters(models.PageCountsQuery)
                 ],
                 errors=(*READ, 403, 422),
             ),
@@ -740,7 +734,7 @@ def _schemas() -> dict[str, Any]:
     }
     profile["suspension"] = {
         "anyOf": [{"type": "null"}, _object(["reason", "until"], {}, reason=string, until=time)],
-        "description": "while it lasts; null otherwise",
+        "description": "while it lasts, to the user and moderators; null otherwise",
     }
     notification = {
         "id": string,

@@ -41,6 +41,20 @@ def rate_state(db: firestore.Client, uid: str) -> firestore.DocumentReference:
     return user(db, uid).collection("private").document("rate")
 
 
+def standing(db: firestore.Client, uid: str) -> firestore.DocumentReference:
+    """users/{uid}/private/standing: {suspension {reason, until, at}, approved}, what moderators
+    decided about the user. Not on the public profile: the user and moderators alone may read it."""
+    return user(db, uid).collection("private").document("standing")
+
+
+def mentions(post: firestore.DocumentReference) -> firestore.DocumentReference:
+    """{post}/private/mentions: {uids}, the users a thread or comment has ever @mentioned, in order
+    (at most 10). Written in the post's own commit; no client may read it (firestore.rules), so the
+    public post carries only `mentionCount`, the length of that list, which the notification fan-out
+    compares across a write to find whom it newly mentions."""
+    return post.collection("private").document("mentions")
+
+
 def moderator(db: firestore.Client, uid: str) -> firestore.DocumentReference:
     """moderators/{uid}: exists while uid holds the moderator claim (as last checked fresh by the API).
 

@@ -200,7 +200,7 @@ def get_me(
 ) -> dict[str, Any]:
     """The caller's profile (made on first use) and their unread notification count.
 
-    on_ended: run when the profile still holds a suspension that is over (the moderation seam clears it
+    on_ended: run when the standing still holds a suspension that is over (the moderation seam clears it
     and tells the member: moderation.suspensions.end), before the count is read back.
     """
 
@@ -209,22 +209,28 @@ def get_me(
         write_profile(tx, db, caller, profile, now)
         return profile
 
-    user_ref, inbox_ref = store.user(db, caller.uid), store.inbox(db, caller.uid)
-    got = store.read_all(None, db, [user_ref, inbox_ref])  # the profile and the unread count, one round trip
+    user_ref, inbox_ref, standing_ref = (
+        store.user(db, caller.uid),
+        store.inbox(db, caller.uid),
+        store.standing(db, caller.uid),
+    )
+    # The profile, the unread count and the caller's own standing (a suspension), one round trip.
+    got = store.read_all(None, db, [user_ref, inbox_ref, standing_ref])
     snap = got[user_ref.path]
     if snap.exists:
         profile = snap.to_dict()
         ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
     else:
         profile = store.run_transaction(db, fn)
-    if on_ended is not None and profile.get("suspension") and not serialize.suspension(profile, now):
+    standing = got[standing_ref.path].to_dict() or {} if got[standing_ref.path].exists else {}
+    if on_ended is not None and standing.get("suspension") and not serialize.suspension(standing, now):
         on_ended()
-        profile = {k: v for k, v in profile.items() if k != "suspension"}
+        standing = {k: v for k, v in standing.items() if k != "suspension"}
         got[inbox_ref.path] = inbox_ref.get()  # the notice just written counts
     # The caller's own role follows their token's claim now; the stored badge catches up once this
     # request is answered (api.app.sync_role, run by http.after_signed_in), so the web UI offers moderator tools at once.
     return {
-        **serialize.profile(caller.uid, profile, now),
+        **serialize.profile(caller.uid, profile, now, standing),
         "role": role_of(caller),
         "unreadNotifications": inbox.unread(got[inbox_ref.path]),
     }
@@ -264,9 +270,15 @@ def put_me(
         if value is not None
     }
 
+    standing_ref = store.standing(db, caller.uid)
+    standing: dict[str, Any] = {}
+
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        profile = read_profile(tx, db, caller)
-        guard.refuse_if_suspended(profile, now)
+        got = store.read_all(tx, db, [store.user(db, caller.uid), standing_ref])
+        profile = read_profile(tx, db, caller, got[store.user(db, caller.uid).path])
+        standing.clear()
+        standing.update(got[standing_ref.path].to_dict() or {})
+        guard.refuse_if_suspended(standing, now)
         new_handle = changes.get("handle", profile["handle"])
         if new_handle != profile["handle"] or profile.get("_new"):
             holder = store.handle(db, new_handle).get(transaction=tx)
@@ -292,7 +304,7 @@ def put_me(
         tx.set(store.handle(db, new_handle), {"uid": caller.uid})
         return profile
 
-    return serialize.profile(caller.uid, store.run_transaction(db, fn), now)
+    return serialize.profile(caller.uid, store.run_transaction(db, fn), now, standing)
 
 
 def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, Any]]:
@@ -304,9 +316,28 @@ def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, An
     raise NotFound("user not found")
 
 
-def get_user(db: firestore.Client, handle: str, now: datetime) -> dict[str, Any]:
+def sees_standing(viewer: Caller | None, uid: str) -> bool:
+    """Whether viewer may see uid's standing (a suspension and its reason): uid themselves and moderators."""
+    return viewer is not None and (viewer.uid == uid or viewer.is_moderator)
+
+
+def get_user(db: firestore.Client, handle: str, now: datetime, viewer: Caller | None = None) -> dict[str, Any]:
+    """The profile of the user with this handle: one query, and for the user or a moderator one read
+    of the standing too (anyone else is told nothing of a suspension)."""
     uid, profile = uid_for_handle(db, handle)
-    return serialize.profile(uid, profile, now)
+    standing = store.standing(db, uid).get().to_dict() if sees_standing(viewer, uid) else None
+    return serialize.profile(uid, profile, now, standing)
+
+
+def get_user_by_uid(db: firestore.Client, uid: str, now: datetime, viewer: Caller | None = None) -> dict[str, Any]:
+    """The profile of the user uid (what links in posts point at, so they survive a change of handle):
+    one batched read, with the standing for the user or a moderator."""
+    refs = [store.user(db, uid), *([store.standing(db, uid)] if sees_standing(viewer, uid) else [])]
+    got = store.read_all(None, db, refs)
+    snap = got[refs[0].path]
+    if not snap.exists:
+        raise NotFound("user not found")
+    return serialize.profile(uid, snap.to_dict(), now, got[refs[1].path].to_dict() if len(refs) > 1 else None)
 
 
 HANDLE_PREFIX_MIN = 2

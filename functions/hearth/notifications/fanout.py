@@ -3,7 +3,9 @@
 A new comment notifies the author of the comment it answers (`reply`), the thread's author
 (`comment`: every comment on the thread, as dev.to subscribes an article's author to all its
 comments) and the users it @mentions (`mention`). A new thread, or an edit of a thread or
-comment, notifies the users it newly mentions. Each recipient gets at most one notification per
+comment, notifies the users it newly mentions: the post's public `mentionCount` grew, and the
+uids come from its private mentions document (store.mentions, written in the post's commit; the
+list only grows, so the counts before and after name the new ones). Each recipient gets at most one notification per
 post: reply beats comment beats mention; never the actor, never someone who muted the thread.
 
 Delivery is at least once and Python triggers are not retried, so every write here is safe to
@@ -79,10 +81,31 @@ def recipients(
     return {uid: found[0] for uid, found in kinds.items()}
 
 
-def added_mentions(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
-    """Users after mentions and before did not (all of them for a new post), in order."""
-    old = set((before or {}).get("mentions") or [])
-    return [uid for uid in after.get("mentions") or [] if uid not in old]
+def mention_count(post: Mapping[str, Any] | None) -> int:
+    """How many users a post has ever mentioned (the public mentionCount; a post written before the
+    uids moved to its private document carries the list itself)."""
+    if not post:
+        return 0
+    if "mentionCount" in post:
+        return int(post.get("mentionCount") or 0)
+    return len(post.get("mentions") or [])
+
+
+def new_mentions(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> slice | None:
+    """Which of the post's lifetime mentions (store.mentions, a list that only grows) this write added:
+    a slice of that list, or None when it added nobody (all of them for a new post)."""
+    start, end = mention_count(before), mention_count(after)
+    return slice(start, end) if end > start else None
+
+
+def added_mentions(
+    added: slice | None, after: Mapping[str, Any], private: firestore.DocumentSnapshot | None
+) -> list[str]:
+    """The users the write added (new_mentions), from the post's private mentions document."""
+    if added is None:
+        return []
+    uids = (private.to_dict() or {}).get("uids") if private is not None and private.exists else after.get("mentions")
+    return list(uids or [])[added]
 
 
 def visible(data: Mapping[str, Any] | None) -> bool:
@@ -216,17 +239,20 @@ def on_comment_written(
     if not visible(after):
         return []
     created = first_shown(before, after)
-    mentioned = added_mentions(None if created else before, after)
-    if not created and not mentioned:
+    added = new_mentions(None if created else before, after)
+    if not created and added is None:
         return []  # a counter moved, or an edit that mentions nobody new: nothing to read
     actor = after["author"]
     replied_to_id = (after.get("repliedToId") or after.get("parentId")) if created else None
-    refs = [store.thread(db, tid)] + ([store.comment(db, tid, replied_to_id)] if replied_to_id else [])
-    found = store.read_all(None, db, refs)
-    thread = found[refs[0].path].to_dict() if found[refs[0].path].exists else None
+    thread_ref, private_ref = store.thread(db, tid), store.mentions(store.comment(db, tid, cid))
+    replied_ref = store.comment(db, tid, replied_to_id) if replied_to_id else None
+    # One batched read: the thread, the comment answered, and whom the comment mentions (not public).
+    found = store.read_all(None, db, [thread_ref, *([replied_ref] if replied_ref else []), private_ref])
+    thread = found[thread_ref.path].to_dict() if found[thread_ref.path].exists else None
     if not thread_shown(thread):
         return []
-    replied_to = found[refs[1].path].to_dict() if replied_to_id and found[refs[1].path].exists else None
+    mentioned = added_mentions(added, after, found[private_ref.path])
+    replied_to = found[replied_ref.path].to_dict() if replied_ref and found[replied_ref.path].exists else None
     wanted = recipient_kinds(
         actor["uid"],
         replied_to=(replied_to or {}).get("author", {}).get("uid") if visible(replied_to) else None,
@@ -252,7 +278,10 @@ def on_thread_written(
     """A thread was created or edited: notify the users it newly mentions; the ids newly written."""
     if not visible(after):
         return []
-    mentioned = added_mentions(before, after)
+    added = new_mentions(before, after)
+    if added is None:
+        return []
+    mentioned = added_mentions(added, after, store.mentions(store.thread(db, tid)).get())
     if not mentioned:
         return []
     actor = after["author"]

@@ -3,7 +3,7 @@
 import { h, append, timeEl, withDates } from "../dom.js";
 import { api } from "../api.js";
 import { session } from "../session.js";
-import { signInHref, announce } from "../ui.js";
+import { signInHref, announce, profileHref } from "../ui.js";
 import { setUnread } from "../bell.js";
 import { pagedList } from "./threadItem.js";
 
@@ -35,7 +35,7 @@ function notificationItem(item) {
   const li = h(`li.notification${item.read ? "" : ".unread"}`, { dataset: { id: item.id } });
   // A moderation notice says what happened in its own words ("Moderators hid your comment in …: spam").
   const moderation = item.kind === "moderation";
-  const href = moderation && !item.threadId ? `/u/${encodeURIComponent(session.profile?.handle || "")}` : notificationHref(item);
+  const href = moderation && !item.threadId ? profileHref(session.profile || { handle: "" }) : notificationHref(item);
   // One span inside the link: on a phone links are flex boxes (44 px targets), and each piece of
   // the sentence would otherwise be a column of its own.
   const grouped = (item.count || 1) > 1;

@@ -2,6 +2,7 @@
 // new comments (conditional GETs of the thread; 304 while nothing changed).
 import { h, setSanitizedHtml, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
+import { LIMITS } from "../limits.js";
 import { articleLink } from "./threadItem.js";
 import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading, field, submitting, actionMenu } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
@@ -226,7 +227,7 @@ function firstCommentSection(tid, page, navigate) {
 }
 
 function editThread(article, thread, navigate) {
-  const title = h("input", { id: "title", name: "title", required: true, maxlength: 150, value: thread.title });
+  const title = h("input", { id: "title", name: "title", required: true, maxlength: LIMITS.title, value: thread.title });
   const body = markdownEditor({ name: "body", id: "body", label: "Body", rows: 10, value: thread.body });
   const tags = h("input", { id: "tags", name: "tags", value: thread.tags.join(" "), autocomplete: "off" });
   const form = h("form.compose", { novalidate: true },

@@ -114,6 +114,16 @@ def test_lifting_a_suspension_lets_the_user_write_again(api, suspended, moderato
     assert api.get(f"/users/{suspended['handle']}", moderator).json()["suspension"] is None
 
 
+def test_lifting_a_suspension_tells_the_member_once(api, suspended, moderator):
+    before = api.get("/me", suspended["user"]).json()["unreadNotifications"]
+    assert api.delete(f"/users/{suspended['handle']}/suspension", moderator).status_code == 200
+    assert api.delete(f"/users/{suspended['handle']}/suspension", moderator).status_code == 200  # nothing to lift
+    notices = [n for n in api.get("/me/notifications", suspended["user"]).json()["items"] if n["kind"] == "moderation"]
+    assert notices[0]["excerpt"] == "lifted your suspension: you can post, comment and react again"
+    assert len(notices) == 2 and notices[0]["actor"]["displayName"] == "Moderators" and notices[0]["read"] is False
+    assert api.get("/me", suspended["user"]).json()["unreadNotifications"] == before + 1
+
+
 def test_only_moderators_suspend(api, alice, bob, moderator):
     handle = api.get("/me", bob).json()["handle"]
     until = _iso(datetime.now(timezone.utc) + timedelta(days=1))
@@ -197,3 +207,23 @@ def test_suspension_ends_by_itself_at_until(clocked):
     assert client.get("/api/me", headers=user).get_json()["suspension"] is None
     # It never was on the public profile, so its end leaves nothing there to clean up.
     assert not {"suspension", "approved"} & set(db.document("users/u1").get().to_dict())
+
+
+def test_a_suspension_that_ran_out_is_cleared_and_told_on_the_members_next_visit(clocked):
+    client, clock, db = clocked
+    user, mod = {"Authorization": "Bearer u2"}, {"Authorization": "Bearer m1:mod"}
+    handle = client.get("/api/me", headers=user).get_json()["handle"]
+    until = clock.now + timedelta(hours=2)
+    client.put(f"/api/users/{handle}/suspension", headers=mod, json={"reason": "spam", "until": _iso(until)})
+    clock.now = until - timedelta(seconds=1)
+    assert client.get("/api/me", headers=user).get_json()["unreadNotifications"] == 1  # the suspension notice
+
+    clock.now = until + timedelta(minutes=5)
+    me = client.get("/api/me", headers=user).get_json()
+    assert me["suspension"] is None and me["unreadNotifications"] == 2
+    assert client.get("/api/me", headers=user).get_json()["unreadNotifications"] == 2  # told once
+    items = client.get("/api/me/notifications", headers=user).get_json()["items"]
+    assert items[0]["kind"] == "moderation" and items[0]["actor"]["displayName"] == "Hearth"
+    assert items[0]["excerpt"] == "says your suspension is over: you can post, comment and react again"
+    assert sum(i["excerpt"].startswith("says your suspension is over") for i in items) == 1
+    assert "suspension" not in (db.document("users/u2/private/standing").get().to_dict() or {})

@@ -103,6 +103,10 @@ export const WORLD = {
   // What moderators decided about alice: hers and theirs to read, never on her public profile.
   'users/alice/private/standing': { suspension: { reason: 'spam', until: at, at }, approved: true },
   'users/alice/mutes/visible': { threadId: 'visible', createdAt: at },
+  'users/alice/groups/visible': { threadId: 'visible', run: 'n1', startedAt: at },
+  'users/alice/private/preferences': { notify: { comment: false }, blocked: {} },
+  'threads/visible/history/v0': { n: 0, title: 'Before', body: 'old', bodyHtml: '<p>old</p>', writtenAt: at, replacedAt: at },
+  'threads/visible/comments/c-visible/history/v0': { n: 0, body: 'old', bodyHtml: '<p>old</p>', writtenAt: at, replacedAt: at },
   'users/alice/unnamed/x': { note: 'a subcollection the rules do not name' },
   'threads/visible': thread('visible'),
   'threads/deleted': { ...thread('deleted'), deletedAt: at },

@@ -128,8 +128,8 @@ def invalid(exc: ValidationError) -> Invalid:
     if first["type"] == RULE_ERROR:
         ctx = first.get("ctx") or {}
         return Invalid(str(ctx.get("message") or first["msg"]), field=ctx.get("field"))
-    if first["type"] == "extra_forbidden":
-        return Invalid(f"unknown field '{field}'", field=field)
+    if first["type"] == "extra_forbidden":  # in a nested object, named by its whole path (notify.moderation)
+        return Invalid(f"unknown field '{'.'.join(str(p) for p in first['loc'])}'", field=field)
     if first["type"] == "missing":
         return Invalid(f"{field} is required", field=field)
     return Invalid(f"{field}: {first['msg']}" if field else first["msg"], field=field)

@@ -88,6 +88,22 @@ def mute(db: firestore.Client, uid: str, tid: str) -> firestore.DocumentReferenc
     return user(db, uid).collection("mutes").document(tid)
 
 
+def preferences(db: firestore.Client, uid: str) -> firestore.DocumentReference:
+    """users/{uid}/private/preferences: {notify: {kind: bool}, blocked: {uid: {handle, at}}}; the fan-out reads it."""
+    return user(db, uid).collection("private").document("preferences")
+
+
+def group_marker(db: firestore.Client, uid: str, tid: str) -> firestore.DocumentReference:
+    """users/{uid}/groups/{threadId}: present while uid has an unread run of comments on that thread
+    (notifications/groups.py); created once per run, deleted when the run is read."""
+    return user(db, uid).collection("groups").document(tid)
+
+
+def history(post: firestore.DocumentReference) -> firestore.CollectionReference:
+    """{post}/history/{slot}: the post's earlier versions, a ring of forum/history.KEPT slots."""
+    return post.collection("history")
+
+
 def threads(db: firestore.Client) -> firestore.CollectionReference:
     return db.collection("threads")
 

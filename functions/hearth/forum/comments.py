@@ -22,7 +22,7 @@ from ..errors import Forbidden, NotFound
 from ..moderation import guard, hiding
 from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 from ..search import terms as search_terms
-from . import mentions, ranking, render, serialize, threads, users
+from . import history, mentions, ranking, render, serialize, threads, users
 
 MAX_DEPTH = 3
 # A page of roots comes with each root's first replies, in one query and one batched read. The
@@ -504,6 +504,7 @@ def patch(
             # The terms change in the same commit as the text: a search never finds words a post lost.
             "terms": search_terms.post_terms(words(), (current.get("author") or {}).get("handle")),
         }
+        history.keep(batch, comment_ref, current, changes, now)  # the version it replaces, in the same commit
         batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
         batch.commit()
         return {**current, **changes}

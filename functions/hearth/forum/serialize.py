@@ -179,3 +179,20 @@ def notification(nid: str, data: Mapping[str, Any], read: bool) -> dict[str, Any
         "createdAt": rfc3339(data.get("createdAt")),
         "read": read,
     }
+
+
+def notification_group(head: Mapping[str, Any], group: Mapping[str, Any], read: bool) -> dict[str, Any]:
+    """A run of comments on one's thread as one item (notifications/groups.fold): where the run began
+    (the head: id, commentId, rootId, createdAt, the first unread comment while unread), what it holds
+    (count, commentIds, actors) and its newest comment (actor, excerpt, latestAt)."""
+    latest = group.get("latest") or head
+    actor = latest.get("actor") or {}
+    return {
+        **notification(str(group["id"]), head, read),
+        "actor": {"handle": actor.get("handle"), "displayName": actor.get("displayName")},
+        "excerpt": latest.get("excerpt", ""),
+        "count": int(group.get("count", 1)),
+        "commentIds": list(group.get("commentIds") or []),
+        "actors": list(group.get("actors") or []),
+        "latestAt": rfc3339(latest.get("memberAt") or head.get("createdAt")),
+    }

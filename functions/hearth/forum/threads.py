@@ -18,7 +18,7 @@ from ..errors import Forbidden, NotFound
 from ..moderation import guard, hiding
 from ..moderation.visibility import DELETED, VISIBLE, readable, reveal
 from ..search import terms as search_terms
-from . import mentions, render, serialize, users
+from . import history, mentions, render, serialize, users
 
 
 class ThreadSort(StrEnum):
@@ -266,6 +266,7 @@ def patch(
             if tags is not None:
                 changes["tags"] = tags
             changes["terms"] = thread_terms({**current, **changes})  # in the same commit as the text
+            history.keep(tx, store.thread(db, tid), current, changes, now)  # the version this edit replaces
         for flag, value in flags.items():
             changes[flag] = value
             if bool(current.get(flag, False)) != value:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Callable
 
 from google.api_core.exceptions import NotFound as NotFoundError
 from google.cloud import firestore
@@ -13,6 +13,7 @@ from google.cloud import firestore
 from .. import validation
 from ..auth import Caller
 from ..db import store
+from ..db.ratelimit import Limit, charge
 from ..errors import Conflict, Invalid, NotFound
 from ..moderation import guard
 from ..notifications import inbox
@@ -194,8 +195,14 @@ def author_snapshot(uid: str, profile: dict[str, Any]) -> dict[str, Any]:
     return {"uid": uid, "handle": profile["handle"], "displayName": profile.get("displayName", profile["handle"])}
 
 
-def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any]:
-    """The caller's profile (made on first use) and their unread notification count."""
+def get_me(
+    db: firestore.Client, caller: Caller, now: datetime, on_ended: Callable[[], Any] | None = None
+) -> dict[str, Any]:
+    """The caller's profile (made on first use) and their unread notification count.
+
+    on_ended: run when the standing still holds a suspension that is over (the moderation seam clears it
+    and tells the member: moderation.suspensions.end), before the count is read back.
+    """
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         profile = read_profile(tx, db, caller)
@@ -215,10 +222,15 @@ def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any
         ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
     else:
         profile = store.run_transaction(db, fn)
+    standing = got[standing_ref.path].to_dict() or {} if got[standing_ref.path].exists else {}
+    if on_ended is not None and standing.get("suspension") and not serialize.suspension(standing, now):
+        on_ended()
+        standing = {k: v for k, v in standing.items() if k != "suspension"}
+        got[inbox_ref.path] = inbox_ref.get()  # the notice just written counts
     # The caller's own role follows their token's claim now; the stored badge catches up once this
     # request is answered (api.app.sync_role, run by http.after_signed_in), so the web UI offers moderator tools at once.
     return {
-        **serialize.profile(caller.uid, profile, now, got[standing_ref.path].to_dict()),
+        **serialize.profile(caller.uid, profile, now, standing),
         "role": role_of(caller),
         "unreadNotifications": inbox.unread(got[inbox_ref.path]),
     }
@@ -326,3 +338,35 @@ def get_user_by_uid(db: firestore.Client, uid: str, now: datetime, viewer: Calle
     if not snap.exists:
         raise NotFound("user not found")
     return serialize.profile(uid, snap.to_dict(), now, got[refs[1].path].to_dict() if len(refs) > 1 else None)
+
+
+HANDLE_PREFIX_MIN = 2
+HANDLES_FOUND = 5
+
+
+def handles_with_prefix(
+    db: firestore.Client, caller: Caller, prefix: str, now: datetime, limit: Limit
+) -> dict[str, Any]:
+    """Up to HANDLES_FOUND handles starting with prefix (for @mention autocomplete), in handle order.
+
+    Handles only, never a list of everyone: the prefix is at least HANDLE_PREFIX_MIN characters and
+    each lookup takes a place in the caller's Firestore rate window (ratelimit.Limit `lookup`), so a
+    script walking every prefix is slowed to the window's pace. One range query on `users.handle`
+    (current handles only: a resting one belongs to nobody now) and one preconditioned write.
+    """
+    rate_ref = store.rate_window(db, caller.uid, limit.action)
+
+    def charge_lookup() -> None:
+        batch = db.batch()
+        charge(batch, rate_ref, rate_ref.get(), now, limit, lambda s: store.unchanged_since(db, s))
+        batch.commit()
+
+    store.retry_while_changed(charge_lookup)
+    query = (
+        store.users(db)
+        .where(filter=firestore.FieldFilter("handle", ">=", prefix))
+        .where(filter=firestore.FieldFilter("handle", "<", prefix + "\uf8ff"))
+        .order_by("handle")
+        .limit(HANDLES_FOUND)
+    )
+    return {"handles": [s.get("handle") for s in query.stream()]}

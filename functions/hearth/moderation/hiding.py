@@ -23,6 +23,7 @@ from ..db.ratelimit import Limit, reserve
 from ..errors import Forbidden, NotFound
 from ..forum import ranking, serialize, users
 from ..notifications.fanout import notification_id
+from ..notifications.kinds import NotificationKind
 from . import guard
 from .visibility import DELETED, HIDDEN, VISIBLE, is_author, reveal
 
@@ -99,7 +100,7 @@ def notice(
     exactly once, with the action, or not at all.
     """
     doc = {
-        "kind": "moderation",
+        "kind": str(NotificationKind.MODERATION),
         "threadId": thread_id,
         "threadTitle": thread_title,
         "commentId": comment_id,

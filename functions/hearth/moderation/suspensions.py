@@ -18,7 +18,7 @@ from ..db import store
 from ..errors import Forbidden, Invalid, NotFound
 from ..forum import serialize, users
 from . import guard
-from .hiding import BY_MODERATORS, actor_handle, log_entry, notice, write_log
+from .hiding import BY_MODERATORS, BY_REPORTS, actor_handle, log_entry, notice, write_log
 
 REASON_MAX = 500
 
@@ -68,6 +68,15 @@ def set_suspension(
                 return profile, standing  # nothing to lift
             tx.update(standing_ref, {"suspension": firestore.DELETE_FIELD})
             write_log(tx, db, log_entry(caller, mod_handle, "unsuspend", target, None, now))
+            if serialize.suspension(standing, now):  # lifted before its end: tell the member they may post again
+                notice(
+                    tx,
+                    db,
+                    uid,
+                    f"moderation/unsuspension/{uid}/{now.isoformat()}",
+                    by=BY_MODERATORS,
+                    text="lifted your suspension: you can post, comment and react again",
+                )
             return profile, {k: v for k, v in standing.items() if k != "suspension"}
         reason, until = parsed
         # Who suspended them is in the log (moderators only), never in the standing the user reads.
@@ -86,3 +95,31 @@ def set_suspension(
 
     profile, standing = store.run_transaction(db, fn)
     return serialize.profile(uid, profile, now, standing)  # a moderator's answer: the standing included
+
+
+def end(db: firestore.Client, uid: str, now: datetime) -> None:
+    """A suspension that ran out: take it off the member's standing and tell them, once, in one transaction.
+
+    Nothing runs at the moment a suspension ends, so this runs on the member's next GET /api/me (the
+    web UI asks on every visit): the standing then still holds the suspension, over.
+    """
+    ref = store.standing(db, uid)
+
+    def fn(tx: firestore.Transaction) -> None:
+        snap = ref.get(transaction=tx)
+        standing = (snap.to_dict() or {}) if snap.exists else {}
+        held = standing.get("suspension")
+        if not held or serialize.suspension(standing, now):
+            return  # ended already by another request, or suspended again since
+        tx.update(ref, {"suspension": firestore.DELETE_FIELD})
+        until = held.get("until")
+        notice(
+            tx,
+            db,
+            uid,
+            f"moderation/suspension-ended/{uid}/{until.isoformat() if until else ''}",
+            by=BY_REPORTS,  # named "Hearth": the forum itself, not a moderator
+            text="says your suspension is over: you can post, comment and react again",
+        )
+
+    store.run_transaction(db, fn)

@@ -19,18 +19,20 @@ from __future__ import annotations
 import hashlib
 import traceback
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from firebase_functions import logger
 from google.api_core.exceptions import AlreadyExists, GoogleAPICallError
 from google.cloud import firestore
 
 from ..db import store
+from ..errors import Busy
 from ..forum import render
 from ..forum.mentions import MAX_MENTIONS
 from ..moderation.visibility import VISIBLE
+from . import groups, preferences
+from .kinds import COMMENT, MENTION, REPLY, NotificationKind
 
-REPLY, COMMENT, MENTION = "reply", "comment", "mention"
 KINDS = (REPLY, COMMENT, MENTION)
 EXCERPT_LENGTH = 140
 
@@ -58,17 +60,25 @@ def notification_id(subject_path: str, uid: str) -> str:
     return hashlib.sha256(f"{subject_path}\n{uid}".encode()).hexdigest()[:40]
 
 
-def recipients(
+def recipient_kinds(
     actor_uid: str, *, replied_to: str | None = None, thread_author: str | None = None, mentioned: Iterable[str] = ()
-) -> dict[str, str]:
-    """uid -> kind for one post: one kind each (reply, then comment, then mention), never the actor."""
-    wanted: dict[str, str] = {}
+) -> dict[str, tuple[NotificationKind, ...]]:
+    """uid -> every kind a post could notify them as, by precedence (reply, comment, mention); never the actor."""
+    wanted: dict[str, tuple[NotificationKind, ...]] = {}
     candidates = [(REPLY, replied_to), (COMMENT, thread_author)]
     candidates += [(MENTION, uid) for uid in list(mentioned)[:MAX_MENTIONS]]
     for kind, uid in candidates:
-        if uid and uid != actor_uid and uid not in wanted:
-            wanted[uid] = kind
+        if uid and uid != actor_uid and kind not in wanted.get(uid, ()):
+            wanted[uid] = (*wanted.get(uid, ()), kind)
     return wanted
+
+
+def recipients(
+    actor_uid: str, *, replied_to: str | None = None, thread_author: str | None = None, mentioned: Iterable[str] = ()
+) -> dict[str, NotificationKind]:
+    """uid -> kind for one post: one kind each (reply, then comment, then mention), never the actor."""
+    kinds = recipient_kinds(actor_uid, replied_to=replied_to, thread_author=thread_author, mentioned=mentioned)
+    return {uid: found[0] for uid, found in kinds.items()}
 
 
 def mention_count(post: Mapping[str, Any] | None) -> int:
@@ -118,7 +128,7 @@ def document(subject: Subject, kind: str) -> dict[str, Any]:
     extra = {"url": subject.page_url} if subject.page_url else {}
     return {
         **extra,
-        "kind": kind,
+        "kind": str(kind),
         "threadId": subject.thread_id,
         "threadTitle": subject.thread_title,
         "commentId": subject.comment_id,
@@ -132,29 +142,73 @@ def document(subject: Subject, kind: str) -> dict[str, Any]:
     }
 
 
-def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -> list[str]:
-    """Write each wanted recipient's notification unless they muted the thread; the ids newly written.
+def heard(muted: bool, prefs: Mapping[str, Any] | None, kind: str, actor_uid: str | None) -> bool:
+    """Whether a recipient hears about a post: not when they muted its thread, turned its kind off
+    in their settings, or blocked its author."""
+    return not muted and preferences.wants(prefs, kind, actor_uid)
 
-    One batched read of the recipients' mutes, then one atomic commit per recipient: create the
-    notification and add 1 to their unread count, or, when it exists already, do neither.
+
+def kind_heard(
+    muted: bool, prefs: Mapping[str, Any] | None, kinds: str | Sequence[str], actor_uid: str | None
+) -> str | None:
+    """The first of a recipient's kinds (by precedence) they hear, or None: a thread's author who turned
+    comments off still hears a mention in a comment on their thread."""
+    for kind in (kinds,) if isinstance(kinds, str) else kinds:
+        if heard(muted, prefs, kind, actor_uid):
+            return kind
+    return None
+
+
+def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | Sequence[str]]) -> list[str]:
+    """Write each wanted recipient's notification unless they would not hear it (heard); the ids newly written.
+
+    One batched read of the recipients' mutes and preferences (and, for the thread's author, what
+    their run of comments needs: notifications/groups.py), then one atomic commit per recipient:
+    create the notification and add 1 to their unread count, or, when it exists already, do neither.
+    A `comment` joins the recipient's unread run on the thread (one unread item however many).
     """
     if not wanted:
         return []
+    actor_uid = subject.actor.get("uid")
     mutes = {uid: store.mute(db, uid, subject.thread_id) for uid in wanted}
-    found = store.read_all(None, db, list(mutes.values()))
+    prefs = {uid: store.preferences(db, uid) for uid in wanted}
+    grouped = [uid for uid, kinds in wanted.items() if COMMENT in ((kinds,) if isinstance(kinds, str) else kinds)]
+    run_refs = {
+        uid: [
+            store.notifications(db, uid).document(notification_id(subject.path, uid)),
+            store.group_marker(db, uid, subject.thread_id),
+            store.inbox(db, uid),
+        ]
+        for uid in grouped
+    }
+    refs = [*mutes.values(), *prefs.values(), *(r for rs in run_refs.values() for r in rs)]
+    found = store.read_all(None, db, refs)
     written, failed = [], []
-    for uid, kind in wanted.items():
-        if found[mutes[uid].path].exists:
+    for uid, kinds in wanted.items():
+        pref = found[prefs[uid].path]
+        kind = kind_heard(found[mutes[uid].path].exists, pref.to_dict() if pref.exists else None, kinds, actor_uid)
+        if kind is None:
             continue
         nid = notification_id(subject.path, uid)
-        batch = db.batch()
-        batch.create(store.notifications(db, uid).document(nid), document(subject, kind))
-        batch.set(store.inbox(db, uid), {"unread": firestore.Increment(1)}, merge=True)
         try:
-            batch.commit()
+            if kind == COMMENT:
+                if not groups.deliver_in_run(
+                    db,
+                    uid,
+                    subject.thread_id,
+                    nid,
+                    document(subject, kind),
+                    {r.path: found[r.path] for r in run_refs[uid]},
+                ):
+                    continue
+            else:
+                batch = db.batch()
+                batch.create(store.notifications(db, uid).document(nid), document(subject, kind))
+                batch.set(store.inbox(db, uid), {"unread": firestore.Increment(1)}, merge=True)
+                batch.commit()
         except AlreadyExists:
             continue  # written by an earlier delivery of this event, or for an earlier version of the post
-        except GoogleAPICallError:
+        except (GoogleAPICallError, Busy):
             logger.error(
                 f"could not notify {uid} about {subject.path}\n{traceback.format_exc()}", uid=uid, subject=subject.path
             )
@@ -199,7 +253,7 @@ def on_comment_written(
         return []
     mentioned = added_mentions(added, after, found[private_ref.path])
     replied_to = found[replied_ref.path].to_dict() if replied_ref and found[replied_ref.path].exists else None
-    wanted = recipients(
+    wanted = recipient_kinds(
         actor["uid"],
         replied_to=(replied_to or {}).get("author", {}).get("uid") if visible(replied_to) else None,
         thread_author=(thread.get("author") or {}).get("uid") if created else None,
@@ -240,7 +294,7 @@ def on_thread_written(
         actor=actor,
         excerpt=_excerpt(after),
     )
-    return deliver(db, subject, recipients(actor["uid"], mentioned=mentioned))
+    return deliver(db, subject, recipient_kinds(actor["uid"], mentioned=mentioned))
 
 
 def data_of(snapshot: firestore.DocumentSnapshot | None) -> dict[str, Any] | None:

@@ -154,6 +154,28 @@ def test_a_bad_query_parameter_is_refused_on_its_name(query, field):
     assert refusal(models.ThreadsQuery, query).field == field
 
 
+def test_settings_switch_only_the_kinds_sent():
+    given = models.SettingsInput.model_validate({"notify": {"comment": False, "reply": True}})
+    assert given.switches() == {"comment": False, "reply": True}
+    assert refusal(models.SettingsInput, {"notify": {}}).field == "notify"
+    assert refusal(models.SettingsInput, {}).message == "notify is required"
+    wrong = refusal(models.SettingsInput, {"notify": {"comment": 1}})
+    assert (wrong.field, wrong.message) == ("notify", "each kind is true (notify me) or false")
+    typo = refusal(models.SettingsInput, {"notify": {"mentions": False}})
+    assert (typo.field, typo.message) == ("notify", "unknown field 'notify.mentions'")
+
+
+@pytest.mark.parametrize("prefix", ["ab", "a_1", "x" * 30])
+def test_a_handle_prefix_is_the_start_of_a_handle(prefix):
+    assert models.HandlePrefixQuery.model_validate({"prefix": prefix}).prefix == prefix
+
+
+@pytest.mark.parametrize("prefix", ["a", "", "AB", "a-b", "x" * 31, "@ab"])
+def test_anything_else_is_refused_on_prefix(prefix):
+    refused = refusal(models.HandlePrefixQuery, {"prefix": prefix})
+    assert refused.field == "prefix" and "start of a handle" in refused.message
+
+
 def test_page_counts_take_a_site_and_its_pages_each_once():
     key = "pg-" + "0" * 32
     q = models.PageCountsQuery.model_validate({"site": "https://blog.example", "keys": [key, key], "x": "1"})

@@ -4,6 +4,7 @@ import { session, setProfile } from "../session.js";
 import { field, submitting, signInHref, announce, errorBlock, loading, safeNext, avatar } from "../ui.js";
 import { threadItem, pagedList } from "./threadItem.js";
 import { isModerator, suspensionNotice } from "./moderation.js";
+import { isBlocked, loadBlocks, setBlocked } from "../blocks.js";
 import { LIMITS } from "../limits.js";
 import { DAYS_MAX } from "../messages.js";
 
@@ -15,7 +16,7 @@ export async function profileView({ main, match, params, byId = false }) {
   main.append(status);
   let user;
   try {
-    user = await (byId ? api.userById(key) : api.user(key));
+    [user] = await Promise.all([byId ? api.userById(key) : api.user(key), loadBlocks()]);
   } catch (error) {
     const nobody = byId ? "This member is not here any more." : `Nobody goes by @${key} here.`;
     status.replaceWith(error.status === 404 ? h("div", h("h1", "No such member"), h("p", nobody)) : errorBlock(error, () => location.reload()));
@@ -35,6 +36,7 @@ export async function profileView({ main, match, params, byId = false }) {
       user.bio ? h("p.bio", user.bio) : null,
       h("p.meta", "Joined ", timeEl(user.createdAt)),
       own ? h("a.button", { href: "/settings" }, "Edit profile") : null,
+      session.user && !own ? blockButton(user) : null,
       isModerator() && !own ? suspendControls(user) : null),
     h("nav.tabs-nav", { "aria-label": `@${user.handle}'s posts` },
       h("ul.sort-tabs",
@@ -71,7 +73,8 @@ function commentItem(comment) {
 
 export async function settingsView({ main, params, navigate }) {
   const welcome = params.get("welcome") === "1";
-  main.append(h("h1", welcome ? "Choose your handle" : "Your profile"));
+  main.append(h("h1", welcome ? "Choose your handle" : "Settings"));
+  if (!welcome) main.append(h("h2", "Your profile"));
   if (!session.user) {
     main.append(h("p", h("a", { href: signInHref() }, "Sign in"), " to edit your profile."));
     return;
@@ -107,6 +110,32 @@ export async function settingsView({ main, params, navigate }) {
   });
   main.append(form);
   if (welcome) handle.focus();
+  if (!welcome) {
+    const { preferenceSections } = await import("./settings.js");
+    main.append(...preferenceSections());
+  }
+}
+
+/** Block or unblock a member (their posts collapse for the reader; they cannot notify the reader). */
+function blockButton(user) {
+  const button = h("button.button.block", { type: "button", "aria-pressed": String(isBlocked(user.uid)) });
+  const draw = () => { button.textContent = isBlocked(user.uid) ? "Unblock" : "Block"; button.setAttribute("aria-pressed", String(isBlocked(user.uid))); };
+  draw();
+  button.addEventListener("click", async () => {
+    const on = !isBlocked(user.uid);
+    button.disabled = true;
+    try {
+      await api.block(user.handle, on);
+      setBlocked(user.uid, on);
+      announce(on ? `@${user.handle} is blocked: their posts are collapsed and they cannot notify you.` : `@${user.handle} is unblocked.`);
+    } catch (error) {
+      announce(`Not changed: ${error.message}`);
+    } finally {
+      button.disabled = false;
+      draw();
+    }
+  });
+  return button;
 }
 
 /** Moderators suspend a member until a date, with a reason, or lift a suspension. */

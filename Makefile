@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FN_VENV := functions/venv
 PIP_FLAGS := --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: setup dev lint format test test-api test-web test-rules fuzz emulator-env bench bench-web bench-embed bench-notifications bench-abuse bench-input bench-search reindex chromium clean
+.PHONY: setup dev lint format test test-api test-web test-rules fuzz emulator-env bench bench-web bench-embed bench-notifications bench-abuse bench-input bench-search reindex migrate-private chromium clean
 
 setup: $(VENV)/.installed $(FN_VENV)/.installed node_modules/.installed web/dist/app.js emulator-jar
 
@@ -16,8 +16,13 @@ node_modules/.installed: package.json package-lock.json
 
 # The web UI bundle (app + Firebase Auth SDK), built by esbuild; web/README.md explains it.
 # embed.js and count.js (for other sites' pages) are built beside it, into web/ itself.
-web/dist/app.js: $(shell find web/src -name '*.js') package-lock.json node_modules/.installed
+web/dist/app.js: $(shell find web/src -name '*.js') web/src/limits.js package-lock.json node_modules/.installed
 	npm run --silent build:web
+
+# The API's input limits as the web UI checks them, written from the Python that enforces them.
+web/src/limits.js: functions/hearth/validation.py functions/hearth/moderation/reports.py \
+		functions/hearth/moderation/suspensions.py functions/hearth/search/query.py devstack/web_limits.py $(VENV)/.installed
+	$(PY) -m devstack.web_limits && touch $@
 
 # Browser tests use Debian's Chromium (never a downloaded browser).
 chromium:
@@ -52,7 +57,7 @@ dev: setup
 
 # ruff (rules, import order and formatting) and mypy (pyproject.toml) over the Python, eslint
 # (eslint.config.mjs) over web/src and the rules tests. `make format` fixes what ruff can.
-PY_SOURCES := functions/main.py functions/hearth devstack bench tests
+PY_SOURCES := functions/main.py functions/hearth devstack bench scripts tests
 lint: $(VENV)/.installed node_modules/.installed
 	$(PY) -m ruff check $(PY_SOURCES)
 	$(PY) -m ruff format --check $(PY_SOURCES)
@@ -117,6 +122,12 @@ bench-search: setup
 # real project (Application Default Credentials); FIRESTORE_EMULATOR_HOST=host:port in the environment for the emulators.
 reindex: $(VENV)/.installed
 	$(PY) scripts/reindex.py $(if $(PROJECT),--project $(PROJECT)) $(REINDEX_ARGS)
+
+# Once after deploying the version that keeps suspensions, approval and mention uids off public documents
+# (docs/deploying.md): moves them, and writes moderators/{uid} for the moderator claim's holders. PROJECT=<id>
+# for a real project; FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST for the emulators.
+migrate-private: $(VENV)/.installed
+	$(PY) scripts/migrate_private.py $(if $(PROJECT),--project $(PROJECT))
 
 clean:
 	rm -rf $(VENV) $(FN_VENV) node_modules .pytest_cache web/dist .emulators

@@ -26,12 +26,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from devstack.authemu import User, sign_up  # noqa: E402
+from devstack.client import Api  # noqa: E402
 from tests.support.hostile import CORPUS  # noqa: E402
 
 NORMAL_BODY = (
@@ -51,13 +50,13 @@ def make_users(auth_url: str, count: int) -> list[User]:
         )
 
 
-def post(api: str, user: User, path: str, body: dict) -> tuple[int, float]:
+def post(api: Api, user: User, path: str, body: dict) -> tuple[int, float]:
     start = time.monotonic()
-    response = requests.post(f"{api}{path}", headers=user.headers, json=body, timeout=120)
+    response = api.post(path, user, json=body)
     return response.status_code, time.monotonic() - start
 
 
-def normal_latencies(api: str, tid: str, users: list[User], count: int) -> list[float]:
+def normal_latencies(api: Api, tid: str, users: list[User], count: int) -> list[float]:
     """count normal comments, one after another, by users taken in turn (never over their limit)."""
     out = []
     for n in range(count):
@@ -79,7 +78,8 @@ def main() -> int:
     from devstack.stack import Ports, local_stack
 
     with local_stack(Ports.free()) as stack:
-        api = f"{stack.hosting_url}/api"
+        base = f"{stack.hosting_url}/api"
+        api = Api(base, timeout=120)
         per_phase = -(-args.normal // COMMENTS_PER_MINUTE)
         users = make_users(stack.auth_url, 1 + len(CORPUS) + 2 * per_phase + 4 * args.in_flight)
         author, users = users[0], users[1:]
@@ -89,19 +89,14 @@ def main() -> int:
             users[per_phase : 2 * per_phase],
             users[2 * per_phase :],
         )
-        tid = requests.post(
-            f"{api}/threads",
-            headers=author.headers,
-            timeout=120,
-            json={"title": "Abuse bench", "body": "Hostile posts land here."},
-        ).json()["id"]
+        tid = api.call("POST", "/threads", author, {"title": "Abuse bench", "body": "Hostile posts land here."})["id"]
         # Warm the runtimes the Functions emulator starts, one per request in flight (each imports
         # the app on its first request): as many requests at once as the loaded phase will have,
         # so that phase measures rendering, not cold starts (a production instance is warm too).
         warm = alone_users + loaded_users + hostile_users[: args.in_flight]
         with ThreadPoolExecutor(max_workers=args.in_flight + 1) as pool:
             for _ in range(2):
-                list(pool.map(lambda user: requests.get(f"{api}/me", headers=user.headers, timeout=120), warm))
+                list(pool.map(lambda user: Api(base, timeout=120).get("/me", user), warm))
 
         failures = []
         print(f"1. The hostile corpus ({len(CORPUS)} inputs), each posted as a comment:")
@@ -121,13 +116,14 @@ def main() -> int:
         user_pool = [hostile_users[n :: args.in_flight] for n in range(args.in_flight)]
 
         def hostile(n: int) -> None:
+            client = Api(base, timeout=120)  # a connection of its own: requests' sessions are not shared across threads
             for user in itertools.cycle(user_pool[n]):
                 for _ in range(PREVIEWS_PER_MINUTE):
                     if stop.is_set():
                         return
                     with lock:
                         body = next(bodies)
-                    status, _ = post(api, user, "/render", {"body": body})
+                    status, _ = post(client, user, "/render", {"body": body})
                     with lock:
                         hostile_counts["sent"] += 1
                         hostile_counts["statuses"][status] = hostile_counts["statuses"].get(status, 0) + 1

@@ -26,14 +26,13 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "functions"))
 
 from bench.web import CHROMIUM, CHROMIUM_ARGS, _post  # noqa: E402
 from devstack.authemu import sign_up  # noqa: E402
+from devstack.client import Api  # noqa: E402
 
 EMBED_BUDGET_GZIP = 3 * 1024
 
@@ -226,7 +225,7 @@ def main() -> int:
                 browser.close()
         finally:
             host.close()
-        assert requests.get(f"{api}/threads?limit=1", timeout=30).status_code == 200
+        assert Api(api, timeout=30).get("/threads", params={"limit": 1}).status_code == 200
 
     missed = []
     print("Loader scripts (what a blog's page loads from Hearth):")

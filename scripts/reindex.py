@@ -5,6 +5,7 @@ project, demo-hearth by default). Against a real project, the Admin SDK's creden
 Default Credentials: `gcloud auth application-default login`, or GOOGLE_APPLICATION_CREDENTIALS) and
 PROJECT=<project id>. The position is kept in --state, so an interrupted run resumes where it stopped.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "functions"))
 
-from google.cloud import firestore  # noqa: E402
+from google.cloud import firestore
 
-from hearth.search import backfill  # noqa: E402
+from hearth.search import backfill
 
 
 def client(project: str) -> firestore.Client:
@@ -35,8 +36,12 @@ def client(project: str) -> firestore.Client:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--project", default=os.environ.get("PROJECT") or "demo-hearth")
-    parser.add_argument("--state", type=Path, default=Path(".data/reindex-state.json"),
-                        help="where the position is kept between runs (delete it to start over)")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=Path(".data/reindex-state.json"),
+        help="where the position is kept between runs (delete it to start over)",
+    )
     parser.add_argument("--page", type=int, default=200, help="documents read per query")
     parser.add_argument("--batch", type=int, default=200, help=f"writes per commit (at most {backfill.MAX_BATCH})")
     parser.add_argument("--restart", action="store_true", help="forget the saved position and start over")
@@ -47,12 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
 
     def report(p: backfill.Progress) -> None:
-        print(f"  read {p.read}, written {p.written}, re-read {p.retried} "
-              f"(threads after {p.after['threads']}, comments after {p.after['comments']})", flush=True)
+        print(
+            f"  read {p.read}, written {p.written}, re-read {p.retried} "
+            f"(threads after {p.after['threads']}, comments after {p.after['comments']})",
+            flush=True,
+        )
 
     print(f"Reindexing search terms in project {args.project} (state: {args.state})…")
-    progress = backfill.run(client(args.project), state=args.state, page=args.page, batch=args.batch,
-                            on_page=report)
+    progress = backfill.run(client(args.project), state=args.state, page=args.page, batch=args.batch, on_page=report)
     print(f"Done in {time.monotonic() - started:.1f} s: {progress.read} posts read, {progress.written} written.")
     args.state.unlink(missing_ok=True)  # finished: the next run starts from the beginning
     return 0

@@ -71,9 +71,9 @@ def process(db: firestore.Client, item_id: str, item: Mapping[str, Any], now: da
     faults.maybe_fail("background")  # before any write
     kind, tid = item.get("kind"), item.get("threadId", "")
     if kind == COMMENT:
-        fanout.comment_created(db, tid, item["commentId"], item.get("mentions"))
+        fanout.comment_created(db, tid, item["commentId"])
     elif kind == THREAD:
-        fanout.thread_created(db, tid, item.get("mentions"))
+        fanout.thread_created(db, tid)
     elif kind == MENTIONS:
         fanout.mentions_added(db, tid, item.get("commentId"), list(item.get("mentions") or []))
     elif kind == REPORT:

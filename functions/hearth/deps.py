@@ -45,6 +45,9 @@ class Config:
     search_limit: Limit = Limit("search", 30, timedelta(minutes=1))
     anonymous_search_limit: Limit = Limit("search", 30, timedelta(minutes=1))
     anonymous_search_total: Limit = Limit("anonymous search", 600, timedelta(minutes=1))
+    # @mention autocomplete (GET /api/users?prefix=): a lookup per pause in typing; a script listing
+    # every handle by its prefixes meets it.
+    lookup_limit: Limit = Limit("lookup", 30, timedelta(minutes=1))
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,9 @@ def client(stack, monkeypatch) -> Iterator[Any]:
 
     db = firestore.Client(project=f"approval-{uuid.uuid4().hex[:8]}")
     app = create_app(Deps(db=db, verify_token=_verify, config=Config(first_post_approval=True), clock=utc_now))
-    yield app.test_client()
+    client = app.test_client()
+    client.db = db  # type: ignore[attr-defined]  # the tests look at the documents too
+    yield client
 
 
 def test_a_new_members_comment_waits_for_approval_then_they_are_trusted(client):
@@ -61,6 +63,10 @@ def test_a_new_members_comment_waits_for_approval_then_they_are_trusted(client):
     assert client.get(f"/api/threads/{tid}").get_json()["commentCount"] == 1
     log = client.get("/api/mod/log", headers=mod, query_string={"limit": 2}).get_json()["items"]
     assert {e["action"] for e in log} == {"approve", "restore"}  # one request, one time: no order between them
+
+    # Approval is the author's standing, in a document only they and moderators read; never public.
+    assert client.db.document("users/newbie/private/standing").get().to_dict() == {"approved": True}
+    assert "approved" not in client.db.document("users/newbie").get().to_dict()
 
     # Approved once, trusted from then on.
     second = client.post(f"/api/threads/{tid}/comments", headers=newbie, json={"body": "and more"}).get_json()

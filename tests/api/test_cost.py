@@ -18,7 +18,10 @@ from hearth.db.querylog import QueryLog
 from hearth.db.ratelimit import Limit
 from hearth.deps import Config, Deps, utc_now
 from hearth.forum import pages
+from hearth.forum.history import KEPT
+from hearth.forum.users import HANDLES_FOUND
 from hearth.notifications import fanout
+from hearth.notifications.groups import GROUP_IDS
 from tests.support.counting import CountingClient
 
 # endpoint -> (round trips, documents read) at most, for pages of 20 with 5 reply previews each.
@@ -36,25 +39,47 @@ BUDGETS = {
     # the handle's query, the comments' collection-group query, one batched read of their threads
     "GET /users/{handle}/comments": (3, 1 + 21 + 1),
     "GET /me/bookmarks": (2, 21 + 20),
-    "POST /threads (first post: makes the profile)": (4, 5),
-    # The unread count is the inbox's plus its pending shards' (one query: none once folded).
-    "GET /me": (2, 2),
-    "GET /me/notifications": (3, 21 + 1),
-    "POST /me/notifications/read (20 ids)": (4, 21),
+    # The profile, the rate window and the standing (a suspension, approval: not on the public profile).
+    "POST /threads (first post: makes the profile)": (4, 6),
+    # The profile, the unread count and the caller's standing, in one batched read; the unread
+    # count's pending shards (one query at the inbox's read time: none once folded).
+    "GET /me": (2, 3),
+    # The page, one batched read (the inbox and each run's marker), and per run on the page its
+    # newest few (groups.GROUP_IDS) and its count: at worst 20 runs.
+    # (and the inbox's pending shards: one query)
+    "GET /me/notifications": (3 + 2 * 20, 21 + 1 + 20 + 20 * GROUP_IDS),
+    # 25 comments on one thread: one run, one item (the run's later notifications are not in the page).
+    "GET /me/notifications (one run of 25)": (3 + 2, 1 + 1 + 1 + GROUP_IDS),
+    # Edit history: the post (and its thread), then the ring of kept versions.
+    "GET /threads/{id}/history": (2, 1 + KEPT),
+    "GET /threads/{id}/comments/{cid}/history": (2, 2 + KEPT),
+    # @mention lookup: the caller's lookup window, its preconditioned write, one range query of 5.
+    "GET /users?prefix=": (3, 1 + HANDLES_FOUND),
+    "GET /me/settings": (1, 1),
+    "PUT /me/settings": (3, 1),
+    "GET /me/blocks": (1, 1),
+    # the handle's query, then a transaction on the caller's preferences
+    "PUT /me/blocks/{handle}": (4, 2),
+    # begin, the inbox and the notifications, the inbox's pending shards, then the run markers of the
+    # runs among them, commit
+    "POST /me/notifications/read (20 ids)": (5, 21 + 20),
+    # begin, the inbox's pending shards, commit (whatever the backlog)
     "POST /me/notifications/read (all)": (3, 0),
     # A reaction: the batched read and the commit; then, the target's bucket allowing, its fold
     # inline (the pending shards' query, one commit), so a quiet thread shows the count at once.
-    "PUT /threads/{id}/reactions/{type}": (4, 3 + 2),
+    "PUT /threads/{id}/reactions/{type}": (4, 4 + 1),
     # A reply at depth 3 moves three owners' counters (the thread, its parent, its root): each is
     # folded inline while its bucket allows (query + commit; the root read first when the request
     # had not read it).
-    "POST /threads/{id}/comments (reply at depth 3)": (3 + 3 * 2 + 1, 5 + 3 * 3 + 1),
-    "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": (3 + 3 * 2 + 1, 5 + 2 + 3 + 1),
-    # Background work for its outbox item: the comment, the thread and the comment answered, the 3
-    # recipients' mutes; one commit per recipient; then each recipient's inbox folded (read, query, commit).
-    "trigger: a reply mentioning 2 users": (1 + 2 + 3 + 3 * 3, 1 + 2 + 3 + 3 * 2),
-    # The report, the thread (and the comment) read at once; then begin, the reporter's three, commit.
-    "POST /threads/{id}/report": (4, 2 + 3),
+    "POST /threads/{id}/comments (reply at depth 3)": (2 + 3 * 2 + 1, 6 + 3 + 1),
+    "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": (3 + 3 * 2 + 1, 6 + 2 + 3 + 1),
+    # Background work for its outbox item: the comment; the thread, the comment answered and the
+    # reply's private mentions; the 3 recipients' mutes and preferences (and the thread author's run:
+    # their notification, run marker and inbox); one commit per recipient; then each recipient's
+    # inbox folded (read, the pending shards' query, commit).
+    "trigger: a reply mentioning 2 users": (1 + 2 + 3 + 3 * 3, 1 + 3 + 3 + 3 + 3 + 3 * 2),
+    # The report, the thread (and the comment) read at once; then begin, the reporter's four, commit.
+    "POST /threads/{id}/report": (4, 2 + 4),
     # The page (20 + 1), each item's newest reports (one query per item, at most 10 each, run
     # side by side: an `in` over the page's keys breaks past 30 values), the 20 items as they are now
     # with the threads of the comments among them (their titles), in one batched read.
@@ -64,8 +89,9 @@ BUDGETS = {
     # count.js: one batched read of the page threads, however many links (at most 50) a listing has.
     "GET /pages/counts (50 keys)": (1, 50),
     # A page's first comment: the same batched read and commit as any comment; the commit creates the thread.
-    "POST /pages/comments (first comment: creates the page thread)": (2, 4),
-    "POST /pages/comments (the page thread exists)": (2 + 2, 4 + 1),
+    "POST /pages/comments (first comment: creates the page thread)": (2, 5),
+    # (and the thread's fold inline, while its bucket allows)
+    "POST /pages/comments (the page thread exists)": (2 + 2, 5 + 1),
 }
 
 
@@ -85,6 +111,7 @@ def app_and_stats(stack, monkeypatch) -> Iterator[tuple[Any, Any]]:
         thread_limit=Limit("thread", 10_000, timedelta(minutes=10)),
         report_limit=Limit("report", 10_000, timedelta(minutes=10)),
         embed_origins=("https://blog.example",),
+        edit_limit=Limit("edit", 10_000, timedelta(minutes=1)),
     )
     app = create_app(Deps(db=db, verify_token=fake_verify, config=config, clock=utc_now))
     yield app.test_client(), db.stats
@@ -158,24 +185,47 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
             ),
             {"u1": fanout.COMMENT},
         )
+    one_run = client.get("/api/me/notifications", headers=_as("u1")).get_json()["items"]
+    assert [(i["kind"], i["count"]) for i in one_run] == [("comment", 25)]  # grouped: one item
+    for i in range(20):  # 20 runs: a comment on each of 20 threads, a page full of runs
+        for n in range(1):
+            fanout.deliver(
+                db,
+                fanout.Subject(
+                    path=f"threads/{threads[1]['id']}/comments/run{i}-{n}",
+                    thread_id=f"run{i}",
+                    thread_title="t",
+                    comment_id=f"run{i}-{n}",
+                    root_id=None,
+                    actor={"uid": f"a{n}", "handle": "x", "displayName": "X"},
+                    excerpt="e",
+                ),
+                {"u2": fanout.COMMENT},
+            )
+    unread_ids = [i["id"] for i in client.get("/api/me/notifications", headers=_as("u2")).get_json()["items"]]
+    assert len(unread_ids) == 20
+    edited_comment = roots[3]["id"]
+    for n in range(KEPT + 3):  # more edits than the ring keeps
+        client.patch(f"/api/threads/{tid}", json={"body": f"edit {n}"}, headers=_as("u0"))
+        client.patch(f"/api/threads/{tid}/comments/{edited_comment}", json={"body": f"edit {n}"}, headers=_as("u1"))
     # Their +1s (and the setup's counter moves) wait in shards until the fold tasks (about a second
     # later) fold them: measured on a forum at rest, folded as the sweep folds.
     folding.sweep(db, lambda: utc_now() + timedelta(seconds=10), limit=10_000)
-    unread_ids = [i["id"] for i in client.get("/api/me/notifications", headers=_as("u1")).get_json()["items"]]
     mentioning = {"body": f"@{mentioned[0]} and @{mentioned[1]}", "parentId": parent}
     reply = db.document(f"threads/{tid}/comments/{roots[2]['id']}").get().to_dict()
+    # Whom it mentions lives in its private document, the count on the reply itself.
+    db.document(f"threads/{tid}/comments/fresh-reply/private/mentions").set({"uids": ["u0", "u2"]})
     reply = {
         **reply,
-        "mentions": ["u0", "u2"],
+        "mentionCount": 2,
         "author": {"uid": "u9", "handle": "u9", "displayName": "U"},
         "repliedToId": roots[2]["id"],
         "parentId": roots[2]["id"],
         "rootId": roots[2]["id"],
         "depth": 2,
     }
+    db.document(f"threads/{tid}/comments/fresh-reply").set(reply)  # the outbox item's comment, as posted
 
-    fresh = "fresh-reply"  # the outbox item's comment, as the API would have written it
-    db.document(f"threads/{tid}/comments/{fresh}").set(reply)
     page_comment = {"site": "https://blog.example", "term": "/p1", "path": "/p1", "title": "P", "body": "first"}
     for i in range(0, 50, 2):  # half the listing's pages have comments
         assert (
@@ -215,9 +265,21 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
         ),
         "GET /mod/log": lambda: client.get("/api/mod/log", headers=_as("m1:mod")),
         "GET /me": lambda: client.get("/api/me", headers=_as("u1")),
-        "GET /me/notifications": lambda: client.get("/api/me/notifications", headers=_as("u1")),
+        "GET /me/notifications": lambda: client.get("/api/me/notifications", headers=_as("u2")),
+        "GET /me/notifications (one run of 25)": lambda: client.get("/api/me/notifications", headers=_as("u1")),
+        "GET /threads/{id}/history": lambda: client.get(f"/api/threads/{tid}/history"),
+        "GET /threads/{id}/comments/{cid}/history": lambda: client.get(
+            f"/api/threads/{tid}/comments/{edited_comment}/history"
+        ),
+        "GET /users?prefix=": lambda: client.get("/api/users", query_string={"prefix": handle[:2]}, headers=_as("u1")),
+        "GET /me/settings": lambda: client.get("/api/me/settings", headers=_as("u1")),
+        "PUT /me/settings": lambda: client.put(
+            "/api/me/settings", json={"notify": {"mention": False}}, headers=_as("u1")
+        ),
+        "PUT /me/blocks/{handle}": lambda: client.put(f"/api/me/blocks/{handle}", headers=_as("u2")),
+        "GET /me/blocks": lambda: client.get("/api/me/blocks", headers=_as("u2")),
         "POST /me/notifications/read (20 ids)": lambda: client.post(
-            "/api/me/notifications/read", json={"ids": unread_ids}, headers=_as("u1")
+            "/api/me/notifications/read", json={"ids": unread_ids}, headers=_as("u2")
         ),
         "POST /me/notifications/read (all)": lambda: client.post(
             "/api/me/notifications/read", json={}, headers=_as("u1")
@@ -238,7 +300,7 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
         "POST /pages/comments (the page thread exists)": lambda: client.post(
             "/api/pages/comments", json=page_comment, headers=_as("u2")
         ),
-        "trigger: a reply mentioning 2 users": lambda: _Ok(fanout.comment_created(db, tid, fresh, reply["mentions"])),
+        "trigger: a reply mentioning 2 users": lambda: _Ok(fanout.comment_created(db, tid, "fresh-reply")),
     }
     measured = {}
     for name, call in calls.items():
@@ -258,6 +320,7 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     assert measured["GET /threads/{id}/comments (signed in)"][2] == {"RunQuery": 1, "BatchGetDocuments": 1}
     assert measured["GET /users/{handle}/comments"][2] == {"RunQuery": 2, "BatchGetDocuments": 1}
     assert measured["GET /pages/counts (50 keys)"][2] == {"BatchGetDocuments": 1}
+    assert measured["GET /threads/{id}/history"][2] == {"BatchGetDocuments": 1, "RunQuery": 1}
 
 
 # A search page of 20: at most search.MAX_QUERIES queries reading SCAN_FACTOR × 20 documents in all, and for

@@ -74,10 +74,15 @@ def test_the_sweep_runs_an_item_older_than_a_minute_that_is_not_done(api, db, al
     comment = make_comment(bob, thread["id"], "Hello")
     item_id = background.comment_id(thread["id"], comment["id"])
     wait_for(lambda: done(db, item_id), 60, "the outbox item done")
-    # As if every run had failed: the notification is not there and the item is not done.
+    # As if every run had failed: nothing it writes is there (the notification, the run of comments it
+    # starts, its +1 folded or not), and the item is not done.
     page = wait_for_inbox(api, alice, 1)
     db.document(f"users/{alice.uid}/notifications/{page['items'][0]['id']}").delete()
-    db.document(f"users/{alice.uid}/private/inbox").set({"unread": 0}, merge=True)
+    db.document(f"users/{alice.uid}/groups/{thread['id']}").delete()
+    inbox_ref = db.document(f"users/{alice.uid}/private/inbox")
+    for shard in inbox_ref.collection("shards").stream():
+        shard.reference.delete()
+    inbox_ref.set({"unread": 0}, merge=True)
     background.outbox(db).document(item_id).update({"done": False})
     assert inbox(api, alice)["items"] == []
 

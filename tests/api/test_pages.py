@@ -56,6 +56,15 @@ def test_viewing_creates_nothing_and_the_first_comment_creates_the_page_thread(a
     assert api.get(f"/threads/{tid}").json()["commentCount"] == 3
 
 
+def test_a_page_thread_is_found_by_search_from_its_first_comment(api: Api, alice: User):
+    word = "zq" + uuid.uuid4().hex[:10].translate(str.maketrans("0123456789", "ghijklmnop"))
+    page = {**new_page(), "title": f"Notes on {word}"}
+    assert comment_on(api, alice, page).status_code == 201
+    found = api.get("/search", params={"q": word})  # no reindex: the terms came with the thread
+    assert found.status_code == 200, found.text
+    assert [item["id"] for item in found.json()["items"]] == [page_thread_id(page["site"], page["term"])]
+
+
 def test_ten_first_comments_at_once_make_one_thread_with_ten_comments(api: Api, make_user: Callable[..., User]):
     page = new_page()
     users = [make_user() for _ in range(10)]

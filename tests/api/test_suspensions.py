@@ -11,6 +11,7 @@ import pytest
 from hearth.api.app import create_app
 from hearth.deps import Config, Deps
 from tests.api.conftest import assert_error
+from tests.api.test_queue import _read_directly
 
 
 def _iso(when: datetime) -> str:
@@ -33,10 +34,23 @@ def test_a_suspended_user_gets_a_moderation_notification_with_the_reason(api, su
     assert notices[0]["threadId"] is None
 
 
-def test_suspension_shows_on_the_profile_to_everyone(api, suspended):
-    profile = api.get(f"/users/{suspended['handle']}").json()
-    assert profile["suspension"] == {"reason": "flame wars", "until": suspended["until"]}
-    assert api.get("/me", suspended["user"]).json()["suspension"]["reason"] == "flame wars"
+def test_a_suspension_shows_to_the_user_and_moderators_only(api, stack, db, alice, moderator, suspended):
+    handle, bob = suspended["handle"], suspended["user"]
+    shown = {"reason": "flame wars", "until": suspended["until"]}
+    assert api.get("/me", bob).json()["suspension"] == shown
+    for viewer in (bob, moderator):
+        assert api.get(f"/users/{handle}", viewer).json()["suspension"] == shown
+        assert api.get(f"/users/id/{bob.uid}", viewer).json()["suspension"] == shown
+    for viewer in (None, alice):
+        assert api.get(f"/users/{handle}", viewer).json()["suspension"] is None
+        assert api.get(f"/users/id/{bob.uid}", viewer).json()["suspension"] is None
+    # Nothing of it on the world-readable profile; the standing document is Bob's and moderators' to read.
+    public = _read_directly(stack, None, f"users/{bob.uid}")
+    assert public.status_code == 200 and not {"suspension", "approved"} & set(public.json()["fields"])
+    standing = f"users/{bob.uid}/private/standing"
+    assert db.document(standing).get().to_dict()["suspension"]["reason"] == "flame wars"
+    for viewer, status in ((None, 403), (alice, 403), (bob, 200), (moderator, 200)):
+        assert _read_directly(stack, viewer, standing).status_code == status, viewer
 
 
 def test_every_write_of_a_suspended_user_is_403_suspended_and_stores_nothing(
@@ -97,16 +111,26 @@ def test_lifting_a_suspension_lets_the_user_write_again(api, suspended, moderato
     lifted = api.delete(f"/users/{suspended['handle']}/suspension", moderator)
     assert lifted.status_code == 200 and lifted.json()["suspension"] is None
     assert api.post("/threads", suspended["user"], json={"title": "back", "body": "b"}).status_code == 201
-    assert api.get(f"/users/{suspended['handle']}").json()["suspension"] is None
+    assert api.get(f"/users/{suspended['handle']}", moderator).json()["suspension"] is None
 
 
-def test_only_moderators_suspend(api, alice, bob):
+def test_lifting_a_suspension_tells_the_member_once(api, suspended, moderator):
+    before = api.get("/me", suspended["user"]).json()["unreadNotifications"]
+    assert api.delete(f"/users/{suspended['handle']}/suspension", moderator).status_code == 200
+    assert api.delete(f"/users/{suspended['handle']}/suspension", moderator).status_code == 200  # nothing to lift
+    notices = [n for n in api.get("/me/notifications", suspended["user"]).json()["items"] if n["kind"] == "moderation"]
+    assert notices[0]["excerpt"] == "lifted your suspension: you can post, comment and react again"
+    assert len(notices) == 2 and notices[0]["actor"]["displayName"] == "Moderators" and notices[0]["read"] is False
+    assert api.get("/me", suspended["user"]).json()["unreadNotifications"] == before + 1
+
+
+def test_only_moderators_suspend(api, alice, bob, moderator):
     handle = api.get("/me", bob).json()["handle"]
     until = _iso(datetime.now(timezone.utc) + timedelta(days=1))
     assert_error(api.put(f"/users/{handle}/suspension", alice, json={"reason": "x", "until": until}), 403, "forbidden")
     assert_error(api.delete(f"/users/{handle}/suspension", alice), 403, "forbidden")
     assert_error(api.put(f"/users/{handle}/suspension", json={"reason": "x", "until": until}), 401)
-    assert api.get(f"/users/{handle}").json()["suspension"] is None
+    assert api.get(f"/users/{handle}", moderator).json()["suspension"] is None
 
 
 @pytest.mark.parametrize(
@@ -125,7 +149,7 @@ def test_only_moderators_suspend(api, alice, bob):
 def test_invalid_suspension_is_422(api, bob, moderator, body, field):
     handle = api.get("/me", bob).json()["handle"]
     assert_error(api.put(f"/users/{handle}/suspension", moderator, json=body), 422, "invalid_argument", field)
-    assert api.get(f"/users/{handle}").json()["suspension"] is None
+    assert api.get(f"/users/{handle}", moderator).json()["suspension"] is None
 
 
 def test_unknown_user_is_404(api, moderator):
@@ -152,7 +176,7 @@ def _fake_verify(token: str, check_revoked: bool) -> dict[str, Any]:
 
 
 @pytest.fixture
-def clocked(stack, monkeypatch) -> Iterator[tuple[Any, Clock]]:
+def clocked(stack, monkeypatch) -> Iterator[tuple[Any, Clock, Any]]:
     """The app in-process on the stack's Firestore, with a clock the test moves."""
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
     from google.cloud import firestore
@@ -160,11 +184,11 @@ def clocked(stack, monkeypatch) -> Iterator[tuple[Any, Clock]]:
     clock = Clock(datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc))
     db = firestore.Client(project=f"clock-{uuid.uuid4().hex[:8]}")
     app = create_app(Deps(db=db, verify_token=_fake_verify, config=Config(), clock=clock))
-    yield app.test_client(), clock
+    yield app.test_client(), clock, db
 
 
 def test_suspension_ends_by_itself_at_until(clocked):
-    client, clock = clocked
+    client, clock, db = clocked
     user, mod = {"Authorization": "Bearer u1"}, {"Authorization": "Bearer m1:mod"}
     handle = client.get("/api/me", headers=user).get_json()["handle"]
     until = clock.now + timedelta(hours=2)
@@ -174,8 +198,32 @@ def test_suspension_ends_by_itself_at_until(clocked):
     clock.now = until - timedelta(seconds=1)
     refused = client.post("/api/threads", headers=user, json={"title": "t", "body": "b"})
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "suspended"
-    assert client.get(f"/api/users/{handle}").get_json()["suspension"]["until"] == _iso(until)
+    assert client.get(f"/api/users/{handle}", headers=mod).get_json()["suspension"]["until"] == _iso(until)
+    assert client.get(f"/api/users/{handle}").get_json()["suspension"] is None  # anyone else: nothing
 
     clock.now = until
     assert client.post("/api/threads", headers=user, json={"title": "t", "body": "b"}).status_code == 201
-    assert client.get(f"/api/users/{handle}").get_json()["suspension"] is None
+    assert client.get(f"/api/users/{handle}", headers=mod).get_json()["suspension"] is None
+    assert client.get("/api/me", headers=user).get_json()["suspension"] is None
+    # It never was on the public profile, so its end leaves nothing there to clean up.
+    assert not {"suspension", "approved"} & set(db.document("users/u1").get().to_dict())
+
+
+def test_a_suspension_that_ran_out_is_cleared_and_told_on_the_members_next_visit(clocked):
+    client, clock, db = clocked
+    user, mod = {"Authorization": "Bearer u2"}, {"Authorization": "Bearer m1:mod"}
+    handle = client.get("/api/me", headers=user).get_json()["handle"]
+    until = clock.now + timedelta(hours=2)
+    client.put(f"/api/users/{handle}/suspension", headers=mod, json={"reason": "spam", "until": _iso(until)})
+    clock.now = until - timedelta(seconds=1)
+    assert client.get("/api/me", headers=user).get_json()["unreadNotifications"] == 1  # the suspension notice
+
+    clock.now = until + timedelta(minutes=5)
+    me = client.get("/api/me", headers=user).get_json()
+    assert me["suspension"] is None and me["unreadNotifications"] == 2
+    assert client.get("/api/me", headers=user).get_json()["unreadNotifications"] == 2  # told once
+    items = client.get("/api/me/notifications", headers=user).get_json()["items"]
+    assert items[0]["kind"] == "moderation" and items[0]["actor"]["displayName"] == "Hearth"
+    assert items[0]["excerpt"] == "says your suspension is over: you can post, comment and react again"
+    assert sum(i["excerpt"].startswith("says your suspension is over") for i in items) == 1
+    assert "suspension" not in (db.document("users/u2/private/standing").get().to_dict() or {})

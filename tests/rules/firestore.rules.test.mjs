@@ -39,6 +39,7 @@ after(async () => {
 const everyone = PERSONAS;
 const ownerOnly = ['owner'];
 const moderatorOnly = ['moderator'];
+const ownerAndModerator = ['owner', 'moderator'];
 const nobody = [];
 
 /** One test per persona: `allowed` personas succeed at `attempt(db)`, the others are refused. */
@@ -66,7 +67,12 @@ describe('get one document', () => {
     ['users/alice/bookmarks/visible', ownerOnly],
     ['users/alice/notifications/n1', ownerOnly],
     ['users/alice/private/inbox', ownerOnly],
+    // Her standing (a suspension's reason, approval): hers and moderators' (not a demoted one's).
+    ['users/alice/private/standing', ownerAndModerator],
+    ['users/nobody/private/standing', ['moderator']],
     ['users/alice/mutes/visible', ownerOnly],
+    ['users/alice/groups/visible', ownerOnly],
+    ['users/alice/private/preferences', ownerOnly],
     ['users/alice/unnamed/x', nobody],
     // Threads while visible; a deleted, hidden or missing thread looks the same: refused.
     ['threads/visible', everyone],
@@ -83,6 +89,12 @@ describe('get one document', () => {
     ['threads/hidden/comments/c-orphan', nobody],
     ['threads/missing/comments/c-visible', nobody],
     ['threads/visible/comments/c-visible/reactions/alice', ownerOnly],
+    // Edit history: served by the API alone (who may read it depends on the post).
+    ['threads/visible/history/v0', nobody],
+    ['threads/visible/comments/c-visible/history/v0', nobody],
+    // Whom a post mentioned: nobody's to read, the mentioned user and the author included.
+    ['threads/visible/private/mentions', nobody],
+    ['threads/visible/comments/c-visible/private/mentions', nobody],
     // Moderation: reports, the queue and the log are for moderators only (the reporter included).
     ['reports/thread~visible~bob', moderatorOnly],
     ['modQueue/thread~visible', moderatorOnly],
@@ -129,12 +141,15 @@ describe('list queries', () => {
     (db) => query(collection(db, 'users'), where('role', '==', 'moderator')), []);
   eachPersonaLists('handles', nobody, (db) => collection(db, 'handles'), []);
   eachPersonaLists("a user's private documents", ownerOnly,
-    (db) => collection(db, 'users/alice/private'), ['inbox', 'rate']);
+    (db) => collection(db, 'users/alice/private'), ['inbox', 'preferences', 'rate', 'standing']);
+  eachPersonaLists("a post's private documents", nobody, (db) => collection(db, 'threads/visible/private'), []);
   eachPersonaLists("a user's bookmarks", ownerOnly,
     (db) => query(collection(db, 'users/alice/bookmarks'), orderBy('createdAt', 'desc')), ['visible']);
   eachPersonaLists("a user's notifications", ownerOnly,
     (db) => collection(db, 'users/alice/notifications'), ['n1']);
   eachPersonaLists("a user's muted threads", ownerOnly, (db) => collection(db, 'users/alice/mutes'), ['visible']);
+  eachPersonaLists("a user's notification run markers", ownerOnly, (db) => collection(db, 'users/alice/groups'), ['visible']);
+  eachPersonaLists("a thread's edit history", nobody, (db) => collection(db, 'threads/visible/history'), []);
 
   // Rules are not filters: a query is allowed only if the rule holds for every document it could return.
   eachPersonaLists('threads without a status filter', nobody, (db) => collection(db, 'threads'), []);

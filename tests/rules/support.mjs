@@ -66,14 +66,14 @@ function thread(status) {
   return {
     title: `a ${status} thread`, body: 'text', bodyHtml: '<p>text</p>', excerpt: 'text', author, tags: [],
     createdAt: at, editedAt: null, lastActivityAt: at, commentCount: 1, reactionCounts: { like: 1 },
-    score: 3, status, locked: false, pinned: false,
+    score: 3, status, locked: false, pinned: false, mentionCount: 1,
   };
 }
 
 function comment(threadId, status) {
   return {
     threadId, parentId: null, rootId: null, depth: 1, body: 'text', bodyHtml: '<p>text</p>', author,
-    createdAt: at, editedAt: null, reactionCounts: {}, score: 0, replyCount: 0, status,
+    createdAt: at, editedAt: null, reactionCounts: {}, score: 0, replyCount: 0, status, mentionCount: 1,
   };
 }
 
@@ -100,7 +100,13 @@ export const WORLD = {
   'users/alice/bookmarks/visible': { threadId: 'visible', createdAt: at },
   'users/alice/notifications/n1': { type: 'reply', threadId: 'visible', commentId: 'c-visible', createdAt: at, read: false },
   'users/alice/private/inbox': { unread: 1, readAllAt: at },
+  // What moderators decided about alice: hers and theirs to read, never on her public profile.
+  'users/alice/private/standing': { suspension: { reason: 'spam', until: at, at }, approved: true },
   'users/alice/mutes/visible': { threadId: 'visible', createdAt: at },
+  'users/alice/groups/visible': { threadId: 'visible', run: 'n1', startedAt: at },
+  'users/alice/private/preferences': { notify: { comment: false }, blocked: {} },
+  'threads/visible/history/v0': { n: 0, title: 'Before', body: 'old', bodyHtml: '<p>old</p>', writtenAt: at, replacedAt: at },
+  'threads/visible/comments/c-visible/history/v0': { n: 0, body: 'old', bodyHtml: '<p>old</p>', writtenAt: at, replacedAt: at },
   'users/alice/unnamed/x': { note: 'a subcollection the rules do not name' },
   'threads/visible': thread('visible'),
   'threads/deleted': { ...thread('deleted'), deletedAt: at },
@@ -115,6 +121,9 @@ export const WORLD = {
   'threads/hidden/comments/c-orphan': comment('hidden', 'visible'),
   'threads/visible/comments/c-visible/reactions/alice': reaction(OWNER),
   'threads/visible/comments/c-visible/reactions/bob': reaction(OTHER),
+  // Whom a post @mentioned (uids): read by the API alone; the posts show mentionCount.
+  'threads/visible/private/mentions': { uids: [OTHER] },
+  'threads/visible/comments/c-visible/private/mentions': { uids: [OTHER] },
   // Moderation (the API writes them): a report, the reported item's queue entry, a log line.
   'reports/thread~visible~bob': {
     key: 'thread~visible', target: { kind: 'thread', threadId: 'visible', commentId: null },

@@ -33,6 +33,34 @@ def test_deep_links_survive_a_reload(page: Page, forum: Forum):
     expect(page.get_by_role("heading", level=1)).to_have_text("Deep linked thread")
 
 
+def test_author_and_mention_links_keep_their_person_after_a_change_of_handle(page: Page, forum: Forum):
+    author, named = forum.member("namer"), forum.member("named")
+    thread = forum.thread(author, "Who is who", f"Thanks to @{named.handle}")
+    forum.call("PUT", "/me", named, {"handle": f"renamed_{named.handle}"[:30]})
+    renamed = f"renamed_{named.handle}"[:30]
+
+    page.goto(f"/t/{thread['id']}")
+    mention = page.locator(".thread-body a.mention, article a.mention").first
+    expect(mention).to_have_attribute("href", f"/u/id/{named.user.uid}")
+    mention.click()
+    expect(page).to_have_url(re.compile(f"/u/id/{named.user.uid}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(named.display_name)
+    expect(page.locator("p.handle")).to_have_text(f"@{renamed}")  # who they are now, not the handle they had
+    page.reload()
+    expect(page.locator("p.handle")).to_have_text(f"@{renamed}")
+
+    page.goto(f"/t/{thread['id']}")
+    page.locator("a.author", has_text=author.display_name).first.click()
+    expect(page).to_have_url(re.compile(f"/u/id/{author.user.uid}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(author.display_name)
+    page.get_by_role("link", name="0 comments").click()
+    expect(page).to_have_url(re.compile(f"/u/id/{author.user.uid}\\?tab=comments$"))
+    expect(page.get_by_text(f"@{author.handle} has not commented yet.")).to_be_visible()
+
+    page.goto("/u/id/nobody-has-this-uid")
+    expect(page.get_by_role("heading", level=1)).to_have_text("No such member")
+
+
 def test_thread_list_sorts_filters_by_tag_and_links_to_threads(page: Page, forum: Forum):
     author, fan = forum.member("lister"), forum.member("fan")
     quiet = forum.thread(author, "Quiet tagged thread", "x", ["sorttest"])

@@ -86,9 +86,13 @@ def test_report_form_opens_as_a_block_under_the_action_row_not_inside_it(page: P
 def test_suspension_is_said_with_its_end_date_not_in_24_hours(open_page, forum: Forum):
     member, mod = forum.member("member"), moderator(forum)
     suspend(forum, mod, member, days=1)
+    stranger = open_page()
+    stranger.goto(f"/u/{member.handle}")
+    ready(stranger)
+    expect(stranger.get_by_role("heading", name=member.display_name)).to_be_visible()
+    expect(stranger.locator("p.suspension")).to_have_count(0)  # a suspension is the member's and moderators' business
     page = open_page()
-    page.goto(f"/u/{member.handle}")
-    ready(page)
+    sign_in(page, mod, f"/u/{member.handle}")
     notice = page.locator("p.suspension")
     expect(notice).to_contain_text("Suspended until")
     expect(notice).not_to_contain_text("until in ")

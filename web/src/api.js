@@ -76,6 +76,7 @@ export const api = {
   me: () => get("/me"),
   updateMe: (changes) => send("PUT", "/me", changes),
   user: (handle) => get(`/users/${enc(handle)}`),
+  userById: (uid) => get(`/users/id/${enc(uid)}`),
   userThreads: (handle, cursor) => get(`/users/${enc(handle)}/threads${query({ cursor })}`),
   userComments: (handle, cursor) => get(`/users/${enc(handle)}/comments${query({ cursor })}`),
   /** The server's own rendering of a draft (the post will look exactly like this). */
@@ -121,6 +122,14 @@ export const api = {
   /** {items, nextCursor}: threads or comments holding every word of q, with marked snippets. */
   search: ({ q, type, sort, cursor, limit } = {}) => get(`/search${query({ q, type, sort, cursor, limit })}`),
   mute: (id, on) => send(on ? "PUT" : "DELETE", `/threads/${enc(id)}/mute`),
+  /** Up to 5 handles that start with prefix (@mention autocomplete): {handles}. */
+  handles: (prefix) => get(`/users${query({ prefix })}`),
+  /** Earlier versions of a thread, or of one of its comments: {items (newest first), kept}. */
+  history: (id, cid) => get(`${itemPath({ tid: id, cid })}/history`),
+  settings: () => get("/me/settings"),
+  updateSettings: (notify) => send("PUT", "/me/settings", { notify }),
+  blocks: () => get("/me/blocks"),
+  block: (handle, on) => send(on ? "PUT" : "DELETE", `/me/blocks/${enc(handle)}`),
 };
 
 function itemPath({ tid, cid = null }) {

@@ -26,6 +26,8 @@ const ROUTES = [
   [/^\/t\/([A-Za-z0-9_-]+)$/, threadView],
   [/^\/new$/, composeView],
   [/^\/u\/([a-z0-9_]+)$/, profileView],
+  // By uid: where posts link (authors, @mentions), so a link keeps its person through a change of handle.
+  [/^\/u\/id\/([^/]+)$/, (ctx) => profileView({ ...ctx, byId: true })],
   [/^\/settings$/, settingsView],
   [/^\/bookmarks$/, bookmarksView],
   [/^\/mod\/queue$/, queueView],

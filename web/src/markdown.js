@@ -3,6 +3,7 @@
 // exactly what will be published.
 import { h, setSanitizedHtml } from "./dom.js";
 import { api } from "./api.js";
+import { mentionCombobox } from "./mentions.js";
 
 const DEBOUNCE_MS = 300;
 
@@ -67,7 +68,7 @@ export function markdownEditor({ name, label, value = "", rows = 8, placeholder 
   const wrap = h("div.editor",
     h("div.editor-bar", h("label", { for: textarea.id || (textarea.id = `md-${name}-${Math.random().toString(36).slice(2, 8)}`) }, label),
       h("div.tabs", write, show)),
-    textarea, preview,
+    textarea, mentionCombobox(textarea), preview,
     h("p.hint", "Markdown: **bold**, *italic*, `code`, [links](https://…), lists, tables, > quotes and ``` code blocks."));
   wrap.textarea = textarea;
   wrap.reset = () => { textarea.value = ""; set(false, false); };

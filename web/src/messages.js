@@ -2,7 +2,9 @@
 // what happened in a sentence of its own, and each form field has its own rules and sentences,
 // checked before anything is sent.
 
-const LIMITS = { title: 150, body: 20000, displayName: 50, bio: 500, tags: 4, reason: 500, days: 3650 };
+import { LIMITS } from "./limits.js";  // the API's own limits, generated from its Python
+
+export const DAYS_MAX = 3650;  // the suspension form's own bound (the API takes any future time)
 // The direction overrides and isolates the API refuses in names and titles (U+202A-E, U+2066-9).
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 const BIDI_SENTENCE = "Remove the invisible text-direction characters (like U+202E) from it: they can disguise what it says.";
@@ -101,21 +103,21 @@ const RULES = {
   },
   until: (v) => {
     const n = Number(v);
-    return v.trim() && Number.isInteger(n) && n >= 1 && n <= LIMITS.days ? null : `Suspend for a whole number of days, 1 to ${count(LIMITS.days)}.`;
+    return v.trim() && Number.isInteger(n) && n >= 1 && n <= DAYS_MAX ? null : `Suspend for a whole number of days, 1 to ${count(DAYS_MAX)}.`;
   },
   bio: (v) => (v.trim().length > LIMITS.bio ? `Keep your bio to ${LIMITS.bio} characters or fewer (it has ${count(v.trim().length)}).` : null),
 };
 
 // What to say when the API refuses a field that passed the rules above (rules can drift).
 const FIELD_FALLBACK = {
-  title: "Check the title: it needs 1 to 150 characters.",
-  body: "Check the text: it needs 1 to 20,000 characters.",
-  tags: "Check the tags: up to 4, of lowercase letters, digits and “-”.",
+  title: `Check the title: it needs 1 to ${LIMITS.title} characters.`,
+  body: `Check the text: it needs 1 to ${count(LIMITS.body)} characters.`,
+  tags: `Check the tags: up to ${LIMITS.tags}, of lowercase letters, digits and “-”.`,
   handle: "Check the handle: 3 to 30 lowercase letters, digits or “_”.",
-  displayName: "Check the name: 1 to 50 characters.",
-  bio: "Check the bio: up to 500 characters.",
+  displayName: `Check the name: 1 to ${LIMITS.displayName} characters.`,
+  bio: `Check the bio: up to ${LIMITS.bio} characters.`,
   tag: "Check the tag: up to 30 lowercase letters, digits and “-”.",
-  reason: "Check the reason: 1 to 500 characters, no control characters.",
+  reason: `Check the reason: 1 to ${LIMITS.reason} characters, no control characters.`,
   until: "Check the number of days: the suspension must end in the future.",
   email: "Check the email address.",
   password: "Check the password.",

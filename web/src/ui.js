@@ -343,9 +343,15 @@ export function avatar(author, size = "small") {
   return h(`span.avatar.${size}.av-${colour}`, { "aria-hidden": "true", dataset: { initials: initials(name) } });
 }
 
+/** A member's profile page by uid: the link keeps pointing at them after they change their handle,
+ * and never at whoever takes that handle later. */
+export function profileHref(person) {
+  return person.uid ? `/u/id/${encodeURIComponent(person.uid)}` : `/u/${encodeURIComponent(person.handle)}`;
+}
+
 export function authorLink(author) {
   if (!author) return h("span.author.deleted", "[deleted]");
-  return h("a.author", { href: `/u/${encodeURIComponent(author.handle)}` }, avatar(author), h("span.name", author.displayName || author.handle));
+  return h("a.author", { href: profileHref(author) }, avatar(author), h("span.name", author.displayName || author.handle));
 }
 
 // Small inline icons (SVG, drawn in currentColor) where a glyph would need an emoji font.

@@ -12,9 +12,9 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from ..auth import Caller
 from ..deps import Deps
 from ..errors import Busy
-from ..forum import bookmarks, comments, pages, preview, reactions, threads, users
+from ..forum import bookmarks, comments, history, pages, preview, reactions, threads, users
 from ..moderation import hiding, queue, reports, suspensions
-from ..notifications import inbox, mutes
+from ..notifications import inbox, mutes, preferences
 from ..search import service as search_service
 from ..validation import reaction_type
 from . import embed, http
@@ -23,16 +23,19 @@ from .models import (
     CommentInput,
     CommentPatch,
     CommentsQuery,
+    HandlePrefixQuery,
     HideInput,
     MarkRead,
     Page,
     PageCommentInput,
+    PageCountsQuery,
     ProfileInput,
     QueueActionInput,
     QueueQuery,
     RenderInput,
     ReportInput,
     SearchQuery,
+    SettingsInput,
     SuspensionInput,
     ThreadInput,
     ThreadPatch,
@@ -65,8 +68,8 @@ def _now():
 
 @me_bp.get("/me")
 def get_me():
-    d, who = deps(), require_caller()
-    me = users.get_me(d.db, who, _now())
+    d, who, now = deps(), require_caller(), _now()
+    me = users.get_me(d.db, who, now, on_ended=lambda: suspensions.end(d.db, who.uid, now))
     if who.is_moderator:  # the Moderation link's count of what waits for a decision
         me["pendingModeration"] = queue.pending_count(d.db)
     return jsonify(me)
@@ -98,9 +101,47 @@ def post_embed_session():
     return jsonify({"customToken": d.mint_token(who.uid)})
 
 
+@me_bp.get("/me/settings")
+def get_settings():
+    return jsonify(preferences.get_settings(deps().db, require_caller(check_revoked=False)))
+
+
+@me_bp.put("/me/settings")
+def put_settings():
+    who, given = require_caller(), body(SettingsInput)
+    return jsonify(preferences.put_settings(deps().db, who, given.switches()))
+
+
+@me_bp.get("/me/blocks")
+def list_blocks():
+    return jsonify(preferences.list_blocks(deps().db, require_caller(check_revoked=False)))
+
+
+@me_bp.route("/me/blocks/<handle:handle>", methods=["PUT", "DELETE"])
+def block(handle: str):
+    d, who = deps(), require_caller()
+    if request.method == "PUT":
+        return jsonify(preferences.block(d.db, who, handle, _now()))
+    return jsonify(preferences.unblock(d.db, who, handle))
+
+
+@users_bp.get("/users")
+def find_handles():
+    """@mention autocomplete: a few handles by their start (signed in, rate-limited; no directory)."""
+    d, who, q = deps(), require_caller(check_revoked=False), query(HandlePrefixQuery)
+    return jsonify(users.handles_with_prefix(d.db, who, q.prefix, _now(), d.config.lookup_limit))
+
+
 @users_bp.get("/users/<handle:handle>")
 def get_user(handle: str):
-    return jsonify(users.get_user(deps().db, handle, _now()))
+    return jsonify(users.get_user(deps().db, handle, _now(), optional_caller()))
+
+
+# By uid: what posts link to (mentions, authors), so a link keeps its person through a change of handle.
+# "id" is no handle (handles have 3 characters or more), so the two routes never meet.
+@users_bp.get("/users/id/<id:uid>")
+def get_user_by_uid(uid: str):
+    return jsonify(users.get_user_by_uid(deps().db, uid, _now(), optional_caller()))
 
 
 @users_bp.get("/users/<handle:handle>/threads")
@@ -181,6 +222,11 @@ def patch_thread(tid: str):
     )
 
 
+@threads_bp.get("/threads/<id:tid>/history")
+def thread_history(tid: str):
+    return jsonify(history.of_thread(deps().db, optional_caller(), tid))
+
+
 @threads_bp.delete("/threads/<id:tid>")
 def delete_thread(tid: str):
     threads.delete(deps().db, require_caller(), tid, _now())
@@ -215,6 +261,11 @@ def list_replies(tid: str, cid: str):
 @comments_bp.get("/threads/<id:tid>/comments/<id:cid>")
 def get_comment(tid: str, cid: str):
     return jsonify(comments.get_one(deps().db, optional_caller(), tid, cid))
+
+
+@comments_bp.get("/threads/<id:tid>/comments/<id:cid>/history")
+def comment_history(tid: str, cid: str):
+    return jsonify(history.of_comment(deps().db, optional_caller(), tid, cid))
 
 
 @comments_bp.patch("/threads/<id:tid>/comments/<id:cid>")
@@ -375,8 +426,8 @@ def post_page_comment():
 
 @pages_bp.get("/pages/counts")
 def page_counts():
-    d = deps()
-    return jsonify(pages.counts(d.db, request.args.get("site"), request.args.getlist("keys"), d.config))
+    d, q = deps(), query(PageCountsQuery)
+    return jsonify(pages.counts(d.db, q.site, q.keys, d.config))
 
 
 @pages_bp.after_request

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import traceback
 from collections.abc import Callable
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, get_origin
 
 from firebase_functions import logger
 from flask import Flask, Response, current_app, g, request
@@ -111,8 +111,13 @@ def body(model: type[B], **context: Any) -> B:
 
 
 def query(model: type[Q]) -> Q:
-    """The query string as model; a parameter given twice counts once, as its first value."""
-    return model.model_validate(request.args.to_dict(flat=True))
+    """The query string as model; a parameter given twice counts once, as its first value, except
+    where the model's field is a list (keys=a&keys=b)."""
+    args: dict[str, Any] = request.args.to_dict(flat=True)
+    for name, info in model.model_fields.items():
+        if get_origin(info.annotation) is list:
+            args[name] = request.args.getlist(name)
+    return model.model_validate(args)
 
 
 def invalid(exc: ValidationError) -> Invalid:
@@ -123,8 +128,8 @@ def invalid(exc: ValidationError) -> Invalid:
     if first["type"] == RULE_ERROR:
         ctx = first.get("ctx") or {}
         return Invalid(str(ctx.get("message") or first["msg"]), field=ctx.get("field"))
-    if first["type"] == "extra_forbidden":
-        return Invalid(f"unknown field '{field}'", field=field)
+    if first["type"] == "extra_forbidden":  # in a nested object, named by its whole path (notify.moderation)
+        return Invalid(f"unknown field '{'.'.join(str(p) for p in first['loc'])}'", field=field)
     if first["type"] == "missing":
         return Invalid(f"{field} is required", field=field)
     return Invalid(f"{field}: {first['msg']}" if field else first["msg"], field=field)

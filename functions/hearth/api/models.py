@@ -9,6 +9,7 @@ docs/api.md, "Adding a body field".
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Callable, TypeVar
@@ -22,16 +23,20 @@ from ..errors import Invalid
 from ..forum import pages
 from ..forum.comments import CommentSort
 from ..forum.threads import ThreadSort
+from ..forum.users import HANDLE_PREFIX_MIN
 from ..moderation.hiding import HideReason, QueueState
 from ..moderation.queue import QueueAction
 from ..moderation.reports import NOTE_MAX, ReportReason
 from ..moderation.suspensions import REASON_MAX, suspension_until
 from ..notifications.inbox import MARK_MAX, ids_to_mark
+from ..notifications.kinds import OPTIONAL_KINDS
 from ..search.query import Q_MAX
 from ..search.query import parse as parse_search
 from ..search.service import SearchSort, SearchType
 
 E = TypeVar("E", bound=StrEnum)
+HANDLE_PREFIX_PATTERN = f"^[a-z0-9_]{{{HANDLE_PREFIX_MIN},30}}$"
+HANDLE_PREFIX_RE = re.compile(HANDLE_PREFIX_PATTERN[1:-1])
 RULE_ERROR = "hearth_rule"  # the pydantic error type that carries a validation.py message and field
 
 
@@ -337,6 +342,41 @@ class MarkRead(Body):
     ] = None
 
 
+def _notify_kind(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("each kind is true (notify me) or false", field="notify")
+    return value
+
+
+NotifySwitch = Annotated[bool | None, checked(_notify_kind), WithJsonSchema({"type": "boolean"})]
+
+
+class NotifyInput(Body):
+    """Which kinds notify the member; a kind left out stays as it is."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    reply: NotifySwitch = Field(None, description="replies to my comments")
+    comment: NotifySwitch = Field(None, description="comments on my threads (grouped while unread)")
+    mention: NotifySwitch = Field(None, description="@mentions of me")
+
+
+class SettingsInput(Body):
+    notify: NotifyInput
+
+    def switches(self) -> dict[str, bool]:
+        """The kinds this request turns on or off."""
+        return {
+            k: v for k, v in self.notify.model_dump().items() if k in self.notify.model_fields_set and v is not None
+        }
+
+    @model_validator(mode="after")
+    def _something(self) -> SettingsInput:
+        if not self.switches():
+            raise rule_error(f"nothing to change: notify needs one of {', '.join(OPTIONAL_KINDS)}", "notify")
+        return self
+
+
 # --- query strings ------------------------------------------------------------------------------------
 
 
@@ -395,6 +435,54 @@ class SearchQuery(Page):
     sort: Annotated[SearchSort, one_of(SearchSort, "sort"), Field(description="order")] = SearchSort.NEW
 
 
+def _prefix(value: Any) -> str:
+    if not isinstance(value, str) or not HANDLE_PREFIX_RE.fullmatch(value):
+        raise Invalid(
+            f"prefix must be {HANDLE_PREFIX_MIN} to 30 characters of a-z, 0-9 and '_' (the start of a handle)",
+            field="prefix",
+        )
+    return value
+
+
+class HandlePrefixQuery(Query):
+    prefix: Annotated[
+        str,
+        checked(_prefix),
+        WithJsonSchema({"type": "string", "pattern": HANDLE_PREFIX_PATTERN}),
+        Field(description=f"the start of a handle, at least {HANDLE_PREFIX_MIN} characters"),
+    ]
+
+
+class PageCountsQuery(Query):
+    """count.js's question: how many visible comments each of a site's pages has (keys repeats: keys=…&keys=…)."""
+
+    site: Annotated[
+        str,
+        checked(pages.origin),
+        WithJsonSchema({"type": "string", "pattern": pages.ORIGIN_PATTERN}),
+        Field(
+            description="the site's origin as location.origin spells it (no default port); one HEARTH_EMBED_ORIGINS "
+            "allows, else 403 origin_not_allowed"
+        ),
+    ]
+    keys: Annotated[
+        list[str],
+        checked(pages.page_keys),
+        WithJsonSchema(
+            {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": pages.KEYS_MAX,
+                "items": {"type": "string", "pattern": pages.THREAD_ID_PATTERN},
+            }
+        ),
+        Field(
+            description="the pages' thread ids, pg- and the first 32 hex digits of sha256(site + newline + mapped "
+            "term) (keys=pg-…&keys=pg-…)"
+        ),
+    ]  # http.query hands a list field every value it was given, none at all as []: page_keys says why that is 422
+
+
 class QueueQuery(Page):
     state: Annotated[
         QueueState, one_of(QueueState, "state"), Field(description="open (waiting for a decision) or resolved")
@@ -414,4 +502,5 @@ BODIES: tuple[type[Body], ...] = (
     SuspensionInput,
     QueueActionInput,
     MarkRead,
+    SettingsInput,
 )

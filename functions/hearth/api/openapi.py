@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from ..forum.pages import KEYS_MAX, ORIGIN_PATTERN, THREAD_ID_PATTERN
-from ..forum.users import Role
+from ..forum.history import KEPT
+from ..forum.users import HANDLES_FOUND, Role
 from ..moderation.hiding import (
     AWAITING_APPROVAL,
     BY_APPROVAL,
@@ -36,6 +36,9 @@ from ..moderation.hiding import (
 from ..moderation.queue import QueueAction
 from ..moderation.reports import ReportReason
 from ..moderation.visibility import Status
+from ..notifications.groups import GROUP_ACTORS, GROUP_IDS
+from ..notifications.kinds import OPTIONAL_KINDS, NotificationKind
+from ..notifications.preferences import MAX_BLOCKS
 from ..validation import MAX_BODY_BYTES, MAX_JSON_DEPTH, ReactionType
 from . import models
 
@@ -125,12 +128,6 @@ def _path_param(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}, "description": description}
 
 
-SITE = {
-    "type": "string",
-    "pattern": ORIGIN_PATTERN,
-    "description": "an origin as location.origin spells it (no default port); "
-    "one HEARTH_EMBED_ORIGINS allows, else 403 origin_not_allowed",
-}
 PAGING = query_parameters(models.Page)
 TID = _path_param("tid", "thread id")
 CID = _path_param("cid", "comment id")
@@ -281,8 +278,67 @@ def _paths() -> dict[str, Any]:
                 errors=(*WRITE, *JSON_BODY),
             ),
         },
+        "/api/me/settings": {
+            "get": _get("The caller's notification settings", _ref("Settings"), security=AUTH, errors=SIGNED_IN_READ),
+            "put": _op(
+                "Turn kinds of notification on or off (kinds left out stay as they are)",
+                _ok(_ref("Settings")),
+                security=AUTH,
+                body=_ref("SettingsInput"),
+                errors=(*WRITE, *JSON_BODY),
+            ),
+        },
+        "/api/me/blocks": {
+            "get": _get(
+                f"The members the caller blocked, newest first (at most {MAX_BLOCKS})",
+                _ref("BlockList"),
+                security=AUTH,
+                errors=SIGNED_IN_READ,
+            ),
+        },
+        "/api/me/blocks/{handle}": {
+            "parameters": [handle],
+            "put": _op(
+                "Block a member: their posts collapse for the caller and they cannot notify the caller (idempotent)",
+                _ok(_ref("BlockResult")),
+                security=AUTH,
+                errors=(*WRITE, 404, 409),
+            ),
+            "delete": _op(
+                "Unblock a member, by their handle now or when blocked (idempotent)",
+                _ok(_ref("BlockResult")),
+                security=AUTH,
+                errors=(*WRITE, 404),
+            ),
+        },
+        "/api/users": {
+            "get": _get(
+                f"Up to {HANDLES_FOUND} handles starting with prefix, for @mention autocomplete (signed in; "
+                "rate-limited; handles only)",
+                _ref("HandleList"),
+                security=AUTH,
+                params=query_parameters(models.HandlePrefixQuery),
+                errors=(*SIGNED_IN_READ, 422, 429),
+            ),
+        },
         "/api/users/{handle}": {
-            "get": _get("A public profile", _ref("Profile"), params=[handle], errors=(*READ, 404)),
+            "get": _get(
+                "A profile (its suspension shown to the user and moderators only)",
+                _ref("Profile"),
+                security=OPTIONAL_AUTH,
+                params=[handle],
+                errors=(*SIGNED_IN_READ, 404),
+            ),
+        },
+        "/api/users/id/{uid}": {
+            "get": _get(
+                "A profile by uid, what posts link to (a mention or an author keeps its person through a change "
+                "of handle); its suspension shown to the user and moderators only",
+                _ref("Profile"),
+                security=OPTIONAL_AUTH,
+                params=[_path_param("uid", "user id")],
+                errors=(*SIGNED_IN_READ, 404),
+            ),
         },
         "/api/users/{handle}/suspension": {
             "parameters": [handle],
@@ -373,6 +429,16 @@ def _paths() -> dict[str, Any]:
             ),
             "delete": _op("Delete a thread (a tombstone stays)", no_content, security=AUTH, errors=(*WRITE, 403, 404)),
         },
+        "/api/threads/{tid}/history": {
+            "parameters": [TID],
+            "get": _get(
+                f"A thread's earlier versions, newest first (the last {KEPT} edits); as readable as the thread, "
+                "never for a deleted one",
+                _ref("History"),
+                security=OPTIONAL_AUTH,
+                errors=(*SIGNED_IN_READ, 404),
+            ),
+        },
         "/api/threads/{tid}/comments": {
             "parameters": [TID],
             "get": _get(
@@ -410,6 +476,16 @@ def _paths() -> dict[str, Any]:
                 no_content,
                 security=AUTH,
                 errors=(*WRITE, 403, 404),
+            ),
+        },
+        "/api/threads/{tid}/comments/{cid}/history": {
+            "parameters": [TID, CID],
+            "get": _get(
+                f"A comment's earlier versions, newest first (the last {KEPT} edits); as readable as the "
+                "comment, never for a deleted one",
+                _ref("History"),
+                security=OPTIONAL_AUTH,
+                errors=(*SIGNED_IN_READ, 404),
             ),
         },
         "/api/threads/{tid}/comments/{cid}/replies": {
@@ -548,23 +624,8 @@ def _paths() -> dict[str, Any]:
                 "itself when it is allowed; cacheable about a minute",
                 _ref("PageCounts"),
                 params=[
-                    {**_query("site", SITE, "the site's origin, as location.origin spells it"), "required": True},
-                    {
-                        **_query(
-                            "keys",
-                            {
-                                "type": "array",
-                                "minItems": 1,
-                                "maxItems": KEYS_MAX,
-                                "items": {"type": "string", "pattern": THREAD_ID_PATTERN},
-                            },
-                            "the pages' thread ids, pg- and the first 32 hex digits of "
-                            "sha256(site + newline + mapped term) (keys=pg-…&keys=pg-…)",
-                        ),
-                        "required": True,
-                        "style": "form",
-                        "explode": True,
-                    },
+                    {**param, **({"style": "form", "explode": True} if param["name"] == "keys" else {})}
+                    for param in query_parameters(models.PageCountsQuery)
                 ],
                 errors=(*READ, 403, 422),
             ),
@@ -673,11 +734,11 @@ def _schemas() -> dict[str, Any]:
     }
     profile["suspension"] = {
         "anyOf": [{"type": "null"}, _object(["reason", "until"], {}, reason=string, until=time)],
-        "description": "while it lasts; null otherwise",
+        "description": "while it lasts, to the user and moderators; null otherwise",
     }
     notification = {
         "id": string,
-        "kind": _enum("reply", "comment", "mention", "moderation"),
+        "kind": _enum(NotificationKind),
         "threadId": {**nullable_string, "description": "null for a moderation notice about one's account"},
         "threadTitle": string,
         "commentId": nullable_string,
@@ -792,7 +853,83 @@ def _schemas() -> dict[str, Any]:
             **profile,
             unreadNotifications=count,
         ),
-        "Notification": _object(list(notification), {}, **notification),
+        "Notification": _object(
+            list(notification),
+            {
+                "count": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "a run of comments on one's thread (one item): how many comments it holds",
+                },
+                "commentIds": {
+                    "type": "array",
+                    "maxItems": GROUP_IDS,
+                    "items": string,
+                    "description": "the run's comments, newest first (the newest few)",
+                },
+                "latestAt": {**time, "description": "a run of comments: when its newest comment came"},
+                "actors": {
+                    "type": "array",
+                    "maxItems": GROUP_ACTORS,
+                    "items": _object(
+                        ["handle", "displayName"], {}, handle=nullable_string, displayName=nullable_string
+                    ),
+                    "description": "who wrote the run's newest comments, newest first, each once",
+                },
+            },
+            **notification,
+        ),
+        "HandleList": _object(
+            ["handles"],
+            {},
+            handles={"type": "array", "maxItems": HANDLES_FOUND, "items": string, "description": "in handle order"},
+        ),
+        "History": _object(
+            ["items", "kept"],
+            {},
+            items={"type": "array", "maxItems": KEPT, "items": _ref("Version"), "description": "newest first"},
+            kept={"type": "integer", "const": KEPT, "description": "how many earlier versions a post keeps"},
+        ),
+        "Version": _object(
+            ["version", "title", "body", "bodyHtml", "writtenAt", "replacedAt"],
+            {},
+            version={"type": "integer", "minimum": 1, "description": "1 is the post as first written"},
+            title={**nullable_string, "description": "a thread's title then; null for a comment"},
+            body=string,
+            bodyHtml=string,
+            writtenAt=time,
+            replacedAt={**time, "description": "when the edit that replaced it was made"},
+        ),
+        "Settings": _object(
+            ["notify"],
+            {},
+            notify=_object(
+                [str(k) for k in OPTIONAL_KINDS],
+                {},
+                **{str(k): {"type": "boolean", "description": "true: this kind notifies me"} for k in OPTIONAL_KINDS},
+            ),
+        ),
+        "Block": _object(
+            ["uid", "handle", "blockedAt"],
+            {},
+            uid=string,
+            handle={**nullable_string, "description": "the member's handle when blocked"},
+            blockedAt=time,
+        ),
+        "BlockResult": _object(
+            ["uid", "handle", "blockedAt", "blocked"],
+            {},
+            uid=nullable_string,
+            handle=nullable_string,
+            blockedAt=nullable_time,
+            blocked=boolean,
+        ),
+        "BlockList": _object(
+            ["items", "max"],
+            {},
+            items={"type": "array", "maxItems": MAX_BLOCKS, "items": _ref("Block"), "description": "newest first"},
+            max={"type": "integer", "const": MAX_BLOCKS, "description": "the most members one may block"},
+        ),
         "NotificationPage": _object(
             ["items", "nextCursor", "unread"],
             {},

@@ -41,6 +41,20 @@ def rate_state(db: firestore.Client, uid: str) -> firestore.DocumentReference:
     return user(db, uid).collection("private").document("rate")
 
 
+def standing(db: firestore.Client, uid: str) -> firestore.DocumentReference:
+    """users/{uid}/private/standing: {suspension {reason, until, at}, approved}, what moderators
+    decided about the user. Not on the public profile: the user and moderators alone may read it."""
+    return user(db, uid).collection("private").document("standing")
+
+
+def mentions(post: firestore.DocumentReference) -> firestore.DocumentReference:
+    """{post}/private/mentions: {uids}, the users a thread or comment has ever @mentioned, in order
+    (at most 10). Written in the post's own commit; no client may read it (firestore.rules), so the
+    public post carries only `mentionCount`, the length of that list, which the notification fan-out
+    compares across a write to find whom it newly mentions."""
+    return post.collection("private").document("mentions")
+
+
 def moderator(db: firestore.Client, uid: str) -> firestore.DocumentReference:
     """moderators/{uid}: exists while uid holds the moderator claim (as last checked fresh by the API).
 
@@ -72,6 +86,22 @@ def inbox(db: firestore.Client, uid: str) -> firestore.DocumentReference:
 def mute(db: firestore.Client, uid: str, tid: str) -> firestore.DocumentReference:
     """users/{uid}/mutes/{threadId}: present while the user hears nothing from that thread."""
     return user(db, uid).collection("mutes").document(tid)
+
+
+def preferences(db: firestore.Client, uid: str) -> firestore.DocumentReference:
+    """users/{uid}/private/preferences: {notify: {kind: bool}, blocked: {uid: {handle, at}}}; the fan-out reads it."""
+    return user(db, uid).collection("private").document("preferences")
+
+
+def group_marker(db: firestore.Client, uid: str, tid: str) -> firestore.DocumentReference:
+    """users/{uid}/groups/{threadId}: present while uid has an unread run of comments on that thread
+    (notifications/groups.py); created once per run, deleted when the run is read."""
+    return user(db, uid).collection("groups").document(tid)
+
+
+def history(post: firestore.DocumentReference) -> firestore.CollectionReference:
+    """{post}/history/{slot}: the post's earlier versions, a ring of forum/history.KEPT slots."""
+    return post.collection("history")
 
 
 def threads(db: firestore.Client) -> firestore.CollectionReference:

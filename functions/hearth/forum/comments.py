@@ -22,7 +22,7 @@ from ..errors import Forbidden, NotFound
 from ..moderation import guard, hiding
 from ..moderation.visibility import DELETED, HIDDEN, VISIBLE, readable, reveal
 from ..search import terms as search_terms
-from . import mentions, ranking, render, serialize, threads, users
+from . import history, mentions, ranking, render, serialize, threads, users
 
 MAX_DEPTH = 3
 # A page of roots comes with each root's first replies, in one query and one batched read. The
@@ -221,22 +221,24 @@ def create(
     # Search terms, like the rendering, once the cheap checks pass and once per request.
     words = functools.cache(lambda: search_terms.text_terms(search_terms.post_text(None, body)))
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
+    standing_ref = store.standing(db, caller.uid)
     claimed: list[int] = []  # the preview slots earlier attempts tried to take
 
     def attempt() -> tuple[str, dict[str, Any]]:
-        context = read_context(db, tid, parent_id, [user_ref, rate_ref], new_thread)
+        context = read_context(db, tid, parent_id, [user_ref, rate_ref, standing_ref], new_thread)
         snaps.clear()
         snaps.update(context.got)
         if context.thread.get("locked") and not caller.is_moderator:
             raise Forbidden("this thread is locked")
         where = placement(parent_id, context.parent)
         profile = users.read_profile(None, db, caller, context.got[user_ref.path])
-        guard.refuse_if_suspended(profile, now)  # the profile is in the batch: no extra read
+        standing = context.got[standing_ref.path].to_dict()
+        guard.refuse_if_suspended(standing, now)  # the standing is in the batch: no extra read
         rate_snap = context.got[rate_ref.path]
         rate = reserve(rate_snap, now, config.comment_limit)
         if context.creates_thread:  # a new page thread shows on the front page: it counts as a thread too
             rate.update(reserve(rate_snap, now, config.thread_limit))
-        body_html, mentioned = rendered().html, rendered().mentions
+        body_html, mentioned_uids = rendered().html, mentions.lifetime(None, rendered().mentions)
         # The first replies under a root take its preview slots. Nobody reads a slot to take it: a
         # reply creates it blind, and one that a concurrent reply beat fails with AlreadyExists and
         # runs again, then looking at which slots are taken (after a race they need not be the first n).
@@ -256,7 +258,7 @@ def create(
             **where,
             "body": body,
             "bodyHtml": body_html,
-            "mentions": mentions.mentioned_uids(mentioned),
+            "mentionCount": len(mentioned_uids),
             # The comment the author answered: its parent, except below depth 3 where a reply
             # joins its parent's level (the notification still goes to the one answered).
             "repliedToId": parent_id,
@@ -271,7 +273,7 @@ def create(
             "descendantCount": 0,
             "status": VISIBLE,
         }
-        held = hiding.needs_approval(config.first_post_approval, caller, profile)
+        held = hiding.needs_approval(config.first_post_approval, caller, standing)
         batch = db.batch()
         users.write_profile(batch, db, caller, profile, now, commentCount=1)
         if rate_snap.exists:  # the rate window decides: two requests of the caller's must not both pass
@@ -281,6 +283,8 @@ def create(
         if held:  # counted on the thread, like a restored comment, only once approved
             hiding.hold_for_approval(batch, db, hiding.Target(tid, ref.id), doc, render.excerpt(doc["bodyHtml"]), now)
         batch.create(ref, doc)
+        if mentioned_uids:  # whom it mentions, kept where no client reads it, in the post's own commit
+            batch.set(store.mentions(ref), {"uids": mentioned_uids})
         if context.creates_thread:
             counted = (
                 {}
@@ -314,7 +318,6 @@ def create(
                 background.COMMENT,
                 threadId=tid,
                 commentId=ref.id,
-                mentions=doc["mentions"],
             )
         batch.commit()
         return ref.id, doc
@@ -491,29 +494,33 @@ def patch(
     config = config or Config()
     rendered = Once(db, body, renderer)
     words = functools.cache(lambda: search_terms.text_terms(search_terms.post_text(None, body)))
-    user_ref, rate_ref = store.user(db, caller.uid), store.rate_window(db, caller.uid, config.edit_limit.action)
+    standing_ref = store.standing(db, caller.uid)
+    rate_ref = store.rate_window(db, caller.uid, config.edit_limit.action)
     thread_ref, comment_ref = store.thread(db, tid), store.comment(db, tid, cid)
+    mentions_ref = store.mentions(comment_ref)
 
     def attempt() -> dict[str, Any]:
-        got = store.read_all(None, db, [thread_ref, comment_ref, user_ref, rate_ref])
+        got = store.read_all(None, db, [thread_ref, comment_ref, standing_ref, rate_ref, mentions_ref])
         threads.visible(got[thread_ref.path])
         snap = got[comment_ref.path]
         current = visible(snap)
         threads.require_owner(caller, current.get("author"), "comment")
-        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        guard.refuse_if_suspended(got[standing_ref.path].to_dict(), now)
         batch = db.batch()
         charge(batch, rate_ref, got[rate_ref.path], now, config.edit_limit, lambda s: store.unchanged_since(db, s))
-        lifetime = mentions.lifetime(current.get("mentions"), rendered().mentions)
+        before = mentions.stored(got[mentions_ref.path], current)
+        added = [uid for uid in mentions.lifetime(before, rendered().mentions) if uid not in before]
         changes = {
             "body": body,
             "bodyHtml": rendered().html,
-            "mentions": lifetime,
+            # Written with the comment, whose precondition covers both: a racing edit runs again.
+            **mentions.record(batch, mentions_ref, got[mentions_ref.path], current, rendered().mentions),
             "editedAt": now,
             # The terms change in the same commit as the text: a search never finds words a post lost.
             "terms": search_terms.post_terms(words(), (current.get("author") or {}).get("handle")),
         }
+        history.keep(batch, comment_ref, current, changes, now)  # the version it replaces, in the same commit
         batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
-        added = [uid for uid in lifetime if uid not in (current.get("mentions") or [])]
         if added:  # their notifications: background work, in this commit
             item = background.mentions_id(comment_ref.path, added, now)
             background.add(batch, db, item, background.MENTIONS, threadId=tid, commentId=cid, mentions=added)

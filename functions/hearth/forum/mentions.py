@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -108,8 +109,39 @@ def lifetime(before: Iterable[str] | None, known: Mapping[str, str]) -> list[str
     return ever
 
 
-def profile_href(handle: str) -> str:
-    return f"/u/{handle}"
+def stored(snap: firestore.DocumentSnapshot, post: Mapping[str, Any]) -> list[str]:
+    """The users a post has mentioned so far: its private mentions document (store.mentions), or
+    the public `mentions` list a post written before that document existed still carries."""
+    if snap.exists:
+        return list((snap.to_dict() or {}).get("uids") or [])
+    return list(post.get("mentions") or [])
+
+
+def record(
+    writer: firestore.Transaction | firestore.WriteBatch,
+    ref: firestore.DocumentReference,
+    snap: firestore.DocumentSnapshot,
+    post: Mapping[str, Any],
+    known: Mapping[str, str],
+) -> dict[str, Any]:
+    """An edit's mentions: writes the post's lifetime list (ref, its private document, read as snap)
+    when it grew, and answers the post's own changes: `mentionCount`, and no public `mentions` left."""
+    from google.cloud import firestore as fs  # not at import: the render workers never load Firestore
+
+    before = stored(snap, post)
+    ever = lifetime(before, known)
+    if ever != before or (ever and not snap.exists):
+        writer.set(ref, {"uids": ever})
+    changes: dict[str, Any] = {"mentionCount": len(ever)}
+    if "mentions" in post:  # written before the list moved off the public post
+        changes["mentions"] = fs.DELETE_FIELD
+    return changes
+
+
+def profile_href(uid: str) -> str:
+    """A mention's link: the profile by uid, so it keeps pointing at the same person after they change
+    their handle, and never at whoever takes the handle later."""
+    return f"/u/id/{quote(uid, safe='')}"
 
 
 def _split(token: Token, known: Mapping[str, Any]) -> list[Token] | None:
@@ -124,7 +156,7 @@ def _split(token: Token, known: Mapping[str, Any]) -> list[Token] | None:
             plain.content = text[last : match.start()]
             out.append(plain)
         link = Token("link_open", "a", 1)
-        link.attrs = {"href": profile_href(handle), "class": "mention"}
+        link.attrs = {"href": profile_href(str(known[handle])), "class": "mention"}
         label = Token("text", "", 0)
         label.content = match.group(0)
         out += [link, label, Token("link_close", "a", -1)]

@@ -121,17 +121,20 @@ def new_thread(site_origin: str, page_term: str, url: str, title: str, now: date
     escaped = MARKDOWN_SPECIAL_RE.sub(lambda m: "\\" + m.group(0), title)
     body = f"The discussion of [{escaped}](<{url}>)."
     body_html = render.markdown_to_html(body, None)
-    return {
+    doc: dict[str, Any] = {
         "title": title,
         "body": body,
         "bodyHtml": body_html,
         "excerpt": render.excerpt(body_html),
-        "mentions": [],
+        "mentionCount": 0,
         "page": {"site": site_origin, "term": page_term, "url": url},
         "author": None,
         "tags": [],
         **threads.new_thread_state(now),
     }
+    # Found by search from its first commit, as any thread is (no author: the title's and body's words only).
+    doc["terms"] = threads.thread_terms(doc)
+    return doc
 
 
 def create_comment(
@@ -165,18 +168,25 @@ def create_comment(
     )
 
 
-def counts(db: firestore.Client, site_value: Any, keys: list[str], config: Config) -> dict[str, Any]:
-    """Visible comments per page of a site, the pages named by their thread ids (count.js hashes
-    its links' terms: fixed-length keys, so 50 fit in any URL): one batched read of at most KEYS_MAX
-    threads. A thread of another site's page counts 0 here."""
-    origin = site(site_value, config.embed_origins)
+def page_keys(value: Any) -> list[str]:
+    """The pages a counts request names: 1 to KEYS_MAX thread ids (count.js hashes its links' terms:
+    fixed-length keys, so 50 fit in any URL), each once."""
+    keys = value if isinstance(value, list) else []
     if not keys:
         raise Invalid("keys: name at least one page (keys=pg-…&keys=pg-…)", field="keys")
     if len(keys) > KEYS_MAX:
         raise Invalid(f"keys: at most {KEYS_MAX} pages per request", field="keys")
-    if not all(THREAD_ID_RE.fullmatch(k) for k in keys):
+    if not all(isinstance(k, str) and THREAD_ID_RE.fullmatch(k) for k in keys):
         raise Invalid("keys: each is a page's thread id, pg- and 32 hex digits (see count.js)", field="keys")
-    ids = list(dict.fromkeys(keys))
+    return list(dict.fromkeys(keys))
+
+
+def counts(db: firestore.Client, site_value: str, keys: list[str], config: Config) -> dict[str, Any]:
+    """Visible comments per page of a site (site and keys as api/models.py PageCountsQuery checked them;
+    403 origin_not_allowed unless the site may embed Hearth): one batched read of at most KEYS_MAX
+    threads. A thread of another site's page counts 0 here."""
+    origin = site(site_value, config.embed_origins)
+    ids = page_keys(keys)
     refs = {tid: store.thread(db, tid) for tid in ids}
     got = store.read_all(None, db, list(refs.values()))
     out = {}

@@ -50,19 +50,19 @@ def toggle(
     place in the caller's reaction window (limit; a repeat that changes nothing does not). The answer's
     reactionCounts are the target's as read just before, with this change applied.
     """
-    mine_ref, user_ref = store.reaction(target, caller.uid), store.user(db, caller.uid)
+    mine_ref, standing_ref = store.reaction(target, caller.uid), store.standing(db, caller.uid)
     rate_ref = store.rate_window(db, caller.uid, limit.action)
 
     read: dict[str, firestore.DocumentSnapshot] = {}
     moved: list[bool] = []
 
     def attempt() -> tuple[dict[str, int], list[str]]:
-        # The caller's profile and reaction window join the batched read: a suspended user may not
+        # The caller's standing and reaction window join the batched read: a suspended user may not
         # react, and a script may not toggle without end (no extra round trip).
-        got = store.read_all(None, db, [*context, mine_ref, user_ref, rate_ref])
+        got = store.read_all(None, db, [*context, mine_ref, standing_ref, rate_ref])
         read.clear()
         read.update(got)
-        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        guard.refuse_if_suspended(got[standing_ref.path].to_dict(), now)
         counts = serialize.counts(check(got).get("reactionCounts"))
         snap = got[mine_ref.path]
         mine = types_of(snap)

@@ -29,15 +29,18 @@ def author(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def suspension(data: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
-    """A user's suspension while it lasts ({reason, until}); None before and after."""
+    """A user's suspension while it lasts ({reason, until}), from their standing document; None before and after."""
     raw = data.get("suspension")
     if not raw or raw.get("until") is None or raw["until"] <= now:
         return None
     return {"reason": raw.get("reason", ""), "until": rfc3339(raw["until"])}
 
 
-def profile(uid: str, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """A public profile; a suspension shows to everyone while it lasts."""
+def profile(
+    uid: str, data: Mapping[str, Any], now: datetime, standing: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A profile. Its suspension (while it lasts) comes from the private standing document, which
+    only the user and moderators are given (standing None: nobody else learns of it)."""
     return {
         "uid": uid,
         "handle": data["handle"],
@@ -47,7 +50,7 @@ def profile(uid: str, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "threadCount": int(data.get("threadCount", 0)),
         "commentCount": int(data.get("commentCount", 0)),
         "role": data.get("role", "member"),
-        "suspension": suspension(data, now),
+        "suspension": suspension(standing or {}, now),
     }
 
 
@@ -175,4 +178,21 @@ def notification(nid: str, data: Mapping[str, Any], read: bool) -> dict[str, Any
         "excerpt": data.get("excerpt", ""),
         "createdAt": rfc3339(data.get("createdAt")),
         "read": read,
+    }
+
+
+def notification_group(head: Mapping[str, Any], group: Mapping[str, Any], read: bool) -> dict[str, Any]:
+    """A run of comments on one's thread as one item (notifications/groups.fold): where the run began
+    (the head: id, commentId, rootId, createdAt, the first unread comment while unread), what it holds
+    (count, commentIds, actors) and its newest comment (actor, excerpt, latestAt)."""
+    latest = group.get("latest") or head
+    actor = latest.get("actor") or {}
+    return {
+        **notification(str(group["id"]), head, read),
+        "actor": {"handle": actor.get("handle"), "displayName": actor.get("displayName")},
+        "excerpt": latest.get("excerpt", ""),
+        "count": int(group.get("count", 1)),
+        "commentIds": list(group.get("commentIds") or []),
+        "actors": list(group.get("actors") or []),
+        "latestAt": rfc3339(latest.get("memberAt") or head.get("createdAt")),
     }

@@ -18,7 +18,7 @@ from ..errors import Forbidden, NotFound
 from ..moderation import guard, hiding
 from ..moderation.visibility import DELETED, VISIBLE, readable, reveal
 from ..search import terms as search_terms
-from . import mentions, render, serialize, users
+from . import history, mentions, render, serialize, users
 
 
 class ThreadSort(StrEnum):
@@ -39,17 +39,9 @@ FRONT_PAGE: list[Order] = [("pinned", DESC), ("createdAt", DESC)]
 MODERATOR_FLAGS = ("locked", "pinned")  # moderators only; each change is logged
 
 
-def content_fields(
-    title: str, body: str, rendered: render.Rendered, mentioned_before: list[str] | None = None
-) -> dict[str, Any]:
-    """Title and body with its rendering; the post's mentions are every user it ever named (mentions.lifetime)."""
-    return {
-        "title": title,
-        "body": body,
-        "bodyHtml": rendered.html,
-        "excerpt": render.excerpt(rendered.html),
-        "mentions": mentions.lifetime(mentioned_before, rendered.mentions),
-    }
+def content_fields(title: str, body: str, rendered: render.Rendered) -> dict[str, Any]:
+    """Title and body with its rendering (whom it mentions goes to its private document: mentions.record)."""
+    return {"title": title, "body": body, "bodyHtml": rendered.html, "excerpt": render.excerpt(rendered.html)}
 
 
 def rendering(db: firestore.Client, body: str, renderer: render.Renderer) -> Callable[[], render.Rendered]:
@@ -99,24 +91,28 @@ def create(
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
-        got = store.read_all(tx, db, [user_ref, rate_ref])
+        standing_ref = store.standing(db, caller.uid)
+        got = store.read_all(tx, db, [user_ref, rate_ref, standing_ref])
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
-        guard.refuse_if_suspended(profile, now)
+        standing = got[standing_ref.path].to_dict()
+        guard.refuse_if_suspended(standing, now)
         rate = reserve(got[rate_ref.path], now, config.thread_limit)
         # Rendered only now, once the caller may post (suspension, rate window): one render per request.
         doc.update(content_fields(title, body, rendered()))
+        ever = mentions.lifetime(None, rendered().mentions)
+        doc["mentionCount"] = len(ever)
         doc["author"] = users.author_snapshot(caller.uid, profile)
         doc["terms"] = search_terms.post_terms(words, doc["author"].get("handle"), doc["tags"])
         # First-post approval covers threads too: a new member's thread waits, hidden, in the queue.
-        if hiding.needs_approval(config.first_post_approval, caller, profile):
+        if hiding.needs_approval(config.first_post_approval, caller, standing):
             hiding.hold_for_approval(tx, db, hiding.Target(ref.id), doc, doc["excerpt"], now)
         users.write_profile(tx, db, caller, profile, now, threadCount=1)
         tx.set(store.rate_state(db, caller.uid), rate, merge=True)
         tx.create(ref, doc)
-        if doc["mentions"] and doc["status"] == VISIBLE:  # their notifications: background work, in this commit
-            background.add(
-                tx, db, background.thread_id(ref.id), background.THREAD, threadId=ref.id, mentions=doc["mentions"]
-            )
+        if ever:  # whom it mentions, kept where no client reads it, in the same commit as the post
+            tx.set(store.mentions(ref), {"uids": ever})
+            if doc["status"] == VISIBLE:  # their notifications: background work, in this commit
+                background.add(tx, db, background.thread_id(ref.id), background.THREAD, threadId=ref.id)
         return doc
 
     stored = store.run_transaction(db, fn)
@@ -247,29 +243,35 @@ def patch(
     # Rendered (with its @mentions, one parse) only once the checks below pass, once per request.
     rendered = rendering(db, body, renderer) if body is not None else None
     edits = body is not None or title is not None or tags is not None
-    user_ref = store.user(db, caller.uid)
+    user_ref, standing_ref = store.user(db, caller.uid), store.standing(db, caller.uid)
     rate_ref = store.rate_window(db, caller.uid, config.edit_limit.action)
+    mentions_ref = store.mentions(store.thread(db, tid))
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        got = store.read_all(tx, db, [store.thread(db, tid), user_ref, rate_ref])
+        got = store.read_all(tx, db, [store.thread(db, tid), user_ref, rate_ref, standing_ref, mentions_ref])
         current = visible(got[store.thread(db, tid).path])
         require_owner(caller, current.get("author"), "thread")
-        guard.refuse_if_suspended(got[user_ref.path].to_dict() if got[user_ref.path].exists else None, now)
+        guard.refuse_if_suspended(got[standing_ref.path].to_dict(), now)
         rate = reserve(got[rate_ref.path], now, config.edit_limit) if edits else None
         actor = None
         if flags:  # locking and pinning are logged: the moderator's handle, read before any write
             actor = hiding.actor_handle(tx, db, caller, got[user_ref.path], now)
         changes: dict[str, Any] = {}
+        added: list[str] = []  # whom this edit mentions for the first time
         if edits:
             new_title = title if title is not None else current["title"]
             if rendered is not None and body is not None:
-                changes.update(content_fields(new_title, body, rendered(), current.get("mentions")))
+                changes.update(content_fields(new_title, body, rendered()))
+                before = mentions.stored(got[mentions_ref.path], current)
+                added = [uid for uid in mentions.lifetime(before, rendered().mentions) if uid not in before]
+                changes.update(mentions.record(tx, mentions_ref, got[mentions_ref.path], current, rendered().mentions))
             else:
                 changes["title"] = new_title  # the body, its rendering and its mentions stay as they are
             changes["editedAt"] = now
             if tags is not None:
                 changes["tags"] = tags
             changes["terms"] = thread_terms({**current, **changes})  # in the same commit as the text
+            history.keep(tx, store.thread(db, tid), current, changes, now)  # the version this edit replaces
         for flag, value in flags.items():
             changes[flag] = value
             if bool(current.get(flag, False)) != value:
@@ -278,7 +280,6 @@ def patch(
         if rate is not None:
             tx.set(rate_ref, rate, merge=True)
         tx.update(store.thread(db, tid), changes)
-        added = [uid for uid in changes.get("mentions", []) if uid not in (current.get("mentions") or [])]
         if added:  # their notifications: background work, in this commit
             item = background.mentions_id(store.thread(db, tid).path, added, now)
             background.add(tx, db, item, background.MENTIONS, threadId=tid, mentions=added)

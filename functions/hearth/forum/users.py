@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Callable
 
 from google.api_core.exceptions import NotFound as NotFoundError
 from google.cloud import firestore
@@ -13,6 +13,7 @@ from google.cloud import firestore
 from .. import validation
 from ..auth import Caller
 from ..db import store
+from ..db.ratelimit import Limit, charge
 from ..errors import Conflict, Invalid, NotFound
 from ..moderation import guard
 from ..notifications import inbox
@@ -194,26 +195,42 @@ def author_snapshot(uid: str, profile: dict[str, Any]) -> dict[str, Any]:
     return {"uid": uid, "handle": profile["handle"], "displayName": profile.get("displayName", profile["handle"])}
 
 
-def get_me(db: firestore.Client, caller: Caller, now: datetime) -> dict[str, Any]:
-    """The caller's profile (made on first use) and their unread notification count."""
+def get_me(
+    db: firestore.Client, caller: Caller, now: datetime, on_ended: Callable[[], Any] | None = None
+) -> dict[str, Any]:
+    """The caller's profile (made on first use) and their unread notification count.
+
+    on_ended: run when the standing still holds a suspension that is over (the moderation seam clears it
+    and tells the member: moderation.suspensions.end), before the count is read back.
+    """
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
         profile = read_profile(tx, db, caller)
         write_profile(tx, db, caller, profile, now)
         return profile
 
-    user_ref, inbox_ref = store.user(db, caller.uid), store.inbox(db, caller.uid)
-    got = store.read_all(None, db, [user_ref, inbox_ref])  # the profile and the unread count, one round trip
+    user_ref, inbox_ref, standing_ref = (
+        store.user(db, caller.uid),
+        store.inbox(db, caller.uid),
+        store.standing(db, caller.uid),
+    )
+    # The profile, the unread count and the caller's own standing (a suspension), one round trip.
+    got = store.read_all(None, db, [user_ref, inbox_ref, standing_ref])
     snap = got[user_ref.path]
     if snap.exists:
         profile = snap.to_dict()
         ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
     else:
         profile = store.run_transaction(db, fn)
+    standing = got[standing_ref.path].to_dict() or {} if got[standing_ref.path].exists else {}
+    if on_ended is not None and standing.get("suspension") and not serialize.suspension(standing, now):
+        on_ended()
+        standing = {k: v for k, v in standing.items() if k != "suspension"}
+        got[inbox_ref.path] = inbox_ref.get()  # the notice just written counts
     # The caller's own role follows their token's claim now; the stored badge catches up once this
     # request is answered (api.app.sync_role, run by http.after_signed_in), so the web UI offers moderator tools at once.
     return {
-        **serialize.profile(caller.uid, profile, now),
+        **serialize.profile(caller.uid, profile, now, standing),
         "role": role_of(caller),
         "unreadNotifications": inbox.unread(
             got[inbox_ref.path], inbox.pending(db, caller.uid, at=got[inbox_ref.path].read_time)
@@ -255,9 +272,15 @@ def put_me(
         if value is not None
     }
 
+    standing_ref = store.standing(db, caller.uid)
+    standing: dict[str, Any] = {}
+
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        profile = read_profile(tx, db, caller)
-        guard.refuse_if_suspended(profile, now)
+        got = store.read_all(tx, db, [store.user(db, caller.uid), standing_ref])
+        profile = read_profile(tx, db, caller, got[store.user(db, caller.uid).path])
+        standing.clear()
+        standing.update(got[standing_ref.path].to_dict() or {})
+        guard.refuse_if_suspended(standing, now)
         new_handle = changes.get("handle", profile["handle"])
         if new_handle != profile["handle"] or profile.get("_new"):
             holder = store.handle(db, new_handle).get(transaction=tx)
@@ -283,7 +306,7 @@ def put_me(
         tx.set(store.handle(db, new_handle), {"uid": caller.uid})
         return profile
 
-    return serialize.profile(caller.uid, store.run_transaction(db, fn), now)
+    return serialize.profile(caller.uid, store.run_transaction(db, fn), now, standing)
 
 
 def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, Any]]:
@@ -295,6 +318,57 @@ def uid_for_handle(db: firestore.Client, handle: str) -> tuple[str, dict[str, An
     raise NotFound("user not found")
 
 
-def get_user(db: firestore.Client, handle: str, now: datetime) -> dict[str, Any]:
+def sees_standing(viewer: Caller | None, uid: str) -> bool:
+    """Whether viewer may see uid's standing (a suspension and its reason): uid themselves and moderators."""
+    return viewer is not None and (viewer.uid == uid or viewer.is_moderator)
+
+
+def get_user(db: firestore.Client, handle: str, now: datetime, viewer: Caller | None = None) -> dict[str, Any]:
+    """The profile of the user with this handle: one query, and for the user or a moderator one read
+    of the standing too (anyone else is told nothing of a suspension)."""
     uid, profile = uid_for_handle(db, handle)
-    return serialize.profile(uid, profile, now)
+    standing = store.standing(db, uid).get().to_dict() if sees_standing(viewer, uid) else None
+    return serialize.profile(uid, profile, now, standing)
+
+
+def get_user_by_uid(db: firestore.Client, uid: str, now: datetime, viewer: Caller | None = None) -> dict[str, Any]:
+    """The profile of the user uid (what links in posts point at, so they survive a change of handle):
+    one batched read, with the standing for the user or a moderator."""
+    refs = [store.user(db, uid), *([store.standing(db, uid)] if sees_standing(viewer, uid) else [])]
+    got = store.read_all(None, db, refs)
+    snap = got[refs[0].path]
+    if not snap.exists:
+        raise NotFound("user not found")
+    return serialize.profile(uid, snap.to_dict(), now, got[refs[1].path].to_dict() if len(refs) > 1 else None)
+
+
+HANDLE_PREFIX_MIN = 2
+HANDLES_FOUND = 5
+
+
+def handles_with_prefix(
+    db: firestore.Client, caller: Caller, prefix: str, now: datetime, limit: Limit
+) -> dict[str, Any]:
+    """Up to HANDLES_FOUND handles starting with prefix (for @mention autocomplete), in handle order.
+
+    Handles only, never a list of everyone: the prefix is at least HANDLE_PREFIX_MIN characters and
+    each lookup takes a place in the caller's Firestore rate window (ratelimit.Limit `lookup`), so a
+    script walking every prefix is slowed to the window's pace. One range query on `users.handle`
+    (current handles only: a resting one belongs to nobody now) and one preconditioned write.
+    """
+    rate_ref = store.rate_window(db, caller.uid, limit.action)
+
+    def charge_lookup() -> None:
+        batch = db.batch()
+        charge(batch, rate_ref, rate_ref.get(), now, limit, lambda s: store.unchanged_since(db, s))
+        batch.commit()
+
+    store.retry_while_changed(charge_lookup)
+    query = (
+        store.users(db)
+        .where(filter=firestore.FieldFilter("handle", ">=", prefix))
+        .where(filter=firestore.FieldFilter("handle", "<", prefix + "\uf8ff"))
+        .order_by("handle")
+        .limit(HANDLES_FOUND)
+    )
+    return {"handles": [s.get("handle") for s in query.stream()]}

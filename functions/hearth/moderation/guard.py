@@ -1,4 +1,8 @@
-"""Who may write at all: a suspended user may not, until their suspension ends (by the injected clock)."""
+"""Who may write at all: a suspended user may not, until their suspension ends (by the injected clock).
+
+A suspension lives in the user's private standing document (store.standing), never on the public
+profile, so each write reads that document: in its own batched read where it reads anyway.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,9 @@ from ..errors import Suspended
 from ..forum import serialize
 
 
-def refuse_if_suspended(profile: Mapping[str, Any] | None, now: datetime) -> None:
-    """Suspended (403, with the reason and until) if this profile is suspended at now."""
-    current = serialize.suspension(profile or {}, now)
+def refuse_if_suspended(standing: Mapping[str, Any] | None, now: datetime) -> None:
+    """Suspended (403, with the reason and until) if this standing document holds a suspension at now."""
+    current = serialize.suspension(standing or {}, now)
     if current:
         raise Suspended(current["reason"], current["until"])
 
@@ -23,7 +27,6 @@ def refuse_if_suspended(profile: Mapping[str, Any] | None, now: datetime) -> Non
 def check(db: firestore.Client, caller: Caller, now: datetime) -> None:
     """The caller may write: one document read, after the request is validated and before any write.
 
-    Writes whose transaction reads the caller's profile anyway check that instead (no extra read).
+    Writes that make a batched read anyway put the caller's standing in it instead (no extra round trip).
     """
-    snap = store.user(db, caller.uid).get()
-    refuse_if_suspended(snap.to_dict() if snap.exists else None, now)
+    refuse_if_suspended(store.standing(db, caller.uid).get().to_dict(), now)

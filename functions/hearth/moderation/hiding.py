@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Mapping
 
 from google.cloud import firestore
 
@@ -23,6 +23,7 @@ from ..db.ratelimit import Limit, reserve
 from ..errors import Forbidden, NotFound
 from ..forum import ranking, serialize, users
 from ..notifications.fanout import notification_id
+from ..notifications.kinds import NotificationKind
 from . import guard
 from .visibility import DELETED, HIDDEN, VISIBLE, is_author, reveal
 
@@ -99,7 +100,7 @@ def notice(
     exactly once, with the action, or not at all.
     """
     doc = {
-        "kind": "moderation",
+        "kind": str(NotificationKind.MODERATION),
         "threadId": thread_id,
         "threadTitle": thread_title,
         "commentId": comment_id,
@@ -172,9 +173,9 @@ def notice_subject(target: Target, action: str, actor: str) -> str:
     return f"moderation/{target.key}/{action}/{actor}"
 
 
-def needs_approval(enabled: bool, caller: Caller, profile: dict[str, Any]) -> bool:
-    """Whether a comment by caller (with this profile) waits for approval."""
-    return enabled and not caller.is_moderator and not profile.get("approved")
+def needs_approval(enabled: bool, caller: Caller, standing: Mapping[str, Any] | None) -> bool:
+    """Whether a post by caller (with this standing document, store.standing) waits for approval."""
+    return enabled and not caller.is_moderator and not (standing or {}).get("approved")
 
 
 def hold_for_approval(

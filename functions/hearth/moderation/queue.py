@@ -181,9 +181,13 @@ def act(
         got = store.read_all(tx, db, [queue_ref, actor_ref, target.ref(db)])
         queue, item = got[queue_ref.path], got[target.ref(db).path]
         author_uid = ((item.to_dict() or {}).get("author") or {}).get("uid") if item.exists else None
-        author_ref = store.user(db, author_uid) if action == "approve" and author_uid else None
-        author = author_ref.get(transaction=tx) if author_ref else None
-        to_approve = author is not None and author.exists and not author.to_dict().get("approved")
+        to_approve, standing_ref = False, None
+        if action == "approve" and author_uid:
+            # Approval is the author's standing (users/{uid}/private/standing), not their public profile.
+            author_ref, standing_ref = store.user(db, author_uid), store.standing(db, author_uid)
+            author = store.read_all(tx, db, [author_ref, standing_ref])
+            standing = author[standing_ref.path].to_dict() or {}
+            to_approve = author[author_ref.path].exists and not standing.get("approved")
         if queue.get("state") != OPEN and not to_approve:
             return
         handle = actor_handle(tx, db, caller, got[actor_ref.path], now)
@@ -194,8 +198,8 @@ def act(
                 db,
                 log_entry(caller, handle, "dismiss", target, None, now, reports=int(queue.get("openReports") or 0)),
             )
-        if to_approve:
-            tx.update(author_ref, {"approved": True})
+        if to_approve and standing_ref is not None:
+            tx.set(standing_ref, {"approved": True}, merge=True)
             write_log(tx, db, log_entry(caller, handle, "approve", target, None, now))
 
     store.run_transaction(db, fn)

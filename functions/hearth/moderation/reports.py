@@ -119,14 +119,15 @@ def report(
     if is_author(caller, item):
         raise Forbidden("you cannot report your own post")
     user_ref, rate_ref = store.user(db, caller.uid), store.rate_state(db, caller.uid)
+    standing_ref = store.standing(db, caller.uid)
     queue_ref = store.mod_queue(db).document(target.key)
 
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        got = store.read_all(tx, db, [mine, user_ref, rate_ref])
+        got = store.read_all(tx, db, [mine, user_ref, rate_ref, standing_ref])
         if got[mine.path].exists:  # a concurrent repeat got there first
             return got[mine.path].to_dict()
         profile = users.read_profile(tx, db, caller, got[user_ref.path])
-        guard.refuse_if_suspended(profile, now)
+        guard.refuse_if_suspended(got[standing_ref.path].to_dict(), now)
         rate = reserve(got[rate_ref.path], now, config.report_limit)
         waits = distrust(caller, profile, now, config.report_trust_hours)
         doc = {

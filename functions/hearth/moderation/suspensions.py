@@ -1,7 +1,9 @@
 """Suspensions: a moderator stops a user's writes, with a reason, until a time; it ends by itself.
 
-The suspension lives on the public profile (`users/{uid}.suspension`), so the profile shows it to
-everyone, and every write checks it against the injected clock before doing anything else.
+The suspension lives in the user's private standing document (`users/{uid}/private/standing`),
+which only they and moderators may read (firestore.rules), never on the public profile: nothing of
+it, its reason least of all, is public, and an expired one leaves no trace there. Every write
+checks it against the injected clock before doing anything else.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ..db import store
 from ..errors import Forbidden, Invalid, NotFound
 from ..forum import serialize, users
 from . import guard
-from .hiding import BY_MODERATORS, actor_handle, log_entry, notice, write_log
+from .hiding import BY_MODERATORS, BY_REPORTS, actor_handle, log_entry, notice, write_log
 
 REASON_MAX = 500
 
@@ -52,25 +54,34 @@ def set_suspension(
     if uid == caller.uid:
         raise Forbidden("moderators cannot suspend themselves")
     guard.check(db, caller, now)
-    ref, actor_ref = store.user(db, uid), store.user(db, caller.uid)
+    ref, actor_ref, standing_ref = store.user(db, uid), store.user(db, caller.uid), store.standing(db, uid)
 
-    def fn(tx: firestore.Transaction) -> dict[str, Any]:
-        got = store.read_all(tx, db, [ref, actor_ref])
+    def fn(tx: firestore.Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
+        got = store.read_all(tx, db, [ref, actor_ref, standing_ref])
         if not got[ref.path].exists:
             raise NotFound("user not found")
-        profile = got[ref.path].to_dict()
+        profile, standing = got[ref.path].to_dict(), got[standing_ref.path].to_dict() or {}
         mod_handle = actor_handle(tx, db, caller, got[actor_ref.path], now)
         target = {"kind": "user", "uid": uid, "handle": profile.get("handle")}
         if parsed is None:
-            if not serialize.suspension(profile, now) and "suspension" not in profile:
-                return profile  # nothing to lift
-            tx.update(ref, {"suspension": firestore.DELETE_FIELD})
+            if "suspension" not in standing:
+                return profile, standing  # nothing to lift
+            tx.update(standing_ref, {"suspension": firestore.DELETE_FIELD})
             write_log(tx, db, log_entry(caller, mod_handle, "unsuspend", target, None, now))
-            return {k: v for k, v in profile.items() if k != "suspension"}
+            if serialize.suspension(standing, now):  # lifted before its end: tell the member they may post again
+                notice(
+                    tx,
+                    db,
+                    uid,
+                    f"moderation/unsuspension/{uid}/{now.isoformat()}",
+                    by=BY_MODERATORS,
+                    text="lifted your suspension: you can post, comment and react again",
+                )
+            return profile, {k: v for k, v in standing.items() if k != "suspension"}
         reason, until = parsed
-        # Who suspended them is in the log (moderators only), never on the public profile.
+        # Who suspended them is in the log (moderators only), never in the standing the user reads.
         suspension = {"reason": reason, "until": until, "at": now}
-        tx.update(ref, {"suspension": suspension})
+        tx.set(standing_ref, {"suspension": suspension}, merge=True)
         write_log(tx, db, log_entry(caller, mod_handle, "suspend", target, reason, now, until=until))
         notice(
             tx,
@@ -80,6 +91,35 @@ def set_suspension(
             by=BY_MODERATORS,
             text=f"suspended your account until {serialize.rfc3339(until)}: {reason}",
         )
-        return {**profile, "suspension": suspension}
+        return profile, {**standing, "suspension": suspension}
 
-    return serialize.profile(uid, store.run_transaction(db, fn), now)
+    profile, standing = store.run_transaction(db, fn)
+    return serialize.profile(uid, profile, now, standing)  # a moderator's answer: the standing included
+
+
+def end(db: firestore.Client, uid: str, now: datetime) -> None:
+    """A suspension that ran out: take it off the member's standing and tell them, once, in one transaction.
+
+    Nothing runs at the moment a suspension ends, so this runs on the member's next GET /api/me (the
+    web UI asks on every visit): the standing then still holds the suspension, over.
+    """
+    ref = store.standing(db, uid)
+
+    def fn(tx: firestore.Transaction) -> None:
+        snap = ref.get(transaction=tx)
+        standing = (snap.to_dict() or {}) if snap.exists else {}
+        held = standing.get("suspension")
+        if not held or serialize.suspension(standing, now):
+            return  # ended already by another request, or suspended again since
+        tx.update(ref, {"suspension": firestore.DELETE_FIELD})
+        until = held.get("until")
+        notice(
+            tx,
+            db,
+            uid,
+            f"moderation/suspension-ended/{uid}/{until.isoformat() if until else ''}",
+            by=BY_REPORTS,  # named "Hearth": the forum itself, not a moderator
+            text="says your suspension is over: you can post, comment and react again",
+        )
+
+    store.run_transaction(db, fn)

@@ -4,7 +4,9 @@ comment and for an edit that mentions someone new.
 A new comment notifies the author of the comment it answers (`reply`), the thread's author
 (`comment`: every comment on the thread, as dev.to subscribes an article's author to all its
 comments) and the users it @mentions (`mention`). A new thread, or an edit of a thread or
-comment, notifies the users it newly mentions. Each recipient gets at most one notification per
+comment, notifies the users it newly mentions: the post's public `mentionCount` grew, and the
+uids come from its private mentions document (store.mentions, written in the post's commit; the
+list only grows, so the counts before and after name the new ones). Each recipient gets at most one notification per
 post: reply beats comment beats mention; never the actor, never someone who muted the thread.
 
 Background work is run at least once (retried until it succeeds), so every write here is safe to
@@ -20,18 +22,20 @@ import hashlib
 import traceback
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from firebase_functions import logger
 from google.api_core.exceptions import AlreadyExists, GoogleAPICallError
 from google.cloud import firestore
 
 from ..db import counters, folding, store
+from ..errors import Busy
 from ..forum import render
 from ..forum.mentions import MAX_MENTIONS
 from ..moderation.visibility import VISIBLE
+from . import groups, preferences
+from .kinds import COMMENT, MENTION, REPLY, NotificationKind
 
-REPLY, COMMENT, MENTION = "reply", "comment", "mention"
 KINDS = (REPLY, COMMENT, MENTION)
 EXCERPT_LENGTH = 140
 
@@ -59,23 +63,52 @@ def notification_id(subject_path: str, uid: str) -> str:
     return hashlib.sha256(f"{subject_path}\n{uid}".encode()).hexdigest()[:40]
 
 
-def recipients(
+def recipient_kinds(
     actor_uid: str, *, replied_to: str | None = None, thread_author: str | None = None, mentioned: Iterable[str] = ()
-) -> dict[str, str]:
-    """uid -> kind for one post: one kind each (reply, then comment, then mention), never the actor."""
-    wanted: dict[str, str] = {}
+) -> dict[str, tuple[NotificationKind, ...]]:
+    """uid -> every kind a post could notify them as, by precedence (reply, comment, mention); never the actor."""
+    wanted: dict[str, tuple[NotificationKind, ...]] = {}
     candidates = [(REPLY, replied_to), (COMMENT, thread_author)]
     candidates += [(MENTION, uid) for uid in list(mentioned)[:MAX_MENTIONS]]
     for kind, uid in candidates:
-        if uid and uid != actor_uid and uid not in wanted:
-            wanted[uid] = kind
+        if uid and uid != actor_uid and kind not in wanted.get(uid, ()):
+            wanted[uid] = (*wanted.get(uid, ()), kind)
     return wanted
 
 
-def added_mentions(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
-    """Users after mentions and before did not (all of them for a new post), in order."""
-    old = set((before or {}).get("mentions") or [])
-    return [uid for uid in after.get("mentions") or [] if uid not in old]
+def recipients(
+    actor_uid: str, *, replied_to: str | None = None, thread_author: str | None = None, mentioned: Iterable[str] = ()
+) -> dict[str, NotificationKind]:
+    """uid -> kind for one post: one kind each (reply, then comment, then mention), never the actor."""
+    kinds = recipient_kinds(actor_uid, replied_to=replied_to, thread_author=thread_author, mentioned=mentioned)
+    return {uid: found[0] for uid, found in kinds.items()}
+
+
+def mention_count(post: Mapping[str, Any] | None) -> int:
+    """How many users a post has ever mentioned (the public mentionCount; a post written before the
+    uids moved to its private document carries the list itself)."""
+    if not post:
+        return 0
+    if "mentionCount" in post:
+        return int(post.get("mentionCount") or 0)
+    return len(post.get("mentions") or [])
+
+
+def new_mentions(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> slice | None:
+    """Which of the post's lifetime mentions (store.mentions, a list that only grows) this write added:
+    a slice of that list, or None when it added nobody (all of them for a new post)."""
+    start, end = mention_count(before), mention_count(after)
+    return slice(start, end) if end > start else None
+
+
+def added_mentions(
+    added: slice | None, after: Mapping[str, Any], private: firestore.DocumentSnapshot | None
+) -> list[str]:
+    """The users the write added (new_mentions), from the post's private mentions document."""
+    if added is None:
+        return []
+    uids = (private.to_dict() or {}).get("uids") if private is not None and private.exists else after.get("mentions")
+    return list(uids or [])[added]
 
 
 def visible(data: Mapping[str, Any] | None) -> bool:
@@ -98,7 +131,7 @@ def document(subject: Subject, kind: str) -> dict[str, Any]:
     extra = {"url": subject.page_url} if subject.page_url else {}
     return {
         **extra,
-        "kind": kind,
+        "kind": str(kind),
         "threadId": subject.thread_id,
         "threadTitle": subject.thread_title,
         "commentId": subject.comment_id,
@@ -112,40 +145,85 @@ def document(subject: Subject, kind: str) -> dict[str, Any]:
     }
 
 
-def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str]) -> list[str]:
-    """Write each wanted recipient's notification unless they muted the thread; the ids newly written.
+def heard(muted: bool, prefs: Mapping[str, Any] | None, kind: str, actor_uid: str | None) -> bool:
+    """Whether a recipient hears about a post: not when they muted its thread, turned its kind off
+    in their settings, or blocked its author."""
+    return not muted and preferences.wants(prefs, kind, actor_uid)
 
-    One batched read of the recipients' mutes, then one atomic commit per recipient: create the
-    notification and add 1 to their unread count, or, when it exists already, do neither. Then each
-    recipient's inbox is folded (or its fold scheduled), also when a run before this one wrote.
+
+def kind_heard(
+    muted: bool, prefs: Mapping[str, Any] | None, kinds: str | Sequence[str], actor_uid: str | None
+) -> str | None:
+    """The first of a recipient's kinds (by precedence) they hear, or None: a thread's author who turned
+    comments off still hears a mention in a comment on their thread."""
+    for kind in (kinds,) if isinstance(kinds, str) else kinds:
+        if heard(muted, prefs, kind, actor_uid):
+            return kind
+    return None
+
+
+def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | Sequence[str]]) -> list[str]:
+    """Write each wanted recipient's notification unless they would not hear it (heard); the ids newly written.
+
+    One batched read of the recipients' mutes and preferences (and, for the thread's author, what
+    their run of comments needs: notifications/groups.py), then one atomic commit per recipient:
+    create the notification and add 1 to their unread count, or, when it exists already, do neither.
+    A `comment` joins the recipient's unread run on the thread (one unread item however many). Then
+    each recipient's inbox is folded (or its fold scheduled), also when a run before this one wrote.
     """
     if not wanted:
         return []
+    actor_uid = subject.actor.get("uid")
     mutes = {uid: store.mute(db, uid, subject.thread_id) for uid in wanted}
-    found = store.read_all(None, db, list(mutes.values()))
-    written, failed = [], []
-    for uid, kind in wanted.items():
-        if found[mutes[uid].path].exists:
+    prefs = {uid: store.preferences(db, uid) for uid in wanted}
+    grouped = [uid for uid, kinds in wanted.items() if COMMENT in ((kinds,) if isinstance(kinds, str) else kinds)]
+    run_refs = {
+        uid: [
+            store.notifications(db, uid).document(notification_id(subject.path, uid)),
+            store.group_marker(db, uid, subject.thread_id),
+            store.inbox(db, uid),
+        ]
+        for uid in grouped
+    }
+    refs = [*mutes.values(), *prefs.values(), *(r for rs in run_refs.values() for r in rs)]
+    found = store.read_all(None, db, refs)
+    written, failed, heard_by = [], [], []
+    for uid, kinds in wanted.items():
+        pref = found[prefs[uid].path]
+        kind = kind_heard(found[mutes[uid].path].exists, pref.to_dict() if pref.exists else None, kinds, actor_uid)
+        if kind is None:
             continue
         nid = notification_id(subject.path, uid)
-        batch = db.batch()
-        batch.create(store.notifications(db, uid).document(nid), document(subject, kind))
-        counters.bump(batch, store.inbox(db, uid), {"unread": 1})
         try:
-            batch.commit()
+            if kind == COMMENT:
+                if not groups.deliver_in_run(
+                    db,
+                    uid,
+                    subject.thread_id,
+                    nid,
+                    document(subject, kind),
+                    {r.path: found[r.path] for r in run_refs[uid]},
+                ):
+                    continue
+            else:
+                batch = db.batch()
+                batch.create(store.notifications(db, uid).document(nid), document(subject, kind))
+                counters.bump(batch, store.inbox(db, uid), {"unread": 1})
+                batch.commit()
         except AlreadyExists:
+            heard_by.append(uid)  # its +1 may wait in a shard an earlier run could not fold
             continue  # written by an earlier delivery of this event, or for an earlier version of the post
-        except GoogleAPICallError:
+        except (GoogleAPICallError, Busy):
             logger.error(
                 f"could not notify {uid} about {subject.path}\n{traceback.format_exc()}", uid=uid, subject=subject.path
             )
             failed.append(uid)
             continue
         written.append(nid)
+        heard_by.append(uid)
     now = datetime.now(timezone.utc)
-    for uid in wanted:
-        if uid not in failed and not found[mutes[uid].path].exists:
-            folding.settle(db, store.inbox(db, uid), now)
+    for uid in heard_by:
+        folding.settle(db, store.inbox(db, uid), now)
     if failed:
         raise DeliveryFailed(f"{len(failed)} of {len(wanted)} notifications about {subject.path} not written")
     return written
@@ -170,18 +248,21 @@ def on_comment_written(
     if not visible(after):
         return []
     created = first_shown(before, after)
-    mentioned = added_mentions(None if created else before, after)
-    if not created and not mentioned:
+    added = new_mentions(None if created else before, after)
+    if not created and added is None:
         return []  # a counter moved, or an edit that mentions nobody new: nothing to read
     actor = after["author"]
     replied_to_id = (after.get("repliedToId") or after.get("parentId")) if created else None
-    refs = [store.thread(db, tid)] + ([store.comment(db, tid, replied_to_id)] if replied_to_id else [])
-    found = store.read_all(None, db, refs)
-    thread = found[refs[0].path].to_dict() if found[refs[0].path].exists else None
+    thread_ref, private_ref = store.thread(db, tid), store.mentions(store.comment(db, tid, cid))
+    replied_ref = store.comment(db, tid, replied_to_id) if replied_to_id else None
+    # One batched read: the thread, the comment answered, and whom the comment mentions (not public).
+    found = store.read_all(None, db, [thread_ref, *([replied_ref] if replied_ref else []), private_ref])
+    thread = found[thread_ref.path].to_dict() if found[thread_ref.path].exists else None
     if not thread_shown(thread):
         return []
-    replied_to = found[refs[1].path].to_dict() if replied_to_id and found[refs[1].path].exists else None
-    wanted = recipients(
+    mentioned = added_mentions(added, after, found[private_ref.path])
+    replied_to = found[replied_ref.path].to_dict() if replied_ref and found[replied_ref.path].exists else None
+    wanted = recipient_kinds(
         actor["uid"],
         replied_to=(replied_to or {}).get("author", {}).get("uid") if visible(replied_to) else None,
         thread_author=(thread.get("author") or {}).get("uid") if created else None,
@@ -206,7 +287,10 @@ def on_thread_written(
     """A thread was created or edited: notify the users it newly mentions; the ids newly written."""
     if not visible(after):
         return []
-    mentioned = added_mentions(before, after)
+    added = new_mentions(before, after)
+    if added is None:
+        return []
+    mentioned = added_mentions(added, after, store.mentions(store.thread(db, tid)).get())
     if not mentioned:
         return []
     actor = after["author"]
@@ -219,43 +303,43 @@ def on_thread_written(
         actor=actor,
         excerpt=_excerpt(after),
     )
-    return deliver(db, subject, recipients(actor["uid"], mentioned=mentioned))
+    return deliver(db, subject, recipient_kinds(actor["uid"], mentioned=mentioned))
 
 
-def comment_created(db: firestore.Client, tid: str, cid: str, mentioned: list[str] | None) -> list[str]:
-    """A comment readers now see (new, or approved): notify as the module says; the ids newly written.
-
-    mentioned: the uids its body mentions, as the API resolved them (None: the comment's own list)."""
+def comment_created(db: firestore.Client, tid: str, cid: str) -> list[str]:
+    """A comment readers now see (new, or approved): notify as the module says; the ids newly written."""
     snap = store.comment(db, tid, cid).get()
-    if not snap.exists:
-        return []
-    after = snap.to_dict()
-    if mentioned is not None:
-        after = {**after, "mentions": mentioned}
-    return on_comment_written(db, tid, cid, None, after)
+    return on_comment_written(db, tid, cid, None, snap.to_dict()) if snap.exists else []
 
 
-def thread_created(db: firestore.Client, tid: str, mentioned: list[str] | None) -> list[str]:
+def thread_created(db: firestore.Client, tid: str) -> list[str]:
     """A new thread readers see: notify the users it mentions; the ids newly written."""
     snap = store.thread(db, tid).get()
-    if not snap.exists:
-        return []
-    after = snap.to_dict()
-    if mentioned is not None:
-        after = {**after, "mentions": mentioned}
-    return on_thread_written(db, tid, None, after)
+    return on_thread_written(db, tid, None, snap.to_dict()) if snap.exists else []
 
 
-def mentions_added(db: firestore.Client, tid: str, cid: str | None, added: list[str]) -> list[str]:
-    """An edit of a thread (cid None) or comment mentioned these users for the first time: notify them."""
-    snap = (store.comment(db, tid, cid) if cid else store.thread(db, tid)).get()
-    if not snap.exists or not added:
+def mentions_added(db: firestore.Client, tid: str, cid: str | None, added: Sequence[str]) -> list[str]:
+    """An edit of a thread (cid None) or comment mentioned these users for the first time (its outbox
+    item names them): notify them, if the post and its thread are still shown."""
+    thread_ref = store.thread(db, tid)
+    post_ref = store.comment(db, tid, cid) if cid else thread_ref
+    found = store.read_all(None, db, list({r.path: r for r in (thread_ref, post_ref)}.values()))
+    post = found[post_ref.path].to_dict() if found[post_ref.path].exists else None
+    thread = found[thread_ref.path].to_dict() if found[thread_ref.path].exists else None
+    if not added or not visible(post) or not thread_shown(thread):
         return []
-    post = {k: v for k, v in snap.to_dict().items() if k != "hidden"}
-    before, after = {**post, "mentions": []}, {**post, "mentions": added}
-    if cid:
-        return on_comment_written(db, tid, cid, before, after) if visible(snap.to_dict()) else []
-    return on_thread_written(db, tid, before, after)
+    assert post is not None and thread is not None
+    subject = Subject(
+        path=post_ref.path,
+        thread_id=tid,
+        thread_title=thread.get("title", ""),
+        comment_id=cid,
+        root_id=(post.get("rootId") or cid) if cid else None,
+        actor=post["author"],
+        excerpt=_excerpt(post),
+        page_url=article_link(thread, cid) if cid else None,
+    )
+    return deliver(db, subject, recipient_kinds(post["author"]["uid"], mentioned=list(added)))
 
 
 def data_of(snapshot: firestore.DocumentSnapshot | None) -> dict[str, Any] | None:

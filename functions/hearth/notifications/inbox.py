@@ -2,11 +2,11 @@
 
 users/{uid}/private/inbox holds {unread, readAllAt}. The background fan-out adds 1 to `unread` in
 the same commit that creates a notification (never when it exists already), through one of the
-inbox's counter shards (db/counters.py: a popular author's inbox takes a notification per comment
-on their thread), folded into `unread` about once a second; the count readers get is the inbox's
-plus its pending shards' (one query, which reads nothing once they are folded). Marking some read
-takes them off in one transaction, and marking all read is one transaction too: `unread` = 0,
-`readAllAt` = the commit time, and the pending shards emptied. A notification is read when its `read` is true or it was created (commit
+inbox's counter shards (db/counters.py: a popular author's inbox takes a notification per reply),
+folded into `unread` about once a second; the count readers get is the inbox's plus its pending
+shards' (one query at the inbox's read time, which finds nothing once they are folded). Marking
+some read takes them off in one transaction, and marking all read is one transaction too:
+`unread` = 0, `readAllAt` = the commit time, and the pending shards emptied. A notification is read when its `read` is true or it was created (commit
 time, see fanout.document) at or before readAllAt, so marking all read costs the same
 however many notifications a user has, and the counter stays exact: every write to the inbox
 document is ordered by its commit time, the same clock as the notifications' createdAt.
@@ -14,10 +14,12 @@ document is ordered by its commit time, the same clock as the notifications' cre
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from google.cloud import firestore
+from google.cloud.firestore_v1.aggregation import AggregationQuery
 
 from .. import validation
 from ..auth import Caller
@@ -25,8 +27,10 @@ from ..db import counters, store
 from ..db.pagination import DESC, page
 from ..errors import Invalid
 from ..forum import serialize
+from . import groups
 
 MARK_MAX = 50
+RUN_QUERIES_AT_ONCE = 8
 
 
 def unread(inbox: firestore.DocumentSnapshot | None, shards: Sequence[Any] = ()) -> int:
@@ -46,20 +50,61 @@ def read_all_at(inbox: firestore.DocumentSnapshot) -> datetime | None:
     return inbox.to_dict().get("readAllAt") if inbox.exists else None
 
 
-def is_read(data: Mapping[str, Any], all_read_at: datetime | None) -> bool:
+def is_read(
+    data: Mapping[str, Any], all_read_at: datetime | None, markers: Mapping[str, Mapping[str, Any] | None] | None = None
+) -> bool:
+    """Read: marked read, or created by the last "mark all read"; a run's notification (groups.py) is
+    read once its run is over (markers: threadId -> the caller's run marker, where known)."""
+    if data.get("run"):
+        return not groups.run_unread(data, markers or {}, all_read_at)
     created = data.get("createdAt")
     return bool(data.get("read")) or (all_read_at is not None and created is not None and created <= all_read_at)
 
 
+def _run_members(db: firestore.Client, uid: str, run: str) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+    """A run's newest notifications (at most groups.GROUP_IDS, newest first) and how many it holds: two queries."""
+    of_run = store.notifications(db, uid).where(filter=firestore.FieldFilter("run", "==", run))
+    newest = of_run.order_by("memberAt", direction=firestore.Query.DESCENDING).limit(groups.GROUP_IDS).stream()
+    members = [(s.id, s.to_dict() or {}) for s in newest]
+    # AggregationQuery built directly: Query.count() is annotated as returning the class, not an instance.
+    counted = AggregationQuery(of_run).count(alias="n").get()
+    return members, int(counted[0][0].value) if counted and counted[0] else len(members)
+
+
 def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str | None) -> dict[str, Any]:
-    """The caller's notifications, newest first, with the unread count: one query and one read."""
+    """The caller's notifications, newest first, each run of comments on a thread as one item where it
+    began (notifications/groups.py), with the unread count.
+
+    One query (a run's later notifications have no createdAt, so it never returns them) and one
+    batched read (the inbox and the thread markers of the runs on the page), plus two queries per
+    run on the page (its newest notifications and its count), 8 runs at a time.
+    """
     snaps, next_cursor = page(
         store.notifications(db, caller.uid), "notifications", [("createdAt", DESC)], limit, cursor
     )
-    box = store.inbox(db, caller.uid).get()
+    found = [(s.id, s.to_dict() or {}) for s in snaps]
+    runs = {nid: str(d.get("threadId") or "") for nid, d in found if d.get("run") == nid and d.get("threadId")}
+    box_ref = store.inbox(db, caller.uid)
+    marker_refs = {tid: store.group_marker(db, caller.uid, tid) for tid in set(runs.values())}
+    got = store.read_all(None, db, [box_ref, *marker_refs.values()])
+    box = got[box_ref.path]
     seen_at = read_all_at(box)
-    items = [serialize.notification(s.id, s.to_dict(), is_read(s.to_dict(), seen_at)) for s in snaps]
-    return {"items": items, "nextCursor": next_cursor, "unread": unread(box, pending(db, caller.uid, at=box.read_time))}
+    markers = {tid: (got[r.path].to_dict() if got[r.path].exists else None) for tid, r in marker_refs.items()}
+    newest, counts = {}, {}
+    if runs:  # each run's two queries, side by side (a run's newest few and its count)
+        with ThreadPoolExecutor(max_workers=min(RUN_QUERIES_AT_ONCE, len(runs))) as pool:
+            for run, (members, count) in zip(
+                runs, pool.map(lambda r: _run_members(db, caller.uid, r), runs), strict=True
+            ):
+                newest[run], counts[run] = members, count
+    items = []
+    for nid, data, group in groups.fold(found, newest, counts):
+        if group is None:
+            items.append(serialize.notification(nid, data, is_read(data, seen_at, markers)))
+        else:
+            items.append(serialize.notification_group(data, group, not groups.run_unread(data, markers, seen_at)))
+    unread_now = unread(box, pending(db, caller.uid, at=box.read_time))
+    return {"items": items, "nextCursor": next_cursor, "unread": unread_now}
 
 
 def ids_to_mark(ids: Any) -> list[str]:
@@ -79,8 +124,7 @@ def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> di
         # are read in the transaction, so a notification's +1 lands wholly before it (and is
         # emptied here) or after it (and counts, its createdAt being after readAllAt).
         def read_everything(tx: firestore.Transaction) -> None:
-            shards = pending(db, caller.uid, tx)
-            counters.unfold(tx, shards)
+            counters.unfold(tx, pending(db, caller.uid, tx))
             tx.set(box_ref, {"unread": 0, "readAllAt": firestore.SERVER_TIMESTAMP}, merge=True)
 
         store.run_transaction(db, read_everything)
@@ -92,11 +136,25 @@ def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> di
         shards = pending(db, caller.uid, tx)
         box = got[box_ref.path]
         seen_at = read_all_at(box)
-        newly = [r for r in refs if got[r.path].exists and not is_read(got[r.path].to_dict(), seen_at)]
+        named = [got[r.path] for r in refs if got[r.path].exists]
+        # A run's notifications are read together: reading one ends its run (deletes the thread's marker).
+        run_threads = {str(s.get("threadId")) for s in named if s.to_dict().get("run") and s.to_dict().get("threadId")}
+        marker_refs = [store.group_marker(db, caller.uid, tid) for tid in sorted(run_threads)]
+        markers_got = store.read_all(tx, db, marker_refs)
+        markers = {r.id: (markers_got[r.path].to_dict() if markers_got[r.path].exists else None) for r in marker_refs}
+        ended = {
+            str(s.get("threadId"))
+            for s in named
+            if s.to_dict().get("run") and groups.run_unread(s.to_dict(), markers, seen_at)
+        }
+        newly = [s.reference for s in named if not s.to_dict().get("run") and not is_read(s.to_dict(), seen_at)]
         for ref in newly:
             tx.update(ref, {"read": True})
-        if newly:
-            tx.set(box_ref, {"unread": firestore.Increment(-len(newly))}, merge=True)
-        return max(0, unread(box, shards) - len(newly))
+        for tid in sorted(ended):
+            tx.delete(store.group_marker(db, caller.uid, tid))
+        taken = len(newly) + len(ended)
+        if taken:
+            tx.set(box_ref, {"unread": firestore.Increment(-taken)}, merge=True)
+        return max(0, unread(box, shards) - taken)
 
     return {"unread": store.run_transaction(db, fn)}

@@ -152,3 +152,61 @@ def test_query_strings_default_and_parse_and_ignore_unknown_parameters():
 )
 def test_a_bad_query_parameter_is_refused_on_its_name(query, field):
     assert refusal(models.ThreadsQuery, query).field == field
+
+
+def test_settings_switch_only_the_kinds_sent():
+    given = models.SettingsInput.model_validate({"notify": {"comment": False, "reply": True}})
+    assert given.switches() == {"comment": False, "reply": True}
+    assert refusal(models.SettingsInput, {"notify": {}}).field == "notify"
+    assert refusal(models.SettingsInput, {}).message == "notify is required"
+    wrong = refusal(models.SettingsInput, {"notify": {"comment": 1}})
+    assert (wrong.field, wrong.message) == ("notify", "each kind is true (notify me) or false")
+    typo = refusal(models.SettingsInput, {"notify": {"mentions": False}})
+    assert (typo.field, typo.message) == ("notify", "unknown field 'notify.mentions'")
+
+
+@pytest.mark.parametrize("prefix", ["ab", "a_1", "x" * 30])
+def test_a_handle_prefix_is_the_start_of_a_handle(prefix):
+    assert models.HandlePrefixQuery.model_validate({"prefix": prefix}).prefix == prefix
+
+
+@pytest.mark.parametrize("prefix", ["a", "", "AB", "a-b", "x" * 31, "@ab"])
+def test_anything_else_is_refused_on_prefix(prefix):
+    refused = refusal(models.HandlePrefixQuery, {"prefix": prefix})
+    assert refused.field == "prefix" and "start of a handle" in refused.message
+
+
+def test_page_counts_take_a_site_and_its_pages_each_once():
+    key = "pg-" + "0" * 32
+    q = models.PageCountsQuery.model_validate({"site": "https://blog.example", "keys": [key, key], "x": "1"})
+    assert (q.site, q.keys) == ("https://blog.example", [key])
+
+
+@pytest.mark.parametrize(
+    "query,field,words",
+    [
+        ({"site": "https://blog.example", "keys": []}, "keys", "at least one page"),
+        ({"site": "https://blog.example", "keys": ["pg-" + f"{n:032x}" for n in range(51)]}, "keys", "at most 50"),
+        ({"site": "https://blog.example", "keys": ["/a"]}, "keys", "thread id"),
+        ({"site": "https://blog.example/", "keys": ["pg-" + "0" * 32]}, "site", "origin"),
+        ({"keys": ["pg-" + "0" * 32]}, "site", "site is required"),
+    ],
+)
+def test_bad_page_counts_are_refused_in_the_apis_words(query, field, words):
+    refused = refusal(models.PageCountsQuery, query)
+    assert refused.field == field and words in refused.message
+
+
+def test_a_list_field_of_a_query_takes_every_value_and_the_others_their_first():
+    from flask import Flask
+
+    from hearth.api.http import query
+
+    key = "pg-" + "1" * 32
+    both = f"/?site=https://a.example&site=https://b.example&keys={key}&keys=nope"
+    with Flask(__name__).test_request_context(both), pytest.raises(ValidationError) as refused:
+        query(models.PageCountsQuery)
+    assert invalid(refused.value).field == "keys"  # both keys were read, and the second is no page's id
+    with Flask(__name__).test_request_context(f"/?site=https://a.example&site=https://b.example&keys={key}"):
+        q = query(models.PageCountsQuery)
+    assert (q.site, q.keys) == ("https://a.example", [key])

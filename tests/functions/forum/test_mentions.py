@@ -34,7 +34,12 @@ def test_each_mentioned_user_is_notified_once_in_order():
 
 def test_known_handles_become_profile_links():
     html = markdown_to_html("hi @Ada and @bob", {"ada": "u1"})
-    assert html == '<p>hi <a href="/u/ada" class="mention" rel="nofollow ugc noopener">@Ada</a> and @bob</p>\n'
+    # By uid: the link keeps its person when they change handle, and never reaches whoever takes it later.
+    assert html == '<p>hi <a href="/u/id/u1" class="mention" rel="nofollow ugc noopener">@Ada</a> and @bob</p>\n'
+
+
+def test_a_mention_link_quotes_the_uid():
+    assert 'href="/u/id/a%2Fb%3Fc"' in markdown_to_html("@ada", {"ada": "a/b?c"})
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ import pytest
 
 from hearth.api import embed
 from hearth.errors import Invalid, OriginNotAllowed
-from hearth.forum import pages
+from hearth.forum import pages, threads
+from hearth.search import backfill
 
 ALLOWED = pages.parse_allowed("https://blog.example, http://localhost:*,http://127.0.0.1:*")
 
@@ -123,6 +124,12 @@ def test_a_page_thread_links_its_article_with_the_title_escaped():
     }
     assert 'href="https://blog.example/a"' in doc["bodyHtml"]
     assert "*Not* [bold](x) &lt;b&gt;" in doc["bodyHtml"] and "<em>" not in doc["bodyHtml"]
+
+
+def test_a_page_thread_has_its_search_terms_from_its_first_commit():
+    doc = pages.new_thread("https://blog.example", "/a", "https://blog.example/a", "Splitting kindling", now=None)
+    assert doc["terms"] == threads.thread_terms(doc) == backfill.wanted_terms("threads", doc)
+    assert {"split", "kindl", "discuss"} <= set(doc["terms"])  # stemmed words of the title and the body
 
 
 def test_the_embed_page_policy_is_the_sites_with_the_allowed_frame_ancestors():

@@ -114,7 +114,7 @@ def test_one_parse_finds_mentions_and_resolves_them_once():
     done = render_post("hi @ada and @bob, `@carl`", resolve)
     assert calls == [["ada", "bob"]]
     assert done.mentions == {"ada": "u1"}
-    assert 'href="/u/ada"' in done.html and "/u/bob" not in done.html
+    assert 'href="/u/id/u1"' in done.html and "/u/id/u9" not in done.html and "/u/bob" not in done.html
 
 
 def test_a_post_naming_nobody_never_resolves():

@@ -16,6 +16,7 @@ from hearth.notifications.fanout import (
     added_mentions,
     document,
     first_shown,
+    new_mentions,
     notification_id,
     on_comment_written,
     on_thread_written,
@@ -34,7 +35,7 @@ def post(**fields):
     return {
         "status": "visible",
         "author": {"uid": "bob", "handle": "bob", "displayName": "Bob"},
-        "mentions": [],
+        "mentionCount": 0,
         "bodyHtml": "<p>hi</p>",
         **fields,
     }
@@ -64,20 +65,44 @@ def test_the_notification_id_is_a_function_of_the_post_and_the_recipient():
     assert len({a, notification_id("threads/t/comments/c", "bob"), notification_id("threads/t", "ada")}) == 3
 
 
+class Private:
+    """A stand-in for a post's private mentions document (store.mentions)."""
+
+    def __init__(self, uids):
+        self.exists, self._uids = uids is not None, uids
+
+    def to_dict(self):
+        return {"uids": self._uids} if self.exists else None
+
+
 def test_an_edit_adds_only_the_users_it_newly_mentions():
-    assert added_mentions(None, {"mentions": ["a", "b"]}) == ["a", "b"]
-    assert added_mentions({"mentions": ["a"]}, {"mentions": ["b", "a", "c"]}) == ["b", "c"]
-    assert added_mentions({"mentions": ["a", "b"]}, {"mentions": ["a"]}) == []
+    assert new_mentions(None, post(mentionCount=2)) == slice(0, 2)
+    assert added_mentions(slice(0, 2), post(mentionCount=2), Private(["a", "b"])) == ["a", "b"]
+    # The lifetime list only grows: the counts before and after the write name the new ones.
+    added = new_mentions(post(mentionCount=1), post(mentionCount=3))
+    assert added_mentions(added, post(mentionCount=3), Private(["a", "b", "c"])) == ["b", "c"]
+    # A later edit that added more before this event ran does not reach this event's notifications.
+    assert added_mentions(added, post(mentionCount=3), Private(["a", "b", "c", "d"])) == ["b", "c"]
+    assert new_mentions(post(mentionCount=2), post(mentionCount=2)) is None
+    assert added_mentions(None, post(), Private(["a"])) == []
+
+
+def test_a_post_written_before_the_uids_moved_is_read_from_its_own_list():
+    legacy = {**post(), "mentions": ["a"]}
+    del legacy["mentionCount"]
+    added = new_mentions(legacy, post(mentionCount=2))
+    assert added_mentions(added, post(mentionCount=2), Private(["a", "b"])) == ["b"]
+    assert added_mentions(slice(0, 1), legacy, Private(None)) == ["a"]
 
 
 @pytest.mark.parametrize(
     "before, after",
     [
         (post(), {**post(), "replyCount": 1, "score": 1}),  # a counter moved
-        (post(mentions=["ada"]), post(mentions=["ada"], body="edited")),  # an edit that mentions nobody new
+        (post(mentionCount=1), post(mentionCount=1, body="edited")),  # an edit that mentions nobody new
         (post(), None),  # deleted for good
         (None, post(status="deleted")),
-        (post(), post(status="deleted", mentions=["ada"])),
+        (post(), post(status="deleted", mentionCount=1)),
         (None, post(author=None)),
         (post(status="hidden", hidden={"by": "moderators"}), post()),  # a restore: notified when it was new
     ],

@@ -8,6 +8,8 @@ import { authorLink, reactionBar, requireSignIn, submitting, announce, signInHre
 import { markdownEditor } from "../markdown.js";
 import { commentUrl } from "../embedded.js";
 import { clearDraft, draftPlaces, flushDrafts, keepDraft, loadDraft } from "../drafts.js";
+import { blockedFold, isBlocked } from "../blocks.js";
+import { editedMarker } from "../history.js";
 import { hiddenPlaceholder, hiddenBanner, hideAction, isModerator, isSuspended, reportAction, restoreButton, suspensionNotice } from "./moderation.js";
 
 const SORTS = [["top", "Top"], ["new", "Newest"], ["old", "Oldest"]];
@@ -84,6 +86,10 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
     const { comment, article } = node;
     const deleted = comment.status === "deleted";
     const hidden = comment.status === "hidden";
+    if (!node.unfolded && !deleted && isBlocked(comment.author?.uid)) {
+      article.replaceChildren(blockedFold("Comment", () => { node.unfolded = true; drawArticle(node); article.querySelector("a, button")?.focus(); }));
+      return;
+    }
     // One row: reactions, Reply (and Quote while text of the comment is selected) as buttons; the
     // rest in the "⋯" menu, so that the row keeps to one line on a phone.
     const actions = h("div.comment-actions");
@@ -121,10 +127,12 @@ export function commentSection({ thread, firstPage = null, onCountChange, create
     const menu = actionMenu(more, { label: "More actions on this comment" });
     if (menu) actions.append(menu);
     article.replaceChildren();
+    const edited = comment.editedAt && !deleted && (!hidden || comment.bodyHtml) ? editedMarker(() => api.history(tid, comment.id), "comment") : null;
     append(article, [
       h("header.comment-meta",
         hidden && !comment.author ? h("span.author.deleted", "[hidden]") : authorLink(comment.author), " ", h("a.permalink", { href: `#c-${comment.id}` }, timeEl(comment.createdAt)),
-        comment.editedAt && !deleted && !hidden ? h("span.edited", " · edited") : null),
+        edited ? [" · ", edited.button] : null),
+      edited?.panel,
       replyingTo(comment),
       bodyEl(comment),
       actions.childElementCount ? actions : null]);

@@ -5,6 +5,7 @@ import { field, submitting, signInHref, announce } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
 import { suspensionNotice } from "./moderation.js";
 import { parseTags } from "../messages.js";
+import { LIMITS } from "../limits.js";
 import { clearDraft, keepDraft, loadDraft } from "../drafts.js";
 
 const DRAFT = "new-thread";
@@ -19,7 +20,7 @@ export function composeView({ main, navigate }) {
     main.append(suspensionNotice(session.profile.suspension, { own: true }));
     return;
   }
-  const title = h("input", { id: "title", name: "title", required: true, maxlength: 150, autocomplete: "off" });
+  const title = h("input", { id: "title", name: "title", required: true, maxlength: LIMITS.title, autocomplete: "off" });
   const body = markdownEditor({ name: "body", id: "body", label: "Body", rows: 12, placeholder: "What do you want to talk about?" });
   const tags = h("input", { id: "tags", name: "tags", autocomplete: "off", placeholder: "firebase testing" });
   const form = h("form.card.compose", { novalidate: true },

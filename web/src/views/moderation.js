@@ -4,8 +4,9 @@ import { append, h, timeEl, dateEl, plural } from "../dom.js";
 import { sendVerificationEmail } from "../auth.js";
 import { api } from "../api.js";
 import { pagedList } from "./threadItem.js";
+import { LIMITS } from "../limits.js";
 import { session } from "../session.js";
-import { announce, requireSignIn, signInHref } from "../ui.js";
+import { announce, profileHref, requireSignIn, signInHref } from "../ui.js";
 
 export const REPORT_REASONS = [["spam", "Spam"], ["abuse", "Abuse or harassment"], ["off_topic", "Off topic"], ["other", "Something else"]];
 export const HIDE_REASONS = [["spam", "Spam"], ["abuse", "Abuse"], ["off_topic", "Off topic"], ["outdated", "Outdated"], ["other", "Other"]];
@@ -62,7 +63,7 @@ function reasonForm({ after, returnFocus, legend, reasons, withNote, submitLabel
   const id = `reason-${Math.random().toString(36).slice(2, 8)}`;
   const select = h("select", { id, name: "reason", required: true },
     h("option", { value: "" }, "Choose a reason…"), reasons.map(([v, label]) => h("option", { value: v }, label)));
-  const note = withNote ? h("textarea", { id: `${id}-note`, name: "note", rows: 2, maxlength: 500 }) : null;
+  const note = withNote ? h("textarea", { id: `${id}-note`, name: "note", rows: 2, maxlength: LIMITS.note }) : null;
   const error = h("p.form-error", { role: "alert", hidden: true });
   const submit = h("button.button.primary", { type: "submit" }, submitLabel);
   const back = () => { if (returnFocus?.isConnected) returnFocus.focus(); };
@@ -269,7 +270,7 @@ const ACTION_TEXT = { approve: "approved", hide: "hid", restore: "restored", aut
 /** What a log entry acted on, by name: "@ada", "the thread “Title”", "a comment in “Title”". */
 function logTarget(target, threadTitle) {
   if (!target) return "";
-  if (target.kind === "user") return h("a", { href: `/u/${target.handle}` }, `@${target.handle}`);
+  if (target.kind === "user") return h("a", { href: profileHref(target) }, `@${target.handle}`);
   const name = threadName(threadTitle);
   return target.kind === "comment"
     ? h("span", h("a", { href: itemHref(target) }, "a comment"), " in ", h("a", { href: `/t/${target.threadId}` }, name))

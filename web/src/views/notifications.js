@@ -3,7 +3,7 @@
 import { h, append, timeEl, withDates } from "../dom.js";
 import { api } from "../api.js";
 import { session } from "../session.js";
-import { signInHref, announce } from "../ui.js";
+import { signInHref, announce, profileHref } from "../ui.js";
 import { setUnread } from "../bell.js";
 import { pagedList } from "./threadItem.js";
 
@@ -23,18 +23,27 @@ export function notificationHref(item) {
   return `${base}${root}#c-${encodeURIComponent(item.commentId)}`;
 }
 
-function notificationItem(item) {
+/** Who did it: one name, or for a run of comments "Grace and 11 others" (count is the run's comments). */
+export function actorsLabel(item) {
   const actor = item.actor?.displayName || item.actor?.handle || "Someone";
+  const others = (item.count || 1) - 1;
+  return others > 0 ? `${actor} and ${others} ${others === 1 ? "other" : "others"}` : actor;
+}
+
+function notificationItem(item) {
+  const actor = actorsLabel(item);
   const li = h(`li.notification${item.read ? "" : ".unread"}`, { dataset: { id: item.id } });
   // A moderation notice says what happened in its own words ("Moderators hid your comment in …: spam").
   const moderation = item.kind === "moderation";
-  const href = moderation && !item.threadId ? `/u/${encodeURIComponent(session.profile?.handle || "")}` : notificationHref(item);
+  const href = moderation && !item.threadId ? profileHref(session.profile || { handle: "" }) : notificationHref(item);
   // One span inside the link: on a phone links are flex boxes (44 px targets), and each piece of
   // the sentence would otherwise be a column of its own.
+  const grouped = (item.count || 1) > 1;
   const link = moderation
     ? h("a.notification-link", { href }, h("span", h("strong", actor), " ", withDates(item.excerpt || "")))
     : h("a.notification-link", { href }, h("span",
-      h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread")));
+      h("strong", actor), ` ${WHAT[item.kind] || "wrote in"} `, h("span.thread-title", item.threadTitle || "a thread"),
+      grouped ? h("span.group-count", ` · ${item.count} comments`) : null));
   link.addEventListener("click", () => {
     if (li.classList.contains("unread")) {
       li.classList.remove("unread");
@@ -46,7 +55,7 @@ function notificationItem(item) {
   append(li, [
     h("p.notification-head", item.read ? null : h("span.new-badge", "New"), link),
     item.excerpt && !moderation ? h("p.excerpt", item.excerpt) : null,  // plain text from the API
-    h("p.meta", timeEl(item.createdAt))]);
+    h("p.meta", grouped ? ["began ", timeEl(item.createdAt), " · latest ", timeEl(item.latestAt)] : timeEl(item.createdAt))]);
   return li;
 }
 

@@ -4,6 +4,7 @@ import { h, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
 import { authorLink, tagList } from "../ui.js";
 import { pagedList } from "./threadItem.js";
+import { LIMITS } from "../limits.js";
 
 const TYPES = [["threads", "Threads"], ["comments", "Comments"]];
 const SORTS = [["new", "Newest"], ["top", "Top"]];
@@ -45,7 +46,7 @@ export async function searchView({ main, params, navigate }) {
   const q = (params.get("q") || "").trim();
   const type = TYPES.some(([t]) => t === params.get("type")) ? params.get("type") : "threads";
   const sort = SORTS.some(([s]) => s === params.get("sort")) ? params.get("sort") : "new";
-  const input = h("input", { id: "search-q", name: "q", type: "search", value: q, maxlength: 200, autocomplete: "off",
+  const input = h("input", { id: "search-q", name: "q", type: "search", value: q, maxlength: LIMITS.q, autocomplete: "off",
     "aria-describedby": "search-help", placeholder: "Words, \"a phrase\", -without, @handle, #tag" });
   const form = h("form.search-form", { role: "search", onsubmit: (e) => {
     e.preventDefault();

@@ -2,6 +2,7 @@
 // new comments (conditional GETs of the thread; 304 while nothing changed).
 import { h, setSanitizedHtml, timeEl, plural } from "../dom.js";
 import { api } from "../api.js";
+import { LIMITS } from "../limits.js";
 import { articleLink } from "./threadItem.js";
 import { authorLink, reactionBar, requireSignIn, tagList, announce, errorBlock, loading, field, submitting, actionMenu } from "../ui.js";
 import { markdownEditor } from "../markdown.js";
@@ -10,6 +11,8 @@ import { parseTags } from "../messages.js";
 import { commentSection } from "./comments.js";
 import { hiddenBanner, hideAction, isModerator, isSuspended, reportAction } from "./moderation.js";
 import { bringIntoView } from "../embedded.js";
+import { blockedFold, isBlocked, loadBlocks } from "../blocks.js";
+import { editedMarker } from "../history.js";
 
 /** A thread page; with `page` (the embed), the comment section of that page's thread, no post above it. */
 export async function threadView({ main, match, params, configReady, navigate, page = null }) {
@@ -19,6 +22,7 @@ export async function threadView({ main, match, params, configReady, navigate, p
   // The thread and its first page of comments are fetched together.
   const firstComments = api.comments(tid, { sort: "top" });
   firstComments.catch(() => {});
+  const blocks = loadBlocks();  // whose posts to draw collapsed, fetched beside the thread
   let thread;
   try {
     thread = (await api.threadIfChanged(tid)).data;
@@ -76,7 +80,13 @@ export async function threadView({ main, match, params, configReady, navigate, p
     }
   });
 
-  const body = setSanitizedHtml(h("div.thread-body.markdown"), thread.bodyHtml);
+  await blocks;
+  let body = setSanitizedHtml(h("div.thread-body.markdown"), thread.bodyHtml);
+  if (!deleted && isBlocked(thread.author?.uid)) {
+    const shown = body;
+    body = blockedFold("Thread", () => { body.replaceWith(shown); });
+  }
+  const edited = thread.editedAt && !deleted && (!hidden || thread.bodyHtml) ? editedMarker(() => api.history(tid), "thread") : null;
   const notice = h("div.new-comments", { "aria-live": "polite" });
   const comments = commentSection({
     thread,
@@ -116,10 +126,10 @@ export async function threadView({ main, match, params, configReady, navigate, p
   }
   const article = h("article.thread.card", { "aria-labelledby": "thread-title" },
       h("header",
-        h("p.meta", thread.page ? articleLink(thread.page) : authorLink(thread.author), " · ", timeEl(thread.createdAt), thread.editedAt ? h("span.edited", " · edited") : null,
+        h("p.meta", thread.page ? articleLink(thread.page) : authorLink(thread.author), " · ", timeEl(thread.createdAt), edited ? [" · ", edited.button] : null,
           thread.locked ? h("span.badge", "Locked") : null, thread.pinned ? h("span.badge", "Pinned") : null),
         h("h1", { id: "thread-title" }, thread.title),
-        tagList(thread.tags)),
+        tagList(thread.tags), edited?.panel),
       deleted ? h("p.tombstone", "This thread was deleted.") : hidden ? h("div", hiddenBanner(thread.hidden), body) : body,
       footer.childElementCount ? footer : null);
   // Embedded under an article, the article is the post: the section shows only what acts on the thread.
@@ -217,7 +227,7 @@ function firstCommentSection(tid, page, navigate) {
 }
 
 function editThread(article, thread, navigate) {
-  const title = h("input", { id: "title", name: "title", required: true, maxlength: 150, value: thread.title });
+  const title = h("input", { id: "title", name: "title", required: true, maxlength: LIMITS.title, value: thread.title });
   const body = markdownEditor({ name: "body", id: "body", label: "Body", rows: 10, value: thread.body });
   const tags = h("input", { id: "tags", name: "tags", value: thread.tags.join(" "), autocomplete: "off" });
   const form = h("form.compose", { novalidate: true },

@@ -1,5 +1,6 @@
 import { h, timeEl, plural } from "../dom.js";
 import { authorLink, tagList, icon, loading, empty, errorBlock } from "../ui.js";
+import { blockedFold, isBlocked } from "../blocks.js";
 
 export function reactionTotal(counts) {
   return Object.values(counts || {}).reduce((a, b) => a + b, 0);
@@ -18,7 +19,15 @@ export function articleLink(page) {
 }
 
 /** One thread in a list: title, author, time, tags, reaction and comment counts. */
-export function threadItem(thread) {
+export function threadItem(thread, { unfolded = false } = {}) {
+  if (!unfolded && isBlocked(thread.author?.uid)) {
+    const li = h("li.thread-item.blocked", blockedFold("Thread", () => {
+      const shown = threadItem(thread, { unfolded: true });
+      li.replaceWith(shown);
+      shown.querySelector("h2 a")?.focus();
+    }));
+    return li;
+  }
   const reactions = reactionTotal(thread.reactionCounts);
   return h("li.thread-item",
     h("article", { "aria-labelledby": `title-${thread.id}` },

@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { checkFields } from "../ui.js";
 import { checkField } from "../messages.js";
 import { threadItem, pagedList } from "./threadItem.js";
+import { loadBlocks } from "../blocks.js";
 
 const SORTS = [["new", "New"], ["top", "Top"], ["active", "Active"]];
 
@@ -39,7 +40,8 @@ export async function threadListView({ main, params, navigate }) {
   const list = pagedList({
     label: "Threads",
     emptyMessage: tag ? `No threads tagged #${tag} yet.` : "No threads yet. Start the first one!",
-    fetchPage: (cursor) => api.threads({ sort, tag, cursor }),
+    // Whose threads to draw collapsed, fetched beside the first page (once per member and page load).
+    fetchPage: async (cursor) => (await Promise.all([api.threads({ sort, tag, cursor }), loadBlocks()]))[0],
     renderItem: threadItem,
   });
   main.append(list);

@@ -36,6 +36,12 @@ def task_id(path: str, slot: int) -> str:
     return f"fold-{hashlib.sha256(path.encode()).hexdigest()[:32]}-{slot}"
 
 
+def asked(path: str, slot: int) -> bool:
+    """Whether this instance asked for this owner's fold in this second already (that task folds it)."""
+    with _lock:
+        return (path, slot) in _scheduled
+
+
 def first_ask(path: str, slot: int) -> bool:
     """Whether this instance has not asked for this owner's fold in this second yet (saves a call)."""
     with _lock:
@@ -67,6 +73,8 @@ def settle(
     if snap is not None and snap.exists and counters.tokens(snap.to_dict() or {}, now) < 1:
         schedule_fold(owner.path, now)  # hot: no read spent here
         return counters.Fold.TOO_SOON
+    if snap is None and asked(owner.path, int(now.timestamp())):
+        return counters.Fold.TOO_SOON  # hot, and its fold this second is asked for: no read spent either
     try:
         result = counters.fold(db, owner, now, snap, create=is_inbox(owner.path))
     except Exception:  # noqa: BLE001 - the write that bumped is committed: never fail it for its fold

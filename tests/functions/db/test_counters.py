@@ -94,3 +94,14 @@ def test_one_fold_task_per_owner_and_second(monkeypatch):
 def test_only_an_inbox_may_be_made_by_a_fold():
     assert folding.is_inbox("users/u1/private/inbox")
     assert not folding.is_inbox("threads/t") and not folding.is_inbox("users/u1/private/rate")
+
+
+def test_an_owner_whose_fold_this_instance_asked_for_this_second_is_not_read_again(monkeypatch):
+    monkeypatch.setattr(folding, "_scheduled", {("users/u/private/inbox", int(NOW.timestamp()))})
+
+    def no_fold(*args, **kwargs):
+        raise AssertionError("read the owner")
+
+    monkeypatch.setattr(counters, "fold", no_fold)
+    owner = type("Ref", (), {"path": "users/u/private/inbox"})()
+    assert folding.settle(None, owner, NOW) == counters.Fold.TOO_SOON

@@ -140,8 +140,22 @@ class Client:
 def stack_cpu_seconds() -> float:
     """CPU time (user + system) used so far by this checkout's processes (the emulators, the function's
     workers, this benchmark), read from /proc: what a write costs here, whatever else loads the machine."""
+    return float(sum(stack_cpu_by_kind().values()))
+
+
+def process_kind(cmdline: str) -> str:
+    """Which part of the stack a process is: the Firestore emulator (java), the function's workers
+    and this benchmark (python), firebase-tools' emulators (node)."""
+    for kind in ("java", "python", "node"):
+        if kind in cmdline.split(" ", 1)[0] or f"/{kind}" in cmdline.split(" ", 1)[0]:
+            return kind
+    return "other"
+
+
+def stack_cpu_by_kind() -> dict[str, float]:
+    """stack_cpu_seconds by process_kind."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    total: dict[str, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -152,7 +166,8 @@ def stack_cpu_seconds() -> float:
             fields = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
         except OSError:  # gone meanwhile
             continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        kind = process_kind(cmdline)
+        total[kind] = total.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick  # utime, stime
     return total
 
 
@@ -265,12 +280,13 @@ def main() -> int:
         tally = Tally()
         clients = [Client(api, users[i :: args.clients], tid, root_id, tally) for i in range(args.clients)]
         print(f"{args.clients} clients writing to one thread through Hosting for {args.seconds:.0f} s...", flush=True)
-        cpu_before = stack_cpu_seconds()
+        cpu_before, kinds_before = stack_cpu_seconds(), stack_cpu_by_kind()
         start, wall_start = time.monotonic(), time.time()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             list(pool.map(lambda c: c.run(start + args.seconds), clients))
         elapsed, wall_end = time.monotonic() - start, time.time()
         cpu = stack_cpu_seconds() - cpu_before
+        kinds = {kind: sec - kinds_before.get(kind, 0.0) for kind, sec in stack_cpu_by_kind().items()}
         load = os.getloadavg()[0]
 
         every = [s for kind in KINDS for s in tally.latencies[kind]]
@@ -279,6 +295,13 @@ def main() -> int:
         print(
             f"CPU: {1000 * cpu / max(1, tally.ok):.1f} ms per write across the stack and this client "
             f"({cpu / elapsed:.2f} of {os.cpu_count()} cores; machine load average {load:.1f})"
+        )
+        print(
+            "  by process: "
+            + ", ".join(
+                f"{kind} {1000 * sec / max(1, tally.ok):.1f} ms"
+                for kind, sec in sorted(kinds.items(), key=lambda k: -k[1])
+            )
         )
         print("latency ms        count    p50    p90    p99    max")
         for kind, values in [("all", every), *((k, tally.latencies[k]) for k in KINDS)]:

@@ -20,6 +20,10 @@ from . import counters
 MARGIN = 0.2  # seconds after a second's end that its fold task runs, so that second's bumps are in
 TASK_ATTEMPTS = 8  # folds a task tries (waiting for a token, reading again) before it fails and is retried
 SWEEP_LIMIT = 200  # pending shards one sweep reads
+# A request folds inline while the owner's bucket holds a token, so a quiet owner's few quick writes
+# (3: counters.BUCKET) all show at once. (2 would spare a hot owner the inline folds that requests in
+# flight when a token comes back try and all but one fail, but then a third quick write lags.)
+INLINE_TOKENS = 1.0
 
 _scheduled: set[tuple[str, int]] = set()
 _lock = threading.Lock()
@@ -70,8 +74,8 @@ def settle(
     schedule_fold: Callable[[str, datetime], None] = schedule,
 ) -> counters.Fold:
     """After a commit that bumped owner's shards: fold now if its bucket allows, else schedule a fold."""
-    if snap is not None and snap.exists and counters.tokens(snap.to_dict() or {}, now) < 1:
-        schedule_fold(owner.path, now)  # hot: no read spent here
+    if snap is not None and snap.exists and counters.tokens(snap.to_dict() or {}, now) < INLINE_TOKENS:
+        schedule_fold(owner.path, now)  # hot: no read spent here (its fold task does the work)
         return counters.Fold.TOO_SOON
     if snap is None and asked(owner.path, int(now.timestamp())):
         return counters.Fold.TOO_SOON  # hot, and its fold this second is asked for: no read spent either

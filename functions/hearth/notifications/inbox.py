@@ -61,13 +61,20 @@ def is_read(
     return bool(data.get("read")) or (all_read_at is not None and created is not None and created <= all_read_at)
 
 
-def _run_members(db: firestore.Client, uid: str, run: str) -> tuple[list[tuple[str, dict[str, Any]]], int]:
-    """A run's newest notifications (at most groups.GROUP_IDS, newest first) and how many it holds: two queries."""
+def _run_members(
+    db: firestore.Client, uid: str, run: str, at: datetime | None = None
+) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+    """A run's newest notifications (at most groups.GROUP_IDS, newest first) and how many it holds: two
+    queries, both as of `at` (the inbox's read time), so a comment landing between them is in both or neither."""
     of_run = store.notifications(db, uid).where(filter=firestore.FieldFilter("run", "==", run))
-    newest = of_run.order_by("memberAt", direction=firestore.Query.DESCENDING).limit(groups.GROUP_IDS).stream()
-    members = [(s.id, s.to_dict() or {}) for s in newest]
+    newest = of_run.order_by("memberAt", direction=firestore.Query.DESCENDING).limit(groups.GROUP_IDS)
+    members = [(s.id, s.to_dict() or {}) for s in (newest.stream(read_time=at) if at else newest.stream())]
     # AggregationQuery built directly: Query.count() is annotated as returning the class, not an instance.
-    counted = AggregationQuery(of_run).count(alias="n").get()
+    counted = (
+        AggregationQuery(of_run).count(alias="n").get(read_time=at)
+        if at
+        else AggregationQuery(of_run).count(alias="n").get()
+    )
     return members, int(counted[0][0].value) if counted and counted[0] else len(members)
 
 
@@ -94,7 +101,7 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str |
     if runs:  # each run's two queries, side by side (a run's newest few and its count)
         with ThreadPoolExecutor(max_workers=min(RUN_QUERIES_AT_ONCE, len(runs))) as pool:
             for run, (members, count) in zip(
-                runs, pool.map(lambda r: _run_members(db, caller.uid, r), runs), strict=True
+                runs, pool.map(lambda r: _run_members(db, caller.uid, r, box.read_time), runs), strict=True
             ):
                 newest[run], counts[run] = members, count
     items = []

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Forum
+from .conftest import Forum, ready, sign_in
 
 
 def test_thread_list_loads_more_with_the_cursor(page: Page, forum: Forum):
@@ -76,3 +76,17 @@ def test_thread_page_fits_a_360px_screen_and_follows_dark_mode(browser, stack, f
         backgrounds[scheme] = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
         context.close()
     assert backgrounds["light"] != backgrounds["dark"]
+
+
+def test_a_signed_in_header_keeps_one_row_on_a_laptop(page: Page, forum: Forum):
+    """Brand, search box, New thread, bell and the account links share one row at 1100 px."""
+    sign_in(page, forum.member("header"))
+    page.goto("/")
+    ready(page)
+    brand = page.locator(".site-header .brand").bounding_box()
+    search = page.locator("#site-search-q").bounding_box()
+    sign_out = page.get_by_role("button", name="Sign out").bounding_box()
+    assert brand and search and sign_out
+    assert search["width"] >= 120  # still a box one can type a few words into
+    centres = [box["y"] + box["height"] / 2 for box in (brand, search, sign_out)]
+    assert max(centres) - min(centres) < 10, centres

@@ -13,8 +13,15 @@ of its users may comment), so a 429 is an error like any other.
 Prints writes/s (2xx answers per second of the window), the CPU time the stack and the client
 spent per write (read from /proc, so a run on a busy machine can be told from a slow one),
 p50/p90/p99/max latency overall and per kind of write, and the histogram of status codes; then checks that every counter on the thread and
-on the root comment is exactly what the 2xx answers imply. Exits non-zero when a check fails, any
-answer is not 2xx, or writes/s is under --min-rate.
+on the root comment is exactly what the 2xx answers imply within --settle seconds of the end
+(counters are folded from shards about once a second). Exits non-zero when a check fails, any
+answer is not 2xx, writes/s is under --min-rate, or a document took more than --max-doc-rate
+writes/s over the run or --max-doc-window writes in one second.
+
+The stack runs with the write log on (functions/hearth/db/writelog.py), so the run also prints what
+production would refuse and the emulator does not: the document that took the most writes over the
+window (and its rate) and in its busiest 1-second window, and the background function invocations
+(triggers, tasks) per API write.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import argparse
 import math
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, deque
@@ -33,6 +41,7 @@ from typing import Callable
 
 import requests
 
+from devstack import writelog
 from devstack.authemu import User, sign_up
 from devstack.client import Api
 from devstack.processes import ROOT
@@ -131,8 +140,22 @@ class Client:
 def stack_cpu_seconds() -> float:
     """CPU time (user + system) used so far by this checkout's processes (the emulators, the function's
     workers, this benchmark), read from /proc: what a write costs here, whatever else loads the machine."""
+    return float(sum(stack_cpu_by_kind().values()))
+
+
+def process_kind(cmdline: str) -> str:
+    """Which part of the stack a process is: the Firestore emulator (java), the function's workers
+    and this benchmark (python), firebase-tools' emulators (node)."""
+    for kind in ("java", "python", "node"):
+        if kind in cmdline.split(" ", 1)[0] or f"/{kind}" in cmdline.split(" ", 1)[0]:
+            return kind
+    return "other"
+
+
+def stack_cpu_by_kind() -> dict[str, float]:
+    """stack_cpu_seconds by process_kind."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    total: dict[str, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -143,7 +166,8 @@ def stack_cpu_seconds() -> float:
             fields = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
         except OSError:  # gone meanwhile
             continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        kind = process_kind(cmdline)
+        total[kind] = total.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick  # utime, stime
     return total
 
 
@@ -161,7 +185,9 @@ def stored_score(firestore_host: str, project: str, path: str) -> int:
     return int(firestore.Client(project=project).document(path).get().get("score"))
 
 
-def check_counters(api: str, clients: list[Client], tid: str, root_id: str, root_score: Callable[[], int]) -> list[str]:
+def check_counters(
+    api: str, clients: list[Client], tid: str, root_id: str, root_score: Callable[[], int]
+) -> dict[str, tuple[int, int]]:
     """Every counter on the thread and the root comment equals what the 2xx answers imply."""
     comments = sum(c.comments["comment"] for c in clients)
     replies = sum(c.comments["reply"] for c in clients)
@@ -184,9 +210,42 @@ def check_counters(api: str, clients: list[Client], tid: str, root_id: str, root
         "root score": (root_score(), likes["comment"] + replies),
         "root preview replies": (len(root["replies"]), min(5, replies)),
     }
-    for name, (got, want) in expected.items():
+    return {name: (got, want) for name, (got, want) in expected.items()}
+
+
+def settled_counters(read: Callable[[], dict[str, tuple[int, int]]], within: float) -> list[str]:
+    """Read the counters until all are exact or `within` seconds pass; print them; the names still off.
+
+    Counters are folded from their shards about once a second (db/counters.py), so they are
+    exact a moment after the writes stop, not at once."""
+    deadline = time.monotonic() + within
+    while True:
+        counters = read()
+        wrong = [name for name, (got, want) in counters.items() if got != want]
+        if not wrong or time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
+    for name, (got, want) in counters.items():
         print(f"  {name:22} {got:6}  (expected {want})")
-    return [name for name, (got, want) in expected.items() if got != want]
+    return wrong
+
+
+def report_writes(log_path: Path, start: float, end: float, settled: float, api_writes: int) -> tuple[float, int]:
+    """Print the busiest document over [start, end) and in its busiest second, and the background
+    invocations up to settled (the writes' triggers may run after the window); (its rate, its window count)."""
+    run = writelog.read(log_path, start, end)
+    doc, count = writelog.busiest(run)
+    window_doc, window = writelog.busiest_window(run)
+    rate = count / (end - start)
+    calls = writelog.invocations(writelog.read(log_path, start, settled))
+    print("writes per document (production sustains about 1 write/s per document):")
+    print(f"  {len(run.writes)} document writes in {api_writes} API writes")
+    print(f"  busiest over the run:  {rate:6.1f} writes/s  ({count} writes to {doc})")
+    print(f"  busiest 1-s window:    {window:6d} writes    (to {window_doc})")
+    detail = ", ".join(f"{name} {n}" for name, n in calls.most_common()) or "none"
+    total = sum(calls.values())
+    print(f"background invocations: {total / max(1, api_writes):.2f} per API write ({total}: {detail})")
+    return rate, window
 
 
 def main() -> int:
@@ -195,11 +254,21 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--users", type=int, default=480, help="users in all, shared out among the clients")
     parser.add_argument("--min-rate", type=float, default=80.0, help="writes/s below which the run fails")
+    parser.add_argument(
+        "--settle", type=float, default=5.0, help="seconds after the run within which counters are exact"
+    )
+    parser.add_argument(
+        "--max-doc-rate", type=float, default=1.0, help="writes/s one document may take, averaged over the run"
+    )
+    parser.add_argument("--max-doc-window", type=int, default=5, help="writes one document may take in any second")
     args = parser.parse_args()
 
     from devstack.stack import Ports, local_stack
 
-    with local_stack(Ports.free()) as stack:
+    log_dir = tempfile.TemporaryDirectory(prefix="hearth-bench-")
+    write_log = Path(log_dir.name) / "writes.jsonl"
+    with log_dir, local_stack(Ports.free(), write_log=write_log) as stack:
+        stack.warm_background()  # the fold tasks' worker, as a deployed function's warm instance
         api = f"{stack.hosting_url}/api"
         client = Api(api)
         print(f"Signing up {args.users} users on the Auth emulator...", flush=True)
@@ -211,12 +280,13 @@ def main() -> int:
         tally = Tally()
         clients = [Client(api, users[i :: args.clients], tid, root_id, tally) for i in range(args.clients)]
         print(f"{args.clients} clients writing to one thread through Hosting for {args.seconds:.0f} s...", flush=True)
-        cpu_before = stack_cpu_seconds()
-        start = time.monotonic()
+        cpu_before, kinds_before = stack_cpu_seconds(), stack_cpu_by_kind()
+        start, wall_start = time.monotonic(), time.time()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             list(pool.map(lambda c: c.run(start + args.seconds), clients))
-        elapsed = time.monotonic() - start
+        elapsed, wall_end = time.monotonic() - start, time.time()
         cpu = stack_cpu_seconds() - cpu_before
+        kinds = {kind: sec - kinds_before.get(kind, 0.0) for kind, sec in stack_cpu_by_kind().items()}
         load = os.getloadavg()[0]
 
         every = [s for kind in KINDS for s in tally.latencies[kind]]
@@ -225,6 +295,13 @@ def main() -> int:
         print(
             f"CPU: {1000 * cpu / max(1, tally.ok):.1f} ms per write across the stack and this client "
             f"({cpu / elapsed:.2f} of {os.cpu_count()} cores; machine load average {load:.1f})"
+        )
+        print(
+            "  by process: "
+            + ", ".join(
+                f"{kind} {1000 * sec / max(1, tally.ok):.1f} ms"
+                for kind, sec in sorted(kinds.items(), key=lambda k: -k[1])
+            )
         )
         print("latency ms        count    p50    p90    p99    max")
         for kind, values in [("all", every), *((k, tally.latencies[k]) for k in KINDS)]:
@@ -239,14 +316,19 @@ def main() -> int:
         print("statuses:", dict(sorted(tally.statuses.items())))
         for failure in tally.failures:
             print("  ", failure)
-        print("counters after the run:")
-        wrong = check_counters(
-            api,
-            clients,
-            tid,
-            root_id,
-            lambda: stored_score(stack.firestore_host, stack.project, f"threads/{tid}/comments/{root_id}"),
+        print(f"counters within {args.settle:.0f} s of the run's end:")
+        wrong = settled_counters(
+            lambda: check_counters(
+                api,
+                clients,
+                tid,
+                root_id,
+                lambda: stored_score(stack.firestore_host, stack.project, f"threads/{tid}/comments/{root_id}"),
+            ),
+            max(0.0, wall_end + args.settle - time.time()),
         )
+        time.sleep(5)  # the window's last writes' background work
+        doc_rate, doc_window = report_writes(write_log, wall_start, wall_end, time.time(), tally.ok)
 
     problems = []
     if rate < args.min_rate:
@@ -254,7 +336,11 @@ def main() -> int:
     if tally.ok != sum(tally.statuses.values()):
         problems.append(f"{sum(tally.statuses.values()) - tally.ok} answers were not 2xx")
     if wrong:
-        problems.append("counters off: " + ", ".join(wrong))
+        problems.append(f"counters off {args.settle:.0f} s after the run: " + ", ".join(wrong))
+    if doc_rate > args.max_doc_rate:
+        problems.append(f"a document took {doc_rate:.1f} writes/s over the run (budget {args.max_doc_rate:.1f})")
+    if doc_window > args.max_doc_window:
+        problems.append(f"a document took {doc_window} writes in one second (budget {args.max_doc_window})")
     for problem in problems:
         print("FAIL:", problem)
     return 1 if problems else 0

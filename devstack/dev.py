@@ -71,7 +71,19 @@ def main() -> int:
     say(f"  their output goes to {log}" + ("" if verbose else "  (VERBOSE=1 prints it here too)"))
     started = time.monotonic()
     try:
-        with local_stack(ports, quiet=True, echo=verbose, data_dir=DATA_DIR if keep else None, log=log) as stack:
+        faults = os.environ.get("HEARTH_FAULTS")  # e.g. background:0.3 (functions/hearth/faults.py)
+        if faults:
+            say(f"  with injected faults: HEARTH_FAULTS={faults}")
+        writes = os.environ.get("HEARTH_WRITE_LOG")  # every document each commit writes (db/writelog.py)
+        with local_stack(
+            ports,
+            quiet=True,
+            echo=verbose,
+            data_dir=DATA_DIR if keep else None,
+            log=log,
+            faults=faults,
+            write_log=Path(writes) if writes else None,
+        ) as stack:
             say(f"Emulators ready in {time.monotonic() - started:.0f} s: {describe(stack)}")
             say(f"  Firestore is Google's emulator (jar: {stack.firestore_jar})")
             say(

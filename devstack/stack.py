@@ -57,6 +57,7 @@ class Stack:
     project: str = PROJECT
     firestore_jar: str = ""  # where the Firestore emulator's jar came from (toolchain.Toolchain.jar_source)
     query_log: Path | None = None  # where the function logs its Firestore queries (local_stack's query_log)
+    write_log: Path | None = None  # where the function and triggers log the documents they write (write_log)
     servers: dict[str, Server] = field(default_factory=dict)
 
     @property
@@ -75,6 +76,14 @@ class Stack:
     def function_url(self) -> str:
         """The `api` function called directly on the Functions emulator (paths then start with /api)."""
         return f"http://127.0.0.1:{self.ports.functions}/{self.project}/{REGION}/api"
+
+    def warm_background(self) -> None:
+        """Start a worker of the `background` task function (the Functions emulator starts one on its
+        first task, importing the function: seconds on a loaded machine, longer than a fold may lag)."""
+        import requests
+
+        url = f"http://127.0.0.1:{self.ports.functions}/{self.project}/{REGION}/background"
+        requests.post(url, json={"data": {}}, timeout=120).raise_for_status()
 
     @property
     def auth_url(self) -> str:
@@ -124,6 +133,8 @@ def local_stack(
     echo: bool = False,
     data_dir: Path | None = None,
     query_log: Path | None = None,
+    write_log: Path | None = None,
+    faults: str | None = None,
     log: Path | None = None,
     embed_origins: str = LOCAL_EMBED_ORIGINS,
     web_poll_ms: int = WEB_POLL_MS,
@@ -132,13 +143,17 @@ def local_stack(
 
     data_dir: keep the emulators' data there between runs (imported when present, exported on exit).
     query_log: the function appends every Firestore query it runs to this file (functions/hearth/db/querylog.py).
+    write_log: the function and the triggers append the documents each commit writes, and each
+    background invocation, to this file (functions/hearth/db/writelog.py; devstack/writelog.py reads it).
+    faults: HEARTH_FAULTS for the function (functions/hearth/faults.py), e.g. "background:0.3": that
+    share of background runs fail before they write, and are retried.
     log: append the emulators' output to this file.
     web_poll_ms: how often the web UI's open thread asks for new comments (the browser tests shorten it).
     Nothing started here outlives the calling
     process, even if it is killed with SIGKILL (see processes.run_server).
     """
     tools = toolchain.resolve()
-    stack = Stack(ports=ports, firestore_jar=tools.jar_source, query_log=query_log)
+    stack = Stack(ports=ports, firestore_jar=tools.jar_source, query_log=query_log, write_log=write_log)
     # The config must sit in the project folder: firebase-tools resolves `functions` and `hosting`
     # paths relative to it. Each stack gets its own, so tests and `make dev` can run side by side.
     config_path = ROOT / f".firebase.local-{os.getpid()}-{ports.hosting}.json"
@@ -163,6 +178,10 @@ def local_stack(
     if query_log is not None:
         # The Functions emulator hands its own environment on to the Python runtime it spawns.
         env["HEARTH_QUERY_LOG"] = str(query_log)
+    if write_log is not None:
+        env["HEARTH_WRITE_LOG"] = str(write_log)
+    if faults:
+        env["HEARTH_FAULTS"] = faults
     args = [
         str(FIREBASE),
         "emulators:start",

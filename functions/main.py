@@ -5,15 +5,15 @@ from __future__ import annotations
 import threading
 
 import functions_framework
-from firebase_functions import firestore_fn, https_fn, options
+from firebase_functions import firestore_fn, https_fn, options, scheduler_fn, tasks_fn
 from google.cloud import firestore
 from werkzeug.exceptions import HTTPException
 
+from hearth import background as jobs
 from hearth.api.app import create_app
 from hearth.api.http import http_error_response, install_server_errors
+from hearth.db import writelog
 from hearth.deps import Config, config_from_params, production_deps, trigger_client, utc_now
-from hearth.moderation import reports
-from hearth.notifications import fanout
 
 REGION = "us-central1"
 
@@ -71,39 +71,33 @@ def api(req: https_fn.Request) -> https_fn.Response:
         return app.full_dispatch_request()
 
 
-# Written, not created + updated: one function per collection sees both a new post and an edit
-# (the mentions an edit adds). Updates that only move counters return before any read.
-@firestore_fn.on_document_written(document="threads/{threadId}/comments/{commentId}", region=REGION, max_instances=20)
-def notify_on_comment(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
-    """Replies, comments on one's thread and @mentions, from a new or edited comment."""
-    before, after = fanout.data_of(event.data.before), fanout.data_of(event.data.after)
-    fanout.run(
-        event.id,
-        event.document,
-        lambda: fanout.on_comment_written(
-            _get_db(), event.params["threadId"], event.params["commentId"], before, after
-        ),
-    )
+@firestore_fn.on_document_created(document="outbox/{itemId}", region=REGION, max_instances=20)
+def on_outbox_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -> None:
+    """Background work (notifications, mentions, auto-hide), written in the commit that caused it.
 
-
-@firestore_fn.on_document_written(document="threads/{threadId}", region=REGION, max_instances=20)
-def notify_on_thread(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
-    """@mentions in a new or edited thread."""
-    before, after = fanout.data_of(event.data.before), fanout.data_of(event.data.after)
-    fanout.run(
-        event.id, event.document, lambda: fanout.on_thread_written(_get_db(), event.params["threadId"], before, after)
-    )
-
-
-@firestore_fn.on_document_created(document="reports/{reportId}", region=REGION, max_instances=20)
-def on_report_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -> None:
-    """Auto-hide: a new report may bring its item to the threshold.
-
-    Safe to run twice (delivery is at least once). Python triggers are never retried: a run that
-    fails is logged by the framework, and the item's next report checks the count again.
+    The one Firestore trigger: counter moves and folds invoke nothing. A run that fails is queued on
+    the `background` task queue, which Cloud Tasks retries; the sweep catches what that misses.
     """
+    writelog.invoked("on_outbox_created")
     if event.data is None:
         return
-    reports.on_report_created(
-        _get_db(), event.params["reportId"], event.data.to_dict() or {}, event.id, utc_now(), _get_config()
-    )
+    jobs.first_run(_get_db(), event.params["itemId"], event.data.to_dict() or {}, utc_now(), _get_config())
+
+
+@tasks_fn.on_task_dispatched(
+    retry_config=options.RetryConfig(max_attempts=20, min_backoff_seconds=1, max_backoff_seconds=30),
+    rate_limits=options.RateLimits(max_concurrent_dispatches=50),
+    region=REGION,
+    max_instances=20,
+)
+def background(req: tasks_fn.CallableRequest) -> None:
+    """Retries of outbox items and counter folds (hearth/background.py); raising makes Cloud Tasks retry."""
+    writelog.invoked("background")
+    jobs.run_task(_get_db(), req.data or {}, utc_now, _get_config())
+
+
+@scheduler_fn.on_schedule(schedule="every 1 minutes", region=REGION)
+def sweep(event: scheduler_fn.ScheduledEvent) -> None:
+    """Outbox items older than a minute and not done, and counters left pending (the backstop)."""
+    writelog.invoked("sweep")
+    jobs.sweep(_get_db(), utc_now(), _get_config())

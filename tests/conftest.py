@@ -26,10 +26,18 @@ def build_web() -> None:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The stack; its function logs every Firestore query it runs to stack.query_log (tests/api/test_indexes.py)."""
+    """The stack; its function logs every Firestore query it runs to stack.query_log (tests/api/test_indexes.py)
+    and every document it writes to stack.write_log (tests/api/test_write_counts.py)."""
     build_web()
-    query_log = tmp_path_factory.mktemp("firestore") / "queries.jsonl"
-    with local_stack(Ports.free(), quiet=False, query_log=query_log, web_poll_ms=WEB_POLL_MS) as running:
+    logs = tmp_path_factory.mktemp("firestore")
+    with local_stack(
+        Ports.free(),
+        quiet=False,
+        query_log=logs / "queries.jsonl",
+        write_log=logs / "writes.jsonl",
+        web_poll_ms=WEB_POLL_MS,
+    ) as running:
+        running.warm_background()
         yield running
 
 

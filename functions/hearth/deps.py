@@ -11,7 +11,7 @@ from typing import Callable, Mapping
 from google.cloud import firestore
 
 from .auth import TokenMinter, TokenVerifier
-from .db import querylog
+from .db import querylog, writelog
 from .db.ratelimit import InstanceWindows, Limit
 from .forum import render
 
@@ -125,13 +125,19 @@ def refuse_emulators_in_production(env: Mapping[str, str]) -> None:
 
 
 def firestore_client(env: Mapping[str, str]) -> firestore.Client:
-    """The Firestore client; on the emulators, one that logs its queries when HEARTH_QUERY_LOG asks (querylog.py)."""
+    """The Firestore client; on the emulators, one that logs its queries (HEARTH_QUERY_LOG, querylog.py)
+    and the documents it writes (HEARTH_WRITE_LOG, writelog.py) when asked to."""
     # google.cloud.firestore.Client, not firebase_admin.firestore.client(): the latter demands
     # Application Default Credentials even when FIRESTORE_EMULATOR_HOST points at an emulator.
-    log = querylog.log_path(env)
-    if log is None:
+    queries, writes = querylog.log_path(env), writelog.log_path(env)
+    interceptors: list = []
+    if queries is not None:
+        interceptors.append(querylog.QueryLog(queries))
+    if writes is not None:
+        interceptors.append(writelog.WriteLog(writes))
+    if not interceptors:
         return firestore.Client(project=project_id())
-    return querylog.InterceptedClient(project=project_id(), interceptors=[querylog.QueryLog(log)])
+    return querylog.InterceptedClient(project=project_id(), interceptors=interceptors)
 
 
 def trigger_client() -> firestore.Client:

@@ -70,6 +70,23 @@ def db(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> firestore.Client:
     return firestore.Client(project=stack.project)
 
 
+# Seconds within which counters moved through shards are folded into their owners: about 1.5 s by
+# design (docs/consistency-and-cost.md); the margin is the Functions emulator starting a worker for
+# a fold task on a loaded shared machine.
+FOLDED = 10
+
+
+def folded(check: Callable[[], Any], what: str = "the folded counts") -> Any:
+    """check() once it holds, within FOLDED seconds: for counts read after quick writes to one owner."""
+    return wait_for(check, FOLDED, what)
+
+
+def unfolded(db: firestore.Client, path: str) -> list[str]:
+    """The counter shards of the document at path that hold increments not folded into it yet."""
+    pending = db.document(path).collection("shards").where(filter=firestore.FieldFilter("n", ">", 0)).get()
+    return [s.reference.path for s in pending]
+
+
 def wait_for(check: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:
     """Poll check() until it returns something truthy, with a deadline (for what triggers do)."""
     deadline = time.monotonic() + timeout

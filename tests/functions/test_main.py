@@ -35,23 +35,20 @@ def test_importing_main_opens_no_clients():
     assert endpoint.region == ["us-central1"] and endpoint.httpsTrigger == {}
 
 
-def test_auto_hide_runs_on_each_new_report_document():
-    # What `firebase deploy` reads: a Firestore trigger on report creation (never retried, so idempotent).
-    trigger = main.on_report_created.__firebase_endpoint__
+def test_the_one_firestore_trigger_runs_on_new_outbox_items_only():
+    # What `firebase deploy` (and the Functions emulator) reads: creation of outbox items, so no
+    # counter move or fold invokes anything (Python triggers are never retried: the retries are tasks).
+    trigger = main.on_outbox_created.__firebase_endpoint__
     assert trigger.region == ["us-central1"]
     assert trigger.eventTrigger["eventType"] == "google.cloud.firestore.document.v1.created"
-    assert trigger.eventTrigger["eventFilterPathPatterns"] == {"document": "reports/{reportId}"}
+    assert trigger.eventTrigger["eventFilterPathPatterns"] == {"document": "outbox/{itemId}"}
     assert trigger.eventTrigger["retry"] is False
+    triggers = [name for name in dir(main) if getattr(getattr(main, name), "__firebase_endpoint__", None)]
+    firestore = [n for n in triggers if getattr(main, n).__firebase_endpoint__.eventTrigger]
+    assert firestore == ["on_outbox_created"]
 
 
-def test_the_notification_triggers_watch_comments_and_threads():
-    # What `firebase deploy` (and the Functions emulator) reads to subscribe them to Firestore.
-    expected = {
-        "notify_on_comment": "threads/{threadId}/comments/{commentId}",
-        "notify_on_thread": "threads/{threadId}",
-    }
-    for name, document in expected.items():
-        trigger = getattr(main, name).__firebase_endpoint__.eventTrigger
-        assert trigger["eventType"] == "google.cloud.firestore.document.v1.written"
-        assert trigger["eventFilterPathPatterns"] == {"document": document}
-        assert trigger["retry"] is False  # Python triggers are never retried: the fan-out is idempotent instead
+def test_background_work_is_retried_by_a_task_queue_and_swept_every_minute():
+    queue = main.background.__firebase_endpoint__
+    assert queue.taskQueueTrigger["retryConfig"]["maxAttempts"] >= 10
+    assert main.sweep.__firebase_endpoint__.scheduleTrigger["schedule"] == "every 1 minutes"

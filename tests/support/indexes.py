@@ -101,6 +101,10 @@ class IndexSet:
     # (collection group, field) -> the (mode, scope) single-field indexes an override lists
     overrides: Mapping[tuple[str, Field], frozenset[tuple[str, str]]] = _dataclass_field(default_factory=dict)
 
+    def exempted(self) -> frozenset[tuple[str, Field]]:
+        """(collection group, field) pairs an override exempts from indexing (an empty list of indexes)."""
+        return frozenset(key for key, listed in self.overrides.items() if not listed)
+
     def has_single_field(self, group: str, field: tuple[str, ...], mode: str, scope: str) -> bool:
         listed = self.overrides.get((group, field))
         if listed is None:
@@ -246,6 +250,19 @@ def _dnf(filt: Any) -> list[list[Any]]:
     for sub in subs:
         terms = [a + b for a in terms for b in sub]
     return terms
+
+
+def fields_used(query: Any) -> set[Field]:
+    """Every field a query filters or orders on (__name__ as None)."""
+    used = {_leaf(leaf)[0] for leaf in _leaves(query.where)} if query.HasField("where") else set()
+    return used | {parse_field(order.field.field_path, "an order_by") for order in query.order_by}
+
+
+def exempted_fields_used(query: Any, index_set: IndexSet) -> list[str]:
+    """The fields this query filters or orders on that firestore.indexes.json exempts from indexing
+    in its collection group: the exemption says no query uses them, so such a query is refused."""
+    group = query.from_[0].collection_id
+    return sorted(format_field(f) for f in fields_used(query) if f is not None and (group, f) in index_set.exempted())
 
 
 def normalized_order(query: Any) -> list[tuple[Field, bool]]:

@@ -267,3 +267,24 @@ def test_the_projects_own_firestore_indexes_json_loads_and_round_trips():
     assert [i.to_json() for i in loaded.indexes] == [
         {**i, "queryScope": i.get("queryScope", "COLLECTION")} for i in declared["indexes"]
     ]
+
+
+def test_a_query_on_a_field_exempted_from_indexing_is_refused():
+    declared = I.load_indexes(
+        {"indexes": [], "fieldOverrides": [{"collectionGroup": "c", "fieldPath": "body", "indexes": []}]}
+    )
+    assert declared.exempted() == {("c", ("body",))}
+    assert I.exempted_fields_used(query(ff("body", "==", "x"), ("-createdAt",)), declared) == ["body"]
+    assert I.exempted_fields_used(query(None, ("body",)), declared) == ["body"]
+    assert I.exempted_fields_used(query(or_([ff("a", "==", 1), ff("body", ">", "")])), declared) == ["body"]
+    assert I.exempted_fields_used(query(ff("status", "==", "visible"), ("-createdAt",)), declared) == []
+
+
+def test_the_projects_exemptions_leave_no_query_its_index():
+    declared = I.load_indexes((ROOT / "firestore.indexes.json").read_text())
+    assert {("threads", ("body",)), ("threads", ("bodyHtml",)), ("comments", ("bodyHtml",))} <= declared.exempted()
+    assert not any(
+        index.collection_group in ("threads", "comments")
+        and any((index.collection_group, f) in declared.exempted() for f, _ in index.fields)
+        for index in declared.indexes
+    )

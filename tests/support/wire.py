@@ -41,6 +41,20 @@ class ScriptedApi:
             else:
                 yield types.BatchGetDocumentsResponse(missing=name, read_time=_now())
 
+    def run_query(self, request: Any, **_: Any) -> Iterator[types.RunQueryResponse]:
+        """Every stored document of the queried collection, unfiltered: a script stores only what its
+        queries should find (the counter shards a fold looks for, say)."""
+        self.calls.append("RunQuery")
+        parent = request["parent"].split("/documents", 1)[1].strip("/")
+        collection = request["structured_query"].from_[0].collection_id
+        prefix = f"{parent}/{collection}/" if parent else f"{collection}/"
+        for path in sorted(self.documents):
+            if path.startswith(prefix) and "/" not in path[len(prefix) :]:
+                fields = _helpers.encode_dict(self.documents[path])
+                found = types.Document(name=self._name(path), fields=fields, create_time=_now(), update_time=_now())
+                yield types.RunQueryResponse(document=found, read_time=_now())
+        yield types.RunQueryResponse(read_time=_now())
+
     def begin_transaction(self, request: Any, **_: Any) -> types.BeginTransactionResponse:
         self.calls.append("BeginTransaction")
         return types.BeginTransactionResponse(transaction=b"tx")

@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterable
 
 from google.cloud import firestore
 
-from .. import validation
+from .. import background, validation
 from ..auth import Caller
-from ..db import store
+from ..db import counters, folding, store
 from ..db.pagination import ASC, DESC, Order, page
 from ..db.ratelimit import charge, reserve
 from ..deps import Config
@@ -114,34 +114,26 @@ def taken_slots(db: firestore.Client, tid: str, root_id: str) -> set[int]:
     return {n for n, ref in refs.items() if got[ref.path].exists}
 
 
-def counter_changes(where: dict[str, Any], held: bool = False) -> dict[str, dict[str, Any]]:
+def counter_changes(where: dict[str, Any], held: bool = False) -> dict[str, dict[str, int]]:
     """The increments a new reply makes, by comment id: its direct parent's and its root's counters.
 
-    One write per document: the direct parent and the root may be the same comment. A reply held
+    One shard bump per comment: the direct parent and the root may be the same comment. A reply held
     for approval (held) moves no score: only the root's descendantCount, which places preview
     slots and only grows; approving it moves the rest (hiding.set_hidden).
     """
-    changes: dict[str, dict[str, Any]] = {}
+    changes: dict[str, dict[str, int]] = {}
     if where["parentId"] is not None and not held:
-        changes[where["parentId"]] = {
-            "replyCount": firestore.Increment(1),
-            "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY),
-        }
+        changes[where["parentId"]] = {"replyCount": 1, "score": ranking.COMMENT_POINTS_PER_REPLY}
     if where["rootId"] is not None:
-        changes.setdefault(where["rootId"], {})["descendantCount"] = firestore.Increment(1)
+        changes.setdefault(where["rootId"], {})["descendantCount"] = 1
     return changes
 
 
-def parent_changes(where: dict[str, Any], step: int) -> dict[str, dict[str, Any]]:
+def parent_changes(where: dict[str, Any], step: int) -> dict[str, dict[str, int]]:
     """What a reply counts on its direct parent (replyCount, score), step +1 or -1."""
     if where.get("parentId") is None:
         return {}
-    return {
-        where["parentId"]: {
-            "replyCount": firestore.Increment(step),
-            "score": firestore.Increment(step * ranking.COMMENT_POINTS_PER_REPLY),
-        }
-    }
+    return {where["parentId"]: {"replyCount": step, "score": step * ranking.COMMENT_POINTS_PER_REPLY}}
 
 
 @dataclass(frozen=True)
@@ -234,6 +226,8 @@ def create(
 
     def attempt() -> tuple[str, dict[str, Any]]:
         context = read_context(db, tid, parent_id, [user_ref, rate_ref, standing_ref], new_thread)
+        snaps.clear()
+        snaps.update(context.got)
         if context.thread.get("locked") and not caller.is_moderator:
             raise Forbidden("this thread is locked")
         where = placement(parent_id, context.parent)
@@ -303,22 +297,41 @@ def create(
             )
             batch.create(store.thread(db, tid), {**context.thread, **counted})
         elif not held:
-            # lastActivityAt is the commit's own time: a server value, so it needs no read, and it
-            # only moves forward, since commits to one document are ordered.
-            batch.update(
-                store.thread(db, tid),
-                {
-                    "commentCount": firestore.Increment(1),
-                    "score": firestore.Increment(ranking.THREAD_POINTS_PER_COMMENT),
-                    "lastActivityAt": firestore.SERVER_TIMESTAMP,
-                },
+            # Through a shard of the thread's counters (db/counters.py), folded into the thread
+            # about once a second at most. lastActivityAt is the commit's own time: a server value,
+            # so it needs no read; the fold keeps the latest.
+            bumped.append(store.thread(db, tid))
+            counters.bump(
+                batch,
+                bumped[-1],
+                {"commentCount": 1, "score": ranking.THREAD_POINTS_PER_COMMENT},
+                activity=True,
             )
         for cid, changes in counter_changes(where, held=held).items():
-            batch.update(store.comment(db, tid, cid), changes)
+            bumped.append(store.comment(db, tid, cid))
+            counters.bump(batch, bumped[-1], changes)
+        if not held:  # its notifications: background work, in this commit (a held one's, once approved)
+            background.add(
+                batch,
+                db,
+                background.comment_id(tid, ref.id),
+                background.COMMENT,
+                threadId=tid,
+                commentId=ref.id,
+            )
         batch.commit()
         return ref.id, doc
 
-    cid, stored = store.retry_while_changed(attempt)
+    bumped: list[firestore.DocumentReference] = []
+    snaps: dict[str, firestore.DocumentSnapshot] = {}
+
+    def attempt_once() -> tuple[str, dict[str, Any]]:
+        bumped.clear()
+        return attempt()
+
+    cid, stored = store.retry_while_changed(attempt_once)
+    for owner in bumped:  # the owners as the successful attempt read them, before its bumps
+        folding.settle(db, owner, now, snaps.get(owner.path))
     return {**serialize.comment(cid, stored, reveal=True), "myReactions": [], "replies": [], "moreReplies": False}
 
 
@@ -495,6 +508,8 @@ def patch(
         guard.refuse_if_suspended(got[standing_ref.path].to_dict(), now)
         batch = db.batch()
         charge(batch, rate_ref, got[rate_ref.path], now, config.edit_limit, lambda s: store.unchanged_since(db, s))
+        before = mentions.stored(got[mentions_ref.path], current)
+        added = [uid for uid in mentions.lifetime(before, rendered().mentions) if uid not in before]
         changes = {
             "body": body,
             "bodyHtml": rendered().html,
@@ -506,6 +521,9 @@ def patch(
         }
         history.keep(batch, comment_ref, current, changes, now)  # the version it replaces, in the same commit
         batch.update(comment_ref, changes, option=store.unchanged_since(db, snap))
+        if added:  # their notifications: background work, in this commit
+            item = background.mentions_id(comment_ref.path, added, now)
+            background.add(batch, db, item, background.MENTIONS, threadId=tid, commentId=cid, mentions=added)
         batch.commit()
         return {**current, **changes}
 
@@ -521,7 +539,10 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
     """
     guard.check(db, caller, now)
 
+    bumped: list[firestore.DocumentReference] = []
+
     def attempt() -> None:
+        bumped.clear()
         snap = _read_own(db, caller, tid, cid)
         batch = db.batch()
         batch.update(
@@ -529,13 +550,9 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
             {"status": DELETED, "body": "", "bodyHtml": "", "terms": [], "deletedAt": now},
             option=store.unchanged_since(db, snap),
         )
-        batch.update(
-            store.thread(db, tid),
-            {
-                "commentCount": firestore.Increment(-1),
-                "score": firestore.Increment(-ranking.THREAD_POINTS_PER_COMMENT),
-            },
-        )
+        # Through the shards, as the comment's creation counted it (a fold then moves both at once).
+        bumped.append(store.thread(db, tid))
+        counters.bump(batch, bumped[-1], {"commentCount": -1, "score": -ranking.THREAD_POINTS_PER_COMMENT})
         author_uid = (snap.to_dict().get("author") or {}).get("uid")
         if author_uid:
             batch.update(store.user(db, author_uid), {"commentCount": firestore.Increment(-1)})
@@ -543,10 +560,13 @@ def delete(db: firestore.Client, caller: Caller, tid: str, cid: str, now: dateti
         # live replies, so a tombstone knows whether replies still hang from it). The root's
         # descendantCount stays: it places preview slots, and only grows.
         for parent_id, changes in parent_changes(snap.to_dict(), -1).items():
-            batch.update(store.comment(db, tid, parent_id), changes)
+            bumped.append(store.comment(db, tid, parent_id))
+            counters.bump(batch, bumped[-1], changes)
         batch.commit()
 
     store.retry_while_changed(attempt)
+    for owner in bumped:
+        folding.settle(db, owner, now)
 
 
 BY_AUTHOR_ORDER: list[Order] = [("createdAt", DESC)]

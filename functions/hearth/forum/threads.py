@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from google.cloud import firestore
 
-from .. import validation
+from .. import background, validation
 from ..auth import Caller
 from ..db import store
 from ..db.pagination import DESC, Order, page
@@ -111,6 +111,8 @@ def create(
         tx.create(ref, doc)
         if ever:  # whom it mentions, kept where no client reads it, in the same commit as the post
             tx.set(store.mentions(ref), {"uids": ever})
+            if doc["status"] == VISIBLE:  # their notifications: background work, in this commit
+                background.add(tx, db, background.thread_id(ref.id), background.THREAD, threadId=ref.id)
         return doc
 
     stored = store.run_transaction(db, fn)
@@ -255,10 +257,13 @@ def patch(
         if flags:  # locking and pinning are logged: the moderator's handle, read before any write
             actor = hiding.actor_handle(tx, db, caller, got[user_ref.path], now)
         changes: dict[str, Any] = {}
+        added: list[str] = []  # whom this edit mentions for the first time
         if edits:
             new_title = title if title is not None else current["title"]
             if rendered is not None and body is not None:
                 changes.update(content_fields(new_title, body, rendered()))
+                before = mentions.stored(got[mentions_ref.path], current)
+                added = [uid for uid in mentions.lifetime(before, rendered().mentions) if uid not in before]
                 changes.update(mentions.record(tx, mentions_ref, got[mentions_ref.path], current, rendered().mentions))
             else:
                 changes["title"] = new_title  # the body, its rendering and its mentions stay as they are
@@ -275,6 +280,9 @@ def patch(
         if rate is not None:
             tx.set(rate_ref, rate, merge=True)
         tx.update(store.thread(db, tid), changes)
+        if added:  # their notifications: background work, in this commit
+            item = background.mentions_id(store.thread(db, tid).path, added, now)
+            background.add(tx, db, item, background.MENTIONS, threadId=tid, mentions=added)
         return {**current, **changes}
 
     return serialize.thread(tid, store.run_transaction(db, fn))

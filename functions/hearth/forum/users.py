@@ -232,7 +232,9 @@ def get_me(
     return {
         **serialize.profile(caller.uid, profile, now, standing),
         "role": role_of(caller),
-        "unreadNotifications": inbox.unread(got[inbox_ref.path]),
+        "unreadNotifications": inbox.unread(
+            got[inbox_ref.path], inbox.pending(db, caller.uid, at=got[inbox_ref.path].read_time)
+        ),
     }
 
 

@@ -18,7 +18,7 @@ from google.cloud import firestore
 
 from .. import validation
 from ..auth import Caller
-from ..db import store
+from ..db import counters, folding, store
 from ..db.ratelimit import Limit, reserve
 from ..errors import Forbidden, NotFound
 from ..forum import ranking, serialize, users
@@ -288,25 +288,28 @@ def _thread_for(db: firestore.Client, caller: Caller, target: Target) -> dict[st
     return snap.to_dict()
 
 
-def comment_count_moves(db: firestore.Client, tx: firestore.Transaction, target: Target, by: int) -> None:
-    """A hidden comment is not counted, as a deleted one is not: the thread's count and score move."""
-    if target.comment_id:
-        tx.update(
-            store.thread(db, target.thread_id),
-            {"commentCount": firestore.Increment(by), "score": firestore.Increment(ranking.COMMENT_WEIGHT * by)},
-        )
+def comment_count_moves(
+    db: firestore.Client, tx: firestore.Transaction, target: Target, by: int
+) -> list[firestore.DocumentReference]:
+    """A hidden comment is not counted, as a deleted one is not: the thread's count and score move
+    (through its counter shards, as the comment's creation moved them); the owners bumped."""
+    if not target.comment_id:
+        return []
+    thread = store.thread(db, target.thread_id)
+    counters.bump(tx, thread, {"commentCount": by, "score": ranking.COMMENT_WEIGHT * by})
+    return [thread]
 
 
 def approved_reply_counts(
     db: firestore.Client, tx: firestore.Transaction, target: Target, item: dict[str, Any]
-) -> None:
+) -> list[firestore.DocumentReference]:
     """A reply held for approval moved no score on its parent; approving it does (comments.counter_changes)."""
     parent_id = item.get("parentId") if target.comment_id else None
-    if parent_id:
-        tx.update(
-            store.comment(db, target.thread_id, parent_id),
-            {"replyCount": firestore.Increment(1), "score": firestore.Increment(ranking.COMMENT_POINTS_PER_REPLY)},
-        )
+    if not parent_id:
+        return []
+    parent = store.comment(db, target.thread_id, parent_id)
+    counters.bump(tx, parent, {"replyCount": 1, "score": ranking.COMMENT_POINTS_PER_REPLY})
+    return [parent]
 
 
 def actor_handle(
@@ -361,7 +364,10 @@ def set_hidden(
     limited = limit is not None and role == BY_THREAD_AUTHOR
     rate_ref = store.rate_window(db, caller.uid, limit.action) if limit is not None else None
 
+    bumped: list[firestore.DocumentReference] = []
+
     def fn(tx: firestore.Transaction) -> dict[str, Any]:
+        bumped.clear()
         got = store.read_all(
             tx, db, [ref, actor_ref, queue_ref, *([rate_ref] if limited and rate_ref is not None else [])]
         )
@@ -394,9 +400,14 @@ def set_hidden(
         if rate is not None and rate_ref is not None:
             tx.set(rate_ref, rate, merge=True)
         if status != after["status"]:
-            comment_count_moves(db, tx, target, -1 if reason else 1)
+            bumped.extend(comment_count_moves(db, tx, target, -1 if reason else 1))
         if reason is None and hidden.get("reason") == AWAITING_APPROVAL:
-            approved_reply_counts(db, tx, target, current)
+            bumped.extend(approved_reply_counts(db, tx, target, current))
+            if target.comment_id:  # readers see it now: its notifications, as for a new comment
+                from .. import background  # (background imports moderation)
+
+                item = background.comment_id(target.thread_id, target.comment_id)
+                background.add(tx, db, item, background.COMMENT, threadId=target.thread_id, commentId=target.comment_id)
         action = "hide" if reason else "restore"
         if role == BY_MODERATORS:
             resolve_queue(tx, got[queue_ref.path], action, caller, handle, now)
@@ -417,6 +428,8 @@ def set_hidden(
         return after
 
     after = store.run_transaction(db, fn)
+    for owner in bumped:
+        folding.settle(db, owner, now)
     if target.comment_id:
         return serialize.comment(target.comment_id, after, reveal=reveal(caller, after))
     return serialize.thread(target.thread_id, after, reveal=reveal(caller, after))

@@ -3,7 +3,8 @@
 The request reads only the reporter's own documents (their report, profile and rate state) and
 writes the report with a create precondition plus blind increments on the item's queue document,
 so people reporting one item at once never contend in their requests. What follows (auto-hide)
-is the Firestore trigger `on_report_created`, which is safe to run any number of times.
+is background work (an outbox item written with the report, background.py), safe to run any
+number of times and retried until it succeeds.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 from google.cloud import firestore
 
+from .. import background
 from ..auth import Caller
-from ..db import store
+from ..db import folding, store
 from ..db.ratelimit import reserve
 from ..deps import Config
 from ..errors import Forbidden, NotFound
@@ -141,6 +143,8 @@ def report(
         users.write_profile(tx, db, caller, profile, now)
         tx.set(rate_ref, rate, merge=True)
         tx.create(mine, doc)  # the precondition makes one report per (item, reporter), whatever races
+        # Auto-hide is background work, in this commit (background.py).
+        background.add(tx, db, background.report_id(mine.id), background.REPORT, reportId=mine.id, target=doc["target"])
         # Blind writes: increments never read the shared document, so reporters never contend on it.
         tx.set(
             queue_ref,
@@ -171,8 +175,8 @@ def auto_hide(
     if this call hid it. A moderator's post and a pinned thread are never hidden this way.
 
     Idempotent and exact: it changes the item only from visible, in a transaction that reads the
-    counter and the item, so concurrent or repeated runs hide it once. It runs again on every
-    report, so a run that failed is made good by the next report. The report is stamped
+    counter and the item, so concurrent or repeated runs hide it once. It runs for every report,
+    and a run that fails is retried (background.py). The report is stamped
     `checkedAt`, so one can tell which reports the trigger has seen.
     """
     queue_ref, ref, thread_ref = (
@@ -182,7 +186,10 @@ def auto_hide(
     )
     report = store.reports(db).document(report_id)
 
+    bumped: list[firestore.DocumentReference] = []
+
     def fn(tx: firestore.Transaction) -> bool:
+        bumped.clear()
         got = store.read_all(tx, db, list({r.path: r for r in (queue_ref, ref, thread_ref)}.values()))
         queue, item, thread = got[queue_ref.path], got[ref.path], got[thread_ref.path]
         author_uid = ((item.to_dict() or {}).get("author") or {}).get("uid") if item.exists else None
@@ -197,7 +204,7 @@ def auto_hide(
         if exempt(item.to_dict(), target, author.to_dict() if author is not None and author.exists else None):
             return False
         tx.update(ref, {"status": HIDDEN, "hidden": {"reason": FLAGGED, "by": BY_REPORTS, "uid": None, "at": now}})
-        comment_count_moves(db, tx, target, -1)
+        bumped.extend(comment_count_moves(db, tx, target, -1))
         tx.update(queue_ref, {"autoHidden": True, "updatedAt": now})
         write_log(
             tx,
@@ -209,7 +216,10 @@ def auto_hide(
         notice_of_hiding(tx, db, target, item.to_dict(), title, BY_REPORTS, FLAGGED, now, None, sent)
         return True
 
-    return store.run_transaction(db, fn)
+    hid = store.run_transaction(db, fn)
+    for owner in bumped:
+        folding.settle(db, owner, now)
+    return hid
 
 
 def exempt(item: dict[str, Any], target: Target, author: dict[str, Any] | None) -> bool:
@@ -223,7 +233,7 @@ def exempt(item: dict[str, Any], target: Target, author: dict[str, Any] | None) 
 def on_report_created(
     db: firestore.Client, report_id: str, report_doc: dict[str, Any], event_id: str, now: datetime, config: Config
 ) -> bool:
-    """The trigger's work for one new report document."""
+    """The background work for one new report (its outbox item)."""
     raw = report_doc.get("target") or {}
     target = Target(raw["threadId"], raw.get("commentId"))
     return auto_hide(db, target, report_id, config.auto_hide_reports, now, event_id)

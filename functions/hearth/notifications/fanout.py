@@ -1,4 +1,5 @@
-"""Who hears about a post: the fan-out behind the Firestore triggers on threads and comments.
+"""Who hears about a post: the fan-out the background work runs (background.py) for a new thread or
+comment and for an edit that mentions someone new.
 
 A new comment notifies the author of the comment it answers (`reply`), the thread's author
 (`comment`: every comment on the thread, as dev.to subscribes an article's author to all its
@@ -8,10 +9,11 @@ uids come from its private mentions document (store.mentions, written in the pos
 list only grows, so the counts before and after name the new ones). Each recipient gets at most one notification per
 post: reply beats comment beats mention; never the actor, never someone who muted the thread.
 
-Delivery is at least once and Python triggers are not retried, so every write here is safe to
+Background work is run at least once (retried until it succeeds), so every write here is safe to
 repeat: a notification's id is a function of the post and the recipient, and it is created (never
-overwritten) in one atomic batch with the +1 on the recipient's unread counter, so a second
-delivery of the same event, or a later edit that mentions the same user again, writes nothing.
+overwritten) in one atomic batch with the +1 on the recipient's unread counter (through one of the
+inbox's counter shards, db/counters.py), so a second run for the same post, or a later edit that
+mentions the same user again, writes nothing.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from __future__ import annotations
 import hashlib
 import traceback
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from firebase_functions import logger
 from google.api_core.exceptions import AlreadyExists, GoogleAPICallError
 from google.cloud import firestore
 
-from ..db import store
+from ..db import counters, folding, store
 from ..errors import Busy
 from ..forum import render
 from ..forum.mentions import MAX_MENTIONS
@@ -165,7 +168,8 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | S
     One batched read of the recipients' mutes and preferences (and, for the thread's author, what
     their run of comments needs: notifications/groups.py), then one atomic commit per recipient:
     create the notification and add 1 to their unread count, or, when it exists already, do neither.
-    A `comment` joins the recipient's unread run on the thread (one unread item however many).
+    A `comment` joins the recipient's unread run on the thread (one unread item however many). Then
+    each recipient's inbox is folded (or its fold scheduled), also when a run before this one wrote.
     """
     if not wanted:
         return []
@@ -183,7 +187,7 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | S
     }
     refs = [*mutes.values(), *prefs.values(), *(r for rs in run_refs.values() for r in rs)]
     found = store.read_all(None, db, refs)
-    written, failed = [], []
+    written, failed, heard_by = [], [], []
     for uid, kinds in wanted.items():
         pref = found[prefs[uid].path]
         kind = kind_heard(found[mutes[uid].path].exists, pref.to_dict() if pref.exists else None, kinds, actor_uid)
@@ -204,9 +208,10 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | S
             else:
                 batch = db.batch()
                 batch.create(store.notifications(db, uid).document(nid), document(subject, kind))
-                batch.set(store.inbox(db, uid), {"unread": firestore.Increment(1)}, merge=True)
+                counters.bump(batch, store.inbox(db, uid), {"unread": 1})
                 batch.commit()
         except AlreadyExists:
+            heard_by.append(uid)  # its +1 may wait in a shard an earlier run could not fold
             continue  # written by an earlier delivery of this event, or for an earlier version of the post
         except (GoogleAPICallError, Busy):
             logger.error(
@@ -215,6 +220,10 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | S
             failed.append(uid)
             continue
         written.append(nid)
+        heard_by.append(uid)
+    now = datetime.now(timezone.utc)
+    for uid in heard_by:
+        folding.settle(db, store.inbox(db, uid), now)
     if failed:
         raise DeliveryFailed(f"{len(failed)} of {len(wanted)} notifications about {subject.path} not written")
     return written
@@ -295,6 +304,42 @@ def on_thread_written(
         excerpt=_excerpt(after),
     )
     return deliver(db, subject, recipient_kinds(actor["uid"], mentioned=mentioned))
+
+
+def comment_created(db: firestore.Client, tid: str, cid: str) -> list[str]:
+    """A comment readers now see (new, or approved): notify as the module says; the ids newly written."""
+    snap = store.comment(db, tid, cid).get()
+    return on_comment_written(db, tid, cid, None, snap.to_dict()) if snap.exists else []
+
+
+def thread_created(db: firestore.Client, tid: str) -> list[str]:
+    """A new thread readers see: notify the users it mentions; the ids newly written."""
+    snap = store.thread(db, tid).get()
+    return on_thread_written(db, tid, None, snap.to_dict()) if snap.exists else []
+
+
+def mentions_added(db: firestore.Client, tid: str, cid: str | None, added: Sequence[str]) -> list[str]:
+    """An edit of a thread (cid None) or comment mentioned these users for the first time (its outbox
+    item names them): notify them, if the post and its thread are still shown."""
+    thread_ref = store.thread(db, tid)
+    post_ref = store.comment(db, tid, cid) if cid else thread_ref
+    found = store.read_all(None, db, list({r.path: r for r in (thread_ref, post_ref)}.values()))
+    post = found[post_ref.path].to_dict() if found[post_ref.path].exists else None
+    thread = found[thread_ref.path].to_dict() if found[thread_ref.path].exists else None
+    if not added or not visible(post) or not thread_shown(thread):
+        return []
+    assert post is not None and thread is not None
+    subject = Subject(
+        path=post_ref.path,
+        thread_id=tid,
+        thread_title=thread.get("title", ""),
+        comment_id=cid,
+        root_id=(post.get("rootId") or cid) if cid else None,
+        actor=post["author"],
+        excerpt=_excerpt(post),
+        page_url=article_link(thread, cid) if cid else None,
+    )
+    return deliver(db, subject, recipient_kinds(post["author"]["uid"], mentioned=list(added)))
 
 
 def data_of(snapshot: firestore.DocumentSnapshot | None) -> dict[str, Any] | None:

@@ -1,9 +1,12 @@
 """A user's notifications: the list, the unread count (a counter, never a scan), marking read.
 
-users/{uid}/private/inbox holds {unread, readAllAt}. The triggers add 1 to `unread` in the same
-commit that creates a notification (never when it exists already), marking some read takes
-them off in one transaction, and marking all read is one write: `unread` = 0 and `readAllAt` =
-the commit time. A notification is read when its `read` is true or it was created (commit
+users/{uid}/private/inbox holds {unread, readAllAt}. The background fan-out adds 1 to `unread` in
+the same commit that creates a notification (never when it exists already), through one of the
+inbox's counter shards (db/counters.py: a popular author's inbox takes a notification per reply),
+folded into `unread` about once a second; the count readers get is the inbox's plus its pending
+shards' (one query at the inbox's read time, which finds nothing once they are folded). Marking
+some read takes them off in one transaction, and marking all read is one transaction too:
+`unread` = 0, `readAllAt` = the commit time, and the pending shards emptied. A notification is read when its `read` is true or it was created (commit
 time, see fanout.document) at or before readAllAt, so marking all read costs the same
 however many notifications a user has, and the counter stays exact: every write to the inbox
 document is ordered by its commit time, the same clock as the notifications' createdAt.
@@ -13,14 +16,14 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from google.cloud import firestore
 from google.cloud.firestore_v1.aggregation import AggregationQuery
 
 from .. import validation
 from ..auth import Caller
-from ..db import store
+from ..db import counters, store
 from ..db.pagination import DESC, page
 from ..errors import Invalid
 from ..forum import serialize
@@ -30,11 +33,17 @@ MARK_MAX = 50
 RUN_QUERIES_AT_ONCE = 8
 
 
-def unread(inbox: firestore.DocumentSnapshot | None) -> int:
-    """The unread count kept in a user's inbox document (0 before their first notification)."""
-    if inbox is None or not inbox.exists:
-        return 0
-    return max(0, int(inbox.get("unread") or 0))
+def unread(inbox: firestore.DocumentSnapshot | None, shards: Sequence[Any] = ()) -> int:
+    """The unread count: the user's inbox document's, plus what its pending shards add (0 before any)."""
+    folded = int(inbox.get("unread") or 0) if inbox is not None and inbox.exists else 0
+    return max(0, folded + counters.pending_total(list(shards), "unread"))
+
+
+def pending(
+    db: firestore.Client, uid: str, tx: firestore.Transaction | None = None, at: datetime | None = None
+) -> list[Any]:
+    """The inbox's shards not folded yet (one query), as of `at` (when the inbox was read) or in tx."""
+    return counters.pending(db, store.inbox(db, uid), tx, at)
 
 
 def read_all_at(inbox: firestore.DocumentSnapshot) -> datetime | None:
@@ -52,13 +61,20 @@ def is_read(
     return bool(data.get("read")) or (all_read_at is not None and created is not None and created <= all_read_at)
 
 
-def _run_members(db: firestore.Client, uid: str, run: str) -> tuple[list[tuple[str, dict[str, Any]]], int]:
-    """A run's newest notifications (at most groups.GROUP_IDS, newest first) and how many it holds: two queries."""
+def _run_members(
+    db: firestore.Client, uid: str, run: str, at: datetime | None = None
+) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+    """A run's newest notifications (at most groups.GROUP_IDS, newest first) and how many it holds: two
+    queries, both as of `at` (the inbox's read time), so a comment landing between them is in both or neither."""
     of_run = store.notifications(db, uid).where(filter=firestore.FieldFilter("run", "==", run))
-    newest = of_run.order_by("memberAt", direction=firestore.Query.DESCENDING).limit(groups.GROUP_IDS).stream()
-    members = [(s.id, s.to_dict() or {}) for s in newest]
+    newest = of_run.order_by("memberAt", direction=firestore.Query.DESCENDING).limit(groups.GROUP_IDS)
+    members = [(s.id, s.to_dict() or {}) for s in (newest.stream(read_time=at) if at else newest.stream())]
     # AggregationQuery built directly: Query.count() is annotated as returning the class, not an instance.
-    counted = AggregationQuery(of_run).count(alias="n").get()
+    counted = (
+        AggregationQuery(of_run).count(alias="n").get(read_time=at)
+        if at
+        else AggregationQuery(of_run).count(alias="n").get()
+    )
     return members, int(counted[0][0].value) if counted and counted[0] else len(members)
 
 
@@ -85,7 +101,7 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str |
     if runs:  # each run's two queries, side by side (a run's newest few and its count)
         with ThreadPoolExecutor(max_workers=min(RUN_QUERIES_AT_ONCE, len(runs))) as pool:
             for run, (members, count) in zip(
-                runs, pool.map(lambda r: _run_members(db, caller.uid, r), runs), strict=True
+                runs, pool.map(lambda r: _run_members(db, caller.uid, r, box.read_time), runs), strict=True
             ):
                 newest[run], counts[run] = members, count
     items = []
@@ -94,7 +110,8 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str |
             items.append(serialize.notification(nid, data, is_read(data, seen_at, markers)))
         else:
             items.append(serialize.notification_group(data, group, not groups.run_unread(data, markers, seen_at)))
-    return {"items": items, "nextCursor": next_cursor, "unread": unread(box)}
+    unread_now = unread(box, pending(db, caller.uid, at=box.read_time))
+    return {"items": items, "nextCursor": next_cursor, "unread": unread_now}
 
 
 def ids_to_mark(ids: Any) -> list[str]:
@@ -110,13 +127,20 @@ def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> di
     """Mark the named notifications read, or all of them (ids None); the unread count after."""
     box_ref = store.inbox(db, caller.uid)
     if ids is None:
-        # One write whatever the backlog: everything created up to this commit is read.
-        box_ref.set({"unread": 0, "readAllAt": firestore.SERVER_TIMESTAMP}, merge=True)
+        # Whatever the backlog: everything created up to this commit is read. The pending shards
+        # are read in the transaction, so a notification's +1 lands wholly before it (and is
+        # emptied here) or after it (and counts, its createdAt being after readAllAt).
+        def read_everything(tx: firestore.Transaction) -> None:
+            counters.unfold(tx, pending(db, caller.uid, tx))
+            tx.set(box_ref, {"unread": 0, "readAllAt": firestore.SERVER_TIMESTAMP}, merge=True)
+
+        store.run_transaction(db, read_everything)
         return {"unread": 0}
     refs = [store.notifications(db, caller.uid).document(i) for i in ids]
 
     def fn(tx: firestore.Transaction) -> int:
         got = store.read_all(tx, db, [box_ref, *refs])
+        shards = pending(db, caller.uid, tx)
         box = got[box_ref.path]
         seen_at = read_all_at(box)
         named = [got[r.path] for r in refs if got[r.path].exists]
@@ -138,6 +162,6 @@ def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> di
         taken = len(newly) + len(ended)
         if taken:
             tx.set(box_ref, {"unread": firestore.Increment(-taken)}, merge=True)
-        return max(0, unread(box) - taken)
+        return max(0, unread(box, shards) - taken)
 
     return {"unread": store.run_transaction(db, fn)}

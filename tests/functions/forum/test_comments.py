@@ -1,5 +1,4 @@
 import pytest
-from google.cloud import firestore
 
 from hearth.auth import Caller
 from hearth.forum.comments import (
@@ -112,26 +111,22 @@ def test_a_root_comment_moves_no_comment_counters():
     assert counter_changes({"parentId": None, "rootId": None, "depth": 1}) == {}
 
 
-def test_a_reply_to_a_root_moves_its_replies_score_and_descendants_in_one_write():
+def test_a_reply_to_a_root_moves_its_replies_score_and_descendants_in_one_bump():
     assert counter_changes({"parentId": "r", "rootId": "r", "depth": 2}) == {
-        "r": {
-            "replyCount": firestore.Increment(1),
-            "score": firestore.Increment(1),
-            "descendantCount": firestore.Increment(1),
-        },
+        "r": {"replyCount": 1, "score": 1, "descendantCount": 1},
     }
 
 
 def test_a_deep_reply_moves_its_parent_and_its_root_apart():
     assert counter_changes({"parentId": "c2", "rootId": "r", "depth": 3}) == {
-        "c2": {"replyCount": firestore.Increment(1), "score": firestore.Increment(1)},
-        "r": {"descendantCount": firestore.Increment(1)},
+        "c2": {"replyCount": 1, "score": 1},
+        "r": {"descendantCount": 1},
     }
 
 
 @pytest.mark.parametrize("on, step", [(True, 1), (False, -1)])
 def test_a_reaction_moves_its_count_and_the_score_by_one(on, step):
     assert reaction_changes("fire", on) == {
-        "reactionCounts.fire": firestore.Increment(step),
-        "score": firestore.Increment(step),
+        "reactionCounts.fire": step,
+        "score": step,
     }

@@ -179,16 +179,21 @@ def offline_db(monkeypatch):
     return db
 
 
-def _batches(db, monkeypatch, outcome):
-    """Replace db.batch(): each commit calls outcome(path of the notification it creates)."""
+def _batches(db, monkeypatch, outcome, settled=None):
+    """Replace db.batch(): each commit calls outcome(path of the notification it creates); the inboxes
+    folded after (folding.settle) go to settled."""
     committed = []
+    monkeypatch.setattr(
+        "hearth.notifications.fanout.folding.settle",
+        lambda db, owner, now: (settled if settled is not None else []).append(owner.path),
+    )
 
     class Batch:
         def create(self, ref, doc):
             self.path = ref.path
 
-        def set(self, ref, doc, merge=False):
-            assert ref.path.endswith("/private/inbox") and merge
+        def set(self, ref, doc, merge=False):  # +1 on one of the recipient's inbox counter shards
+            assert "/private/inbox/shards/" in ref.path and merge and doc["unread"].value == 1
 
         def commit(self):
             outcome(self.path)
@@ -218,10 +223,12 @@ def test_a_failed_write_is_logged_and_raised_after_the_others_are_written(offlin
         if path.startswith("users/cy/"):
             raise ServiceUnavailable("Firestore is down")
 
-    committed = _batches(offline_db, monkeypatch, outcome)
+    settled: list[str] = []
+    committed = _batches(offline_db, monkeypatch, outcome, settled)
     with pytest.raises(DeliveryFailed, match="1 of 3"):
         deliver(offline_db, SUBJECT, {"ada": REPLY, "cy": COMMENT, "dan": MENTION})
     assert committed == ["ada", "dan"]
+    assert settled == ["users/ada/private/inbox", "users/dan/private/inbox"]
     (entry,) = logged(capsys)
     assert entry["severity"] == "ERROR" and entry["uid"] == "cy" and entry["subject"] == "threads/t/comments/c"
     assert "could not notify cy about threads/t/comments/c" in entry["message"]

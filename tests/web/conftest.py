@@ -153,6 +153,15 @@ class Forum:
         data = {"body": body, **({"parentId": parent} if parent else {})}
         return self.call("POST", f"/threads/{tid}/comments", author, data)
 
+    def replies_folded(self, tid: str, cid: str, count: int, within: float = 10.0) -> None:
+        """Wait until comment cid shows `count` replies: quick replies to one comment move its counters
+        through shards, folded in about 1.5 s (docs/consistency-and-cost.md), and a page loaded before
+        that shows the count as it was."""
+        deadline = time.monotonic() + within
+        while (seen := self.call("GET", f"/threads/{tid}/comments/{cid}").get("replyCount")) != count:
+            assert time.monotonic() < deadline, f"replyCount {seen}, not {count}, after {within} s"
+            time.sleep(0.2)
+
 
 @pytest.fixture(scope="session")
 def forum(stack: Stack) -> Forum:

@@ -53,7 +53,8 @@ def test_author_and_mention_links_keep_their_person_after_a_change_of_handle(pag
     page.locator("a.author", has_text=author.display_name).first.click()
     expect(page).to_have_url(re.compile(f"/u/id/{author.user.uid}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(author.display_name)
-    page.get_by_role("link", name="0 comments").click()
+    # The profile's tab, not the comment count of a thread listed under it.
+    page.get_by_role("navigation", name=f"@{author.handle}'s posts").get_by_role("link", name="0 comments").click()
     expect(page).to_have_url(re.compile(f"/u/id/{author.user.uid}\\?tab=comments$"))
     expect(page.get_by_text(f"@{author.handle} has not commented yet.")).to_be_visible()
 

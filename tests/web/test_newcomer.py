@@ -199,6 +199,7 @@ def test_a_link_to_a_reply_past_the_previews_loads_and_highlights_it(page: Page,
     root = forum.comment(a, thread["id"], "A root with many replies")
     replies = [forum.comment(b if n % 2 else a, thread["id"], f"Reply {n}", root["id"]) for n in range(7)]
     last = replies[-1]  # the API previews a root's first 5 replies only
+    forum.replies_folded(thread["id"], root["id"], 7)
     page.goto(f"/t/{thread['id']}#c-{last['id']}")
     li = comment_li(page, last)
     expect(li).to_have_class(re.compile(r"\bhighlight\b"))

@@ -36,6 +36,7 @@ def test_comments_and_replies_load_more(page: Page, forum: Forum):
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda n: forum.comment(writers[n], thread["id"], f"Root {n}"), range(21)))
 
+    forum.replies_folded(thread["id"], root["id"], 7)
     page.goto(f"/t/{thread['id']}")
     page.get_by_label("Sort").select_option("old")
     roots = page.locator(".comment-list > li.comment")

@@ -153,14 +153,17 @@ class Forum:
         data = {"body": body, **({"parentId": parent} if parent else {})}
         return self.call("POST", f"/threads/{tid}/comments", author, data)
 
-    def replies_folded(self, tid: str, cid: str, count: int, within: float = 10.0) -> None:
-        """Wait until comment cid shows `count` replies: quick replies to one comment move its counters
-        through shards, folded in about 1.5 s (docs/consistency-and-cost.md), and a page loaded before
-        that shows the count as it was."""
+    def folded(self, path: str, field: str, count: int, within: float = 10.0) -> None:
+        """Wait until the post at API path shows `count` in field: quick writes to one post move its
+        counters through shards, folded in about 1.5 s (docs/consistency-and-cost.md), and a page
+        loaded (or a count read) before that shows the count as it was."""
         deadline = time.monotonic() + within
-        while (seen := self.call("GET", f"/threads/{tid}/comments/{cid}").get("replyCount")) != count:
-            assert time.monotonic() < deadline, f"replyCount {seen}, not {count}, after {within} s"
+        while (seen := self.call("GET", path).get(field)) != count:
+            assert time.monotonic() < deadline, f"{field} {seen}, not {count}, after {within} s"
             time.sleep(0.2)
+
+    def replies_folded(self, tid: str, cid: str, count: int) -> None:
+        self.folded(f"/threads/{tid}/comments/{cid}", "replyCount", count)
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,11 @@ class Limit:
     count: int
     period: timedelta
 
+    @property
+    def actions(self) -> str:
+        """The action's plural, for messages: "comments", "searches"."""
+        return self.action + ("es" if self.action.endswith(("s", "sh", "ch", "x")) else "s")
+
     def describe(self) -> str:
         seconds = int(self.period.total_seconds())
         span = (
@@ -25,7 +30,7 @@ class Limit:
             if seconds % 60 == 0 and seconds >= 120
             else ("minute" if seconds == 60 else f"{seconds} seconds")
         )
-        return f"at most {self.count} {self.action}s per {span}"
+        return f"at most {self.count} {self.actions} per {span}"
 
 
 def admit(history: list[datetime], now: datetime, limit: Limit) -> list[datetime]:
@@ -35,7 +40,7 @@ def admit(history: list[datetime], now: datetime, limit: Limit) -> list[datetime
     if len(recent) >= limit.count:
         oldest_that_matters = recent[len(recent) - limit.count]
         wait = (oldest_that_matters + limit.period - now).total_seconds()
-        raise RateLimited(f"too many {limit.action}s: {limit.describe()}", retry_after=math.ceil(wait))
+        raise RateLimited(f"too many {limit.actions}: {limit.describe()}", retry_after=math.ceil(wait))
     return recent + [now]
 
 

@@ -59,3 +59,8 @@ def test_instance_windows_forget_the_least_recently_seen_key_first():
     windows.admit("a", NOW, one)
     with pytest.raises(RateLimited):
         windows.admit("c", NOW, one)
+
+
+def test_messages_use_the_plural_of_the_action():
+    assert Limit("search", 30, timedelta(minutes=1)).describe() == "at most 30 searches per minute"
+    assert Limit("comment", 5, timedelta(minutes=1)).describe() == "at most 5 comments per minute"

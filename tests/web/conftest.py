@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, expect
@@ -179,6 +180,9 @@ def sign_in(page: Page, member: Member, next_path: str = "/") -> None:
     page.get_by_role("button", name="Sign in", exact=True).click()
     # "New thread" is in the header at every width (Sign out is behind the menu on a phone).
     expect(page.locator("#account").get_by_role("link", name="New thread")).to_be_visible()
+    # The header shows the account before the form has loaded the profile and gone on to next_path;
+    # "**/" alone would match /signin?next=/ itself, and a test clicking on would be taken back.
+    page.wait_for_url(lambda url: urlsplit(url).path != "/signin")
     page.wait_for_url(f"**{next_path.split('#')[0]}")
 
 

@@ -71,7 +71,9 @@ def test_google_sign_in_uses_the_auth_emulators_fake_google_account(page: Page, 
     page.goto("/signin")
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Continue with Google (emulator test account)").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # A first Google sign-in makes the account and its profile (a generated handle): more round
+    # trips than a sign-in, which took over the default 5 s once in a full run.
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=15_000)
     handle = page.get_by_role("link", name="@", exact=False).first
     expect(handle).to_have_text(re.compile(r"^@user_"))  # a generated handle, never the email
     first = handle.inner_text()

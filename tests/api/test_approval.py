@@ -14,15 +14,7 @@ import pytest
 
 from hearth.api.app import create_app
 from hearth.deps import Config, Deps, utc_now
-
-
-def _verify(token: str, check_revoked: bool) -> dict[str, Any]:
-    uid, _, role = token.partition(":")
-    return {"uid": uid, **({"moderator": True} if role == "mod" else {})}
-
-
-def _as(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.support.inprocess import bearer, verify_token
 
 
 @pytest.fixture
@@ -31,14 +23,14 @@ def client(stack, monkeypatch) -> Iterator[Any]:
     from google.cloud import firestore
 
     db = firestore.Client(project=f"approval-{uuid.uuid4().hex[:8]}")
-    app = create_app(Deps(db=db, verify_token=_verify, config=Config(first_post_approval=True), clock=utc_now))
+    app = create_app(Deps(db=db, verify_token=verify_token, config=Config(first_post_approval=True), clock=utc_now))
     client = app.test_client()
     client.db = db  # type: ignore[attr-defined]  # the tests look at the documents too
     yield client
 
 
 def test_a_new_members_comment_waits_for_approval_then_they_are_trusted(client):
-    newbie, mod = _as("newbie"), _as("mod1:mod")
+    newbie, mod = bearer("newbie"), bearer("mod1:mod")
     tid = client.post("/api/threads", headers=mod, json={"title": "t", "body": "b"}).get_json()["id"]
     held = client.post(f"/api/threads/{tid}/comments", headers=newbie, json={"body": "my first words"})
     assert held.status_code == 201
@@ -75,7 +67,7 @@ def test_a_new_members_comment_waits_for_approval_then_they_are_trusted(client):
 
 
 def test_moderators_comments_never_wait_and_only_held_comments_can_be_approved(client):
-    mod, reporter = _as("mod2:mod"), _as("reporter2")
+    mod, reporter = bearer("mod2:mod"), bearer("reporter2")
     tid = client.post("/api/threads", headers=mod, json={"title": "t", "body": "b"}).get_json()["id"]
     assert (
         client.post(f"/api/threads/{tid}/comments", headers=mod, json={"body": "hi"}).get_json()["status"] == "visible"
@@ -87,7 +79,7 @@ def test_moderators_comments_never_wait_and_only_held_comments_can_be_approved(c
 
 def test_a_new_members_thread_waits_for_approval_too(client):
     """Finding 4: posting a thread bypassed first-post approval."""
-    newbie, mod = _as("newbie3"), _as("mod3:mod")
+    newbie, mod = bearer("newbie3"), bearer("mod3:mod")
     made = client.post("/api/threads", headers=newbie, json={"title": "my thread", "body": "hello"})
     assert made.status_code == 201
     thread = made.get_json()
@@ -107,7 +99,7 @@ def test_a_new_members_thread_waits_for_approval_too(client):
 
 def test_a_held_reply_moves_no_counter_until_approved(client):
     """Finding 4: held replies already moved their parent's replyCount and score."""
-    mod, newbie = _as("mod4:mod"), _as("newbie4")
+    mod, newbie = bearer("mod4:mod"), bearer("newbie4")
     tid = client.post("/api/threads", headers=mod, json={"title": "t", "body": "b"}).get_json()["id"]
     root = client.post(f"/api/threads/{tid}/comments", headers=mod, json={"body": "root"}).get_json()
     held = client.post(

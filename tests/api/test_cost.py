@@ -23,6 +23,7 @@ from hearth.forum.users import HANDLES_FOUND
 from hearth.notifications import fanout
 from hearth.notifications.groups import GROUP_IDS
 from tests.support.counting import CountingClient
+from tests.support.inprocess import bearer, verify_token
 
 # endpoint -> (round trips, documents read) at most, for pages of 20 with 5 reply previews each.
 # Comment lists also read their thread (a hidden thread hides its comments) in the same batched read.
@@ -95,12 +96,6 @@ BUDGETS = {
 }
 
 
-def fake_verify(token: str, check_revoked: bool) -> dict[str, Any]:
-    """'u1' is user u1; 'm1:mod' is moderator m1."""
-    uid, _, role = token.partition(":")
-    return {"uid": uid, **({"moderator": True} if role == "mod" else {})}
-
-
 @pytest.fixture
 def app_and_stats(stack, monkeypatch) -> Iterator[tuple[Any, Any]]:
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
@@ -113,7 +108,7 @@ def app_and_stats(stack, monkeypatch) -> Iterator[tuple[Any, Any]]:
         embed_origins=("https://blog.example",),
         edit_limit=Limit("edit", 10_000, timedelta(minutes=1)),
     )
-    app = create_app(Deps(db=db, verify_token=fake_verify, config=config, clock=utc_now))
+    app = create_app(Deps(db=db, verify_token=verify_token, config=config, clock=utc_now))
     yield app.test_client(), db.stats
 
 
@@ -129,47 +124,45 @@ class _Ok:
         return repr(self.result)
 
 
-def _as(uid: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {uid}"}
-
-
 def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     client, stats = app_and_stats
     threads = [
-        client.post("/api/threads", json={"title": f"t{i}", "body": "b"}, headers=_as(f"u{i % 3}")).get_json()
+        client.post("/api/threads", json={"title": f"t{i}", "body": "b"}, headers=bearer(f"u{i % 3}")).get_json()
         for i in range(25)
     ]
     tid = threads[0]["id"]
     roots = [
-        client.post(f"/api/threads/{tid}/comments", json={"body": f"c{i}"}, headers=_as("u1")).get_json()
+        client.post(f"/api/threads/{tid}/comments", json={"body": f"c{i}"}, headers=bearer("u1")).get_json()
         for i in range(25)
     ]
     parent = roots[0]["id"]
     for _depth in range(2):
         parent = client.post(
-            f"/api/threads/{tid}/comments", json={"body": "r", "parentId": parent}, headers=_as("u2")
+            f"/api/threads/{tid}/comments", json={"body": "r", "parentId": parent}, headers=bearer("u2")
         ).get_json()["id"]
     for root in roots:
         for _ in range(6):
-            client.post(f"/api/threads/{tid}/comments", json={"body": "r", "parentId": root["id"]}, headers=_as("u0"))
+            client.post(
+                f"/api/threads/{tid}/comments", json={"body": "r", "parentId": root["id"]}, headers=bearer("u0")
+            )
     for thread in threads[:20]:
-        client.put(f"/api/threads/{thread['id']}/bookmark", headers=_as("u1"))
-    handle = client.get("/api/me", headers=_as("u1")).get_json()["handle"]
+        client.put(f"/api/threads/{thread['id']}/bookmark", headers=bearer("u1"))
+    handle = client.get("/api/me", headers=bearer("u1")).get_json()["handle"]
     for thread in threads[:22]:  # 22 resolved queue entries of 2 reports each, and a page of the log
         for reporter in ("r1", "r2"):
             assert (
                 client.post(
-                    f"/api/threads/{thread['id']}/report", json={"reason": "spam"}, headers=_as(reporter)
+                    f"/api/threads/{thread['id']}/report", json={"reason": "spam"}, headers=bearer(reporter)
                 ).status_code
                 == 202
             )
         assert (
             client.post(
-                f"/api/mod/queue/thread~{thread['id']}", json={"action": "dismiss"}, headers=_as("m1:mod")
+                f"/api/mod/queue/thread~{thread['id']}", json={"action": "dismiss"}, headers=bearer("m1:mod")
             ).status_code
             == 200
         )
-    mentioned = [client.get("/api/me", headers=_as(u)).get_json()["handle"] for u in ("u0", "u2")]
+    mentioned = [client.get("/api/me", headers=bearer(u)).get_json()["handle"] for u in ("u0", "u2")]
     db = client.application.config["HEARTH_DEPS"].db
     for i in range(25):  # what the triggers would have written (they fire only for the stack's own project)
         fanout.deliver(
@@ -185,7 +178,7 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
             ),
             {"u1": fanout.COMMENT},
         )
-    one_run = client.get("/api/me/notifications", headers=_as("u1")).get_json()["items"]
+    one_run = client.get("/api/me/notifications", headers=bearer("u1")).get_json()["items"]
     assert [(i["kind"], i["count"]) for i in one_run] == [("comment", 25)]  # grouped: one item
     for i in range(20):  # 20 runs: a comment on each of 20 threads, a page full of runs
         for n in range(1):
@@ -202,12 +195,12 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
                 ),
                 {"u2": fanout.COMMENT},
             )
-    unread_ids = [i["id"] for i in client.get("/api/me/notifications", headers=_as("u2")).get_json()["items"]]
+    unread_ids = [i["id"] for i in client.get("/api/me/notifications", headers=bearer("u2")).get_json()["items"]]
     assert len(unread_ids) == 20
     edited_comment = roots[3]["id"]
     for n in range(KEPT + 3):  # more edits than the ring keeps
-        client.patch(f"/api/threads/{tid}", json={"body": f"edit {n}"}, headers=_as("u0"))
-        client.patch(f"/api/threads/{tid}/comments/{edited_comment}", json={"body": f"edit {n}"}, headers=_as("u1"))
+        client.patch(f"/api/threads/{tid}", json={"body": f"edit {n}"}, headers=bearer("u0"))
+        client.patch(f"/api/threads/{tid}/comments/{edited_comment}", json={"body": f"edit {n}"}, headers=bearer("u1"))
     # Their +1s (and the setup's counter moves) wait in shards until the fold tasks (about a second
     # later) fold them: measured on a forum at rest, folded as the sweep folds.
     folding.sweep(db, lambda: utc_now() + timedelta(seconds=10), limit=10_000)
@@ -229,63 +222,69 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     page_comment = {"site": "https://blog.example", "term": "/p1", "path": "/p1", "title": "P", "body": "first"}
     for i in range(0, 50, 2):  # half the listing's pages have comments
         assert (
-            client.post("/api/pages/comments", json={**page_comment, "term": f"/p{i}"}, headers=_as("u0")).status_code
+            client.post(
+                "/api/pages/comments", json={**page_comment, "term": f"/p{i}"}, headers=bearer("u0")
+            ).status_code
             == 201
         )
     calls = {
         "GET /threads": lambda: client.get("/api/threads"),
-        "GET /threads (signed in)": lambda: client.get("/api/threads", headers=_as("u1")),
+        "GET /threads (signed in)": lambda: client.get("/api/threads", headers=bearer("u1")),
         "GET /threads/{id}": lambda: client.get(f"/api/threads/{tid}"),
-        "GET /threads/{id} (signed in)": lambda: client.get(f"/api/threads/{tid}", headers=_as("u1")),
+        "GET /threads/{id} (signed in)": lambda: client.get(f"/api/threads/{tid}", headers=bearer("u1")),
         "GET /threads/{id}/comments": lambda: client.get(f"/api/threads/{tid}/comments"),
-        "GET /threads/{id}/comments (signed in)": lambda: client.get(f"/api/threads/{tid}/comments", headers=_as("u1")),
+        "GET /threads/{id}/comments (signed in)": lambda: client.get(
+            f"/api/threads/{tid}/comments", headers=bearer("u1")
+        ),
         "GET /threads/{id}/comments/{cid}/replies": lambda: client.get(
             f"/api/threads/{tid}/comments/{roots[1]['id']}/replies"
         ),
         "GET /threads/{id}/comments/{cid} (signed in)": lambda: client.get(
-            f"/api/threads/{tid}/comments/{parent}", headers=_as("u1")
+            f"/api/threads/{tid}/comments/{parent}", headers=bearer("u1")
         ),
         "GET /users/{handle}": lambda: client.get(f"/api/users/{handle}"),
         "GET /users/{handle}/comments": lambda: client.get(f"/api/users/{handle}/comments"),
-        "GET /me/bookmarks": lambda: client.get("/api/me/bookmarks", headers=_as("u1")),
+        "GET /me/bookmarks": lambda: client.get("/api/me/bookmarks", headers=bearer("u1")),
         "POST /threads (first post: makes the profile)": lambda: client.post(
-            "/api/threads", json={"title": "t", "body": "b"}, headers=_as("u9")
+            "/api/threads", json={"title": "t", "body": "b"}, headers=bearer("u9")
         ),
         "POST /threads/{id}/comments (reply at depth 3)": lambda: client.post(
-            f"/api/threads/{tid}/comments", json={"body": "deep", "parentId": parent}, headers=_as("u2")
+            f"/api/threads/{tid}/comments", json={"body": "deep", "parentId": parent}, headers=bearer("u2")
         ),
         "PUT /threads/{id}/reactions/{type}": lambda: client.put(
-            f"/api/threads/{tid}/reactions/fire", headers=_as("u1")
+            f"/api/threads/{tid}/reactions/fire", headers=bearer("u1")
         ),
         "POST /threads/{id}/report": lambda: client.post(
-            f"/api/threads/{threads[23]['id']}/report", json={"reason": "spam"}, headers=_as("r1")
+            f"/api/threads/{threads[23]['id']}/report", json={"reason": "spam"}, headers=bearer("r1")
         ),
         "GET /mod/queue": lambda: client.get(
-            "/api/mod/queue", query_string={"state": "resolved"}, headers=_as("m1:mod")
+            "/api/mod/queue", query_string={"state": "resolved"}, headers=bearer("m1:mod")
         ),
-        "GET /mod/log": lambda: client.get("/api/mod/log", headers=_as("m1:mod")),
-        "GET /me": lambda: client.get("/api/me", headers=_as("u1")),
-        "GET /me/notifications": lambda: client.get("/api/me/notifications", headers=_as("u2")),
-        "GET /me/notifications (one run of 25)": lambda: client.get("/api/me/notifications", headers=_as("u1")),
+        "GET /mod/log": lambda: client.get("/api/mod/log", headers=bearer("m1:mod")),
+        "GET /me": lambda: client.get("/api/me", headers=bearer("u1")),
+        "GET /me/notifications": lambda: client.get("/api/me/notifications", headers=bearer("u2")),
+        "GET /me/notifications (one run of 25)": lambda: client.get("/api/me/notifications", headers=bearer("u1")),
         "GET /threads/{id}/history": lambda: client.get(f"/api/threads/{tid}/history"),
         "GET /threads/{id}/comments/{cid}/history": lambda: client.get(
             f"/api/threads/{tid}/comments/{edited_comment}/history"
         ),
-        "GET /users?prefix=": lambda: client.get("/api/users", query_string={"prefix": handle[:2]}, headers=_as("u1")),
-        "GET /me/settings": lambda: client.get("/api/me/settings", headers=_as("u1")),
-        "PUT /me/settings": lambda: client.put(
-            "/api/me/settings", json={"notify": {"mention": False}}, headers=_as("u1")
+        "GET /users?prefix=": lambda: client.get(
+            "/api/users", query_string={"prefix": handle[:2]}, headers=bearer("u1")
         ),
-        "PUT /me/blocks/{handle}": lambda: client.put(f"/api/me/blocks/{handle}", headers=_as("u2")),
-        "GET /me/blocks": lambda: client.get("/api/me/blocks", headers=_as("u2")),
+        "GET /me/settings": lambda: client.get("/api/me/settings", headers=bearer("u1")),
+        "PUT /me/settings": lambda: client.put(
+            "/api/me/settings", json={"notify": {"mention": False}}, headers=bearer("u1")
+        ),
+        "PUT /me/blocks/{handle}": lambda: client.put(f"/api/me/blocks/{handle}", headers=bearer("u2")),
+        "GET /me/blocks": lambda: client.get("/api/me/blocks", headers=bearer("u2")),
         "POST /me/notifications/read (20 ids)": lambda: client.post(
-            "/api/me/notifications/read", json={"ids": unread_ids}, headers=_as("u2")
+            "/api/me/notifications/read", json={"ids": unread_ids}, headers=bearer("u2")
         ),
         "POST /me/notifications/read (all)": lambda: client.post(
-            "/api/me/notifications/read", json={}, headers=_as("u1")
+            "/api/me/notifications/read", json={}, headers=bearer("u1")
         ),
         "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": lambda: client.post(
-            f"/api/threads/{tid}/comments", json=mentioning, headers=_as("u1")
+            f"/api/threads/{tid}/comments", json=mentioning, headers=bearer("u1")
         ),
         "GET /pages/counts (50 keys)": lambda: client.get(
             "/api/pages/counts",
@@ -295,10 +294,10 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
             ],
         ),
         "POST /pages/comments (first comment: creates the page thread)": lambda: client.post(
-            "/api/pages/comments", json=page_comment, headers=_as("u1")
+            "/api/pages/comments", json=page_comment, headers=bearer("u1")
         ),
         "POST /pages/comments (the page thread exists)": lambda: client.post(
-            "/api/pages/comments", json=page_comment, headers=_as("u2")
+            "/api/pages/comments", json=page_comment, headers=bearer("u2")
         ),
         "trigger: a reply mentioning 2 users": lambda: _Ok(fanout.comment_created(db, tid, "fresh-reply")),
     }
@@ -340,12 +339,12 @@ def test_a_search_page_stays_within_its_budget_however_rare_the_matches(app_and_
     tids = []
     for i in range(130):  # every 10th holds the second word: a page cannot fill from the posts it may read
         body = "kelpie collie" if i % 10 == 0 else "kelpie only"
-        made = client.post("/api/threads", json={"title": f"dogs {i}", "body": body}, headers=_as(f"u{i % 5}"))
+        made = client.post("/api/threads", json={"title": f"dogs {i}", "body": body}, headers=bearer(f"u{i % 5}"))
         assert made.status_code == 201
         tids.append(made.get_json()["id"])
     for i in range(130):
         body = "kelpie collie" if i % 10 == 0 else "kelpie only"
-        made = client.post(f"/api/threads/{tids[i % 12]}/comments", json={"body": body}, headers=_as(f"u{i % 5}"))
+        made = client.post(f"/api/threads/{tids[i % 12]}/comments", json={"body": body}, headers=bearer(f"u{i % 5}"))
         assert made.status_code == 201
     calls = {
         "GET /search (threads, one word)": {"q": "kelpie"},
@@ -354,10 +353,10 @@ def test_a_search_page_stays_within_its_budget_however_rare_the_matches(app_and_
     }
     measured = {}
     # A member with a profile: the role sync then costs nothing (a caller with none is looked up each time).
-    assert client.get("/api/me", headers=_as("searcher")).status_code == 200
+    assert client.get("/api/me", headers=bearer("searcher")).status_code == 200
     for name, params in calls.items():
         stats.reset()
-        response = client.get("/api/search", query_string=params, headers=_as("searcher"))
+        response = client.get("/api/search", query_string=params, headers=bearer("searcher"))
         assert response.status_code == 200, response.get_data(as_text=True)
         measured[name] = (stats.round_trips, stats.docs, dict(stats.rpcs), len(response.get_json()["items"]))
     print(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import pytest
 from google.cloud import firestore
@@ -14,14 +13,7 @@ from google.cloud import firestore
 from hearth.api.app import create_app
 from hearth.deps import Config, Deps, utc_now
 from scripts import migrate_private
-
-
-def _verify(token: str, check_revoked: bool) -> dict[str, Any]:
-    return {"uid": token}
-
-
-def _as(uid: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {uid}"}
+from tests.support.inprocess import bearer, verify_token
 
 
 @pytest.fixture
@@ -29,12 +21,12 @@ def setup(stack, monkeypatch):
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
     monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", stack.auth_host)
     db = firestore.Client(project=f"migrate-{uuid.uuid4().hex[:8]}")
-    client = create_app(Deps(db=db, verify_token=_verify, config=Config(), clock=utc_now)).test_client()
+    client = create_app(Deps(db=db, verify_token=verify_token, config=Config(), clock=utc_now)).test_client()
     return db, client
 
 
 def _handle(client, uid: str) -> str:
-    return client.get("/api/me", headers=_as(uid)).get_json()["handle"]
+    return client.get("/api/me", headers=bearer(uid)).get_json()["handle"]
 
 
 def _as_written_before(db: firestore.Client, path: str, uids: list[str], handles: dict[str, str]) -> None:
@@ -51,11 +43,11 @@ def test_old_documents_move_their_private_fields_and_moderators_get_their_record
     db, client = setup
     ada, bob = f"ada{uuid.uuid4().hex[:6]}", f"bob{uuid.uuid4().hex[:6]}"
     handles = {ada: _handle(client, ada), bob: _handle(client, bob)}
-    tid = client.post("/api/threads", headers=_as(ada), json={"title": "t", "body": f"hi @{handles[bob]}"}).get_json()[
-        "id"
-    ]
+    tid = client.post(
+        "/api/threads", headers=bearer(ada), json={"title": "t", "body": f"hi @{handles[bob]}"}
+    ).get_json()["id"]
     cid = client.post(
-        f"/api/threads/{tid}/comments", headers=_as(bob), json={"body": f"@{handles[ada]} yes"}
+        f"/api/threads/{tid}/comments", headers=bearer(bob), json={"body": f"@{handles[ada]} yes"}
     ).get_json()["id"]
     _as_written_before(db, f"threads/{tid}", [bob], {bob: handles[bob]})
     _as_written_before(db, f"threads/{tid}/comments/{cid}", [ada], {ada: handles[ada]})

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from google.cloud import firestore
@@ -16,10 +15,7 @@ from hearth.db.ratelimit import Limit
 from hearth.deps import Config, Deps, utc_now
 from hearth.search import backfill
 from scripts import reindex
-
-
-def _verify(token: str, check_revoked: bool) -> dict[str, Any]:
-    return {"uid": token}
+from tests.support.inprocess import verify_token
 
 
 @pytest.fixture
@@ -29,7 +25,7 @@ def setup(stack, monkeypatch):
     db = firestore.Client(project=project)
     many = Limit("x", 10_000, timedelta(minutes=1))
     config = Config(comment_limit=many, thread_limit=many, search_limit=many)
-    client = create_app(Deps(db=db, verify_token=_verify, config=config, clock=utc_now)).test_client()
+    client = create_app(Deps(db=db, verify_token=verify_token, config=config, clock=utc_now)).test_client()
     return project, db, client
 
 

@@ -19,6 +19,7 @@ from hearth.db.querylog import QueryLog
 from hearth.db.ratelimit import Limit
 from hearth.deps import Config, Deps, utc_now
 from tests.api.conftest import assert_error
+from tests.support.inprocess import bearer, verify_token
 
 
 def word() -> str:
@@ -236,15 +237,6 @@ def test_a_cursor_belongs_to_its_query(api, alice, make_thread):
 # --- in-process, on the emulator's Firestore, with the write limits raised (many posts quickly) -----------
 
 
-def _verify(token: str, check_revoked: bool) -> dict[str, Any]:
-    uid, _, role = token.partition(":")
-    return {"uid": uid, **({"moderator": True} if role == "mod" else {})}
-
-
-def _as(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture
 def client(stack, monkeypatch) -> Iterator[Any]:
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
@@ -261,7 +253,7 @@ def client(stack, monkeypatch) -> Iterator[Any]:
         search_limit=Limit("search", 5, many),
         anonymous_search_limit=Limit("search", 3, many),
     )
-    yield create_app(Deps(db=db, verify_token=_verify, config=config, clock=utc_now)).test_client()
+    yield create_app(Deps(db=db, verify_token=verify_token, config=config, clock=utc_now)).test_client()
 
 
 def _page_through(client, params: dict[str, Any], who: str) -> tuple[list[str], int]:
@@ -272,7 +264,7 @@ def _page_through(client, params: dict[str, Any], who: str) -> tuple[list[str], 
         response = client.get(
             "/api/search",
             query_string={**params, **({"cursor": cursor} if cursor else {})},
-            headers=_as(f"{who}-{pages}"),
+            headers=bearer(f"{who}-{pages}"),
         )  # a user per page: the search limit is 5 a minute
         assert response.status_code == 200, response.get_data(as_text=True)
         body = response.get_json()
@@ -287,15 +279,15 @@ def _page_through(client, params: dict[str, Any], who: str) -> tuple[list[str], 
 @pytest.mark.parametrize("kind", ["comments", "threads"])
 def test_paging_over_60_matches_returns_each_once_in_order(client, kind):
     w, other = word(), word()
-    tid = client.post("/api/threads", headers=_as("seed"), json={"title": "Home", "body": "b"}).get_json()["id"]
+    tid = client.post("/api/threads", headers=bearer("seed"), json={"title": "Home", "body": "b"}).get_json()["id"]
     matching, noise = [], []
     for n in range(90):  # every third one holds the lead term without the second: short pages, more queries
         holds_both = n % 3 != 0
         body = f"{w} {other} {n}" if holds_both else f"{w} only {n}"
         if kind == "comments":
-            made = client.post(f"/api/threads/{tid}/comments", headers=_as(f"w{n % 7}"), json={"body": body})
+            made = client.post(f"/api/threads/{tid}/comments", headers=bearer(f"w{n % 7}"), json={"body": body})
         else:
-            made = client.post("/api/threads", headers=_as(f"w{n % 7}"), json={"title": f"t{n}", "body": body})
+            made = client.post("/api/threads", headers=bearer(f"w{n % 7}"), json={"title": f"t{n}", "body": body})
         assert made.status_code == 201
         (matching if holds_both else noise).append(made.get_json()["id"])
     assert len(matching) == 60
@@ -322,9 +314,9 @@ def _limited(response) -> None:
 
 def test_search_is_rate_limited_per_user_and_per_anonymous_address(client):
     for _ in range(5):
-        assert client.get("/api/search", query_string={"q": "anything"}, headers=_as("eager")).status_code == 200
-    _limited(client.get("/api/search", query_string={"q": "anything"}, headers=_as("eager")))
-    assert client.get("/api/search", query_string={"q": "anything"}, headers=_as("patient")).status_code == 200
+        assert client.get("/api/search", query_string={"q": "anything"}, headers=bearer("eager")).status_code == 200
+    _limited(client.get("/api/search", query_string={"q": "anything"}, headers=bearer("eager")))
+    assert client.get("/api/search", query_string={"q": "anything"}, headers=bearer("patient")).status_code == 200
     here = {"X-Forwarded-For": "203.0.113.7"}
     for _ in range(3):
         assert client.get("/api/search", query_string={"q": "anything"}, headers=here).status_code == 200

@@ -12,6 +12,7 @@ from hearth.api.app import create_app
 from hearth.deps import Config, Deps
 from tests.api.conftest import assert_error
 from tests.api.test_queue import _read_directly
+from tests.support.inprocess import verify_token
 
 
 def _iso(when: datetime) -> str:
@@ -170,11 +171,6 @@ class Clock:
         return self.now
 
 
-def _fake_verify(token: str, check_revoked: bool) -> dict[str, Any]:
-    uid, _, role = token.partition(":")
-    return {"uid": uid, **({"moderator": True} if role == "mod" else {})}
-
-
 @pytest.fixture
 def clocked(stack, monkeypatch) -> Iterator[tuple[Any, Clock, Any]]:
     """The app in-process on the stack's Firestore, with a clock the test moves."""
@@ -183,7 +179,7 @@ def clocked(stack, monkeypatch) -> Iterator[tuple[Any, Clock, Any]]:
 
     clock = Clock(datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc))
     db = firestore.Client(project=f"clock-{uuid.uuid4().hex[:8]}")
-    app = create_app(Deps(db=db, verify_token=_fake_verify, config=Config(), clock=clock))
+    app = create_app(Deps(db=db, verify_token=verify_token, config=Config(), clock=clock))
     yield app.test_client(), clock, db
 
 

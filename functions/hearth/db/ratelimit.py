@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import RateLimited
+from . import store
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,19 @@ def charge(batch: Any, ref: Any, snap: Any, now: datetime, limit: Limit, unchang
         batch.update(ref, rate, option=unchanged(snap))
     else:
         batch.create(ref, rate)
+
+
+def take(db: Any, uid: str, now: datetime, limit: Limit) -> None:
+    """Count one action of uid's on its own (nothing else written with it), or raise RateLimited:
+    the window's read and one preconditioned commit, read again while another request changed it."""
+    ref = store.rate_window(db, uid, limit.action)
+
+    def attempt() -> None:
+        batch = db.batch()
+        charge(batch, ref, ref.get(), now, limit, lambda snap: store.unchanged_since(db, snap))
+        batch.commit()
+
+    store.retry_while_changed(attempt)
 
 
 class InstanceWindows:

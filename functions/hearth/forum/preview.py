@@ -7,8 +7,7 @@ from datetime import datetime
 from google.cloud import firestore
 
 from ..auth import Caller
-from ..db import store
-from ..db.ratelimit import Limit, charge
+from ..db.ratelimit import Limit, take
 from . import mentions, render
 
 
@@ -26,12 +25,5 @@ def render_preview(
     instances) before anything is rendered. @mentions are resolved as a post's are (one batched
     read, only when the draft has candidates), so the preview links the same handles; nobody is notified.
     """
-    ref = store.rate_window(db, caller.uid, limit.action)
-
-    def attempt() -> None:
-        batch = db.batch()
-        charge(batch, ref, ref.get(), now, limit, lambda snap: store.unchanged_since(db, snap))
-        batch.commit()
-
-    store.retry_while_changed(attempt)
+    take(db, caller.uid, now, limit)
     return {"bodyHtml": renderer(body, lambda handles: mentions.lookup(db, handles)).html}

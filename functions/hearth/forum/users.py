@@ -13,7 +13,7 @@ from google.cloud import firestore
 from .. import validation
 from ..auth import Caller
 from ..db import store
-from ..db.ratelimit import Limit, charge
+from ..db.ratelimit import Limit, take
 from ..errors import Conflict, Invalid, NotFound
 from ..moderation import guard
 from ..notifications import inbox
@@ -356,14 +356,7 @@ def handles_with_prefix(
     script walking every prefix is slowed to the window's pace. One range query on `users.handle`
     (current handles only: a resting one belongs to nobody now) and one preconditioned write.
     """
-    rate_ref = store.rate_window(db, caller.uid, limit.action)
-
-    def charge_lookup() -> None:
-        batch = db.batch()
-        charge(batch, rate_ref, rate_ref.get(), now, limit, lambda s: store.unchanged_since(db, s))
-        batch.commit()
-
-    store.retry_while_changed(charge_lookup)
+    take(db, caller.uid, now, limit)
     query = (
         store.users(db)
         .where(filter=firestore.FieldFilter("handle", ">=", prefix))

@@ -15,6 +15,7 @@ from hearth.api import http
 from hearth.api.app import create_app
 from hearth.deps import Config, Deps, utc_now
 from hearth.errors import BadRequest, PayloadTooLarge
+from tests.support.inprocess import verify_token
 
 
 class Trickle(io.RawIOBase):
@@ -116,17 +117,15 @@ def test_gunicorns_error_writer_is_replaced_by_the_json_one():
     assert sent == [http.server_error_bytes(431, "Request Header Fields Too Large")]
 
 
-def _verify(token: str, check_revoked: bool) -> dict:
-    return {"uid": token}
-
-
 @pytest.fixture
 def app() -> Flask:
     class NoDb:
         def __getattr__(self, name):
             raise AssertionError("Firestore must not be reached")
 
-    return create_app(Deps(db=cast(firestore.Client, NoDb()), verify_token=_verify, config=Config(), clock=utc_now))
+    return create_app(
+        Deps(db=cast(firestore.Client, NoDb()), verify_token=verify_token, config=Config(), clock=utc_now)
+    )
 
 
 def test_a_declared_length_over_64_kib_is_413_before_the_body_is_read(app):
@@ -186,7 +185,9 @@ def test_firestore_failures_that_pass_are_503_busy_with_retry_after(error):
         def __getattr__(self, name):
             raise getattr(google_errors, error)("secret internal detail")
 
-    app = create_app(Deps(db=cast(firestore.Client, FailingDb()), verify_token=_verify, config=Config(), clock=utc_now))
+    app = create_app(
+        Deps(db=cast(firestore.Client, FailingDb()), verify_token=verify_token, config=Config(), clock=utc_now)
+    )
     response = app.test_client().get("/api/threads")
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert response.get_json()["error"]["code"] == "busy"
@@ -199,7 +200,7 @@ def _app_whose_db_raises(exc: Exception) -> Flask:
             raise exc
 
     return create_app(
-        Deps(db=cast(firestore.Client, FailingDb()), verify_token=_verify, config=Config(), clock=utc_now)
+        Deps(db=cast(firestore.Client, FailingDb()), verify_token=verify_token, config=Config(), clock=utc_now)
     )
 
 
@@ -232,7 +233,7 @@ def test_any_other_value_error_is_a_500_without_internals():
 def test_the_signed_in_hook_runs_only_for_a_checked_caller_answered_2xx_or_403(token, status, runs):
     """http.after_signed_in carries issue 15's rule for the role sync: checked callers only, a 403 included."""
     seen: list[tuple[str, bool]] = []
-    deps = Deps(db=cast(firestore.Client, object()), verify_token=_verify, config=Config(), clock=utc_now)
+    deps = Deps(db=cast(firestore.Client, object()), verify_token=verify_token, config=Config(), clock=utc_now)
     app = Flask("hook")
     app.config["HEARTH_DEPS"] = deps
 

@@ -154,6 +154,26 @@ def test_api_field_errors_are_shown_as_the_uis_own_sentences(page: Page, forum: 
     expect(page.locator("#handle-error")).to_have_text("That handle is taken. Try another.")  # 409 from the API
 
 
+def test_typing_into_a_form_keeps_its_focus_while_the_pages_last_chunk_loads(page: Page, forum: Forum):
+    """The settings form is drawn before its preferences chunk arrives; the heading must not take the focus then."""
+    me = forum.member("typist")
+    sign_in(page, me, "/")
+    held: list = []
+    page.route("**/dist/chunks/settings-*.js", lambda route: held.append(route))
+    page.locator("#account").get_by_role("link", name="Settings").click()
+    name = page.get_by_label("Display name")
+    name.fill("")
+    expect(page.locator("#notify-heading")).to_have_count(0)  # the chunk is still held
+    page.wait_for_timeout(50)
+    assert held, "the settings chunk was requested"
+    for route in held:
+        route.continue_()
+    expect(page.locator("#notify-heading")).to_be_visible()
+    expect(name).to_be_focused()
+    page.keyboard.type("Typed")
+    expect(name).to_have_value("Typed")
+
+
 # --- 5. who replied to whom -------------------------------------------------------------------
 
 

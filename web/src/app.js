@@ -74,7 +74,12 @@ async function render() {
   const heading = main.querySelector("h1");
   if (heading) {
     document.title = `${heading.textContent} · Hearth`;
-    if (render.count++) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
+    // A view draws its form before its last chunk loads: someone already typing in it keeps
+    // their focus (moving it to the heading mid-keystroke would drop what they type).
+    if (render.count++ && !main.contains(document.activeElement)) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: true });
+    }
   }
   updateNav();
   syncSearchBox();

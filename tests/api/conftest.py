@@ -14,6 +14,7 @@ from google.cloud import firestore
 from devstack.authemu import User, set_claims, sign_in, sign_up, verify_email
 from devstack.client import Api
 from devstack.stack import Stack
+from hearth.db import counters
 
 
 @pytest.fixture(scope="session")
@@ -81,10 +82,16 @@ def folded(check: Callable[[], Any], what: str = "the folded counts") -> Any:
     return wait_for(check, FOLDED, what)
 
 
-def unfolded(db: firestore.Client, path: str) -> list[str]:
-    """The counter shards of the document at path that hold increments not folded into it yet."""
-    pending = db.document(path).collection("shards").where(filter=firestore.FieldFilter("n", ">", 0)).get()
-    return [s.reference.path for s in pending]
+def unfolded(db: firestore.Client, path: str) -> dict[str, int]:
+    """What the counter shards of the document at path add that it does not show yet, by field."""
+    owner = db.document(path).get()
+    return counters.unfolded(owner.to_dict() or {}, counters.sums(owner.reference, counters.fields_of(path)))
+
+
+def unfolded_owners(db: firestore.Client) -> list[str]:
+    """Every document whose counter shards add something it does not show yet."""
+    owners = {s.reference.parent.parent.path for s in db.collection_group("shards").stream()}
+    return sorted(path for path in owners if unfolded(db, path))
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:

@@ -42,15 +42,15 @@ BUDGETS = {
     "GET /me/bookmarks": (2, 21 + 20),
     # The profile, the rate window and the standing (a suspension, approval: not on the public profile).
     "POST /threads (first post: makes the profile)": (4, 6),
-    # The profile, the unread count and the caller's standing, in one batched read; the unread
-    # count's pending shards (one query at the inbox's read time: none once folded).
-    "GET /me": (2, 3),
+    # The profile, the unread count and the caller's standing, in one batched read; the sum of the
+    # inbox's counter shards (one aggregation at the inbox's read time, billed as one read).
+    "GET /me": (2, 3 + 1),
     # The page, one batched read (the inbox and each run's marker), and per run on the page its
-    # newest few (groups.GROUP_IDS) and its count: at worst 20 runs.
-    # (and the inbox's pending shards: one query)
-    "GET /me/notifications": (3 + 2 * 20, 21 + 1 + 20 + 20 * GROUP_IDS),
+    # newest few (groups.GROUP_IDS) and its count (an aggregation, one read): at worst 20 runs.
+    # (and the sum of the inbox's counter shards: one aggregation)
+    "GET /me/notifications": (3 + 2 * 20, 21 + 1 + 20 + 20 * (GROUP_IDS + 1) + 1),
     # 25 comments on one thread: one run, one item (the run's later notifications are not in the page).
-    "GET /me/notifications (one run of 25)": (3 + 2, 1 + 1 + 1 + GROUP_IDS),
+    "GET /me/notifications (one run of 25)": (3 + 2, 1 + 1 + 1 + GROUP_IDS + 1 + 1),
     # Edit history: the post (and its thread), then the ring of kept versions.
     "GET /threads/{id}/history": (2, 1 + KEPT),
     "GET /threads/{id}/comments/{cid}/history": (2, 2 + KEPT),
@@ -61,23 +61,26 @@ BUDGETS = {
     "GET /me/blocks": (1, 1),
     # the handle's query, then a transaction on the caller's preferences
     "PUT /me/blocks/{handle}": (4, 2),
-    # begin, the inbox and the notifications, the inbox's pending shards, then the run markers of the
-    # runs among them, commit
-    "POST /me/notifications/read (20 ids)": (5, 21 + 20),
-    # begin, the inbox's pending shards, commit (whatever the backlog)
-    "POST /me/notifications/read (all)": (3, 0),
+    # begin, the inbox and the notifications, the sum of the inbox's shards, then the run markers of
+    # the runs among them, commit
+    "POST /me/notifications/read (20 ids)": (5, 21 + 20 + 1),
+    # begin, the sum of the inbox's shards, commit (whatever the backlog)
+    "POST /me/notifications/read (all)": (3, 1),
     # A reaction: the batched read and the commit; then, the target's bucket allowing, its fold
-    # inline (the pending shards' query, one commit), so a quiet thread shows the count at once.
-    "PUT /threads/{id}/reactions/{type}": (4, 4 + 1),
+    # inline (two sum() aggregations of its shards, one commit), so a quiet thread shows the count at once.
+    "PUT /threads/{id}/reactions/{type}": (5, 4 + 2),
     # A reply at depth 3 moves three owners' counters (the thread, its parent, its root): each is
-    # folded inline while its bucket allows (query + commit; the root read first when the request
-    # had not read it).
-    "POST /threads/{id}/comments (reply at depth 3)": (2 + 3 * 2 + 1, 6 + 3 + 1),
-    "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": (3 + 3 * 2 + 1, 6 + 2 + 3 + 1),
+    # folded inline while its bucket allows (two aggregations + commit; the root read first when the
+    # request had not read it; the thread's latest activity, one document).
+    "POST /threads/{id}/comments (reply at depth 3)": (2 + 3 * 3 + 1 + 1, 6 + 3 * 2 + 1 + 1),
+    "POST /threads/{id}/comments (reply at depth 3 mentioning 2 users)": (
+        3 + 3 * 3 + 1 + 1,
+        6 + 2 + 3 * 2 + 1 + 1,
+    ),
     # Background work for its outbox item: the comment; the thread, the comment answered and the
     # reply's private mentions; the 3 recipients' mutes and preferences (and the thread author's run:
     # their notification, run marker and inbox); one commit per recipient; then each recipient's
-    # inbox folded (read, the pending shards' query, commit).
+    # inbox folded (read, the sum of its shards, commit).
     "trigger: a reply mentioning 2 users": (1 + 2 + 3 + 3 * 3, 1 + 3 + 3 + 3 + 3 + 3 * 2),
     # The report, the thread (and the comment) read at once; then begin, the reporter's four, commit.
     "POST /threads/{id}/report": (4, 2 + 4),
@@ -91,8 +94,8 @@ BUDGETS = {
     "GET /pages/counts (50 keys)": (1, 50),
     # A page's first comment: the same batched read and commit as any comment; the commit creates the thread.
     "POST /pages/comments (first comment: creates the page thread)": (2, 5),
-    # (and the thread's fold inline, while its bucket allows)
-    "POST /pages/comments (the page thread exists)": (2 + 2, 5 + 1),
+    # (and the thread's fold inline, while its bucket allows: two aggregations, its latest activity, commit)
+    "POST /pages/comments (the page thread exists)": (2 + 4, 5 + 3),
 }
 
 

@@ -20,7 +20,7 @@ from devstack import writelog
 from devstack.authemu import User, sign_in, sign_up, verify_email
 from devstack.client import Api
 from devstack.stack import Ports, Stack, local_stack
-from tests.api.conftest import wait_for
+from tests.api.conftest import unfolded_owners, wait_for
 
 FAULTS = "background:0.3"
 DEADLINE = 180  # retries back off (1 s, 2 s, 4 s ...); a run fails 30% of the time
@@ -140,17 +140,15 @@ def test_with_30_percent_of_background_runs_failing_everything_is_done_exactly_o
 
     # And nothing is left undone. Retries back off up to 30 s, so an item whose last run failed may
     # still wait for its retry after the counters have converged: it must be done within the deadline.
-    def pending_shards() -> list[str]:
-        query = stored.collection_group("shards").where(filter=firestore.FieldFilter("n", ">", 0))
-        return [s.reference.path for s in query.get()]
-
     def undone() -> list[str]:
         return [
             s.id for s in stored.collection("outbox").where(filter=firestore.FieldFilter("done", "==", False)).get()
         ]
 
-    wait_for(lambda: not pending_shards() and not undone(), DEADLINE, "every shard folded and every outbox item done")
-    assert pending_shards() == [] and undone() == []
+    wait_for(
+        lambda: not unfolded_owners(stored) and not undone(), DEADLINE, "every shard folded and every outbox item done"
+    )
+    assert unfolded_owners(stored) == [] and undone() == []
 
     # The faults were real: some runs failed and were retried by the task queue.
     assert "InjectedFault" in stack.logs()

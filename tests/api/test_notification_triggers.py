@@ -82,7 +82,7 @@ def test_the_sweep_runs_an_item_older_than_a_minute_that_is_not_done(api, db, al
     inbox_ref = db.document(f"users/{alice.uid}/private/inbox")
     for shard in inbox_ref.collection("shards").stream():
         shard.reference.delete()
-    inbox_ref.set({"unread": 0}, merge=True)
+    inbox_ref.set({"unread": 0, "shardSums": {"unread": 0}}, merge=True)
     background.outbox(db).document(item_id).update({"done": False})
     assert inbox(api, alice)["items"] == []
 

@@ -28,6 +28,10 @@ class _CountingStream:
             "found" in fields and pb.WhichOneof("result")
         ):  # RunQuery: a document returned
             self._stats.docs += 1
+        elif "result" in fields and pb.HasField("result"):
+            # RunAggregationQuery: production bills one read per 1,000 index entries it scans (a
+            # sum over an owner's at most 200 counter shards, a count over one run: one read).
+            self._stats.docs += 1
         return item
 
     def __getattr__(self, name: str) -> Any:

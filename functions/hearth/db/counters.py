@@ -3,17 +3,18 @@ about once a second (a token bucket), so no document takes more than about one w
 however hot the thread (firebase/extensions' firestore-counter, the distributed-counters guide).
 
 An owner (a thread, a comment, a user's private/inbox) keeps its counters as readers know them;
-`{owner}/shards/{k}` hold what is not folded in yet: the same fields as increments, `n` the
-increments pending, `at` the last one's commit time. A write bumps one shard picked at random in
-its own commit (a blind merge-set of increments: nobody reads a shard to write it).
+`{owner}/shards/{k}` only ever grow by increments (a blind merge-set in the write's own commit:
+nobody reads a shard to write it), `at` the last one's commit time. The owner also keeps
+`shardSums`, what its shards added up to when it was last folded, so its counters miss exactly
+`sum(shards) - shardSums` per field.
 
-A fold moves what the pending shards (n > 0) hold into the owner in one commit: the owner +total,
-each shard -its part (increments, so a bump landing meanwhile stays in its shard), the owner's
-write preconditioned on its update time as read *before* the shards. Two folds at once therefore
-cannot both move the same increments: the second one's precondition fails and it reads again.
+A fold is one write: it adds up the shards with `sum()` aggregation queries (one read per 1,000
+shards on production's bill, and no shard written back), and adds the difference to the owner,
+preconditioned on the owner's update time as read *before* the sums. Two folds at once therefore
+cannot both add the same increments: the second one's precondition fails and it reads again.
 Owners are folded inline by the request that bumped them while their bucket has a token (a quiet
-thread shows its counts at once), else by a Cloud Task scheduled for the end of the second (one per
-owner and second, named so), and by the scheduled sweep for anything left over.
+thread shows its counts at once), else by a Cloud Task for the end of the owner's refill period
+(one per owner and period, named so), and by the scheduled sweep for anything left over.
 """
 
 from __future__ import annotations
@@ -22,29 +23,35 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from google.api_core.exceptions import AlreadyExists, FailedPrecondition
 from google.cloud import firestore
 
+from ..validation import REACTION_TYPES
 from . import store
 
 SHARDS = 200  # a thread taking 100 increments/s puts about 0.5/s on each shard
-# Folds a quiet owner may take at once (a few quick writes all show at once): each fold also
-# writes the shards it empties, so a shard bumped in a burst's first second takes at most this
-# many writes more in it.
+# Folds a quiet owner may take at once (a few quick writes all show at once).
 BUCKET = 3.0
 # Then one fold per REFILL_SECONDS: a little slower than one a second, so an owner stays under
 # one write a second however long a burst lasts (the bucket's first folds included).
 REFILL_SECONDS = 1.25
-# Fields a shard holds that are not counters.
-PENDING, LAST_AT, ACTIVITY = "n", "at", "lastActivityAt"
-FOLDED_AT, TOKENS = "foldedAt", "foldTokens"
+AGGREGATIONS_PER_QUERY = 5  # Firestore's limit on the aggregations of one query
+# Fields of a shard that are not counters, and an owner's bookkeeping.
+LAST_AT, ACTIVITY = "at", "lastActivityAt"
+FOLDED_AT, TOKENS, SUMS = "foldedAt", "foldTokens", "shardSums"
+
+_REACTIONS = tuple(f"reactionCounts.{kind}" for kind in REACTION_TYPES)
+# The counters each kind of owner keeps in shards (a fold adds up exactly these).
+THREAD_FIELDS = ("commentCount", "score", *_REACTIONS)
+COMMENT_FIELDS = ("replyCount", "descendantCount", "score", *_REACTIONS)
+INBOX_FIELDS = ("unread",)
 
 
 class Fold(Enum):
     FOLDED = "folded"
-    NOTHING = "nothing"  # no pending shard
+    NOTHING = "nothing"  # the shards add nothing new
     TOO_SOON = "too soon"  # the owner's bucket is empty: fold later
     CONTENDED = "contended"  # the owner changed since it was read: read again
     MISSING = "missing"  # no owner (yet)
@@ -54,6 +61,23 @@ class Fold(Enum):
 class Result:
     outcome: Fold
     wait: float = 0.0  # for TOO_SOON: seconds until a token
+
+
+def fields_of(path: str) -> tuple[str, ...]:
+    """The counters an owner at path keeps in shards: a thread's, a comment's or an inbox's."""
+    parts = path.split("/")
+    if len(parts) == 2 and parts[0] == "threads":
+        return THREAD_FIELDS
+    if len(parts) == 4 and parts[0] == "threads" and parts[2] == "comments":
+        return COMMENT_FIELDS
+    if len(parts) == 4 and parts[0] == "users" and parts[2:] == ["private", "inbox"]:
+        return INBOX_FIELDS
+    raise ValueError(f"{path} keeps no sharded counters")
+
+
+def stamps_activity(path: str) -> bool:
+    """Whether the owner's bumps stamp lastActivityAt (a thread's comments do)."""
+    return fields_of(path) is THREAD_FIELDS
 
 
 def shards(owner: firestore.DocumentReference) -> firestore.CollectionReference:
@@ -72,6 +96,18 @@ def nested(changes: Mapping[str, Any], value: Callable[[Any], Any]) -> dict[str,
     return out
 
 
+def flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
+    """{"reactionCounts": {"like": 2}} -> {"reactionCounts.like": 2}: the integers of nested maps by field path."""
+    out: dict[str, int] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flat(value, f"{path}."))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[path] = value
+    return out
+
+
 def bump(
     batch: Any,
     owner: firestore.DocumentReference,
@@ -83,8 +119,12 @@ def bump(
     """Add changes (field path -> amount) to owner's counters through one random shard, in batch.
 
     activity: stamp the shard's lastActivityAt with the commit time (a fold keeps the latest)."""
-    data = nested({k: v for k, v in changes.items() if v}, firestore.Increment)
-    data[PENDING] = firestore.Increment(1)
+    unknown = set(changes) - set(fields_of(owner.path))
+    if unknown:  # a fold would never add them up
+        raise ValueError(f"{owner.path} keeps no sharded {sorted(unknown)}")
+    # Every counter of the owner's kind, 0 for those this write leaves alone: each shard then has
+    # every field a fold adds up, whichever index serves its sums.
+    data = nested({path: changes.get(path, 0) for path in fields_of(owner.path)}, firestore.Increment)
     data[LAST_AT] = firestore.SERVER_TIMESTAMP
     if activity:
         data[ACTIVITY] = firestore.SERVER_TIMESTAMP
@@ -93,40 +133,41 @@ def bump(
     return ref
 
 
-def counts_of(data: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
-    """A shard's counters by field path (nested maps flattened), without its bookkeeping fields."""
+def sums(
+    owner: firestore.DocumentReference,
+    fields: Sequence[str],
+    tx: Any = None,
+    read_time: datetime | None = None,
+) -> dict[str, int]:
+    """What the owner's shards add up to, by field: sum() aggregations, five to a query.
+
+    tx: in a transaction; read_time: as of that time (an owner read then, so both are one snapshot)."""
     out: dict[str, int] = {}
-    for key, value in data.items():
-        if not prefix and key in (PENDING, LAST_AT, ACTIVITY):
-            continue
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            out.update(counts_of(value, f"{path}."))
-        elif isinstance(value, int) and not isinstance(value, bool):
-            out[path] = value
+    for start in range(0, len(fields), AGGREGATIONS_PER_QUERY):
+        chunk = fields[start : start + AGGREGATIONS_PER_QUERY]
+        query = shards(owner).sum(chunk[0], alias="s0")  # an AggregationQuery; each sum() adds to it
+        for i, path in enumerate(chunk[1:], 1):
+            query.sum(path, alias=f"s{i}")
+        if tx is not None:
+            results = query.get(transaction=tx)
+        elif read_time is not None:
+            results = query.get(read_time=read_time)
+        else:
+            results = query.get()
+        values = {r.alias: r.value for r in (results[0] if results else [])}
+        for i, path in enumerate(chunk):
+            out[path] = int(values.get(f"s{i}") or 0)
     return out
 
 
-def pending(
-    db: firestore.Client, owner: firestore.DocumentReference, tx: Any = None, read_time: datetime | None = None
-) -> list[Any]:
-    """The owner's shards that hold increments not folded in yet (one query; none read for a settled owner).
-
-    read_time: the time the owner was read at, so owner and shards are one snapshot (a fold
-    committing between two plain reads would be counted twice or not at all)."""
-    query = shards(owner).where(filter=firestore.FieldFilter(PENDING, ">", 0))
-    if tx is not None:
-        return list(query.stream(transaction=tx))
-    return list(query.stream(read_time=read_time)) if read_time is not None else list(query.stream())
-
-
-def pending_total(snaps: list[Any], field: str) -> int:
-    """What the pending shards add to one field."""
-    return sum(counts_of(s.to_dict() or {}).get(field, 0) for s in snaps)
+def unfolded(owner: Mapping[str, Any], current: Mapping[str, int]) -> dict[str, int]:
+    """What the shards add (current: their sums) that the owner's counters do not show yet, by field."""
+    folded = flat(owner.get(SUMS) or {})
+    return {path: total - folded.get(path, 0) for path, total in current.items() if total != folded.get(path, 0)}
 
 
 def tokens(owner: Mapping[str, Any], now: datetime) -> float:
-    """Folds the owner may take now: its bucket, refilled by one a second since its last fold."""
+    """Folds the owner may take now: its bucket, refilled by one every REFILL_SECONDS since its last fold."""
     at = owner.get(FOLDED_AT)
     if not isinstance(at, datetime):
         return BUCKET
@@ -134,25 +175,11 @@ def tokens(owner: Mapping[str, Any], now: datetime) -> float:
     return min(BUCKET, stored + max(0.0, (now - at).total_seconds()) / REFILL_SECONDS)
 
 
-def unfold(batch: Any, snaps: list[Any]) -> dict[str, int]:
-    """Take each pending shard's increments back off it, in batch; their totals by field path."""
-    totals: dict[str, int] = {}
-    for snap in snaps:
-        data = snap.to_dict() or {}
-        counts = counts_of(data)
-        for path, amount in counts.items():
-            totals[path] = totals.get(path, 0) + amount
-        back = {path: firestore.Increment(-amount) for path, amount in counts.items() if amount}
-        back[PENDING] = firestore.Increment(-int(data.get(PENDING) or 0))
-        batch.update(snap.reference, back)
-    return totals
-
-
-def latest(snaps: list[Any], current: Any) -> Any:
-    """The latest lastActivityAt among the owner's and the pending shards'."""
-    stamps = [s.get(ACTIVITY) for s in snaps if (s.to_dict() or {}).get(ACTIVITY) is not None]
-    stamps += [current] if current is not None else []
-    return max(stamps) if stamps else None
+def latest_activity(owner: firestore.DocumentReference) -> Any:
+    """The latest lastActivityAt its shards hold (one document read)."""
+    newest = shards(owner).order_by(ACTIVITY, direction=firestore.Query.DESCENDING).limit(1)
+    found = list(newest.stream())
+    return found[0].get(ACTIVITY) if found else None
 
 
 def fold(
@@ -163,10 +190,10 @@ def fold(
     *,
     create: bool = False,
 ) -> Result:
-    """Fold the owner's pending shards into it if its bucket has a token.
+    """Fold what the owner's shards add since its last fold into it, if its bucket has a token.
 
     snap: the owner as read before its shards were bumped (a request's own read), to save a read;
-    read here otherwise. Always read before the shards: that makes the precondition exact.
+    read here otherwise. Always read before the sums: that makes the precondition exact.
     create: make a missing owner (a user's first inbox); otherwise a missing owner is left alone.
     """
     snap = snap if snap is not None else owner.get()
@@ -176,22 +203,21 @@ def fold(
     available = tokens(data, now)
     if available < 1:
         return Result(Fold.TOO_SOON, (1 - available) * REFILL_SECONDS)
-    found = pending(db, owner)
-    if not found:
+    current = sums(owner, fields_of(owner.path))
+    moved = unfolded(data, current)
+    if not moved:
         return Result(Fold.NOTHING)
-    batch = db.batch()
-    totals = unfold(batch, found)
-    bookkeeping = {FOLDED_AT: now, TOKENS: available - 1}
-    activity = latest(found, data.get(ACTIVITY))
-    if activity is not None and activity != data.get(ACTIVITY):
-        bookkeeping[ACTIVITY] = activity
-    if snap.exists:
-        changes = {path: firestore.Increment(amount) for path, amount in totals.items() if amount}
-        batch.update(owner, {**changes, **bookkeeping}, option=store.unchanged_since(db, snap))
-    else:
-        batch.create(owner, {**nested(totals, int), **bookkeeping})
+    bookkeeping: dict[str, Any] = {FOLDED_AT: now, TOKENS: available - 1, SUMS: nested(current, int)}
+    if moved.get("commentCount", 0) > 0 and stamps_activity(owner.path):
+        activity = latest_activity(owner)
+        if activity is not None and (data.get(ACTIVITY) is None or activity > data[ACTIVITY]):
+            bookkeeping[ACTIVITY] = activity
     try:
-        batch.commit()
+        if snap.exists:
+            changes = {path: firestore.Increment(amount) for path, amount in moved.items()}
+            owner.update({**changes, **bookkeeping}, option=store.unchanged_since(db, snap))
+        else:
+            owner.create({**nested(moved, int), **bookkeeping})
     except (FailedPrecondition, AlreadyExists):
         return Result(Fold.CONTENDED)
     return Result(Fold.FOLDED)

@@ -1,5 +1,11 @@
 """When counters are folded (counters.py says how): inline while an owner's bucket has a token, else by
-a `background` Cloud Task for the end of the current second, and by the sweep for what is left over."""
+a `background` Cloud Task for the end of the owner's current refill period, and by the sweep for what
+is left over.
+
+Periods are counters.REFILL_SECONDS long, so an owner takes at most one fold task per period and
+each finds a token (the previous one took the last at least a period before): a burst never piles
+fold tasks up waiting for tokens. A task that still finds none (an inline fold took it) hands the
+owner to the next period's task rather than waiting, so a task runs at most about a period."""
 
 from __future__ import annotations
 
@@ -8,18 +14,22 @@ import random
 import threading
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from firebase_functions import logger
 from google.cloud import firestore
 
 from .. import tasks
-from . import counters
+from . import counters, store
 
-MARGIN = 0.2  # seconds after a second's end that its fold task runs, so that second's bumps are in
-TASK_ATTEMPTS = 8  # folds a task tries (waiting for a token, reading again) before it fails and is retried
-SWEEP_LIMIT = 200  # pending shards one sweep reads
+MARGIN = 0.2  # seconds after a period's end that its fold task runs, so that period's bumps are in
+TASK_ATTEMPTS = 4  # folds a task tries (the owner changed meanwhile) before it hands over to the next period
+SHORT_WAIT = 0.3  # a task waits this long at most for a token; longer, and the next period's task folds
+SWEEP_LIMIT = 200  # shards one sweep reads
+# A sweep that read every shard bumped since its mark moves the mark to Firestore's time before its
+# query (the mark's read time) less this, for commits still in flight then.
+SWEEP_MARGIN = timedelta(seconds=10)
 # A request folds inline while the owner's bucket holds a token, so a quiet owner's few quick writes
 # (3: counters.BUCKET) all show at once. (2 would spare a hot owner the inline folds that requests in
 # flight when a token comes back try and all but one fail, but then a third quick write lags.)
@@ -36,18 +46,23 @@ def is_inbox(path: str) -> bool:
 
 
 def task_id(path: str, slot: int) -> str:
-    """The fold task's name for an owner and a second: the same for every request that asks."""
+    """The fold task's name for an owner and a period: the same for every request that asks."""
     return f"fold-{hashlib.sha256(path.encode()).hexdigest()[:32]}-{slot}"
 
 
+def period(now: datetime) -> int:
+    """The refill period now falls in (counters.REFILL_SECONDS long, counted from the epoch)."""
+    return int(now.timestamp() // counters.REFILL_SECONDS)
+
+
 def asked(path: str, slot: int) -> bool:
-    """Whether this instance asked for this owner's fold in this second already (that task folds it)."""
+    """Whether this instance asked for this owner's fold in this period already (that task folds it)."""
     with _lock:
         return (path, slot) in _scheduled
 
 
 def first_ask(path: str, slot: int) -> bool:
-    """Whether this instance has not asked for this owner's fold in this second yet (saves a call)."""
+    """Whether this instance has not asked for this owner's fold in this period yet (saves a call)."""
     with _lock:
         if (path, slot) in _scheduled:
             return False
@@ -58,11 +73,11 @@ def first_ask(path: str, slot: int) -> bool:
 
 
 def schedule(path: str, now: datetime, enqueue: Callable[..., bool] = tasks.enqueue) -> None:
-    """Have the owner at path folded just after the current second ends (one task per owner and second)."""
-    slot = int(now.timestamp())
+    """Have the owner at path folded just after the current period ends (one task per owner and period)."""
+    slot = period(now)
     if not first_ask(path, slot):
         return
-    due = slot + 1 + MARGIN
+    due = (slot + 1) * counters.REFILL_SECONDS + MARGIN
     enqueue({"fold": path, "due": due}, task_id(path, slot), datetime.fromtimestamp(due, timezone.utc))
 
 
@@ -77,7 +92,7 @@ def settle(
     if snap is not None and snap.exists and counters.tokens(snap.to_dict() or {}, now) < INLINE_TOKENS:
         schedule_fold(owner.path, now)  # hot: no read spent here (its fold task does the work)
         return counters.Fold.TOO_SOON
-    if snap is None and asked(owner.path, int(now.timestamp())):
+    if snap is None and asked(owner.path, period(now)):
         return counters.Fold.TOO_SOON  # hot, and its fold this second is asked for: no read spent either
     try:
         result = counters.fold(db, owner, now, snap, create=is_inbox(owner.path))
@@ -95,33 +110,67 @@ def run_task(
     due: float,
     clock: Callable[[], datetime],
     sleep: Callable[[float], None] = time.sleep,
+    schedule_fold: Callable[[str, datetime], None] = schedule,
 ) -> counters.Fold:
-    """The fold task: from its due time (the emulator does not hold tasks until then), fold once the
-    bucket has a token; raise when it cannot, so Cloud Tasks retries it."""
+    """The fold task: from its due time (the emulator does not hold tasks until then), fold the owner;
+    without a token soon, hand it to the next period's task instead of waiting."""
     wait = due - clock().timestamp()
     if wait > 0:
-        sleep(min(wait, 2.0))
+        sleep(min(wait, counters.REFILL_SECONDS + MARGIN))
     owner = db.document(path)
     for _ in range(TASK_ATTEMPTS):
         result = counters.fold(db, owner, clock(), create=is_inbox(path))
-        if result.outcome == counters.Fold.TOO_SOON:
-            sleep(min(result.wait, 1.5) + 0.01)
+        if result.outcome == counters.Fold.TOO_SOON and result.wait <= SHORT_WAIT:
+            sleep(result.wait + 0.01)
         elif result.outcome == counters.Fold.CONTENDED:
             sleep(random.uniform(0, 0.1))
+        elif result.outcome == counters.Fold.TOO_SOON:
+            break
         else:
             return result.outcome
-    raise RuntimeError(f"could not fold {path} in {TASK_ATTEMPTS} attempts")
+    schedule_fold(path, clock())
+    return counters.Fold.TOO_SOON
 
 
 def sweep(db: firestore.Client, clock: Callable[[], datetime], limit: int = SWEEP_LIMIT) -> int:
-    """Fold every owner with pending shards (up to limit shards' worth); the owners folded."""
-    query = db.collection_group("shards").where(filter=firestore.FieldFilter(counters.PENDING, ">", 0)).limit(limit)
-    owners = {snap.reference.parent.parent.path for snap in query.stream() if snap.reference.parent.parent}
-    folded = 0
-    for path in sorted(owners):
-        result = counters.fold(db, db.document(path), clock(), create=is_inbox(path))
-        if result.outcome == counters.Fold.FOLDED:
+    """Fold every owner whose shards were bumped since the last sweep (up to limit shards); the owners folded.
+
+    Its mark (store.fold_sweep) says up to when every bumped owner was folded; an owner a sweep could
+    not fold (no token, contended, an error) holds the mark before its shards, so the next sweep
+    comes back to it whatever became of the fold task it was handed to."""
+    mark_ref = store.fold_sweep(db)
+    mark = mark_ref.get()
+    since = mark.get("through") if mark.exists else datetime.fromtimestamp(0, timezone.utc)
+    query = (
+        db.collection_group("shards")
+        .where(filter=firestore.FieldFilter(counters.LAST_AT, ">", since))
+        .order_by(counters.LAST_AT)
+        .limit(limit)
+    )
+    found = [s for s in query.stream() if s.reference.parent.parent is not None]
+    earliest: dict[str, datetime] = {}
+    for snap in found:
+        owner_path = snap.reference.parent.parent.path
+        earliest.setdefault(owner_path, snap.get(counters.LAST_AT))
+    folded, held = 0, []
+    for path in earliest:
+        try:
+            result = counters.fold(db, db.document(path), clock(), create=is_inbox(path)).outcome
+        except Exception:  # noqa: BLE001 - the next sweep comes back to it
+            logger.warn(f"sweep: folding {path} failed\n{traceback.format_exc()}", owner=path)
+            result = counters.Fold.CONTENDED
+        if result == counters.Fold.FOLDED:
             folded += 1
-        elif result.outcome in (counters.Fold.TOO_SOON, counters.Fold.CONTENDED):
+        elif result in (counters.Fold.TOO_SOON, counters.Fold.CONTENDED):
             schedule(path, clock())
+            held.append(earliest[path])
+    through = (
+        found[-1].get(counters.LAST_AT) - timedelta(microseconds=1)
+        if len(found) == limit
+        else max(since, mark.read_time - SWEEP_MARGIN)
+    )
+    if held:
+        through = min(through, min(held) - timedelta(microseconds=1))
+    if through > since:
+        mark_ref.set({"through": through})
     return folded

@@ -104,6 +104,11 @@ def history(post: firestore.DocumentReference) -> firestore.CollectionReference:
     return post.collection("history")
 
 
+def fold_sweep(db: firestore.Client) -> firestore.DocumentReference:
+    """background/folding: {through}, up to when the sweep has folded every owner whose shards were bumped."""
+    return db.collection("background").document("folding")
+
+
 def threads(db: firestore.Client) -> firestore.CollectionReference:
     return db.collection("threads")
 

@@ -233,7 +233,7 @@ def get_me(
         **serialize.profile(caller.uid, profile, now, standing),
         "role": role_of(caller),
         "unreadNotifications": inbox.unread(
-            got[inbox_ref.path], inbox.pending(db, caller.uid, at=got[inbox_ref.path].read_time)
+            got[inbox_ref.path], inbox.shard_sum(db, caller.uid, at=got[inbox_ref.path].read_time)
         ),
     }
 

@@ -3,20 +3,20 @@
 users/{uid}/private/inbox holds {unread, readAllAt}. The background fan-out adds 1 to `unread` in
 the same commit that creates a notification (never when it exists already), through one of the
 inbox's counter shards (db/counters.py: a popular author's inbox takes a notification per reply),
-folded into `unread` about once a second; the count readers get is the inbox's plus its pending
-shards' (one query at the inbox's read time, which finds nothing once they are folded). Marking
-some read takes them off in one transaction, and marking all read is one transaction too:
-`unread` = 0, `readAllAt` = the commit time, and the pending shards emptied. A notification is read when its `read` is true or it was created (commit
-time, see fanout.document) at or before readAllAt, so marking all read costs the same
-however many notifications a user has, and the counter stays exact: every write to the inbox
-document is ordered by its commit time, the same clock as the notifications' createdAt.
-"""
+folded into `unread` about once a second; the count readers get is the inbox's plus what its shards
+add that it does not show yet (one sum() query at the inbox's read time). Marking some read takes
+them off in one transaction, and marking all read is one transaction too: `unread` = 0,
+`readAllAt` = the commit time, and the shards' sum taken as folded. A notification is read when its
+`read` is true or it was created (commit time, see fanout.document) at or before readAllAt, so
+marking all read costs the same however many notifications a user has, and the counter stays
+exact: every write to the inbox document is ordered by its commit time, the same clock as the
+notifications' createdAt."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from google.cloud import firestore
 from google.cloud.firestore_v1.aggregation import AggregationQuery
@@ -33,17 +33,19 @@ MARK_MAX = 50
 RUN_QUERIES_AT_ONCE = 8
 
 
-def unread(inbox: firestore.DocumentSnapshot | None, shards: Sequence[Any] = ()) -> int:
-    """The unread count: the user's inbox document's, plus what its pending shards add (0 before any)."""
-    folded = int(inbox.get("unread") or 0) if inbox is not None and inbox.exists else 0
-    return max(0, folded + counters.pending_total(list(shards), "unread"))
+def unread(inbox: firestore.DocumentSnapshot | None, shard_sum: int = 0) -> int:
+    """The unread count: the user's inbox document's, plus what its shards add up to (shard_sum) that
+    it does not show yet (0 before any notification)."""
+    data = (inbox.to_dict() or {}) if inbox is not None and inbox.exists else {}
+    folded = int(data.get("unread") or 0)
+    return max(0, folded + counters.unfolded(data, {"unread": shard_sum}).get("unread", 0))
 
 
-def pending(
+def shard_sum(
     db: firestore.Client, uid: str, tx: firestore.Transaction | None = None, at: datetime | None = None
-) -> list[Any]:
-    """The inbox's shards not folded yet (one query), as of `at` (when the inbox was read) or in tx."""
-    return counters.pending(db, store.inbox(db, uid), tx, at)
+) -> int:
+    """What the inbox's shards add up to (one sum() query), as of `at` (when the inbox was read) or in tx."""
+    return counters.sums(store.inbox(db, uid), counters.INBOX_FIELDS, tx, at)["unread"]
 
 
 def read_all_at(inbox: firestore.DocumentSnapshot) -> datetime | None:
@@ -110,7 +112,7 @@ def list_mine(db: firestore.Client, caller: Caller, *, limit: int, cursor: str |
             items.append(serialize.notification(nid, data, is_read(data, seen_at, markers)))
         else:
             items.append(serialize.notification_group(data, group, not groups.run_unread(data, markers, seen_at)))
-    unread_now = unread(box, pending(db, caller.uid, at=box.read_time))
+    unread_now = unread(box, shard_sum(db, caller.uid, at=box.read_time))
     return {"items": items, "nextCursor": next_cursor, "unread": unread_now}
 
 
@@ -127,12 +129,16 @@ def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> di
     """Mark the named notifications read, or all of them (ids None); the unread count after."""
     box_ref = store.inbox(db, caller.uid)
     if ids is None:
-        # Whatever the backlog: everything created up to this commit is read. The pending shards
-        # are read in the transaction, so a notification's +1 lands wholly before it (and is
-        # emptied here) or after it (and counts, its createdAt being after readAllAt).
+        # Whatever the backlog: everything created up to this commit is read. The shards are added
+        # up in the transaction, so a notification's +1 lands wholly before it (and is taken as
+        # folded here) or after it (and counts, its createdAt being after readAllAt).
         def read_everything(tx: firestore.Transaction) -> None:
-            counters.unfold(tx, pending(db, caller.uid, tx))
-            tx.set(box_ref, {"unread": 0, "readAllAt": firestore.SERVER_TIMESTAMP}, merge=True)
+            total = shard_sum(db, caller.uid, tx)
+            tx.set(
+                box_ref,
+                {"unread": 0, "readAllAt": firestore.SERVER_TIMESTAMP, counters.SUMS: {"unread": total}},
+                merge=True,
+            )
 
         store.run_transaction(db, read_everything)
         return {"unread": 0}
@@ -140,7 +146,7 @@ def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> di
 
     def fn(tx: firestore.Transaction) -> int:
         got = store.read_all(tx, db, [box_ref, *refs])
-        shards = pending(db, caller.uid, tx)
+        total = shard_sum(db, caller.uid, tx)
         box = got[box_ref.path]
         seen_at = read_all_at(box)
         named = [got[r.path] for r in refs if got[r.path].exists]
@@ -162,6 +168,6 @@ def mark_read(db: firestore.Client, caller: Caller, ids: list[str] | None) -> di
         taken = len(newly) + len(ended)
         if taken:
             tx.set(box_ref, {"unread": firestore.Increment(-taken)}, merge=True)
-        return max(0, unread(box, shards) - taken)
+        return max(0, unread(box, total) - taken)
 
     return {"unread": store.run_transaction(db, fn)}

@@ -1,4 +1,4 @@
-"""Sharded counters: what a bump writes, what a fold adds up, when an owner may be folded."""
+"""Sharded counters: what a bump writes, what a fold adds up, when an owner may be folded, what a fold task does."""
 
 from __future__ import annotations
 
@@ -34,8 +34,13 @@ def test_a_bump_is_one_blind_merge_of_increments_on_a_random_shard(db):
     ((path, data, merge),) = batch.sets
     assert path == ref.path == "threads/t/shards/7" and merge
     assert data["reactionCounts"]["like"].value == 1 and data["score"].value == 1
-    assert "commentCount" not in data  # nothing to add
-    assert data["n"].value == 1 and data["at"] is firestore.SERVER_TIMESTAMP
+    # Every counter of a thread is in every shard (0 where this write adds nothing), so whichever
+    # index serves a fold's sums holds every shard.
+    assert counters.flat({k: v.value for k, v in data.items() if k == "commentCount"}) == {"commentCount": 0}
+    assert {f"reactionCounts.{k}" for k in data["reactionCounts"]} | {"commentCount", "score"} == set(
+        counters.THREAD_FIELDS
+    )
+    assert data["at"] is firestore.SERVER_TIMESTAMP and "n" not in data
     assert "lastActivityAt" not in data
 
 
@@ -49,13 +54,56 @@ def test_a_comment_bump_stamps_activity_and_shards_are_many(db):
     assert picked == [counters.SHARDS] and counters.SHARDS >= 100
 
 
-def test_a_shards_counts_flatten_without_its_bookkeeping():
-    shard = {"n": 3, "at": NOW, "lastActivityAt": NOW, "score": 4, "reactionCounts": {"like": 2, "fire": -1}}
-    assert counters.counts_of(shard) == {"score": 4, "reactionCounts.like": 2, "reactionCounts.fire": -1}
+def test_a_bump_of_a_counter_its_owner_does_not_keep_is_refused(db):
+    # A fold adds up only the owner's own counters: anything else would never show.
+    with pytest.raises(ValueError, match="unread"):
+        counters.bump(Recorder(), db.document("threads/t"), {"unread": 1})
+    with pytest.raises(ValueError, match="keeps no sharded counters"):
+        counters.bump(Recorder(), db.document("users/u/private/rate"), {"unread": 1})
+
+
+@pytest.mark.parametrize(
+    "path, fields",
+    [
+        ("threads/t", counters.THREAD_FIELDS),
+        ("threads/t/comments/c", counters.COMMENT_FIELDS),
+        ("users/u/private/inbox", ("unread",)),
+    ],
+)
+def test_each_kind_of_owner_keeps_its_own_counters(path, fields):
+    assert counters.fields_of(path) == fields
+    assert counters.stamps_activity(path) == (path == "threads/t")
+
+
+def test_the_sums_of_a_fold_ask_at_most_five_aggregations_a_query():
+    # Firestore's limit; a thread's 7 and a comment's 8 counters take two queries each.
+    assert counters.AGGREGATIONS_PER_QUERY == 5
+    assert len(counters.THREAD_FIELDS) == 7 and len(counters.COMMENT_FIELDS) == 8
+
+
+def test_nested_maps_flatten_to_field_paths():
+    data = {"score": 4, "reactionCounts": {"like": 2, "fire": -1}, "flag": True, "at": NOW}
+    assert counters.flat(data) == {"score": 4, "reactionCounts.like": 2, "reactionCounts.fire": -1}
 
 
 def test_a_nested_change_takes_no_dotted_paths():
     assert counters.nested({"reactionCounts.like": 2, "score": 1}, int) == {"reactionCounts": {"like": 2}, "score": 1}
+
+
+@pytest.mark.parametrize(
+    "owner, current, expected",
+    [
+        ({}, {"score": 3, "commentCount": 0}, {"score": 3}),  # never folded: all the shards add
+        ({"shardSums": {"score": 3}}, {"score": 3}, {}),  # folded: nothing new
+        (
+            {"shardSums": {"score": 3, "reactionCounts": {"like": 1}}},
+            {"score": 5, "reactionCounts.like": 0},
+            {"score": 2, "reactionCounts.like": -1},
+        ),
+    ],
+)
+def test_what_a_fold_adds_is_the_shards_sums_less_what_was_folded_before(owner, current, expected):
+    assert counters.unfolded(owner, current) == expected
 
 
 @pytest.mark.parametrize(
@@ -73,22 +121,69 @@ def test_an_owner_may_be_folded_a_few_times_at_once_then_about_once_a_second(own
     assert counters.tokens(owner, NOW) == pytest.approx(expected)
 
 
-def test_one_fold_task_per_owner_and_second(monkeypatch):
+def test_one_fold_task_per_owner_and_refill_period(monkeypatch):
     monkeypatch.setattr(folding, "_scheduled", set())
     queued = []
     enqueue = lambda data, task_id, at: queued.append((data, task_id, at)) or True  # noqa: E731
-    folding.schedule("threads/t", NOW, enqueue)
-    folding.schedule("threads/t", NOW + timedelta(milliseconds=500), enqueue)  # the same second: asked already
-    folding.schedule("threads/u", NOW, enqueue)
-    folding.schedule("threads/t", NOW + timedelta(seconds=1), enqueue)
+    start = datetime.fromtimestamp(100 * counters.REFILL_SECONDS, timezone.utc)  # a period's start
+    folding.schedule("threads/t", start, enqueue)
+    folding.schedule("threads/t", start + timedelta(seconds=1), enqueue)  # the same period: asked already
+    folding.schedule("threads/u", start, enqueue)
+    folding.schedule("threads/t", start + timedelta(seconds=counters.REFILL_SECONDS), enqueue)
     assert [q[1] for q in queued] == [
-        folding.task_id("threads/t", int(NOW.timestamp())),
-        folding.task_id("threads/u", int(NOW.timestamp())),
-        folding.task_id("threads/t", int(NOW.timestamp()) + 1),
+        folding.task_id("threads/t", 100),
+        folding.task_id("threads/u", 100),
+        folding.task_id("threads/t", 101),
     ]
     data, _, at = queued[0]
-    assert data == {"fold": "threads/t", "due": int(NOW.timestamp()) + 1 + folding.MARGIN}
+    assert data == {"fold": "threads/t", "due": pytest.approx(101 * counters.REFILL_SECONDS + folding.MARGIN)}
     assert at.timestamp() == pytest.approx(data["due"])
+
+
+class FakeDb:
+    def document(self, path):
+        return type("Ref", (), {"path": path})()
+
+
+class Clock:
+    def __init__(self, start: datetime):
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += timedelta(seconds=seconds)
+
+
+def test_a_fold_task_waits_for_its_due_time_then_folds(monkeypatch):
+    clock = Clock(NOW)
+    monkeypatch.setattr(counters, "fold", lambda *a, **k: counters.Result(counters.Fold.FOLDED))
+    handed = []
+    outcome = folding.run_task(
+        FakeDb(), "threads/t", NOW.timestamp() + 1.0, clock, clock.sleep, lambda p, t: handed.append(p)
+    )
+    assert outcome == counters.Fold.FOLDED and clock.slept == [pytest.approx(1.0)] and handed == []
+
+
+def test_a_fold_task_without_a_token_soon_hands_the_owner_to_the_next_period(monkeypatch):
+    # An inline fold took the token: the task neither waits a period out nor fails (and is retried),
+    # so a burst never piles fold tasks up.
+    clock = Clock(NOW)
+    monkeypatch.setattr(counters, "fold", lambda *a, **k: counters.Result(counters.Fold.TOO_SOON, 1.0))
+    handed = []
+    outcome = folding.run_task(FakeDb(), "threads/t", 0, clock, clock.sleep, lambda p, t: handed.append((p, t)))
+    assert outcome == counters.Fold.TOO_SOON and clock.slept == [] and handed == [("threads/t", NOW)]
+
+
+def test_a_fold_task_waits_a_moment_for_a_token_due_soon(monkeypatch):
+    clock = Clock(NOW)
+    results = iter([counters.Result(counters.Fold.TOO_SOON, 0.2), counters.Result(counters.Fold.FOLDED)])
+    monkeypatch.setattr(counters, "fold", lambda *a, **k: next(results))
+    assert folding.run_task(FakeDb(), "threads/t", 0, clock, clock.sleep) == counters.Fold.FOLDED
+    assert clock.slept == [pytest.approx(0.21)]
 
 
 def test_only_an_inbox_may_be_made_by_a_fold():
@@ -97,7 +192,7 @@ def test_only_an_inbox_may_be_made_by_a_fold():
 
 
 def test_an_owner_whose_fold_this_instance_asked_for_this_second_is_not_read_again(monkeypatch):
-    monkeypatch.setattr(folding, "_scheduled", {("users/u/private/inbox", int(NOW.timestamp()))})
+    monkeypatch.setattr(folding, "_scheduled", {("users/u/private/inbox", folding.period(NOW))})
 
     def no_fold(*args, **kwargs):
         raise AssertionError("read the owner")

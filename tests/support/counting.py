@@ -30,7 +30,7 @@ class _CountingStream:
             self._stats.docs += 1
         elif "result" in fields and pb.HasField("result"):
             # RunAggregationQuery: production bills one read per 1,000 index entries it scans (a
-            # sum over an owner's at most 200 counter shards, a count over one run: one read).
+            # sum over an owner's at most 400 counter shards, a count over one run: one read).
             self._stats.docs += 1
         return item
 

@@ -30,10 +30,11 @@ SWEEP_LIMIT = 200  # shards one sweep reads
 # A sweep that read every shard bumped since its mark moves the mark to Firestore's time before its
 # query (the mark's read time) less this, for commits still in flight then.
 SWEEP_MARGIN = timedelta(seconds=10)
-# A request folds inline while the owner's bucket holds a token, so a quiet owner's few quick writes
-# (3: counters.BUCKET) all show at once. (2 would spare a hot owner the inline folds that requests in
-# flight when a token comes back try and all but one fail, but then a third quick write lags.)
-INLINE_TOKENS = 1.0
+# A request folds inline while the owner's bucket holds two tokens: a quiet owner's first two quick
+# writes show at once (a third within a period). A hot owner's task takes each token as it comes
+# back, so its requests never fold inline: with 1, every request in flight when a token came back
+# tried a fold (two sums and a commit) and all but one failed.
+INLINE_TOKENS = 2.0
 
 _scheduled: set[tuple[str, int]] = set()
 _lock = threading.Lock()

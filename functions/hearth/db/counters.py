@@ -40,7 +40,11 @@ REFILL_SECONDS = 1.25
 AGGREGATIONS_PER_QUERY = 5  # Firestore's limit on the aggregations of one query
 # Fields of a shard that are not counters, and an owner's bookkeeping.
 LAST_AT, ACTIVITY = "at", "lastActivityAt"
-FOLDED_AT, TOKENS, SUMS = "foldedAt", "foldTokens", "shardSums"
+FOLDED_AT, TOKENS, SUMS, INLINE = "foldedAt", "foldTokens", "shardSums", "foldedInline"
+# Tokens a request needs to fold inline an owner a task folded last: a hot owner. Its task takes
+# each token as it comes back, so its requests do not all try the fold (two sums and a commit)
+# the moment one does; a quiet owner's few quick writes (folded inline) still all show at once.
+HOT_INLINE_TOKENS = 2.0
 
 _REACTIONS = tuple(f"reactionCounts.{kind}" for kind in REACTION_TYPES)
 # The counters each kind of owner keeps in shards (a fold adds up exactly these).
@@ -175,6 +179,11 @@ def tokens(owner: Mapping[str, Any], now: datetime) -> float:
     return min(BUCKET, stored + max(0.0, (now - at).total_seconds()) / REFILL_SECONDS)
 
 
+def needed(owner: Mapping[str, Any], inline: bool) -> float:
+    """Tokens a fold needs: one, or HOT_INLINE_TOKENS for a request's fold of an owner a task folded last."""
+    return HOT_INLINE_TOKENS if inline and owner.get(INLINE) is False else 1.0
+
+
 def latest_activity(owner: firestore.DocumentReference) -> Any:
     """The latest lastActivityAt its shards hold (one document read)."""
     newest = shards(owner).order_by(ACTIVITY, direction=firestore.Query.DESCENDING).limit(1)
@@ -189,25 +198,27 @@ def fold(
     snap: firestore.DocumentSnapshot | None = None,
     *,
     create: bool = False,
+    inline: bool = False,
 ) -> Result:
     """Fold what the owner's shards add since its last fold into it, if its bucket has a token.
 
     snap: the owner as read before its shards were bumped (a request's own read), to save a read;
     read here otherwise. Always read before the sums: that makes the precondition exact.
     create: make a missing owner (a user's first inbox); otherwise a missing owner is left alone.
+    inline: a request's own fold after its write (needed() says when it may), not a task's or the sweep's.
     """
     snap = snap if snap is not None else owner.get()
     if not snap.exists and not create:
         return Result(Fold.MISSING)
     data = (snap.to_dict() or {}) if snap.exists else {}
     available = tokens(data, now)
-    if available < 1:
-        return Result(Fold.TOO_SOON, (1 - available) * REFILL_SECONDS)
+    if available < needed(data, inline):
+        return Result(Fold.TOO_SOON, (needed(data, inline) - available) * REFILL_SECONDS)
     current = sums(owner, fields_of(owner.path))
     moved = unfolded(data, current)
     if not moved:
         return Result(Fold.NOTHING)
-    bookkeeping: dict[str, Any] = {FOLDED_AT: now, TOKENS: available - 1, SUMS: nested(current, int)}
+    bookkeeping: dict[str, Any] = {FOLDED_AT: now, TOKENS: available - 1, SUMS: nested(current, int), INLINE: inline}
     if moved.get("commentCount", 0) > 0 and stamps_activity(owner.path):
         activity = latest_activity(owner)
         if activity is not None and (data.get(ACTIVITY) is None or activity > data[ACTIVITY]):

@@ -30,11 +30,6 @@ SWEEP_LIMIT = 200  # shards one sweep reads
 # A sweep that read every shard bumped since its mark moves the mark to Firestore's time before its
 # query (the mark's read time) less this, for commits still in flight then.
 SWEEP_MARGIN = timedelta(seconds=10)
-# A request folds inline while the owner's bucket holds two tokens: a quiet owner's first two quick
-# writes show at once (a third within a period). A hot owner's task takes each token as it comes
-# back, so its requests never fold inline: with 1, every request in flight when a token came back
-# tried a fold (two sums and a commit) and all but one failed.
-INLINE_TOKENS = 2.0
 
 _scheduled: set[tuple[str, int]] = set()
 _lock = threading.Lock()
@@ -90,13 +85,14 @@ def settle(
     schedule_fold: Callable[[str, datetime], None] = schedule,
 ) -> counters.Fold:
     """After a commit that bumped owner's shards: fold now if its bucket allows, else schedule a fold."""
-    if snap is not None and snap.exists and counters.tokens(snap.to_dict() or {}, now) < INLINE_TOKENS:
+    known = (snap.to_dict() or {}) if snap is not None and snap.exists else None
+    if known is not None and counters.tokens(known, now) < counters.needed(known, inline=True):
         schedule_fold(owner.path, now)  # hot: no read spent here (its fold task does the work)
         return counters.Fold.TOO_SOON
     if snap is None and asked(owner.path, period(now)):
         return counters.Fold.TOO_SOON  # hot, and its fold this second is asked for: no read spent either
     try:
-        result = counters.fold(db, owner, now, snap, create=is_inbox(owner.path))
+        result = counters.fold(db, owner, now, snap, create=is_inbox(owner.path), inline=True)
     except Exception:  # noqa: BLE001 - the write that bumped is committed: never fail it for its fold
         logger.warn(f"inline fold of {owner.path} failed; scheduled\n{traceback.format_exc()}", owner=owner.path)
         result = counters.Result(counters.Fold.CONTENDED)

@@ -200,3 +200,40 @@ def test_an_owner_whose_fold_this_instance_asked_for_this_second_is_not_read_aga
     monkeypatch.setattr(counters, "fold", no_fold)
     owner = type("Ref", (), {"path": "users/u/private/inbox"})()
     assert folding.settle(None, owner, NOW) == counters.Fold.TOO_SOON
+
+
+@pytest.mark.parametrize(
+    "owner, inline, tokens",
+    [
+        ({}, True, 1.0),  # never folded: a quiet owner
+        ({"foldedInline": True}, True, 1.0),  # a quiet owner's quick writes all fold inline
+        ({"foldedInline": False}, True, counters.HOT_INLINE_TOKENS),  # a task folded it last: hot
+        ({"foldedInline": False}, False, 1.0),  # the task itself
+    ],
+)
+def test_a_request_folds_a_hot_owner_inline_only_once_it_has_cooled_down(owner, inline, tokens):
+    assert counters.needed(owner, inline) == tokens
+
+
+class Snap:
+    exists = True
+
+    def __init__(self, data):
+        self.data = data
+
+    def to_dict(self):
+        return self.data
+
+
+def test_a_request_leaves_a_hot_owner_to_its_task_without_reading_it(monkeypatch):
+    monkeypatch.setattr(folding, "_scheduled", set())
+
+    def no_fold(*args, **kwargs):
+        raise AssertionError("folded inline")
+
+    monkeypatch.setattr(counters, "fold", no_fold)
+    owner = type("Ref", (), {"path": "threads/t"})()
+    hot = Snap({"foldedAt": NOW - timedelta(seconds=1.5), "foldTokens": 0.0, "foldedInline": False})  # 1.2 tokens
+    asked = []
+    assert folding.settle(None, owner, NOW, hot, lambda p, t: asked.append(p)) == counters.Fold.TOO_SOON
+    assert asked == ["threads/t"]

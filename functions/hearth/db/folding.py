@@ -23,7 +23,11 @@ from google.cloud import firestore
 from .. import tasks
 from . import counters, store
 
-MARGIN = 0.2  # seconds after a period's end that its fold task runs, so that period's bumps are in
+# Seconds after a period's end that its fold task runs: the clocks of instances and of Firestore's
+# commits may differ by this much. Small, because on the emulators, whose Cloud Tasks dispatch a
+# task at once, a period's task still waits out its margin while the next period's has begun:
+# each second of it is a second two tasks of one owner hold a worker each.
+MARGIN = 0.05
 TASK_ATTEMPTS = 4  # folds a task tries (the owner changed meanwhile) before it hands over to the next period
 SHORT_WAIT = 0.3  # a task waits this long at most for a token; longer, and the next period's task folds
 SWEEP_LIMIT = 200  # shards one sweep reads
@@ -83,13 +87,18 @@ def settle(
     now: datetime,
     snap: firestore.DocumentSnapshot | None = None,
     schedule_fold: Callable[[str, datetime], None] = schedule,
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> counters.Fold:
-    """After a commit that bumped owner's shards: fold now if its bucket allows, else schedule a fold."""
+    """After a commit that bumped owner's shards: fold now if its bucket allows, else schedule a fold.
+
+    now: the request's time (its token count); a fold is asked for the period the commit is in, as
+    of clock() after it (a request that began in an earlier period would ask for a task that may
+    have run before its commit)."""
     known = (snap.to_dict() or {}) if snap is not None and snap.exists else None
     if known is not None and counters.tokens(known, now) < counters.needed(known, inline=True):
-        schedule_fold(owner.path, now)  # hot: no read spent here (its fold task does the work)
+        schedule_fold(owner.path, clock())  # hot: no read spent here (its fold task does the work)
         return counters.Fold.TOO_SOON
-    if snap is None and asked(owner.path, period(now)):
+    if snap is None and asked(owner.path, period(clock())):
         return counters.Fold.TOO_SOON  # hot, and its fold this second is asked for: no read spent either
     try:
         result = counters.fold(db, owner, now, snap, create=is_inbox(owner.path), inline=True)
@@ -97,7 +106,7 @@ def settle(
         logger.warn(f"inline fold of {owner.path} failed; scheduled\n{traceback.format_exc()}", owner=owner.path)
         result = counters.Result(counters.Fold.CONTENDED)
     if result.outcome in (counters.Fold.TOO_SOON, counters.Fold.CONTENDED):
-        schedule_fold(owner.path, now)
+        schedule_fold(owner.path, clock())
     return result.outcome
 
 

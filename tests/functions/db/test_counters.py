@@ -199,7 +199,7 @@ def test_an_owner_whose_fold_this_instance_asked_for_this_second_is_not_read_aga
 
     monkeypatch.setattr(counters, "fold", no_fold)
     owner = type("Ref", (), {"path": "users/u/private/inbox"})()
-    assert folding.settle(None, owner, NOW) == counters.Fold.TOO_SOON
+    assert folding.settle(None, owner, NOW, clock=lambda: NOW) == counters.Fold.TOO_SOON
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,9 @@ def test_a_fold_is_one_write_that_adds_what_the_shards_gained_since_the_last(db)
     # Nothing new: nothing written. A reaction taken back: only it moves, and no shard is written.
     assert counters.fold(db, thread, now + timedelta(seconds=2)).outcome == counters.Fold.NOTHING
     bump(db, thread, {"reactionCounts.like": -1, "score": -1})
-    assert counters.fold(db, thread, now + timedelta(seconds=4)).outcome == counters.Fold.FOLDED
+    # A task's fold asks for the next one (the chain of a hot owner) and records the period it asked for.
+    assert counters.fold(db, thread, now + timedelta(seconds=4), chain=lambda: 42).outcome == counters.Fold.FOLDED
+    assert thread.get().get("foldNext") == 42
     data = thread.get().to_dict()
     assert (data["commentCount"], data["score"], data["reactionCounts"]["like"]) == (7, 14, 0)
     after = {s.id: s.to_dict() for s in counters.shards(thread).stream()}

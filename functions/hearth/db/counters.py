@@ -41,6 +41,7 @@ AGGREGATIONS_PER_QUERY = 5  # Firestore's limit on the aggregations of one query
 # Fields of a shard that are not counters, and an owner's bookkeeping.
 LAST_AT, ACTIVITY = "at", "lastActivityAt"
 FOLDED_AT, TOKENS, SUMS, INLINE = "foldedAt", "foldTokens", "shardSums", "foldedInline"
+NEXT = "foldNext"  # the refill period whose fold task the owner's last fold (by a task) asked for
 # Tokens a request needs to fold inline an owner a task folded last: a hot owner. Its task takes
 # each token as it comes back, so its requests do not all try the fold (two sums and a commit)
 # the moment one does; a quiet owner's few quick writes (folded inline) still all show at once.
@@ -199,6 +200,7 @@ def fold(
     *,
     create: bool = False,
     inline: bool = False,
+    chain: Callable[[], int | None] | None = None,
 ) -> Result:
     """Fold what the owner's shards add since its last fold into it, if its bucket has a token.
 
@@ -206,6 +208,8 @@ def fold(
     read here otherwise. Always read before the sums: that makes the precondition exact.
     create: make a missing owner (a user's first inbox); otherwise a missing owner is left alone.
     inline: a request's own fold after its write (needed() says when it may), not a task's or the sweep's.
+    chain: for a fold that moves something, ask for the next fold (a task's of a hot owner): the
+    period it is asked for, recorded on the owner (NEXT) so that requests need not ask, or None.
     """
     snap = snap if snap is not None else owner.get()
     if not snap.exists and not create:
@@ -219,6 +223,9 @@ def fold(
     if not moved:
         return Result(Fold.NOTHING)
     bookkeeping: dict[str, Any] = {FOLDED_AT: now, TOKENS: available - 1, SUMS: nested(current, int), INLINE: inline}
+    following = chain() if chain is not None else None
+    if following is not None:
+        bookkeeping[NEXT] = following
     if moved.get("commentCount", 0) > 0 and stamps_activity(owner.path):
         activity = latest_activity(owner)
         if activity is not None and (data.get(ACTIVITY) is None or activity > data[ACTIVITY]):

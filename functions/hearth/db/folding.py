@@ -72,13 +72,14 @@ def first_ask(path: str, slot: int) -> bool:
         return True
 
 
-def schedule(path: str, now: datetime, enqueue: Callable[..., bool] = tasks.enqueue) -> None:
-    """Have the owner at path folded just after the current period ends (one task per owner and period)."""
+def schedule(path: str, now: datetime, enqueue: Callable[..., bool] = tasks.enqueue) -> bool:
+    """Have the owner at path folded just after the current period ends (one task per owner and
+    period); whether it is asked for (now, or before by this instance)."""
     slot = period(now)
     if not first_ask(path, slot):
-        return
+        return True
     due = (slot + 1) * counters.REFILL_SECONDS + MARGIN
-    enqueue({"fold": path, "due": due}, task_id(path, slot), datetime.fromtimestamp(due, timezone.utc))
+    return enqueue({"fold": path, "due": due}, task_id(path, slot), datetime.fromtimestamp(due, timezone.utc))
 
 
 def settle(
@@ -86,7 +87,7 @@ def settle(
     owner: firestore.DocumentReference,
     now: datetime,
     snap: firestore.DocumentSnapshot | None = None,
-    schedule_fold: Callable[[str, datetime], None] = schedule,
+    schedule_fold: Callable[[str, datetime], object] = schedule,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> counters.Fold:
     """After a commit that bumped owner's shards: fold now if its bucket allows, else schedule a fold.
@@ -96,7 +97,12 @@ def settle(
     have run before its commit)."""
     known = (snap.to_dict() or {}) if snap is not None and snap.exists else None
     if known is not None and counters.tokens(known, now) < counters.needed(known, inline=True):
-        schedule_fold(owner.path, clock())  # hot: no read spent here (its fold task does the work)
+        # Hot: no read spent here. Its fold task folds this write, and is asked for unless the
+        # owner's last fold asked for a task due after this commit's period already.
+        after = clock()
+        following = known.get(counters.NEXT)
+        if not isinstance(following, int) or following < period(after):
+            schedule_fold(owner.path, after)
         return counters.Fold.TOO_SOON
     if snap is None and asked(owner.path, period(clock())):
         return counters.Fold.TOO_SOON  # hot, and its fold this second is asked for: no read spent either
@@ -116,16 +122,25 @@ def run_task(
     due: float,
     clock: Callable[[], datetime],
     sleep: Callable[[float], None] = time.sleep,
-    schedule_fold: Callable[[str, datetime], None] = schedule,
+    schedule_fold: Callable[[str, datetime], object] = schedule,
 ) -> counters.Fold:
     """The fold task: from its due time (the emulator does not hold tasks until then), fold the owner;
-    without a token soon, hand it to the next period's task instead of waiting."""
+    without a token soon, hand it to the next period's task instead of waiting.
+
+    A fold that moves something asks for the fold of the period it runs in (the owner is hot) and
+    records it on the owner, so that while the owner stays hot its tasks follow one another and
+    its requests ask for none; the first fold that finds nothing ends the chain."""
     wait = due - clock().timestamp()
     if wait > 0:
         sleep(min(wait, counters.REFILL_SECONDS + MARGIN))
     owner = db.document(path)
+
+    def chain() -> int | None:
+        at = clock()
+        return period(at) if schedule_fold(path, at) else None
+
     for _ in range(TASK_ATTEMPTS):
-        result = counters.fold(db, owner, clock(), create=is_inbox(path))
+        result = counters.fold(db, owner, clock(), create=is_inbox(path), chain=chain)
         if result.outcome == counters.Fold.TOO_SOON and result.wait <= SHORT_WAIT:
             sleep(result.wait + 0.01)
         elif result.outcome == counters.Fold.CONTENDED:

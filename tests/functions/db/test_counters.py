@@ -237,3 +237,36 @@ def test_a_request_leaves_a_hot_owner_to_its_task_without_reading_it(monkeypatch
     asked = []
     assert folding.settle(None, owner, NOW, hot, lambda p, t: asked.append(p)) == counters.Fold.TOO_SOON
     assert asked == ["threads/t"]
+
+
+def test_a_request_asks_for_no_fold_when_the_owners_own_chain_folds_after_its_commit(monkeypatch):
+    monkeypatch.setattr(folding, "_scheduled", set())
+    owner = type("Ref", (), {"path": "threads/t"})()
+    hot = {"foldedAt": NOW - timedelta(seconds=0.5), "foldTokens": 0.0, "foldedInline": False}
+    current = folding.period(NOW)
+    for following, asks in [(current, []), (current + 1, []), (current - 1, ["threads/t"]), (None, ["threads/t"])]:
+        asked: list[str] = []
+        data = {**hot, **({"foldNext": following} if following is not None else {})}
+        folding.settle(None, owner, NOW, Snap(data), lambda p, t: asked.append(p), clock=lambda: NOW)
+        assert asked == asks, following
+
+
+def test_a_task_whose_fold_moved_something_asks_for_the_next_and_records_it(monkeypatch):
+    clock = Clock(NOW)
+    chained = []
+
+    def fold(db, owner, now, snap=None, *, create=False, inline=False, chain=None):
+        assert not inline and chain is not None
+        chained.append(chain())
+        return counters.Result(counters.Fold.FOLDED)
+
+    monkeypatch.setattr(counters, "fold", fold)
+    asked = []
+    outcome = folding.run_task(FakeDb(), "threads/t", 0, clock, clock.sleep, lambda p, t: asked.append((p, t)) or True)
+    assert outcome == counters.Fold.FOLDED
+    assert asked == [("threads/t", NOW)] and chained == [folding.period(NOW)]
+    # An ask that failed is not recorded: the owner's requests go on asking.
+    monkeypatch.setattr(counters, "fold", fold)
+    chained.clear()
+    folding.run_task(FakeDb(), "threads/t", 0, clock, clock.sleep, lambda p, t: False)
+    assert chained == [None]

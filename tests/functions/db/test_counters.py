@@ -247,7 +247,7 @@ def test_a_request_asks_for_no_fold_when_the_owners_own_chain_folds_after_its_co
     for following, asks in [(current, []), (current + 1, []), (current - 1, ["threads/t"]), (None, ["threads/t"])]:
         asked: list[str] = []
         data = {**hot, **({"foldNext": following} if following is not None else {})}
-        folding.settle(None, owner, NOW, Snap(data), lambda p, t: asked.append(p), clock=lambda: NOW)
+        folding.settle(None, owner, NOW, Snap(data), lambda p, t, into=asked: into.append(p), clock=lambda: NOW)
         assert asked == asks, following
 
 

@@ -268,7 +268,10 @@ def main() -> int:
     log_dir = tempfile.TemporaryDirectory(prefix="hearth-bench-")
     write_log = Path(log_dir.name) / "writes.jsonl"
     with log_dir, local_stack(Ports.free(), write_log=write_log) as stack:
-        stack.warm_background()  # the fold tasks' worker, as a deployed function's warm instance
+        # The fold tasks' workers, as a deployed function's warm instances: two for each of the run's
+        # three hot owners (the thread, the root comment, its author's inbox), which the emulator would
+        # otherwise start inside the timed window (devstack.stack.Stack.warm_background says why).
+        stack.warm_background(workers=6)
         api = f"{stack.hosting_url}/api"
         client = Api(api)
         print(f"Signing up {args.users} users on the Auth emulator...", flush=True)

@@ -77,13 +77,27 @@ class Stack:
         """The `api` function called directly on the Functions emulator (paths then start with /api)."""
         return f"http://127.0.0.1:{self.ports.functions}/{self.project}/{REGION}/api"
 
-    def warm_background(self) -> None:
-        """Start a worker of the `background` task function (the Functions emulator starts one on its
-        first task, importing the function: seconds on a loaded machine, longer than a fold may lag)."""
+    def warm_background(self, workers: int = 1) -> None:
+        """Start workers of the `background` task function (the Functions emulator starts one on its
+        first task, importing the function: seconds on a loaded machine, longer than a fold may lag).
+
+        workers > 1: that many at once, each held a second by a fold task for a thread that does not
+        exist (the emulator starts a worker for each task in flight; its Cloud Tasks dispatch a fold
+        task at once, where Cloud Tasks holds it until its time, so each waits out its period in a
+        worker: about two workers per hot owner)."""
+        import time
+        from concurrent.futures import ThreadPoolExecutor
+
         import requests
 
         url = f"http://127.0.0.1:{self.ports.functions}/{self.project}/{REGION}/background"
-        requests.post(url, json={"data": {}}, timeout=120).raise_for_status()
+
+        def hold(n: int) -> None:
+            data = {"fold": f"threads/warm-{n}", "due": time.time() + 1.0} if workers > 1 else {}
+            requests.post(url, json={"data": data}, timeout=120).raise_for_status()
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(hold, range(workers)))
 
     @property
     def auth_url(self) -> str:

@@ -68,6 +68,12 @@ class Result:
     wait: float = 0.0  # for TOO_SOON: seconds until a token
 
 
+def is_inbox(path: str) -> bool:
+    """users/{uid}/private/inbox: the one owner a fold may create (a user's first notification)."""
+    parts = path.split("/")
+    return len(parts) == 4 and parts[0] == "users" and parts[2:] == ["private", "inbox"]
+
+
 def fields_of(path: str) -> tuple[str, ...]:
     """The counters an owner at path keeps in shards: a thread's, a comment's or an inbox's."""
     parts = path.split("/")
@@ -75,7 +81,7 @@ def fields_of(path: str) -> tuple[str, ...]:
         return THREAD_FIELDS
     if len(parts) == 4 and parts[0] == "threads" and parts[2] == "comments":
         return COMMENT_FIELDS
-    if len(parts) == 4 and parts[0] == "users" and parts[2:] == ["private", "inbox"]:
+    if is_inbox(path):
         return INBOX_FIELDS
     raise ValueError(f"{path} keeps no sharded counters")
 
@@ -124,12 +130,13 @@ def bump(
     """Add changes (field path -> amount) to owner's counters through one random shard, in batch.
 
     activity: stamp the shard's lastActivityAt with the commit time (a fold keeps the latest)."""
-    unknown = set(changes) - set(fields_of(owner.path))
+    fields = fields_of(owner.path)
+    unknown = set(changes) - set(fields)
     if unknown:  # a fold would never add them up
         raise ValueError(f"{owner.path} keeps no sharded {sorted(unknown)}")
     # Every counter of the owner's kind, 0 for those this write leaves alone: each shard then has
     # every field a fold adds up, whichever index serves its sums.
-    data = nested({path: changes.get(path, 0) for path in fields_of(owner.path)}, firestore.Increment)
+    data = nested({path: changes.get(path, 0) for path in fields}, firestore.Increment)
     data[LAST_AT] = firestore.SERVER_TIMESTAMP
     if activity:
         data[ACTIVITY] = firestore.SERVER_TIMESTAMP
@@ -153,12 +160,7 @@ def sums(
         query = shards(owner).sum(chunk[0], alias="s0")  # an AggregationQuery; each sum() adds to it
         for i, path in enumerate(chunk[1:], 1):
             query.sum(path, alias=f"s{i}")
-        if tx is not None:
-            results = query.get(transaction=tx)
-        elif read_time is not None:
-            results = query.get(read_time=read_time)
-        else:
-            results = query.get()
+        results = query.get(transaction=tx, read_time=read_time)
         values = {r.alias: r.value for r in (results[0] if results else [])}
         for i, path in enumerate(chunk):
             out[path] = int(values.get(f"s{i}") or 0)
@@ -198,7 +200,6 @@ def fold(
     now: datetime,
     snap: firestore.DocumentSnapshot | None = None,
     *,
-    create: bool = False,
     inline: bool = False,
     chain: Callable[[], int | None] | None = None,
 ) -> Result:
@@ -206,18 +207,18 @@ def fold(
 
     snap: the owner as read before its shards were bumped (a request's own read), to save a read;
     read here otherwise. Always read before the sums: that makes the precondition exact.
-    create: make a missing owner (a user's first inbox); otherwise a missing owner is left alone.
+    A missing owner is left alone, except an inbox: the fold makes it (a user's first notification).
     inline: a request's own fold after its write (needed() says when it may), not a task's or the sweep's.
     chain: for a fold that moves something, ask for the next fold (a task's of a hot owner): the
     period it is asked for, recorded on the owner (NEXT) so that requests need not ask, or None.
     """
     snap = snap if snap is not None else owner.get()
-    if not snap.exists and not create:
+    if not snap.exists and not is_inbox(owner.path):
         return Result(Fold.MISSING)
     data = (snap.to_dict() or {}) if snap.exists else {}
-    available = tokens(data, now)
-    if available < needed(data, inline):
-        return Result(Fold.TOO_SOON, (needed(data, inline) - available) * REFILL_SECONDS)
+    available, need = tokens(data, now), needed(data, inline)
+    if available < need:
+        return Result(Fold.TOO_SOON, (need - available) * REFILL_SECONDS)
     current = sums(owner, fields_of(owner.path))
     moved = unfolded(data, current)
     if not moved:

@@ -39,12 +39,6 @@ _scheduled: set[tuple[str, int]] = set()
 _lock = threading.Lock()
 
 
-def is_inbox(path: str) -> bool:
-    """users/{uid}/private/inbox: the one owner a fold may create (a user's first notification)."""
-    parts = path.split("/")
-    return len(parts) == 4 and parts[0] == "users" and parts[2:] == ["private", "inbox"]
-
-
 def task_id(path: str, slot: int) -> str:
     """The fold task's name for an owner and a period: the same for every request that asks."""
     return f"fold-{hashlib.sha256(path.encode()).hexdigest()[:32]}-{slot}"
@@ -107,7 +101,7 @@ def settle(
     if snap is None and asked(owner.path, period(clock())):
         return counters.Fold.TOO_SOON  # hot, and its fold this second is asked for: no read spent either
     try:
-        result = counters.fold(db, owner, now, snap, create=is_inbox(owner.path), inline=True)
+        result = counters.fold(db, owner, now, snap, inline=True)
     except Exception:  # noqa: BLE001 - the write that bumped is committed: never fail it for its fold
         logger.warn(f"inline fold of {owner.path} failed; scheduled\n{traceback.format_exc()}", owner=owner.path)
         result = counters.Result(counters.Fold.CONTENDED)
@@ -140,7 +134,7 @@ def run_task(
         return period(at) if schedule_fold(path, at) else None
 
     for _ in range(TASK_ATTEMPTS):
-        result = counters.fold(db, owner, clock(), create=is_inbox(path), chain=chain)
+        result = counters.fold(db, owner, clock(), chain=chain)
         if result.outcome == counters.Fold.TOO_SOON and result.wait <= SHORT_WAIT:
             sleep(result.wait + 0.01)
         elif result.outcome == counters.Fold.CONTENDED:
@@ -176,7 +170,7 @@ def sweep(db: firestore.Client, clock: Callable[[], datetime], limit: int = SWEE
     folded, held = 0, []
     for path in earliest:
         try:
-            result = counters.fold(db, db.document(path), clock(), create=is_inbox(path)).outcome
+            result = counters.fold(db, db.document(path), clock()).outcome
         except Exception:  # noqa: BLE001 - the next sweep comes back to it
             logger.warn(f"sweep: folding {path} failed\n{traceback.format_exc()}", owner=path)
             result = counters.Fold.CONTENDED

@@ -187,8 +187,8 @@ def test_a_fold_task_waits_a_moment_for_a_token_due_soon(monkeypatch):
 
 
 def test_only_an_inbox_may_be_made_by_a_fold():
-    assert folding.is_inbox("users/u1/private/inbox")
-    assert not folding.is_inbox("threads/t") and not folding.is_inbox("users/u1/private/rate")
+    assert counters.is_inbox("users/u1/private/inbox")
+    assert not counters.is_inbox("threads/t") and not counters.is_inbox("users/u1/private/rate")
 
 
 def test_an_owner_whose_fold_this_instance_asked_for_this_second_is_not_read_again(monkeypatch):

@@ -20,6 +20,7 @@ class Log:
 
     writes: list[tuple[float, str]] = field(default_factory=list)
     invocations: list[tuple[float, str]] = field(default_factory=list)
+    commits: int = 0  # the commits (Commit or BatchWrite requests) that wrote them
 
 
 def read(path: Path, start: float = 0.0, end: float = float("inf")) -> Log:
@@ -36,12 +37,23 @@ def read(path: Path, start: float = 0.0, end: float = float("inf")) -> Log:
             log.invocations.append((at, record["invoked"]))
         else:
             log.writes.extend((at, doc) for doc in record["docs"])
+            log.commits += 1
     return log
 
 
 def per_document(log: Log) -> Counter[str]:
     """Writes per document path."""
     return Counter(doc for _, doc in log.writes)
+
+
+def collection_of(path: str) -> str:
+    """A document path's collections, its ids left out: threads/comments for threads/t1/comments/c1."""
+    return "/".join(path.split("/")[::2])
+
+
+def per_collection(log: Log) -> Counter[str]:
+    """Writes per collection_of the documents written."""
+    return Counter(collection_of(doc) for _, doc in log.writes)
 
 
 def busiest(log: Log) -> tuple[str | None, int]:

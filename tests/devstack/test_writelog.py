@@ -46,3 +46,17 @@ def test_a_sliding_window_catches_a_burst_across_a_second_boundary(tmp_path):
 
 def test_a_missing_log_is_empty(tmp_path):
     assert writelog.read(tmp_path / "none.jsonl").writes == []
+
+
+def test_writes_by_collection_and_the_commits_that_made_them(tmp_path):
+    log = writelog.read(
+        write(
+            tmp_path / "w.jsonl",
+            {"t": 1.0, "docs": ["threads/t/comments/c", "threads/t/shards/7", "outbox/comment~t~c"], "http": None},
+            {"t": 1.1, "docs": ["threads/t/comments/d", "threads/t/shards/9"], "http": None},
+            {"t": 1.2, "invoked": "on_outbox_created"},
+        )
+    )
+    assert log.commits == 2
+    assert writelog.collection_of("threads/t/comments/c") == "threads/comments"
+    assert writelog.per_collection(log) == {"threads/comments": 2, "threads/shards": 2, "outbox": 1}

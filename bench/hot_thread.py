@@ -189,6 +189,19 @@ def drain(
             return began, cpu
 
 
+def reference_seconds() -> float:
+    """CPU seconds a fixed pure-Python loop takes here now, the best of three: this VM's speed drifts
+    between runs (by half, at times), and runs compare only at like speeds."""
+
+    def once() -> float:
+        began, total = time.process_time(), 0
+        for i in range(3_000_000):
+            total += i * i % 7
+        return time.process_time() - began
+
+    return min(once() for _ in range(3))
+
+
 def make_users(auth_url: str, count: int) -> list[User]:
     stamp = int(time.time())
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -305,6 +318,7 @@ def main() -> int:
         tally = Tally()
         clients = [Client(api, users[i :: args.clients], tid, root_id, tally) for i in range(args.clients)]
         print(f"{args.clients} clients writing to one thread through Hosting for {args.seconds:.0f} s...", flush=True)
+        print(f"machine speed: {1000 * reference_seconds():.0f} ms for the reference loop (lower is faster)")
         cpu_before, kinds_before = stack_cpu_seconds(), stack_cpu_by_kind()
         start, wall_start = time.monotonic(), time.time()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:

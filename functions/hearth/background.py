@@ -66,21 +66,30 @@ def report_id(rid: str) -> str:
     return f"{REPORT}~{rid}"
 
 
+DONE = {"done": True, "doneAt": firestore.SERVER_TIMESTAMP}
+
+
 def process(db: firestore.Client, item_id: str, item: Mapping[str, Any], now: datetime, config: Config) -> None:
-    """Do one outbox item's work and mark it done; safe to run any number of times."""
+    """Do one outbox item's work and mark it done; safe to run any number of times.
+
+    A fan-out marks it done in its last commit when it can (fanout.Closing); otherwise here."""
     faults.maybe_fail("background")  # before any write
+    ref = outbox(db).document(item_id)
+    # A merge-set, not an update: a missing item must not fail the notification it rides with.
+    closing = fanout.Closing(lambda batch: batch.set(ref, DONE, merge=True))
     kind, tid = item.get("kind"), item.get("threadId", "")
     if kind == COMMENT:
-        fanout.comment_created(db, tid, item["commentId"])
+        fanout.comment_created(db, tid, item["commentId"], closing)
     elif kind == THREAD:
-        fanout.thread_created(db, tid)
+        fanout.thread_created(db, tid, closing)
     elif kind == MENTIONS:
-        fanout.mentions_added(db, tid, item.get("commentId"), list(item.get("mentions") or []))
+        fanout.mentions_added(db, tid, item.get("commentId"), list(item.get("mentions") or []), closing)
     elif kind == REPORT:
         reports.on_report_created(db, item["reportId"], {"target": item["target"]}, item_id, now, config)
     else:
         logger.error(f"outbox item {item_id} has an unknown kind {kind!r}", item=item_id)
-    outbox(db).document(item_id).update({"done": True, "doneAt": firestore.SERVER_TIMESTAMP})
+    if not closing.committed:
+        ref.update(DONE)
 
 
 def retry_task_id(item_id: str) -> str:

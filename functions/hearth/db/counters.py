@@ -173,6 +173,18 @@ def unfolded(owner: Mapping[str, Any], current: Mapping[str, int]) -> dict[str, 
     return {path: total - folded.get(path, 0) for path, total in current.items() if total != folded.get(path, 0)}
 
 
+def state(snap: firestore.DocumentSnapshot) -> dict[str, Any]:
+    """The fields of an existing owner a fold goes by, and only those: the snapshot copies what it
+    hands out, and a thread's whole document (its body, its search terms) is not needed for this."""
+    out: dict[str, Any] = {}
+    for name in (FOLDED_AT, TOKENS, SUMS, INLINE, NEXT, ACTIVITY):
+        try:
+            out[name] = snap.get(name)
+        except KeyError:  # not folded yet, or never stamped
+            continue
+    return out
+
+
 def tokens(owner: Mapping[str, Any], now: datetime) -> float:
     """Folds the owner may take now: its bucket, refilled by one every REFILL_SECONDS since its last fold."""
     at = owner.get(FOLDED_AT)
@@ -215,7 +227,7 @@ def fold(
     snap = snap if snap is not None else owner.get()
     if not snap.exists and not is_inbox(owner.path):
         return Result(Fold.MISSING)
-    data = (snap.to_dict() or {}) if snap.exists else {}
+    data = state(snap) if snap.exists else {}
     available, need = tokens(data, now), needed(data, inline)
     if available < need:
         return Result(Fold.TOO_SOON, (need - available) * REFILL_SECONDS)

@@ -89,7 +89,7 @@ def settle(
     now: the request's time (its token count); a fold is asked for the period the commit is in, as
     of clock() after it (a request that began in an earlier period would ask for a task that may
     have run before its commit)."""
-    known = (snap.to_dict() or {}) if snap is not None and snap.exists else None
+    known = counters.state(snap) if snap is not None and snap.exists else None
     if known is not None and counters.tokens(known, now) < counters.needed(known, inline=True):
         # Hot: no read spent here. Its fold task folds this write, and is asked for unless the
         # owner's last fold asked for a task due after this commit's period already.

@@ -44,6 +44,16 @@ class DeliveryFailed(Exception):
     """Some recipients' notifications could not be written (each failure is logged)."""
 
 
+@dataclass
+class Closing:
+    """The writes that end a fan-out's background work (its outbox item's done mark: background.py),
+    made in the fan-out's last commit when no recipient failed before it: a commit fewer per post.
+    `committed` says whether they were; when not, the caller writes them on their own."""
+
+    add: Callable[[Any], None]  # adds the writes to a batch
+    committed: bool = False
+
+
 @dataclass(frozen=True)
 class Subject:
     """The post a set of notifications is about."""
@@ -162,13 +172,19 @@ def kind_heard(
     return None
 
 
-def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | Sequence[str]]) -> list[str]:
+def deliver(
+    db: firestore.Client,
+    subject: Subject,
+    wanted: Mapping[str, str | Sequence[str]],
+    closing: Closing | None = None,
+) -> list[str]:
     """Write each wanted recipient's notification unless they would not hear it (heard); the ids newly written.
 
-    One batched read of the recipients' mutes and preferences (and, for the thread's author, what
-    their run of comments needs: notifications/groups.py), then one atomic commit per recipient:
+    One batched read of the recipients' mutes, preferences and inboxes (and, for the thread's author,
+    what their run of comments needs: notifications/groups.py), then one atomic commit per recipient:
     create the notification and add 1 to their unread count, or, when it exists already, do neither.
-    A `comment` joins the recipient's unread run on the thread (one unread item however many). Then
+    A `comment` joins the recipient's unread run on the thread (one unread item however many). The
+    last recipient's commit also makes the closing writes, when no recipient failed before it. Then
     each recipient's inbox is folded (or its fold scheduled), also when a run before this one wrote.
     """
     if not wanted:
@@ -176,40 +192,44 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | S
     actor_uid = subject.actor.get("uid")
     mutes = {uid: store.mute(db, uid, subject.thread_id) for uid in wanted}
     prefs = {uid: store.preferences(db, uid) for uid in wanted}
+    inboxes = {uid: store.inbox(db, uid) for uid in wanted}  # read for the fold after the bump, too
     grouped = [uid for uid, kinds in wanted.items() if COMMENT in ((kinds,) if isinstance(kinds, str) else kinds)]
     run_refs = {
         uid: [
             store.notifications(db, uid).document(notification_id(subject.path, uid)),
             store.group_marker(db, uid, subject.thread_id),
-            store.inbox(db, uid),
         ]
         for uid in grouped
     }
-    refs = [*mutes.values(), *prefs.values(), *(r for rs in run_refs.values() for r in rs)]
+    refs = [*mutes.values(), *prefs.values(), *inboxes.values(), *(r for rs in run_refs.values() for r in rs)]
     found = store.read_all(None, db, refs)
-    written, failed, heard_by = [], [], []
+    plan = []  # (uid, the kind they hear the post as): those who hear it
     for uid, kinds in wanted.items():
         pref = found[prefs[uid].path]
         kind = kind_heard(found[mutes[uid].path].exists, pref.to_dict() if pref.exists else None, kinds, actor_uid)
-        if kind is None:
-            continue
+        if kind is not None:
+            plan.append((uid, kind))
+    written: list[str] = []
+    failed: list[str] = []
+    heard_by: list[str] = []
+    for i, (uid, kind) in enumerate(plan):
         nid = notification_id(subject.path, uid)
+        closes = closing if closing is not None and i == len(plan) - 1 and not failed else None
+        also = closes.add if closes is not None else None
         try:
             if kind == COMMENT:
-                if not groups.deliver_in_run(
-                    db,
-                    uid,
-                    subject.thread_id,
-                    nid,
-                    document(subject, kind),
-                    {r.path: found[r.path] for r in run_refs[uid]},
-                ):
+                got = {r.path: found[r.path] for r in [*run_refs[uid], inboxes[uid]]}
+                if not groups.deliver_in_run(db, uid, subject.thread_id, nid, document(subject, kind), got, also):
                     continue
             else:
                 batch = db.batch()
                 batch.create(store.notifications(db, uid).document(nid), document(subject, kind))
-                counters.bump(batch, store.inbox(db, uid), {"unread": 1})
+                counters.bump(batch, inboxes[uid], {"unread": 1})
+                if also is not None:
+                    also(batch)
                 batch.commit()
+            if closes is not None:
+                closes.committed = True
         except AlreadyExists:
             heard_by.append(uid)  # its +1 may wait in a shard an earlier run could not fold
             continue  # written by an earlier delivery of this event, or for an earlier version of the post
@@ -222,8 +242,8 @@ def deliver(db: firestore.Client, subject: Subject, wanted: Mapping[str, str | S
         written.append(nid)
         heard_by.append(uid)
     now = datetime.now(timezone.utc)
-    for uid in heard_by:
-        folding.settle(db, store.inbox(db, uid), now)
+    for uid in heard_by:  # each inbox as read before its bump: a hot one is left to its fold task, unread
+        folding.settle(db, inboxes[uid], now, found[inboxes[uid].path])
     if failed:
         raise DeliveryFailed(f"{len(failed)} of {len(wanted)} notifications about {subject.path} not written")
     return written
@@ -242,7 +262,12 @@ def first_shown(before: Mapping[str, Any] | None, after: Mapping[str, Any] | Non
 
 
 def on_comment_written(
-    db: firestore.Client, tid: str, cid: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+    db: firestore.Client,
+    tid: str,
+    cid: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    closing: Closing | None = None,
 ) -> list[str]:
     """A comment was created or changed: notify as the module says; the ids newly written."""
     if not visible(after):
@@ -278,11 +303,15 @@ def on_comment_written(
         excerpt=_excerpt(after),
         page_url=article_link(thread, cid),
     )
-    return deliver(db, subject, wanted)
+    return deliver(db, subject, wanted, closing)
 
 
 def on_thread_written(
-    db: firestore.Client, tid: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+    db: firestore.Client,
+    tid: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    closing: Closing | None = None,
 ) -> list[str]:
     """A thread was created or edited: notify the users it newly mentions; the ids newly written."""
     if not visible(after):
@@ -303,22 +332,24 @@ def on_thread_written(
         actor=actor,
         excerpt=_excerpt(after),
     )
-    return deliver(db, subject, recipient_kinds(actor["uid"], mentioned=mentioned))
+    return deliver(db, subject, recipient_kinds(actor["uid"], mentioned=mentioned), closing)
 
 
-def comment_created(db: firestore.Client, tid: str, cid: str) -> list[str]:
+def comment_created(db: firestore.Client, tid: str, cid: str, closing: Closing | None = None) -> list[str]:
     """A comment readers now see (new, or approved): notify as the module says; the ids newly written."""
     snap = store.comment(db, tid, cid).get()
-    return on_comment_written(db, tid, cid, None, snap.to_dict()) if snap.exists else []
+    return on_comment_written(db, tid, cid, None, snap.to_dict(), closing) if snap.exists else []
 
 
-def thread_created(db: firestore.Client, tid: str) -> list[str]:
+def thread_created(db: firestore.Client, tid: str, closing: Closing | None = None) -> list[str]:
     """A new thread readers see: notify the users it mentions; the ids newly written."""
     snap = store.thread(db, tid).get()
-    return on_thread_written(db, tid, None, snap.to_dict()) if snap.exists else []
+    return on_thread_written(db, tid, None, snap.to_dict(), closing) if snap.exists else []
 
 
-def mentions_added(db: firestore.Client, tid: str, cid: str | None, added: Sequence[str]) -> list[str]:
+def mentions_added(
+    db: firestore.Client, tid: str, cid: str | None, added: Sequence[str], closing: Closing | None = None
+) -> list[str]:
     """An edit of a thread (cid None) or comment mentioned these users for the first time (its outbox
     item names them): notify them, if the post and its thread are still shown."""
     thread_ref = store.thread(db, tid)
@@ -339,7 +370,7 @@ def mentions_added(db: firestore.Client, tid: str, cid: str | None, added: Seque
         excerpt=_excerpt(post),
         page_url=article_link(thread, cid) if cid else None,
     )
-    return deliver(db, subject, recipient_kinds(post["author"]["uid"], mentioned=list(added)))
+    return deliver(db, subject, recipient_kinds(post["author"]["uid"], mentioned=list(added)), closing)
 
 
 def data_of(snapshot: firestore.DocumentSnapshot | None) -> dict[str, Any] | None:

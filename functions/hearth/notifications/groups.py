@@ -30,7 +30,7 @@ write to the marker per comment, the very hot document this avoids.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from google.api_core.exceptions import AlreadyExists, FailedPrecondition
 from google.cloud import firestore
@@ -72,11 +72,13 @@ def deliver_in_run(
     nid: str,
     doc: dict[str, Any],
     got: Mapping[str, firestore.DocumentSnapshot] | None = None,
+    also: Callable[[Any], None] | None = None,
 ) -> bool:
     """Write uid's notification nid (doc) into their current run on thread tid, or start a run with it.
 
     got: the notification, the marker and the inbox, when already read (fanout.deliver batches them
-    with the recipients' mutes); each retry reads them again. True when written, False when it existed.
+    with the recipients' mutes); each retry reads them again. also: adds more writes to the commit
+    (fanout.Closing). True when written, False when it existed.
     Starting a run creates (or replaces a stale) marker and adds 1 to the unread count in the same
     commit, preconditioned, so two comments racing to start a run start one.
     """
@@ -105,6 +107,8 @@ def deliver_in_run(
             else:
                 batch.create(marker_ref, marker_doc(tid, nid))
             counters.bump(batch, inbox_ref, {"unread": 1})  # through a shard: fanout.deliver folds it
+        if also is not None:
+            also(batch)
         try:
             batch.commit()
             return True

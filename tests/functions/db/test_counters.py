@@ -224,6 +224,9 @@ class Snap:
     def to_dict(self):
         return self.data
 
+    def get(self, field):  # as DocumentSnapshot.get: KeyError for a field it does not hold
+        return self.data[field]
+
 
 def test_a_request_leaves_a_hot_owner_to_its_task_without_reading_it(monkeypatch):
     monkeypatch.setattr(folding, "_scheduled", set())
@@ -270,3 +273,9 @@ def test_a_task_whose_fold_moved_something_asks_for_the_next_and_records_it(monk
     chained.clear()
     folding.run_task(FakeDb(), "threads/t", 0, clock, clock.sleep, lambda p, t: False)
     assert chained == [None]
+
+
+def test_a_fold_goes_by_its_bookkeeping_fields_only():
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    owner = Snap({"title": "t", "body": "x" * 1000, counters.FOLDED_AT: at, counters.SUMS: {"score": 2}})
+    assert counters.state(owner) == {counters.FOLDED_AT: at, counters.SUMS: {"score": 2}}

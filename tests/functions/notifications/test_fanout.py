@@ -185,7 +185,7 @@ def _batches(db, monkeypatch, outcome, settled=None):
     committed = []
     monkeypatch.setattr(
         "hearth.notifications.fanout.folding.settle",
-        lambda db, owner, now: (settled if settled is not None else []).append(owner.path),
+        lambda db, owner, now, snap=None: (settled if settled is not None else []).append(owner.path),
     )
 
     class Batch:
@@ -193,11 +193,18 @@ def _batches(db, monkeypatch, outcome, settled=None):
             self.path = ref.path
 
         def set(self, ref, doc, merge=False):  # +1 on one of the recipient's inbox counter shards
+            if ref.path.startswith("outbox/"):  # a closing write (fanout.Closing)
+                self.closing = ref.path
+                return
             assert "/private/inbox/shards/" in ref.path and merge and doc["unread"].value == 1
+
+        closing = None
 
         def commit(self):
             outcome(self.path)
             committed.append(self.path.split("/")[1])
+            if self.closing:
+                committed.append(self.closing)
 
     monkeypatch.setattr(db, "batch", Batch)
     return committed
@@ -247,6 +254,46 @@ def test_a_notification_that_exists_already_is_skipped_quietly(offline_db, monke
     committed = _batches(offline_db, monkeypatch, outcome)
     written = deliver(offline_db, SUBJECT, {"ada": REPLY, "dan": MENTION})
     assert committed == ["dan"] and written == [notification_id(SUBJECT.path, "dan")]
+
+
+def closing_for(db, item: str):
+    from hearth.notifications.fanout import Closing
+
+    return Closing(lambda batch: batch.set(db.document(item), {}, merge=True))
+
+
+def test_the_closing_writes_ride_in_the_last_recipients_commit(offline_db, monkeypatch):
+    from hearth.notifications.fanout import deliver
+
+    committed = _batches(offline_db, monkeypatch, lambda path: None)
+    closing = closing_for(offline_db, "outbox/comment~t~c")
+    deliver(offline_db, SUBJECT, {"ada": REPLY, "dan": MENTION}, closing)
+    assert committed == ["ada", "dan", "outbox/comment~t~c"] and closing.committed
+
+
+def test_no_closing_writes_after_a_recipient_failed_or_when_the_last_one_exists(offline_db, monkeypatch):
+    from google.api_core.exceptions import AlreadyExists, ServiceUnavailable
+
+    from hearth.notifications.fanout import DeliveryFailed, deliver
+
+    def failing(path):
+        if path.startswith("users/ada/"):
+            raise ServiceUnavailable("Firestore is down")
+
+    committed = _batches(offline_db, monkeypatch, failing)
+    closing = closing_for(offline_db, "outbox/comment~t~c")
+    with pytest.raises(DeliveryFailed):
+        deliver(offline_db, SUBJECT, {"ada": REPLY, "dan": MENTION}, closing)
+    assert committed == ["dan"] and not closing.committed  # the item stays to do: ada is retried
+
+    def existing(path):
+        if path.startswith("users/dan/"):
+            raise AlreadyExists("written by an earlier delivery")
+
+    committed = _batches(offline_db, monkeypatch, existing)
+    closing = closing_for(offline_db, "outbox/comment~t~c")
+    deliver(offline_db, SUBJECT, {"ada": REPLY, "dan": MENTION}, closing)
+    assert committed == ["ada"] and not closing.committed  # the caller marks it done on its own
 
 
 def test_a_trigger_failure_is_logged_with_its_event_and_raised(capsys):

@@ -296,6 +296,12 @@ def main() -> int:
         "--max-doc-rate", type=float, default=1.0, help="writes/s one document may take, averaged over the run"
     )
     parser.add_argument("--max-doc-window", type=int, default=5, help="writes one document may take in any second")
+    parser.add_argument(
+        "--at",
+        type=float,
+        default=None,
+        help="start the window at this time (seconds since the epoch): two checkouts' runs side by side",
+    )
     args = parser.parse_args()
 
     from devstack.stack import Ports, local_stack
@@ -318,6 +324,11 @@ def main() -> int:
         tally = Tally()
         clients = [Client(api, users[i :: args.clients], tid, root_id, tally) for i in range(args.clients)]
         print(f"{args.clients} clients writing to one thread through Hosting for {args.seconds:.0f} s...", flush=True)
+        if args.at is not None:
+            if time.time() > args.at:
+                print(f"FAIL: the stack was ready {time.time() - args.at:.0f} s after --at")
+                return 1
+            time.sleep(args.at - time.time())
         print(f"machine speed: {1000 * reference_seconds():.0f} ms for the reference loop (lower is faster)")
         cpu_before, kinds_before = stack_cpu_seconds(), stack_cpu_by_kind()
         start, wall_start = time.monotonic(), time.time()

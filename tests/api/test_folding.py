@@ -50,6 +50,29 @@ def test_a_fold_is_one_write_that_adds_what_the_shards_gained_since_the_last(db)
     assert all(after[k] == v for k, v in shards_before.items() if after[k]["at"] == v["at"])
 
 
+def test_an_inline_fold_that_takes_in_many_writes_marks_its_owner_hot(db):
+    # A quiet owner's few quick writes fold inline with a token each; a request's fold that took in
+    # more than HOT_BUMPS writes found a hot owner, whose requests then leave it to its fold tasks
+    # (two tokens) instead of all trying the fold as soon as a token comes back.
+    thread = db.document("threads/t")
+    thread.set({"commentCount": 0})
+    now = utc_now()
+    bump(db, thread, {"commentCount": 1})
+    assert counters.fold(db, thread, now, inline=True).outcome == counters.Fold.FOLDED
+    assert thread.get().get("foldedInline") is True
+    owner = thread.get()
+    assert counters.needed(counters.state(owner), inline=True) == 1.0
+    for _ in range(counters.HOT_BUMPS + 1):
+        bump(db, thread, {"commentCount": 1})
+    later = now + timedelta(seconds=counters.REFILL_SECONDS)
+    assert counters.fold(db, thread, later, inline=True).outcome == counters.Fold.FOLDED
+    owner = thread.get()
+    assert owner.get("commentCount") == counters.HOT_BUMPS + 2 and owner.get("foldedInline") is False
+    assert counters.needed(counters.state(owner), inline=True) == counters.HOT_INLINE_TOKENS
+    assert owner.get("shardSums")["bumps"] == counters.HOT_BUMPS + 2  # not a counter readers see
+    assert "bumps" not in owner.to_dict()
+
+
 def test_a_fold_whose_owner_changed_meanwhile_adds_nothing_and_says_so(db):
     thread = db.document("threads/t")
     thread.set({"commentCount": 0})

@@ -42,10 +42,13 @@ AGGREGATIONS_PER_QUERY = 5  # Firestore's limit on the aggregations of one query
 LAST_AT, ACTIVITY = "at", "lastActivityAt"
 FOLDED_AT, TOKENS, SUMS, INLINE = "foldedAt", "foldTokens", "shardSums", "foldedInline"
 NEXT = "foldNext"  # the refill period whose fold task the owner's last fold (by a task) asked for
-# Tokens a request needs to fold inline an owner a task folded last: a hot owner. Its task takes
-# each token as it comes back, so its requests do not all try the fold (two sums and a commit)
-# the moment one does; a quiet owner's few quick writes (folded inline) still all show at once.
+# Tokens a request needs to fold inline a hot owner: one a task folded last, or whose last fold took
+# in more than HOT_BUMPS writes. Its task takes each token as it comes back, so its requests do not
+# all try the fold (sums and a commit, of which all but one would fail on the precondition) the
+# moment one comes back; a quiet owner's few quick writes (folded inline) still all show at once.
 HOT_INLINE_TOKENS = 2.0
+HOT_BUMPS = 3
+BUMPS = "bumps"  # a shard's count of the writes it took (the fold's measure of heat), not a counter
 
 _REACTIONS = tuple(f"reactionCounts.{kind}" for kind in REACTION_TYPES)
 # The counters each kind of owner keeps in shards (a fold adds up exactly these).
@@ -137,6 +140,7 @@ def bump(
     # Every counter of the owner's kind, 0 for those this write leaves alone: each shard then has
     # every field a fold adds up, whichever index serves its sums.
     data = nested({path: changes.get(path, 0) for path in fields}, firestore.Increment)
+    data[BUMPS] = firestore.Increment(1)
     data[LAST_AT] = firestore.SERVER_TIMESTAMP
     if activity:
         data[ACTIVITY] = firestore.SERVER_TIMESTAMP
@@ -195,7 +199,8 @@ def tokens(owner: Mapping[str, Any], now: datetime) -> float:
 
 
 def needed(owner: Mapping[str, Any], inline: bool) -> float:
-    """Tokens a fold needs: one, or HOT_INLINE_TOKENS for a request's fold of an owner a task folded last."""
+    """Tokens a fold needs: one, or HOT_INLINE_TOKENS for a request's fold of a hot owner (one a task
+    folded last, or whose last fold took in more than HOT_BUMPS writes: `foldedInline` false)."""
     return HOT_INLINE_TOKENS if inline and owner.get(INLINE) is False else 1.0
 
 
@@ -231,11 +236,17 @@ def fold(
     available, need = tokens(data, now), needed(data, inline)
     if available < need:
         return Result(Fold.TOO_SOON, (need - available) * REFILL_SECONDS)
-    current = sums(owner, fields_of(owner.path))
+    current = sums(owner, (*fields_of(owner.path), BUMPS))
     moved = unfolded(data, current)
+    bumps = moved.pop(BUMPS, 0)  # since the last fold that wrote (shards from before bumps counted add none)
     if not moved:
         return Result(Fold.NOTHING)
-    bookkeeping: dict[str, Any] = {FOLDED_AT: now, TOKENS: available - 1, SUMS: nested(current, int), INLINE: inline}
+    bookkeeping: dict[str, Any] = {
+        FOLDED_AT: now,
+        TOKENS: available - 1,
+        SUMS: nested(current, int),
+        INLINE: inline and bumps <= HOT_BUMPS,
+    }
     following = chain() if chain is not None else None
     if following is not None:
         bookkeeping[NEXT] = following

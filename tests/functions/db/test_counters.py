@@ -41,6 +41,7 @@ def test_a_bump_is_one_blind_merge_of_increments_on_a_random_shard(db):
         counters.THREAD_FIELDS
     )
     assert data["at"] is firestore.SERVER_TIMESTAMP and "n" not in data
+    assert data["bumps"].value == 1  # the writes the shard took: how hot its owner is
     assert "lastActivityAt" not in data
 
 

@@ -44,8 +44,12 @@ def test_a_new_comment_writes_its_outbox_item_in_its_own_commit_and_the_trigger_
     item_id = background.comment_id(thread["id"], comment["id"])
     item = background.outbox(db).document(item_id).get()
     assert item.exists and item.get("kind") == "comment" and item.get("commentId") == comment["id"]
+    assert item.get("repliedToId") is None  # a top-level comment; a reply's names its parent (read with it)
     wait_for(lambda: done(db, item_id), 60, "the outbox item done")
     assert wait_for_inbox(api, alice, 1)["unread"] == 1
+    # Marked done in the commit that wrote the notification: a commit fewer than on its own.
+    (note,) = db.collection(f"users/{alice.uid}/notifications").get()
+    assert background.outbox(db).document(item_id).get().get("doneAt") == note.get("createdAt")
 
 
 def test_the_same_outbox_item_run_again_writes_nothing_more(api, db, alice, bob, thread, make_comment):

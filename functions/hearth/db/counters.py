@@ -69,6 +69,7 @@ class Fold(Enum):
 class Result:
     outcome: Fold
     wait: float = 0.0  # for TOO_SOON: seconds until a token
+    asked: int | None = None  # for NOTHING: the period whose fold task the owner's last fold asked for (NEXT)
 
 
 def is_inbox(path: str) -> bool:
@@ -240,7 +241,8 @@ def fold(
     moved = unfolded(data, current)
     bumps = moved.pop(BUMPS, 0)  # since the last fold that wrote (shards from before bumps counted add none)
     if not moved:
-        return Result(Fold.NOTHING)
+        following = data.get(NEXT)
+        return Result(Fold.NOTHING, asked=following if isinstance(following, int) else None)
     bookkeeping: dict[str, Any] = {
         FOLDED_AT: now,
         TOKENS: available - 1,

@@ -66,6 +66,11 @@ def first_ask(path: str, slot: int) -> bool:
         return True
 
 
+def task_period(due: float) -> int | None:
+    """The period a fold task (schedule's) folds at the end of, from its due time; None for no due time."""
+    return round((due - MARGIN) / counters.REFILL_SECONDS) - 1 if due > 0 else None
+
+
 def schedule(path: str, now: datetime, enqueue: Callable[..., bool] = tasks.enqueue) -> bool:
     """Have the owner at path folded just after the current period ends (one task per owner and
     period); whether it is asked for (now, or before by this instance)."""
@@ -92,10 +97,12 @@ def settle(
     known = counters.state(snap) if snap is not None and snap.exists else None
     if known is not None and counters.tokens(known, now) < counters.needed(known, inline=True):
         # Hot: no read spent here. Its fold task folds this write, and is asked for unless the
-        # owner's last fold asked for a task due after this commit's period already.
+        # owner's last fold asked for the task of this commit's period, or of the one before: that
+        # task runs after this period began, and folds this write or asks for this period's task
+        # whatever its fold finds (run_task).
         after = clock()
         following = known.get(counters.NEXT)
-        if not isinstance(following, int) or following < period(after):
+        if not isinstance(following, int) or following < period(after) - 1:
             schedule_fold(owner.path, after)
         return counters.Fold.TOO_SOON
     if snap is None and asked(owner.path, period(clock())):
@@ -123,7 +130,10 @@ def run_task(
 
     A fold that moves something asks for the fold of the period it runs in (the owner is hot) and
     records it on the owner, so that while the owner stays hot its tasks follow one another and
-    its requests ask for none; the first fold that finds nothing ends the chain."""
+    its requests ask for none. A task asked for so whose fold finds nothing asks for one more
+    period's fold (unrecorded): a request that read the owner before it asked for none (settle),
+    and may have committed after it. The next fold that finds nothing ends the chain."""
+    slot = task_period(due)
     wait = due - clock().timestamp()
     if wait > 0:
         sleep(min(wait, counters.REFILL_SECONDS + MARGIN))
@@ -142,6 +152,8 @@ def run_task(
         elif result.outcome == counters.Fold.TOO_SOON:
             break
         else:
+            if result.outcome == counters.Fold.NOTHING and slot is not None and result.asked == slot:
+                schedule_fold(path, clock())
             return result.outcome
     schedule_fold(path, clock())
     return counters.Fold.TOO_SOON

@@ -318,6 +318,8 @@ def create(
                 background.COMMENT,
                 threadId=tid,
                 commentId=ref.id,
+                # Whom it answers, so that its fan-out reads that comment with it in one batch.
+                repliedToId=doc["repliedToId"],
             )
         batch.commit()
         return ref.id, doc

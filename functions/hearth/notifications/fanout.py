@@ -268,8 +268,11 @@ def on_comment_written(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
     closing: Closing | None = None,
+    read: Mapping[str, firestore.DocumentSnapshot] | None = None,
 ) -> list[str]:
-    """A comment was created or changed: notify as the module says; the ids newly written."""
+    """A comment was created or changed: notify as the module says; the ids newly written.
+
+    read: snapshots read already, by path (comment_created's batch); the rest are read here."""
     if not visible(after):
         return []
     created = first_shown(before, after)
@@ -281,7 +284,11 @@ def on_comment_written(
     thread_ref, private_ref = store.thread(db, tid), store.mentions(store.comment(db, tid, cid))
     replied_ref = store.comment(db, tid, replied_to_id) if replied_to_id else None
     # One batched read: the thread, the comment answered, and whom the comment mentions (not public).
-    found = store.read_all(None, db, [thread_ref, *([replied_ref] if replied_ref else []), private_ref])
+    refs = [thread_ref, *([replied_ref] if replied_ref else []), private_ref]
+    found = dict(read or {})
+    missing = [ref for ref in refs if ref.path not in found]
+    if missing:
+        found.update(store.read_all(None, db, missing))
     thread = found[thread_ref.path].to_dict() if found[thread_ref.path].exists else None
     if not thread_shown(thread):
         return []
@@ -335,10 +342,24 @@ def on_thread_written(
     return deliver(db, subject, recipient_kinds(actor["uid"], mentioned=mentioned), closing)
 
 
-def comment_created(db: firestore.Client, tid: str, cid: str, closing: Closing | None = None) -> list[str]:
-    """A comment readers now see (new, or approved): notify as the module says; the ids newly written."""
-    snap = store.comment(db, tid, cid).get()
-    return on_comment_written(db, tid, cid, None, snap.to_dict(), closing) if snap.exists else []
+UNKNOWN = object()  # comment_created's `replied` when the outbox item does not say (an approval's)
+
+
+def comment_created(
+    db: firestore.Client, tid: str, cid: str, closing: Closing | None = None, replied: Any = UNKNOWN
+) -> list[str]:
+    """A comment readers now see (new, or approved): notify as the module says; the ids newly written.
+
+    replied: the id of the comment it answers (None for a top-level one), when known: then that
+    comment, the thread and the post's private mentions are read with it, in one batch."""
+    ref = store.comment(db, tid, cid)
+    refs = [ref]
+    if replied is not UNKNOWN:
+        refs += [store.thread(db, tid), store.mentions(ref)]
+        refs += [store.comment(db, tid, str(replied))] if replied else []
+    read = store.read_all(None, db, refs)
+    snap = read[ref.path]
+    return on_comment_written(db, tid, cid, None, snap.to_dict(), closing, read) if snap.exists else []
 
 
 def thread_created(db: firestore.Client, tid: str, closing: Closing | None = None) -> list[str]:

@@ -248,7 +248,15 @@ def test_a_request_asks_for_no_fold_when_the_owners_own_chain_folds_after_its_co
     owner = type("Ref", (), {"path": "threads/t"})()
     hot = {"foldedAt": NOW - timedelta(seconds=0.5), "foldTokens": 0.0, "foldedInline": False}
     current = folding.period(NOW)
-    for following, asks in [(current, []), (current + 1, []), (current - 1, ["threads/t"]), (None, ["threads/t"])]:
+    # The task of the period before runs after this one began: it folds this write, or asks for this
+    # period's task whatever its fold finds (the next test). Two periods before: nothing is sure.
+    for following, asks in [
+        (current, []),
+        (current + 1, []),
+        (current - 1, []),
+        (current - 2, ["threads/t"]),
+        (None, ["threads/t"]),
+    ]:
         asked: list[str] = []
         data = {**hot, **({"foldNext": following} if following is not None else {})}
         folding.settle(None, owner, NOW, Snap(data), lambda p, t, into=asked: into.append(p), clock=lambda: NOW)
@@ -274,6 +282,24 @@ def test_a_task_whose_fold_moved_something_asks_for_the_next_and_records_it(monk
     chained.clear()
     folding.run_task(FakeDb(), "threads/t", 0, clock, clock.sleep, lambda p, t: False)
     assert chained == [None]
+
+
+def test_a_chained_task_whose_fold_finds_nothing_asks_for_one_more_period(monkeypatch):
+    # A request that read the owner before this task's fold saw the chain reach this task's period,
+    # asked for no task, and may commit after this fold: the next period's task folds its write.
+    slot = folding.period(NOW) - 1
+    due = (slot + 1) * counters.REFILL_SECONDS + folding.MARGIN
+    assert folding.task_period(due) == slot and folding.task_period(0) is None
+    for recorded, asks in [(slot, 1), (slot - 1, 0), (None, 0)]:
+        clock = Clock(NOW)
+        monkeypatch.setattr(
+            counters, "fold", lambda *a, r=recorded, **k: counters.Result(counters.Fold.NOTHING, asked=r)
+        )
+        asked: list[str] = []
+        outcome = folding.run_task(
+            FakeDb(), "threads/t", due, clock, clock.sleep, lambda p, t, into=asked: into.append(p)
+        )
+        assert outcome == counters.Fold.NOTHING and len(asked) == asks, recorded
 
 
 def test_a_fold_goes_by_its_bookkeeping_fields_only():

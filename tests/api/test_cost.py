@@ -205,7 +205,7 @@ def test_every_endpoint_stays_within_its_firestore_budget(app_and_stats):
     for n in range(KEPT + 3):  # more edits than the ring keeps
         client.patch(f"/api/threads/{tid}", json={"body": f"edit {n}"}, headers=bearer("u0"))
         client.patch(f"/api/threads/{tid}/comments/{edited_comment}", json={"body": f"edit {n}"}, headers=bearer("u1"))
-    # Their +1s (and the setup's counter moves) wait in shards until the fold tasks (about a second
+    # Their +1s (and the setup's counter moves) wait in shards until the fold tasks (about two seconds
     # later) fold them: measured on a forum at rest, folded as the sweep folds.
     folding.sweep(db, lambda: utc_now() + timedelta(seconds=10), limit=10_000)
     mentioning = {"body": f"@{mentioned[0]} and @{mentioned[1]}", "parentId": parent}

@@ -298,7 +298,7 @@ def create(
             batch.create(store.thread(db, tid), {**context.thread, **counted})
         elif not held:
             # Through a shard of the thread's counters (db/counters.py), folded into the thread
-            # about once a second at most. lastActivityAt is the commit's own time: a server value,
+            # about once in two seconds at most. lastActivityAt is the commit's own time: a server value,
             # so it needs no read; the fold keeps the latest.
             bumped.append(store.thread(db, tid))
             counters.bump(

@@ -73,7 +73,7 @@ def toggle(
         batch = db.batch()
         charge(batch, rate_ref, got[rate_ref.path], now, limit, lambda s: store.unchanged_since(db, s))
         # Through a shard of the target's counters (db/counters.py): a blind write, folded into the
-        # target at most about once a second.
+        # target at most about once in two seconds.
         counters.bump(batch, target, counter_changes(kind, on))
         if not snap.exists:
             batch.create(mine_ref, {"uid": caller.uid, "types": mine, "updatedAt": now})

@@ -3,7 +3,7 @@
 users/{uid}/private/inbox holds {unread, readAllAt}. The background fan-out adds 1 to `unread` in
 the same commit that creates a notification (never when it exists already), through one of the
 inbox's counter shards (db/counters.py: a popular author's inbox takes a notification per reply),
-folded into `unread` about once a second; the count readers get is the inbox's plus what its shards
+folded into `unread` about once in two seconds; the count readers get is the inbox's plus what its shards
 add that it does not show yet (one sum() query at the inbox's read time). Marking some read takes
 them off in one transaction, and marking all read is one transaction too: `unread` = 0,
 `readAllAt` = the commit time, and the shards' sum taken as folded. A notification is read when its

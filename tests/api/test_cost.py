@@ -17,7 +17,7 @@ from hearth.db import folding
 from hearth.db.querylog import QueryLog
 from hearth.db.ratelimit import Limit
 from hearth.deps import Config, Deps, utc_now
-from hearth.forum import pages
+from hearth.forum import pages, users
 from hearth.forum.history import KEPT
 from hearth.forum.users import HANDLES_FOUND
 from hearth.notifications import fanout
@@ -66,9 +66,11 @@ BUDGETS = {
     "POST /me/notifications/read (20 ids)": (5, 21 + 20 + 1),
     # begin, the sum of the inbox's shards, commit (whatever the backlog)
     "POST /me/notifications/read (all)": (3, 1),
-    # A reaction: the batched read and the commit; then, the target's bucket allowing, its fold
-    # inline (two sum() aggregations of its shards, one commit), so a quiet thread shows the count at once.
-    "PUT /threads/{id}/reactions/{type}": (5, 4 + 2),
+    # A reaction: the batched read (the target, the caller's reaction, standing, reaction window and
+    # profile: its role spares the after-request role check a read of its own) and the commit; then,
+    # the target's bucket allowing, its fold inline (two sum() aggregations of its shards, one
+    # commit), so a quiet thread shows the count at once.
+    "PUT /threads/{id}/reactions/{type}": (5, 5 + 2),
     # A reply at depth 3 moves three owners' counters (the thread, its parent, its root): each is
     # folded inline while its bucket allows (two aggregations + commit; the root read first when the
     # request had not read it; the thread's latest activity, one document).
@@ -335,6 +337,19 @@ SEARCH_BUDGETS = {
     "GET /search (threads, two words, rare together)": (3, 100),
     "GET /search (comments, two words, rare together)": (3 + 3, 100 + 12),
 }
+
+
+def test_a_reaction_spares_the_role_check_a_read_of_its_own(app_and_stats):
+    # An instance that has not seen the caller yet (most requests of a busy forum's users land on
+    # such an instance): the reaction's own batched read holds the profile, whose role the
+    # after-request role check (users.sync_role) then goes by.
+    client, stats = app_and_stats
+    tid = client.post("/api/threads", json={"title": "t", "body": "b"}, headers=bearer("u1")).get_json()["id"]
+    assert client.get("/api/me", headers=bearer("u5")).status_code == 200  # u5 has a profile
+    users.ROLES.clear()
+    stats.reset()
+    assert client.put(f"/api/threads/{tid}/reactions/like", headers=bearer("u5")).status_code == 200
+    assert stats.rpcs["BatchGetDocuments"] == 1 and stats.rpcs["Commit"] >= 1
 
 
 def test_a_search_page_stays_within_its_budget_however_rare_the_matches(app_and_stats):

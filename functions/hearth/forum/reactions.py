@@ -13,7 +13,7 @@ from ..db.ratelimit import Limit, charge
 from ..deps import Config
 from ..moderation import guard
 from ..validation import ReactionType
-from . import comments, ranking, serialize, threads
+from . import comments, ranking, serialize, threads, users
 
 DEFAULT_LIMIT = Config().reaction_limit
 
@@ -51,17 +51,19 @@ def toggle(
     reactionCounts are the target's as read just before, with this change applied.
     """
     mine_ref, standing_ref = store.reaction(target, caller.uid), store.standing(db, caller.uid)
-    rate_ref = store.rate_window(db, caller.uid, limit.action)
+    rate_ref, profile_ref = store.rate_window(db, caller.uid, limit.action), store.user(db, caller.uid)
 
     read: dict[str, firestore.DocumentSnapshot] = {}
     moved: list[bool] = []
 
     def attempt() -> tuple[dict[str, int], list[str]]:
         # The caller's standing and reaction window join the batched read: a suspended user may not
-        # react, and a script may not toggle without end (no extra round trip).
-        got = store.read_all(None, db, [*context, mine_ref, standing_ref, rate_ref])
+        # react, and a script may not toggle without end (no extra round trip). So does their
+        # profile: the role it holds spares the after-request role check a read (users.sync_role).
+        got = store.read_all(None, db, [*context, mine_ref, standing_ref, rate_ref, profile_ref])
         read.clear()
         read.update(got)
+        users.remember_role(db, caller.uid, got[profile_ref.path])
         guard.refuse_if_suspended(got[standing_ref.path].to_dict(), now)
         counts = serialize.counts(check(got).get("reactionCounts"))
         snap = got[mine_ref.path]

@@ -52,11 +52,15 @@ class RoleMemo:
 
     def put(self, key: tuple[str | None, str], role: str | None) -> None:
         if len(self._roles) >= self.capacity and key not in self._roles:
-            self._roles.clear()
+            self.clear()
         self._roles[key] = role
 
     def forget(self, key: tuple[str | None, str]) -> None:
         self._roles.pop(key, None)
+
+    def clear(self) -> None:
+        """Forget every role, as a new instance starts."""
+        self._roles.clear()
 
 
 # Filled wherever a profile is read anyway (read_profile, get_me), so that sync_role rarely reads.
@@ -65,6 +69,18 @@ ROLES = RoleMemo()
 
 def _memo_key(db: firestore.Client, uid: str) -> tuple[str | None, str]:
     return getattr(db, "project", None), uid
+
+
+def remember_role(db: firestore.Client, uid: str, profile: firestore.DocumentSnapshot) -> None:
+    """Note the role stored in a profile a request read anyway (in its own batch), so that sync_role
+    after it needs no read of its own."""
+    if not profile.exists:
+        return
+    try:
+        role = profile.get("role")
+    except KeyError:  # a profile from before roles: the memo's None, as sync_role reads it
+        role = None
+    ROLES.put(_memo_key(db, uid), role)
 
 
 def sync_role(db: firestore.Client, caller: Caller, memo: RoleMemo = ROLES) -> None:

@@ -79,7 +79,7 @@ def process(db: firestore.Client, item_id: str, item: Mapping[str, Any], now: da
     closing = fanout.Closing(lambda batch: batch.set(ref, DONE, merge=True))
     kind, tid = item.get("kind"), item.get("threadId", "")
     if kind == COMMENT:
-        fanout.comment_created(db, tid, item["commentId"], closing, replied=item.get("repliedToId", fanout.UNKNOWN))
+        fanout.comment_created(db, tid, item["commentId"], closing, replied=item.get("repliedToId"))
     elif kind == THREAD:
         fanout.thread_created(db, tid, closing)
     elif kind == MENTIONS:

@@ -63,7 +63,7 @@ class RoleMemo:
         self._roles.clear()
 
 
-# Filled wherever a profile is read anyway (read_profile, get_me), so that sync_role rarely reads.
+# Filled wherever a profile is read anyway (remember_role), so that sync_role rarely reads.
 ROLES = RoleMemo()
 
 
@@ -72,8 +72,8 @@ def _memo_key(db: firestore.Client, uid: str) -> tuple[str | None, str]:
 
 
 def remember_role(db: firestore.Client, uid: str, profile: firestore.DocumentSnapshot) -> None:
-    """Note the role stored in a profile a request read anyway (in its own batch), so that sync_role
-    after it needs no read of its own."""
+    """Note the role stored in a profile a request read anyway, so that sync_role after it needs no
+    read of its own."""
     if not profile.exists:
         return
     try:
@@ -156,9 +156,8 @@ def read_profile(
     if snap is None:
         snap = store.user(db, caller.uid).get(transaction=tx)
     if snap.exists:
-        profile = snap.to_dict()
-        ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
-        return profile
+        remember_role(db, caller.uid, snap)
+        return snap.to_dict()
     candidates = generated_handles(caller.uid)
     taken = {
         s.id: s.to_dict().get("uid")
@@ -234,8 +233,8 @@ def get_me(
     got = store.read_all(None, db, [user_ref, inbox_ref, standing_ref])
     snap = got[user_ref.path]
     if snap.exists:
+        remember_role(db, caller.uid, snap)
         profile = snap.to_dict()
-        ROLES.put(_memo_key(db, caller.uid), profile.get("role"))
     else:
         profile = store.run_transaction(db, fn)
     standing = got[standing_ref.path].to_dict() or {} if got[standing_ref.path].exists else {}

@@ -342,21 +342,15 @@ def on_thread_written(
     return deliver(db, subject, recipient_kinds(actor["uid"], mentioned=mentioned), closing)
 
 
-UNKNOWN = object()  # comment_created's `replied` when the outbox item does not say (an approval's)
-
-
 def comment_created(
-    db: firestore.Client, tid: str, cid: str, closing: Closing | None = None, replied: Any = UNKNOWN
+    db: firestore.Client, tid: str, cid: str, closing: Closing | None = None, replied: str | None = None
 ) -> list[str]:
     """A comment readers now see (new, or approved): notify as the module says; the ids newly written.
 
-    replied: the id of the comment it answers (None for a top-level one), when known: then that
-    comment, the thread and the post's private mentions are read with it, in one batch."""
+    The comment, its thread, its private mentions and the comment it answers (replied, when its
+    outbox item names it) are read in one batch; on_comment_written reads what it still needs."""
     ref = store.comment(db, tid, cid)
-    refs = [ref]
-    if replied is not UNKNOWN:
-        refs += [store.thread(db, tid), store.mentions(ref)]
-        refs += [store.comment(db, tid, str(replied))] if replied else []
+    refs = [ref, store.thread(db, tid), store.mentions(ref), *([store.comment(db, tid, replied)] if replied else [])]
     read = store.read_all(None, db, refs)
     snap = read[ref.path]
     return on_comment_written(db, tid, cid, None, snap.to_dict(), closing, read) if snap.exists else []

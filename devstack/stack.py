@@ -188,6 +188,11 @@ def local_stack(
         # firebase-tools gives main.py 10 s to be imported and list its functions; on a loaded shared
         # machine that import has taken longer, and the stack then came up without the function.
         "FUNCTIONS_DISCOVERY_TIMEOUT": "60",
+        # Node's default cap on a request's headers (16 KiB) made the emulators refuse a URL past about
+        # 8 KiB with a bodiless 431 (Hosting's proxy hands the URL on in a header as well) before the
+        # API saw it. With 64 KiB the request reaches the function's server, which answers in the
+        # API's error shape: 431 from gunicorn's 8 KiB cap on one header, or the API's own answer.
+        "NODE_OPTIONS": f"{os.environ.get('NODE_OPTIONS', '')} --max-http-header-size=65536".strip(),
     }
     if query_log is not None:
         # The Functions emulator hands its own environment on to the Python runtime it spawns.

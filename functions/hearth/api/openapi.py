@@ -143,6 +143,9 @@ SIGNED_IN_READ = (401, 503)  # a GET with an optional token: a bad token is a 40
 PAGE = (422,)  # limit, sort, cursor, tag
 JSON_BODY = (400, 413, 422)  # malformed or too deep JSON, over 64 KiB, a field breaking a rule
 WRITE = (401, 403, 503)  # 403: not allowed, or a suspended user (error.code "suspended")
+# Any request: headers (or, through Hosting, whose proxy passes the URL on in a header, a URL) past
+# the server's 8 KiB cap on one header are refused before the API reads them (http.install_server_errors).
+ANY = (431,)
 
 
 def _page_of(item: str) -> dict[str, Any]:
@@ -163,7 +166,7 @@ def _op(
     body: dict[str, Any] | None = None,
     errors: tuple[int, ...] = (),
 ) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary, "responses": {**responses, **_errors(*set(errors))}}
+    op: dict[str, Any] = {"summary": summary, "responses": {**responses, **_errors(*set(errors), *ANY)}}
     if security is not None:
         op["security"] = security
     if params:
@@ -638,6 +641,7 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
                     **NOT_MODIFIED,
+                    **_errors(*ANY),
                 },
             }
         },
@@ -1062,6 +1066,7 @@ ERROR_TEXT = {
     413: f"Body over {MAX_BODY_BYTES // 1024} KiB",
     422: "A field or parameter breaks a rule (error.field names it)",
     429: "Rate limited (see Retry-After)",
+    431: "Headers too large (through Hosting, a URL past about 8 KiB too), refused before the API reads them",
     503: "Busy: contention, or Firestore unavailable for a moment (see Retry-After)",
 }
 
